@@ -1,0 +1,166 @@
+/**
+ * Plain data that crosses from the kernel to the renderer (MIME `application/vnd.lungcam.<kind>+json`).
+ * No functions, no classes, no typed arrays: these travel as JSON inside notebook outputs and must
+ * still render after a reload with no kernel. webview/ imports only this file from kernels/.
+ */
+
+export const MIME_PREFIX = 'application/vnd.lungcam.';
+export const MIME = {
+  audio: 'application/vnd.lungcam.audio+json',
+  spectrogram: 'application/vnd.lungcam.spectrogram+json',
+  predictions: 'application/vnd.lungcam.predictions+json',
+  cam: 'application/vnd.lungcam.cam+json',
+} as const;
+export type OutputKind = keyof typeof MIME;
+
+/**
+ * A matrix quantised to 8 bits for display: value = min + (byte / 255) * (max - min).
+ * Row-major, `rows` × `cols`, bytes base64-encoded.
+ */
+export interface QuantizedMatrix {
+  rows: number;
+  cols: number;
+  min: number;
+  max: number;
+  /** base64 of rows*cols unsigned bytes, row-major. */
+  u8: string;
+}
+
+/** Time and frequency axes of a [frames, bands] log-mel array (VGGish recipe). */
+export interface FeatureAxes {
+  sampleRate: 16000;
+  fmin: number;
+  fmax: number;
+  /** Bands the mel filterbank was built with before any cutoff. */
+  melBands: number;
+  /** Bands kept (after dropping bands above cutoffHz). */
+  bands: number;
+  cutoffHz: number | null;
+  frames: number;
+  hopSeconds: number; // 0.01
+  windowSeconds: number; // 0.025
+  /** Centre frequency of each kept band, Hz, ascending (band 0 = lowest). */
+  bandCentersHz: number[];
+  /** Mel-spaced edges, Hz: band i spans bandEdgesHz[i]..bandEdgesHz[i + 2], centre bandEdgesHz[i + 1]. Length bands + 2. */
+  bandEdgesHz: number[];
+}
+
+export interface SourceInfo {
+  /** File name as the user knows it (display only: always inserted as text). */
+  fileName: string;
+  durationSeconds: number;
+  originalSampleRate: number;
+  channels: number;
+}
+
+/** A respiratory cycle from an ICBHI-style annotation file. */
+export interface CycleAnnotation {
+  startSeconds: number;
+  endSeconds: number;
+  crackles: boolean;
+  wheezes: boolean;
+}
+
+/** A ground-truth event from a synthetic recording's events.json. */
+export interface EventAnnotation {
+  type: 'crackle' | 'wheeze' | string;
+  startSeconds: number;
+  endSeconds: number;
+  lowHz: number;
+  highHz: number;
+}
+
+export interface Annotations {
+  cycles?: CycleAnnotation[];
+  events?: EventAnnotation[];
+}
+
+export interface AudioOutput {
+  kind: 'audio';
+  version: 1;
+  source: SourceInfo;
+  /** Min/max envelope for drawing the waveform: `peaks` pairs per bucket, bucketSeconds apart. */
+  envelope: { bucketSeconds: number; min: number[]; max: number[] };
+  /** A small playable WAV (16 kHz mono 16-bit) as a data: URL when under the size limit, else null. */
+  wavDataUrl: string | null;
+  annotations?: Annotations;
+}
+
+export interface SpectrogramOutput {
+  kind: 'spectrogram';
+  version: 1;
+  source: SourceInfo;
+  axes: FeatureAxes;
+  /** [frames, bands] log-mel, ln(mel + 0.01). */
+  logMel: QuantizedMatrix;
+  annotations?: Annotations;
+}
+
+export interface PatchInfo {
+  /** First frame of each patch in the [frames, bands] array. */
+  startFrame: number[];
+  /** Frames per patch (96). */
+  frames: number;
+  /** True where the patch was padded (recording tail or a recording shorter than one patch). */
+  padded: boolean[];
+}
+
+export interface PredictionsOutput {
+  kind: 'predictions';
+  version: 1;
+  source: SourceInfo;
+  modelId: string;
+  classes: string[];
+  patches: PatchInfo;
+  /** [patch][class] softmax probabilities. */
+  probabilities: number[][];
+  /** Recording-level label and its probabilities (mean over patches). */
+  label: string;
+  recordingProbabilities: number[];
+}
+
+/**
+ * One CAM map at its layer's native resolution, stitched over patches in time:
+ * rows = patches * timeSteps (patch p occupies rows p*timeSteps .. (p+1)*timeSteps-1 and spans
+ * frames startFrame[p] .. startFrame[p]+95), cols = bandSteps (low band first).
+ * Values are normalised per patch to 0..1 (pytorch-grad-cam convention); rawMax[p] is the patch's
+ * unnormalised maximum, so raw = normalised * (rawMax - rawMin) + rawMin.
+ */
+export interface CamMap {
+  timeSteps: number;
+  bandSteps: number;
+  map: QuantizedMatrix;
+  rawMin: number[];
+  rawMax: number[];
+  /** Patches whose map was all zero before normalisation (reported, never NaN). */
+  zeroPatches: number[];
+}
+
+export interface CamOutput {
+  kind: 'cam';
+  version: 1;
+  source: SourceInfo;
+  axes: FeatureAxes;
+  logMel: QuantizedMatrix;
+  modelId: string;
+  classes: string[];
+  method: string;
+  /** Conv layers, input side first; maps are present for every layer × class. */
+  layers: string[];
+  defaultLayer: string;
+  defaultClass: string;
+  patches: PatchInfo;
+  probabilities: number[][];
+  /** maps[layer][className] */
+  maps: Record<string, Record<string, CamMap>>;
+  annotations?: Annotations;
+  /** Where to go back to for recomputation (method, cutoff): an opaque id the kernel understands. */
+  requestId?: string;
+}
+
+export type LungcamOutput = AudioOutput | SpectrogramOutput | PredictionsOutput | CamOutput;
+
+/** Renderer → kernel messages (through notebook renderer messaging). */
+export type RendererRequest =
+  | { type: 'recompute'; requestId: string; method?: string; cutoffHz?: number | null }
+  | { type: 'ping' };

@@ -1,0 +1,49 @@
+// Builds the three sides separately with esbuild: the extension host bundle, the kernel side
+// (CLI + the `lungcam` engine module that notebook cells import), and the browser side (renderer).
+// Node-side bundles keep npm packages external: tfjs-backend-wasm locates its .wasm files and zeromq
+// its native binary relative to their own package folders.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', packages: 'external', external: ['vscode'] };
+const browser = { platform: 'browser', target: 'es2022', format: 'esm' };
+
+/** [entry, outfile, options]: entries that do not exist yet are skipped. */
+export const entries = [
+  ['extension/extension.ts', 'dist/extension/extension.js', node],
+  ['kernels/cli.ts', 'dist/kernels/cli.js', node],
+  ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
+  ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
+  ['test/integration/index.ts', 'dist/test/integration/index.js', node],
+];
+
+async function main() {
+  const contexts = [];
+  for (const [entry, outfile, opts] of entries) {
+    if (!existsSync(path.join(root, entry))) continue;
+    const options = {
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+      ...opts,
+    };
+    if (watch) contexts.push(await esbuild.context(options));
+    else await esbuild.build(options);
+  }
+  if (watch) await Promise.all(contexts.map((c) => c.watch()));
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});
