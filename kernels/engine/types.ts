@@ -16,3 +16,38 @@ export const WINDOW_SAMPLES = 400;
 export const HOP_SAMPLES = 160;
 export const FFT_SIZE = 512;
 export const PATCH_FRAMES = 96;
+
+import type { FeatureAxes, SourceInfo } from '../shared/outputTypes';
+
+/** Decoded audio, channels averaged to mono, at its original rate. */
+export interface DecodedAudio {
+  sampleRate: number;
+  channels: number;
+  /** Mono samples (mean over channels), floats in about −1..1. */
+  samples: Float32Array;
+  durationSeconds: number;
+  /** Non-fatal problems (e.g. a truncated data chunk read to the end of the file). */
+  warnings: string[];
+}
+
+/** A log-mel spectrogram: [frames, bands] row-major, ln(mel + 0.01), low band first. */
+export interface LogMel {
+  data: Float32Array;
+  frames: number;
+  bands: number;
+  axes: FeatureAxes;
+  params: FeatureParams;
+  source?: SourceInfo;
+}
+
+/** Log-mel cut into model inputs: [count, 96, bands] row-major. */
+export interface Patches {
+  data: Float32Array;
+  count: number;
+  frames: number; // 96
+  bands: number;
+  hopFrames: number;
+  startFrame: number[];
+  /** True where a patch was padded (the tail, or a recording shorter than 0.96 s). */
+  padded: boolean[];
+}
