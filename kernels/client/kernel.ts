@@ -1,0 +1,185 @@
+/**
+ * One running tslab kernel as the notebook sees it: start, execute, interrupt (escalating to a
+ * restart when the kernel cannot be interrupted), restart, shutdown, and death reports.
+ * Used by the VS Code controller and by the kernel tests; no `vscode` import.
+ */
+import { EventEmitter } from 'node:events';
+import { ExecuteHandlers, ExecuteOutcome, JupyterClient, KernelDiedError } from './jupyterClient';
+import { KernelExit, KernelLaunchOptions, KernelProcess, DEFAULT_MAX_OLD_SPACE_MB } from './kernelProcess';
+
+export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'stopped';
+
+export interface KernelOptions extends KernelLaunchOptions {
+  startTimeoutMs?: number;
+  /** How long an interrupted cell may take to stop before the kernel is restarted instead. */
+  interruptGraceMs?: number;
+}
+
+export type InterruptResult = 'interrupted' | 'restarted' | 'nothing-running';
+
+/** A one-line, user-facing reason for an unexpected exit. */
+export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
+  const tail = exit.stderrTail;
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(tail)) {
+    return `The kernel ran out of memory (limit ${maxOldSpaceMB} MB) and stopped. Restart the kernel to continue; variables are lost.`;
+  }
+  const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+  return `The kernel ${how}. Restart the kernel to continue; variables are lost.`;
+}
+
+export class TslabKernel {
+  private readonly events = new EventEmitter();
+  private proc!: KernelProcess;
+  private client!: JupyterClient;
+  private running = 0;
+  /** Executions sent and not yet settled (interrupt waits for exactly these). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private _status: KernelStatus = 'starting';
+  /** Set while we stop the process on purpose, so its exit is not reported as a death. */
+  private stopping = false;
+  private _kernelInfo: Record<string, unknown> = {};
+  /**
+   * tslab aborts every request that arrives within 200 ms after a failed cell (its stop-on-error
+   * queue reset); the next execute waits that window out so a re-run is not silently aborted.
+   */
+  private quietUntil = 0;
+
+  private constructor(private readonly options: KernelOptions) {}
+
+  static async start(options: KernelOptions): Promise<TslabKernel> {
+    const k = new TslabKernel(options);
+    await k.launch();
+    return k;
+  }
+
+  get status(): KernelStatus {
+    return this._status;
+  }
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+  get kernelInfo(): Record<string, unknown> {
+    return this._kernelInfo;
+  }
+  get maxOldSpaceMB(): number {
+    return this.options.maxOldSpaceMB ?? DEFAULT_MAX_OLD_SPACE_MB;
+  }
+
+  onStatus(listener: (s: KernelStatus) => void): () => void {
+    this.events.on('status', listener);
+    return () => this.events.off('status', listener);
+  }
+
+  /** An exit nobody asked for (process.exit in a cell, out of memory, killed from outside). */
+  onDeath(listener: (reason: string, exit: KernelExit) => void): () => void {
+    this.events.on('death', listener);
+    return () => this.events.off('death', listener);
+  }
+
+  execute(code: string, handlers?: ExecuteHandlers): Promise<ExecuteOutcome> {
+    if (this._status === 'dead' || this._status === 'stopped') {
+      return Promise.reject(new KernelDiedError('The kernel is not running. Restart the kernel to continue.'));
+    }
+    const client = this.client;
+    this.running++;
+    this.setStatus('busy');
+    const wait = this.quietUntil - Date.now();
+    const run = wait > 0 ? delay(wait).then(() => client.execute(code, handlers)) : client.execute(code, handlers);
+    const tracked = run.then((outcome) => {
+      if (outcome.status === 'error') this.quietUntil = Date.now() + 250;
+      return outcome;
+    }).finally(() => {
+      this.inFlight.delete(tracked);
+      if (client !== this.client) return; // a restart already accounted for it
+      this.running = Math.max(0, this.running - 1);
+      if (this.running === 0 && this._status === 'busy') this.setStatus('idle');
+    });
+    this.inFlight.add(tracked);
+    return tracked;
+  }
+
+  /**
+   * SIGINT (tslab stops sync loops through vm breakOnSigint and async cells by rejecting their
+   * promise); if the cell is still running after the grace period (e.g. a microtask-only loop that
+   * never yields), the kernel is restarted.
+   */
+  async interrupt(): Promise<InterruptResult> {
+    if (this.inFlight.size === 0) return 'nothing-running';
+    const client = this.client;
+    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    this.proc.interrupt();
+    const stopped = await Promise.race([settled, delay(this.options.interruptGraceMs ?? 1000).then(() => false)]);
+    if (stopped || client !== this.client) return 'interrupted';
+    await this.restart();
+    return 'restarted';
+  }
+
+  /** Stops the process (running cells fail with KernelDiedError) and starts a fresh one. */
+  async restart(): Promise<void> {
+    this.setStatus('restarting');
+    await this.teardown('The kernel was restarted.');
+    await this.launch();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.teardown('The kernel was shut down.');
+    this.setStatus('stopped');
+  }
+
+  /** Heartbeat over the hb socket. */
+  ping(timeoutMs?: number): Promise<boolean> {
+    return this.client.ping(timeoutMs);
+  }
+
+  private async launch(): Promise<void> {
+    this.setStatus('starting');
+    this.stopping = false;
+    const proc = await KernelProcess.start(this.options);
+    const client = new JupyterClient(proc.connection);
+    this.proc = proc;
+    this.client = client;
+    this.running = 0;
+    void proc.exited.then((exit) => {
+      const reason = describeExit(exit, this.maxOldSpaceMB);
+      client.markDead(reason);
+      client.close();
+      if (this.stopping || proc !== this.proc) return;
+      this.setStatus('dead');
+      this.events.emit('death', reason, exit);
+    });
+    try {
+      this._kernelInfo = await client.waitReady(this.options.startTimeoutMs ?? 60000, () => proc.isAlive);
+    } catch (e) {
+      this.stopping = true;
+      await proc.stop();
+      const exit = await proc.exited;
+      this.setStatus('dead');
+      const detail = exit.stderrTail ? `: ${exit.stderrTail.split('\n').slice(-3).join(' | ')}` : '';
+      throw new Error(`The LungCAM kernel (tslab) failed to start${detail}`, { cause: e });
+    }
+    this.setStatus('idle');
+  }
+
+  private async teardown(reason: string): Promise<void> {
+    if (!this.proc) return;
+    this.stopping = true;
+    this.client.markDead(reason);
+    this.running = 0;
+    if (this.proc.isAlive) {
+      // ask politely, then make sure: a cell stuck in a loop never answers
+      await Promise.race([this.client.shutdown(300), this.proc.exited]);
+      await this.proc.stop(500);
+    }
+    this.client.close();
+  }
+
+  private setStatus(s: KernelStatus): void {
+    if (s === this._status) return;
+    this._status = s;
+    this.events.emit('status', s);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,198 @@
+/**
+ * Starts and stops the tslab kernel as its own process (never inside the VS Code extension host):
+ * a connection file with loopback-only ports and a fresh HMAC-SHA256 key, readable by the user only,
+ * in a private temporary folder removed when the kernel stops.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findPackageRoot, enginePaths } from './packageRoot';
+
+export interface ConnectionInfo {
+  transport: 'tcp';
+  ip: '127.0.0.1';
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  signature_scheme: 'hmac-sha256';
+  key: string;
+  kernel_name: string;
+}
+
+/** The Node that runs tslab: a `node` executable, or an Electron binary run as Node. */
+export interface KernelRuntime {
+  executable: string;
+  /** True for VS Code's own runtime (process.execPath with ELECTRON_RUN_AS_NODE=1). */
+  electronRunAsNode: boolean;
+}
+
+export interface KernelLaunchOptions {
+  /** Folder cells run in (relative paths in cells resolve here): the notebook's folder. */
+  cwd: string;
+  runtime?: KernelRuntime;
+  /** V8 heap limit, so a cell that exhausts memory kills the kernel quickly instead of the machine. */
+  maxOldSpaceMB?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines the kernel wrote to its own stderr (e.g. V8's "heap out of memory"). */
+  stderrTail: string;
+}
+
+export const DEFAULT_MAX_OLD_SPACE_MB = 4096;
+
+/** Finds `node` on PATH (the user's Node), or undefined. */
+export function findNodeOnPath(envPath = process.env.PATH ?? ''): string | undefined {
+  const names = process.platform === 'win32' ? ['node.exe'] : ['node'];
+  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
+    for (const n of names) {
+      const p = path.join(dir, n);
+      try {
+        if (statSync(p).isFile()) return p;
+      } catch {
+        /* not here */
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `setting`: the `lungcam.kernel.runtime` value: '' or 'auto' (node on PATH, else this process as
+ * Node), 'electron' (this process as Node), or a path to a node executable.
+ */
+export function resolveRuntime(setting = 'auto', hostExecPath = process.execPath, hostIsElectron = !!process.versions.electron): KernelRuntime {
+  const s = setting.trim();
+  if (s && s !== 'auto' && s !== 'electron') return { executable: s, electronRunAsNode: false };
+  const onPath = s === 'electron' ? undefined : findNodeOnPath();
+  if (onPath) return { executable: onPath, electronRunAsNode: false };
+  return { executable: hostExecPath, electronRunAsNode: hostIsElectron };
+}
+
+/** A free loopback TCP port (the OS picks it; we release it for the kernel to bind). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function newConnectionInfo(): Promise<ConnectionInfo> {
+  const ports: number[] = [];
+  while (ports.length < 5) {
+    const p = await freePort();
+    if (!ports.includes(p)) ports.push(p);
+  }
+  return {
+    transport: 'tcp',
+    ip: '127.0.0.1',
+    shell_port: ports[0],
+    iopub_port: ports[1],
+    stdin_port: ports[2],
+    control_port: ports[3],
+    hb_port: ports[4],
+    signature_scheme: 'hmac-sha256',
+    key: randomBytes(32).toString('hex'),
+    kernel_name: 'lungcam',
+  };
+}
+
+export class KernelProcess {
+  readonly exited: Promise<KernelExit>;
+  private stderrLines: string[] = [];
+  private exitInfo: KernelExit | undefined;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: ConnectionInfo,
+    readonly connectionFile: string,
+    private readonly privateDir: string,
+  ) {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (s: string) => {
+      this.stderrLines.push(...s.split('\n').filter((l) => l.trim()));
+      if (this.stderrLines.length > 40) this.stderrLines.splice(0, this.stderrLines.length - 40);
+    });
+    child.stdout?.resume(); // tslab logs little here; drain so it can never block on a full pipe
+    this.exited = new Promise((resolve) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exitInfo) return;
+        this.exitInfo = { code, signal, stderrTail: this.stderrLines.slice(-12).join('\n') };
+        this.removePrivateDir();
+        resolve(this.exitInfo);
+      };
+      child.on('exit', done);
+      child.on('error', (e) => {
+        this.stderrLines.push(String(e.message));
+        done(null, null);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get isAlive(): boolean {
+    return !this.exitInfo;
+  }
+
+  static async start(options: KernelLaunchOptions): Promise<KernelProcess> {
+    const root = findPackageRoot(__dirname);
+    const { kernelMain, engineJs } = enginePaths(root);
+    for (const f of [kernelMain, engineJs]) {
+      if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` in ${root}`);
+    }
+    if (!existsSync(options.cwd)) throw new Error(`${options.cwd}: folder does not exist`);
+    const runtime = options.runtime ?? resolveRuntime();
+    const connection = await newConnectionInfo();
+    // mkdtemp makes the folder 0700; the file itself is 0600: the key never leaves this user.
+    const privateDir = mkdtempSync(path.join(tmpdir(), 'lungcam-kernel-'));
+    const connectionFile = path.join(privateDir, 'connection.json');
+    writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    if (runtime.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
+    else delete env.ELECTRON_RUN_AS_NODE;
+    const heap = options.maxOldSpaceMB ?? DEFAULT_MAX_OLD_SPACE_MB;
+    const child = spawn(runtime.executable, [`--max-old-space-size=${heap}`, kernelMain, '--config-path', connectionFile], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    return new KernelProcess(child, connection, connectionFile, privateDir);
+  }
+
+  /** SIGINT: tslab interrupts a running cell (sync code too: it runs with vm breakOnSigint). */
+  interrupt(): void {
+    if (this.isAlive) this.child.kill('SIGINT');
+  }
+
+  /** Kills the process (SIGKILL after `graceMs` if SIGTERM is ignored) and removes its private folder. */
+  async stop(graceMs = 1000): Promise<KernelExit> {
+    if (this.isAlive) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.isAlive && this.child.kill('SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exited;
+  }
+
+  private removePrivateDir(): void {
+    rmSync(this.privateDir, { recursive: true, force: true });
+  }
+}
