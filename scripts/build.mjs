@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { emitEngineDeclarations } from './lib/engine-types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -19,6 +20,7 @@ export const entries = [
   ['extension/extension.ts', 'dist/extension/extension.js', node],
   ['kernels/cli.ts', 'dist/kernels/cli.js', node],
   ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
+  ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
   ['test/integration/index.ts', 'dist/test/integration/index.js', node],
 ];
@@ -41,6 +43,7 @@ async function main() {
     else await esbuild.build(options);
   }
   if (watch) await Promise.all(contexts.map((c) => c.watch()));
+  else emitEngineDeclarations(root);
 }
 
 main().catch((e) => {
