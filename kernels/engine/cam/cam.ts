@@ -1,0 +1,256 @@
+/**
+ * The one CAM pipeline (pytorch-grad-cam's base_cam.py shape): forward to the chosen conv layers'
+ * activations A and the logits, gradients of each target class's raw logit with respect to A, a method's
+ * weighting (methods.ts), ReLU, per-patch normalisation. Resizing to the patch, multi-layer combination
+ * and stitching to [frames, bands] are in maps.ts and `camImage` below.
+ * Batched over patches, every class at once, tidy (no tensors left behind), cancellable between batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { forwardWithActivations, headFrom } from './graph';
+import { METHODS, type CamMethodName } from './methods';
+import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
+import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
+
+/** Model inputs: [count, frames, bands] row-major (the `Patches` of types.ts fit). */
+export interface PatchBatch {
+  data: Float32Array;
+  count: number;
+  frames: number;
+  bands: number;
+}
+
+export interface GradCamOptions {
+  /** Conv layer names (default: the last conv layer). */
+  layers?: string[];
+  /** Class names or indices, or 'all' (default). */
+  classes?: (string | number)[] | 'all';
+  method?: CamMethodName | string;
+  /** Patches per forward/backward pass (default 32). */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Names of the model's classes (default class0, class1, …). */
+  classNames?: string[];
+  /** The model's conv layers, input side first (default: found by layer type). */
+  convLayers?: string[];
+  /**
+   * Score-CAM masks the input towards this value. Inputs are log-mel, so the default is silence,
+   * ln(0.01); pytorch-grad-cam multiplies by the mask (a baseline of 0), which in log-mel means "loud".
+   */
+  scoreCamBaseline?: number;
+  /** Masked inputs per forward pass for Score-CAM (default 64). */
+  scoreCamBatchSize?: number;
+}
+
+/** One layer × class: maps at the layer's native resolution for every patch. */
+export interface LayerClassCam {
+  layer: string;
+  classIndex: number;
+  className: string;
+  /** Native map size: time steps × band steps of the layer's output. */
+  timeSteps: number;
+  bandSteps: number;
+  /** [patches, timeSteps, bandSteps] after ReLU, before normalisation (comparable across recordings). */
+  raw: Float32Array;
+  /** [patches, timeSteps, bandSteps], per patch (x − min)/(max − min + 1e-7). */
+  normalised: Float32Array;
+  rawMin: Float32Array;
+  rawMax: Float32Array;
+  /** Patches whose map is all zero (reported instead of NaN). */
+  zeroPatches: number[];
+}
+
+export interface GradCamResult {
+  method: CamMethodName;
+  layers: string[];
+  /** For each layer, the layer whose output was used as A (the conv block's last bn/activation layer). */
+  activationLayers: string[];
+  /** Every class of the model, and the indices explained. */
+  classNames: string[];
+  classIndices: number[];
+  patchCount: number;
+  patchFrames: number;
+  bands: number;
+  /** [patches, classes] raw logits and softmax probabilities. */
+  logits: Float32Array;
+  probabilities: Float32Array;
+  /** Layer-major: maps[layers.indexOf(l) * classIndices.length + j]. */
+  maps: LayerClassCam[];
+}
+
+export const SILENCE_LOG_MEL = Math.log(0.01);
+
+function abortError(): Error {
+  const e = new Error('Grad-CAM was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** Lets an AbortSignal (a kernel interrupt, a timer) arrive between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function gradCam(model: tf.LayersModel, patches: PatchBatch, options: GradCamOptions = {}): Promise<GradCamResult> {
+  const method = METHODS[resolveMethod(options.method)];
+  const convLayers = options.convLayers ?? camLayerNames(model);
+  const layers = resolveLayers(model, options.layers, convLayers);
+  const outputUnits = (model.outputs[0].shape as number[])[1];
+  const classNames = options.classNames ?? Array.from({ length: outputUnits }, (_, i) => `class${i}`);
+  const classIndices = resolveClasses(options.classes, classNames);
+  // A is taken at the end of each conv block (after its batch-norm and ReLU layers, when it has them).
+  const activationLayers = layers.map((l) => activationLayerFor(model, l));
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 32));
+  const { count, frames, bands } = patches;
+  const patchSize = frames * bands;
+
+  const logits = new Float32Array(count * classNames.length);
+  const raws: Float32Array[] = [];
+  const shapes: [number, number][] = [];
+
+  for (let start = 0; start < count; start += batchSize) {
+    if (options.signal?.aborted) throw abortError();
+    const n = Math.min(batchSize, count - start);
+    const x = tf.tensor4d(patches.data.subarray(start * patchSize, (start + n) * patchSize), [n, frames, bands, 1]);
+    try {
+      const forward = tf.tidy(() => {
+        const f = forwardWithActivations(model, x, activationLayers);
+        return { logits: tf.keep(f.logits), activations: f.activations.map((a) => tf.keep(a)) };
+      });
+      logits.set(forward.logits.dataSync(), start * classNames.length);
+      forward.logits.dispose();
+      for (let li = 0; li < layers.length; li++) {
+        const a = forward.activations[li];
+        const [, h, w] = a.shape;
+        if (start === 0) shapes[li] = [h, w];
+        const scores = method.needsMaskedScores
+          ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
+          : null;
+        try {
+          const head = headFrom(model, activationLayers[li], x);
+          classIndices.forEach((c, j) => {
+            const cam = tf.tidy(() => {
+              const g = method.needsGradients ? logitGradient(head, a, c) : null;
+              return tf.relu(method.camImage({ activations: a, gradients: g, classIndex: c, maskedScores: () => scores! }));
+            });
+            const k = li * classIndices.length + j;
+            if (start === 0) raws[k] = new Float32Array(count * h * w);
+            raws[k].set(cam.dataSync(), start * h * w);
+            cam.dispose();
+          });
+        } finally {
+          scores?.dispose();
+        }
+      }
+      forward.activations.forEach((a) => a.dispose());
+    } finally {
+      x.dispose();
+    }
+    await yieldToEventLoop();
+  }
+
+  const maps: LayerClassCam[] = [];
+  layers.forEach((layer, li) => {
+    const [h, w] = shapes[li] ?? [0, 0];
+    classIndices.forEach((c, j) => {
+      const raw = raws[li * classIndices.length + j] ?? new Float32Array(0);
+      const { normalised, min, max, zeroPatches } = normalisePerPatch(raw, count, h * w);
+      maps.push({ layer, classIndex: c, className: classNames[c], timeSteps: h, bandSteps: w, raw, normalised, rawMin: min, rawMax: max, zeroPatches });
+    });
+  });
+  return {
+    method: method.name, layers, activationLayers, classNames, classIndices, patchCount: count, patchFrames: frames, bands,
+    logits, probabilities: softmaxRows(logits, classNames.length), maps,
+  };
+}
+
+/** d logit_c / dA for every patch of the batch (patches are independent, so the gradient of the sum is per patch). */
+export function logitGradient(head: (a: tf.Tensor) => tf.Tensor2D, a: tf.Tensor4D, classIndex: number): tf.Tensor4D {
+  return tf.grad((act: tf.Tensor) => {
+    const logits = head(act);
+    return tf.sum(tf.slice(logits, [0, classIndex], [logits.shape[0], 1]));
+  })(a) as tf.Tensor4D;
+}
+
+export function softmaxRows(logits: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length / classes; r++) {
+    let hi = -Infinity;
+    for (let c = 0; c < classes; c++) hi = Math.max(hi, logits[r * classes + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += out[r * classes + c] = Math.exp(logits[r * classes + c] - hi);
+    for (let c = 0; c < classes; c++) out[r * classes + c] /= sum;
+  }
+  return out;
+}
+
+/**
+ * Score-CAM's scores: for each patch and channel k, the logits of the input masked by A^k (upsampled
+ * with align_corners as the reference does, min–max scaled to 0..1): baseline + (x − baseline)·mask.
+ * Returns [N, K, classes]; yields between batches so a cancel can arrive.
+ */
+async function maskedScores(
+  model: tf.LayersModel, x: tf.Tensor4D, a: tf.Tensor4D, baseline: number, batchSize: number, signal?: AbortSignal,
+): Promise<tf.Tensor3D> {
+  const [n, frames, bands] = x.shape;
+  const k = a.shape[3];
+  const masks = tf.tidy(() => {
+    const perChannel = tf.reshape(tf.transpose(a, [0, 3, 1, 2]), [n * k, a.shape[1], a.shape[2], 1]) as tf.Tensor4D;
+    const up = tf.image.resizeBilinear(perChannel, [frames, bands], true, false);
+    const lo = tf.min(up, [1, 2, 3], true);
+    const hi = tf.max(up, [1, 2, 3], true);
+    return tf.div(tf.sub(up, lo), tf.add(tf.sub(hi, lo), 1e-8)) as tf.Tensor4D; // [n*k, frames, bands, 1]
+  });
+  const rows: tf.Tensor2D[] = [];
+  try {
+    for (let s = 0; s < n * k; s += batchSize) {
+      if (signal?.aborted) throw abortError();
+      const m = Math.min(batchSize, n * k - s);
+      rows.push(tf.tidy(() => {
+        const mask = tf.slice(masks, [s, 0, 0, 0], [m, frames, bands, 1]);
+        const patchIndex = tf.tensor1d(Array.from({ length: m }, (_, i) => Math.floor((s + i) / k)), 'int32');
+        const inputs = tf.gather(x, patchIndex);
+        const masked = tf.add(tf.mul(tf.sub(inputs, baseline), mask), baseline);
+        return model.predict(masked) as tf.Tensor2D;
+      }));
+      await yieldToEventLoop();
+    }
+    return tf.tidy(() => tf.reshape(tf.concat(rows, 0), [n, k, -1]) as tf.Tensor3D);
+  } finally {
+    masks.dispose();
+    rows.forEach((r) => r.dispose());
+  }
+}
+
+/** Find one layer × class in a result. */
+export function findCam(result: GradCamResult, layer: string, classIndex: number): LayerClassCam {
+  const m = result.maps.find((x) => x.layer === layer && x.classIndex === classIndex);
+  if (!m) throw new Error(`no map for layer ${layer}, class ${classIndex}`);
+  return m;
+}
+
+/**
+ * The map a user looks at, per patch at the patch size [patches, patchFrames, bands]: each layer's
+ * normalised map resized (half-pixel bilinear), several layers combined as the reference does (ReLU,
+ * average, renormalise). `raw: true` resizes the unnormalised maps instead (and averages them).
+ */
+export function patchMaps(result: GradCamResult, classIndex: number, opts: { layers?: string[]; raw?: boolean } = {}): Float32Array {
+  const layers = opts.layers ?? result.layers;
+  const { patchCount: count, patchFrames, bands } = result;
+  const resized = layers.map((l) => {
+    const m = findCam(result, l, classIndex);
+    return resizeMaps(opts.raw ? m.raw : m.normalised, count, m.timeSteps, m.bandSteps, patchFrames, bands);
+  });
+  if (!opts.raw) return combineLayerMaps(resized, count, patchFrames * bands);
+  const mean = new Float32Array(count * patchFrames * bands);
+  for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
+  return mean;
+}
+
+/** The map stitched onto the recording: [frames, bands], aligned frame for frame with the log-mel. */
+export function camImage(
+  result: GradCamResult,
+  classIndex: number,
+  placement: { startFrame: number[]; frames: number },
+  opts: { layers?: string[]; raw?: boolean } = {},
+): Float32Array {
+  return stitchPatches(patchMaps(result, classIndex, opts), placement.startFrame, result.patchFrames, result.bands, placement.frames);
+}
+

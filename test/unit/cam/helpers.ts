@@ -1,0 +1,77 @@
+// Small models for the CAM tests: built here so the arithmetic can be done by hand.
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../kernels/engine/model/backend';
+
+export async function setupBackend(): Promise<void> {
+  await initBackend('wasm', { quiet: true });
+}
+
+/**
+ * The hand-computable network: input [2 time, 2 band, 1], conv `a` 1×1 with kernel [1, −1], bias [0, 3],
+ * ReLU, so A¹ = x and A² = relu(3 − x); flatten; dense `logits` (no bias) whose weights ARE the gradients
+ * dlogit/dA. Positions row-major p0=(0,0) p1=(0,1) p2=(1,0) p3=(1,1).
+ * Class 0: G¹ = [1, 0, −1, 2], G² = [−0.5, 0.5, 0, −1]. Class 1: G¹ = [0, 1, 0, 0], G² = [0, 0, 1, 0].
+ */
+export const HAND_G = {
+  class0: { g1: [1, 0, -1, 2], g2: [-0.5, 0.5, 0, -1] },
+  class1: { g1: [0, 1, 0, 0], g2: [0, 0, 1, 0] },
+};
+
+export function handModel(): tf.LayersModel {
+  const input = tf.input({ shape: [2, 2, 1] });
+  const conv = tf.layers.conv2d({ name: 'a', filters: 2, kernelSize: 1, activation: 'relu' });
+  const flat = tf.layers.flatten({ name: 'flat' });
+  const dense = tf.layers.dense({ name: 'logits', units: 2, useBias: false });
+  const out = dense.apply(flat.apply(conv.apply(input))) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out });
+  conv.setWeights([tf.tensor4d([1, -1], [1, 1, 1, 2]), tf.tensor1d([0, 3])]);
+  // Flatten order (NHWC): p0k1, p0k2, p1k1, p1k2, p2k1, p2k2, p3k1, p3k2.
+  const kernel: number[] = [];
+  for (let p = 0; p < 4; p++) {
+    kernel.push(HAND_G.class0.g1[p], HAND_G.class1.g1[p]);
+    kernel.push(HAND_G.class0.g2[p], HAND_G.class1.g2[p]);
+  }
+  dense.setWeights([tf.tensor2d(kernel, [8, 2])]);
+  return model;
+}
+
+/** x = [[1, 2], [3, 4]] (time × band). */
+export const HAND_X = { data: new Float32Array([1, 2, 3, 4]), count: 1, frames: 2, bands: 2 };
+
+/** conv → (bn) → relu blocks, GAP, dense: a small LungCAM-like net with random (seeded) weights. */
+export function smallNet(opts: { frames?: number; bands?: number; classes?: number; seed?: number; tanhHead?: boolean } = {}): tf.LayersModel {
+  const frames = opts.frames ?? 16;
+  const bands = opts.bands ?? 8;
+  let seed = opts.seed ?? 3;
+  const init = () => tf.initializers.glorotNormal({ seed: seed++ });
+  const input = tf.input({ shape: [frames, bands, 1], name: 'logmel' });
+  let x = tf.layers.conv2d({ name: 'conv1', filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init() }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.reLU({ name: 'relu1' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({
+    name: 'conv2', filters: 6, kernelSize: 3, padding: 'same', kernelInitializer: init(),
+    activation: opts.tanhHead ? 'tanh' : 'relu',
+  }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: 'logits', units: opts.classes ?? 3, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+/** Deterministic pseudo-random patches. */
+export function randomPatches(count: number, frames: number, bands: number, seed = 1) {
+  let s = seed >>> 0;
+  const data = new Float32Array(count * frames * bands).map(() => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 4 - 4.6;
+  });
+  return { data, count, frames, bands };
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ''): void {
+  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} ≠ ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      throw new Error(`${what}[${i}]: ${actual[i]} ≠ ${expected[i]} (tol ${tol}); got [${Array.from(actual).map((v) => v.toFixed(6)).join(', ')}]`);
+    }
+  }
+}
