@@ -5,3 +5,4 @@
 export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
+export * from './show';
