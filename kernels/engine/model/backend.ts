@@ -1,0 +1,107 @@
+/**
+ * Chooses the TensorFlow.js backend once per process: `@tensorflow/tfjs-node` when it is installed
+ * (native, fastest), else `@tensorflow/tfjs-backend-wasm` with LungCAM's fast training kernels, else the
+ * pure-JS `cpu` backend (≈100× slower for convolutions: fine for tiny tests, not for training).
+ * States the choice in one line on stderr.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as path from 'node:path';
+import { registerWasmTrainingKernels } from './wasmKernels';
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+let chosen: Promise<string> | null = null;
+let chosenName = '';
+let chosenDetail = '';
+
+/** The name of the backend in use ('tensorflow', 'wasm' or 'cpu'); '' before initBackend. */
+export function backendName(): string {
+  return chosenName;
+}
+
+/** A human description, e.g. `wasm (SIMD, 1 thread)`. */
+export function backendDescription(): string {
+  return chosenDetail || chosenName;
+}
+
+/**
+ * Initialises TensorFlow.js (idempotent: later calls return the first choice).
+ * `preference` (or env LUNGCAM_BACKEND) forces a backend; 'auto' tries tensorflow → wasm → cpu.
+ * `quiet` suppresses the one-line stderr notice (tests).
+ */
+export function initBackend(preference?: BackendPreference, opts: { quiet?: boolean } = {}): Promise<string> {
+  if (!chosen) {
+    const pref = preference ?? ((process.env.LUNGCAM_BACKEND as BackendPreference | undefined) || 'auto');
+    chosen = choose(pref).then((name) => {
+      chosenName = name;
+      if (!opts.quiet && !process.env.LUNGCAM_QUIET_BACKEND) {
+        process.stderr.write(`lungcam: TensorFlow.js backend ${chosenDetail}\n`);
+      }
+      return name;
+    });
+  }
+  return chosen;
+}
+
+async function choose(pref: BackendPreference): Promise<string> {
+  if (pref === 'auto' || pref === 'tensorflow') {
+    if (await tryNode()) return 'tensorflow';
+    if (pref === 'tensorflow') throw new Error('@tensorflow/tfjs-node is not installed or does not load');
+  }
+  if (pref === 'auto' || pref === 'wasm') {
+    const ok = await tryWasm();
+    if (ok) return 'wasm';
+    if (pref === 'wasm') throw new Error('@tensorflow/tfjs-backend-wasm failed to initialise');
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  chosenDetail = 'cpu (pure JavaScript: slow; install @tensorflow/tfjs-node or keep tfjs-backend-wasm)';
+  return 'cpu';
+}
+
+async function tryNode(): Promise<boolean> {
+  try {
+    // Optional dependency: its install script needs a libtensorflow download, so it is often absent.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@tensorflow/tfjs-node');
+    if (!(await tf.setBackend('tensorflow'))) return false;
+    await tf.ready();
+    chosenDetail = 'tensorflow (tfjs-node, native)';
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder holding the .wasm binaries: next to the package's main file (also in the packaged extension). */
+export function wasmBinaryFolder(): string {
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(wasmBinaryFolder());
+    registerWasmTrainingKernels();
+    if (!(await tf.setBackend('wasm'))) return false;
+    await tf.ready();
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = wasm.getThreadsCount();
+    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}, fast training kernels)`;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` on another registered backend, then switches back (tests compare wasm against cpu). */
+export async function withBackend<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  await tf.setBackend(name);
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend(previous);
+  }
+}

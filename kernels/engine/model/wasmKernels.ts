@@ -1,0 +1,147 @@
+/**
+ * Fast convolution gradients for the wasm backend, written as forward convolutions so they run on
+ * XNNPACK like the forward pass (anchors.md):
+ *   dX = conv(dy, W rotated 180° with in/out channels swapped), padding k−1−pad  (stride 1)
+ *   dW = conv(x with batch↔channel swapped, dy as the filter [H', W', N, Co]), dilation = stride
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all (training a conv net fails) and a scalar-loop
+ * Conv2DBackpropInput. Supported: NHWC, dilation 1, any padding ('same', 'valid', explicit); dW any
+ * stride; dX stride 1 (other strides fall back to the built-in dX kernel).
+ * (Tried: dW as one im2col GEMM via BatchMatMul: slower than the dilated conv here.)
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
+import { registerWasmJsKernels } from './wasmJsKernels';
+
+type Backend = { disposeData(dataId: object): void };
+type Conv4 = [number, number, number, number];
+
+let registered = false;
+let builtinBackpropInput: KernelFunc | null = null;
+
+function kernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`wasm backend has no ${name} kernel`);
+  return k.kernelFunc;
+}
+
+function run(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap, backend: unknown): TensorInfo {
+  return kernel(name)({ inputs, attrs, backend: backend as never }) as TensorInfo;
+}
+
+function transpose(x: TensorInfo, perm: number[], backend: unknown): TensorInfo {
+  return run('Transpose', { x }, { perm }, backend);
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function pair(v: number | [number, number] | undefined): [number, number] {
+  if (v == null) return [1, 1];
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+function checkSupported(kernelName: string, attrs: ConvAttrs): void {
+  if (attrs.dataFormat === 'NCHW') throw new Error(`LungCAM wasm ${kernelName}: only NHWC (channelsLast) is supported`);
+  const [dh, dw] = pair(attrs.dilations);
+  if (dh !== 1 || dw !== 1) throw new Error(`LungCAM wasm ${kernelName}: dilations other than 1 are not supported`);
+  if (attrs.dimRoundingMode != null && typeof attrs.pad === 'number') {
+    throw new Error(`LungCAM wasm ${kernelName}: dimRoundingMode with numeric padding is not supported`);
+  }
+}
+
+/** Padding actually applied by the forward conv (top, bottom, left, right). */
+function padInfo(xShape: Conv4, filterShape: Conv4, attrs: ConvAttrs) {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape, filterShape, attrs.strides, 1, attrs.pad as never, attrs.dimRoundingMode, false, 'channelsLast');
+  return info;
+}
+
+/** dW: x' = x^T[Ci, H, W, N] convolved with dy' = [H', W', N, Co] → [Ci, kh, kw, Co] → [kh, kw, Ci, Co]. */
+function backpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const { x, dy } = args.inputs;
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Conv4 };
+  checkSupported('Conv2DBackpropFilter', attrs);
+  const backend = args.backend as Backend;
+  const info = padInfo(x.shape as Conv4, attrs.filterShape, attrs);
+  const { top, bottom, left, right } = info.padInfo;
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  // The forward conv may leave input rows/cols unused at the bottom/right (valid, stride > 1): trim the
+  // padding so the output is exactly kh × kw.
+  const padBottom = kh - 1 + sh * (info.outHeight - 1) + 1 - (x.shape[1] + top) ;
+  const padRight = kw - 1 + sw * (info.outWidth - 1) + 1 - (x.shape[2] + left);
+  void bottom; void right;
+  const xT = transpose(x, [3, 1, 2, 0], backend);
+  const dyT = transpose(dy, [1, 2, 0, 3], backend);
+  const pads = [[0, 0], [top, Math.max(0, padBottom)], [left, Math.max(0, padRight)], [0, 0]];
+  let xIn = xT;
+  if (padBottom < 0 || padRight < 0) {
+    // Unused trailing input rows/cols (valid padding with stride > 1): slice them off.
+    const h = x.shape[1] + Math.min(0, padBottom);
+    const w = x.shape[2] + Math.min(0, padRight);
+    xIn = run('Slice', { x: xT }, { begin: [0, 0, 0, 0], size: [xT.shape[0], h, w, xT.shape[3]] }, backend);
+  }
+  const conv = run('Conv2D', { x: xIn, filter: dyT }, {
+    strides: [1, 1], pad: pads as never, dataFormat: 'NHWC', dilations: [sh, sw],
+  }, backend);
+  const dW = transpose(conv, [1, 2, 0, 3], backend);
+  for (const t of new Set([xT, dyT, xIn, conv])) backend.disposeData(t.dataId);
+  return dW;
+}
+
+/** dX (stride 1): conv(dy, rot180(W) with in/out swapped), padding k−1−pad on each side. */
+function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }): TensorInfo {
+  const { dy, filter } = args.inputs;
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Conv4 };
+  checkSupported('Conv2DBackpropInput', attrs);
+  const info = padInfo(attrs.inputShape, filter.shape as Conv4, attrs);
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) {
+    if (!builtinBackpropInput) throw new Error('LungCAM wasm Conv2DBackpropInput: only stride 1 is supported');
+    return builtinBackpropInput(args as never) as TensorInfo;
+  }
+  const backend = args.backend as Backend;
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  const { top, left } = info.padInfo;
+  const [, H, W] = attrs.inputShape;
+  const padTop = kh - 1 - top;
+  const padLeft = kw - 1 - left;
+  const padBottom = H - dy.shape[1] - padTop + kh - 1;
+  const padRight = W - dy.shape[2] - padLeft + kw - 1;
+  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+    throw new Error('LungCAM wasm Conv2DBackpropInput: padding larger than the filter is not supported');
+  }
+  const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }, backend);
+  const swapped = transpose(flipped, [0, 1, 3, 2], backend);
+  const dx = run('Conv2D', { x: dy, filter: swapped }, {
+    strides: [1, 1], pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]] as never,
+    dataFormat: 'NHWC', dilations: [1, 1],
+  }, backend);
+  backend.disposeData(flipped.dataId);
+  backend.disposeData(swapped.dataId);
+  return dx;
+}
+
+/** Registers (once) the fast gradient kernels on the wasm backend. Call before tf.setBackend('wasm'). */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  const existing = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (existing) {
+    builtinBackpropInput = existing.kernelFunc;
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  }
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  const configs: KernelConfig[] = [
+    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilter as unknown as KernelFunc },
+    // Keep the built-in kernel's setup (it binds the wasm function our stride > 1 fallback calls).
+    { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInput as unknown as KernelFunc,
+      setupFunc: existing?.setupFunc },
+  ];
+  for (const c of configs) tf.registerKernel(c);
+  registerWasmJsKernels();
+}
