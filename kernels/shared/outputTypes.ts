@@ -156,11 +156,30 @@ export interface CamOutput {
   annotations?: Annotations;
   /** Where to go back to for recomputation (method, cutoff): an opaque id the kernel understands. */
   requestId?: string;
+  /** CAM methods the kernel can compute for this output (renderer's method dropdown); absent = the renderer's default list. */
+  methods?: string[];
 }
 
 export type LungcamOutput = AudioOutput | SpectrogramOutput | PredictionsOutput | CamOutput;
 
 /** Renderer → kernel messages (through notebook renderer messaging). */
 export type RendererRequest =
-  | { type: 'recompute'; requestId: string; method?: string; cutoffHz?: number | null }
+  | {
+      type: 'recompute';
+      requestId: string;
+      method?: string;
+      cutoffHz?: number | null;
+      /** The layer and class on screen (so a map left out of a large output can be fetched; optional). */
+      layer?: string;
+      className?: string;
+    }
   | { type: 'ping' };
+
+/**
+ * Kernel → renderer replies (extension posts them with the renderer messaging API for 'lungcam-renderer').
+ * `output` replaces the view in place (same requestId as the request, new requestId inside if it changed).
+ */
+export type RendererReply =
+  | { type: 'output'; requestId: string; output: CamOutput }
+  | { type: 'error'; requestId: string; message: string }
+  | { type: 'pong' };
