@@ -6,3 +6,15 @@ export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
 export * from './show';
+// Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
+export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
+export type { WavFormat, WavLayout, WavStream } from './audio/wav';
+export { resample, StreamingResampler } from './audio/resample';
+export { logMelSpectrogram, LogMelStream, SILENCE_LOG_MEL, LOG_OFFSET } from './audio/logMel';
+export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hzToMel, melToHz } from './audio/melFilter';
+export { logMelFromFile, logMelFromAudio } from './audio/features';
+export { toPatches, patchLayout, MIN_TAIL_FRAMES } from './audio/patches';
+export type { PatchOptions } from './audio/patches';
+export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
+export type { NpyArray } from './io/npy';
+export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';

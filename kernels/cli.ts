@@ -1,0 +1,21 @@
+/**
+ * The `lungcam` command line (bin/lungcam.js loads the bundle of this file).
+ *
+ * Each command lives in kernels/cli/<name>.ts and exports `register(program: Command): void`, which adds
+ * one subcommand (`program.command('name')…action(async (…) => …)`). To add a command: import its
+ * `register` below and append it to `commands`. Shared option parsing (numbers, feature parameters,
+ * output paths) is in kernels/cli/args.ts; the error policy is in kernels/cli/run.ts:
+ *   LungcamInputError → one line on stderr, exit 2; usage errors (unknown flag, bad value) → exit 2;
+ *   anything else → one line, exit 1 (full stack when LUNGCAM_DEBUG is set).
+ */
+import type { Command } from 'commander';
+import { runCli } from './cli/run';
+import { register as registerFeatures } from './cli/features';
+
+const commands: Array<(program: Command) => void> = [
+  registerFeatures,
+];
+
+void runCli(commands, process.argv).then((code) => {
+  process.exitCode = code;
+});

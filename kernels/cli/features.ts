@@ -1,0 +1,68 @@
+/**
+ * `lungcam features <wav> --out F.npy|F.json`: the VGGish log-mel of a recording ([frames, bands], or
+ * [patches, 96, bands] with --patches). JSON carries its own axes and the parameters that produced it.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { extname } from 'node:path';
+import { LungcamInputError } from '../engine/errors';
+import { addFeatureOptions, featureParamsFrom, parsePositiveInt, type FeatureOptionValues } from './args';
+
+interface FeaturesOptions extends FeatureOptionValues {
+  out: string;
+  patches?: boolean;
+  hop?: number;
+  tail: 'pad' | 'drop';
+  dtype: 'float32' | 'float64';
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('features')
+    .description('Compute the VGGish log-mel spectrogram of a WAV file ([frames, bands], ln(mel + 0.01)).')
+    .argument('<wav>', 'input WAV file (PCM 8/16/24/32, float 32/64, μ-law, A-law; any rate and channels)')
+    .requiredOption('--out <file>', 'output file: .npy (float32/float64, C order) or .json (with axes)');
+  addFeatureOptions(cmd)
+    .option('--patches', 'cut into 0.96 s patches: [patches, 96, bands]')
+    .addOption(new Option('--hop <frames>', 'patch hop in frames (with --patches; 96 = no overlap)').argParser(parsePositiveInt))
+    .addOption(new Option('--tail <policy>', 'last partial patch (with --patches): pad it with silence when ≥ 0.48 s, or drop it').choices(['pad', 'drop']).default('pad'))
+    .addOption(new Option('--dtype <type>', 'NPY element type').choices(['float32', 'float64']).default('float32'))
+    .option('--quiet', 'do not print the summary line')
+    .action(async (wav: string, opts: FeaturesOptions) => runFeatures(wav, opts));
+}
+
+async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
+  const ext = extname(opts.out).toLowerCase();
+  if (ext !== '.npy' && ext !== '.json') throw new LungcamInputError('the output must end in .npy or .json', opts.out);
+  if (opts.hop !== undefined && !opts.patches) throw new LungcamInputError('--hop only applies with --patches', '--hop');
+  // Loaded here so `lungcam --help` and other commands do not pay for them.
+  const { resolveFeatureParams } = await import('../engine/audio/melFilter');
+  const { logMelFromFile } = await import('../engine/audio/features');
+  const { toPatches } = await import('../engine/audio/patches');
+  const { checkOutputPath } = await import('../engine/io/atomicWrite');
+  const params = resolveFeatureParams(featureParamsFrom(opts));
+  checkOutputPath(opts.out);
+
+  const logMel = await logMelFromFile(wav, params);
+  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  if (logMel.frames === 0) {
+    throw new LungcamInputError(`the recording is ${logMel.source?.durationSeconds.toFixed(3)} s long, shorter than one 25 ms frame`, wav);
+  }
+  const patches = opts.patches ? toPatches(logMel, { hopFrames: opts.hop, tail: opts.tail }) : null;
+  const shape = patches ? [patches.count, patches.frames, patches.bands] : [logMel.frames, logMel.bands];
+  const data = patches ? patches.data : logMel.data;
+
+  if (ext === '.npy') {
+    const { writeNpy } = await import('../engine/io/npy');
+    await writeNpy(opts.out, data, shape, opts.dtype);
+  } else {
+    const { featuresJson } = await import('./featuresJson');
+    const { atomicWriteFile } = await import('../engine/io/atomicWrite');
+    await atomicWriteFile(opts.out, featuresJson(logMel, patches, shape, data));
+  }
+  if (!opts.quiet) {
+    const what = patches ? `${patches.count} patches × 96 frames × ${patches.bands} bands${patches.padded.some(Boolean) ? ` (${patches.padded.filter(Boolean).length} padded)` : ''}` : `${logMel.frames} frames × ${logMel.bands} bands`;
+    process.stdout.write(`${opts.out}: ${what} (${logMel.source?.durationSeconds.toFixed(2)} s at ${logMel.source?.originalSampleRate} Hz)\n`);
+  }
+}

@@ -1,0 +1,36 @@
+/** The JSON document `lungcam features --out F.json` writes: data plus its axes and parameters. */
+import type { LogMel, Patches } from '../engine/types';
+
+/** Nested arrays of `shape` from flat row-major data, values rounded to 7 significant digits. */
+function nest(data: Float32Array, shape: number[]): unknown {
+  const round = (v: number) => Number(v.toPrecision(7));
+  const build = (dim: number, offset: number): unknown => {
+    const n = shape[dim];
+    if (dim === shape.length - 1) return Array.from(data.subarray(offset, offset + n), round);
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * stride));
+  };
+  return build(0, 0);
+}
+
+export function featuresJson(logMel: LogMel, patches: Patches | null, shape: number[], data: Float32Array): string {
+  const doc = {
+    kind: 'features',
+    version: 1,
+    source: logMel.source,
+    params: logMel.params,
+    frames: logMel.frames,
+    bands: logMel.bands,
+    hopSeconds: logMel.axes.hopSeconds,
+    windowSeconds: logMel.axes.windowSeconds,
+    bandCentersHz: logMel.axes.bandCentersHz,
+    bandEdgesHz: logMel.axes.bandEdgesHz,
+    axes: logMel.axes,
+    layout: patches ? 'patches' : 'frames',
+    patches: patches ? { count: patches.count, frames: patches.frames, hopFrames: patches.hopFrames, startFrame: patches.startFrame, padded: patches.padded } : undefined,
+    shape,
+    /** ln(mel + 0.01): [frames][bands], or [patch][frame][band] with --patches. */
+    data: nest(data, shape),
+  };
+  return JSON.stringify(doc);
+}

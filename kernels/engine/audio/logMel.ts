@@ -1,0 +1,98 @@
+/**
+ * 16 kHz samples → VGGish log-mel [frames, bands]: periodic Hann 400, hop 160, |rfft 512|, HTK mel
+ * (melFilter.ts), ln(mel + 0.01). No padding; partial frames dropped. Float64 inside, Float32 out.
+ * LogMelStream takes the audio in blocks so long files never need to be held whole.
+ */
+import { FFT_SIZE, HOP_SAMPLES, WINDOW_SAMPLES, type FeatureParams, type LogMel } from '../types';
+import { RealFftMagnitude } from './fft';
+import { frameCount, melAxes, melFilterbank, resolveFeatureParams, type MelFilterbank } from './melFilter';
+
+/** Added to the mel energies before the log (VGGish's log_offset): silence gives ln(0.01). */
+export const LOG_OFFSET = 0.01;
+export const SILENCE_LOG_MEL = Math.log(LOG_OFFSET);
+
+/** Periodic Hann: w[n] = 0.5 − 0.5 cos(2πn/N). */
+export function periodicHann(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+}
+
+/** Computes log-mel rows for frames of a sample buffer. */
+export class LogMelFrameKernel {
+  private readonly fft = new RealFftMagnitude(FFT_SIZE);
+  private readonly window = periodicHann(WINDOW_SAMPLES);
+  private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
+  constructor(readonly bank: MelFilterbank) {}
+
+  /** Writes `count` frames starting at samples[start], hop 160, into out[outRow…] (rows of bank.bands). */
+  frames(samples: Float32Array, start: number, count: number, out: Float32Array, outRow: number): void {
+    const { bank, spectrum } = this;
+    const { bands, firstBin, length, weights, offset } = bank;
+    for (let f = 0; f < count; f++) {
+      this.fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum);
+      const row = (outRow + f) * bands;
+      for (let b = 0; b < bands; b++) {
+        let s = 0;
+        const w0 = offset[b] - firstBin[b];
+        for (let k = firstBin[b], end = firstBin[b] + length[b]; k < end; k++) s += weights[w0 + k] * spectrum[k];
+        out[row + b] = Math.log(s + LOG_OFFSET);
+      }
+    }
+  }
+}
+
+/**
+ * Log-mel of a stream of 16 kHz blocks. Give `expectedSamples` when the total is known to allocate the
+ * output once (long files); otherwise it grows.
+ */
+export class LogMelStream {
+  readonly params: FeatureParams;
+  private readonly kernel: LogMelFrameKernel;
+  private readonly bands: number;
+  private out: Float32Array;
+  private rows = 0;
+  private carry = new Float32Array(0);
+
+  constructor(params?: Partial<FeatureParams>, expectedSamples?: number) {
+    this.params = resolveFeatureParams(params);
+    this.kernel = new LogMelFrameKernel(melFilterbank(this.params));
+    this.bands = this.kernel.bank.bands;
+    this.out = new Float32Array(Math.max(1, expectedSamples === undefined ? 1024 : frameCount(expectedSamples)) * this.bands);
+  }
+
+  push(block: Float32Array): void {
+    let buf: Float32Array;
+    if (this.carry.length === 0) buf = block;
+    else {
+      buf = new Float32Array(this.carry.length + block.length);
+      buf.set(this.carry);
+      buf.set(block, this.carry.length);
+    }
+    const n = frameCount(buf.length);
+    if (n > 0) {
+      const need = (this.rows + n) * this.bands;
+      if (need > this.out.length) {
+        const grown = new Float32Array(Math.max(need, this.out.length * 2));
+        grown.set(this.out.subarray(0, this.rows * this.bands));
+        this.out = grown;
+      }
+      this.kernel.frames(buf, 0, n, this.out, this.rows);
+      this.rows += n;
+    }
+    this.carry = buf.slice(n * HOP_SAMPLES);
+  }
+
+  /** The [frames, bands] result (partial last frame dropped). */
+  finish(): { data: Float32Array; frames: number; bands: number } {
+    const size = this.rows * this.bands;
+    const data = size === this.out.length ? this.out : this.out.slice(0, size);
+    return { data, frames: this.rows, bands: this.bands };
+  }
+}
+
+/** Log-mel of 16 kHz mono samples. */
+export function logMelSpectrogram(samples16k: Float32Array, params?: Partial<FeatureParams>): LogMel {
+  const stream = new LogMelStream(params, samples16k.length);
+  stream.push(samples16k);
+  const { data, frames, bands } = stream.finish();
+  return { data, frames, bands, axes: melAxes(stream.params, frames), params: stream.params };
+}

@@ -1,0 +1,243 @@
+/**
+ * Band-limited resampling to 16 kHz with resampy's `kaiser_best` filter (what VGGish used): a Kaiser-windowed
+ * sinc tabulated per zero crossing and linearly interpolated in the table — the weights resampy computes,
+ * so results match it closely. Output length floor(n · toRate / fromRate), as resampy.
+ *
+ * Which kaiser_best: resampy ≥ 0.3 (the golden files were made with 0.4) ships a filter re-designed with
+ * optuna: 50 zero crossings, beta 12.9846, roll-off 0.917347 of Nyquist, 2^13 points per crossing (its
+ * filters.py docstring; the values are printed to 6 digits). resampy ≤ 0.2 used 64 crossings, beta
+ * 14.769656459379492, roll-off 0.9475937167399596, 2^9 points (what notes/anchors.md lists). Measured
+ * against the golden 44.1 kHz case, the newer filter matches (see test/unit/audio/golden.test.ts).
+ *
+ * Where the ratio is rational with a modest number of phases (every common rate: 44.1k→16k has 160) the
+ * weights are computed once per phase (polyphase); otherwise per output sample. Works on streams: push
+ * blocks, then finish().
+ */
+
+const NUM_ZEROS = 50;
+const PRECISION_BITS = 13;
+const KAISER_BETA = 12.9846;
+const ROLLOFF = 0.917347;
+/** Polyphase tables above this many weights are not worth their memory; compute per sample instead. */
+const MAX_TABLE_WEIGHTS = 4_000_000;
+
+/** Modified Bessel function of the first kind, order 0 (power series; converges fast for x ≤ 30). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 200; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+let cachedHalfWindow: Float64Array | undefined;
+
+/** resampy's kaiser_best half window: rolloff·sinc(rolloff·t)·kaiser, t = 0..NUM_ZEROS in 2^PRECISION_BITS steps per crossing. */
+export function kaiserBestHalfWindow(): Float64Array {
+  if (cachedHalfWindow) return cachedHalfWindow;
+  const numTable = 1 << PRECISION_BITS;
+  const n = numTable * NUM_ZEROS;
+  const win = new Float64Array(n + 1);
+  const i0beta = besselI0(KAISER_BETA);
+  for (let i = 0; i <= n; i++) {
+    const t = (i / n) * NUM_ZEROS;
+    const x = ROLLOFF * t;
+    const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+    // Right half of a symmetric Kaiser window of 2n+1 points (scipy.signal.kaiser, sym=True).
+    const r = i / n;
+    const taper = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0beta;
+    win[i] = ROLLOFF * sinc * taper;
+  }
+  cachedHalfWindow = win;
+  return win;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** The filter, scaled as resampy scales it for a given ratio. */
+interface ScaledFilter {
+  win: Float64Array;
+  delta: Float64Array;
+  /** Table step between taps (int(scale · 2^precision)). */
+  step: number;
+  /** min(1, toRate / fromRate). */
+  scale: number;
+  numTable: number;
+}
+
+function scaledFilter(ratio: number): ScaledFilter {
+  const half = kaiserBestHalfWindow();
+  const scale = Math.min(1, ratio);
+  const win = ratio < 1 ? half.map((v) => v * ratio) : half.slice();
+  const delta = new Float64Array(win.length);
+  for (let i = 0; i < win.length - 1; i++) delta[i] = win[i + 1] - win[i];
+  const numTable = 1 << PRECISION_BITS;
+  return { win, delta, step: Math.floor(scale * numTable), scale, numTable };
+}
+
+/**
+ * Weights for one output sample whose position lies `fracPosition` (0 ≤ f < 1) input samples after input
+ * sample n, laid out for inputs n − leftMax + 1 … n + rightMax (resampy's left wing reads x[n − i], the right
+ * wing x[n + k + 1]).
+ */
+function phaseWeights(f: ScaledFilter, fracPosition: number, leftMax: number, rightMax: number, out: Float64Array): void {
+  out.fill(0);
+  const nwin = f.win.length;
+  let frac = f.scale * fracPosition;
+  let indexFrac = frac * f.numTable;
+  let offset = Math.floor(indexFrac);
+  let eta = indexFrac - offset;
+  const iMax = Math.min(leftMax, Math.floor((nwin - offset) / f.step));
+  for (let i = 0; i < iMax; i++) {
+    const at = offset + i * f.step;
+    out[leftMax - 1 - i] = f.win[at] + eta * f.delta[at];
+  }
+  frac = f.scale - frac;
+  indexFrac = frac * f.numTable;
+  offset = Math.floor(indexFrac);
+  eta = indexFrac - offset;
+  const kMax = Math.min(rightMax, Math.floor((nwin - offset) / f.step));
+  for (let k = 0; k < kMax; k++) {
+    const at = offset + k * f.step;
+    out[leftMax + k] = f.win[at] + eta * f.delta[at];
+  }
+}
+
+/** Resamples a stream block by block. Total output = floor(total input · toRate / fromRate). */
+export class StreamingResampler {
+  private readonly up: number; // L: output samples per cycle
+  private readonly down: number; // M: input samples per cycle
+  private readonly filter: ScaledFilter;
+  private readonly leftMax: number;
+  private readonly rightMax: number;
+  private readonly taps: number;
+  private readonly table: Float64Array | null; // [up][taps] when polyphase
+  private readonly scratch: Float64Array;
+  private buf: Float32Array;
+  private bufLength = 0;
+  /** Absolute input index of buf[0] (negative at the start: the zero history). */
+  private bufStart: number;
+  private inputCount = 0;
+  private nextOut = 0;
+  private finished = false;
+
+  constructor(readonly fromRate: number, readonly toRate = 16000) {
+    if (!(fromRate > 0) || !(toRate > 0) || !Number.isInteger(fromRate) || !Number.isInteger(toRate)) {
+      throw new RangeError(`resample: sample rates must be positive integers (got ${fromRate} → ${toRate})`);
+    }
+    const g = gcd(fromRate, toRate);
+    this.up = toRate / g;
+    this.down = fromRate / g;
+    this.filter = scaledFilter(toRate / fromRate);
+    const nwin = this.filter.win.length;
+    // Widest wing over all phases (offset 0 gives the most taps).
+    this.leftMax = Math.ceil(nwin / this.filter.step);
+    this.rightMax = this.leftMax;
+    this.taps = this.leftMax + this.rightMax;
+    this.scratch = new Float64Array(this.taps);
+    if (this.up * this.taps <= MAX_TABLE_WEIGHTS) {
+      this.table = new Float64Array(this.up * this.taps);
+      for (let p = 0; p < this.up; p++) {
+        phaseWeights(this.filter, p / this.up, this.leftMax, this.rightMax, this.scratch);
+        this.table.set(this.scratch, p * this.taps);
+      }
+    } else {
+      this.table = null;
+    }
+    this.bufStart = -(this.leftMax - 1);
+    this.buf = new Float32Array(Math.max(1 << 16, 2 * this.taps));
+    this.bufLength = this.leftMax - 1; // zero history before the first sample
+  }
+
+  /** Output samples that the input so far will produce in total. */
+  private get totalOut(): number {
+    return Math.floor((this.inputCount * this.toRate) / this.fromRate);
+  }
+
+  private append(block: Float32Array): void {
+    if (this.bufLength + block.length > this.buf.length) {
+      const next = new Float32Array(Math.max(this.buf.length * 2, this.bufLength + block.length));
+      next.set(this.buf.subarray(0, this.bufLength));
+      this.buf = next;
+    }
+    this.buf.set(block, this.bufLength);
+    this.bufLength += block.length;
+  }
+
+  /** Computes every output whose taps are all in the buffer (or past the end of the input, once finished). */
+  private drain(limitOut: number): Float32Array {
+    const { up, down, taps, leftMax, table } = this;
+    const lastIndex = this.bufStart + this.bufLength - 1; // last absolute input index held
+    // Output t needs inputs up to n + rightMax where n = floor(t·M/L).
+    let end = this.nextOut;
+    // Largest t with floor(t·M/L) + rightMax ≤ lastIndex.
+    const maxN = lastIndex - this.rightMax;
+    const tMax = maxN < 0 ? -1 : Math.floor(((maxN + 1) * up - 1) / down);
+    end = Math.min(limitOut, tMax + 1);
+    if (end <= this.nextOut) return new Float32Array(0);
+    const out = new Float32Array(end - this.nextOut);
+    const buf = this.buf;
+    const weights = this.scratch;
+    for (let t = this.nextOut, o = 0; t < end; t++, o++) {
+      const num = t * down;
+      const n = Math.floor(num / up);
+      const p = num - n * up;
+      const base = n - leftMax + 1 - this.bufStart;
+      let acc = 0;
+      if (table) {
+        const w0 = p * taps;
+        for (let j = 0; j < taps; j++) acc += table[w0 + j] * buf[base + j];
+      } else {
+        phaseWeights(this.filter, p / up, leftMax, this.rightMax, weights);
+        for (let j = 0; j < taps; j++) acc += weights[j] * buf[base + j];
+      }
+      out[o] = acc;
+    }
+    this.nextOut = end;
+    // Drop input no later output needs (keep leftMax − 1 samples before the next n).
+    const nextN = Math.floor((this.nextOut * down) / up);
+    const keepFrom = nextN - leftMax + 1 - this.bufStart;
+    if (keepFrom > 0 && keepFrom <= this.bufLength) {
+      this.buf.copyWithin(0, keepFrom, this.bufLength);
+      this.bufLength -= keepFrom;
+      this.bufStart += keepFrom;
+    }
+    return out;
+  }
+
+  /** Adds input samples; returns the output samples that are now complete. */
+  push(block: Float32Array): Float32Array {
+    if (this.finished) throw new Error('StreamingResampler: push after finish');
+    if (this.up === this.down) return block.slice();
+    this.inputCount += block.length;
+    this.append(block);
+    return this.drain(Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Ends the input (zeros after it, as resampy); returns the remaining output. */
+  finish(): Float32Array {
+    this.finished = true;
+    if (this.up === this.down) return new Float32Array(0);
+    this.append(new Float32Array(this.rightMax + 1));
+    return this.drain(this.totalOut);
+  }
+}
+
+/** Resamples a whole signal (kaiser_best quality). Output length floor(n · toRate / fromRate). */
+export function resample(samples: Float32Array, fromRate: number, toRate = 16000): Float32Array {
+  if (fromRate === toRate) return samples.slice();
+  const r = new StreamingResampler(fromRate, toRate);
+  const a = r.push(samples);
+  const b = r.finish();
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

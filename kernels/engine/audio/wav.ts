@@ -1,0 +1,378 @@
+/**
+ * WAV (RIFF/WAVE) reading: chunk scanning, format description, and sample decoding to mono floats.
+ *
+ * Supported: PCM 8-bit unsigned and 16/24/32-bit signed (any container width 1–4 bytes), IEEE float 32/64,
+ * μ-law and A-law (G.711), WAVE_FORMAT_EXTENSIBLE with any of those sub-formats, any channel count
+ * (averaged to mono, as VGGish does), chunks in any order, odd-sized chunks with their pad byte, unknown
+ * chunks skipped. Scaling follows libsndfile (what soundfile/VGGish used for the golden files):
+ * integer PCM / 2^(bits−1), 8-bit (x − 128)/128, floats as stored, G.711 via the 16-bit tables / 32768.
+ *
+ * Header policy (documented because real files break the rules in different ways):
+ * - The RIFF size field is not trusted (many writers leave it wrong); chunks are read up to the file's end.
+ * - A chunk size of 0xFFFFFFFF (an unfinished streaming header or an RF64 placeholder) is an error.
+ * - A `fmt ` chunk running past the end of the file is an error.
+ * - A `data` chunk running past the end of the file is a truncated recording: read up to the end with a
+ *   warning — unless the header is plainly inconsistent with the file, which is an error: the file holds
+ *   less than half of the declared audio, or the RIFF size says the file is complete (it ends where the
+ *   RIFF chunk says) while the data chunk claims more.
+ */
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { basename } from 'node:path';
+import { LungcamInputError } from '../errors';
+import type { DecodedAudio } from '../types';
+
+export type SampleEncoding = 'pcm' | 'float' | 'mulaw' | 'alaw';
+
+export interface WavFormat {
+  encoding: SampleEncoding;
+  /** The format tag as stored (0xFFFE for WAVE_FORMAT_EXTENSIBLE). */
+  formatTag: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+  /** Bytes per sample of one channel (the container). */
+  bytesPerSample: number;
+  /** Bytes per sample frame (all channels). */
+  blockAlign: number;
+}
+
+export interface WavLayout {
+  format: WavFormat;
+  /** Byte offset of the first sample in the file. */
+  dataOffset: number;
+  /** Sample frames that can be read (whole frames inside the file). */
+  frames: number;
+  warnings: string[];
+}
+
+/** Reads up to `length` bytes at `offset`; returns fewer at the end of the file. */
+export type ReadAt = (offset: number, length: number) => Uint8Array;
+
+const FORMAT_PCM = 0x0001;
+const FORMAT_FLOAT = 0x0003;
+const FORMAT_ALAW = 0x0006;
+const FORMAT_MULAW = 0x0007;
+const FORMAT_EXTENSIBLE = 0xfffe;
+/** The 14 bytes after the 2-byte tag in a KSDATAFORMAT_SUBTYPE_* GUID. */
+const KSDATAFORMAT_SUFFIX = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+
+const KNOWN_TAGS: Record<number, string> = {
+  0x0002: 'Microsoft ADPCM',
+  0x0011: 'IMA ADPCM',
+  0x0031: 'GSM 6.10',
+  0x0050: 'MPEG',
+  0x0055: 'MPEG Layer 3 (MP3)',
+  0x0161: 'Windows Media Audio',
+  0x2000: 'AC-3',
+  0xf1ac: 'FLAC',
+};
+
+const ascii = (b: Uint8Array, at: number, n = 4) => String.fromCharCode(...b.subarray(at, at + n));
+const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
+const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+
+/** Guesses what a non-WAV file is, for the error message. */
+function describeNotWav(head: Uint8Array): string {
+  if (head.length >= 3 && ascii(head, 0, 3) === 'ID3') return 'it is an MP3 file (ID3 tag), not a WAV; convert it to WAV first';
+  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0) return 'it looks like an MP3/AAC stream, not a WAV; convert it to WAV first';
+  if (head.length >= 4 && ascii(head, 0, 4) === 'fLaC') return 'it is a FLAC file, not a WAV; convert it to WAV first';
+  if (head.length >= 4 && ascii(head, 0, 4) === 'OggS') return 'it is an Ogg file, not a WAV; convert it to WAV first';
+  if (head.length >= 4 && (ascii(head, 0, 4) === 'RF64' || ascii(head, 0, 4) === 'BW64')) return 'it is an RF64 (over 4 GB) WAV, which is not supported; split it into smaller WAV files';
+  if (head.length >= 4 && ascii(head, 0, 4) === 'RIFX') return 'it is a big-endian RIFX file, which is not supported; re-save it as a standard WAV';
+  if (head.length >= 4 && ascii(head, 0, 4) === 'FORM') return 'it is an AIFF file, not a WAV; convert it to WAV first';
+  const printable = head.subarray(0, 64).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
+  if (printable) return 'it is a text file, not a WAV';
+  return 'it is not a WAV file (no RIFF/WAVE header)';
+}
+
+function parseFmt(body: Uint8Array, subject: string): WavFormat {
+  if (body.length < 16) throw new LungcamInputError(`the WAV format chunk is too short (${body.length} bytes, need 16)`, subject);
+  let formatTag = u16(body, 0);
+  const channels = u16(body, 2);
+  const sampleRate = u32(body, 4);
+  const blockAlignStored = u16(body, 12);
+  const bitsPerSample = u16(body, 14);
+  let tag = formatTag;
+  if (formatTag === FORMAT_EXTENSIBLE) {
+    if (body.length < 40) throw new LungcamInputError('the WAVE_FORMAT_EXTENSIBLE format chunk is too short', subject);
+    tag = u16(body, 24);
+    const suffixOk = KSDATAFORMAT_SUFFIX.every((v, i) => body[26 + i] === v);
+    if (!suffixOk) throw new LungcamInputError('unsupported WAVE_FORMAT_EXTENSIBLE sub-format (not PCM, float, μ-law or A-law)', subject);
+  }
+  if (channels === 0) throw new LungcamInputError('the WAV header declares 0 channels', subject);
+  if (sampleRate === 0) throw new LungcamInputError('the WAV header declares a sample rate of 0 Hz', subject);
+  if (sampleRate > 1_000_000) throw new LungcamInputError(`the WAV header declares an implausible sample rate of ${sampleRate} Hz`, subject);
+  let encoding: SampleEncoding;
+  if (tag === FORMAT_PCM) encoding = 'pcm';
+  else if (tag === FORMAT_FLOAT) encoding = 'float';
+  else if (tag === FORMAT_MULAW) encoding = 'mulaw';
+  else if (tag === FORMAT_ALAW) encoding = 'alaw';
+  else {
+    const name = KNOWN_TAGS[tag] ? ` = ${KNOWN_TAGS[tag]}` : '';
+    throw new LungcamInputError(`unsupported WAV encoding (format tag 0x${tag.toString(16).padStart(4, '0')}${name}); convert it to PCM WAV`, subject);
+  }
+  // The container width: from bitsPerSample rounded up to bytes; blockAlign must agree with it.
+  let bytesPerSample = Math.ceil(bitsPerSample / 8);
+  if (bytesPerSample === 0 && blockAlignStored > 0 && blockAlignStored % channels === 0) bytesPerSample = blockAlignStored / channels;
+  if (blockAlignStored > 0 && blockAlignStored !== bytesPerSample * channels && blockAlignStored % channels === 0
+      && blockAlignStored / channels > bytesPerSample) {
+    bytesPerSample = blockAlignStored / channels; // e.g. 20-bit samples in 32-bit containers
+  }
+  const ok =
+    (encoding === 'pcm' && bytesPerSample >= 1 && bytesPerSample <= 4) ||
+    (encoding === 'float' && (bytesPerSample === 4 || bytesPerSample === 8)) ||
+    ((encoding === 'mulaw' || encoding === 'alaw') && bytesPerSample === 1);
+  if (!ok) throw new LungcamInputError(`unsupported sample width: ${bitsPerSample}-bit ${encoding === 'pcm' ? 'PCM' : encoding}`, subject);
+  if (formatTag !== FORMAT_EXTENSIBLE) formatTag = tag;
+  return { encoding, formatTag, channels, sampleRate, bitsPerSample, bytesPerSample, blockAlign: bytesPerSample * channels };
+}
+
+/**
+ * Finds the format and the audio data in a WAV file without reading the audio.
+ * `fileSize` is the real size of the file; `subject` names it in errors.
+ */
+export function parseWavLayout(readAt: ReadAt, fileSize: number, subject: string): WavLayout {
+  if (fileSize === 0) throw new LungcamInputError('the file is empty', subject);
+  const head = readAt(0, 64);
+  if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') {
+    if (head.length >= 4 && ascii(head, 0, 4) === 'RIFF' && head.length >= 12) {
+      throw new LungcamInputError(`it is a RIFF file of type '${ascii(head, 8, 4).replace(/[^\x20-\x7e]/g, '?')}', not a WAV`, subject);
+    }
+    throw new LungcamInputError(describeNotWav(head), subject);
+  }
+  const riffEnd = 8 + u32(head, 4);
+  const warnings: string[] = [];
+  let format: WavFormat | undefined;
+  let data: { offset: number; declared: number } | undefined;
+  let pos = 12;
+  while (pos + 8 <= fileSize) {
+    const h = readAt(pos, 8);
+    if (h.length < 8) break;
+    const id = ascii(h, 0, 4);
+    const size = u32(h, 4);
+    const printableId = id.replace(/[^\x20-\x7e]/g, '?');
+    if (size === 0xffffffff) {
+      throw new LungcamInputError(`chunk '${printableId}' declares a size of 0xFFFFFFFF (an unfinished or streamed header); re-save the file as a standard WAV`, subject);
+    }
+    const bodyStart = pos + 8;
+    if (id === 'fmt ') {
+      if (bodyStart + size > fileSize) {
+        throw new LungcamInputError(`the WAV format chunk declares ${size} bytes but the file ends after ${fileSize - bodyStart}`, subject);
+      }
+      if (!format) format = parseFmt(readAt(bodyStart, Math.min(size, 1024)), subject);
+    } else if (id === 'data') {
+      if (!data) data = { offset: bodyStart, declared: size };
+    }
+    pos = bodyStart + size + (size & 1);
+    if (data && format) break;
+  }
+  if (!format) {
+    if (data) throw new LungcamInputError('the WAV file has no format chunk before the end of the file (the header is damaged or the file is truncated)', subject);
+    throw new LungcamInputError('the WAV file has no format chunk (the header is damaged)', subject);
+  }
+  if (!data) throw new LungcamInputError('the WAV file has no data chunk (no audio)', subject);
+
+  let available = fileSize - data.offset;
+  let bytes = data.declared;
+  if (data.declared > available) {
+    const riffSaysComplete = riffEnd === fileSize || riffEnd === fileSize - 1;
+    if (riffSaysComplete) {
+      throw new LungcamInputError(`the header declares ${data.declared} bytes of audio but the file holds ${available} (the RIFF size says the file is complete, so the header is wrong)`, subject);
+    }
+    if (available < data.declared / 2) {
+      throw new LungcamInputError(`the header declares ${data.declared} bytes of audio but the file holds only ${available} (less than half: the header is wrong or the file is badly truncated)`, subject);
+    }
+    bytes = available;
+    const seconds = (available / format.blockAlign / format.sampleRate).toFixed(2);
+    warnings.push(`${subject}: truncated data chunk (declared ${data.declared} bytes, ${available} present); read the first ${seconds} s`);
+  }
+  available = bytes;
+  const frames = Math.floor(available / format.blockAlign);
+  if (frames * format.blockAlign !== available && warnings.length === 0) {
+    warnings.push(`${subject}: the data chunk ends in a partial sample frame (${available % format.blockAlign} bytes ignored)`);
+  }
+  return { format, dataOffset: data.offset, frames, warnings };
+}
+
+// ---- G.711 (Sun/CCITT reference decoders: the tables libsndfile uses) ----
+
+function ulawToLinear(code: number): number {
+  const u = ~code & 0xff;
+  let t = ((u & 0x0f) << 3) + 0x84;
+  t <<= (u & 0x70) >> 4;
+  return u & 0x80 ? 0x84 - t : t - 0x84;
+}
+
+function alawToLinear(code: number): number {
+  const a = code ^ 0x55;
+  let t = (a & 0x0f) << 4;
+  const seg = (a & 0x70) >> 4;
+  if (seg === 0) t += 8;
+  else if (seg === 1) t += 0x108;
+  else t = (t + 0x108) << (seg - 1);
+  return a & 0x80 ? t : -t;
+}
+
+/** 16-bit G.711 decoding tables (index = the byte as stored). */
+export const ULAW_TABLE = Int16Array.from({ length: 256 }, (_, i) => ulawToLinear(i));
+export const ALAW_TABLE = Int16Array.from({ length: 256 }, (_, i) => alawToLinear(i));
+const ULAW_FLOAT = Float32Array.from(ULAW_TABLE, (v) => v / 32768);
+const ALAW_FLOAT = Float32Array.from(ALAW_TABLE, (v) => v / 32768);
+
+/**
+ * Decodes `frames` whole sample frames from `bytes` (starting at byte 0) into `out[outOffset…]`, averaging
+ * channels to mono.
+ */
+export function decodeFramesToMono(bytes: Uint8Array, frames: number, format: WavFormat, out: Float32Array, outOffset: number): void {
+  const { channels, bytesPerSample, blockAlign, encoding } = format;
+  const n = frames * channels;
+  const invChannels = 1 / channels;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, frames * blockAlign);
+  // Per-sample reader; the 16-bit mono/stereo cases get their own loops (the common, big files).
+  if (encoding === 'pcm' && bytesPerSample === 2) {
+    const scale = invChannels / 32768;
+    if (channels === 1) {
+      for (let i = 0; i < frames; i++) out[outOffset + i] = view.getInt16(2 * i, true) / 32768;
+    } else if (channels === 2) {
+      for (let i = 0; i < frames; i++) out[outOffset + i] = (view.getInt16(4 * i, true) + view.getInt16(4 * i + 2, true)) * scale;
+    } else {
+      for (let i = 0, k = 0; i < frames; i++) {
+        let s = 0;
+        for (let c = 0; c < channels; c++, k++) s += view.getInt16(2 * k, true);
+        out[outOffset + i] = s * scale;
+      }
+    }
+    return;
+  }
+  let read: (k: number) => number;
+  if (encoding === 'pcm') {
+    if (bytesPerSample === 1) read = (k) => (bytes[k] - 128) / 128;
+    else if (bytesPerSample === 3) {
+      read = (k) => {
+        const at = 3 * k;
+        const v = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16);
+        return ((v << 8) >> 8) / 8388608;
+      };
+    } else read = (k) => view.getInt32(4 * k, true) / 2147483648;
+  } else if (encoding === 'float') {
+    read = bytesPerSample === 4 ? (k) => view.getFloat32(4 * k, true) : (k) => view.getFloat64(8 * k, true);
+  } else {
+    const table = encoding === 'mulaw' ? ULAW_FLOAT : ALAW_FLOAT;
+    read = (k) => table[bytes[k]];
+  }
+  if (channels === 1) {
+    for (let i = 0; i < n; i++) out[outOffset + i] = read(i);
+    return;
+  }
+  for (let i = 0, k = 0; i < frames; i++) {
+    let s = 0;
+    for (let c = 0; c < channels; c++, k++) s += read(k);
+    out[outOffset + i] = s * invChannels;
+  }
+}
+
+function bytesReader(bytes: Uint8Array): ReadAt {
+  return (offset, length) => bytes.subarray(Math.min(offset, bytes.length), Math.min(offset + length, bytes.length));
+}
+
+/** Decodes a whole WAV file held in memory to mono floats at its own sample rate. */
+export function decodeWav(bytes: Uint8Array, fileName = 'input.wav'): DecodedAudio {
+  const layout = parseWavLayout(bytesReader(bytes), bytes.length, fileName);
+  const { format, frames } = layout;
+  const samples = new Float32Array(frames);
+  decodeFramesToMono(bytes.subarray(layout.dataOffset, layout.dataOffset + frames * format.blockAlign), frames, format, samples, 0);
+  return {
+    sampleRate: format.sampleRate,
+    channels: format.channels,
+    samples,
+    durationSeconds: frames / format.sampleRate,
+    warnings: layout.warnings,
+  };
+}
+
+/** An open WAV file read block by block (for files too big to hold in memory). */
+export interface WavStream {
+  layout: WavLayout;
+  /** Yields mono float blocks of at most `blockFrames` frames, in order. */
+  blocks(blockFrames?: number): Generator<Float32Array>;
+  close(): void;
+}
+
+/** Turns fs errors on an input file into one-line input errors. */
+export function inputFileError(e: unknown, path: string): Error {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new LungcamInputError('file not found', path);
+  if (code === 'EISDIR') return new LungcamInputError('is a folder, not a WAV file', path);
+  if (code === 'EACCES' || code === 'EPERM') return new LungcamInputError('permission denied reading the file', path);
+  return e as Error;
+}
+
+/** Opens a WAV file for streaming decode. Errors name the file as the user gave it. */
+export function openWavStream(path: string): WavStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw inputFileError(e, path);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new LungcamInputError('is a folder, not a WAV file', path);
+    const readAt: ReadAt = (offset, length) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(length, st.size - offset)));
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    };
+    const layout = parseWavLayout(readAt, st.size, path);
+    return {
+      layout,
+      *blocks(blockFrames = 65536) {
+        const { format, frames, dataOffset } = layout;
+        for (let start = 0; start < frames; start += blockFrames) {
+          const count = Math.min(blockFrames, frames - start);
+          const raw = readAt(dataOffset + start * format.blockAlign, count * format.blockAlign);
+          const whole = Math.floor(raw.length / format.blockAlign);
+          const out = new Float32Array(whole);
+          decodeFramesToMono(raw, whole, format, out, 0);
+          yield out;
+          if (whole < count) return; // the file shrank while we read it
+        }
+      },
+      close: () => closeSync(fd),
+    };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Reads a WAV file (any size) to mono floats at its own rate, decoding block by block. */
+export async function readWav(path: string): Promise<DecodedAudio> {
+  const stream = openWavStream(path);
+  try {
+    const { format, frames, warnings } = stream.layout;
+    const samples = new Float32Array(frames);
+    let at = 0;
+    for (const block of stream.blocks()) {
+      samples.set(block, at);
+      at += block.length;
+    }
+    return {
+      sampleRate: format.sampleRate,
+      channels: format.channels,
+      samples: at === frames ? samples : samples.slice(0, at),
+      durationSeconds: at / format.sampleRate,
+      warnings,
+    };
+  } finally {
+    stream.close();
+  }
+}
+
+/** The file name to show for a path (display only). */
+export const displayName = (path: string) => basename(path);

@@ -1,0 +1,65 @@
+/**
+ * Writing output files all-or-nothing: the data goes to a temporary file in the same folder, which is
+ * renamed over the target only when complete, so a failed or interrupted run never leaves a partial file.
+ */
+import { promises as fs, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LungcamInputError } from '../errors';
+
+export type FileData = string | Uint8Array | ArrayBufferView | Array<Uint8Array | ArrayBufferView>;
+
+/** Turns fs errors on an output path into one-line input errors naming the path. */
+export function outputFileError(e: unknown, path: string): Error {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new LungcamInputError(`cannot write the output: folder ${dirname(path)} does not exist`, path);
+  if (code === 'ENOTDIR') return new LungcamInputError('cannot write the output: a parent of this path is a file, not a folder', path);
+  if (code === 'EISDIR') return new LungcamInputError('cannot write the output: it is a folder', path);
+  if (code === 'EACCES' || code === 'EPERM') return new LungcamInputError('cannot write the output: permission denied', path);
+  if (code === 'EROFS') return new LungcamInputError('cannot write the output: read-only file system', path);
+  if (code === 'ENOSPC') return new LungcamInputError('cannot write the output: no space left on the device', path);
+  return e as Error;
+}
+
+/**
+ * Checks early (before long work) that `path` looks writable: its folder exists and it is not a folder.
+ * The real write can still fail; atomicWriteFile reports that the same way.
+ */
+export function checkOutputPath(path: string): void {
+  const dir = dirname(resolve(path));
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    throw outputFileError(e, path);
+  }
+  if (!st.isDirectory()) throw new LungcamInputError('cannot write the output: a parent of this path is a file, not a folder', path);
+  try {
+    if (statSync(path).isDirectory()) throw new LungcamInputError('cannot write the output: it is a folder', path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+function asBytes(part: string | Uint8Array | ArrayBufferView): Uint8Array | string {
+  if (typeof part === 'string' || part instanceof Uint8Array) return part;
+  return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+}
+
+/** Writes `data` (one buffer/string or several parts, in order) to `path` atomically. */
+export async function atomicWriteFile(path: string, data: FileData): Promise<void> {
+  const parts = Array.isArray(data) ? data : [data];
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx');
+    for (const part of parts) await handle.write(asBytes(part) as Uint8Array);
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, path);
+  } catch (e) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    throw outputFileError(e, path);
+  }
+}
