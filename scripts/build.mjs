@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { emitEngineDeclarations } from './lib/engine-types.mjs';
+import { integrationSuitesPlugin } from './lib/integration-suites-plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -22,7 +23,8 @@ export const entries = [
   ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
   ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
-  ['test/integration/index.ts', 'dist/test/integration/index.js', node],
+  // Bundles every test/integration/**/*.test.ts (see the plugin) into the extension-host test module.
+  ['test/integration/index.ts', 'dist/test/integration/index.js', { ...node, plugins: [integrationSuitesPlugin(root)] }],
 ];
 
 async function main() {

@@ -1,0 +1,14 @@
+/**
+ * LungCAM's entry point: activate() only wires the parts, one `registerX(context)` call each, so
+ * every concern stays in its own file.
+ */
+import * as vscode from 'vscode';
+import { registerSerializer } from './serializer';
+import { registerCommands } from './commands';
+
+export function activate(context: vscode.ExtensionContext): void {
+  registerSerializer(context);
+  registerCommands(context);
+}
+
+export function deactivate(): void {}

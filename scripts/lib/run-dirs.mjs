@@ -1,0 +1,25 @@
+// Fresh per-run folders under .vscode-test/runs/ (ignored by git), and the workspace copies tests edit.
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { root } from './node-suite.mjs';
+
+export function freshRunDir(name) {
+  const dir = path.join(root, '.vscode-test', 'runs', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Copies `from` (relative to the repo) to `<runDir>/workspace`, so tests never edit tracked files. */
+export function copyWorkspace(runDir, from) {
+  const workspace = path.join(runDir, 'workspace');
+  cpSync(path.join(root, from), workspace, { recursive: true });
+  return workspace;
+}
+
+/** Runs the esbuild build; returns false (after printing why) when it fails. */
+export async function build() {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  return r.status === 0;
+}
