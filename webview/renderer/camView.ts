@@ -1,0 +1,635 @@
+// The interactive Grad-CAM view: spectrogram with the CAM overlay, axes, colour bars, hover readout,
+// patch boundaries, probability strip, band and time profiles, annotations, controls, overview + brush,
+// export and the screen-reader summary. Layer, class, colour map, opacity and cutoff work from the output's
+// own data; method changes and re-runs go to the kernel when one can be reached.
+import { select, type Selection } from 'd3-selection';
+import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
+import { scaleLinear } from 'd3-scale';
+import { schemeTableau10 } from 'd3-scale-chromatic';
+import type { CamMap, CamOutput, RendererRequest } from '../../kernels/shared/outputTypes';
+import { decodeMatrix, valueAt, type ByteMatrix } from './quantized';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, colormapLut, colormapStops, type ColormapName } from './colormaps';
+import {
+  bandAtY, bandScale, formatHz, formatSeconds, hzTicks, patchAtFrame, patchesInView, recordingSeconds, timeScale,
+} from './scales';
+import { drawHzAxis, drawTimeAxis, drawValueAxis } from './axes';
+import { drawCam, drawSpectrogram, setupCanvas } from './heatmap';
+import { bandProfile, camAt, shareAbove, shareByRanges, timeProfile, topRegions } from './camMath';
+import { drawBandProfile, drawTimeProfile, timeProfilePoints } from './profiles';
+import { createOverview, type Overview } from './overview';
+import { button, checkbox, dropdown, slider, type Dropdown } from './controls';
+import { camSummary } from './summary';
+import { exportFileName, exportedHeight, offerDownload, svgToPngDataUrl, viewToSvg } from './export';
+import { el, svgEl, uniqueId } from './dom';
+
+/** CAM methods the kernel may offer (pytorch-grad-cam names); the output's own method is always listed. */
+export const KNOWN_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
+
+export interface KernelLink {
+  /** Null when requests can be sent; otherwise the visible reason the kernel controls are disabled. */
+  disabledReason: string | null;
+  /** Untrusted workspace: kernel controls are not shown at all. */
+  hidden: boolean;
+  post(request: RendererRequest): void;
+}
+
+export interface CamViewHandle {
+  update(output: CamOutput): void;
+  showKernelError(message: string): void;
+  dispose(): void;
+  /** For tests and export buttons: the current view as SVG text and PNG data URL. */
+  exportSvg(): string;
+  exportPng(): Promise<string>;
+}
+
+const LAYOUT = {
+  left: 70,
+  stripTop: 0,
+  stripHeight: 12,
+  laneTop: 15,
+  laneHeight: 7,
+  mapTop: 26,
+  mapHeight: 256,
+  gapUnderMap: 6,
+  timeProfileHeight: 44,
+  axisHeight: 38,
+  overviewHeight: 44,
+  overviewAxis: 24,
+  profileGap: 8,
+  profileWidth: 70,
+  barGap: 18,
+  barWidth: 12,
+  barAxis: 42,
+};
+
+const DEFAULT_CUTOFF_HZ = 1500;
+
+export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: KernelLink): CamViewHandle {
+  let output = initial;
+  let lm: ByteMatrix;
+  let layer = '';
+  let className = '';
+  let colormap: ColormapName = DEFAULT_CAM_COLORMAP;
+  let opacity = 0.6;
+  let showBoundaries = true;
+  let cutoffHz = DEFAULT_CUTOFF_HZ;
+  let window: [number, number] = [0, 1];
+  let windowChosen = false;
+  let disposed = false;
+  let frameRequested = false;
+
+  const container = el('div', { class: 'lungcam lc-cam', role: 'figure' });
+  root.replaceChildren(container);
+
+  const title = el('div', { class: 'lc-title' });
+  const controlsRow = el('div', { class: 'lc-controls', role: 'group' });
+  const kernelRow = el('div', { class: 'lc-controls lc-kernel', role: 'group' });
+  const actionsRow = el('div', { class: 'lc-controls lc-actions', role: 'group' });
+  const status = el('div', { class: 'lc-status', role: 'status' });
+  const readout = el('div', { class: 'lc-readout' });
+  const figure = el('div', { class: 'lc-figure', tabindex: '0' });
+  const specCanvas = el('canvas', { class: 'lc-spec' }) as HTMLCanvasElement;
+  const camCanvas = el('canvas', { class: 'lc-cam-overlay' }) as HTMLCanvasElement;
+  const overviewSpec = el('canvas', { class: 'lc-overview-spec' }) as HTMLCanvasElement;
+  const overviewCam = el('canvas', { class: 'lc-overview-cam' }) as HTMLCanvasElement;
+  const svgNode = svgEl('svg', { class: 'lc-svg' }) as SVGSVGElement;
+  const summary = el('p', { class: 'lc-summary', 'aria-live': 'polite' });
+  figure.append(specCanvas, camCanvas, overviewSpec, overviewCam, svgNode);
+  container.append(title, controlsRow, kernelRow, actionsRow, status, readout, figure, summary);
+
+  const svg = select(svgNode);
+  const clipId = uniqueId('lc-clip');
+  const clipXId = uniqueId('lc-clipx');
+  const gradientId = uniqueId('lc-grad');
+  const lmGradientId = uniqueId('lc-lmgrad');
+  const defs = svg.append('defs');
+  defs.append('clipPath').attr('id', clipId).append('rect');
+  defs.append('clipPath').attr('id', clipXId).append('rect');
+  defs.append('linearGradient').attr('id', gradientId).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
+  defs.append('linearGradient').attr('id', lmGradientId).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
+  const plot = svg.append('g').attr('class', 'lc-plot');
+  const gStripClip = plot.append('g').attr('clip-path', `url(#${clipXId})`);
+  const gStrip = gStripClip.append('g').attr('class', 'lc-strip');
+  const gLane = gStripClip.append('g').attr('class', 'lc-cycles');
+  const gMap = plot.append('g').attr('class', 'lc-map').attr('clip-path', `url(#${clipId})`);
+  const gBoundaries = gMap.append('g').attr('class', 'lc-boundaries');
+  const gEvents = gMap.append('g').attr('class', 'lc-events');
+  const gCutoff = gMap.append('g').attr('class', 'lc-cutoff');
+  const gHover = gMap.append('g').attr('class', 'lc-hover lc-no-export');
+  const gHzAxis = plot.append('g');
+  const gTimeProfile = plot.append('g').attr('clip-path', `url(#${clipXId})`);
+  const gTimeAxis = plot.append('g');
+  const gBandProfile = plot.append('g');
+  const gBars = plot.append('g').attr('class', 'lc-colorbars');
+  const gOverviewAxis = plot.append('g');
+  const gOverviewFrame = plot.append('g').attr('class', 'lc-overview-frame');
+  const gOverviewBrush = plot.append('g');
+  const hit = plot.append('rect').attr('class', 'lc-hit lc-no-export').attr('fill', 'transparent');
+
+  // ---- sizes (fixed per render; a new output re-runs layout) ----
+  let width = 0;
+  let plotWidth = 0;
+  let svgHeight = 0;
+  let timeProfileTop = 0;
+  let axisTop = 0;
+  let overviewTop = 0;
+  let xFull = timeScale(0, 1, 1);
+  let x = xFull;
+  let y = bandScale(initial.axes, LAYOUT.mapHeight);
+  let overview: Overview | undefined;
+  let zoomBehavior: ZoomBehavior<SVGRectElement, unknown> | undefined;
+  let syncing = false;
+
+  // ---- derived data for the current layer × class ----
+  let currentMap: CamMap | undefined;
+  let bandProf = new Float64Array(0);
+  let timeProf = new Float64Array(0);
+  let timeProfMax = 1;
+
+  let layerDropdown: Dropdown | undefined;
+  let classDropdown: Dropdown | undefined;
+  let methodDropdown: Dropdown | undefined;
+  let cutoffShare: HTMLElement | undefined;
+  let cutoffSlider: ReturnType<typeof slider> | undefined;
+  let rerun: (HTMLElement & { disabled: boolean }) | undefined;
+  let summaryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function pickDefaults(): void {
+    layer = output.layers.includes(layer) ? layer : output.layers.includes(output.defaultLayer) ? output.defaultLayer : output.layers[output.layers.length - 1];
+    className = output.classes.includes(className) ? className : output.classes.includes(output.defaultClass) ? output.defaultClass : output.classes[0];
+    const lo = output.axes.bandEdgesHz[1];
+    const hi = output.axes.bandEdgesHz[output.axes.bands];
+    if (!(cutoffHz >= lo && cutoffHz <= hi)) cutoffHz = Math.min(hi, Math.max(lo, output.axes.cutoffHz ?? DEFAULT_CUTOFF_HZ));
+  }
+
+  function layout(): void {
+    const available = root.clientWidth || container.clientWidth || 900;
+    width = Math.max(560, Math.min(1600, available - 4));
+    const right = LAYOUT.profileGap + LAYOUT.profileWidth + LAYOUT.barGap + 2 * (LAYOUT.barWidth + LAYOUT.barAxis);
+    plotWidth = width - LAYOUT.left - right;
+    timeProfileTop = LAYOUT.mapTop + LAYOUT.mapHeight + LAYOUT.gapUnderMap;
+    axisTop = timeProfileTop + LAYOUT.timeProfileHeight;
+    overviewTop = axisTop + LAYOUT.axisHeight;
+    const total = recordingSeconds(output.axes);
+    const hasOverview = total > 15;
+    svgHeight = overviewTop + (hasOverview ? LAYOUT.overviewHeight + LAYOUT.overviewAxis : 0) + 4;
+    figure.style.width = `${width}px`;
+    figure.style.height = `${svgHeight}px`;
+    svg.attr('width', width).attr('height', svgHeight).attr('viewBox', `0 0 ${width} ${svgHeight}`);
+    plot.attr('transform', `translate(${LAYOUT.left}, 0)`);
+    place(specCanvas, LAYOUT.left, LAYOUT.mapTop, plotWidth, LAYOUT.mapHeight);
+    place(camCanvas, LAYOUT.left, LAYOUT.mapTop, plotWidth, LAYOUT.mapHeight);
+    svg.select(`#${clipId} rect`).attr('x', 0).attr('y', LAYOUT.mapTop).attr('width', plotWidth).attr('height', LAYOUT.mapHeight);
+    svg.select(`#${clipXId} rect`).attr('x', -LAYOUT.left).attr('y', -10).attr('width', plotWidth + LAYOUT.left).attr('height', svgHeight + 20);
+    hit.attr('x', 0).attr('y', LAYOUT.mapTop).attr('width', plotWidth).attr('height', LAYOUT.mapHeight);
+    xFull = timeScale(0, total, plotWidth);
+    y = bandScale(output.axes, LAYOUT.mapHeight);
+    const yMap = (hz: number) => LAYOUT.mapTop + y(hz);
+    drawHzAxis(gHzAxis.attr('transform', `translate(0, ${LAYOUT.mapTop})`), y, hzTicks(output.axes, LAYOUT.mapHeight), LAYOUT.mapHeight);
+    void yMap;
+    gTimeProfile.attr('transform', `translate(0, ${timeProfileTop})`);
+    gTimeAxis.attr('transform', `translate(0, ${axisTop})`);
+    gBandProfile.attr('transform', `translate(${plotWidth + LAYOUT.profileGap}, ${LAYOUT.mapTop})`);
+    gBars.attr('transform', `translate(${plotWidth + LAYOUT.profileGap + LAYOUT.profileWidth + LAYOUT.barGap}, ${LAYOUT.mapTop})`);
+
+    // Overview + brush for recordings longer than a glance.
+    overviewSpec.style.display = hasOverview ? '' : 'none';
+    overviewCam.style.display = hasOverview ? '' : 'none';
+    gOverviewBrush.selectAll('*').remove();
+    gOverviewAxis.selectAll('*').remove();
+    gOverviewFrame.selectAll('*').remove();
+    overview = undefined;
+    if (hasOverview) {
+      place(overviewSpec, LAYOUT.left, overviewTop, plotWidth, LAYOUT.overviewHeight);
+      place(overviewCam, LAYOUT.left, overviewTop, plotWidth, LAYOUT.overviewHeight);
+      gOverviewBrush.attr('transform', `translate(0, ${overviewTop})`);
+      gOverviewFrame.attr('transform', `translate(0, ${overviewTop})`)
+        .append('text').attr('x', -8).attr('y', LAYOUT.overviewHeight / 2 + 3).attr('text-anchor', 'end')
+        .attr('font-size', 10).attr('fill', 'currentColor').text('Overview');
+      const axisG = gOverviewAxis.attr('transform', `translate(0, ${overviewTop + LAYOUT.overviewHeight})`) as unknown as Selection<SVGGElement, unknown, null, undefined>;
+      drawTimeAxis(axisG, xFull, plotWidth, '');
+      overview = createOverview(gOverviewBrush as unknown as Selection<SVGGElement, unknown, null, undefined>, xFull, plotWidth, LAYOUT.overviewHeight, (a, b) => setWindow(a, b));
+    }
+
+    // Zoom and pan in time only: Ctrl/⌘ + wheel zooms (plain wheel keeps scrolling the notebook), drag pans.
+    zoomBehavior = d3zoom<SVGRectElement, unknown>()
+      .scaleExtent([1, Math.max(1, total / 1.0)])
+      .extent([[0, 0], [plotWidth, LAYOUT.mapHeight]])
+      .translateExtent([[0, 0], [plotWidth, LAYOUT.mapHeight]])
+      .filter((event: Event) => {
+        if (event.type === 'wheel') return (event as WheelEvent).ctrlKey || (event as WheelEvent).metaKey;
+        return !(event as MouseEvent).button;
+      })
+      .on('zoom', (event: { transform: ZoomTransform; sourceEvent: unknown }) => {
+        if (syncing) return;
+        const nx = event.transform.rescaleX(xFull);
+        window = [Math.max(0, nx.domain()[0]), Math.min(total, nx.domain()[1])];
+        scheduleDraw();
+      });
+    (hit as unknown as Selection<SVGRectElement, unknown, null, undefined>).call(zoomBehavior).on('dblclick.zoom', null);
+  }
+
+  function place(c: HTMLCanvasElement, left: number, top: number, w: number, h: number): void {
+    setupCanvas(c, w, h);
+    c.style.left = `${left}px`;
+    c.style.top = `${top}px`;
+  }
+
+  /** Shows [start, end] seconds in the main view (from the brush, keys or buttons). */
+  function setWindow(start: number, end: number): void {
+    const total = recordingSeconds(output.axes);
+    const minSpan = Math.min(total, 1);
+    let span = Math.max(minSpan, Math.min(total, end - start));
+    let s = Math.max(0, Math.min(total - span, start));
+    if (!Number.isFinite(s)) s = 0;
+    if (!Number.isFinite(span)) span = total;
+    window = [s, s + span];
+    windowChosen = true;
+    if (zoomBehavior) {
+      const k = total / span;
+      const t = zoomIdentity.scale(k).translate(-xFull(s), 0);
+      syncing = true;
+      (hit as unknown as Selection<SVGRectElement, unknown, null, undefined>).call(zoomBehavior.transform, t);
+      syncing = false;
+    }
+    scheduleDraw();
+  }
+
+  function scheduleDraw(): void {
+    if (frameRequested || disposed) return;
+    frameRequested = true;
+    requestAnimationFrame(() => {
+      frameRequested = false;
+      if (!disposed) drawWindow();
+    });
+  }
+
+  /** Everything that depends on the time window. */
+  function drawWindow(): void {
+    const axes = output.axes;
+    x = timeScale(window[0], window[1], plotWidth);
+    const specCtx = specCanvas.getContext('2d')!;
+    drawSpectrogram(specCtx, lm, axes, x, plotWidth, LAYOUT.mapHeight, colormapLut('greys'));
+    const camCtx = camCanvas.getContext('2d')!;
+    if (currentMap) drawCam(camCtx, currentMap, output.patches, axes, x, plotWidth, LAYOUT.mapHeight, colormapLut(colormap));
+    else camCtx.clearRect(0, 0, plotWidth, LAYOUT.mapHeight);
+    camCanvas.style.opacity = String(opacity);
+    drawTimeAxis(gTimeAxis as unknown as Selection<SVGGElement, unknown, null, undefined>, x, plotWidth);
+    const [first, last] = patchesInView(output.patches, axes.hopSeconds, window[0], window[1]);
+    drawBoundaries(first, last);
+    drawStrip(first, last);
+    drawAnnotations();
+    if (currentMap) {
+      const points = timeProfilePoints(timeProf, currentMap, output.patches, axes.hopSeconds, first, last);
+      drawTimeProfile(gTimeProfile as unknown as Selection<SVGGElement, unknown, null, undefined>, points, x, plotWidth, LAYOUT.timeProfileHeight, timeProfMax);
+    } else gTimeProfile.selectAll('*').remove();
+    overview?.setWindow(window[0], window[1]);
+    container.dataset.windowStart = window[0].toFixed(3);
+    container.dataset.windowEnd = window[1].toFixed(3);
+  }
+
+  function drawBoundaries(first: number, last: number): void {
+    const hop = output.axes.hopSeconds;
+    const starts = showBoundaries && last >= first ? output.patches.startFrame.slice(first, last + 1).map((f) => f * hop) : [];
+    gBoundaries.selectAll('line').data(starts).join('line')
+      .attr('x1', (d) => x(d)).attr('x2', (d) => x(d))
+      .attr('y1', LAYOUT.mapTop).attr('y2', LAYOUT.mapTop + LAYOUT.mapHeight)
+      .attr('stroke', 'white').attr('stroke-opacity', 0.55).attr('stroke-dasharray', '3 3').attr('stroke-width', 1);
+  }
+
+  function drawStrip(first: number, last: number): void {
+    const c = output.classes.indexOf(className);
+    const colour = schemeTableau10[c % 10];
+    const hop = output.axes.hopSeconds;
+    const idx = last >= first ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [];
+    gStrip.attr('transform', `translate(0, ${LAYOUT.stripTop})`);
+    gStrip.selectAll('rect.lc-p').data(idx).join('rect').attr('class', 'lc-p')
+      .attr('x', (p) => x(output.patches.startFrame[p] * hop))
+      .attr('width', (p) => Math.max(0.5, x((output.patches.startFrame[p] + output.patches.frames) * hop) - x(output.patches.startFrame[p] * hop) - 0.5))
+      .attr('y', 0).attr('height', LAYOUT.stripHeight)
+      .attr('fill', colour)
+      .attr('fill-opacity', (p) => 0.08 + 0.92 * (output.probabilities[p]?.[c] ?? 0));
+    gStrip.selectAll('text').data([`P(${className})`]).join('text')
+      .attr('x', -8).attr('y', LAYOUT.stripHeight - 2).attr('text-anchor', 'end').attr('font-size', 10)
+      .attr('fill', 'currentColor').text((d) => d);
+  }
+
+  function drawAnnotations(): void {
+    const a = output.annotations ?? {};
+    const cycles = a.cycles ?? [];
+    gLane.attr('transform', `translate(0, ${LAYOUT.laneTop})`);
+    gLane.selectAll('rect').data(cycles).join('rect')
+      .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(1, x(d.endSeconds) - x(d.startSeconds) - 1))
+      .attr('y', 0).attr('height', LAYOUT.laneHeight)
+      .attr('fill', (d) => (d.crackles && d.wheezes ? '#b07aa1' : d.crackles ? '#e15759' : d.wheezes ? '#f28e2b' : 'currentColor'))
+      .attr('fill-opacity', (d) => (d.crackles || d.wheezes ? 0.9 : 0.25))
+      .selectAll('title').data((d) => [d]).join('title')
+      .text((d) => `Cycle ${formatSeconds(d.startSeconds)}–${formatSeconds(d.endSeconds)}${d.crackles ? ', crackles' : ''}${d.wheezes ? ', wheezes' : ''}`);
+    const [t0, t1] = window;
+    const events = (a.events ?? []).filter((e) => e.endSeconds >= t0 && e.startSeconds <= t1);
+    const g = gEvents.selectAll<SVGGElement, unknown>('g.lc-event').data(events).join((enter) => {
+      const e = enter.append('g').attr('class', 'lc-event');
+      e.append('rect');
+      e.append('text');
+      return e;
+    });
+    g.select('rect')
+      .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(2, x(d.endSeconds) - x(d.startSeconds)))
+      .attr('y', (d) => LAYOUT.mapTop + y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1])))
+      .attr('height', (d) => Math.max(2, y(Math.max(d.lowHz, output.axes.bandEdgesHz[0])) - y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1]))))
+      .attr('fill', 'none').attr('stroke', '#ff6b6b').attr('stroke-width', 1.5);
+    g.select('text')
+      .attr('x', (d) => x(d.startSeconds) + 2)
+      .attr('y', (d) => LAYOUT.mapTop + y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1])) - 2)
+      .attr('font-size', 10).attr('fill', '#ff6b6b').text((d) => String(d.type));
+  }
+
+  /** Everything that depends on layer × class (and the colour map / cutoff, which are cheap). */
+  function selectMap(): void {
+    const map = output.maps[layer]?.[className];
+    currentMap = map;
+    if (map) {
+      bandProf = bandProfile(map, output.axes.bands);
+      timeProf = timeProfile(map);
+      timeProfMax = timeProf.reduce((m, v) => Math.max(m, v), 1e-9);
+      drawBandProfile(gBandProfile as unknown as Selection<SVGGElement, unknown, null, undefined>, bandProf, output.axes, LAYOUT.mapHeight, LAYOUT.profileWidth);
+      status.textContent = map.zeroPatches.length > 0 ? `${map.zeroPatches.length} patch(es) have an all-zero map for ${className} at ${layer}: shown as zero.` : '';
+    } else {
+      bandProf = new Float64Array(output.axes.bands);
+      gBandProfile.selectAll('*').remove();
+      status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${kernel.disabledReason ? '' : ' Use "Re-run" to fetch it from the kernel.'}`;
+    }
+    container.dataset.layer = layer;
+    container.dataset.className = className;
+    drawColorBars();
+    drawOverview();
+    updateCutoff();
+    scheduleDraw();
+  }
+
+  function drawOverview(): void {
+    if (overviewSpec.style.display === 'none') return;
+    drawSpectrogram(overviewSpec.getContext('2d')!, lm, output.axes, xFull, plotWidth, LAYOUT.overviewHeight, colormapLut('greys'));
+    const ctx = overviewCam.getContext('2d')!;
+    if (currentMap) drawCam(ctx, currentMap, output.patches, output.axes, xFull, plotWidth, LAYOUT.overviewHeight, colormapLut(colormap));
+    else ctx.clearRect(0, 0, plotWidth, LAYOUT.overviewHeight);
+    overviewCam.style.opacity = String(opacity);
+  }
+
+  function drawColorBars(): void {
+    const h = LAYOUT.mapHeight;
+    const bar = (g: Selection<SVGGElement, unknown, null, undefined>, id: string, stops: { offset: number; color: string }[], domain: [number, number], label: string, fmt: string, dx: number) => {
+      svg.select(`#${id}`).selectAll('stop').data(stops).join('stop')
+        .attr('offset', (d) => d.offset).attr('stop-color', (d) => d.color);
+      g.attr('transform', `translate(${dx}, 0)`);
+      g.selectAll('rect').data([0]).join('rect').attr('width', LAYOUT.barWidth).attr('height', h).attr('fill', `url(#${id})`)
+        .attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
+      const axisG = g.selectAll<SVGGElement, number>('g.lc-bar-axis').data([0]).join('g').attr('class', 'lc-bar-axis')
+        .attr('transform', `translate(${LAYOUT.barWidth}, 0)`) as unknown as Selection<SVGGElement, unknown, null, undefined>;
+      drawValueAxis(axisG, scaleLinear().domain(domain).range([h, 0]), fmt);
+      g.selectAll('text.lc-bar-label').data([label]).join('text').attr('class', 'lc-bar-label')
+        .attr('transform', `translate(${LAYOUT.barWidth / 2}, -6)`).attr('text-anchor', 'middle')
+        .attr('font-size', 10).attr('fill', 'currentColor').text((d) => d);
+    };
+    const camBar = gBars.selectAll<SVGGElement, number>('g.lc-bar-cam').data([0]).join('g').attr('class', 'lc-bar-cam') as unknown as Selection<SVGGElement, unknown, null, undefined>;
+    bar(camBar, gradientId, colormapStops(colormap), [0, 1], 'CAM', '.1f', 0);
+    const lmBar = gBars.selectAll<SVGGElement, number>('g.lc-bar-lm').data([0]).join('g').attr('class', 'lc-bar-lm') as unknown as Selection<SVGGElement, unknown, null, undefined>;
+    bar(lmBar, lmGradientId, colormapStops('greys'), [output.logMel.min, output.logMel.max], 'log-mel', '.1f', LAYOUT.barWidth + LAYOUT.barAxis);
+  }
+
+  function updateCutoff(): void {
+    const share = shareAbove(bandProf, output.axes.bandCentersHz, cutoffHz);
+    const text = `${(share * 100).toFixed(1)}% of attention above ${formatHz(cutoffHz)}`;
+    if (cutoffShare) cutoffShare.textContent = text;
+    container.dataset.shareAbove = share.toFixed(4);
+    const yy = LAYOUT.mapTop + y(cutoffHz);
+    gCutoff.selectAll('line').data([yy]).join('line')
+      .attr('x1', 0).attr('x2', plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
+      .attr('stroke', '#ff4d4d').attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
+    gCutoff.selectAll('text').data([text]).join('text')
+      .attr('x', plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
+      .attr('fill', '#ff4d4d').attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      .text((d) => d);
+    clearTimeout(summaryTimer);
+    summaryTimer = setTimeout(updateSummary, 250);
+  }
+
+  function updateSummary(): void {
+    if (disposed) return;
+    if (!currentMap) {
+      summary.textContent = `No map for class ${className} at layer ${layer} in this output.`;
+      return;
+    }
+    const ranges = shareByRanges(bandProf, output.axes.bandCentersHz, [250, 500, 1000, 2000, 4000]);
+    summary.textContent = camSummary({
+      output, layer, className,
+      regions: topRegions(currentMap, output.patches, output.axes, 3),
+      ranges, cutoffHz,
+      shareAboveCutoff: shareAbove(bandProf, output.axes.bandCentersHz, cutoffHz),
+    });
+  }
+
+  function onHover(event: MouseEvent): void {
+    const [mx, my] = pointerIn(event, svgNode);
+    const px = mx - LAYOUT.left;
+    const py = my - LAYOUT.mapTop;
+    if (px < 0 || px > plotWidth || py < 0 || py > LAYOUT.mapHeight) return clearHover();
+    const axes = output.axes;
+    const seconds = x.invert(px);
+    const frame = Math.floor(seconds / axes.hopSeconds);
+    const band = Math.min(axes.bands - 1, Math.max(0, bandAtY(axes, LAYOUT.mapHeight, py)));
+    if (frame < 0 || frame >= axes.frames) return clearHover();
+    const patch = patchAtFrame(output.patches, frame);
+    const parts = [
+      `${formatSeconds(seconds)}`,
+      `${formatHz(axes.bandCentersHz[band])} (band ${band + 1})`,
+      `log-mel ${valueAt(lm, frame, band).toFixed(2)}`,
+    ];
+    if (currentMap && patch >= 0) {
+      const v = camAt(currentMap, output.patches, patch, frame, band, axes.bands);
+      if (v) parts.push(`CAM ${v.normalised.toFixed(2)} (raw ${v.raw.toPrecision(3)})`);
+    }
+    if (patch >= 0) {
+      const probs = output.classes.map((c, i) => `${c} ${(output.probabilities[patch]?.[i] ?? 0).toFixed(2)}`).join(', ');
+      parts.push(`patch ${patch + 1}${output.patches.padded[patch] ? ' (padded)' : ''}: ${probs}`);
+    }
+    readout.textContent = parts.join(' · ');
+    gHover.selectAll('line.v').data([px]).join('line').attr('class', 'v')
+      .attr('x1', (d) => d).attr('x2', (d) => d).attr('y1', LAYOUT.mapTop).attr('y2', LAYOUT.mapTop + LAYOUT.mapHeight)
+      .attr('stroke', 'white').attr('stroke-opacity', 0.8);
+    gHover.selectAll('line.h').data([py]).join('line').attr('class', 'h')
+      .attr('x1', 0).attr('x2', plotWidth).attr('y1', (d) => LAYOUT.mapTop + d).attr('y2', (d) => LAYOUT.mapTop + d)
+      .attr('stroke', 'white').attr('stroke-opacity', 0.8);
+  }
+
+  function clearHover(): void {
+    gHover.selectAll('*').remove();
+    readout.textContent = 'Hover over the map for time, frequency, log-mel and CAM values.';
+  }
+
+  function onKey(event: KeyboardEvent): void {
+    const span = window[1] - window[0];
+    const keys: Record<string, () => void> = {
+      ArrowLeft: () => setWindow(window[0] - span * 0.2, window[1] - span * 0.2),
+      ArrowRight: () => setWindow(window[0] + span * 0.2, window[1] + span * 0.2),
+      '+': () => setWindow(window[0] + span * 0.25, window[1] - span * 0.25),
+      '=': () => setWindow(window[0] + span * 0.25, window[1] - span * 0.25),
+      '-': () => setWindow(window[0] - span * 0.5, window[1] + span * 0.5),
+      '0': () => setWindow(0, recordingSeconds(output.axes)),
+      Home: () => setWindow(0, span),
+      End: () => setWindow(recordingSeconds(output.axes) - span, recordingSeconds(output.axes)),
+    };
+    const f = keys[event.key];
+    if (f) {
+      event.preventDefault();
+      f();
+    }
+  }
+
+  function buildControls(): void {
+    controlsRow.replaceChildren();
+    kernelRow.replaceChildren();
+    actionsRow.replaceChildren();
+    layerDropdown = dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), layer, (v) => { layer = v; selectMap(); }, 'layer');
+    classDropdown = dropdown('Class', output.classes.map((c) => ({ value: c, label: c })), className, (v) => { className = v; selectMap(); }, 'class');
+    const cmap = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), colormap, (v) => {
+      colormap = v as ColormapName;
+      drawColorBars();
+      drawOverview();
+      scheduleDraw();
+    }, 'colormap');
+    const op = slider('Overlay opacity', 0, 100, 5, Math.round(opacity * 100), (v) => `${v}%`, (v) => {
+      opacity = v / 100;
+      camCanvas.style.opacity = String(opacity);
+      overviewCam.style.opacity = String(opacity);
+    }, 'opacity');
+    const bounds = checkbox('Patch boundaries', showBoundaries, (c) => { showBoundaries = c; scheduleDraw(); }, 'boundaries');
+    const total = recordingSeconds(output.axes);
+    const zoomIn = button('Zoom in', () => onKey(new KeyboardEvent('keydown', { key: '+' })), 'zoom-in');
+    const zoomOut = button('Zoom out', () => onKey(new KeyboardEvent('keydown', { key: '-' })), 'zoom-out');
+    const whole = button('Whole recording', () => setWindow(0, total), 'zoom-reset');
+    const png = button('Export PNG', () => void exportPng().then((u) => offerDownload(u, exportFileName(output.source.fileName, `${layer}_${className}`, 'png'))), 'export-png');
+    const svgB = button('Export SVG', () => offerDownload(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(exportSvg())}`, exportFileName(output.source.fileName, `${layer}_${className}`, 'svg')), 'export-svg');
+    controlsRow.append(layerDropdown.wrapper, classDropdown.wrapper, cmap.wrapper, op.wrapper, bounds);
+    actionsRow.append(zoomIn, zoomOut, whole, png, svgB);
+
+    const lo = Math.floor(output.axes.bandEdgesHz[1]);
+    const hi = Math.ceil(output.axes.bandEdgesHz[output.axes.bands]);
+    cutoffSlider = slider('Band cutoff', lo, hi, 10, Math.round(cutoffHz), (v) => formatHz(v), (v) => { cutoffHz = v; updateCutoff(); }, 'cutoff');
+    cutoffShare = el('span', { class: 'lc-share', 'aria-live': 'polite' });
+    cutoffSlider.wrapper.append(cutoffShare);
+    kernelRow.append(cutoffSlider.wrapper);
+    if (kernel.hidden) {
+      const note = el('span', { class: 'lc-reason' });
+      note.textContent = `Method: ${output.method}. ${kernel.disabledReason ?? ''}`;
+      kernelRow.append(note);
+      return;
+    }
+    const methods = Array.from(new Set([output.method, ...(output.methods ?? KNOWN_METHODS)]));
+    methodDropdown = dropdown('Method', methods.map((m) => ({ value: m, label: m })), output.method, (m) => {
+      if (m === output.method || !output.requestId) return;
+      status.textContent = `Asking the kernel for ${m}…`;
+      kernel.post({ type: 'recompute', requestId: output.requestId, method: m });
+    }, 'method');
+    rerun = button('Re-run with this cutoff', () => {
+      if (!output.requestId) return;
+      status.textContent = `Asking the kernel to re-run with the cutoff at ${formatHz(cutoffHz)}…`;
+      kernel.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
+    }, 'rerun', 'primary');
+    const reason = el('span', { class: 'lc-reason', 'data-reason': 'kernel' });
+    kernelRow.append(methodDropdown.wrapper, rerun, reason);
+    if (kernel.disabledReason) {
+      methodDropdown.setDisabled(true, kernel.disabledReason);
+      rerun.setAttribute('disabled', '');
+      rerun.setAttribute('aria-describedby', methodDropdown.element.getAttribute('aria-describedby') ?? '');
+    }
+  }
+
+  function themeColours(): { foreground: string; background: string; fontFamily: string } {
+    const cs = getComputedStyle(container);
+    const bg = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim()
+      || getComputedStyle(document.body).backgroundColor;
+    return { foreground: cs.color, background: bg && bg !== 'rgba(0, 0, 0, 0)' ? bg : '#ffffff', fontFamily: cs.fontFamily };
+  }
+
+  function exportInput() {
+    const layers = [
+      { canvas: specCanvas, x: LAYOUT.left, y: LAYOUT.mapTop, width: plotWidth, height: LAYOUT.mapHeight, opacity: 1 },
+      { canvas: camCanvas, x: LAYOUT.left, y: LAYOUT.mapTop, width: plotWidth, height: LAYOUT.mapHeight, opacity },
+    ];
+    if (overviewSpec.style.display !== 'none') {
+      layers.push({ canvas: overviewSpec, x: LAYOUT.left, y: overviewTop, width: plotWidth, height: LAYOUT.overviewHeight, opacity: 1 });
+      layers.push({ canvas: overviewCam, x: LAYOUT.left, y: overviewTop, width: plotWidth, height: LAYOUT.overviewHeight, opacity });
+    }
+    return {
+      svg: svgNode, layers, width, height: svgHeight,
+      title: `${output.source.fileName} · ${output.method} · layer ${layer} · class ${className} · ${formatSeconds(window[0])}–${formatSeconds(window[1])}`,
+      ...themeColours(),
+    };
+  }
+
+  function exportSvg(): string {
+    drawWindow();
+    return viewToSvg(exportInput());
+  }
+
+  async function exportPng(): Promise<string> {
+    const text = exportSvg();
+    return svgToPngDataUrl(text, width, exportedHeight(svgHeight));
+  }
+
+  function renderAll(): void {
+    lm = decodeMatrix(output.logMel);
+    pickDefaults();
+    container.setAttribute('aria-label', `Grad-CAM view of ${output.source.fileName}`);
+    const name = el('span', { class: 'lc-file' });
+    name.textContent = output.source.fileName;
+    const meta = el('span', { class: 'lc-meta' });
+    const recMean = output.classes.map((_, c) => output.probabilities.reduce((s, p) => s + (p[c] ?? 0), 0) / Math.max(1, output.probabilities.length));
+    const top = recMean.indexOf(Math.max(...recMean));
+    meta.textContent = ` · ${formatSeconds(output.source.durationSeconds)} · model ${output.modelId} · ${output.method} · mean P(${output.classes[top]}) ${recMean[top]?.toFixed(2)}`;
+    title.replaceChildren(name, meta);
+    layout();
+    buildControls();
+    const total = recordingSeconds(output.axes);
+    // A long recording opens on its first 30 s (fast first paint, readable detail); the brush shows where.
+    const keep = windowChosen && window[1] > window[0] && window[1] <= total ? window : null;
+    window = keep ?? [0, total > 60 ? 30 : total];
+    setWindow(window[0], window[1]);
+    selectMap();
+    clearHover();
+  }
+
+  figure.setAttribute('aria-label', 'Map: arrow keys pan, + and − zoom, 0 shows the whole recording');
+  svgNode.addEventListener('mousemove', onHover);
+  svgNode.addEventListener('mouseleave', clearHover);
+  figure.addEventListener('keydown', onKey);
+  renderAll();
+  // First picture synchronously, so the first paint does not wait for an animation frame.
+  frameRequested = false;
+  drawWindow();
+
+  return {
+    update(next) {
+      output = next;
+      renderAll();
+      drawWindow();
+      status.textContent = `Updated by the kernel: ${next.method}${next.axes.cutoffHz ? `, cutoff ${formatHz(next.axes.cutoffHz)}` : ''}.`;
+    },
+    showKernelError(message) {
+      status.textContent = message;
+    },
+    dispose() {
+      disposed = true;
+      clearTimeout(summaryTimer);
+      root.replaceChildren();
+    },
+    exportSvg,
+    exportPng,
+  };
+}
+
+function pointerIn(event: MouseEvent, node: Element): [number, number] {
+  const r = node.getBoundingClientRect();
+  return [event.clientX - r.left, event.clientY - r.top];
+}

@@ -1,0 +1,133 @@
+// Canvas drawing of the dense pictures: the log-mel spectrogram and the CAM overlay for a time window.
+// Each builds a small image at data resolution and lets the browser scale it: nearest for spectrogram
+// frames when zoomed in (honest frame blocks), bilinear (half-pixel centres) for CAM cells, which is
+// the upsampling the Grad-CAM convention prescribes.
+import type { ScaleLinear } from 'd3-scale';
+import type { CamMap, FeatureAxes, PatchInfo } from '../../kernels/shared/outputTypes';
+import type { ByteMatrix } from './quantized';
+import { decodeMatrix } from './quantized';
+import { patchesInView } from './scales';
+
+/** Widest image we build at once: well under every browser's canvas limit. */
+const MAX_IMAGE_WIDTH = 8192;
+
+let scratch: HTMLCanvasElement | undefined;
+function scratchCanvas(width: number, height: number): CanvasRenderingContext2D {
+  scratch ??= document.createElement('canvas');
+  if (scratch.width < width) scratch.width = width;
+  if (scratch.height < height) scratch.height = height;
+  return scratch.getContext('2d')!;
+}
+
+/**
+ * RGBA picture of frames [frameFrom, frameTo) × all bands, band 0 in the bottom row. With more frames
+ * than `columns`, each column is the mean of its frames (so a zoomed-out view does not alias).
+ */
+export function spectrogramPixels(lm: ByteMatrix, frameFrom: number, frameTo: number, columns: number, lut: Uint8ClampedArray): ImageData {
+  const bands = lm.cols;
+  const frames = Math.max(0, frameTo - frameFrom);
+  const width = Math.max(1, Math.min(frames, columns));
+  const img = new ImageData(width, bands);
+  const px = img.data;
+  const bytes = lm.bytes;
+  const sums = new Float64Array(bands);
+  for (let x = 0; x < width; x++) {
+    const f0 = frameFrom + Math.floor((x * frames) / width);
+    const f1 = Math.max(f0 + 1, frameFrom + Math.floor(((x + 1) * frames) / width));
+    sums.fill(0);
+    for (let f = f0; f < f1; f++) {
+      const row = f * bands;
+      for (let b = 0; b < bands; b++) sums[b] += bytes[row + b];
+    }
+    const n = f1 - f0;
+    for (let b = 0; b < bands; b++) {
+      const v = Math.round(sums[b] / n) * 4;
+      const o = ((bands - 1 - b) * width + x) * 4;
+      px[o] = lut[v];
+      px[o + 1] = lut[v + 1];
+      px[o + 2] = lut[v + 2];
+      px[o + 3] = 255;
+    }
+  }
+  return img;
+}
+
+/** Draws the spectrogram for the seconds in x's domain onto ctx (size width × height, CSS pixels). */
+export function drawSpectrogram(ctx: CanvasRenderingContext2D, lm: ByteMatrix, axes: FeatureAxes, x: ScaleLinear<number, number>, width: number, height: number, lut: Uint8ClampedArray): void {
+  ctx.clearRect(0, 0, width, height);
+  const [t0, t1] = x.domain();
+  const f0 = Math.max(0, Math.floor(t0 / axes.hopSeconds));
+  const f1 = Math.min(lm.rows, Math.ceil(t1 / axes.hopSeconds) + 1);
+  if (f1 <= f0) return;
+  const columns = Math.min(MAX_IMAGE_WIDTH, Math.ceil(width * (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1)));
+  const img = spectrogramPixels(lm, f0, f1, columns, lut);
+  const s = scratchCanvas(img.width, img.height);
+  s.putImageData(img, 0, 0);
+  const framesPerPixel = (f1 - f0) / Math.max(1, x(f1 * axes.hopSeconds) - x(f0 * axes.hopSeconds));
+  ctx.imageSmoothingEnabled = framesPerPixel > 1;
+  const dx = x(f0 * axes.hopSeconds);
+  ctx.drawImage(s.canvas, 0, 0, img.width, img.height, dx, 0, x(f1 * axes.hopSeconds) - dx, height);
+}
+
+/** RGBA picture of patches [first, last] side by side (timeSteps columns each), band step 0 at the bottom. */
+export function camPixels(m: ByteMatrix, timeSteps: number, first: number, last: number, lut: Uint8ClampedArray): ImageData {
+  const cols = m.cols;
+  const width = (last - first + 1) * timeSteps;
+  const img = new ImageData(Math.max(1, width), cols);
+  const px = img.data;
+  for (let x = 0; x < width; x++) {
+    const row = (first * timeSteps + x) * cols;
+    for (let b = 0; b < cols; b++) {
+      const v = m.bytes[row + b] * 4;
+      const o = ((cols - 1 - b) * width + x) * 4;
+      px[o] = lut[v];
+      px[o + 1] = lut[v + 1];
+      px[o + 2] = lut[v + 2];
+      px[o + 3] = 255;
+    }
+  }
+  return img;
+}
+
+/** Draws the CAM of the patches visible in x's domain, each stretched over its own 96 frames. */
+export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: PatchInfo, axes: FeatureAxes, x: ScaleLinear<number, number>, width: number, height: number, lut: Uint8ClampedArray): void {
+  ctx.clearRect(0, 0, width, height);
+  const [t0, t1] = x.domain();
+  const [first, last] = patchesInView(patches, axes.hopSeconds, t0, t1);
+  if (last < first) return;
+  const m = decodeMatrix(map.map);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  // Nothing is drawn past the recording's last frame (a padded tail patch would otherwise overhang).
+  const endX = Math.min(width, x(axes.frames * axes.hopSeconds));
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, 0, endX, height);
+  ctx.clip();
+  const chunk = Math.max(1, Math.floor(MAX_IMAGE_WIDTH / map.timeSteps));
+  for (let c0 = first; c0 <= last; c0 += chunk) {
+    const c1 = Math.min(last, c0 + chunk - 1);
+    const img = camPixels(m, map.timeSteps, c0, c1, lut);
+    const s = scratchCanvas(img.width, img.height);
+    s.putImageData(img, 0, 0);
+    for (let p = c0; p <= c1; p++) {
+      const start = patches.startFrame[p] * axes.hopSeconds;
+      const x0 = x(start);
+      const x1 = x(start + patches.frames * axes.hopSeconds);
+      ctx.drawImage(s.canvas, (p - c0) * map.timeSteps, 0, map.timeSteps, map.bandSteps, x0, 0, x1 - x0, height);
+    }
+  }
+  ctx.restore();
+}
+
+/** Sizes a canvas for crisp drawing on high-DPI screens and returns a context in CSS pixels. */
+export function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
+  const dpr = typeof devicePixelRatio === 'number' ? devicePixelRatio : 1;
+  canvas.width = Math.max(1, Math.round(width * dpr));
+  canvas.height = Math.max(1, Math.round(height * dpr));
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}

@@ -1,0 +1,88 @@
+// A predictions output: the recording's label, bars of its class probabilities, a per-patch stacked
+// strip over time and a table for screen readers (all strings inserted as text).
+import { select, type Selection } from 'd3-selection';
+import { scaleLinear } from 'd3-scale';
+import { schemeTableau10 } from 'd3-scale-chromatic';
+import type { PredictionsOutput } from '../../kernels/shared/outputTypes';
+import { drawTimeAxis } from './axes';
+import { formatSeconds } from './scales';
+import { el, svgEl } from './dom';
+
+const L = { left: 90, barHeight: 16, stripTop: 0, stripHeight: 36, axis: 40, right: 20 };
+
+export function renderPredictionsView(root: HTMLElement, output: PredictionsOutput): { dispose(): void } {
+  const container = el('div', { class: 'lungcam lc-predictions', role: 'figure', 'aria-label': `Predictions for ${output.source.fileName}` });
+  const title = el('div', { class: 'lc-title' });
+  const name = el('span', { class: 'lc-file' });
+  name.textContent = output.source.fileName;
+  const meta = el('span', { class: 'lc-meta' });
+  const li = output.classes.indexOf(output.label);
+  meta.textContent = ` · ${output.label} (${(output.recordingProbabilities[li] ?? 0).toFixed(2)}) · model ${output.modelId} · ${output.probabilities.length} patches`;
+  title.append(name, meta);
+  container.append(title);
+  root.replaceChildren(container);
+
+  const width = Math.max(480, Math.min(1600, (root.clientWidth || 900) - 4));
+  const plotWidth = width - L.left - L.right;
+  const colour = (i: number) => schemeTableau10[i % 10];
+
+  // Recording-level bars.
+  const barsH = output.classes.length * (L.barHeight + 4);
+  const bars = select(container.appendChild(svgEl('svg', { width: String(width), height: String(barsH + 4) })) as SVGSVGElement);
+  const bx = scaleLinear().domain([0, 1]).range([0, plotWidth]);
+  const rows = bars.append('g').attr('transform', `translate(${L.left}, 2)`).selectAll('g').data(output.classes).join('g')
+    .attr('transform', (_, i) => `translate(0, ${i * (L.barHeight + 4)})`);
+  rows.append('text').attr('x', -8).attr('y', L.barHeight - 4).attr('text-anchor', 'end').attr('fill', 'currentColor').attr('font-size', 11).text((d) => d);
+  rows.append('rect').attr('height', L.barHeight).attr('width', (_, i) => bx(output.recordingProbabilities[i] ?? 0)).attr('fill', (_, i) => colour(i));
+  rows.append('text').attr('x', (_, i) => bx(output.recordingProbabilities[i] ?? 0) + 4).attr('y', L.barHeight - 4)
+    .attr('fill', 'currentColor').attr('font-size', 11).text((_, i) => (output.recordingProbabilities[i] ?? 0).toFixed(2));
+
+  // Per-patch stacked strip over time.
+  const hop = 0.01;
+  const end = output.patches.startFrame.length ? (output.patches.startFrame[output.patches.startFrame.length - 1] + output.patches.frames) * hop : 1;
+  const x = scaleLinear().domain([0, end]).range([0, plotWidth]);
+  const strip = select(container.appendChild(svgEl('svg', { width: String(width), height: String(L.stripHeight + L.axis) })) as SVGSVGElement);
+  const g = strip.append('g').attr('transform', `translate(${L.left}, 0)`);
+  g.append('text').attr('x', -8).attr('y', L.stripHeight / 2 + 4).attr('text-anchor', 'end').attr('fill', 'currentColor').attr('font-size', 11).text('Per patch');
+  const cells = output.probabilities.flatMap((probs, p) => {
+    let acc = 0;
+    return probs.map((v, c) => {
+      const cell = { p, c, y0: acc, y1: acc + v };
+      acc += v;
+      return cell;
+    });
+  });
+  const yy = scaleLinear().domain([0, 1]).range([L.stripHeight, 0]);
+  g.append('g').selectAll('rect').data(cells).join('rect')
+    .attr('x', (d) => x(output.patches.startFrame[d.p] * hop))
+    .attr('width', (d) => Math.max(0.5, x(output.patches.frames * hop) - x(0)))
+    .attr('y', (d) => yy(d.y1)).attr('height', (d) => Math.max(0, yy(d.y0) - yy(d.y1)))
+    .attr('fill', (d) => colour(d.c));
+  drawTimeAxis(g.append('g').attr('transform', `translate(0, ${L.stripHeight})`) as unknown as Selection<SVGGElement, unknown, null, undefined>, x, plotWidth);
+
+  // The same numbers as a table (screen readers, copy-paste), patch rows limited for long recordings.
+  const table = el('table', { class: 'lc-table' });
+  const head = el('tr');
+  for (const h of ['Patch', 'Start', ...output.classes]) {
+    const th = el('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  table.append(head);
+  const shown = Math.min(output.probabilities.length, 20);
+  for (let p = 0; p < shown; p++) {
+    const tr = el('tr');
+    for (const v of [String(p + 1), formatSeconds(output.patches.startFrame[p] * hop), ...output.probabilities[p].map((q) => q.toFixed(2))]) {
+      const td = el('td');
+      td.textContent = v;
+      tr.append(td);
+    }
+    table.append(tr);
+  }
+  const details = el('details');
+  const sum = el('summary');
+  sum.textContent = `Probabilities per patch${shown < output.probabilities.length ? ` (first ${shown} of ${output.probabilities.length})` : ''}`;
+  details.append(sum, table);
+  container.append(details);
+  return { dispose: () => root.replaceChildren() };
+}
