@@ -17,7 +17,6 @@ export interface ModelOptions {
   batchNorm?: boolean;
   /** A batch-norm layer on the input log-mel (learns the feature scale; on by default). */
   inputNorm?: boolean;
-  dropout?: number;
   classes?: number;
   /** Seed for the weight initialisers (reproducible training). */
   seed?: number;
@@ -39,7 +38,6 @@ export function buildModel(opts: ModelOptions = {}): tf.LayersModel {
   // full-size elementwise ops per layer), so the default normalises the input only.
   const batchNorm = opts.batchNorm ?? false;
   const inputNorm = opts.inputNorm ?? true;
-  const dropout = opts.dropout ?? 0.3;
   const classes = opts.classes ?? CLASSES.length;
   let seed = opts.seed ?? 1;
   const nextSeed = () => seed++;
@@ -59,7 +57,8 @@ export function buildModel(opts: ModelOptions = {}): tf.LayersModel {
     }
   });
   x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
-  if (dropout > 0) x = tf.layers.dropout({ name: 'dropout', rate: dropout, seed: nextSeed() }).apply(x) as tf.SymbolicTensor;
+  // No dropout layer: tfjs's seeded dropout draws the same mask on every batch (not reproducible
+  // otherwise); augmentation regularises instead.
   const logits = tf.layers.dense({
     name: 'logits', units: classes,
     kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
@@ -72,5 +71,5 @@ export function buildModel(opts: ModelOptions = {}): tf.LayersModel {
  * (3×3, same, ReLU), 2×2 max-pool after the first two, global average pooling, dense 4 logits.
  */
 export function buildReferenceModel(bands = 64, seed = 0): tf.LayersModel {
-  return buildModel({ filters: [32, 64, 128], batchNorm: false, inputNorm: false, dropout: 0, bands, seed });
+  return buildModel({ filters: [32, 64, 128], batchNorm: false, inputNorm: false, bands, seed });
 }

@@ -1,0 +1,225 @@
+/**
+ * Training the LungCAM CNN on labelled log-mel patches: Adam, class-weighted softmax cross-entropy,
+ * audio-respecting augmentation, validation each epoch, early stopping that keeps the best weights.
+ * Reproducible for a seed on one backend: seeded initialisers, seeded shuffling and augmentation, and
+ * deterministic kernels (single-threaded XNNPACK on wasm).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PATCH_FRAMES } from '../types';
+import { AugmentOptions, DEFAULT_AUGMENT, augmentPatch, makeRandom } from './augment';
+import { classificationMetrics, type ClassificationMetrics } from './metrics';
+import { CLASSES, buildModel, type ModelOptions } from './model';
+
+/** Labelled patches: x is [count, 96, bands] row-major; labels are class indices (0 = normal). */
+export interface PatchSet {
+  x: Float32Array;
+  count: number;
+  bands: number;
+  labels: Int32Array;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  /** Patch-level validation metrics. */
+  val: ClassificationMetrics | null;
+  seconds: number;
+  improved: boolean;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+  /** Stop after this many epochs without a better validation ICBHI score (0: never stop early). */
+  patience?: number;
+  learningRate?: number;
+  /** Weight classes by inverse frequency (balanced). Default true. */
+  classWeighting?: boolean;
+  /** false disables augmentation. */
+  augment?: AugmentOptions | false;
+  model?: ModelOptions;
+  /** Called after every batch (progress bars) and epoch. */
+  onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  history: EpochInfo[];
+  bestEpoch: number;
+  /** Validation metrics of the kept (best) weights, patch level. */
+  bestVal: ClassificationMetrics | null;
+  classWeights: number[];
+  msPerSamplePerEpoch: number;
+  stoppedEarly: boolean;
+}
+
+/** Balanced class weights: n / (k · n_c), 0 for absent classes. */
+export function classWeightsFor(labels: Int32Array, k = CLASSES.length): number[] {
+  const counts = new Array<number>(k).fill(0);
+  for (const l of labels) counts[l]++;
+  const present = counts.filter((c) => c > 0).length;
+  return counts.map((c) => (c > 0 ? labels.length / (present * c) : 0));
+}
+
+/** A copy of the patches with indices `idx` (and augmented when `augment` is given). */
+function gatherBatch(set: PatchSet, idx: ArrayLike<number>, augment: AugmentOptions | false, rand: () => number): Float32Array {
+  const size = PATCH_FRAMES * set.bands;
+  const out = new Float32Array(idx.length * size);
+  for (let i = 0; i < idx.length; i++) {
+    const view = out.subarray(i * size, (i + 1) * size);
+    view.set(set.x.subarray(idx[i] * size, (idx[i] + 1) * size));
+    if (augment) augmentPatch(view, set.bands, rand, augment);
+  }
+  return out;
+}
+
+/** Logits for many patches, in batches (no training-mode layers). */
+export function predictLogits(model: tf.LayersModel, x: Float32Array, count: number, bands: number, batchSize = 64): Float32Array {
+  const k = (model.outputs[0].shape[1] as number) ?? CLASSES.length;
+  const out = new Float32Array(count * k);
+  const size = PATCH_FRAMES * bands;
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const logits = tf.tidy(() => {
+      const input = tf.tensor4d(x.subarray(start * size, (start + n) * size), [n, PATCH_FRAMES, bands, 1]);
+      return model.predict(input) as tf.Tensor;
+    });
+    out.set(logits.dataSync() as Float32Array, start * k);
+    logits.dispose();
+  }
+  return out;
+}
+
+function argmaxRows(values: Float32Array, k: number): Int32Array {
+  const rows = values.length / k;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (values[r * k + c] > values[r * k + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Mean weighted cross-entropy of logits against labels (validation loss, computed in JS). */
+function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[], k: number): number {
+  let total = 0;
+  let wsum = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
+    let z = 0;
+    for (let c = 0; c < k; c++) z += Math.exp(logits[r * k + c] - max);
+    const w = weights[labels[r]] || 1;
+    total += w * (Math.log(z) + max - logits[r * k + labels[r]]);
+    wsum += w;
+  }
+  return wsum > 0 ? total / wsum : 0;
+}
+
+/** Evaluates a model on a patch set: patch-level metrics and weighted loss. */
+export function evaluatePatches(model: tf.LayersModel, set: PatchSet, weights?: number[]) {
+  const k = CLASSES.length;
+  const logits = predictLogits(model, set.x, set.count, set.bands);
+  const predicted = argmaxRows(logits, k);
+  return {
+    metrics: classificationMetrics(set.labels, predicted),
+    loss: crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k),
+  };
+}
+
+/** Trains a new model (or `opts.model`'s architecture) on `train`, validating on `val` each epoch. */
+export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts: TrainOptions = {}): Promise<TrainResult> {
+  if (train.count === 0) throw new Error('no training patches');
+  const epochs = opts.epochs ?? 30;
+  const batchSize = opts.batchSize ?? 32;
+  const seed = opts.seed ?? 1;
+  const patience = opts.patience ?? 6;
+  const augment = opts.augment === undefined ? DEFAULT_AUGMENT : opts.augment;
+  const k = CLASSES.length;
+  const weights = opts.classWeighting === false ? new Array<number>(k).fill(1) : classWeightsFor(train.labels, k);
+  const rand = makeRandom(seed * 7919 + 17);
+  const model = buildModel({ ...opts.model, seed: opts.model?.seed ?? seed });
+  const optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
+  const weightTensor = tf.tensor1d(weights);
+  const history: EpochInfo[] = [];
+  let best: { score: number; loss: number; epoch: number; weights: tf.Tensor[]; val: ClassificationMetrics | null } | null = null;
+  let sinceBest = 0;
+  let trainedSamples = 0;
+  let trainMs = 0;
+  let stoppedEarly = false;
+  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (opts.signal?.aborted) throw new Error('training cancelled');
+      const t0 = performance.now();
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const batches = Math.ceil(order.length / batchSize);
+      let lossSum = 0;
+      for (let b = 0; b < batches; b++) {
+        const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
+        const xb = gatherBatch(train, idx, augment, rand);
+        const yb = Int32Array.from(idx, (i) => train.labels[i]);
+        const loss = tf.tidy(() => {
+          const x = tf.tensor4d(xb, [idx.length, PATCH_FRAMES, train.bands, 1]);
+          const y = tf.tensor1d(yb, 'int32');
+          const onehot = tf.oneHot(y, k);
+          const w = tf.gather(weightTensor, y);
+          return optimizer.minimize(() => {
+            const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+            const ce = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.NONE);
+            return tf.div(tf.sum(tf.mul(ce, w)), tf.sum(w)) as tf.Scalar;
+          }, true) as tf.Scalar;
+        });
+        const l = (await loss.data())[0];
+        loss.dispose();
+        lossSum += l * idx.length;
+        opts.onBatch?.({ epoch, batch: b + 1, batches, loss: l });
+        // Let the event loop breathe (progress output, cancellation) without slowing the loop.
+        if (b % 8 === 7) await new Promise((r) => setImmediate(r));
+      }
+      trainMs += performance.now() - t0;
+      trainedSamples += order.length;
+      const trainLoss = lossSum / order.length;
+      let valLoss: number | null = null;
+      let valMetrics: ClassificationMetrics | null = null;
+      if (val && val.count > 0) {
+        const r = evaluatePatches(model, val, weights);
+        valLoss = r.loss;
+        valMetrics = r.metrics;
+      }
+      // Model selection: validation ICBHI score, then validation loss; training loss without validation.
+      const score = valMetrics?.icbhiScore ?? -trainLoss;
+      const lossKey = valLoss ?? trainLoss;
+      const improved = !best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && lossKey < best.loss);
+      if (improved) {
+        best?.weights.forEach((w) => w.dispose());
+        best = { score, loss: lossKey, epoch, weights: model.getWeights().map((w) => w.clone()), val: valMetrics };
+        sinceBest = 0;
+      } else sinceBest++;
+      const info: EpochInfo = { epoch, trainLoss, valLoss, val: valMetrics, seconds: (performance.now() - t0) / 1000, improved };
+      history.push(info);
+      opts.onEpoch?.(info);
+      if (patience > 0 && sinceBest >= patience) {
+        stoppedEarly = epoch < epochs;
+        break;
+      }
+    }
+    if (best) model.setWeights(best.weights);
+  } finally {
+    best?.weights.forEach((w) => w.dispose());
+    weightTensor.dispose();
+    optimizer.dispose();
+  }
+  return {
+    model, history, bestEpoch: best?.epoch ?? 0, bestVal: best?.val ?? null, classWeights: weights,
+    msPerSamplePerEpoch: trainedSamples > 0 ? trainMs / trainedSamples : 0, stoppedEarly,
+  };
+}

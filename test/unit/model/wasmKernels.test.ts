@@ -1,0 +1,118 @@
+// The fast wasm training kernels against the pure-JS cpu backend and against finite differences.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, withBackend } from '../../../kernels/engine/model/backend';
+
+tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner when the cpu backend starts
+
+before(async () => {
+  await initBackend('wasm', { quiet: true });
+  assert.equal(tf.getBackend(), 'wasm');
+});
+
+type Pad = 'same' | 'valid';
+
+/** Gradients of sum(conv(x, w)²)/2 w.r.t. x and w on the current backend. */
+async function convGrads(x: number[], xs: number[], w: number[], ws: number[], stride: number, pad: Pad) {
+  const xt = tf.tensor4d(x, xs as [number, number, number, number]);
+  const wt = tf.tensor4d(w, ws as [number, number, number, number]);
+  const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).square().sum().div(2);
+  const [gx, gw] = tf.grads(f)([xt, wt]);
+  const out = { dx: Array.from(await gx.data()), dw: Array.from(await gw.data()) };
+  tf.dispose([xt, wt, gx, gw]);
+  return out;
+}
+
+function seeded(n: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  });
+}
+
+function maxRelDiff(a: number[], b: number[]): number {
+  const scale = Math.max(1e-6, ...b.map(Math.abs));
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
+}
+
+const cases: Array<[number[], number[], number, Pad]> = [
+  [[2, 9, 8, 3], [3, 3, 3, 5], 1, 'same'], // what the model uses
+  [[2, 7, 6, 1], [3, 3, 1, 4], 1, 'same'], // first layer: one input channel
+  [[1, 6, 7, 2], [3, 3, 2, 3], 1, 'valid'],
+  [[1, 8, 8, 2], [5, 5, 2, 2], 1, 'same'],
+  [[2, 8, 7, 3], [3, 3, 3, 4], 2, 'same'], // dW by dilation; dX falls back to the built-in kernel
+  [[1, 9, 7, 2], [3, 2, 2, 3], 2, 'valid'],
+];
+
+for (const [xs, ws, stride, pad] of cases) {
+  test(`conv gradients on wasm match cpu: x ${xs}, filter ${ws}, stride ${stride}, ${pad}`, async () => {
+    const x = seeded(xs.reduce((a, b) => a * b), 3);
+    const w = seeded(ws.reduce((a, b) => a * b), 7);
+    const wasm = await convGrads(x, xs, w, ws, stride, pad);
+    const cpu = await withBackend('cpu', () => convGrads(x, xs, w, ws, stride, pad));
+    assert.equal(wasm.dx.length, x.length);
+    assert.equal(wasm.dw.length, w.length);
+    assert.ok(maxRelDiff(wasm.dx, cpu.dx) < 1e-5, `dx differs: ${maxRelDiff(wasm.dx, cpu.dx)}`);
+    assert.ok(maxRelDiff(wasm.dw, cpu.dw) < 1e-5, `dw differs: ${maxRelDiff(wasm.dw, cpu.dw)}`);
+  });
+}
+
+test('conv filter and input gradients on wasm match central finite differences', async () => {
+  const xs = [2, 6, 5, 2], ws = [3, 3, 2, 3];
+  const x = seeded(xs.reduce((a, b) => a * b), 11);
+  const w = seeded(ws.reduce((a, b) => a * b), 13);
+  const { dx, dw } = await convGrads(x, xs, w, ws, 1, 'same');
+  // The loss is quadratic in each argument, so central differences are exact up to rounding.
+  const loss = (xv: number[], wv: number[]) => tf.tidy(() =>
+    tf.conv2d(tf.tensor4d(xv, xs as [number, number, number, number]), tf.tensor4d(wv, ws as [number, number, number, number]), 1, 'same')
+      .square().sum().div(2).dataSync()[0]);
+  const eps = 1e-2;
+  for (const i of [0, 7, 20, 53]) {
+    const wp = w.slice(); wp[i] += eps;
+    const wm = w.slice(); wm[i] -= eps;
+    const fd = (loss(x, wp) - loss(x, wm)) / (2 * eps);
+    assert.ok(Math.abs(fd - dw[i]) < 2e-3 * Math.max(1, Math.abs(fd)), `dW[${i}] ${dw[i]} vs finite difference ${fd}`);
+  }
+  for (const i of [0, 13, 31, 59]) {
+    const xp = x.slice(); xp[i] += eps;
+    const xm = x.slice(); xm[i] -= eps;
+    const fd = (loss(xp, w) - loss(xm, w)) / (2 * eps);
+    assert.ok(Math.abs(fd - dx[i]) < 2e-3 * Math.max(1, Math.abs(fd)), `dX[${i}] ${dx[i]} vs finite difference ${fd}`);
+  }
+});
+
+test('the other kernels of a training step (max-pool, tile, per-channel sum/mean, batch norm) match cpu', async () => {
+  const step = async () => {
+    const x = tf.tensor4d(seeded(2 * 8 * 6 * 3, 5), [2, 8, 6, 3]);
+    // Repeated values test the tie rule of the max-pool gradient (first maximum wins, as on cpu).
+    const xq = tf.round(x.mul(4)).div(4);
+    const scale = tf.tensor1d([0.5, 2, -1]);
+    const f = (a: tf.Tensor, s: tf.Tensor) => {
+      const pooled = tf.maxPool(a as tf.Tensor4D, 2, 2, 'same');
+      const { mean, variance } = tf.moments(pooled, [0, 1, 2]);
+      const normed = tf.batchNorm(pooled, mean, variance, tf.zeros([3]), s as tf.Tensor1D, 1e-3);
+      // A random readout (a plain sum of batch-normalised values has zero gradient).
+      const readout = tf.tensor4d(seeded(2 * 4 * 3 * 3, 9), [2, 4, 3, 3]);
+      return normed.mul(readout).mul(tf.tile(tf.reshape(s, [1, 1, 1, 3]), [2, 4, 3, 1])).sum();
+    };
+    const [ga, gs] = tf.grads(f)([xq, scale]);
+    const tiled = tf.tile(tf.tensor3d(seeded(6, 2), [1, 2, 3]), [3, 2, 2]);
+    const sums = tf.sum(x, [0, 1, 2]);
+    const means = tf.mean(x, [0, 1, 2], true);
+    const out = [ga, gs, tiled, sums, means].map((t) => Array.from(t.dataSync()));
+    tf.dispose([x, xq, scale, ga, gs, tiled, sums, means]);
+    return out;
+  };
+  const wasm = await step();
+  const cpu = await withBackend('cpu', step);
+  wasm.forEach((values, i) => assert.ok(maxRelDiff(values, cpu[i]) < 1e-5, `result ${i} differs: ${maxRelDiff(values, cpu[i])}`));
+});
+
+test('unsupported convolution settings give a clear error instead of a wrong gradient', async () => {
+  const x = tf.ones([1, 6, 6, 2]) as tf.Tensor4D;
+  const w = tf.ones([3, 3, 2, 2]) as tf.Tensor4D;
+  assert.throws(() => tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, 1, 'same', 'NHWC', 2).sum())(x), /dilations/);
+  tf.dispose([x, w]);
+});
