@@ -48,6 +48,10 @@ export interface WavLayout {
 /** Reads up to `length` bytes at `offset`; returns fewer at the end of the file. */
 export type ReadAt = (offset: number, length: number) => Uint8Array;
 
+/** Rates outside this range are damaged headers, not recordings (and would make resampling explode). */
+export const MIN_RATE_HZ = 1000;
+export const MAX_RATE_HZ = 768000;
+
 const FORMAT_PCM = 0x0001;
 const FORMAT_FLOAT = 0x0003;
 const FORMAT_ALAW = 0x0006;
@@ -101,7 +105,9 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   }
   if (channels === 0) throw new LungcamInputError('the WAV header declares 0 channels', subject);
   if (sampleRate === 0) throw new LungcamInputError('the WAV header declares a sample rate of 0 Hz', subject);
-  if (sampleRate > 1_000_000) throw new LungcamInputError(`the WAV header declares an implausible sample rate of ${sampleRate} Hz`, subject);
+  if (sampleRate < MIN_RATE_HZ || sampleRate > MAX_RATE_HZ) {
+    throw new LungcamInputError(`the WAV header declares a sample rate of ${sampleRate} Hz, outside the supported ${MIN_RATE_HZ}–${MAX_RATE_HZ} Hz`, subject);
+  }
   let encoding: SampleEncoding;
   if (tag === FORMAT_PCM) encoding = 'pcm';
   else if (tag === FORMAT_FLOAT) encoding = 'float';
