@@ -1,0 +1,133 @@
+/**
+ * Model benchmark: training ms per sample per epoch (reference net, batch 32, Adam) and classify
+ * ms per patch on tfjs wasm, side by side with PyTorch (Debian python3-torch) in the same run, plus the
+ * LungCAM CNN's own figures and a per-kernel profile of one training step.
+ * Run: npx tsx test/bench/model.bench.ts   (or through `npm run bench`)
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
+import { buildModel, buildReferenceModel } from '../../kernels/engine/model/model';
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = '/work/shared/bench/torch_reference.py';
+const REPEATS = 3;
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** Same protocol as torch_reference.py: 64 samples, 2 batches of 32, Adam; ms per sample, median of repeats. */
+async function trainMsPerSample(model: tf.LayersModel, bands = 64): Promise<number> {
+  const opt = tf.train.adam();
+  const x = tf.randomNormal([64, 96, bands, 1], 0, 1, 'float32', 0);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 4), 'int32'), 4);
+  const step = (i: number) => tf.tidy(() => {
+    const xb = x.slice(i, 32), yb = y.slice(i, 32);
+    opt.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar);
+  });
+  step(0); // warm-up (operator creation, heap growth)
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t = performance.now();
+    step(0);
+    step(32);
+    await model.getWeights()[0].data(); // wait for the work
+    times.push((performance.now() - t) / 64);
+  }
+  tf.dispose([x, y]);
+  opt.dispose();
+  return median(times);
+}
+
+async function classifyMsPerPatch(model: tf.LayersModel, bands = 64): Promise<number> {
+  const x = tf.randomNormal([64, 96, bands, 1], 0, 1, 'float32', 1);
+  const run = async () => {
+    const logits = model.predict(x) as tf.Tensor;
+    const p = tf.softmax(logits);
+    await p.data();
+    tf.dispose([logits, p]);
+  };
+  await run();
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS + 2; r++) {
+    const t = performance.now();
+    await run();
+    times.push((performance.now() - t) / 64);
+  }
+  x.dispose();
+  return median(times);
+}
+
+/** PyTorch: the reference script (training, Grad-CAM) and the same net's forward pass (classify). */
+function pytorch(): { train: number; gradcam: number; classify: number } | null {
+  if (!existsSync(PYTHON) || !existsSync(REFERENCE)) return null;
+  const r = spawnSync(PYTHON, [REFERENCE], { encoding: 'utf8' });
+  const m = /gradcam ms\/patch median ([\d.]+); train ms\/sample\/epoch median ([\d.]+)/.exec(r.stdout ?? '');
+  const forward = `
+import sys, time, torch
+sys.path.insert(0, '/work/shared/bench')
+from torch_reference import Net
+torch.manual_seed(0); torch.set_num_threads(2)
+m, x = Net().eval(), torch.randn(64, 1, 96, 64)
+ts = []
+with torch.no_grad():
+    torch.softmax(m(x)[1], 1)
+    for _ in range(5):
+        t = time.perf_counter(); torch.softmax(m(x)[1], 1); ts.append((time.perf_counter() - t) / 64 * 1000)
+print(sorted(ts)[2])`;
+  const f = spawnSync(PYTHON, ['-c', forward], { encoding: 'utf8' });
+  if (!m) {
+    process.stderr.write(`model.bench: PyTorch reference failed: ${(r.stderr ?? '').slice(-300)}\n`);
+    return null;
+  }
+  return { gradcam: Number(m[1]), train: Number(m[2]), classify: Number((f.stdout ?? '').trim()) };
+}
+
+async function profileStep(model: tf.LayersModel): Promise<string> {
+  const opt = tf.train.adam();
+  const x = tf.randomNormal([32, 96, 64, 1], 0, 1, 'float32', 2);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 4), 'int32'), 4);
+  const step = () => tf.tidy(() => {
+    opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+  });
+  step();
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels) {
+    if (k.name.endsWith('__op')) continue; // op wrappers repeat their kernel's time
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  }
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  tf.dispose([x, y]);
+  opt.dispose();
+  return [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)
+    .map(([n, t]) => `${n} ${(100 * t / total).toFixed(0)}%`).join(', ');
+}
+
+async function main() {
+  await initBackend(undefined, { quiet: true });
+  const ref = buildReferenceModel(64, 0);
+  const lc = buildModel({ seed: 1 });
+  // Interleave: PyTorch first, then tfjs, so both see similar machine load.
+  const torch = pytorch();
+  const refTrain = await trainMsPerSample(ref);
+  const refClassify = await classifyMsPerPatch(ref);
+  const lcTrain = await trainMsPerSample(lc);
+  const lcClassify = await classifyMsPerPatch(lc);
+  const profile = await profileStep(ref);
+  const f = (v: number) => v.toFixed(2);
+  const lines = [
+    `model bench (tfjs ${backendDescription()}; PyTorch ${torch ? '1.13 CPU, 2 threads' : 'not available'}; medians of ${REPEATS})`,
+    `  reference net  train ms/sample/epoch: tfjs ${f(refTrain)}${torch ? ` | PyTorch ${f(torch.train)} | ratio ${(refTrain / torch.train).toFixed(2)}× (target ≤ 2×)` : ''}`,
+    `  reference net  classify ms/patch:     tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
+    `  LungCAM CNN    train ms/sample/epoch: tfjs ${f(lcTrain)};  classify ms/patch: tfjs ${f(lcClassify)}`,
+    `  training step profile (reference net, batch 32): ${profile}`,
+  ];
+  if (torch) lines.splice(3, 0, `  (PyTorch Grad-CAM ms/patch from the same script: ${f(torch.gradcam)})`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
