@@ -11,9 +11,11 @@
 import type { Command } from 'commander';
 import { runCli } from './cli/run';
 import { register as registerFeatures } from './cli/features';
+import { register as registerSynth } from './cli/synth';
 
 const commands: Array<(program: Command) => void> = [
   registerFeatures,
+  registerSynth,
 ];
 
 void runCli(commands, process.argv).then((code) => {

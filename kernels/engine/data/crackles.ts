@@ -1,0 +1,130 @@
+/**
+ * Crackles: short explosive transients (< 20 ms). The waveform follows the clinical measures: the
+ * initial deflection width (IDW: fine ≈ 0.7 ms, coarse ≈ 1.5 ms) and the two-cycle duration
+ * (2CD: fine ≈ 5 ms, coarse ≈ 10 ms). A warped sine gets both right: cycles(t) = 2·(t/2CD)^γ with γ chosen
+ * so the first half cycle ends at IDW, under a decaying envelope. Crackles come in clusters, mostly on
+ * inspiration (about twice as common as expiratory ones): fine crackles mid-to-late inspiratory, coarse
+ * crackles early inspiratory and expiratory.
+ */
+import type { Rng } from './random';
+import type { CrackleKind, CyclePlan, PatientPlan, BreathPhase } from './plan';
+import type { CrackleEvent } from './events';
+
+export interface CrackleShape {
+  initialDeflectionMs: number;
+  twoCycleDurationMs: number;
+}
+
+export function drawCrackleShape(rng: Rng, kind: CrackleKind): CrackleShape {
+  return kind === 'fine'
+    ? { initialDeflectionMs: rng.uniform(0.5, 0.9), twoCycleDurationMs: rng.uniform(4, 6) }
+    : { initialDeflectionMs: rng.uniform(1.2, 2.0), twoCycleDurationMs: rng.uniform(8, 12) };
+}
+
+/** Samples of one crackle of peak about 1 (first deflection positive). Lasts 2.5 × 2CD. */
+export function crackleWaveform(shape: CrackleShape, rate: number): Float64Array {
+  const t2 = shape.twoCycleDurationMs / 1000;
+  const idw = shape.initialDeflectionMs / 1000;
+  const gamma = Math.log(0.25) / Math.log(idw / t2); // 2·(idw/t2)^γ = 0.5
+  const length = Math.max(4, Math.round(2.5 * t2 * rate));
+  const out = new Float64Array(length);
+  const taper = Math.round(0.2 * length);
+  for (let i = 0; i < length; i++) {
+    const t = i / rate;
+    const cycles = 2 * Math.pow(t / t2, gamma);
+    let env = Math.exp(-t / (0.8 * t2));
+    if (i > length - taper) env *= 0.5 - 0.5 * Math.cos((Math.PI * (length - i)) / taper);
+    out[i] = env * Math.sin(2 * Math.PI * cycles);
+  }
+  let peak = 0;
+  for (const v of out) peak = Math.max(peak, Math.abs(v));
+  for (let i = 0; i < length; i++) out[i] /= peak || 1;
+  return out;
+}
+
+/** Frequency band of a crackle: from its last cycle's frequency to twice its first half-cycle's. */
+export function crackleBandHz(shape: CrackleShape, ceilingHz: number): [number, number] {
+  const t2 = shape.twoCycleDurationMs / 1000;
+  const idw = shape.initialDeflectionMs / 1000;
+  const gamma = Math.log(0.25) / Math.log(idw / t2);
+  const lastHz = (2 * gamma) / t2;
+  const firstHz = 1 / (2 * idw);
+  return [Math.round(0.7 * lastHz), Math.round(Math.min(2 * firstHz, ceilingHz))];
+}
+
+function phaseBounds(c: CyclePlan, phase: BreathPhase): [number, number] {
+  return phase === 'inspiration' ? [c.startSeconds, c.inspirationEndSeconds] : [c.inspirationEndSeconds, c.endSeconds];
+}
+
+/** Where in its phase (0..1) a cluster of this kind tends to sit. */
+function clusterCentre(rng: Rng, kind: CrackleKind, phase: BreathPhase): number {
+  if (phase === 'expiration') return rng.uniform(0.1, 0.6);
+  return kind === 'fine' ? rng.uniform(0.45, 0.92) : rng.uniform(0.08, 0.5);
+}
+
+/**
+ * Adds crackles to every annotated cycle whose label has crackles; returns their events.
+ * `cycleIndex` maps cycles to annotation line indices. Amplitudes are relative to the breath sound's
+ * inspiratory RMS (1 in the signal being built).
+ */
+export function addCrackles(
+  rng: Rng,
+  signal: Float64Array,
+  rate: number,
+  cycles: CyclePlan[],
+  patient: PatientPlan,
+  ceilingHz: number,
+): CrackleEvent[] {
+  const events: CrackleEvent[] = [];
+  let annotatedIndex = -1;
+  for (const c of cycles) {
+    if (!c.annotated) continue;
+    annotatedIndex++;
+    if (c.label !== 'crackle' && c.label !== 'both') continue;
+    const count = Math.max(2, Math.round(patient.cracklesPerCycle * rng.logUniform(0.6, 1.6)));
+    const clusters = Array.from({ length: rng.int(1, 3) }, () => {
+      const phase: BreathPhase = rng.chance(2 / 3) ? 'inspiration' : 'expiration';
+      return { phase, centre: clusterCentre(rng, patient.crackleKind, phase), spreadSeconds: rng.uniform(0.03, 0.15) };
+    });
+    const before = events.length;
+    for (let k = 0; k < count || events.length === before; k++) {
+      // Should every drawn position miss (a very short phase), fall back to mid-inspiration.
+      const fallback = k >= count;
+      const cluster = fallback ? { phase: 'inspiration' as BreathPhase, centre: 0.5, spreadSeconds: 0 } : clusters[k % clusters.length];
+      const shape = drawCrackleShape(rng, patient.crackleKind);
+      const lengthSeconds = 2.5 * shape.twoCycleDurationMs / 1000;
+      const [p0, p1] = phaseBounds(c, cluster.phase);
+      const margin = 0.01;
+      const lo = p0 + margin;
+      const hi = p1 - margin - lengthSeconds;
+      if (hi <= lo) {
+        if (fallback) break;
+        continue;
+      }
+      const at = p0 + cluster.centre * (p1 - p0) + cluster.spreadSeconds * rng.normal();
+      const start = Math.min(hi, Math.max(lo, at));
+      const wave = crackleWaveform(shape, rate);
+      const amplitude = patient.crackleLevel * rng.logUniform(0.5, 2) * (rng.chance(0.5) ? 1 : -1);
+      const i0 = Math.round(start * rate);
+      for (let i = 0; i < wave.length && i0 + i < signal.length; i++) signal[i0 + i] += amplitude * wave[i];
+      const [lowHz, highHz] = crackleBandHz(shape, ceilingHz);
+      events.push({
+        type: 'crackle',
+        kind: patient.crackleKind,
+        startSeconds: round4(i0 / rate),
+        endSeconds: round4((i0 + wave.length) / rate),
+        lowHz,
+        highHz,
+        phase: cluster.phase,
+        cycle: annotatedIndex,
+        initialDeflectionMs: round4(shape.initialDeflectionMs),
+        twoCycleDurationMs: round4(shape.twoCycleDurationMs),
+      });
+    }
+  }
+  return events.sort((a, b) => a.startSeconds - b.startSeconds);
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,41 @@
+/**
+ * Heart sounds as heard through the chest wall at a lung site: S1 and S2 once per beat (60–100 bpm with a
+ * little beat-to-beat variation), each a few low-frequency (< 150 Hz) Gabor atoms of 10–30 ms.
+ * Returned at unit RMS over the whole recording; the caller sets the level.
+ */
+import type { Rng } from './random';
+import { rms } from './spectrum';
+
+function addAtom(signal: Float64Array, rate: number, centreSeconds: number, hz: number, sigmaSeconds: number, amp: number): void {
+  const c = centreSeconds * rate;
+  const half = Math.ceil(3.5 * sigmaSeconds * rate);
+  const phase = Math.PI * 0.5;
+  for (let i = Math.max(0, Math.floor(c - half)); i < Math.min(signal.length, Math.ceil(c + half)); i++) {
+    const t = (i - c) / rate;
+    signal[i] += amp * Math.exp(-0.5 * (t / sigmaSeconds) ** 2) * Math.sin(2 * Math.PI * hz * t + phase);
+  }
+}
+
+function addHeartSound(rng: Rng, signal: Float64Array, rate: number, at: number, loHz: number, hiHz: number, amp: number): void {
+  const atoms = rng.int(2, 3);
+  for (let k = 0; k < atoms; k++) {
+    addAtom(signal, rate, at + rng.uniform(-0.015, 0.015), rng.uniform(loHz, hiHz), rng.uniform(0.01, 0.025), amp * rng.uniform(0.5, 1));
+  }
+}
+
+export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: number): Float64Array {
+  const signal = new Float64Array(n);
+  const duration = n / rate;
+  const s2Level = rng.uniform(0.5, 1);
+  let t = rng.uniform(0, 60 / heartRateBpm);
+  while (t < duration) {
+    const beat = (60 / heartRateBpm) * (1 + 0.03 * rng.normal());
+    const systole = rng.uniform(0.28, 0.34) * Math.sqrt(beat);
+    addHeartSound(rng, signal, rate, t, 30, 110, 1);
+    addHeartSound(rng, signal, rate, t + systole, 40, 150, s2Level);
+    t += beat;
+  }
+  const r = rms(signal) || 1;
+  for (let i = 0; i < n; i++) signal[i] /= r;
+  return signal;
+}

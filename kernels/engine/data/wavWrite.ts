@@ -1,0 +1,57 @@
+/**
+ * WAV encoder: mono PCM 16/24-bit or IEEE float 32-bit at any sample rate, little-endian RIFF.
+ * Samples are floats in −1..1; PCM clips outside that range and rounds to the nearest step (so the same
+ * floats always give the same bytes).
+ */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+export type WavSampleFormat = 'pcm16' | 'pcm24' | 'float32';
+
+export function encodeWav(samples: ArrayLike<number>, sampleRate: number, format: WavSampleFormat = 'pcm16'): Buffer {
+  const bytesPerSample = format === 'pcm16' ? 2 : format === 'pcm24' ? 3 : 4;
+  const dataBytes = samples.length * bytesPerSample;
+  const buf = Buffer.alloc(44 + dataBytes);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + dataBytes, 4);
+  buf.write('WAVE', 8, 'ascii');
+  buf.write('fmt ', 12, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(format === 'float32' ? 3 : 1, 20); // 1 = PCM, 3 = IEEE float
+  buf.writeUInt16LE(1, 22); // mono
+  buf.writeUInt32LE(sampleRate, 24);
+  buf.writeUInt32LE(sampleRate * bytesPerSample, 28);
+  buf.writeUInt16LE(bytesPerSample, 32);
+  buf.writeUInt16LE(bytesPerSample * 8, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(dataBytes, 40);
+  let o = 44;
+  for (let i = 0; i < samples.length; i++) {
+    const x = Math.max(-1, Math.min(1, samples[i]));
+    if (format === 'pcm16') {
+      buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x * 32768))), o);
+    } else if (format === 'pcm24') {
+      buf.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))), o, 3);
+    } else {
+      buf.writeFloatLE(samples[i], o);
+    }
+    o += bytesPerSample;
+  }
+  return buf;
+}
+
+/** Writes a file whole or not at all: a temporary file in the same folder, then a rename. */
+export function writeFileAtomically(path: string, data: Buffer | string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
