@@ -208,6 +208,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
         .attr('font-size', 10).attr('fill', 'currentColor').text('Overview');
       const axisG = gOverviewAxis.attr('transform', `translate(0, ${overviewTop + LAYOUT.overviewHeight})`) as unknown as Selection<SVGGElement, unknown, null, undefined>;
       drawTimeAxis(axisG, xFull, plotWidth, '');
+      axisG.attr('class', 'lc-axis lc-axis-overview');
       overview = createOverview(gOverviewBrush as unknown as Selection<SVGGElement, unknown, null, undefined>, xFull, plotWidth, LAYOUT.overviewHeight, (a, b) => setWindow(a, b));
     }
 
@@ -513,8 +514,9 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     controlsRow.append(layerDropdown.wrapper, classDropdown.wrapper, cmap.wrapper, op.wrapper, bounds);
     actionsRow.append(zoomIn, zoomOut, whole, png, svgB);
 
-    const lo = Math.floor(output.axes.bandEdgesHz[1]);
-    const hi = Math.ceil(output.axes.bandEdgesHz[output.axes.bands]);
+    // Whole tens of Hz, so the slider lands on round values like 1500 Hz.
+    const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
+    const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
     cutoffSlider = slider('Band cutoff', lo, hi, 10, Math.round(cutoffHz), (v) => formatHz(v), (v) => { cutoffHz = v; updateCutoff(); }, 'cutoff');
     cutoffShare = el('span', { class: 'lc-share', 'aria-live': 'polite' });
     cutoffSlider.wrapper.append(cutoffShare);

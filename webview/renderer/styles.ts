@@ -15,6 +15,7 @@ const CSS = `
 .lungcam .lc-field > label { font-size: 11px; opacity: 0.9; }
 .lungcam .lc-slider { flex-direction: row; align-items: center; gap: 6px; }
 .lungcam .lc-slider input[type=range] { accent-color: var(--vscode-button-background, #0e639c); width: 140px; }
+[data-theme-kind^=high-contrast] .lungcam .lc-slider input[type=range] { accent-color: var(--vscode-contrastActiveBorder, var(--vscode-focusBorder, #f38518)); }
 .lungcam .lc-slider input[type=range]:focus-visible, .lungcam .lc-figure:focus-visible {
   outline: 1px solid var(--vscode-focusBorder, #007fd4); outline-offset: 2px;
 }
