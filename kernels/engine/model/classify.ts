@@ -1,0 +1,150 @@
+/**
+ * Classification with a LungCAM model: softmax probabilities per 0.96 s patch, a recording label
+ * (argmax of the mean patch probabilities) and, when the cycles are known (an ICBHI NAME.txt), one label
+ * per respiratory cycle from the patches cut within that cycle.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { PATCH_FRAMES, type LogMel } from '../types';
+import type { LoadedModel } from './modelIO';
+
+/** Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy. */
+export function predictProbabilities(model: tf.LayersModel, data: Float32Array, count: number, bands: number, batchSize = 64): Float32Array {
+  const k = model.outputs[0].shape[1] as number;
+  const out = new Float32Array(count * k);
+  const size = PATCH_FRAMES * bands;
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const probs = tf.tidy(() => {
+      const x = tf.tensor4d(data.subarray(start * size, (start + n) * size), [n, PATCH_FRAMES, bands, 1]);
+      return tf.softmax(model.predict(x) as tf.Tensor2D);
+    });
+    out.set(probs.dataSync() as Float32Array, start * k);
+    probs.dispose();
+  }
+  return out;
+}
+
+export interface PatchPrediction {
+  startSeconds: number;
+  endSeconds: number;
+  padded: boolean;
+  label: string;
+  probabilities: number[];
+}
+
+export interface CyclePrediction {
+  startSeconds: number;
+  endSeconds: number;
+  /** The annotated label, when the annotation gave one. */
+  trueLabel?: string;
+  label: string;
+  probabilities: number[];
+  patches: number;
+}
+
+export interface RecordingPrediction {
+  file: string;
+  durationSeconds: number;
+  sampleRate: number;
+  model: string;
+  classes: string[];
+  label: string;
+  probabilities: number[];
+  patches: PatchPrediction[];
+  cycles?: CyclePrediction[];
+}
+
+/** Mean of rows [r, k] of a probability array. */
+export function meanRows(probs: Float32Array, rows: number[], k: number): number[] {
+  const mean = new Array<number>(k).fill(0);
+  for (const r of rows) for (let c = 0; c < k; c++) mean[c] += probs[r * k + c];
+  return mean.map((v) => (rows.length ? v / rows.length : 0));
+}
+
+export const argmax = (v: ArrayLike<number>): number => {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+};
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** A cycle as annotated: start/end in seconds and optionally its label. */
+export interface CycleSpan {
+  startSeconds: number;
+  endSeconds: number;
+  label?: string;
+}
+
+/** Patches [count, 96, bands] with their start frame, as cut from a log-mel for some span. */
+export interface PatchBlock {
+  data: Float32Array;
+  count: number;
+  startFrame: number[];
+  padded: boolean[];
+}
+
+/**
+ * Patches for one span of frames: non-overlapping 96-frame windows inside [first, last); a span shorter
+ * than one patch gets one window centred on it (taking context from around it, or padding with silence
+ * at the recording's edges). Used for cycles; the same rule is used to cut training patches.
+ */
+export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: number): PatchBlock {
+  const { frames, bands, data } = logMel;
+  const silence = Math.log(0.01);
+  const first = Math.max(0, Math.min(frames, Math.round(firstFrame)));
+  const last = Math.max(first, Math.min(frames, Math.round(lastFrame)));
+  const length = last - first;
+  const starts: number[] = [];
+  if (length >= PATCH_FRAMES) {
+    const n = Math.floor(length / PATCH_FRAMES);
+    // Centre the windows in the span (the leftover splits evenly on both sides).
+    const offset = first + Math.floor((length - n * PATCH_FRAMES) / 2);
+    for (let i = 0; i < n; i++) starts.push(offset + i * PATCH_FRAMES);
+  } else {
+    starts.push(Math.round(first + length / 2 - PATCH_FRAMES / 2));
+  }
+  const size = PATCH_FRAMES * bands;
+  const out = new Float32Array(starts.length * size).fill(silence);
+  const padded: boolean[] = [];
+  starts.forEach((s, i) => {
+    const from = Math.max(0, s);
+    const to = Math.min(frames, s + PATCH_FRAMES);
+    if (to > from) out.set(data.subarray(from * bands, to * bands), i * size + (from - s) * bands);
+    padded.push(from !== s || to !== s + PATCH_FRAMES);
+  });
+  return { data: out, count: starts.length, startFrame: starts, padded };
+}
+
+const FRAMES_PER_SECOND = 100; // hop 10 ms
+
+/** Classifies one log-mel (computed with the model's feature parameters) and optional cycles. */
+export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[]): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+  const { model, meta } = loaded;
+  const k = meta.classes.length;
+  const whole = patchesInSpan(logMel, 0, logMel.frames);
+  const probs = predictProbabilities(model, whole.data, whole.count, logMel.bands);
+  const patches: PatchPrediction[] = whole.startFrame.map((s, i) => {
+    const p = Array.from(probs.subarray(i * k, (i + 1) * k), round4);
+    return {
+      startSeconds: round4(s / FRAMES_PER_SECOND), endSeconds: round4((s + PATCH_FRAMES) / FRAMES_PER_SECOND),
+      padded: whole.padded[i], label: meta.classes[argmax(p)], probabilities: p,
+    };
+  });
+  const mean = meanRows(probs, whole.startFrame.map((_, i) => i), k).map(round4);
+  const result: Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> = {
+    model: meta.name, classes: meta.classes, label: meta.classes[argmax(mean)], probabilities: mean, patches,
+  };
+  if (cycles) {
+    result.cycles = cycles.map((c) => {
+      const block = patchesInSpan(logMel, c.startSeconds * FRAMES_PER_SECOND, c.endSeconds * FRAMES_PER_SECOND);
+      const cp = predictProbabilities(model, block.data, block.count, logMel.bands);
+      const m = meanRows(cp, block.startFrame.map((_, i) => i), k).map(round4);
+      return {
+        startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
+        label: meta.classes[argmax(m)], probabilities: m, patches: block.count,
+      };
+    });
+  }
+  return result;
+}
