@@ -18,3 +18,11 @@ export type { PatchOptions } from './audio/patches';
 export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
 export type { NpyArray } from './io/npy';
 export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';
+// Datasets (issue 4): the ICBHI 2017 layout reader, cycle patches, and the synthetic corpus.
+export { readDataset, cyclePatches, cycleFrames, parseAnnotations, parseOfficialSplit, parseRecordingName, CYCLE_LABELS, labelFromFlags, flagsFromLabel, isCycleLabel } from './data/icbhi';
+export type { Dataset, DatasetRecording, DatasetSplit, Cycle, CycleLabel, CyclePatches, CyclePatchOptions, ReadDatasetOptions, RecordingName } from './data/icbhi';
+export { splitByPatient } from './data/split';
+export { writeSynthCorpus, synthesizeCorpus, renderRecording, annotationText, eventsDocument } from './data/synth';
+export type { SynthOptions, SynthRecording, CorpusSummary, AnnotatedCycle } from './data/synth';
+export type { SynthEvent, CrackleEvent, WheezeEvent, HarmonicBand } from './data/events';
+export { encodeWav } from './data/wavWrite';
