@@ -1,0 +1,129 @@
+/**
+ * `lungcam gradcam <wav> --out F.json|F.npy|F.png|F.svg|F.html`: where the model looks in a recording.
+ * The map is aligned frame for frame with `lungcam features` on the same file and parameters (which come
+ * from the model unless given). JSON carries axes, parameters, per-patch probabilities, summaries and,
+ * on request, faithfulness and sanity numbers; PNG/SVG are figures; HTML is one interactive page.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { extname, resolve } from 'node:path';
+import { LungcamInputError } from '../engine/errors';
+import { parseNumber, parsePositiveInt } from './args';
+
+export interface GradcamCliOptions {
+  model?: string;
+  layer?: string[];
+  class?: string;
+  method?: string;
+  raw?: boolean;
+  fmin?: number;
+  fmax?: number;
+  bands?: number;
+  cutoff?: number;
+  out: string;
+  events?: string;
+  attentionCutoff: number;
+  faithfulness?: boolean;
+  sanity?: boolean;
+  batchSize: number;
+  quiet?: boolean;
+}
+
+const OUTPUTS = ['.json', '.npy', '.png', '.svg', '.html'];
+
+/** The shipped model (samples/models/baseline), from the bundle in dist/kernels or the sources in kernels/cli. */
+export function defaultModelDir(): string {
+  return resolve(__dirname, '..', '..', 'samples', 'models', 'baseline');
+}
+
+const parseList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function register(program: Command): void {
+  program
+    .command('gradcam')
+    .description('Grad-CAM of a recording: where in time and frequency the model looks for a class.')
+    .argument('<wav>', 'input WAV file')
+    .requiredOption('--out <file>', 'output: .json (map + axes + numbers), .npy ([frames, bands] float32), .png/.svg (figure) or .html (interactive page)')
+    .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
+    .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
+    .option('--class <name>', 'class to explain (default: the predicted class)')
+    .option('--method <name>', 'gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam or scorecam', 'gradcam')
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch')
+    .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
+    .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
+    .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
+    .addOption(new Option('--cutoff <hz>', 'band cutoff (default: the model\'s)').argParser(parseNumber))
+    .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
+    .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
+    .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
+    .option('--sanity', 'add the model-randomisation sanity check (slower)')
+    .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .option('--quiet', 'do not print the summary line')
+    .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
+}
+
+export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<void> {
+  const ext = extname(opts.out).toLowerCase();
+  if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
+  const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
+  checkOutputPath(opts.out);
+  const { initBackend } = await import('../engine/model/backend');
+  const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
+  const { logMelFromFile } = await import('../engine/audio/features');
+  const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
+  const { recordingCam } = await import('../engine/cam/explain');
+
+  const method = resolveMethod(opts.method);
+  await initBackend();
+  const loaded = await loadModel(opts.model ?? defaultModelDir());
+  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
+  // Check the user's choices before the (slow) audio and CAM work.
+  resolveLayers(cm.model, opts.layer, cm.convLayers);
+  if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
+  const params = checkFeatureParams(loaded.meta, {
+    ...(opts.fmin !== undefined ? { fmin: opts.fmin } : {}),
+    ...(opts.fmax !== undefined ? { fmax: opts.fmax } : {}),
+    ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
+    ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
+  }, '--fmin/--fmax/--bands/--cutoff');
+  const logMel = await logMelFromFile(wav, params);
+  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  const rc = await recordingCam(cm, logMel, {
+    layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
+  });
+
+  if (ext === '.npy') {
+    const { writeNpy } = await import('../engine/io/npy');
+    await writeNpy(opts.out, rc.map, [logMel.frames, logMel.bands], 'float32');
+  } else if (ext === '.json') {
+    const { gradcamJson } = await import('../engine/export/json');
+    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+  } else if (ext === '.png' || ext === '.svg') {
+    const { figureFor } = await import('../engine/export/json');
+    const { readEvents } = await import('../engine/cam/explain');
+    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events));
+    if (ext === '.png') {
+      const { camFigurePng } = await import('../engine/export/png');
+      await atomicWriteFile(opts.out, camFigurePng(fig));
+    } else {
+      const { camFigureSvg } = await import('../engine/export/svg');
+      await atomicWriteFile(opts.out, camFigureSvg(fig));
+    }
+  } else {
+    const { camOutput } = await import('../engine/cam/output');
+    const { camHtml } = await import('../engine/export/html');
+    const { readEvents } = await import('../engine/cam/explain');
+    const events = readEvents(wav, opts.events);
+    const out = camOutput({
+      result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
+      ...(events ? { annotations: { events } } : {}),
+    });
+    await atomicWriteFile(opts.out, camHtml(out));
+  }
+  if (!opts.quiet) {
+    const p = rc.result.probabilities;
+    const c = cm.classes.length;
+    const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
+    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  }
+}

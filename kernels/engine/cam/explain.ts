@@ -1,0 +1,112 @@
+/**
+ * Grad-CAM for a whole recording, in the user's terms: log-mel → patches → CAM for the chosen layers and
+ * classes → the map on the recording's [frames, bands] grid, aligned frame for frame with `lungcam features`,
+ * plus per-patch probabilities and the summaries. Used by `lungcam gradcam`, the notebook module and `study`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, existsSync } from 'node:fs';
+import type { EventAnnotation } from '../../shared/outputTypes';
+import type { LogMel, Patches } from '../types';
+import { LungcamInputError } from '../errors';
+import { toPatches } from '../audio/patches';
+import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
+import { recordingClass } from './output';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from './summaries';
+import { resolveClasses, resolveLayers } from './layers';
+
+/** What Grad-CAM needs to know about a model (a loaded LungCAM model folder provides all of it). */
+export interface CamModel {
+  model: tf.LayersModel;
+  id: string;
+  classes: string[];
+  convLayers: string[];
+}
+
+export interface RecordingCamOptions extends Omit<GradCamOptions, 'classes' | 'classNames' | 'convLayers'> {
+  /** The class to explain (default: the recording's predicted class). */
+  className?: string;
+  /** Unnormalised maps (comparable between recordings) instead of per-patch 0..1. */
+  raw?: boolean;
+  /** Compute every layer × every class (for the interactive views). */
+  everything?: boolean;
+}
+
+export interface RecordingCam {
+  logMel: LogMel;
+  patches: Patches;
+  result: GradCamResult;
+  /** The class shown and the layers combined. */
+  classIndex: number;
+  className: string;
+  layers: string[];
+  raw: boolean;
+  /** [frames, bands], row-major, low band first. */
+  map: Float32Array;
+}
+
+export async function recordingCam(cm: CamModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+  const patches = toPatches(logMel);
+  const classIndex = opts.className === undefined ? null : resolveClasses([opts.className], cm.classes)[0];
+  const result = await gradCam(cm.model, patches, {
+    ...opts,
+    layers: opts.everything ? cm.convLayers : opts.layers,
+    // The predicted class is known only after the forward pass: explain every class, then pick.
+    classes: opts.everything || classIndex === null ? 'all' : [classIndex],
+    classNames: cm.classes,
+    convLayers: cm.convLayers,
+  });
+  const shown = classIndex ?? recordingClass(result, patches.padded);
+  // The layers combined in the map: the requested ones, else the last conv layer.
+  const layers = resolveLayers(cm.model, opts.layers, cm.convLayers);
+  const map = camImage(result, shown, { startFrame: patches.startFrame, frames: logMel.frames }, { layers, raw: opts.raw });
+  return { logMel, patches, result, classIndex: shown, className: cm.classes[shown], layers, raw: !!opts.raw, map };
+}
+
+/** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
+export function recordingProbabilities(rc: RecordingCam): number[] {
+  const c = rc.result.classNames.length;
+  const use = rc.patches.padded.some((p) => !p) ? rc.patches.padded.map((p) => !p) : rc.patches.padded.map(() => true);
+  const n = use.filter(Boolean).length || 1;
+  return rc.result.classNames.map((_, k) => {
+    let s = 0;
+    for (let p = 0; p < rc.result.patchCount; p++) if (use[p]) s += rc.result.probabilities[p * c + k];
+    return s / n;
+  });
+}
+
+export interface CamSummary {
+  attentionByBand: number[];
+  attentionByTime: number[];
+  aboveCutoff: CutoffShare | null;
+  topRegions: Region[];
+}
+
+export function summariseCam(rc: RecordingCam, cutoffHz: number | null): CamSummary {
+  const grid = { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands };
+  const byBand = attentionByBand(grid);
+  return {
+    attentionByBand: Array.from(byBand),
+    attentionByTime: Array.from(attentionByTime(grid)),
+    aboveCutoff: cutoffHz === null ? null : shareAboveCutoff(byBand, rc.logMel.axes.bandCentersHz, cutoffHz),
+    topRegions: topRegions(grid, rc.logMel.axes),
+  };
+}
+
+/** Ground-truth events from `NAME.events.json` beside `NAME.wav` (or an explicit file); null when absent. */
+export function readEvents(wavPath: string, explicit?: string): EventAnnotation[] | null {
+  const file = explicit ?? wavPath.replace(/\.wav$/i, '') + '.events.json';
+  if (!existsSync(file)) {
+    if (explicit) throw new LungcamInputError('events file not found', explicit);
+    return null;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new LungcamInputError('not valid JSON (expected {"events": [{type, startSeconds, endSeconds, lowHz, highHz}]})', file);
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { events?: unknown }).events;
+  if (!Array.isArray(list)) throw new LungcamInputError('no "events" list (expected {"events": [{type, startSeconds, endSeconds, lowHz, highHz}]})', file);
+  return list.filter((e): e is EventAnnotation =>
+    e && typeof e === 'object' && ['startSeconds', 'endSeconds', 'lowHz', 'highHz'].every((k) => Number.isFinite((e as Record<string, number>)[k])));
+}
