@@ -12,10 +12,12 @@ import type { Command } from 'commander';
 import { runCli } from './cli/run';
 import { register as registerFeatures } from './cli/features';
 import { register as registerSynth } from './cli/synth';
+import { register as registerGradcam } from './cli/gradcam';
 
 const commands: Array<(program: Command) => void> = [
   registerFeatures,
   registerSynth,
+  registerGradcam,
 ];
 
 void runCli(commands, process.argv).then((code) => {
