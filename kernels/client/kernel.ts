@@ -15,6 +15,9 @@ export interface KernelOptions extends KernelLaunchOptions {
   interruptGraceMs?: number;
 }
 
+/** How long an interrupted cell may take to stop before the kernel is restarted (acceptance: 2 s in all). */
+export const INTERRUPT_GRACE_MS = 1500;
+
 export type InterruptResult = 'interrupted' | 'restarted' | 'nothing-running';
 
 /** A one-line, user-facing reason for an unexpected exit. */
@@ -106,18 +109,24 @@ export class TslabKernel {
   async interrupt(): Promise<InterruptResult> {
     if (this.inFlight.size === 0) return 'nothing-running';
     const client = this.client;
-    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
-    this.proc.interrupt();
-    const stopped = await Promise.race([settled, delay(this.options.interruptGraceMs ?? 1000).then(() => false)]);
-    if (stopped || client !== this.client) return 'interrupted';
-    await this.restart();
+    let settled = false;
+    void Promise.allSettled([...this.inFlight]).then(() => (settled = true));
+    // SIGINT again until the cell stops: one that arrives while tslab is still type-checking the
+    // cell is spent before the code runs
+    const deadline = Date.now() + (this.options.interruptGraceMs ?? INTERRUPT_GRACE_MS);
+    while (!settled && client === this.client && Date.now() < deadline) {
+      this.proc.interrupt();
+      await delay(200);
+    }
+    if (settled || client !== this.client) return 'interrupted';
+    await this.restart({ force: true });
     return 'restarted';
   }
 
   /** Stops the process (running cells fail with KernelDiedError) and starts a fresh one. */
-  async restart(): Promise<void> {
+  async restart(options: { force?: boolean } = {}): Promise<void> {
     this.setStatus('restarting');
-    await this.teardown('The kernel was restarted.');
+    await this.teardown('The kernel was restarted.', options.force);
     await this.launch();
   }
 
@@ -160,15 +169,16 @@ export class TslabKernel {
     this.setStatus('idle');
   }
 
-  private async teardown(reason: string): Promise<void> {
+  /** `force`: kill at once (a kernel stuck in a loop never answers a shutdown request). */
+  private async teardown(reason: string, force = false): Promise<void> {
     if (!this.proc) return;
     this.stopping = true;
     this.client.markDead(reason);
     this.running = 0;
     if (this.proc.isAlive) {
       // ask politely, then make sure: a cell stuck in a loop never answers
-      await Promise.race([this.client.shutdown(300), this.proc.exited]);
-      await this.proc.stop(500);
+      if (!force) await Promise.race([this.client.shutdown(300), this.proc.exited]);
+      await this.proc.stop(force ? 0 : 500);
     }
     this.client.close();
   }

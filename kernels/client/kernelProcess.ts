@@ -123,7 +123,8 @@ export class KernelProcess {
   ) {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => {
-      this.stderrLines.push(...s.split('\n').filter((l) => l.trim()));
+      // native stack frames (V8's fatal-error dump) would push the actual message out of the tail
+      this.stderrLines.push(...s.split('\n').filter((l) => l.trim() && !/^\s*\d+: 0x[0-9a-f]+/.test(l)));
       if (this.stderrLines.length > 40) this.stderrLines.splice(0, this.stderrLines.length - 40);
     });
     child.stdout?.resume(); // tslab logs little here; drain so it can never block on a full pipe
@@ -134,7 +135,8 @@ export class KernelProcess {
         this.removePrivateDir();
         resolve(this.exitInfo);
       };
-      child.on('exit', done);
+      // 'close', not 'exit': it waits for stderr to drain, so V8's last words (e.g. out of memory) are in the tail
+      child.on('close', done);
       child.on('error', (e) => {
         this.stderrLines.push(String(e.message));
         done(null, null);
@@ -184,7 +186,7 @@ export class KernelProcess {
   /** Kills the process (SIGKILL after `graceMs` if SIGTERM is ignored) and removes its private folder. */
   async stop(graceMs = 1000): Promise<KernelExit> {
     if (this.isAlive) {
-      this.child.kill('SIGTERM');
+      this.child.kill(graceMs <= 0 ? 'SIGKILL' : 'SIGTERM');
       const timer = setTimeout(() => this.isAlive && this.child.kill('SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(timer);
