@@ -12,7 +12,7 @@ import { collect, requireBuild, tempDir } from './helpers';
 const INTERRUPT_LIMIT_MS = 2000;
 
 /** Interrupts after `delayMs`; elapsedMs is from the interrupt until the running cell settled. */
-async function interruptAfter(kernel: TslabKernel, running: Promise<unknown>, delayMs: number) {
+async function interruptAfter(kernel: TslabKernel, running: Promise<unknown>, delayMs: number): Promise<{ result: string; elapsedMs: number; outcome: any }> {
   let settledAt = 0;
   const outcome = running.catch((e) => e).finally(() => (settledAt = Date.now()));
   await new Promise((r) => setTimeout(r, delayMs));
