@@ -13,11 +13,13 @@ import { runCli } from './cli/run';
 import { register as registerFeatures } from './cli/features';
 import { register as registerSynth } from './cli/synth';
 import { register as registerGradcam } from './cli/gradcam';
+import { register as registerJupyterInstall } from './cli/jupyterInstall';
 
 const commands: Array<(program: Command) => void> = [
   registerFeatures,
   registerSynth,
   registerGradcam,
+  registerJupyterInstall,
 ];
 
 void runCli(commands, process.argv).then((code) => {
