@@ -33,7 +33,7 @@ export class NotebookFormatError extends Error {
   override name = 'NotebookFormatError';
 }
 
-const untouched = 'The file on disk was not changed; to repair it, use "Reopen Editor With…" → Text Editor.';
+const untouched = 'The file on disk was not changed; to repair it, open it in the text editor ("Open in Text Editor" or "Reopen Editor With…").';
 
 /** Parses .lungnb text. Empty (or blank) text is a new, empty notebook, as VS Code creates them. */
 export function parseNotebook(text: string): NbNotebook {

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import {
   NbCell, NbNotebook, NbOutput, JsonObject, parseNotebook, stringifyNotebook, joinSource, splitLines,
-  notebookLanguage, defaultNotebookMetadata, mimeValueToBytes, bytesToMimeValue, newCellId,
+  notebookLanguage, defaultNotebookMetadata, mimeValueToBytes, bytesToMimeValue, newCellId, NotebookFormatError,
 } from './nbformat';
 
 export const NOTEBOOK_TYPE = 'lungcam-notebook';
@@ -36,14 +36,28 @@ export function registerSerializer(context: vscode.ExtensionContext): void {
 
 export class LungcamSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    // A NotebookFormatError propagates: VS Code shows its message and opens nothing, so nothing can
-    // be saved over the file.
-    return notebookToData(parseNotebook(new TextDecoder().decode(content)));
+    try {
+      return notebookToData(parseNotebook(new TextDecoder().decode(content)));
+    } catch (e) {
+      // The error propagates, so VS Code opens no notebook and nothing can be saved over the file.
+      // Its editor placeholder only says "unexpected error", so the reason is shown as a notification.
+      if (e instanceof NotebookFormatError) reportOnce(e.message);
+      throw e;
+    }
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
     return new TextEncoder().encode(stringifyNotebook(dataToNotebook(data)));
   }
+}
+
+let lastReport = { message: '', at: 0 };
+/** VS Code may deserialize the same file twice in a row (open, then restore): one notification is enough. */
+function reportOnce(message: string): void {
+  const now = Date.now();
+  if (message === lastReport.message && now - lastReport.at < 5000) return;
+  lastReport = { message, at: now };
+  void vscode.window.showErrorMessage(message);
 }
 
 export function notebookToData(nb: NbNotebook): vscode.NotebookData {

@@ -25,6 +25,7 @@ export const quietSettings = {
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'workbench.enableExperiments': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export function freePort() {

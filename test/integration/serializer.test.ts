@@ -134,7 +134,7 @@ describe('lungcam-notebook serializer', () => {
     delete broken.cells[1].source;
     const brokenUri = workspaceUri(`broken-${Date.now()}.lungnb`);
     await vscode.workspace.fs.writeFile(brokenUri, new TextEncoder().encode(JSON.stringify(broken)));
-    assert.match(nbformatValidate(brokenUri.fsPath), /'source' is a required property/);
+    assert.match(nbformatValidate(brokenUri.fsPath), /NotebookValidationError: data\.cells\[1\]/);
   });
 });
 
