@@ -1,7 +1,7 @@
 // code-server with LungCAM under development loaded, as `npm start` and the e2e tests use it: the repo
 // is linked into a fresh extensions folder as lungcam.lungcam-<version>, so a plain URL (and a reload)
 // loads the extension from the working tree's package.json and dist/.
-import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync, symlinkSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './node-suite.mjs';
 import { ensureCodeServer } from '../setup-code-server.mjs';
@@ -17,6 +17,8 @@ export async function startDevServer({ dir, workspace, port, host, settings, env
   const bin = ensureCodeServer();
   const extensionsDir = path.join(dir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  symlinkSync(root, path.join(extensionsDir, extensionFolderName()), 'dir');
+  const link = path.join(extensionsDir, extensionFolderName());
+  rmSync(link, { force: true }); // a link from an earlier start (removes the link, not the repo)
+  symlinkSync(root, link, 'dir');
   return startCodeServer({ bin, dir, workspace, port, host, settings, env });
 }
