@@ -5,10 +5,12 @@
 import * as vscode from 'vscode';
 import { registerSerializer } from './serializer';
 import { registerCommands } from './commands';
+import { registerController } from './controller';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
   registerCommands(context);
+  registerController(context);
 }
 
 export function deactivate(): void {}
