@@ -25,6 +25,8 @@ export type Theme = 'light' | 'dark' | 'high-contrast';
 export async function openPage(browser: Browser, theme: Theme = 'light', files: Record<string, string> = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1000 }, acceptDownloads: true, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  // tsx (esbuild keepNames) wraps named functions in __name(...): functions passed to page.evaluate need it too.
+  await page.addInitScript('window.__name = (f) => f;');
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     const p = url.pathname;

@@ -15,7 +15,8 @@ import {
 import { drawHzAxis, drawTimeAxis, drawValueAxis } from './axes';
 import { drawCam, drawSpectrogram, setupCanvas } from './heatmap';
 import { bandProfile, camAt, shareAbove, shareByRanges, timeProfile, topRegions } from './camMath';
-import { drawBandProfile, drawTimeProfile, timeProfilePoints } from './profiles';
+import { drawBandProfile, timeProfilePoints } from './profiles';
+import { drawMarks } from './marks';
 import { createOverview, type Overview } from './overview';
 import { button, checkbox, dropdown, slider, type Dropdown } from './controls';
 import { camSummary } from './summary';
@@ -77,6 +78,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   let windowChosen = false;
   let disposed = false;
   let frameRequested = false;
+  let dirty = false;
 
   const container = el('div', { class: 'lungcam lc-cam', role: 'figure' });
   root.replaceChildren(container);
@@ -90,34 +92,29 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   const figure = el('div', { class: 'lc-figure', tabindex: '0' });
   const specCanvas = el('canvas', { class: 'lc-spec' }) as HTMLCanvasElement;
   const camCanvas = el('canvas', { class: 'lc-cam-overlay' }) as HTMLCanvasElement;
+  const marksCanvas = el('canvas', { class: 'lc-marks' }) as HTMLCanvasElement;
   const overviewSpec = el('canvas', { class: 'lc-overview-spec' }) as HTMLCanvasElement;
   const overviewCam = el('canvas', { class: 'lc-overview-cam' }) as HTMLCanvasElement;
   const svgNode = svgEl('svg', { class: 'lc-svg' }) as SVGSVGElement;
   const summary = el('p', { class: 'lc-summary', 'aria-live': 'polite' });
-  figure.append(specCanvas, camCanvas, overviewSpec, overviewCam, svgNode);
+  figure.append(specCanvas, camCanvas, marksCanvas, overviewSpec, overviewCam, svgNode);
   container.append(title, controlsRow, kernelRow, actionsRow, status, readout, figure, summary);
 
   const svg = select(svgNode);
   const clipId = uniqueId('lc-clip');
-  const clipXId = uniqueId('lc-clipx');
+
   const gradientId = uniqueId('lc-grad');
   const lmGradientId = uniqueId('lc-lmgrad');
   const defs = svg.append('defs');
   defs.append('clipPath').attr('id', clipId).append('rect');
-  defs.append('clipPath').attr('id', clipXId).append('rect');
   defs.append('linearGradient').attr('id', gradientId).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
   defs.append('linearGradient').attr('id', lmGradientId).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
   const plot = svg.append('g').attr('class', 'lc-plot');
-  const gStripClip = plot.append('g').attr('clip-path', `url(#${clipXId})`);
-  const gStrip = gStripClip.append('g').attr('class', 'lc-strip');
-  const gLane = gStripClip.append('g').attr('class', 'lc-cycles');
+  const gLabels = plot.append('g').attr('class', 'lc-labels');
   const gMap = plot.append('g').attr('class', 'lc-map').attr('clip-path', `url(#${clipId})`);
-  const gBoundaries = gMap.append('g').attr('class', 'lc-boundaries');
-  const gEvents = gMap.append('g').attr('class', 'lc-events');
   const gCutoff = gMap.append('g').attr('class', 'lc-cutoff');
   const gHover = gMap.append('g').attr('class', 'lc-hover lc-no-export');
   const gHzAxis = plot.append('g');
-  const gTimeProfile = plot.append('g').attr('clip-path', `url(#${clipXId})`);
   const gTimeAxis = plot.append('g');
   const gBandProfile = plot.append('g');
   const gBars = plot.append('g').attr('class', 'lc-colorbars');
@@ -180,14 +177,20 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     place(specCanvas, LAYOUT.left, LAYOUT.mapTop, plotWidth, LAYOUT.mapHeight);
     place(camCanvas, LAYOUT.left, LAYOUT.mapTop, plotWidth, LAYOUT.mapHeight);
     svg.select(`#${clipId} rect`).attr('x', 0).attr('y', LAYOUT.mapTop).attr('width', plotWidth).attr('height', LAYOUT.mapHeight);
-    svg.select(`#${clipXId} rect`).attr('x', -LAYOUT.left).attr('y', -10).attr('width', plotWidth + LAYOUT.left).attr('height', svgHeight + 20);
     hit.attr('x', 0).attr('y', LAYOUT.mapTop).attr('width', plotWidth).attr('height', LAYOUT.mapHeight);
     xFull = timeScale(0, total, plotWidth);
     y = bandScale(output.axes, LAYOUT.mapHeight);
     const yMap = (hz: number) => LAYOUT.mapTop + y(hz);
     drawHzAxis(gHzAxis.attr('transform', `translate(0, ${LAYOUT.mapTop})`), y, hzTicks(output.axes, LAYOUT.mapHeight), LAYOUT.mapHeight);
     void yMap;
-    gTimeProfile.attr('transform', `translate(0, ${timeProfileTop})`);
+    place(marksCanvas, LAYOUT.left, 0, plotWidth, timeProfileTop + LAYOUT.timeProfileHeight + 1);
+    gLabels.selectAll('*').remove();
+    gLabels.append('text').attr('class', 'lc-strip-label').attr('x', -8).attr('y', LAYOUT.stripTop + LAYOUT.stripHeight - 2)
+      .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor');
+    gLabels.append('text').attr('x', -8).attr('y', timeProfileTop + LAYOUT.timeProfileHeight / 2 + 3)
+      .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text('Time profile');
+    gLabels.append('rect').attr('y', timeProfileTop).attr('width', plotWidth).attr('height', LAYOUT.timeProfileHeight)
+      .attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
     gTimeAxis.attr('transform', `translate(0, ${axisTop})`);
     gBandProfile.attr('transform', `translate(${plotWidth + LAYOUT.profileGap}, ${LAYOUT.mapTop})`);
     gBars.attr('transform', `translate(${plotWidth + LAYOUT.profileGap + LAYOUT.profileWidth + LAYOUT.barGap}, ${LAYOUT.mapTop})`);
@@ -257,16 +260,18 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   }
 
   function scheduleDraw(): void {
+    dirty = true;
     if (frameRequested || disposed) return;
     frameRequested = true;
     requestAnimationFrame(() => {
       frameRequested = false;
-      if (!disposed) drawWindow();
+      if (!disposed && dirty) drawWindow();
     });
   }
 
   /** Everything that depends on the time window. */
   function drawWindow(): void {
+    dirty = false;
     const axes = output.axes;
     x = timeScale(window[0], window[1], plotWidth);
     const specCtx = specCanvas.getContext('2d')!;
@@ -277,72 +282,19 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     camCanvas.style.opacity = String(opacity);
     drawTimeAxis(gTimeAxis as unknown as Selection<SVGGElement, unknown, null, undefined>, x, plotWidth);
     const [first, last] = patchesInView(output.patches, axes.hopSeconds, window[0], window[1]);
-    drawBoundaries(first, last);
-    drawStrip(first, last);
-    drawAnnotations();
-    if (currentMap) {
-      const points = timeProfilePoints(timeProf, currentMap, output.patches, axes.hopSeconds, first, last);
-      drawTimeProfile(gTimeProfile as unknown as Selection<SVGGElement, unknown, null, undefined>, points, x, plotWidth, LAYOUT.timeProfileHeight, timeProfMax);
-    } else gTimeProfile.selectAll('*').remove();
+    const classIndex = output.classes.indexOf(className);
+    drawMarks(marksCanvas.getContext('2d')!, {
+      output, x, y, width: plotWidth, first, last, classIndex,
+      classColour: schemeTableau10[Math.max(0, classIndex) % 10],
+      layout: { ...LAYOUT, timeProfileTop },
+      showBoundaries,
+      timePoints: currentMap ? timeProfilePoints(timeProf, currentMap, output.patches, axes.hopSeconds, first, last) : [],
+      timeProfileMax: timeProfMax,
+      foreground: getComputedStyle(container).color || '#888',
+    });
     overview?.setWindow(window[0], window[1]);
     container.dataset.windowStart = window[0].toFixed(3);
     container.dataset.windowEnd = window[1].toFixed(3);
-  }
-
-  function drawBoundaries(first: number, last: number): void {
-    const hop = output.axes.hopSeconds;
-    const starts = showBoundaries && last >= first ? output.patches.startFrame.slice(first, last + 1).map((f) => f * hop) : [];
-    gBoundaries.selectAll('line').data(starts).join('line')
-      .attr('x1', (d) => x(d)).attr('x2', (d) => x(d))
-      .attr('y1', LAYOUT.mapTop).attr('y2', LAYOUT.mapTop + LAYOUT.mapHeight)
-      .attr('stroke', 'white').attr('stroke-opacity', 0.55).attr('stroke-dasharray', '3 3').attr('stroke-width', 1);
-  }
-
-  function drawStrip(first: number, last: number): void {
-    const c = output.classes.indexOf(className);
-    const colour = schemeTableau10[c % 10];
-    const hop = output.axes.hopSeconds;
-    const idx = last >= first ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : [];
-    gStrip.attr('transform', `translate(0, ${LAYOUT.stripTop})`);
-    gStrip.selectAll('rect.lc-p').data(idx).join('rect').attr('class', 'lc-p')
-      .attr('x', (p) => x(output.patches.startFrame[p] * hop))
-      .attr('width', (p) => Math.max(0.5, x((output.patches.startFrame[p] + output.patches.frames) * hop) - x(output.patches.startFrame[p] * hop) - 0.5))
-      .attr('y', 0).attr('height', LAYOUT.stripHeight)
-      .attr('fill', colour)
-      .attr('fill-opacity', (p) => 0.08 + 0.92 * (output.probabilities[p]?.[c] ?? 0));
-    gStrip.selectAll('text').data([`P(${className})`]).join('text')
-      .attr('x', -8).attr('y', LAYOUT.stripHeight - 2).attr('text-anchor', 'end').attr('font-size', 10)
-      .attr('fill', 'currentColor').text((d) => d);
-  }
-
-  function drawAnnotations(): void {
-    const a = output.annotations ?? {};
-    const cycles = a.cycles ?? [];
-    gLane.attr('transform', `translate(0, ${LAYOUT.laneTop})`);
-    gLane.selectAll('rect').data(cycles).join('rect')
-      .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(1, x(d.endSeconds) - x(d.startSeconds) - 1))
-      .attr('y', 0).attr('height', LAYOUT.laneHeight)
-      .attr('fill', (d) => (d.crackles && d.wheezes ? '#b07aa1' : d.crackles ? '#e15759' : d.wheezes ? '#f28e2b' : 'currentColor'))
-      .attr('fill-opacity', (d) => (d.crackles || d.wheezes ? 0.9 : 0.25))
-      .selectAll('title').data((d) => [d]).join('title')
-      .text((d) => `Cycle ${formatSeconds(d.startSeconds)}–${formatSeconds(d.endSeconds)}${d.crackles ? ', crackles' : ''}${d.wheezes ? ', wheezes' : ''}`);
-    const [t0, t1] = window;
-    const events = (a.events ?? []).filter((e) => e.endSeconds >= t0 && e.startSeconds <= t1);
-    const g = gEvents.selectAll<SVGGElement, unknown>('g.lc-event').data(events).join((enter) => {
-      const e = enter.append('g').attr('class', 'lc-event');
-      e.append('rect');
-      e.append('text');
-      return e;
-    });
-    g.select('rect')
-      .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(2, x(d.endSeconds) - x(d.startSeconds)))
-      .attr('y', (d) => LAYOUT.mapTop + y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1])))
-      .attr('height', (d) => Math.max(2, y(Math.max(d.lowHz, output.axes.bandEdgesHz[0])) - y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1]))))
-      .attr('fill', 'none').attr('stroke', '#ff6b6b').attr('stroke-width', 1.5);
-    g.select('text')
-      .attr('x', (d) => x(d.startSeconds) + 2)
-      .attr('y', (d) => LAYOUT.mapTop + y(Math.min(d.highHz, output.axes.bandEdgesHz[output.axes.bands + 1])) - 2)
-      .attr('font-size', 10).attr('fill', '#ff6b6b').text((d) => String(d.type));
   }
 
   /** Everything that depends on layer × class (and the colour map / cutoff, which are cheap). */
@@ -360,6 +312,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
       gBandProfile.selectAll('*').remove();
       status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${kernel.disabledReason ? '' : ' Use "Re-run" to fetch it from the kernel.'}`;
     }
+    gLabels.select('.lc-strip-label').text(`P(${className})`);
     container.dataset.layer = layer;
     container.dataset.className = className;
     drawColorBars();
@@ -558,6 +511,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     const layers = [
       { canvas: specCanvas, x: LAYOUT.left, y: LAYOUT.mapTop, width: plotWidth, height: LAYOUT.mapHeight, opacity: 1 },
       { canvas: camCanvas, x: LAYOUT.left, y: LAYOUT.mapTop, width: plotWidth, height: LAYOUT.mapHeight, opacity },
+      { canvas: marksCanvas, x: LAYOUT.left, y: 0, width: plotWidth, height: timeProfileTop + LAYOUT.timeProfileHeight + 1, opacity: 1 },
     ];
     if (overviewSpec.style.display !== 'none') {
       layers.push({ canvas: overviewSpec, x: LAYOUT.left, y: overviewTop, width: plotWidth, height: LAYOUT.overviewHeight, opacity: 1 });
@@ -608,7 +562,6 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   figure.addEventListener('keydown', onKey);
   renderAll();
   // First picture synchronously, so the first paint does not wait for an animation frame.
-  frameRequested = false;
   drawWindow();
 
   return {

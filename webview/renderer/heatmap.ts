@@ -10,18 +10,29 @@ import { patchesInView } from './scales';
 
 /** Widest image we build at once: well under every browser's canvas limit. */
 const MAX_IMAGE_WIDTH = 8192;
+const MAX_FRAMES_PER_COLUMN = 8;
 
-let scratch: HTMLCanvasElement | undefined;
-function scratchCanvas(width: number, height: number): CanvasRenderingContext2D {
-  scratch ??= document.createElement('canvas');
-  if (scratch.width < width) scratch.width = width;
-  if (scratch.height < height) scratch.height = height;
-  return scratch.getContext('2d')!;
+// One scratch canvas per purpose: reusing a canvas that was just a drawImage source for the next
+// putImageData forces a copy of its whole backing store.
+const scratch = new Map<string, HTMLCanvasElement>();
+function scratchCanvas(purpose: string, width: number, height: number): CanvasRenderingContext2D {
+  let c = scratch.get(purpose);
+  if (!c) {
+    c = document.createElement('canvas');
+    scratch.set(purpose, c);
+  }
+  // Exact size: bilinear sampling at a sub-rectangle's edge reads its neighbours, which must not be
+  // stale pixels of an earlier, larger picture.
+  if (c.width !== width || c.height !== height) {
+    c.width = width;
+    c.height = height;
+  }
+  return c.getContext('2d', { willReadFrequently: false })!;
 }
 
 /**
  * RGBA picture of frames [frameFrom, frameTo) × all bands, band 0 in the bottom row. With more frames
- * than `columns`, each column is the mean of its frames (so a zoomed-out view does not alias).
+ * than `columns`, each column is a mean over its frames (so a zoomed-out view does not alias).
  */
 export function spectrogramPixels(lm: ByteMatrix, frameFrom: number, frameTo: number, columns: number, lut: Uint8ClampedArray): ImageData {
   const bands = lm.cols;
@@ -35,11 +46,15 @@ export function spectrogramPixels(lm: ByteMatrix, frameFrom: number, frameTo: nu
     const f0 = frameFrom + Math.floor((x * frames) / width);
     const f1 = Math.max(f0 + 1, frameFrom + Math.floor(((x + 1) * frames) / width));
     sums.fill(0);
-    for (let f = f0; f < f1; f++) {
+    // Mean of at most MAX_FRAMES_PER_COLUMN evenly spaced frames: a zoomed-out picture stays smooth
+    // without reading all 60 000 frames of a 10-minute recording on every pan.
+    const stride = Math.max(1, Math.floor((f1 - f0) / MAX_FRAMES_PER_COLUMN));
+    let n = 0;
+    for (let f = f0; f < f1; f += stride) {
       const row = f * bands;
       for (let b = 0; b < bands; b++) sums[b] += bytes[row + b];
+      n++;
     }
-    const n = f1 - f0;
     for (let b = 0; b < bands; b++) {
       const v = Math.round(sums[b] / n) * 4;
       const o = ((bands - 1 - b) * width + x) * 4;
@@ -61,7 +76,7 @@ export function drawSpectrogram(ctx: CanvasRenderingContext2D, lm: ByteMatrix, a
   if (f1 <= f0) return;
   const columns = Math.min(MAX_IMAGE_WIDTH, Math.ceil(width * (typeof devicePixelRatio === 'number' ? devicePixelRatio : 1)));
   const img = spectrogramPixels(lm, f0, f1, columns, lut);
-  const s = scratchCanvas(img.width, img.height);
+  const s = scratchCanvas('spectrogram', img.width, img.height);
   s.putImageData(img, 0, 0);
   const framesPerPixel = (f1 - f0) / Math.max(1, x(f1 * axes.hopSeconds) - x(f0 * axes.hopSeconds));
   ctx.imageSmoothingEnabled = framesPerPixel > 1;
@@ -108,7 +123,7 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
   for (let c0 = first; c0 <= last; c0 += chunk) {
     const c1 = Math.min(last, c0 + chunk - 1);
     const img = camPixels(m, map.timeSteps, c0, c1, lut);
-    const s = scratchCanvas(img.width, img.height);
+    const s = scratchCanvas('cam', img.width, img.height);
     s.putImageData(img, 0, 0);
     for (let p = c0; p <= c1; p++) {
       const start = patches.startFrame[p] * axes.hopSeconds;

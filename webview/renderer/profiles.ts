@@ -1,7 +1,7 @@
-// The band profile beside the map (mean attention per mel band) and the time profile under it (mean
-// attention per native time step), as SVG paths drawn with the map's own scales.
-import { area, curveMonotoneX, curveStepAfter } from 'd3-shape';
-import { scaleLinear, type ScaleLinear } from 'd3-scale';
+// The band profile beside the map (mean attention per mel band, an SVG area) and the points of the time
+// profile under it (mean attention per native time step; drawn on the marks canvas, see marks.ts).
+import { area, curveMonotoneX } from 'd3-shape';
+import { scaleLinear } from 'd3-scale';
 import type { Selection } from 'd3-selection';
 import type { CamMap, FeatureAxes, PatchInfo } from '../../kernels/shared/outputTypes';
 
@@ -42,21 +42,4 @@ export function timeProfilePoints(profile: ArrayLike<number>, map: CamMap, patch
     }
   }
   return out;
-}
-
-/** Time profile under the map: a step area per native time step (what the layer actually resolves). */
-export function drawTimeProfile(g: G, points: TimePoint[], x: ScaleLinear<number, number>, widthPx: number, heightPx: number, maxValue: number): void {
-  const v = scaleLinear().domain([0, Math.max(1e-9, maxValue)]).range([heightPx, 0]);
-  const path = area<TimePoint>().x((d) => x(d.seconds)).y0(heightPx).y1((d) => v(d.value)).curve(curveStepAfter);
-  g.attr('class', 'lc-time-profile');
-  g.selectAll('path').data([points]).join('path')
-    .attr('d', (d) => path(d) ?? '')
-    .attr('fill', 'currentColor').attr('fill-opacity', 0.35)
-    .attr('stroke', 'currentColor').attr('stroke-width', 1);
-  g.selectAll('rect.lc-frame').data([0]).join('rect').attr('class', 'lc-frame')
-    .attr('width', widthPx).attr('height', heightPx).attr('fill', 'none')
-    .attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
-  g.selectAll('text.lc-label').data(['Time profile']).join('text').attr('class', 'lc-label')
-    .attr('x', -8).attr('y', heightPx / 2 + 3).attr('text-anchor', 'end').attr('font-size', 10)
-    .attr('fill', 'currentColor').text((d) => d);
 }

@@ -1,0 +1,131 @@
+// The time-dependent marks around the map, drawn on one canvas per frame (panning a 10-minute recording
+// re-laid hundreds of SVG nodes per frame; a canvas redraw costs a fraction of that): the per-patch
+// probability strip, the cycle lane, patch boundaries, annotated events and the time profile.
+import type { ScaleLinear } from 'd3-scale';
+import type { CamOutput } from '../../kernels/shared/outputTypes';
+import type { TimePoint } from './profiles';
+
+export interface MarksLayout {
+  stripTop: number;
+  stripHeight: number;
+  laneTop: number;
+  laneHeight: number;
+  mapTop: number;
+  mapHeight: number;
+  timeProfileTop: number;
+  timeProfileHeight: number;
+}
+
+export interface MarksInput {
+  output: CamOutput;
+  x: ScaleLinear<number, number>;
+  /** Hz → y within the map (0 at the map's top). */
+  y: (hz: number) => number;
+  width: number;
+  layout: MarksLayout;
+  first: number;
+  last: number;
+  classColour: string;
+  classIndex: number;
+  showBoundaries: boolean;
+  timePoints: TimePoint[];
+  timeProfileMax: number;
+  foreground: string;
+}
+
+export const CYCLE_COLOURS = { both: '#b07aa1', crackles: '#e15759', wheezes: '#f28e2b' };
+export const EVENT_COLOUR = '#ff6b6b';
+/** Boundaries closer than this would veil the map: they are left out until the user zooms in. */
+const MIN_BOUNDARY_GAP_PX = 6;
+
+export function drawMarks(ctx: CanvasRenderingContext2D, m: MarksInput): void {
+  const { output, x, layout: L, width } = m;
+  const hop = output.axes.hopSeconds;
+  const [t0, t1] = x.domain();
+  ctx.clearRect(0, 0, width, L.timeProfileTop + L.timeProfileHeight + 1);
+
+  // Probability of the selected class per patch.
+  ctx.fillStyle = m.classColour;
+  for (let p = m.first; p <= m.last; p++) {
+    const a = x(output.patches.startFrame[p] * hop);
+    const b = x((output.patches.startFrame[p] + output.patches.frames) * hop);
+    ctx.globalAlpha = 0.08 + 0.92 * (output.probabilities[p]?.[m.classIndex] ?? 0);
+    ctx.fillRect(a, L.stripTop, Math.max(0.5, b - a - (b - a > 3 ? 0.5 : 0)), L.stripHeight);
+  }
+
+  // Respiratory cycles from the annotation file.
+  for (const c of output.annotations?.cycles ?? []) {
+    if (c.endSeconds < t0 || c.startSeconds > t1) continue;
+    const abnormal = c.crackles || c.wheezes;
+    ctx.fillStyle = c.crackles && c.wheezes ? CYCLE_COLOURS.both : c.crackles ? CYCLE_COLOURS.crackles : c.wheezes ? CYCLE_COLOURS.wheezes : m.foreground;
+    ctx.globalAlpha = abnormal ? 0.9 : 0.25;
+    const a = x(c.startSeconds);
+    ctx.fillRect(a, L.laneTop, Math.max(1, x(c.endSeconds) - a - 1), L.laneHeight);
+  }
+  ctx.globalAlpha = 1;
+
+  // Patch boundaries.
+  const patchPx = x(output.patches.frames * hop) - x(0);
+  if (m.showBoundaries && patchPx >= MIN_BOUNDARY_GAP_PX) {
+    ctx.save();
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.55)';
+    ctx.setLineDash([3, 3]);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let p = m.first; p <= m.last; p++) {
+      const a = Math.round(x(output.patches.startFrame[p] * hop)) + 0.5;
+      ctx.moveTo(a, L.mapTop);
+      ctx.lineTo(a, L.mapTop + L.mapHeight);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  // Ground-truth events (synthetic recordings): time × frequency boxes with their type.
+  const axes = output.axes;
+  const topHz = axes.bandEdgesHz[axes.bands + 1];
+  const bottomHz = axes.bandEdgesHz[0];
+  ctx.save();
+  ctx.strokeStyle = EVENT_COLOUR;
+  ctx.fillStyle = EVENT_COLOUR;
+  ctx.lineWidth = 1.5;
+  ctx.font = '10px sans-serif';
+  ctx.beginPath();
+  ctx.rect(0, L.mapTop, width, L.mapHeight);
+  ctx.clip();
+  for (const e of output.annotations?.events ?? []) {
+    if (e.endSeconds < t0 || e.startSeconds > t1) continue;
+    const a = x(e.startSeconds);
+    const top = L.mapTop + m.y(Math.min(e.highHz, topHz));
+    const bottom = L.mapTop + m.y(Math.max(e.lowHz, bottomHz));
+    ctx.strokeRect(a, top, Math.max(2, x(e.endSeconds) - a), Math.max(2, bottom - top));
+    ctx.fillText(String(e.type), a + 2, Math.max(L.mapTop + 10, top - 2));
+  }
+  ctx.restore();
+
+  // Time profile: a step area per native time step.
+  const h = L.timeProfileHeight;
+  const base = L.timeProfileTop + h;
+  const scale = h / Math.max(1e-9, m.timeProfileMax);
+  const pts = m.timePoints;
+  if (pts.length > 0) {
+    const stepSeconds = pts.length > 1 ? pts[1].seconds - pts[0].seconds : output.patches.frames * hop;
+    ctx.beginPath();
+    ctx.moveTo(x(pts[0].seconds), base);
+    for (let i = 0; i < pts.length; i++) {
+      const yv = base - pts[i].value * scale;
+      const next = i + 1 < pts.length ? Math.min(pts[i + 1].seconds, pts[i].seconds + stepSeconds) : pts[i].seconds + stepSeconds;
+      ctx.lineTo(x(pts[i].seconds), yv);
+      ctx.lineTo(x(next), yv);
+    }
+    ctx.lineTo(x(pts[pts.length - 1].seconds + stepSeconds), base);
+    ctx.closePath();
+    ctx.fillStyle = m.foreground;
+    ctx.globalAlpha = 0.35;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = m.foreground;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+}
