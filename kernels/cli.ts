@@ -13,13 +13,21 @@ import { runCli } from './cli/run';
 import { register as registerFeatures } from './cli/features';
 import { register as registerSynth } from './cli/synth';
 import { register as registerGradcam } from './cli/gradcam';
+import { register as registerStudy } from './cli/study';
 import { register as registerJupyterInstall } from './cli/jupyterInstall';
+import { register as registerTrain } from './cli/train';
+import { register as registerClassify } from './cli/classify';
+import { register as registerEvaluate } from './cli/evaluate';
 
 const commands: Array<(program: Command) => void> = [
   registerFeatures,
   registerSynth,
   registerGradcam,
+  registerStudy,
   registerJupyterInstall,
+  registerTrain,
+  registerClassify,
+  registerEvaluate,
 ];
 
 void runCli(commands, process.argv).then((code) => {

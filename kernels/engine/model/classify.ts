@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES, type LogMel } from '../types';
 import type { LoadedModel } from './modelIO';
+import { cyclePatches, type Cycle } from '../data/icbhi';
 
 /** Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy. */
 export function predictProbabilities(model: tf.LayersModel, data: Float32Array, count: number, bands: number, batchSize = 64): Float32Array {
@@ -85,9 +86,9 @@ export interface PatchBlock {
 }
 
 /**
- * Patches for one span of frames: non-overlapping 96-frame windows inside [first, last); a span shorter
- * than one patch gets one window centred on it (taking context from around it, or padding with silence
- * at the recording's edges). Used for cycles; the same rule is used to cut training patches.
+ * Patches for one span of frames: non-overlapping 96-frame windows inside [first, last), centred; a span
+ * shorter than one patch gets one window centred on it (context from around it, silence past the edges).
+ * Used for the whole recording; cycles use the dataset reader's cyclePatches (as training does).
  */
 export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: number): PatchBlock {
   const { frames, bands, data } = logMel;
@@ -136,13 +137,18 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
     model: meta.name, classes: meta.classes, label: meta.classes[argmax(mean)], probabilities: mean, patches,
   };
   if (cycles) {
-    result.cycles = cycles.map((c) => {
-      const block = patchesInSpan(logMel, c.startSeconds * FRAMES_PER_SECOND, c.endSeconds * FRAMES_PER_SECOND);
-      const cp = predictProbabilities(model, block.data, block.count, logMel.bands);
-      const m = meanRows(cp, block.startFrame.map((_, i) => i), k).map(round4);
+    // The same cut as training and evaluation (patches within the cycle; short cycles repeat their frames).
+    const asCycles: Cycle[] = cycles.map((c, i) => ({
+      startSeconds: c.startSeconds, endSeconds: c.endSeconds, crackles: false, wheezes: false, label: 'normal', line: i + 1,
+    }));
+    const cp = cyclePatches(logMel, asCycles);
+    const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
+    result.cycles = cycles.map((c, ci) => {
+      const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
+      const m = meanRows(cprobs, rows, k).map(round4);
       return {
         startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
-        label: meta.classes[argmax(m)], probabilities: m, patches: block.count,
+        label: rows.length ? meta.classes[argmax(m)] : 'none', probabilities: m, patches: rows.length,
       };
     });
   }
