@@ -26,3 +26,22 @@ export { writeSynthCorpus, synthesizeCorpus, renderRecording, annotationText, ev
 export type { SynthOptions, SynthRecording, CorpusSummary, AnnotatedCycle } from './data/synth';
 export type { SynthEvent, CrackleEvent, WheezeEvent, HarmonicBand } from './data/events';
 export { encodeWav } from './data/wavWrite';
+// Model (issue 4): TensorFlow.js backend, the LungCAM CNN, training, classification, evaluation, model folders.
+export { initBackend, backendName, backendDescription, withBackend } from './model/backend';
+export type { BackendPreference } from './model/backend';
+export { buildModel, buildReferenceModel, convLayerNames, CLASSES, DEFAULT_FILTERS } from './model/model';
+export type { ModelOptions, ClassName } from './model/model';
+export { trainOnPatches, evaluatePatches, predictLogits, classWeightsFor } from './model/train';
+export type { PatchSet, TrainOptions, TrainResult, EpochInfo } from './model/train';
+export { trainOnDataset } from './model/trainDataset';
+export type { TrainDatasetOptions, TrainDatasetResult } from './model/trainDataset';
+export { recordingPatches, evaluateRecordings } from './model/dataset';
+export type { RecordingPatches, DatasetEvaluation, CycleResult } from './model/dataset';
+export { predictProbabilities, classifyLogMel, patchesInSpan } from './model/classify';
+export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan } from './model/classify';
+export { classificationMetrics, formatMetrics } from './model/metrics';
+export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
+export { saveModel, loadModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
+export type { ModelMetadata, LoadedModel } from './model/modelIO';
+export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
+export type { AugmentOptions } from './model/augment';
