@@ -21,6 +21,8 @@ export const entries = [
   ['extension/extension.ts', 'dist/extension/extension.js', node],
   ['kernels/cli.ts', 'dist/kernels/cli.js', node],
   ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
+  // Worker thread for long recordings' features; found next to the cli/engine/kernel bundles.
+  ['kernels/engine/audio/featureWorker.ts', 'dist/kernels/engine/audio/featureWorker.js', node],
   ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
   // Bundles every test/integration/**/*.test.ts (see the plugin) into the extension-host test module.

@@ -1,41 +1,110 @@
 /**
- * WAV file → log-mel, streaming: the file is decoded, resampled and framed block by block, so memory
- * stays near the size of the output (a 1-hour 44.1 kHz stereo file is never held whole).
+ * WAV file → log-mel, streaming and in parallel: the file is decoded block by block into a sliding window,
+ * cut into independent row jobs (featureJobs.ts: resampling + framing + mel) that run on worker threads
+ * when the recording is long (≥ 3 jobs, ≈ 2 min) and the worker script is available, otherwise in this
+ * thread. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never held whole),
+ * and the result is bit-identical whichever way it ran.
  */
 import { basename } from 'node:path';
 import { SAMPLE_RATE, type DecodedAudio, type FeatureParams, type LogMel } from '../types';
-import { LogMelStream, logMelSpectrogram } from './logMel';
-import { melAxes, resolveFeatureParams } from './melFilter';
-import { StreamingResampler, resample } from './resample';
+import { computeRows, planJobs } from './featureJobs';
+import { logMelSpectrogram } from './logMel';
+import { frameCount, keptBands, melAxes, resolveFeatureParams } from './melFilter';
+import { resample } from './resample';
 import { openWavStream } from './wav';
+import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';
 
 /** Samples at 16 kHz that `frames` input frames at `rate` become (resampy's length rule). */
 export const resampledLength = (frames: number, rate: number) =>
   rate === SAMPLE_RATE ? frames : Math.floor((frames * SAMPLE_RATE) / rate);
 
+/** A window over a stream of decoded blocks: slices by absolute sample index, forgets what is passed. */
+class SlidingInput {
+  private buf = new Float32Array(1 << 17);
+  private start = 0; // absolute index of buf[0]
+  private length = 0;
+  private done = false;
+  constructor(private readonly blocks: Iterator<Float32Array>) {}
+
+  private pull(): void {
+    const next = this.blocks.next();
+    if (next.done) { this.done = true; return; }
+    const block = next.value;
+    if (this.length + block.length > this.buf.length) {
+      const grown = new Float32Array(Math.max(this.buf.length * 2, this.length + block.length));
+      grown.set(this.buf.subarray(0, this.length));
+      this.buf = grown;
+    }
+    this.buf.set(block, this.length);
+    this.length += block.length;
+  }
+
+  /** A copy of samples [lo, hi) (zeros where the file ended early). */
+  slice(lo: number, hi: number): Float32Array {
+    while (!this.done && this.start + this.length < hi) this.pull();
+    const out = new Float32Array(Math.max(0, hi - lo));
+    const from = Math.max(lo, this.start);
+    const to = Math.min(hi, this.start + this.length);
+    if (to > from) out.set(this.buf.subarray(from - this.start, to - this.start), from - lo);
+    return out;
+  }
+
+  discardBefore(index: number): void {
+    const drop = Math.min(this.length, index - this.start);
+    if (drop <= 0) return;
+    this.buf.copyWithin(0, drop, this.length);
+    this.length -= drop;
+    this.start += drop;
+  }
+}
+
+export interface FileFeatureOptions {
+  /** Worker threads (default LUNGCAM_THREADS or the machine's cores, at most 4); 1 = this thread only. */
+  threads?: number;
+  /** Rows per job (default ROWS_PER_JOB ≈ 41 s); smaller only to exercise the pool on short files. */
+  rowsPerJob?: number;
+}
+
 /** Log-mel of a WAV file, with `source` set and any decode warnings in `warnings`. */
-export async function logMelFromFile(path: string, params?: Partial<FeatureParams>): Promise<LogMel & { warnings: string[] }> {
+export async function logMelFromFile(path: string, params?: Partial<FeatureParams>, opts: FileFeatureOptions = {}): Promise<LogMel & { warnings: string[] }> {
   const p = resolveFeatureParams(params);
   const stream = openWavStream(path);
+  let pool: FeatureWorkerPool | null = null;
   try {
-    const { format, frames, warnings } = stream.layout;
+    const { format, frames: inputFrames, warnings } = stream.layout;
     const rate = format.sampleRate;
-    const mel = new LogMelStream(p, resampledLength(frames, rate));
-    const resampler = rate === SAMPLE_RATE ? null : new StreamingResampler(rate, SAMPLE_RATE);
-    let read = 0;
-    for (const block of stream.blocks(1 << 16)) {
-      read += block.length;
-      mel.push(resampler ? resampler.push(block) : block);
+    const rows = frameCount(resampledLength(inputFrames, rate));
+    const bands = keptBands(p);
+    const data = new Float32Array(rows * bands);
+    const jobs = planJobs(inputFrames, rate, rows, opts.rowsPerJob);
+    const threads = opts.threads ?? featureThreads();
+    const script = threads > 1 && jobs.length >= 3 ? workerScript() : null;
+    if (script) pool = new FeatureWorkerPool(script, Math.min(threads, jobs.length));
+
+    const input = new SlidingInput(stream.blocks(1 << 16));
+    const running: Promise<void>[] = [];
+    let failure: unknown;
+    for (let j = 0; j < jobs.length; j++) {
+      const job = jobs[j];
+      const slice = input.slice(job.inputLo, job.inputHi);
+      if (j + 1 < jobs.length) input.discardBefore(jobs[j + 1].inputLo);
+      if (pool) {
+        const { done } = await pool.dispatch({ job, input: slice, fromRate: rate, params: p });
+        running.push(done.then((r) => { data.set(r, job.rowStart * bands); }, (e) => { failure ??= e; }));
+      } else {
+        data.set(computeRows(job, slice, rate, p), job.rowStart * bands);
+      }
     }
-    if (resampler) mel.push(resampler.finish());
-    const { data, frames: rows, bands } = mel.finish();
+    await Promise.all(running);
+    if (failure) throw failure;
     return {
       data, frames: rows, bands, params: p, axes: melAxes(p, rows),
-      source: { fileName: basename(path), durationSeconds: read / rate, originalSampleRate: rate, channels: format.channels },
+      source: { fileName: basename(path), durationSeconds: inputFrames / rate, originalSampleRate: rate, channels: format.channels },
       warnings,
     };
   } finally {
     stream.close();
+    if (pool) await pool.close();
   }
 }
 

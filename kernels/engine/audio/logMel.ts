@@ -21,14 +21,27 @@ export class LogMelFrameKernel {
   private readonly fft = new RealFftMagnitude(FFT_SIZE);
   private readonly window = periodicHann(WINDOW_SAMPLES);
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
-  constructor(readonly bank: MelFilterbank) {}
+  /** The bins any band reads: the rest of the spectrum is never unpacked. */
+  private readonly fromBin: number;
+  private readonly toBin: number;
+  constructor(readonly bank: MelFilterbank) {
+    let from = FFT_SIZE / 2;
+    let to = 0;
+    for (let b = 0; b < bank.bands; b++) {
+      if (bank.length[b] === 0) continue;
+      from = Math.min(from, bank.firstBin[b]);
+      to = Math.max(to, bank.firstBin[b] + bank.length[b] - 1);
+    }
+    this.fromBin = Math.min(from, to);
+    this.toBin = to;
+  }
 
   /** Writes `count` frames starting at samples[start], hop 160, into out[outRow…] (rows of bank.bands). */
   frames(samples: Float32Array, start: number, count: number, out: Float32Array, outRow: number): void {
     const { bank, spectrum } = this;
     const { bands, firstBin, length, weights, offset } = bank;
     for (let f = 0; f < count; f++) {
-      this.fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum);
+      this.fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum, this.fromBin, this.toBin);
       const row = (outRow + f) * bands;
       for (let b = 0; b < bands; b++) {
         let s = 0;

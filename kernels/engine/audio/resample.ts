@@ -110,23 +110,19 @@ function phaseWeights(f: ScaledFilter, fracPosition: number, leftMax: number, ri
   }
 }
 
-/** Resamples a stream block by block. Total output = floor(total input · toRate / fromRate). */
-export class StreamingResampler {
-  private readonly up: number; // L: output samples per cycle
-  private readonly down: number; // M: input samples per cycle
+/**
+ * The polyphase filter for one rate pair: computes any range of output samples from any slice of the
+ * input, so a stream (StreamingResampler) and parallel chunks (features.ts) give bit-identical results.
+ */
+export class ResampleKernel {
+  readonly up: number; // L: output samples per cycle
+  readonly down: number; // M: input samples per cycle
+  readonly leftMax: number;
+  readonly rightMax: number;
+  readonly taps: number;
   private readonly filter: ScaledFilter;
-  private readonly leftMax: number;
-  private readonly rightMax: number;
-  private readonly taps: number;
   private readonly table: Float64Array | null; // [up][taps] when polyphase
   private readonly scratch: Float64Array;
-  private buf: Float32Array;
-  private bufLength = 0;
-  /** Absolute input index of buf[0] (negative at the start: the zero history). */
-  private bufStart: number;
-  private inputCount = 0;
-  private nextOut = 0;
-  private finished = false;
 
   constructor(readonly fromRate: number, readonly toRate = 16000) {
     if (!(fromRate > 0) || !(toRate > 0) || !Number.isInteger(fromRate) || !Number.isInteger(toRate)) {
@@ -136,9 +132,8 @@ export class StreamingResampler {
     this.up = toRate / g;
     this.down = fromRate / g;
     this.filter = scaledFilter(toRate / fromRate);
-    const nwin = this.filter.win.length;
     // Widest wing over all phases (offset 0 gives the most taps).
-    this.leftMax = Math.ceil(nwin / this.filter.step);
+    this.leftMax = Math.ceil(this.filter.win.length / this.filter.step);
     this.rightMax = this.leftMax;
     this.taps = this.leftMax + this.rightMax;
     this.scratch = new Float64Array(this.taps);
@@ -151,14 +146,79 @@ export class StreamingResampler {
     } else {
       this.table = null;
     }
-    this.bufStart = -(this.leftMax - 1);
-    this.buf = new Float32Array(Math.max(1 << 16, 2 * this.taps));
-    this.bufLength = this.leftMax - 1; // zero history before the first sample
   }
 
-  /** Output samples that the input so far will produce in total. */
-  private get totalOut(): number {
-    return Math.floor((this.inputCount * this.toRate) / this.fromRate);
+  /** Output length for `inputLength` input samples (resampy: floor(n · to / from)). */
+  outputLength(inputLength: number): number {
+    return Math.floor((inputLength * this.up) / this.down);
+  }
+
+  /** Input indices [lo, hi) that outputs [t0, t1) read (may reach below 0 or past the end: zeros there). */
+  inputRange(t0: number, t1: number): [number, number] {
+    const nFirst = Math.floor((t0 * this.down) / this.up);
+    const nLast = Math.floor(((t1 - 1) * this.down) / this.up);
+    return [nFirst - this.leftMax + 1, nLast + this.rightMax + 1];
+  }
+
+  /**
+   * Writes outputs t0..t1−1 to out[outOffset…]. `x` holds input samples xBase … xBase + x.length − 1;
+   * every other input sample counts as zero (before the recording, after it, or not needed).
+   */
+  render(x: Float32Array, xBase: number, t0: number, t1: number, out: Float32Array, outOffset: number): void {
+    const { up, down, taps, leftMax, table } = this;
+    const weights = this.scratch;
+    const xLen = x.length;
+    for (let t = t0, o = outOffset; t < t1; t++, o++) {
+      const num = t * down;
+      const n = Math.floor(num / up);
+      const p = num - n * up;
+      const start = n - leftMax + 1 - xBase;
+      let w: Float64Array;
+      let w0: number;
+      if (table) {
+        w = table;
+        w0 = p * taps;
+      } else {
+        phaseWeights(this.filter, p / up, leftMax, this.rightMax, weights);
+        w = weights;
+        w0 = 0;
+      }
+      let acc = 0;
+      if (start >= 0 && start + taps <= xLen) {
+        // Four independent sums: the add latency, not the multiply, bounds a single running sum.
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let j = 0;
+        for (; j + 3 < taps; j += 4) {
+          a0 += w[w0 + j] * x[start + j];
+          a1 += w[w0 + j + 1] * x[start + j + 1];
+          a2 += w[w0 + j + 2] * x[start + j + 2];
+          a3 += w[w0 + j + 3] * x[start + j + 3];
+        }
+        for (; j < taps; j++) a0 += w[w0 + j] * x[start + j];
+        acc = (a0 + a1) + (a2 + a3);
+      } else {
+        const jFrom = Math.max(0, -start);
+        const jTo = Math.min(taps, xLen - start);
+        for (let j = jFrom; j < jTo; j++) acc += w[w0 + j] * x[start + j];
+      }
+      out[o] = acc;
+    }
+  }
+}
+
+/** Resamples a stream block by block. Total output = floor(total input · toRate / fromRate). */
+export class StreamingResampler {
+  private readonly kernel: ResampleKernel;
+  private buf = new Float32Array(1 << 16);
+  private bufLength = 0;
+  /** Absolute input index of buf[0]. */
+  private bufStart = 0;
+  private inputCount = 0;
+  private nextOut = 0;
+  private finished = false;
+
+  constructor(readonly fromRate: number, readonly toRate = 16000) {
+    this.kernel = new ResampleKernel(fromRate, toRate);
   }
 
   private append(block: Float32Array): void {
@@ -171,43 +231,18 @@ export class StreamingResampler {
     this.bufLength += block.length;
   }
 
-  /** Computes every output whose taps are all in the buffer (or past the end of the input, once finished). */
-  private drain(limitOut: number): Float32Array {
-    const { up, down, taps, leftMax, table } = this;
-    const lastIndex = this.bufStart + this.bufLength - 1; // last absolute input index held
-    // Output t needs inputs up to n + rightMax where n = floor(t·M/L).
-    let end = this.nextOut;
-    // Largest t with floor(t·M/L) + rightMax ≤ lastIndex.
-    const maxN = lastIndex - this.rightMax;
-    const tMax = maxN < 0 ? -1 : Math.floor(((maxN + 1) * up - 1) / down);
-    end = Math.min(limitOut, tMax + 1);
-    if (end <= this.nextOut) return new Float32Array(0);
-    const out = new Float32Array(end - this.nextOut);
-    const buf = this.buf;
-    const weights = this.scratch;
-    for (let t = this.nextOut, o = 0; t < end; t++, o++) {
-      const num = t * down;
-      const n = Math.floor(num / up);
-      const p = num - n * up;
-      const base = n - leftMax + 1 - this.bufStart;
-      let acc = 0;
-      if (table) {
-        const w0 = p * taps;
-        for (let j = 0; j < taps; j++) acc += table[w0 + j] * buf[base + j];
-      } else {
-        phaseWeights(this.filter, p / up, leftMax, this.rightMax, weights);
-        for (let j = 0; j < taps; j++) acc += weights[j] * buf[base + j];
-      }
-      out[o] = acc;
-    }
-    this.nextOut = end;
-    // Drop input no later output needs (keep leftMax − 1 samples before the next n).
-    const nextN = Math.floor((this.nextOut * down) / up);
-    const keepFrom = nextN - leftMax + 1 - this.bufStart;
-    if (keepFrom > 0 && keepFrom <= this.bufLength) {
-      this.buf.copyWithin(0, keepFrom, this.bufLength);
-      this.bufLength -= keepFrom;
-      this.bufStart += keepFrom;
+  /** Computes every output up to `endOut` (exclusive) and drops input no later output needs. */
+  private drain(endOut: number): Float32Array {
+    if (endOut <= this.nextOut) return new Float32Array(0);
+    const out = new Float32Array(endOut - this.nextOut);
+    this.kernel.render(this.buf.subarray(0, this.bufLength), this.bufStart, this.nextOut, endOut, out, 0);
+    this.nextOut = endOut;
+    const keepFrom = this.kernel.inputRange(this.nextOut, this.nextOut + 1)[0] - this.bufStart;
+    if (keepFrom > 0) {
+      const drop = Math.min(keepFrom, this.bufLength);
+      this.buf.copyWithin(0, drop, this.bufLength);
+      this.bufLength -= drop;
+      this.bufStart += drop;
     }
     return out;
   }
@@ -215,29 +250,29 @@ export class StreamingResampler {
   /** Adds input samples; returns the output samples that are now complete. */
   push(block: Float32Array): Float32Array {
     if (this.finished) throw new Error('StreamingResampler: push after finish');
-    if (this.up === this.down) return block.slice();
+    if (this.fromRate === this.toRate) return block.slice();
     this.inputCount += block.length;
     this.append(block);
-    return this.drain(Number.MAX_SAFE_INTEGER);
+    // Output t is complete once its last tap (n + rightMax) has arrived.
+    const lastHeld = this.inputCount - 1;
+    const maxN = lastHeld - this.kernel.rightMax;
+    const end = maxN < 0 ? 0 : Math.floor(((maxN + 1) * this.kernel.up - 1) / this.kernel.down) + 1;
+    return this.drain(Math.min(end, this.kernel.outputLength(this.inputCount)));
   }
 
   /** Ends the input (zeros after it, as resampy); returns the remaining output. */
   finish(): Float32Array {
     this.finished = true;
-    if (this.up === this.down) return new Float32Array(0);
-    this.append(new Float32Array(this.rightMax + 1));
-    return this.drain(this.totalOut);
+    if (this.fromRate === this.toRate) return new Float32Array(0);
+    return this.drain(this.kernel.outputLength(this.inputCount));
   }
 }
 
 /** Resamples a whole signal (kaiser_best quality). Output length floor(n · toRate / fromRate). */
 export function resample(samples: Float32Array, fromRate: number, toRate = 16000): Float32Array {
   if (fromRate === toRate) return samples.slice();
-  const r = new StreamingResampler(fromRate, toRate);
-  const a = r.push(samples);
-  const b = r.finish();
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+  const kernel = new ResampleKernel(fromRate, toRate);
+  const out = new Float32Array(kernel.outputLength(samples.length));
+  kernel.render(samples, 0, 0, out.length, out, 0);
   return out;
 }

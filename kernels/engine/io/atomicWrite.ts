@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LungcamInputError } from '../errors';
 
-export type FileData = string | Uint8Array | ArrayBufferView | Array<Uint8Array | ArrayBufferView>;
+export type FileData = string | Uint8Array | ArrayBufferView | Array<string | Uint8Array | ArrayBufferView>;
 
 /** Turns fs errors on an output path into one-line input errors naming the path. */
 export function outputFileError(e: unknown, path: string): Error {

@@ -86,3 +86,20 @@ test('bad feature parameters are input errors naming the option', () => {
   const bad = [{ fmax: 9000 }, { fmin: 3000, fmax: 2000 }, { bands: 0 }, { bands: 2.5 }, { fmin: -1 }, { cutoffHz: 50 }];
   for (const p of bad) assert.throws(() => resolveFeatureParams(p), (e: unknown) => isInputError(e) && /^--\w+: /.test((e as Error).message), JSON.stringify(p));
 });
+
+test('FFT sizes with a radix-2 stage (odd log2 of n/2) and partial bin ranges are exact too', () => {
+  for (const size of [16, 64, 1024]) {
+    const fft = new RealFftMagnitude(size);
+    const len = size - 3;
+    const x = Float64Array.from({ length: len }, (_, i) => Math.sin(i * 0.7) + ((i * 31) % 7) / 7);
+    const win = Float64Array.from({ length: len }, (_, i) => 0.5 + 0.5 * Math.cos(i));
+    const out = new Float64Array(size / 2 + 1).fill(-1);
+    fft.magnitude(x, 0, win, out, 2, size / 4);
+    for (let k = 0; k <= size / 2; k++) {
+      if (k < 2 || k > size / 4) { assert.equal(out[k], -1, `size ${size}: bin ${k} untouched`); continue; }
+      let re = 0, im = 0;
+      for (let n = 0; n < len; n++) { re += x[n] * win[n] * Math.cos((2 * Math.PI * k * n) / size); im -= x[n] * win[n] * Math.sin((2 * Math.PI * k * n) / size); }
+      assert.ok(Math.abs(out[k] - Math.hypot(re, im)) < 1e-9, `size ${size}: bin ${k}`);
+    }
+  }
+});

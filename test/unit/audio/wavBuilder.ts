@@ -9,20 +9,19 @@ export function chunk(id: string, body: Uint8Array): Chunk {
 /** RIFF/WAVE file from chunks, in the given order; odd chunks get their pad byte. */
 export function riff(chunks: Chunk[], opts: { riffSize?: number; padOdd?: boolean } = {}): Uint8Array {
   const padOdd = opts.padOdd ?? true;
-  const parts: number[] = [];
-  for (const c of chunks) {
-    for (const ch of c.id) parts.push(ch.charCodeAt(0));
-    const n = c.body.length;
-    parts.push(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
-    parts.push(...c.body);
-    if (padOdd && n % 2 === 1) parts.push(0);
-  }
-  const out = new Uint8Array(12 + parts.length);
+  const bodyBytes = chunks.reduce((n, c) => n + 8 + c.body.length + (padOdd && c.body.length % 2 ? 1 : 0), 0);
+  const out = new Uint8Array(12 + bodyBytes);
   const dv = new DataView(out.buffer);
   out.set([0x52, 0x49, 0x46, 0x46], 0);
-  dv.setUint32(4, opts.riffSize ?? 4 + parts.length, true);
+  dv.setUint32(4, opts.riffSize ?? 4 + bodyBytes, true);
   out.set([0x57, 0x41, 0x56, 0x45], 8);
-  out.set(parts, 12);
+  let at = 12;
+  for (const c of chunks) {
+    for (let k = 0; k < 4; k++) out[at + k] = c.id.charCodeAt(k);
+    dv.setUint32(at + 4, c.body.length, true);
+    out.set(c.body, at + 8);
+    at += 8 + c.body.length + (padOdd && c.body.length % 2 ? 1 : 0);
+  }
   return out;
 }
 

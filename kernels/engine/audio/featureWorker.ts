@@ -1,0 +1,16 @@
+/** Worker thread entry: computes log-mel jobs (featureJobs.ts) posted by features.ts. */
+import { parentPort } from 'node:worker_threads';
+import type { FeatureParams } from '../types';
+import { computeRows, type RowJob } from './featureJobs';
+
+export interface JobMessage { id: number; job: RowJob; input: Float32Array; fromRate: number; params: FeatureParams }
+export type ResultMessage = { id: number; rows: Float32Array } | { id: number; error: string };
+
+parentPort?.on('message', (m: JobMessage) => {
+  try {
+    const rows = computeRows(m.job, m.input, m.fromRate, m.params);
+    parentPort!.postMessage({ id: m.id, rows } satisfies ResultMessage, [rows.buffer]);
+  } catch (e) {
+    parentPort!.postMessage({ id: m.id, error: (e as Error)?.stack ?? String(e) } satisfies ResultMessage);
+  }
+});
