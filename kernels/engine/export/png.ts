@@ -4,7 +4,8 @@ import { inferno, type Rgb } from './colormaps';
 import { FONT_ASCENT, FONT_HEIGHT, GLYPHS } from './font';
 import { layout, plotRaster, type CamFigure } from './figure';
 
-class Raster {
+/** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
+export class Raster {
   readonly rgb: Uint8Array;
   constructor(readonly width: number, readonly height: number) {
     this.rgb = new Uint8Array(width * height * 3).fill(255);
@@ -24,6 +25,18 @@ class Raster {
     this.rect(x, y + h - 1, w, 1, c);
     this.rect(x, y, 1, h, c);
     this.rect(x + w - 1, y, 1, h, c);
+  }
+  /** A straight line, `width` px thick (DDA, no anti-aliasing). */
+  line(x0: number, y0: number, x1: number, y1: number, c: Rgb, width = 1): void {
+    const n = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
+    for (let i = 0; i <= n; i++) {
+      const x = x0 + ((x1 - x0) * i) / n;
+      const y = y0 + ((y1 - y0) * i) / n;
+      this.rect(x - width / 2, y - width / 2, width, width, c);
+    }
+  }
+  png(): Buffer {
+    return encodePng(this.width, this.height, this.rgb);
   }
   textWidth(s: string): number {
     return [...s].reduce((sum, ch) => sum + (GLYPHS[ch]?.[0] ?? 6), 0);

@@ -1,0 +1,120 @@
+/**
+ * The seed's experiment end to end (seed-paper.txt): train on full-band features (100–2000 Hz, 64 bands),
+ * measure Grad-CAM attention by band over the test set, show how little the band above the cutoff gets and
+ * how often it is blank, cut the features at the cutoff, retrain with the same seed and recipe, and
+ * compare accuracy / ICBHI score and attention before and after.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readDataset } from '../data/icbhi';
+import { trainOnPatches, type TrainResult } from '../model/train';
+import { CLASSES, convLayerNames } from '../model/model';
+import { melAxes, resolveFeatureParams } from '../audio/melFilter';
+import { SEED_PARAMS, type FeatureParams } from '../types';
+import { studySet, splitByPatient, type StudySet } from './data';
+import { evaluateCycles, type StudyEvaluation } from './evaluate';
+import { attentionShare, bandAttention, type BandAttention } from './attention';
+
+export interface StudyOptions {
+  cutoffHz?: number;
+  seed?: number;
+  epochs?: number;
+  /** Share of training patients held out for model selection (default 0.2). */
+  validationFraction?: number;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface StudyArm {
+  name: 'full-band' | 'cut';
+  params: FeatureParams;
+  bands: number;
+  bandCentersHz: number[];
+  train: { patches: number; cycles: number; epochsRun: number; bestEpoch: number; seconds: number; msPerSamplePerEpoch: number };
+  test: StudyEvaluation;
+  attention: BandAttention;
+  model: tf.LayersModel;
+}
+
+export interface StudyResult {
+  dataset: { dir: string; recordings: number; trainRecordings: number; validationRecordings: number; testRecordings: number; split: string };
+  seed: number;
+  epochs: number;
+  cutoffHz: number;
+  /** Test recordings whose band above the cutoff is blank (mean log-mel within 1 of the ln(0.01) floor). */
+  blankAboveCutoff: { recordings: number; of: number };
+  full: StudyArm;
+  cut: StudyArm;
+  /** Attention shares (full-band model) above the cutoff vs the share of bands there. */
+  aboveCutoff: { attentionShare: number; areaShare: number };
+  /** Share of attention in the lower half of the full-band spectrogram (band centres ≤ lowerHalfHz), before and after. */
+  lowerHalf: { hz: number; before: number; after: number };
+  seconds: number;
+  testSetForFigures: StudySet[];
+}
+
+const FLOOR = Math.log(0.01);
+
+export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<StudyResult> {
+  const t0 = performance.now();
+  const seed = opts.seed ?? 1;
+  const epochs = opts.epochs ?? 20;
+  const cutoffHz = opts.cutoffHz ?? 1500;
+  const say = opts.onProgress ?? (() => undefined);
+  const dataset = readDataset(dir, { seed });
+  const [trainRecs, valRecs] = splitByPatient(dataset.split.train, opts.validationFraction ?? 0.2, seed);
+  const testRecs = dataset.split.test;
+  const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
+  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
+
+  const arm = async (name: 'full-band' | 'cut', params: FeatureParams): Promise<[StudyArm, StudySet]> => {
+    say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''})`);
+    const [train, val, test] = [await studySet(trainRecs, params), await studySet(valRecs, params), await studySet(testRecs, params)];
+    say(`${name}: training on ${train.count} patches (${val.count} validation), ${epochs} epochs`);
+    const t = performance.now();
+    const trained: TrainResult = await trainOnPatches(train, val.count ? val : null, {
+      epochs, seed, signal: opts.signal,
+      onEpoch: (e) => say(`${name}: epoch ${e.epoch} loss ${e.trainLoss.toFixed(3)}${e.val ? ` val ICBHI ${((e.val.icbhiScore ?? 0) * 100).toFixed(1)}` : ''}`),
+    });
+    const seconds = (performance.now() - t) / 1000;
+    const model = trained.model;
+    const evaluation = evaluateCycles(model, test, [...CLASSES]);
+    const layers = convLayerNames(model);
+    const axes = melAxes(params, 0);
+    say(`${name}: test ICBHI ${((evaluation.cycles.icbhiScore ?? 0) * 100).toFixed(1)}; Grad-CAM over ${test.count} test patches`);
+    const attention = await bandAttention(model, test, layers[layers.length - 1], [...CLASSES], axes.bandCentersHz, opts.signal);
+    return [{
+      name, params, bands: test.bands, bandCentersHz: axes.bandCentersHz,
+      train: { patches: train.count, cycles: train.cycles.length, epochsRun: trained.history.length, bestEpoch: trained.bestEpoch, seconds, msPerSamplePerEpoch: trained.msPerSamplePerEpoch },
+      test: evaluation, attention, model,
+    }, test];
+  };
+
+  const [full, fullTest] = await arm('full-band', fullParams);
+  const [cut, cutTest] = await arm('cut', cutParams);
+
+  // Blank high band: mean log-mel over the bands above the cutoff close to the floor.
+  const above = full.bandCentersHz.map((hz) => hz > cutoffHz);
+  const blank = fullTest.logMels.filter((lm) => {
+    let s = 0;
+    let n = 0;
+    for (let f = 0; f < lm.frames; f++) for (let b = 0; b < lm.bands; b++) if (above[b]) { s += lm.data[f * lm.bands + b]; n++; }
+    return n > 0 && s / n < FLOOR + 1;
+  }).length;
+  const lowerHalfHz = full.bandCentersHz[Math.floor(full.bands / 2) - 1];
+  return {
+    dataset: {
+      dir, recordings: dataset.recordings.length, trainRecordings: trainRecs.length, validationRecordings: valRecs.length,
+      testRecordings: testRecs.length, split: dataset.split.source,
+    },
+    seed, epochs, cutoffHz,
+    blankAboveCutoff: { recordings: blank, of: fullTest.logMels.length },
+    full, cut,
+    aboveCutoff: {
+      attentionShare: attentionShare(full.attention, cutoffHz + 1e-9, Infinity),
+      areaShare: above.filter(Boolean).length / above.length,
+    },
+    lowerHalf: { hz: lowerHalfHz, before: attentionShare(full.attention, 0, lowerHalfHz), after: attentionShare(cut.attention, 0, lowerHalfHz) },
+    seconds: (performance.now() - t0) / 1000,
+    testSetForFigures: [fullTest, cutTest],
+  };
+}
