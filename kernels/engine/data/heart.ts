@@ -23,8 +23,13 @@ function addHeartSound(rng: Rng, signal: Float64Array, rate: number, at: number,
   }
 }
 
-export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: number): Float64Array {
+/**
+ * `clickLevel` > 0 adds a short broadband click to each sound (valve closure picked up by an electronic
+ * stethoscope: the paired vertical lines of real recordings), relative to the atoms' peak.
+ */
+export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: number, clickLevel = 0): Float64Array {
   const signal = new Float64Array(n);
+  const clicks: number[] = [];
   const duration = n / rate;
   const s2Level = rng.uniform(0.5, 1);
   let t = rng.uniform(0, 60 / heartRateBpm);
@@ -33,9 +38,22 @@ export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: num
     const systole = rng.uniform(0.28, 0.34) * Math.sqrt(beat);
     addHeartSound(rng, signal, rate, t, 30, 110, 1);
     addHeartSound(rng, signal, rate, t + systole, 40, 150, s2Level);
+    clicks.push(t, t + systole);
     t += beat;
   }
   const r = rms(signal) || 1;
   for (let i = 0; i < n; i++) signal[i] /= r;
+  if (clickLevel > 0) {
+    let peak = 0;
+    for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(signal[i]));
+    for (const at of clicks) {
+      const i0 = Math.round((at + rng.uniform(-0.01, 0.01)) * rate);
+      const length = Math.max(2, Math.round(rng.uniform(0.002, 0.005) * rate));
+      const amp = clickLevel * peak * rng.uniform(0.5, 1);
+      for (let i = 0; i < length; i++) {
+        if (i0 + i >= 0 && i0 + i < n) signal[i0 + i] += amp * rng.normal() * Math.exp((-3 * i) / length);
+      }
+    }
+  }
   return signal;
 }

@@ -81,6 +81,8 @@ export interface RecordingPlan {
   breathRms: number;
   /** Levels below are relative to the inspiratory breath-sound RMS. */
   heartLevel: number;
+  /** Broadband valve clicks with each heart sound, relative to the heart sound's peak (0: none). */
+  heartClickLevel: number;
   bodyNoiseLevel: number;
   ambientLevel: number;
   hum: { hz: 50 | 60; level: number } | null;
@@ -148,10 +150,10 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     heartRateBpm: rng.uniform(60, 100),
     crackleKind: rng.chance(0.55) ? 'fine' : 'coarse',
     cracklesPerCycle: rng.logUniform(3, 14),
-    crackleLevel: rng.logUniform(2, 10),
+    crackleLevel: rng.logUniform(1.5, 8),
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
     wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.6, 0.25, 0.15]),
-    wheezeLevel: rng.logUniform(0.7, 5),
+    wheezeLevel: rng.logUniform(0.4, 3),
     kneeInspirationHz: rng.uniform(430, 600),
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),
@@ -171,7 +173,7 @@ function planDevice(rng: Rng, sampleRate: number, opts: SynthOptions): DevicePla
     lowpassDbPerOctave: bandLimited ? rng.uniform(36, 72) : rng.uniform(12, 24),
     highpassHz: rng.logUniform(20, 120),
     highpassDbPerOctave: rng.uniform(6, 12),
-    floorRms16k: rng.logUniform(3e-5, 6e-4) * (opts.noiseScale ?? 1),
+    floorRms16k: rng.logUniform(3e-5, 1.5e-3) * (opts.noiseScale ?? 1),
     bitsPerSample: rng.chance(0.2) ? 24 : 16,
   };
 }
@@ -260,12 +262,13 @@ export function planRecording(
     durationSeconds: Math.round(durationSeconds * sampleRate) / sampleRate,
     cycles,
     device: planDevice(rng, sampleRate, opts),
-    breathRms: rng.logUniform(0.004, 0.04),
-    heartLevel: rng.logUniform(0.5, 6),
-    bodyNoiseLevel: rng.logUniform(0.3, 3) * noise,
-    ambientLevel: rng.logUniform(0.01, 0.08) * noise,
+    breathRms: rng.logUniform(0.002, 0.03),
+    heartLevel: rng.logUniform(1, 10),
+    heartClickLevel: rng.chance(0.5) ? rng.logUniform(0.1, 1) : 0,
+    bodyNoiseLevel: rng.logUniform(1, 6) * noise,
+    ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.5) ? rng.logUniform(0.03, 0.3) : 0,
+    artefactsPerSecond: rng.chance(0.8) ? rng.logUniform(0.1, 1.5) : 0,
   };
 }
 

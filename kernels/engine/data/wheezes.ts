@@ -2,7 +2,8 @@
  * Wheezes: continuous tonal sounds, fundamental 100–1000 Hz (often 200–800 Hz), lasting more than
  * 100–250 ms, with harmonics, often gliding in pitch; rhonchi are the low (< 200 Hz) kind with richer
  * harmonics. Each wheeze is additive synthesis of a gliding fundamental and its overtones under a smooth
- * attack and release; a quarter of wheeze cycles are polyphonic (a second, non-harmonic voice).
+ * attack and release. Pitch contours glide, arch and wander (real wheezes are rarely flat lines); about
+ * a third of wheeze phases hold a second voice at a non-harmonic pitch (polyphonic wheeze).
  */
 import type { Rng } from './random';
 import type { BreathPhase, CyclePlan, PatientPlan } from './plan';
@@ -12,8 +13,14 @@ import { round4 } from './crackles';
 export interface WheezeVoice {
   startSeconds: number;
   endSeconds: number;
-  startHz: number;
-  endHz: number;
+  /** Fundamental at the start, before the contour terms. */
+  baseHz: number;
+  /** Overall glide over the wheeze, octaves (eased). */
+  glideOctaves: number;
+  /** A rise-and-fall (or fall-and-rise, if negative) over the wheeze, octaves. */
+  archOctaves: number;
+  /** Slow pitch wander: a few low-frequency sinusoids, amplitudes in octaves. */
+  wander: Array<{ hz: number; octaves: number; phase: number }>;
   /** Harmonic amplitude ratio: overtone h has amplitude ratio^(h−1). */
   harmonicRatio: number;
   harmonics: number;
@@ -23,13 +30,26 @@ export interface WheezeVoice {
   vibratoHz: number;
 }
 
-/** Fundamental at time t (seconds from the wheeze's start): an eased glide with a little vibrato. */
+/** Fundamental at time t (seconds from the wheeze's start): glide + arch + wander + vibrato. */
 export function wheezePitchHz(v: WheezeVoice, t: number): number {
   const d = v.endSeconds - v.startSeconds;
   const u = Math.min(1, Math.max(0, t / d));
-  const eased = u * u * (3 - 2 * u);
-  const base = v.startHz * Math.pow(v.endHz / v.startHz, eased);
-  return base * (1 + v.vibratoDepth * Math.sin(2 * Math.PI * v.vibratoHz * t));
+  let octaves = v.glideOctaves * u * u * (3 - 2 * u) + v.archOctaves * Math.sin(Math.PI * u);
+  for (const w of v.wander) octaves += w.octaves * (Math.sin(2 * Math.PI * w.hz * t + w.phase) - Math.sin(w.phase));
+  return v.baseHz * Math.pow(2, octaves) * (1 + v.vibratoDepth * Math.sin(2 * Math.PI * v.vibratoHz * t));
+}
+
+/** Lowest and highest fundamental over the wheeze (sampled densely). */
+export function wheezePitchRange(v: WheezeVoice): [number, number] {
+  let lo = Infinity;
+  let hi = 0;
+  const d = v.endSeconds - v.startSeconds;
+  for (let i = 0; i <= 400; i++) {
+    const f = wheezePitchHz(v, (i / 400) * d);
+    lo = Math.min(lo, f);
+    hi = Math.max(hi, f);
+  }
+  return [lo, hi];
 }
 
 /** Adds one voice to the signal (additive synthesis with a phase accumulator per harmonic). */
@@ -63,54 +83,47 @@ export function renderWheeze(rng: Rng, signal: Float64Array, rate: number, v: Wh
 
 function drawVoice(
   rng: Rng,
-  patient: PatientPlan,
   window: [number, number],
   baseHz: number,
   ceilingHz: number,
-  levelScale: number,
+  level: number,
 ): WheezeVoice | null {
   const [p0, p1] = window;
   const room = p1 - p0 - 0.04;
   if (room < 0.15) return null;
-  const duration = Math.min(room, Math.max(0.15, (p1 - p0) * rng.uniform(0.4, 0.9)));
+  // Half the wheezes fill most of the phase, half are short (0.15–0.5 s).
+  const wanted = rng.chance(0.5) ? (p1 - p0) * rng.uniform(0.4, 0.9) : rng.uniform(0.15, 0.5);
+  const duration = Math.min(room, Math.max(0.15, wanted));
   const start = p0 + 0.02 + rng.uniform(0, room - duration);
-  const glideOctaves = Math.max(-0.6, Math.min(0.6, 0.25 * rng.normal()));
-  let startHz = baseHz * rng.uniform(0.85, 1.15);
-  let endHz = startHz * Math.pow(2, glideOctaves);
-  // Keep the fundamental audible: below the device low-pass, above 100 Hz (below it is not a wheeze).
-  const top = Math.max(startHz, endHz);
-  if (top > 0.85 * ceilingHz) {
-    const k = (0.85 * ceilingHz) / top;
-    startHz *= k;
-    endHz *= k;
-  }
-  const bottom = Math.min(startHz, endHz);
-  if (bottom < 100) {
-    const k = 100 / bottom;
-    startHz *= k;
-    endHz *= k;
-  }
-  const rhonchus = Math.max(startHz, endHz) < 200;
-  const maxHarmonics = rhonchus ? 8 : 4;
-  const highest = Math.max(startHz, endHz);
-  const harmonics = Math.max(1, Math.min(maxHarmonics, Math.floor((1.1 * ceilingHz) / highest)));
-  return {
+  const v: WheezeVoice = {
     startSeconds: start,
     endSeconds: start + duration,
-    startHz,
-    endHz,
-    harmonicRatio: rhonchus ? rng.uniform(0.4, 0.8) : rng.uniform(0.15, 0.5),
-    harmonics,
-    level: patient.wheezeLevel * rng.logUniform(0.6, 1.6) * levelScale,
+    baseHz: baseHz * rng.uniform(0.8, 1.2),
+    glideOctaves: Math.max(-0.8, Math.min(0.8, 0.3 * rng.normal())),
+    archOctaves: rng.chance(0.35) ? rng.uniform(-0.4, 0.4) : 0,
+    wander: Array.from({ length: 3 }, () => ({ hz: rng.uniform(0.5, 4), octaves: rng.uniform(0, 0.05), phase: rng.uniform(0, 2 * Math.PI) })),
+    harmonicRatio: 0,
+    harmonics: 1,
+    level,
     vibratoDepth: rng.uniform(0, 0.02),
     vibratoHz: rng.uniform(3, 8),
   };
+  // Keep the fundamental audible: below the device low-pass, and at or above 100 Hz (below is no wheeze).
+  let [lo, hi] = wheezePitchRange(v);
+  if (hi > 0.85 * ceilingHz) v.baseHz *= (0.85 * ceilingHz) / hi;
+  [lo, hi] = wheezePitchRange(v);
+  if (lo < 100) v.baseHz *= 100 / lo;
+  [lo, hi] = wheezePitchRange(v);
+  const rhonchus = hi < 200;
+  // Rhonchi sit among heart sounds and body rumble; they are loud snoring-like sounds, or nobody hears them.
+  if (rhonchus) v.level *= 2.5;
+  v.harmonicRatio = rhonchus ? rng.uniform(0.4, 0.8) : rng.uniform(0.1, 0.45);
+  v.harmonics = Math.max(1, Math.min(rhonchus ? 8 : 4, Math.floor((1.1 * ceilingHz) / hi)));
+  return v;
 }
 
 function voiceEvent(v: WheezeVoice, phase: BreathPhase, cycle: number, ceilingHz: number): WheezeEvent {
-  // The vibrato widens the swept band a little.
-  const lowHz = Math.min(v.startHz, v.endHz) * (1 - v.vibratoDepth);
-  const highHz = Math.max(v.startHz, v.endHz) * (1 + v.vibratoDepth);
+  const [lowHz, highHz] = wheezePitchRange(v);
   const harmonics: HarmonicBand[] = [];
   for (let h = 2; h <= v.harmonics && h * lowHz < ceilingHz; h++) {
     harmonics.push({ order: h, lowHz: Math.round(h * lowHz), highHz: Math.round(Math.min(h * highHz, ceilingHz)) });
@@ -121,10 +134,10 @@ function voiceEvent(v: WheezeVoice, phase: BreathPhase, cycle: number, ceilingHz
     endSeconds: round4(v.endSeconds),
     lowHz: Math.round(lowHz),
     highHz: Math.round(highHz),
-    fundamentalStartHz: Math.round(v.startHz),
-    fundamentalEndHz: Math.round(v.endHz),
+    fundamentalStartHz: Math.round(wheezePitchHz(v, 0)),
+    fundamentalEndHz: Math.round(wheezePitchHz(v, v.endSeconds - v.startSeconds)),
     harmonics,
-    rhonchus: Math.max(v.startHz, v.endHz) < 200,
+    rhonchus: highHz < 200,
     phase,
     cycle,
   };
@@ -155,12 +168,14 @@ export function addWheezes(
     function addInPhase(phase: BreathPhase): void {
       const window: [number, number] =
         phase === 'inspiration' ? [c.startSeconds, c.inspirationEndSeconds] : [c.inspirationEndSeconds, c.endSeconds];
-      const voice = drawVoice(rng, patient, window, patient.wheezeBaseHz, ceilingHz, 1);
+      const level = () => patient.wheezeLevel * rng.logUniform(0.6, 1.6);
+      const voice = drawVoice(rng, window, patient.wheezeBaseHz, ceilingHz, level());
       if (!voice) return;
       renderWheeze(rng, signal, rate, voice);
       events.push(voiceEvent(voice, phase, annotatedIndex, ceilingHz));
-      if (rng.chance(0.25)) {
-        const second = drawVoice(rng, patient, window, patient.wheezeBaseHz * rng.uniform(1.3, 1.8), ceilingHz, 0.6);
+      if (rng.chance(0.3)) {
+        // A second voice: polyphonic (a non-harmonic pitch) or a later wheeze in the same phase.
+        const second = drawVoice(rng, window, patient.wheezeBaseHz * rng.uniform(1.3, 1.8), ceilingHz, 0.6 * level());
         if (second) {
           renderWheeze(rng, signal, rate, second);
           events.push(voiceEvent(second, phase, annotatedIndex, ceilingHz));
