@@ -6,11 +6,18 @@ import { LungcamInputError } from '../errors';
 import type { DecodedAudio, LogMel } from '../types';
 import { MIME, type AudioOutput, type LungcamOutput, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
 import { quantize } from './quantize';
+import { camOutput } from '../cam/output';
+import type { RecordingCam } from '../cam/explain';
+import type { RecordingPrediction } from '../model/classify';
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */
   fileName?: string;
+  /** Model name shown with a Grad-CAM result (a RecordingCam does not carry it). */
+  modelId?: string;
 }
+
+const FRAMES_PER_SECOND = 100; // VGGish hop 10 ms
 
 /** Playable preview only under this many PCM bytes (keeps notebooks small). */
 const MAX_WAV_BYTES = 4 * 1024 * 1024;
@@ -37,11 +44,64 @@ export function toOutput(value: unknown, options: ShowSourceOptions = {}): Lungc
   if (withBuilder && typeof withBuilder.toOutput === 'function') return toOutput(withBuilder.toOutput(), options);
   if (isDecodedAudio(value)) return audioOutput(value, options);
   if (isLogMel(value)) return spectrogramOutput(value, options);
+  if (isRecordingCam(value)) return camOutputOf(value, options);
+  if (isPrediction(value)) return predictionsOutput(value, options);
   const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
   throw new LungcamInputError(
     `cannot show ${what}: pass decoded audio, a log-mel spectrogram, predictions or a Grad-CAM result`,
     'lc.show',
   );
+}
+
+function isRecordingCam(v: unknown): v is RecordingCam {
+  const o = v as Partial<RecordingCam> | null;
+  return !!o && isLogMel(o.logMel) && !!o.result && Array.isArray(o.result.maps) && !!o.patches;
+}
+
+function isPrediction(v: unknown): v is Partial<RecordingPrediction> & Pick<RecordingPrediction, 'classes' | 'label' | 'probabilities' | 'patches'> {
+  const o = v as Partial<RecordingPrediction> | null;
+  return !!o && Array.isArray(o.classes) && typeof o.label === 'string' && Array.isArray(o.probabilities) && Array.isArray(o.patches);
+}
+
+/** Grad-CAM of a recording: the Grad-CAM engineer's CamOutput builder, shown at the class and layers it explains. */
+function camOutputOf(rc: RecordingCam, options: ShowSourceOptions): LungcamOutput {
+  const explained = rc.result.classIndices.map((i) => rc.result.classNames[i]);
+  return camOutput({
+    result: rc.result,
+    logMel: { ...rc.logMel, source: rc.logMel.source ?? (options.fileName ? { fileName: options.fileName, durationSeconds: rc.logMel.frames / FRAMES_PER_SECOND, originalSampleRate: 16000, channels: 1 } : undefined) },
+    patches: rc.patches,
+    modelId: options.modelId ?? 'model',
+    defaultLayer: rc.layers[rc.layers.length - 1],
+    defaultClass: explained.includes(rc.className) ? rc.className : undefined,
+  });
+}
+
+/** A classification (lc.classify… result) for the probability view. */
+export function predictionsOutput(
+  p: Partial<RecordingPrediction> & Pick<RecordingPrediction, 'classes' | 'label' | 'probabilities' | 'patches'>,
+  options: ShowSourceOptions = {},
+): LungcamOutput {
+  const duration = p.durationSeconds ?? (p.patches.length ? Math.max(...p.patches.map((x) => x.endSeconds)) : 0);
+  return {
+    kind: 'predictions',
+    version: 1,
+    source: {
+      fileName: options.fileName ?? (p.file ? p.file.split(/[\\/]/).pop()! : 'recording'),
+      durationSeconds: duration,
+      originalSampleRate: p.sampleRate ?? 16000,
+      channels: 1,
+    },
+    modelId: p.model ?? options.modelId ?? 'model',
+    classes: p.classes,
+    patches: {
+      startFrame: p.patches.map((x) => Math.round(x.startSeconds * FRAMES_PER_SECOND)),
+      frames: 96,
+      padded: p.patches.map((x) => x.padded),
+    },
+    probabilities: p.patches.map((x) => x.probabilities),
+    label: p.label,
+    recordingProbabilities: p.probabilities,
+  };
 }
 
 function sourceOf(value: { source?: SourceInfo }, fallback: SourceInfo, options: ShowSourceOptions): SourceInfo {
