@@ -67,14 +67,15 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
-  const { initBackend } = await import('../engine/model/backend');
+  const { initBackend, backendDescription } = await import('../engine/model/backend');
   const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
   const { recordingCam } = await import('../engine/cam/explain');
 
   const method = resolveMethod(opts.method);
-  await initBackend();
+  // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
+  await initBackend(undefined, { quiet: true });
   const loaded = await loadModel(opts.model ?? defaultModelDir());
   const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
   // Check the user's choices before the (slow) audio and CAM work.
@@ -124,6 +125,6 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const p = rc.result.probabilities;
     const c = cm.classes.length;
     const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands\n`);
+    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
 }

@@ -1,0 +1,123 @@
+// `lungcam gradcam` end to end in a child process, on a small saved model: every output format, alignment
+// with `lungcam features`, localisation from events.json, and one-line errors that list the valid choices.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { assertOneLineError, runLungcam } from '../cliHarness';
+import { pcm16Wav, sine } from '../audio/wavBuilder';
+import { decodeNpy } from '../../../kernels/engine/io/npy';
+import { initBackend } from '../../../kernels/engine/model/backend';
+import { buildModel, convLayerNames, CLASSES } from '../../../kernels/engine/model/model';
+import { MODEL_FORMAT, saveModel } from '../../../kernels/engine/model/modelIO';
+
+const PARAMS = { fmin: 100, fmax: 2000, bands: 32, cutoffHz: null };
+let dir: string;
+let modelDir: string;
+let wav: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'lungcam-gradcam-'));
+  await initBackend('wasm', { quiet: true });
+  const model = buildModel({ filters: [4, 8], seed: 2, bands: 32 });
+  modelDir = path.join(dir, 'model');
+  await saveModel(modelDir, model, {
+    format: MODEL_FORMAT, name: 'tiny', classes: [...CLASSES], featureParams: PARAMS, inputBands: 32, convLayers: convLayerNames(model),
+    architecture: { filters: [4, 8], batchNorm: true, inputNorm: false }, training: {} as never, data: {}, metrics: {}, backend: 'wasm', created: 'test',
+  });
+  // 2.5 s: a 300 Hz tone with a 1 kHz burst from 1.0 to 1.4 s (an "event").
+  const x = sine(300, 2.5, 16000, 0.3);
+  const burst = sine(1000, 0.4, 16000, 0.3);
+  for (let i = 0; i < burst.length; i++) x[16000 + i] += burst[i];
+  wav = path.join(dir, 'rec.wav');
+  writeFileSync(wav, pcm16Wav(x));
+  writeFileSync(path.join(dir, 'rec.events.json'), JSON.stringify({ events: [{ type: 'wheeze', startSeconds: 1.0, endSeconds: 1.4, lowHz: 900, highHz: 1100 }] }));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const gradcam = (out: string, ...extra: string[]) => runLungcam(['gradcam', wav, '--model', modelDir, '--out', path.join(dir, out), '--quiet', ...extra], { timeoutMs: 120_000 });
+
+describe('lungcam gradcam', () => {
+  it('JSON: the map is aligned frame for frame with `lungcam features`, with axes, parameters and probabilities', () => {
+    const r = gradcam('a.json', '--class', 'wheeze', '--faithfulness');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8'));
+    const f = runLungcam(['features', wav, '--fmin', '100', '--fmax', '2000', '--bands', '32', '--out', path.join(dir, 'f.json'), '--quiet']);
+    assert.equal(f.code, 0, f.stderr);
+    const feat = JSON.parse(readFileSync(path.join(dir, 'f.json'), 'utf8'));
+    assert.equal(doc.frames, feat.frames);
+    assert.equal(doc.map.length, feat.frames);
+    assert.equal(doc.map[0].length, feat.bands);
+    assert.deepEqual(doc.bandCentersHz, feat.bandCentersHz);
+    assert.equal(doc.hopSeconds, 0.01);
+    assert.deepEqual(doc.params, PARAMS);
+    assert.equal(doc.class, 'wheeze');
+    assert.equal(doc.method, 'gradcam');
+    assert.deepEqual(doc.layers, ['conv2']);
+    assert.equal(doc.probabilities.length, doc.patches.count);
+    for (const p of doc.probabilities) assert.ok(Math.abs(p.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4);
+    assert.ok(doc.map.flat().every((v: number) => v >= 0 && v <= 1));
+    assert.equal(doc.localisation.events.length, 1, 'events.json beside the WAV is scored');
+    assert.ok(Number.isFinite(doc.localisation.meanRatio));
+    assert.ok(doc.faithfulness.deletion.cam.auc >= 0 && doc.faithfulness.insertion.random.auc >= 0);
+    assert.equal(doc.summary.attentionByBand.length, 32);
+  });
+
+  it('NPY is the same [frames, bands] map; --raw gives unnormalised values', () => {
+    assert.equal(gradcam('a.npy', '--class', 'wheeze').code, 0);
+    const npy = decodeNpy(readFileSync(path.join(dir, 'a.npy')));
+    const doc = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8'));
+    assert.deepEqual(npy.shape, [doc.frames, 32]);
+    for (let i = 0; i < npy.data.length; i += 97) assert.ok(Math.abs(npy.data[i] - doc.map[Math.floor(i / 32)][i % 32]) < 1e-5);
+    // LayerCAM (relu(G)·A ≥ 0) so the untrained model's map is not all zero.
+    assert.equal(gradcam('norm.npy', '--method', 'layercam').code, 0);
+    assert.equal(gradcam('raw.npy', '--method', 'layercam', '--raw').code, 0);
+    const norm = decodeNpy(readFileSync(path.join(dir, 'norm.npy')));
+    const raw = decodeNpy(readFileSync(path.join(dir, 'raw.npy')));
+    assert.equal(raw.data.length, norm.data.length);
+    assert.ok(Math.max(...norm.data) > 0.9, 'normalised map reaches 1 in some patch');
+    assert.ok(raw.data.some((v, i) => Math.abs(v - norm.data[i]) > 1e-4), 'raw differs from normalised');
+  });
+
+  it('PNG, SVG and a self-contained HTML page', () => {
+    assert.equal(gradcam('a.png', '--layer', 'conv1,conv2').code, 0);
+    const png = readFileSync(path.join(dir, 'a.png'));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.readUInt32BE(16) > 400 && png.readUInt32BE(20) > 200, 'a figure-sized image');
+    assert.equal(gradcam('a.svg', '--method', 'gradcam++').code, 0);
+    const svg = readFileSync(path.join(dir, 'a.svg'), 'utf8');
+    for (const s of ['time (s)', 'frequency (Hz)', 'data:image/png;base64,', 'cam-bar', 'class="event wheeze"']) assert.ok(svg.includes(s), s);
+    assert.equal(gradcam('a.html').code, 0);
+    const html = readFileSync(path.join(dir, 'a.html'), 'utf8');
+    assert.ok(!/<script[^>]+src=/.test(html) && !/https?:\/\/(?!www\.w3\.org)[^"'\s]*\.(js|css)/.test(html), 'nothing loaded from elsewhere');
+    assert.ok(html.includes('d3js.org') || html.includes('forceSimulation'), 'D3 is inlined');
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]);
+    assert.equal(data.kind, 'cam');
+    assert.deepEqual(Object.keys(data.maps), ['conv1', 'conv2']);
+    assert.deepEqual(Object.keys(data.maps.conv1), [...CLASSES]);
+  });
+
+  it('wrong layer, class, method or output: one line listing the valid choices, exit 2, no file', () => {
+    const cases: [string[], RegExp][] = [
+      [['--layer', 'conv9'], /unknown layer "conv9"; valid conv layers: conv1, conv2$/],
+      [['--layer', 'logits'], /layer "logits" is not a convolution layer; valid conv layers: conv1, conv2$/],
+      [['--class', 'stridor'], /unknown class "stridor"; valid classes: normal, crackle, wheeze, both$/],
+      [['--method', 'gradcam3'], /unknown method "gradcam3"; valid methods: gradcam, gradcam\+\+, xgradcam, hirescam, layercam, eigencam, scorecam$/],
+    ];
+    for (const [args, message] of cases) {
+      const before = readdirSync(dir).length;
+      const r = gradcam('bad.json', ...args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(assertOneLineError(r), message);
+      assert.ok(!existsSync(path.join(dir, 'bad.json')));
+      assert.equal(readdirSync(dir).length, before, 'no temp files left');
+    }
+    const r = gradcam('bad.txt');
+    assert.equal(r.code, 2);
+    assert.match(assertOneLineError(r), /must end in \.json, \.npy, \.png, \.svg, \.html/);
+    const m = gradcam('bad.json', '--bands', '64');
+    assert.equal(m.code, 2);
+    assert.match(assertOneLineError(m), /does not match the model/);
+  });
+});
