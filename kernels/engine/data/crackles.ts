@@ -21,12 +21,12 @@ export function drawCrackleShape(rng: Rng, kind: CrackleKind): CrackleShape {
     : { initialDeflectionMs: rng.uniform(1.2, 2.0), twoCycleDurationMs: rng.uniform(8, 12) };
 }
 
-/** Samples of one crackle of peak about 1 (first deflection positive). Lasts 2.5 × 2CD. */
+/** Samples of one crackle of peak 1 (first deflection positive). Lasts 2.5 × 2CD, at most 20 ms. */
 export function crackleWaveform(shape: CrackleShape, rate: number): Float64Array {
   const t2 = shape.twoCycleDurationMs / 1000;
   const idw = shape.initialDeflectionMs / 1000;
   const gamma = Math.log(0.25) / Math.log(idw / t2); // 2·(idw/t2)^γ = 0.5
-  const length = Math.max(4, Math.round(2.5 * t2 * rate));
+  const length = Math.max(4, Math.round(Math.min(2.5 * t2, 0.02) * rate));
   const out = new Float64Array(length);
   const taper = Math.round(0.2 * length);
   for (let i = 0; i < length; i++) {
@@ -92,7 +92,7 @@ export function addCrackles(
       const fallback = k >= count;
       const cluster = fallback ? { phase: 'inspiration' as BreathPhase, centre: 0.5, spreadSeconds: 0 } : clusters[k % clusters.length];
       const shape = drawCrackleShape(rng, patient.crackleKind);
-      const lengthSeconds = 2.5 * shape.twoCycleDurationMs / 1000;
+      const lengthSeconds = Math.min(2.5 * shape.twoCycleDurationMs / 1000, 0.02);
       const [p0, p1] = phaseBounds(c, cluster.phase);
       const margin = 0.01;
       const lo = p0 + margin;
