@@ -5,6 +5,7 @@
  */
 import { FFT_SIZE, HOP_SAMPLES, WINDOW_SAMPLES, type FeatureParams, type LogMel } from '../types';
 import { RealFftMagnitude } from './fft';
+import { WasmFrameSpectra } from './fftWasm';
 import { frameCount, melAxes, melFilterbank, resolveFeatureParams, type MelFilterbank } from './melFilter';
 
 /** Added to the mel energies before the log (VGGish's log_offset): silence gives ln(0.01). */
@@ -16,15 +17,16 @@ export function periodicHann(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
 }
 
-/** Computes log-mel rows for frames of a sample buffer. */
+/** Computes log-mel rows for frames of a sample buffer (WebAssembly SIMD spectra when available). */
 export class LogMelFrameKernel {
   private readonly fft = new RealFftMagnitude(FFT_SIZE);
   private readonly window = periodicHann(WINDOW_SAMPLES);
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
+  private readonly wasm: WasmFrameSpectra | null;
   /** The bins any band reads: the rest of the spectrum is never unpacked. */
   private readonly fromBin: number;
   private readonly toBin: number;
-  constructor(readonly bank: MelFilterbank) {
+  constructor(readonly bank: MelFilterbank, opts: { wasm?: boolean } = {}) {
     let from = FFT_SIZE / 2;
     let to = 0;
     for (let b = 0; b < bank.bands; b++) {
@@ -34,21 +36,53 @@ export class LogMelFrameKernel {
     }
     this.fromBin = Math.min(from, to);
     this.toBin = to;
+    this.wasm = opts.wasm === false ? null : WasmFrameSpectra.create(this.window);
+  }
+
+  /** True when frames() runs on WebAssembly SIMD. */
+  get usesWasm(): boolean {
+    return this.wasm !== null;
   }
 
   /** Writes `count` frames starting at samples[start], hop 160, into out[outRow…] (rows of bank.bands). */
   frames(samples: Float32Array, start: number, count: number, out: Float32Array, outRow: number): void {
+    if (this.wasm) {
+      // Bounded chunks keep the wasm memory small whatever the input length.
+      const CHUNK = 4096;
+      for (let f = 0; f < count; f += CHUNK) {
+        const n = Math.min(CHUNK, count - f);
+        const s0 = start + f * HOP_SAMPLES;
+        this.framesWasm(this.wasm, samples.subarray(s0, s0 + (n - 1) * HOP_SAMPLES + WINDOW_SAMPLES), n, out, outRow + f);
+      }
+      return;
+    }
     const { bank, spectrum } = this;
-    const { bands, firstBin, length, weights, offset } = bank;
     for (let f = 0; f < count; f++) {
       this.fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum, this.fromBin, this.toBin);
-      const row = (outRow + f) * bands;
-      for (let b = 0; b < bands; b++) {
-        let s = 0;
-        const w0 = offset[b] - firstBin[b];
-        for (let k = firstBin[b], end = firstBin[b] + length[b]; k < end; k++) s += weights[w0 + k] * spectrum[k];
-        out[row + b] = Math.log(s + LOG_OFFSET);
-      }
+      this.melRow(spectrum, 1, 0, out, (outRow + f) * bank.bands);
+    }
+  }
+
+  private framesWasm(wasm: WasmFrameSpectra, samples: Float32Array, count: number, out: Float32Array, outRow: number): void {
+    wasm.loadSamples(samples);
+    const mag = wasm.magnitudes();
+    const bands = this.bank.bands;
+    for (let f = 0; f < count; f += 2) {
+      const second = f + 1 < count ? f + 1 : f;
+      wasm.pair(f * HOP_SAMPLES, second * HOP_SAMPLES, this.fromBin, this.toBin);
+      this.melRow(mag, 2, 0, out, (outRow + f) * bands);
+      if (second !== f) this.melRow(mag, 2, 1, out, (outRow + second) * bands);
+    }
+  }
+
+  /** ln(mel + 0.01) of one spectrum stored at spectrum[stride·k + lane]. */
+  private melRow(spectrum: Float64Array, stride: number, lane: number, out: Float32Array, at: number): void {
+    const { bands, firstBin, length, weights, offset } = this.bank;
+    for (let b = 0; b < bands; b++) {
+      let s = 0;
+      const w0 = offset[b] - firstBin[b];
+      for (let k = firstBin[b], end = firstBin[b] + length[b]; k < end; k++) s += weights[w0 + k] * spectrum[stride * k + lane];
+      out[at + b] = Math.log(s + LOG_OFFSET);
     }
   }
 }

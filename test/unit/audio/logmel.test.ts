@@ -103,3 +103,23 @@ test('FFT sizes with a radix-2 stage (odd log2 of n/2) and partial bin ranges ar
     }
   }
 });
+
+test('the WebAssembly SIMD spectra give the same log-mel as the JS FFT path', async () => {
+  const { LogMelFrameKernel } = await import('../../../kernels/engine/audio/logMel');
+  // Loud and very quiet stretches: the quiet bands of loud frames are where precision shows.
+  const x = Float32Array.from({ length: 16000 * 3 + 123 }, (_, i) => Math.sin(i * 0.05) * (i % 3000 < 1500 ? 1 : 1e-4) + ((i * 7919) % 1000) / 4e6);
+  const frames = frameCount(x.length);
+  for (const params of [VGGISH_PARAMS, SEED_PARAMS, { ...SEED_PARAMS, cutoffHz: 1500 }]) {
+    const bank = melFilterbank(params);
+    const wasm = new LogMelFrameKernel(bank);
+    assert.ok(wasm.usesWasm, 'WebAssembly SIMD is available in Node 20');
+    const js = new LogMelFrameKernel(bank, { wasm: false });
+    const a = new Float32Array(frames * bank.bands);
+    const b = new Float32Array(frames * bank.bands);
+    js.frames(x, 0, frames, a, 0);
+    wasm.frames(x, 0, frames, b, 0);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+    assert.ok(max < 1e-6, `max |wasm − js| = ${max}`);
+  }
+});

@@ -1,0 +1,189 @@
+;; |rfft 512| of two Hann-windowed 400-sample frames at once (VGGish framing), float64, WebAssembly SIMD.
+;; Each v128 holds the same quantity for frame A (lane 0) and frame B (lane 1), so the code reads like a
+;; scalar FFT: real FFT of 512 = complex FFT of 256 (even samples real, odd imaginary) by four radix-4
+;; decimation-in-time stages, then one unpacking pass to the 257 magnitudes.
+;; Source of kernels/engine/audio/fft512Wasm.ts (regenerate: node scripts/gen-fft-wasm.mjs).
+;;
+;; Memory layout (bytes), filled by fftWasm.ts at start-up except RE/IM/MAG:
+;;   0      ORDER  256 × i32   digit-reversed byte offset (×16) of z[j] in RE/IM
+;;   1024   WIN    400 × f64   periodic Hann
+;;   4224   RE     256 × v128  real parts        8320 IM 256 × v128 imaginary parts
+;;   12416  TW     stages L = 4, 16, 64: per k, W^k, W^2k, W^3k as (re, im) pairs of splatted v128 (96 B)
+;;   20480  UNP    k = 0..256: cos(2πk/512), −sin(2πk/512), splatted v128 (32 B)
+;;   28704  MAG    257 × v128  |X[k]| for (A, B)
+;;   65536  free for the caller's samples (f32)
+(module
+  (memory (export "memory") 2)
+
+  ;; Windowed load of frames starting at byte offsets xa, xb (f32 samples) into RE/IM (digit-reversed).
+  (func $load (param $xa i32) (param $xb i32)
+    (local $j i32) (local $p i32) (local $a i32) (local $w i32)
+    ;; z[200..255] are zero padding (samples 400..511).
+    (local.set $j (i32.const 200))
+    (loop $zero
+      (local.set $p (i32.load (i32.shl (local.get $j) (i32.const 2))))
+      (v128.store offset=4224 (local.get $p) (v128.const i64x2 0 0))
+      (v128.store offset=8320 (local.get $p) (v128.const i64x2 0 0))
+      (br_if $zero (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 256))))
+    (local.set $j (i32.const 0))
+    (loop $fill
+      (local.set $p (i32.load (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $a (i32.shl (local.get $j) (i32.const 3)))
+      (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+      (v128.store offset=4224 (local.get $p)
+        (f64x2.mul
+          (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xa) (local.get $a)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $xb) (local.get $a)))))
+          (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+      (v128.store offset=8320 (local.get $p)
+        (f64x2.mul
+          (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $xa) (local.get $a)))))
+            (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $xb) (local.get $a)))))
+          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+      (br_if $fill (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 200)))))
+
+  ;; First radix-4 stage (span 1): no twiddles.
+  (func $stage1
+    (local $i i32)
+    (local $r0 v128) (local $i0 v128) (local $r1 v128) (local $i1 v128)
+    (local $r2 v128) (local $i2 v128) (local $r3 v128) (local $i3 v128)
+    (local $s02r v128) (local $s02i v128) (local $d02r v128) (local $d02i v128)
+    (local $s13r v128) (local $s13i v128) (local $d13r v128) (local $d13i v128)
+    (local.set $i (i32.const 0))
+    (loop $l
+      (local.set $r0 (v128.load offset=4224 (local.get $i)))
+      (local.set $r1 (v128.load offset=4240 (local.get $i)))
+      (local.set $r2 (v128.load offset=4256 (local.get $i)))
+      (local.set $r3 (v128.load offset=4272 (local.get $i)))
+      (local.set $i0 (v128.load offset=8320 (local.get $i)))
+      (local.set $i1 (v128.load offset=8336 (local.get $i)))
+      (local.set $i2 (v128.load offset=8352 (local.get $i)))
+      (local.set $i3 (v128.load offset=8368 (local.get $i)))
+      (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
+      (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
+      (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
+      (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
+      (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
+      (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
+      (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
+      (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
+      (v128.store offset=4224 (local.get $i) (f64x2.add (local.get $s02r) (local.get $s13r)))
+      (v128.store offset=8320 (local.get $i) (f64x2.add (local.get $s02i) (local.get $s13i)))
+      (v128.store offset=4256 (local.get $i) (f64x2.sub (local.get $s02r) (local.get $s13r)))
+      (v128.store offset=8352 (local.get $i) (f64x2.sub (local.get $s02i) (local.get $s13i)))
+      (v128.store offset=4240 (local.get $i) (f64x2.add (local.get $d02r) (local.get $d13i)))
+      (v128.store offset=8336 (local.get $i) (f64x2.sub (local.get $d02i) (local.get $d13r)))
+      (v128.store offset=4272 (local.get $i) (f64x2.sub (local.get $d02r) (local.get $d13i)))
+      (v128.store offset=8368 (local.get $i) (f64x2.add (local.get $d02i) (local.get $d13r)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 64))) (i32.const 4096)))))
+
+  ;; A radix-4 stage combining sub-DFTs of span L (lb = 16·L bytes); twiddles from byte offset tw.
+  (func $stage (param $lb i32) (param $tw i32)
+    (local $start i32) (local $k i32) (local $t i32) (local $a i32)
+    (local $r0 v128) (local $i0 v128) (local $r1 v128) (local $i1 v128)
+    (local $r2 v128) (local $i2 v128) (local $r3 v128) (local $i3 v128)
+    (local $xr v128) (local $xi v128) (local $wr v128) (local $wi v128)
+    (local $s02r v128) (local $s02i v128) (local $d02r v128) (local $d02i v128)
+    (local $s13r v128) (local $s13i v128) (local $d13r v128) (local $d13i v128)
+    (local.set $start (i32.const 0))
+    (loop $blocks
+      (local.set $k (i32.const 0))
+      (local.set $t (local.get $tw))
+      (loop $ks
+        (local.set $a (i32.add (local.get $start) (local.get $k)))
+        (local.set $r0 (v128.load offset=4224 (local.get $a)))
+        (local.set $i0 (v128.load offset=8320 (local.get $a)))
+        ;; x1 · W^k
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (local.set $xr (v128.load offset=4224 (local.get $a)))
+        (local.set $xi (v128.load offset=8320 (local.get $a)))
+        (local.set $wr (v128.load (local.get $t)))
+        (local.set $wi (v128.load offset=16 (local.get $t)))
+        (local.set $r1 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
+        (local.set $i1 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
+        ;; x2 · W^2k
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (local.set $xr (v128.load offset=4224 (local.get $a)))
+        (local.set $xi (v128.load offset=8320 (local.get $a)))
+        (local.set $wr (v128.load offset=32 (local.get $t)))
+        (local.set $wi (v128.load offset=48 (local.get $t)))
+        (local.set $r2 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
+        (local.set $i2 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
+        ;; x3 · W^3k
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (local.set $xr (v128.load offset=4224 (local.get $a)))
+        (local.set $xi (v128.load offset=8320 (local.get $a)))
+        (local.set $wr (v128.load offset=64 (local.get $t)))
+        (local.set $wi (v128.load offset=80 (local.get $t)))
+        (local.set $r3 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
+        (local.set $i3 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
+        (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
+        (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
+        (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
+        (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
+        (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
+        (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
+        (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
+        (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
+        (local.set $a (i32.add (local.get $start) (local.get $k)))
+        (v128.store offset=4224 (local.get $a) (f64x2.add (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $a) (f64x2.add (local.get $s02i) (local.get $s13i)))
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (v128.store offset=4224 (local.get $a) (f64x2.add (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8320 (local.get $a) (f64x2.sub (local.get $d02i) (local.get $d13r)))
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (v128.store offset=4224 (local.get $a) (f64x2.sub (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $a) (f64x2.sub (local.get $s02i) (local.get $s13i)))
+        (local.set $a (i32.add (local.get $a) (local.get $lb)))
+        (v128.store offset=4224 (local.get $a) (f64x2.sub (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8320 (local.get $a) (f64x2.add (local.get $d02i) (local.get $d13r)))
+        (local.set $t (i32.add (local.get $t) (i32.const 96)))
+        (br_if $ks (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 16))) (local.get $lb))))
+      (br_if $blocks (i32.lt_u
+        (local.tee $start (i32.add (local.get $start) (i32.shl (local.get $lb) (i32.const 2))))
+        (i32.const 4096)))))
+
+  ;; Unpack Z (256 complex) to |X[k]| for k = from..to (1 ≤ from, to ≤ 255), plus k = 0 and 256.
+  (func $unpack (param $from i32) (param $to i32)
+    (local $k i32) (local $a i32) (local $b i32)
+    (local $zr v128) (local $zi v128) (local $cr v128) (local $ci v128)
+    (local $er v128) (local $ei v128) (local $or v128) (local $oi v128)
+    (local $wr v128) (local $wi v128) (local $xr v128) (local $xi v128)
+    (v128.store offset=28704 (i32.const 0)
+      (f64x2.abs (f64x2.add (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
+    (v128.store offset=28704 (i32.const 4096)
+      (f64x2.abs (f64x2.sub (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
+    (local.set $k (local.get $from))
+    (block $done
+      (br_if $done (i32.gt_u (local.get $k) (local.get $to)))
+      (loop $l
+        (local.set $a (i32.shl (local.get $k) (i32.const 4)))
+        (local.set $b (i32.shl (i32.sub (i32.const 256) (local.get $k)) (i32.const 4)))
+        (local.set $zr (v128.load offset=4224 (local.get $a)))
+        (local.set $zi (v128.load offset=8320 (local.get $a)))
+        (local.set $cr (v128.load offset=4224 (local.get $b)))
+        (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
+        (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
+        (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
+        (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
+        (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
+        (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $xr (f64x2.sub (f64x2.add (local.get $er) (f64x2.mul (local.get $or) (local.get $wr))) (f64x2.mul (local.get $oi) (local.get $wi))))
+        (local.set $xi (f64x2.add (f64x2.add (local.get $ei) (f64x2.mul (local.get $or) (local.get $wi))) (f64x2.mul (local.get $oi) (local.get $wr))))
+        (v128.store offset=28704 (local.get $a)
+          (f64x2.mul (v128.const f64x2 0.5 0.5)
+            (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+        (br_if $l (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $to))))))
+
+  ;; |rfft 512| of the windowed frames at byte offsets xa and xb into MAG (bins from..to, and 0, 256).
+  (func (export "pair") (param $xa i32) (param $xb i32) (param $from i32) (param $to i32)
+    (call $load (local.get $xa) (local.get $xb))
+    (call $stage1)
+    (call $stage (i32.const 64) (i32.const 12416))
+    (call $stage (i32.const 256) (i32.const 12800))
+    (call $stage (i32.const 1024) (i32.const 14336))
+    (call $unpack (local.get $from) (local.get $to)))
+)

@@ -1,0 +1,109 @@
+/**
+ * Grad-CAM benchmark, side by side with PyTorch in the same run (the machine's load varies: compare within
+ * a run, never across runs):
+ *  1. ms/patch, Grad-CAM of the last conv layer for one class, batch 64, on the reference net of
+ *     /work/shared/bench/torch_reference.py (conv 32/64/128, GAP, dense 4), including the resize to the patch;
+ *  2. ms/patch, every conv layer × every class for a 20 s recording (21 patches), maps at the patch size;
+ *  3. the same two figures for the LungCAM CNN (4 conv blocks with batch-norm), tfjs only.
+ * Run: npx tsx test/bench/cam.bench.ts   (or `npm run bench -- cam`)
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
+import { buildModel, buildReferenceModel, convLayerNames } from '../../kernels/engine/model/model';
+import { gradCam, patchMaps, type PatchBatch } from '../../kernels/engine/cam/cam';
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = '/work/shared/bench/torch_reference.py';
+const REPEATS = 3;
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+function patches(count: number, bands = 64, seed = 0): PatchBatch {
+  return { data: tf.tidy(() => tf.randomNormal([count * 96 * bands], 0, 1, 'float32', seed).dataSync() as Float32Array), count, frames: 96, bands };
+}
+
+async function msPerPatch(model: tf.LayersModel, p: PatchBatch, layers: string[], classes: number[] | 'all'): Promise<number> {
+  const run = async () => {
+    const r = await gradCam(model, p, { layers, classes, batchSize: 64 });
+    for (const c of r.classIndices) for (const l of layers) patchMaps(r, c, { layers: [l] });
+  };
+  await run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now();
+    await run();
+    times.push((performance.now() - t) / p.count);
+  }
+  return median(times);
+}
+
+/** PyTorch: the reference script (one layer, one class, batch 64) and every layer × class for 21 patches. */
+function pytorch(): { one: number; all: number } | null {
+  if (!existsSync(PYTHON) || !existsSync(REFERENCE)) return null;
+  const r = spawnSync(PYTHON, [REFERENCE], { encoding: 'utf8' });
+  const m = /gradcam ms\/patch median ([\d.]+)/.exec(r.stdout ?? '');
+  const allScript = `
+import sys, time, torch, torch.nn.functional as F
+sys.path.insert(0, '/work/shared/bench')
+from torch_reference import Net
+torch.manual_seed(0); torch.set_num_threads(2)
+m, x = Net(), torch.randn(21, 1, 96, 64)
+def run():
+    acts = {}
+    h = [getattr(m, n).register_forward_hook(lambda mod, i, o, n=n: acts.__setitem__(n, o)) for n in ('c1', 'c2', 'c3')]
+    a, y = m(x)
+    for hh in h: hh.remove()
+    # A = the conv block outputs after ReLU (as LungCAM and the reference's last layer)
+    A = {'c1': F.relu(acts['c1']), 'c2': F.relu(acts['c2']), 'c3': a}
+    for c in range(4):
+        grads = torch.autograd.grad(y[:, c].sum(), list(A.values()), retain_graph=True)
+        for act, g in zip(A.values(), grads):
+            cam = F.relu((g.mean((2, 3), keepdim=True) * act).sum(1))
+            lo = cam.flatten(1).min(1)[0][:, None, None]; hi = cam.flatten(1).max(1)[0][:, None, None]
+            cam = (cam - lo) / (hi - lo + 1e-7)
+            F.interpolate(cam[:, None], size=(96, 64), mode='bilinear', align_corners=False)
+run()
+ts = []
+for _ in range(3):
+    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) / 21 * 1000)
+print(sorted(ts)[1])`;
+  const a = spawnSync(PYTHON, ['-c', allScript], { encoding: 'utf8' });
+  if (!m) {
+    process.stderr.write(`cam.bench: PyTorch reference failed: ${(r.stderr ?? '').slice(-300)}\n`);
+    return null;
+  }
+  return { one: Number(m[1]), all: Number((a.stdout ?? '').trim()) || NaN };
+}
+
+async function main() {
+  await initBackend(undefined, { quiet: true });
+  const ref = buildReferenceModel(64, 0);
+  const refLayers = convLayerNames(ref);
+  const batch64 = patches(64);
+  const rec20s = patches(21, 64, 1); // 20 s = 1998 frames → 21 patches (the last padded)
+  const torch = pytorch();
+  const oneRef = await msPerPatch(ref, batch64, [refLayers[refLayers.length - 1]], [1]);
+  const allRef = await msPerPatch(ref, rec20s, refLayers, 'all');
+  const cnn = buildModel({ seed: 1 });
+  const cnnLayers = convLayerNames(cnn);
+  const oneCnn = await msPerPatch(cnn, batch64, [cnnLayers[cnnLayers.length - 1]], [1]);
+  const allCnn = await msPerPatch(cnn, rec20s, cnnLayers, 'all');
+  const torchAgain = pytorch(); // bracket the tfjs runs: load changes during the run
+  const t1 = torch && torchAgain ? median([torch.one, torchAgain.one]) : torch?.one;
+  const tAll = torch && torchAgain ? median([torch.all, torchAgain.all]) : torch?.all;
+  const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
+  const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : 'n/a');
+  console.log(`backend: ${backendDescription()}`);
+  console.log('| Grad-CAM, ms per patch | tfjs (LungCAM) | PyTorch CPU 2 threads | tfjs / PyTorch |');
+  console.log('|---|---|---|---|');
+  console.log(`| reference net, last conv, 1 class, batch 64 | ${f(oneRef)} | ${f(t1)} (runs: ${f(torch?.one)}, ${f(torchAgain?.one)}) | ${ratio(oneRef, t1)} |`);
+  console.log(`| reference net, 3 layers × 4 classes, 20 s (21 patches) | ${f(allRef)} | ${f(tAll)} (runs: ${f(torch?.all)}, ${f(torchAgain?.all)}) | ${ratio(allRef, tAll)} |`);
+  console.log(`| LungCAM CNN, last conv, 1 class, batch 64 | ${f(oneCnn)} | – | – |`);
+  console.log(`| LungCAM CNN, ${cnnLayers.length} layers × 4 classes, 20 s | ${f(allCnn)} | – | – |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+/**
+ * `lungcam features` speed and memory, side by side with the numpy reference in the same run.
+ *
+ *  1. 10-minute 16 kHz mono 16-bit WAV: `node bin/lungcam.js features F.wav --out F.npy` (all cores, and
+ *     LUNGCAM_THREADS=1) vs `/usr/bin/python3 test/bench/vggish_mel_file.py F.wav F.npy` (Debian numpy,
+ *     float64, same recipe, same read + save). Both include process start and file reading. Rounds
+ *     alternate the commands; the median of each is reported.
+ *  2. 10-minute 44.1 kHz stereo 16-bit WAV (resampling included; the numpy reference has no resampler).
+ *  3. 1-hour 44.1 kHz stereo 16-bit WAV (≈ 635 MB, generated in a temp folder): peak RSS (target < 400 MB).
+ *  4. In-process: µs per frame for the FFT alone vs the whole frame (window + FFT + |X| + mel + log),
+ *     i.e. how far the log-mel is from its FFT bound.
+ *
+ * Env: LUNGCAM_BENCH_ROUNDS (default 3), LUNGCAM_BENCH_SKIP_HOUR=1 to skip the 1-hour file.
+ * Peak memory comes from /usr/bin/time -v when present.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir, availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
+import { RealFftMagnitude } from '../../kernels/engine/audio/fft';
+import { LogMelFrameKernel, periodicHann } from '../../kernels/engine/audio/logMel';
+import { melFilterbank } from '../../kernels/engine/audio/melFilter';
+import { VGGISH_PARAMS } from '../../kernels/engine/types';
+
+const root = path.resolve(__dirname, '../..');
+const cli = path.join(root, 'bin', 'lungcam.js');
+const PYTHON = '/usr/bin/python3';
+const TIME = '/usr/bin/time';
+const ROUNDS = Number(process.env.LUNGCAM_BENCH_ROUNDS ?? 3);
+
+/** Writes a 16-bit PCM WAV of `seconds` of a breath-like test signal, block by block (never all in memory). */
+function writeWav(file: string, rate: number, channels: number, seconds: number): void {
+  const n = Math.round(seconds * rate);
+  const dataBytes = n * channels * 2;
+  const fd = openSync(file, 'w');
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0); h.writeUInt32LE(36 + dataBytes, 4); h.write('WAVE', 8); h.write('fmt ', 12);
+  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(channels, 22); h.writeUInt32LE(rate, 24);
+  h.writeUInt32LE(rate * channels * 2, 28); h.writeUInt16LE(channels * 2, 32); h.writeUInt16LE(16, 34);
+  h.write('data', 36); h.writeUInt32LE(dataBytes, 40);
+  writeSync(fd, h);
+  const block = 1 << 16;
+  const buf = Buffer.alloc(block * channels * 2);
+  let seed = 12345;
+  for (let s = 0; s < n; s += block) {
+    const m = Math.min(block, n - s);
+    for (let i = 0; i < m; i++) {
+      const t = (s + i) / rate;
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const breath = Math.sin(2 * Math.PI * 0.25 * t) ** 2;
+      const v = 0.25 * breath * ((seed / 4294967296) - 0.5) + 0.1 * Math.sin(2 * Math.PI * 440 * t) * breath;
+      for (let c = 0; c < channels; c++) buf.writeInt16LE(Math.round(v * 32767 * (c ? 0.8 : 1)), 2 * (i * channels + c));
+    }
+    writeSync(fd, buf, 0, m * channels * 2);
+  }
+  closeSync(fd);
+}
+
+interface Run { wall: number; cpu: number; rssMB: number | null; ok: boolean; err: string }
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const useTime = existsSync(TIME);
+  const started = process.hrtime.bigint();
+  const r = useTime
+    ? spawnSync(TIME, ['-f', 'BENCH %U %S %M', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const m = /BENCH ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  return {
+    wall,
+    cpu: m ? Number(m[1]) + Number(m[2]) : NaN,
+    rssMB: m ? Number(m[3]) / 1024 : null,
+    ok: r.status === 0,
+    err: (r.stderr ?? '').replace(/BENCH .*\n?/, '').trim(),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+function summarize(label: string, audioSeconds: number, runs: Run[]): { wall: number; cpu: number; rss: number } {
+  const bad = runs.find((r) => !r.ok);
+  if (bad) throw new Error(`${label} failed: ${bad.err}`);
+  const wall = median(runs.map((r) => r.wall));
+  const cpu = median(runs.map((r) => r.cpu));
+  const rss = Math.max(...runs.map((r) => r.rssMB ?? NaN));
+  console.log(`  ${label.padEnd(34)} wall ${fmt(wall)} s (${fmt(audioSeconds / wall, 0)}× real time)  cpu ${fmt(cpu)} s  peak RSS ${fmt(rss, 0)} MB  [walls: ${runs.map((r) => fmt(r.wall)).join(', ')}]`);
+  return { wall, cpu, rss };
+}
+
+function fftBound(): void {
+  const seconds = 60;
+  const x = Float32Array.from({ length: 16000 * seconds }, (_, i) => Math.sin(i * 0.05) + ((i * 7919) % 1000) / 4000);
+  const frames = 1 + Math.floor((x.length - 400) / 160);
+  const fft = new RealFftMagnitude(512);
+  const win = periodicHann(400);
+  const spec = new Float64Array(257);
+  const kernel = new LogMelFrameKernel(melFilterbank(VGGISH_PARAMS));
+  const out = new Float32Array(frames * 64);
+  let bestFft = Infinity;
+  let bestAll = Infinity;
+  for (let r = 0; r < 5; r++) {
+    let t = process.cpuUsage().user;
+    for (let f = 0; f < frames; f++) fft.magnitude(x, f * 160, win, spec);
+    bestFft = Math.min(bestFft, (process.cpuUsage().user - t) / frames);
+    t = process.cpuUsage().user;
+    kernel.frames(x, 0, frames, out, 0);
+    bestAll = Math.min(bestAll, (process.cpuUsage().user - t) / frames);
+  }
+  console.log(`  FFT bound (one thread, best of 5, cpu time): window+rFFT 512+|X| ${fmt(bestFft)} µs/frame; whole frame (+ mel + log) ${fmt(bestAll)} µs/frame → the FFT is ${fmt((100 * bestFft) / bestAll, 0)}% of the log-mel`);
+  console.log(`  (600 s of audio = 59 998 frames: FFT alone ${fmt((bestFft * 59998) / 1e6)} s cpu, whole log-mel ${fmt((bestAll * 59998) / 1e6)} s cpu)`);
+}
+
+function main(): void {
+  if (!existsSync(path.join(root, 'dist', 'kernels', 'cli.js'))) throw new Error('dist/kernels/cli.js is missing: run npm run build');
+  const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+  const dir = mkdtempSync(path.join(tmpdir(), 'lungcam-bench-'));
+  console.log(`features benchmark — ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start, ${ROUNDS} rounds`);
+  try {
+    const f16 = path.join(dir, 'ten-min-16k-mono.wav');
+    const f44 = path.join(dir, 'ten-min-44k1-stereo.wav');
+    writeWav(f16, 16000, 1, 600);
+    writeWav(f44, 44100, 2, 600);
+
+    console.log('\n10-minute 16 kHz mono 16-bit (19 MB), log-mel 125–7500 Hz × 64 → .npy float32:');
+    const ours: Run[] = [], ours1: Run[] = [], numpy: Run[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      ours.push(timed(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o.npy'), '--quiet']));
+      if (hasNumpy) numpy.push(timed(PYTHON, [path.join(__dirname, 'vggish_mel_file.py'), f16, path.join(dir, 'p.npy')]));
+      ours1.push(timed(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o1.npy'), '--quiet'], { LUNGCAM_THREADS: '1' }));
+    }
+    const a = summarize('lungcam features (all cores)', 600, ours);
+    const a1 = summarize('lungcam features (LUNGCAM_THREADS=1)', 600, ours1);
+    if (hasNumpy) {
+      const p = summarize('numpy reference (float64)', 600, numpy);
+      console.log(`  → lungcam is ${fmt(p.wall / a.wall)}× faster than numpy in wall time (one thread: ${fmt(p.wall / a1.wall)}×); cpu time ratio ${fmt(p.cpu / a.cpu)}× (one thread ${fmt(p.cpu / a1.cpu)}×); target ≥ 3× wall`);
+    } else {
+      console.log('  numpy reference skipped: /usr/bin/python3 with numpy not found (apt-get install python3-numpy)');
+    }
+
+    console.log('\n10-minute 44.1 kHz stereo 16-bit (106 MB), resampled to 16 kHz (resampy kaiser_best):');
+    const r44: Run[] = [], r44one: Run[] = [];
+    for (let r = 0; r < Math.min(ROUNDS, 2); r++) {
+      r44.push(timed(process.execPath, [cli, 'features', f44, '--out', path.join(dir, 'o44.npy'), '--quiet']));
+      r44one.push(timed(process.execPath, [cli, 'features', f44, '--out', path.join(dir, 'o44-1.npy'), '--quiet'], { LUNGCAM_THREADS: '1' }));
+    }
+    summarize('lungcam features (all cores)', 600, r44);
+    summarize('lungcam features (LUNGCAM_THREADS=1)', 600, r44one);
+    console.log('  (no numpy comparison: the reference has no resampler; resampy is not installed here)');
+    rmSync(f44);
+
+    if (process.env.LUNGCAM_BENCH_SKIP_HOUR !== '1') {
+      console.log('\n1-hour 44.1 kHz stereo 16-bit (≈ 635 MB), streaming decode; target peak RSS < 400 MB:');
+      const fh = path.join(dir, 'one-hour-44k1-stereo.wav');
+      writeWav(fh, 44100, 2, 3600);
+      const hour = timed(process.execPath, [cli, 'features', fh, '--out', path.join(dir, 'oh.npy'), '--quiet']);
+      const s = summarize('lungcam features (all cores)', 3600, [hour]);
+      console.log(`  → peak RSS ${fmt(s.rss, 0)} MB ${s.rss < 400 ? '<' : '≥'} 400 MB (output alone: 360 000 × 64 float32 = 88 MB)`);
+      rmSync(fh);
+    }
+
+    console.log('\nFFT bound:');
+    fftBound();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
