@@ -21,10 +21,11 @@ function scratchCanvas(purpose: string, width: number, height: number): CanvasRe
     c = document.createElement('canvas');
     scratch.set(purpose, c);
   }
-  // Exact size: bilinear sampling at a sub-rectangle's edge reads its neighbours, which must not be
-  // stale pixels of an earlier, larger picture.
-  if (c.width !== width || c.height !== height) {
-    c.width = width;
+  // Exact height, and a width that only grows (resizing every pan frame costs more than the drawing).
+  // Bilinear sampling at a sub-rectangle's edge reads one pixel beyond it: pictures carry a duplicated
+  // last column (camPixels), so no stale pixel of an earlier, wider picture is ever read.
+  if (c.height !== height || c.width < width) {
+    c.width = Math.max(width, c.height === height ? c.width : 0);
     c.height = height;
   }
   return c.getContext('2d', { willReadFrequently: false })!;
@@ -80,6 +81,7 @@ export function drawSpectrogram(ctx: CanvasRenderingContext2D, lm: ByteMatrix, a
   s.putImageData(img, 0, 0);
   const framesPerPixel = (f1 - f0) / Math.max(1, x(f1 * axes.hopSeconds) - x(f0 * axes.hopSeconds));
   ctx.imageSmoothingEnabled = framesPerPixel > 1;
+  ctx.imageSmoothingQuality = 'low';
   const dx = x(f0 * axes.hopSeconds);
   ctx.drawImage(s.canvas, 0, 0, img.width, img.height, dx, 0, x(f1 * axes.hopSeconds) - dx, height);
 }
@@ -87,11 +89,13 @@ export function drawSpectrogram(ctx: CanvasRenderingContext2D, lm: ByteMatrix, a
 /** RGBA picture of patches [first, last] side by side (timeSteps columns each), band step 0 at the bottom. */
 export function camPixels(m: ByteMatrix, timeSteps: number, first: number, last: number, lut: Uint8ClampedArray): ImageData {
   const cols = m.cols;
-  const width = (last - first + 1) * timeSteps;
-  const img = new ImageData(Math.max(1, width), cols);
+  const used = (last - first + 1) * timeSteps;
+  // One extra column repeating the last one (see scratchCanvas).
+  const width = used + 1;
+  const img = new ImageData(width, cols);
   const px = img.data;
   for (let x = 0; x < width; x++) {
-    const row = (first * timeSteps + x) * cols;
+    const row = (first * timeSteps + Math.min(x, used - 1)) * cols;
     for (let b = 0; b < cols; b++) {
       const v = m.bytes[row + b] * 4;
       const o = ((cols - 1 - b) * width + x) * 4;
@@ -111,8 +115,9 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
   const [first, last] = patchesInView(patches, axes.hopSeconds, t0, t1);
   if (last < first) return;
   const m = decodeMatrix(map.map);
+  // 'low' is plain bilinear: the upsampling the Grad-CAM convention prescribes (and much cheaper than 'high').
   ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
+  ctx.imageSmoothingQuality = 'low';
   // Nothing is drawn past the recording's last frame (a padded tail patch would otherwise overhang).
   const endX = Math.min(width, x(axes.frames * axes.hopSeconds));
   ctx.save();
@@ -125,6 +130,13 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
     const img = camPixels(m, map.timeSteps, c0, c1, lut);
     const s = scratchCanvas('cam', img.width, img.height);
     s.putImageData(img, 0, 0);
+    if (contiguous(patches, c0, c1)) {
+      // Patches tile time without gaps or overlap (VGGish hop = 96 frames): one drawImage for the run.
+      const x0 = x(patches.startFrame[c0] * axes.hopSeconds);
+      const x1 = x((patches.startFrame[c1] + patches.frames) * axes.hopSeconds);
+      ctx.drawImage(s.canvas, 0, 0, (c1 - c0 + 1) * map.timeSteps, map.bandSteps, x0, 0, x1 - x0, height);
+      continue;
+    }
     for (let p = c0; p <= c1; p++) {
       const start = patches.startFrame[p] * axes.hopSeconds;
       const x0 = x(start);
@@ -133,6 +145,11 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
     }
   }
   ctx.restore();
+}
+
+function contiguous(patches: PatchInfo, first: number, last: number): boolean {
+  for (let p = first; p < last; p++) if (patches.startFrame[p + 1] - patches.startFrame[p] !== patches.frames) return false;
+  return true;
 }
 
 /** Sizes a canvas for crisp drawing on high-DPI screens and returns a context in CSS pixels. */

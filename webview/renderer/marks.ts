@@ -107,7 +107,7 @@ export function drawMarks(ctx: CanvasRenderingContext2D, m: MarksInput): void {
   const h = L.timeProfileHeight;
   const base = L.timeProfileTop + h;
   const scale = h / Math.max(1e-9, m.timeProfileMax);
-  const pts = m.timePoints;
+  const pts = decimate(m.timePoints, x, width);
   if (pts.length > 0) {
     const stepSeconds = pts.length > 1 ? pts[1].seconds - pts[0].seconds : output.patches.frames * hop;
     ctx.beginPath();
@@ -128,4 +128,19 @@ export function drawMarks(ctx: CanvasRenderingContext2D, m: MarksInput): void {
     ctx.lineWidth = 1;
     ctx.stroke();
   }
+}
+
+/** At most about two points per pixel: the maximum of each pixel column (peaks stay visible). */
+function decimate(points: TimePoint[], x: ScaleLinear<number, number>, width: number): TimePoint[] {
+  if (points.length <= width * 2) return points;
+  const out: TimePoint[] = [];
+  let column = -Infinity;
+  for (const p of points) {
+    const c = Math.floor(x(p.seconds));
+    if (c !== column) {
+      out.push({ seconds: p.seconds, value: p.value });
+      column = c;
+    } else if (p.value > out[out.length - 1].value) out[out.length - 1].value = p.value;
+  }
+  return out;
 }
