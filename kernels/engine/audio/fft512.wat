@@ -11,6 +11,9 @@
 ;;   12416  TW     stages L = 4, 16, 64: per k, W^k, W^2k, W^3k as (re, im) pairs of splatted v128 (96 B)
 ;;   20480  UNP    k = 0..256: cos(2πk/512), −sin(2πk/512), splatted v128 (32 B)
 ;;   28704  MAG    257 × v128  |X[k]| for (A, B)
+;;   32816  BANDS  ≤ 256 × (first bin, bin count, byte offset of its first weight, 0) i32 — the sparse mel matrix
+;;   36912  WEIGHTS ≤ 1026 × f64
+;;   45136  OUT    ≤ 256 × f32 ln(mel + 0.01) of frame A, then 256 × f32 of frame B (46160)
 ;;   65536  free for the caller's samples (f32)
 (module
   (memory (export "memory") 2)
@@ -186,4 +189,56 @@
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))
     (call $unpack (local.get $from) (local.get $to)))
+  ;; ln x for x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s), s = (m−1)/(m+1),
+  ;; |s| < 0.172, series to s^19 (truncation < 1e-17): within an ulp or so of Math.log.
+  (func $ln (param $x f64) (result f64)
+    (local $bits i64) (local $e f64) (local $m f64) (local $s f64) (local $z f64) (local $p f64)
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $e (f64.convert_i64_s (i64.sub (i64.and (i64.shr_u (local.get $bits) (i64.const 52)) (i64.const 0x7ff)) (i64.const 1023))))
+    (local.set $m (f64.reinterpret_i64 (i64.or (i64.and (local.get $bits) (i64.const 0x000fffffffffffff)) (i64.const 0x3ff0000000000000))))
+    (if (f64.gt (local.get $m) (f64.const 1.4142135623730951))
+      (then
+        (local.set $m (f64.mul (local.get $m) (f64.const 0.5)))
+        (local.set $e (f64.add (local.get $e) (f64.const 1)))))
+    (local.set $s (f64.div (f64.sub (local.get $m) (f64.const 1)) (f64.add (local.get $m) (f64.const 1))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    ;; p = 1 + z/3 + z²/5 + … + z⁹/19 by Horner
+    (local.set $p (f64.const 0.05263157894736842))
+    (local.set $p (f64.add (f64.const 0.058823529411764705) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.06666666666666667) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.07692307692307693) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.09090909090909091) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.1111111111111111) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.14285714285714285) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.2) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 0.3333333333333333) (f64.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64.add (f64.const 1) (f64.mul (local.get $z) (local.get $p))))
+    (f64.add
+      (f64.mul (local.get $e) (f64.const 0.6931471805599453))
+      (f64.mul (f64.mul (f64.const 2) (local.get $s)) (local.get $p))))
+
+  ;; ln(mel + 0.01) of both frames' spectra in MAG into OUT (f32): band b sums weight × |X[k]| over its bins.
+  (func (export "melLog") (param $bands i32)
+    (local $b i32) (local $t i32) (local $k i32) (local $end i32) (local $w i32) (local $s v128)
+    (local.set $b (i32.const 0))
+    (block $done
+      (br_if $done (i32.eqz (local.get $bands)))
+      (loop $band
+        (local.set $t (i32.add (i32.const 32816) (i32.shl (local.get $b) (i32.const 4))))
+        (local.set $k (i32.load (local.get $t)))
+        (local.set $end (i32.add (local.get $k) (i32.load offset=4 (local.get $t))))
+        (local.set $w (i32.load offset=8 (local.get $t)))
+        (local.set $s (v128.const i64x2 0 0))
+        (block $empty
+          (br_if $empty (i32.ge_u (local.get $k) (local.get $end)))
+          (loop $bin
+            (local.set $s (f64x2.add (local.get $s)
+              (f64x2.mul (f64x2.splat (f64.load (local.get $w))) (v128.load offset=28704 (i32.shl (local.get $k) (i32.const 4))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 8)))
+            (br_if $bin (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end)))))
+        (f32.store offset=45136 (i32.shl (local.get $b) (i32.const 2))
+          (f32.demote_f64 (call $ln (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64.const 0.01)))))
+        (f32.store offset=46160 (i32.shl (local.get $b) (i32.const 2))
+          (f32.demote_f64 (call $ln (f64.add (f64x2.extract_lane 1 (local.get $s)) (f64.const 0.01)))))
+        (br_if $band (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))))
 )

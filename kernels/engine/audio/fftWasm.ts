@@ -10,6 +10,11 @@ const WIN = 1024;
 const TW = 12416;
 const UNP = 20480;
 const MAG = 28704;
+const BANDS = 32816;
+const WEIGHTS = 36912;
+const MAX_WEIGHTS = 1026;
+const OUT = 45136;
+const MAX_BANDS = 256;
 /** Where the caller's f32 samples go (the second 64 KiB page onwards). */
 const SAMPLES = 65536;
 const M = 256; // complex points
@@ -17,11 +22,14 @@ const M = 256; // complex points
 export class WasmFrameSpectra {
   private readonly memory: WebAssembly.Memory;
   private readonly pairFn: (xa: number, xb: number, from: number, to: number) => void;
+  private readonly melLogFn: (bands: number) => void;
+  private bands = 0;
   private sampleCapacity: number;
 
   private constructor(instance: WebAssembly.Instance, window: Float64Array) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.pairFn = instance.exports.pair as (xa: number, xb: number, from: number, to: number) => void;
+    this.melLogFn = instance.exports.melLog as (bands: number) => void;
     const mem = this.memory.buffer;
     // Digit-reversed (base 4) positions of z[j], as byte offsets of v128 slots.
     const order = new Int32Array(mem, ORDER, M);
@@ -84,6 +92,36 @@ export class WasmFrameSpectra {
   /** Spectra of the frames starting at sample offsets a and b of the loaded samples; bins from..to. */
   pair(a: number, b: number, fromBin: number, toBin: number): void {
     this.pairFn(SAMPLES + 4 * a, SAMPLES + 4 * b, Math.max(1, fromBin), Math.min(255, toBin));
+  }
+
+  /**
+   * Loads a sparse mel filterbank for melLog(); false when it does not fit the kernel's tables (the caller
+   * then applies the filterbank in JS).
+   */
+  setFilterbank(bank: { bands: number; firstBin: Int32Array; length: Int32Array; weights: Float64Array; offset: Int32Array }): boolean {
+    if (bank.bands > MAX_BANDS || bank.weights.length > MAX_WEIGHTS) return false;
+    const mem = this.memory.buffer;
+    const table = new Int32Array(mem, BANDS, 4 * bank.bands);
+    for (let b = 0; b < bank.bands; b++) {
+      table[4 * b] = bank.firstBin[b];
+      table[4 * b + 1] = bank.length[b];
+      table[4 * b + 2] = WEIGHTS + 8 * bank.offset[b];
+      table[4 * b + 3] = 0;
+    }
+    new Float64Array(mem, WEIGHTS, bank.weights.length).set(bank.weights);
+    this.bands = bank.bands;
+    return true;
+  }
+
+  /** ln(mel + 0.01) of the last pair() into the two rows returned by rows(). */
+  melLog(): void {
+    this.melLogFn(this.bands);
+  }
+
+  /** Views of the last melLog() rows: frame A, frame B (re-take after loadSamples, which may grow memory). */
+  rows(): [Float32Array, Float32Array] {
+    const mem = this.memory.buffer;
+    return [new Float32Array(mem, OUT, this.bands), new Float32Array(mem, OUT + 4 * MAX_BANDS, this.bands)];
   }
 
   /** |X[k]| of frame A at [2k], frame B at [2k + 1] (a view: re-read after loadSamples may grow memory). */

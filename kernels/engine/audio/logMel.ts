@@ -23,6 +23,7 @@ export class LogMelFrameKernel {
   private readonly window = periodicHann(WINDOW_SAMPLES);
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly wasm: WasmFrameSpectra | null;
+  private readonly melInWasm: boolean;
   /** The bins any band reads: the rest of the spectrum is never unpacked. */
   private readonly fromBin: number;
   private readonly toBin: number;
@@ -37,6 +38,8 @@ export class LogMelFrameKernel {
     this.fromBin = Math.min(from, to);
     this.toBin = to;
     this.wasm = opts.wasm === false ? null : WasmFrameSpectra.create(this.window);
+    // Mel and log in wasm too, unless the filterbank is too big for its tables.
+    this.melInWasm = this.wasm ? this.wasm.setFilterbank(bank) : false;
   }
 
   /** True when frames() runs on WebAssembly SIMD. */
@@ -65,8 +68,19 @@ export class LogMelFrameKernel {
 
   private framesWasm(wasm: WasmFrameSpectra, samples: Float32Array, count: number, out: Float32Array, outRow: number): void {
     wasm.loadSamples(samples);
-    const mag = wasm.magnitudes();
     const bands = this.bank.bands;
+    if (this.melInWasm) {
+      const [rowA, rowB] = wasm.rows();
+      for (let f = 0; f < count; f += 2) {
+        const second = f + 1 < count ? f + 1 : f;
+        wasm.pair(f * HOP_SAMPLES, second * HOP_SAMPLES, this.fromBin, this.toBin);
+        wasm.melLog();
+        out.set(rowA, (outRow + f) * bands);
+        if (second !== f) out.set(rowB, (outRow + second) * bands);
+      }
+      return;
+    }
+    const mag = wasm.magnitudes();
     for (let f = 0; f < count; f += 2) {
       const second = f + 1 < count ? f + 1 : f;
       wasm.pair(f * HOP_SAMPLES, second * HOP_SAMPLES, this.fromBin, this.toBin);
