@@ -21,6 +21,26 @@ function fftOf(size: number): FFT {
   return f;
 }
 
+/**
+ * Gains of `response` at the bins 0..size/2 of a length-`size` transform. The responses are smooth, so
+ * they are evaluated exactly on a grid of at most 4097 points and interpolated linearly in between
+ * (evaluating Math.pow at every one of 500 000 bins was a third of the synthesis time).
+ */
+export function binGains(response: MagnitudeResponse, sampleRate: number, size: number): Float64Array {
+  const bins = size / 2 + 1;
+  const gains = new Float64Array(bins);
+  const step = Math.max(1, Math.floor((bins - 1) / 4096));
+  for (let k = 0; k < bins; k += step) gains[k] = response((k * sampleRate) / size);
+  gains[bins - 1] = response(sampleRate / 2);
+  for (let k0 = 0; k0 < bins - 1; k0 += step) {
+    const k1 = Math.min(k0 + step, bins - 1);
+    const g0 = gains[k0];
+    const g1 = gains[k1];
+    for (let k = k0 + 1; k < k1; k++) gains[k] = g0 + ((g1 - g0) * (k - k0)) / (k1 - k0);
+  }
+  return gains;
+}
+
 export function nextPowerOfTwo(n: number): number {
   let p = 4;
   while (p < n) p *= 2;
@@ -45,13 +65,13 @@ export function colouredNoisePair(
   const spec = new Float64Array(2 * size);
   // Per bin of a length-`size` transform of white noise with variance 1: E|X|² = size.
   const s = Math.sqrt(size / 2) * Math.sqrt(3);
-  const u = () => (2 * rng.next() - 1) * s;
+  const gainsA = binGains(responseA, sampleRate, size);
+  const gainsB = binGains(responseB, sampleRate, size);
   for (let k = 1; k < size / 2; k++) {
-    const hz = (k * sampleRate) / size;
-    const ga = responseA(hz);
-    const gb = responseB(hz);
-    const ar = ga * u(), ai = ga * u();
-    const br = gb * u(), bi = gb * u();
+    const ga = gainsA[k] * s;
+    const gb = gainsB[k] * s;
+    const ar = ga * (2 * rng.next() - 1), ai = ga * (2 * rng.next() - 1);
+    const br = gb * (2 * rng.next() - 1), bi = gb * (2 * rng.next() - 1);
     // Z[k] = A + iB, Z[size−k] = conj(A) + i·conj(B)
     spec[2 * k] = ar - bi;
     spec[2 * k + 1] = ai + br;
@@ -83,8 +103,9 @@ export function filterSignal(x: Float64Array, sampleRate: number, response: Magn
   const spec = f.createComplexArray() as number[];
   f.realTransform(spec, input as unknown as number[]);
   f.completeSpectrum(spec);
+  const gains = binGains(response, sampleRate, size);
   for (let k = 0; k <= size / 2; k++) {
-    const g = response((k * sampleRate) / size);
+    const g = gains[k];
     spec[2 * k] *= g;
     spec[2 * k + 1] *= g;
     if (k > 0 && k < size / 2) {

@@ -5,6 +5,8 @@
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export type WavSampleFormat = 'pcm16' | 'pcm24' | 'float32';
 
 export function encodeWav(samples: ArrayLike<number>, sampleRate: number, format: WavSampleFormat = 'pcm16'): Buffer {
@@ -24,12 +26,21 @@ export function encodeWav(samples: ArrayLike<number>, sampleRate: number, format
   buf.writeUInt16LE(bytesPerSample * 8, 34);
   buf.write('data', 36, 'ascii');
   buf.writeUInt32LE(dataBytes, 40);
+  if (format === 'pcm16') {
+    // A typed array is several times faster than writeInt16LE per sample.
+    const pcm = new Int16Array(samples.length);
+    for (let i = 0; i < samples.length; i++) {
+      const x = Math.max(-1, Math.min(1, samples[i]));
+      pcm[i] = Math.max(-32768, Math.min(32767, Math.round(x * 32768)));
+    }
+    if (littleEndianHost) Buffer.from(pcm.buffer).copy(buf, 44);
+    else pcm.forEach((v, i) => buf.writeInt16LE(v, 44 + 2 * i));
+    return buf;
+  }
   let o = 44;
   for (let i = 0; i < samples.length; i++) {
     const x = Math.max(-1, Math.min(1, samples[i]));
-    if (format === 'pcm16') {
-      buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x * 32768))), o);
-    } else if (format === 'pcm24') {
+    if (format === 'pcm24') {
       buf.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))), o, 3);
     } else {
       buf.writeFloatLE(samples[i], o);
