@@ -45,3 +45,7 @@ export { saveModel, loadModel, readModelMetadata, checkFeatureParams, checkInput
 export type { ModelMetadata, LoadedModel } from './model/modelIO';
 export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
 export type { AugmentOptions } from './model/augment';
+// Grad-CAM of a recording and its renderer output (used by lc.show and the quickstart notebook).
+// `export *` so an explicit re-export of the same names added by the Grad-CAM area cannot collide.
+export * from './cam/explain';
+export * from './cam/output';
