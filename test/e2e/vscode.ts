@@ -1,5 +1,5 @@
 /** Playwright helpers for driving VS Code (code-server) in Chromium. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Waits until the workbench is up and the explorer shows the workspace. */
 export async function waitForWorkbench(page: Page): Promise<void> {
@@ -26,4 +26,22 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/**
+ * A locator for `selector` inside whichever notebook webview shows it: each open notebook has its own
+ * webview iframe (outputs and rendered markdown live there), so this polls all of them.
+ */
+export async function inWebviews(page: Page, selector: string, timeoutMs = 60_000): Promise<Locator> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frames = page.locator('iframe.webview.ready');
+    const count = await frames.count();
+    for (let i = 0; i < count; i++) {
+      const found = frames.nth(i).contentFrame().locator('#active-frame').contentFrame().locator(selector).first();
+      if (await found.isVisible().catch(() => false)) return found;
+    }
+    if (Date.now() > deadline) throw new Error(`no notebook webview shows ${selector} after ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
+  }
 }

@@ -13,7 +13,9 @@ import { startDevServer } from '../../scripts/lib/dev-server.mjs';
 import { launchChromium } from '../../scripts/lib/code-server.mjs';
 // @ts-ignore
 import { freshRunDir } from '../../scripts/lib/run-dirs.mjs';
-import { quickOpen, runCommand, waitForWorkbench } from './vscode';
+import { inWebviews, quickOpen, runCommand, waitForWorkbench } from './vscode';
+import { makeCamOutput } from '../renderer/fixtures';
+import { MIME } from '../../kernels/shared/outputTypes';
 
 const root = path.resolve(__dirname, '..', '..');
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
@@ -48,8 +50,8 @@ describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
     const notebook = page.locator('.notebookOverlay:visible');
     await notebook.waitFor({ timeout: 60_000 });
     // The markdown cell is rendered (a heading, not source text) and the code cell shows its TypeScript.
-    const heading = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('h1', { hasText: 'Welcome to LungCAM' });
-    await heading.waitFor({ timeout: 60_000 });
+    const heading = await inWebviews(page, 'h1');
+    assert.strictEqual(await heading.innerText(), 'Welcome to LungCAM');
     const code = notebook.locator('.cell.code .view-lines').filter({ hasText: starterImport });
     await code.waitFor({ timeout: 60_000 });
     assert.strictEqual(await notebook.locator('.cell-list-container .monaco-list-row').count(), 2, 'two cells on screen');
@@ -85,5 +87,28 @@ describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
     await assert.doesNotReject(shown, 'the error message is shown');
     await runCommand(page, 'File: Save'); // saving the errored editor must not write the file
     assert.strictEqual(readFileSync(broken, 'utf8'), content);
+  });
+
+  it('a saved Grad-CAM output is drawn by the LungCAM renderer with no kernel running', async () => {
+    // A notebook as a LungCAM cell leaves it: the CAM JSON for the renderer plus a text fallback.
+    const notebook = path.join(runDir, 'saved-cam.lungnb');
+    const cam = makeCamOutput({ fileName: 'saved_recording.wav' });
+    writeFileSync(notebook, JSON.stringify({
+      nbformat: 4, nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, language_info: { name: 'typescript' } },
+      cells: [{
+        cell_type: 'code', id: 'cam-cell', metadata: {}, execution_count: 1, source: ['lc.show(cam)'],
+        outputs: [{ output_type: 'display_data', metadata: {}, data: { [MIME.cam]: cam, 'text/plain': ['Grad-CAM of saved_recording.wav'] } }],
+      }],
+    }));
+    await quickOpen(page, notebook, 'saved-cam.lungnb');
+    const drawn = inWebviews(page, '.lungcam canvas');
+    await drawn.catch(() => {});
+    const shot = path.join(artifacts, 'saved-cam-output.png');
+    await page.screenshot({ path: shot });
+    console.log(`# screenshot: ${path.relative(root, shot)}`);
+    await assert.doesNotReject(drawn, 'the CAM view (a canvas inside the .lungcam output) is on screen');
+    const box = await (await drawn).boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 50, `the heatmap has a visible size (${JSON.stringify(box)})`);
   });
 });
