@@ -9,16 +9,16 @@ import { loadavg, cpus } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { launch, openPage } from '../renderer/harness';
-import { COMPACT_LAYERS, REFERENCE_LAYERS, makeCamOutput, outputBytes, type LayerShape } from '../renderer/fixtures';
+import { ENGINE_LAYERS, makeCamOutput, outputBytes, type LayerShape } from '../renderer/fixtures';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const mb = (n: number) => (n / 1e6).toFixed(2);
 
 const PYRAMIDS: { name: string; layers: LayerShape[] }[] = [
-  { name: 'conv1..3 at 96×64, 48×32, 24×16', layers: REFERENCE_LAYERS },
-  { name: 'conv1..3 at 48×32, 24×16, 12×8', layers: COMPACT_LAYERS },
-  { name: 'two deepest at 24×16, 12×8', layers: COMPACT_LAYERS.slice(1) },
+  { name: 'engine conv1..4 (96×64 … 12×8)', layers: ENGINE_LAYERS },
+  { name: 'engine conv2..4 (48×32 … 12×8)', layers: ENGINE_LAYERS.slice(1) },
+  { name: 'engine conv3..4 (24×16, 12×8)', layers: ENGINE_LAYERS.slice(2) },
 ];
 
 /** Main-thread CPU time of the page (CDP Performance.ThreadTime, seconds → ms): not inflated by waiting for a core. */
@@ -105,7 +105,7 @@ async function main() {
       console.log(`  ${p.name.padEnd(34)} render ${median(render).toFixed(0)} ms, first paint ${median(paint).toFixed(0)} ms [${Math.min(...paint).toFixed(0)}–${Math.max(...paint).toFixed(0)}], main-thread CPU ${median(cpu).toFixed(0)} ms (target < 300 ms)`);
     }
 
-    console.log('\nPanning the 10-minute view (two deepest layers), 120 frames, 6 px per frame:');
+    console.log('\nPanning the 10-minute view (conv3..4), 120 frames, 6 px per frame:');
     const page = await openPage(browser, 'dark', { '/fixture.json': jsons[2] });
     await page.evaluate(async () => {
       const text = await (await fetch('/fixture.json')).text();

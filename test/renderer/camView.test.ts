@@ -297,3 +297,25 @@ test('toolkit controls take the VS Code theme inside the output (light, dark, hi
     await page.context().close();
   }
 });
+
+test('a layer left out of a large output says so instead of drawing a stale map', async () => {
+  const output = makeCamOutput({ durationSeconds: 8, requestId: 'req-9' });
+  delete (output.maps as Record<string, unknown>).conv1;
+  const page = await openPage(browser, 'light');
+  const { id } = await render(page, MIME.cam, output);
+  await chooseOption(page, id, 'layer', 'conv1');
+  const state = await page.evaluate((oid) => {
+    const root = document.getElementById(oid)!;
+    const c = root.querySelector('canvas.lc-cam-overlay') as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let opaque = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) opaque++;
+    return { status: root.querySelector('.lc-status')!.textContent, opaque };
+  }, id);
+  assert.match(state.status!, /No crackle map for layer conv1 in this output/);
+  assert.equal(state.opaque, 0, 'no overlay drawn');
+  await page.locator(`#${id} [data-control="rerun"]`).click();
+  const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+  assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', cutoffHz: 1500, layer: 'conv1', className: 'crackle' });
+  await page.context().close();
+});

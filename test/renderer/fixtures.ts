@@ -13,11 +13,12 @@ export interface LayerShape {
   bandSteps: number;
 }
 
-/** Native resolutions of the project's reference CNN (3 conv blocks 32/64/128 on 96 × 64, 2 × 2 pooling between). */
-export const REFERENCE_LAYERS: LayerShape[] = [
+/** Native resolutions of the LungCAM CNN's four conv layers (engine buildModel(): 2 × 2 pooling between). */
+export const ENGINE_LAYERS: LayerShape[] = [
   { name: 'conv1', timeSteps: 96, bandSteps: 64 },
   { name: 'conv2', timeSteps: 48, bandSteps: 32 },
   { name: 'conv3', timeSteps: 24, bandSteps: 16 },
+  { name: 'conv4', timeSteps: 12, bandSteps: 8 },
 ];
 /** Smaller default for tests: same pyramid, one pooling step further in. */
 export const COMPACT_LAYERS: LayerShape[] = [
