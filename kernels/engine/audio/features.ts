@@ -1,8 +1,8 @@
 /**
  * WAV file → log-mel, streaming and in parallel: the file is decoded block by block into a sliding window,
  * cut into independent row jobs (featureJobs.ts: resampling + framing + mel) that run on worker threads
- * when the recording is long (≥ 3 jobs, ≈ 2 min) and the worker script is available, otherwise in this
- * thread. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never held whole),
+ * when that pays (resampled recordings ≥ 3 jobs ≈ 2 min; 16 kHz ones ≥ 32 jobs ≈ 22 min) and the worker
+ * script is available, otherwise in this thread. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never held whole),
  * and the result is bit-identical whichever way it ran.
  */
 import { basename } from 'node:path';
@@ -17,6 +17,10 @@ import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';
 /** Samples at 16 kHz that `frames` input frames at `rate` become (resampy's length rule). */
 export const resampledLength = (frames: number, rate: number) =>
   rate === SAMPLE_RATE ? frames : Math.floor((frames * SAMPLE_RATE) / rate);
+
+/** Jobs (of ROWS_PER_JOB ≈ 41 s) from which worker threads pay for their start-up. */
+const MIN_JOBS_RESAMPLED = 3;
+const MIN_JOBS_16K = 32;
 
 /** A window over a stream of decoded blocks: slices by absolute sample index, forgets what is passed. */
 class SlidingInput {
@@ -65,8 +69,8 @@ export interface FileFeatureOptions {
   rowsPerJob?: number;
 }
 
-/** Log-mel of a WAV file, with `source` set and any decode warnings in `warnings`. */
-export async function logMelFromFile(path: string, params?: Partial<FeatureParams>, opts: FileFeatureOptions = {}): Promise<LogMel & { warnings: string[] }> {
+/** Log-mel of a WAV file, with `source` set, any decode warnings in `warnings`, and the threads it used. */
+export async function logMelFromFile(path: string, params?: Partial<FeatureParams>, opts: FileFeatureOptions = {}): Promise<LogMel & { warnings: string[]; threads: number }> {
   const p = resolveFeatureParams(params);
   const stream = openWavStream(path);
   let pool: FeatureWorkerPool | null = null;
@@ -78,7 +82,10 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const data = new Float32Array(rows * bands);
     const jobs = planJobs(inputFrames, rate, rows, opts.rowsPerJob);
     const threads = opts.threads ?? featureThreads();
-    const script = threads > 1 && jobs.length >= 3 ? workerScript() : null;
+    // Workers cost ≈ 50 ms each to start: worth it when resampling (≈ 40× the work of the log-mel itself)
+    // or for very long 16 kHz files; a 10-minute 16 kHz file is done faster in this thread.
+    const worthThreads = rate === SAMPLE_RATE ? jobs.length >= MIN_JOBS_16K : jobs.length >= MIN_JOBS_RESAMPLED;
+    const script = threads > 1 && worthThreads ? workerScript() : null;
     if (script) pool = new FeatureWorkerPool(script, Math.min(threads, jobs.length));
 
     const input = new SlidingInput(stream.blocks(1 << 16));
@@ -101,6 +108,7 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
       data, frames: rows, bands, params: p, axes: melAxes(p, rows),
       source: { fileName: basename(path), durationSeconds: inputFrames / rate, originalSampleRate: rate, channels: format.channels },
       warnings,
+      threads: pool ? pool.size : 1,
     };
   } finally {
     stream.close();

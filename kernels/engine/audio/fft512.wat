@@ -20,7 +20,7 @@
 
   ;; Windowed load of frames starting at byte offsets xa, xb (f32 samples) into RE/IM (digit-reversed).
   (func $load (param $xa i32) (param $xb i32)
-    (local $j i32) (local $p i32) (local $a i32) (local $w i32)
+    (local $j i32) (local $p i32) (local $a i32) (local $w i32) (local $v v128)
     ;; z[200..255] are zero padding (samples 400..511).
     (local.set $j (i32.const 200))
     (loop $zero
@@ -33,17 +33,16 @@
       (local.set $p (i32.load (i32.shl (local.get $j) (i32.const 2))))
       (local.set $a (i32.shl (local.get $j) (i32.const 3)))
       (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+      ;; 4 floats from each frame (2 used): lanes (a[2j], b[2j], a[2j+1], b[2j+1]); the caller leaves
+      ;; 8 bytes of slack after its samples for the over-read.
+      (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+        (v128.load (i32.add (local.get $xa) (local.get $a)))
+        (v128.load (i32.add (local.get $xb) (local.get $a)))))
       (v128.store offset=4224 (local.get $p)
-        (f64x2.mul
-          (f64x2.replace_lane 1
-            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xa) (local.get $a)))))
-            (f64.promote_f32 (f32.load (i32.add (local.get $xb) (local.get $a)))))
-          (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+        (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
       (v128.store offset=8320 (local.get $p)
         (f64x2.mul
-          (f64x2.replace_lane 1
-            (f64x2.splat (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $xa) (local.get $a)))))
-            (f64.promote_f32 (f32.load offset=4 (i32.add (local.get $xb) (local.get $a)))))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
           (f64x2.splat (f64.load offset=1032 (local.get $w)))))
       (br_if $fill (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 200)))))
 
@@ -189,33 +188,37 @@
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))
     (call $unpack (local.get $from) (local.get $to)))
-  ;; ln x for x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s), s = (m−1)/(m+1),
-  ;; |s| < 0.172, series to s^19 (truncation < 1e-17): within an ulp or so of Math.log.
-  (func $ln (param $x f64) (result f64)
-    (local $bits i64) (local $e f64) (local $m f64) (local $s f64) (local $z f64) (local $p f64)
-    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
-    (local.set $e (f64.convert_i64_s (i64.sub (i64.and (i64.shr_u (local.get $bits) (i64.const 52)) (i64.const 0x7ff)) (i64.const 1023))))
-    (local.set $m (f64.reinterpret_i64 (i64.or (i64.and (local.get $bits) (i64.const 0x000fffffffffffff)) (i64.const 0x3ff0000000000000))))
-    (if (f64.gt (local.get $m) (f64.const 1.4142135623730951))
-      (then
-        (local.set $m (f64.mul (local.get $m) (f64.const 0.5)))
-        (local.set $e (f64.add (local.get $e) (f64.const 1)))))
-    (local.set $s (f64.div (f64.sub (local.get $m) (f64.const 1)) (f64.add (local.get $m) (f64.const 1))))
-    (local.set $z (f64.mul (local.get $s) (local.get $s)))
-    ;; p = 1 + z/3 + z²/5 + … + z⁹/19 by Horner
-    (local.set $p (f64.const 0.05263157894736842))
-    (local.set $p (f64.add (f64.const 0.058823529411764705) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.06666666666666667) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.07692307692307693) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.09090909090909091) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.1111111111111111) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.14285714285714285) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.2) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 0.3333333333333333) (f64.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64.add (f64.const 1) (f64.mul (local.get $z) (local.get $p))))
-    (f64.add
-      (f64.mul (local.get $e) (f64.const 0.6931471805599453))
-      (f64.mul (f64.mul (f64.const 2) (local.get $s)) (local.get $p))))
+  ;; ln x of both lanes, x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s),
+  ;; s = (m−1)/(m+1), |s| < 0.172, series to s^19 (truncation < 1e-17): within an ulp or so of Math.log.
+  (func $ln2 (param $x v128) (result v128)
+    (local $e v128) (local $m v128) (local $big v128) (local $s v128) (local $z v128) (local $p v128)
+    ;; e = biased exponent as f64 (via the 2^52 trick), minus the bias
+    (local.set $e (f64x2.sub
+      (v128.or (i64x2.shr_u (local.get $x) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+      (v128.const f64x2 4503599627371519 4503599627371519)))
+    (local.set $m (v128.or
+      (v128.and (local.get $x) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
+      (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+    (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+    (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m) (local.get $big)))
+    (local.set $e (f64x2.add (local.get $e) (v128.and (local.get $big) (v128.const f64x2 1 1))))
+    (local.set $s (f64x2.div
+      (f64x2.sub (local.get $m) (v128.const f64x2 1 1))
+      (f64x2.add (local.get $m) (v128.const f64x2 1 1))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $p (v128.const f64x2 0.05263157894736842 0.05263157894736842))
+    (local.set $p (f64x2.add (v128.const f64x2 0.058823529411764705 0.058823529411764705) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.06666666666666667 0.06666666666666667) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.07692307692307693 0.07692307692307693) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.09090909090909091 0.09090909090909091) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.14285714285714285 0.14285714285714285) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 0.3333333333333333 0.3333333333333333) (f64x2.mul (local.get $z) (local.get $p))))
+    (local.set $p (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $z) (local.get $p))))
+    (f64x2.add
+      (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
+      (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))
 
   ;; ln(mel + 0.01) of both frames' spectra in MAG into OUT (f32): band b sums weight × |X[k]| over its bins.
   (func (export "melLog") (param $bands i32)
@@ -236,9 +239,8 @@
               (f64x2.mul (f64x2.splat (f64.load (local.get $w))) (v128.load offset=28704 (i32.shl (local.get $k) (i32.const 4))))))
             (local.set $w (i32.add (local.get $w) (i32.const 8)))
             (br_if $bin (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end)))))
-        (f32.store offset=45136 (i32.shl (local.get $b) (i32.const 2))
-          (f32.demote_f64 (call $ln (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64.const 0.01)))))
-        (f32.store offset=46160 (i32.shl (local.get $b) (i32.const 2))
-          (f32.demote_f64 (call $ln (f64.add (f64x2.extract_lane 1 (local.get $s)) (f64.const 0.01)))))
+        (local.set $s (call $ln2 (f64x2.add (local.get $s) (v128.const f64x2 0.01 0.01))))
+        (f32.store offset=45136 (i32.shl (local.get $b) (i32.const 2)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $s))))
+        (f32.store offset=46160 (i32.shl (local.get $b) (i32.const 2)) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $s))))
         (br_if $band (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))))
 )

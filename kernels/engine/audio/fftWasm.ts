@@ -80,8 +80,9 @@ export class WasmFrameSpectra {
 
   /** Copies samples in; returns the byte offset of samples[0] inside wasm memory. */
   loadSamples(samples: Float32Array): number {
-    if (samples.length > this.sampleCapacity) {
-      const needBytes = SAMPLES + samples.length * 4;
+    // +4 floats of slack: the kernel reads 16 bytes where it uses 8.
+    if (samples.length + 4 > this.sampleCapacity) {
+      const needBytes = SAMPLES + (samples.length + 4) * 4;
       this.memory.grow(Math.ceil((needBytes - this.memory.buffer.byteLength) / 65536));
       this.sampleCapacity = (this.memory.buffer.byteLength - SAMPLES) / 4;
     }

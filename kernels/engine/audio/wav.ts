@@ -71,6 +71,8 @@ const KNOWN_TAGS: Record<number, string> = {
   0xf1ac: 'FLAC',
 };
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const ascii = (b: Uint8Array, at: number, n = 4) => String.fromCharCode(...b.subarray(at, at + n));
 const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
 const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
@@ -237,7 +239,13 @@ export function decodeFramesToMono(bytes: Uint8Array, frames: number, format: Wa
   // Per-sample reader; the 16-bit mono/stereo cases get their own loops (the common, big files).
   if (encoding === 'pcm' && bytesPerSample === 2) {
     const scale = invChannels / 32768;
-    if (channels === 1) {
+    // A typed view is several times faster than DataView; it needs 2-byte alignment (little-endian host).
+    const ints = bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN_HOST ? new Int16Array(bytes.buffer, bytes.byteOffset, n) : null;
+    if (ints && channels === 1) {
+      for (let i = 0; i < frames; i++) out[outOffset + i] = ints[i] / 32768;
+    } else if (ints && channels === 2) {
+      for (let i = 0; i < frames; i++) out[outOffset + i] = (ints[2 * i] + ints[2 * i + 1]) * scale;
+    } else if (channels === 1) {
       for (let i = 0; i < frames; i++) out[outOffset + i] = view.getInt16(2 * i, true) / 32768;
     } else if (channels === 2) {
       for (let i = 0; i < frames; i++) out[outOffset + i] = (view.getInt16(4 * i, true) + view.getInt16(4 * i + 2, true)) * scale;

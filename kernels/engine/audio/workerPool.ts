@@ -58,6 +58,10 @@ export class FeatureWorkerPool {
     for (let slot = 0; slot < 2; slot++) this.idle.push(...this.workers);
   }
 
+  get size(): number {
+    return this.workers.length;
+  }
+
   private release(w: Worker): void {
     const next = this.waiting.shift();
     this.idle.push(w);

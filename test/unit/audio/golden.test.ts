@@ -75,6 +75,8 @@ test('worker threads give the same log-mel as one thread, bit for bit (44.1 kHz 
     const one = await logMelFromFile(wav, undefined, { threads: 1 });
     const two = await logMelFromFile(wav, undefined, { threads: 2, rowsPerJob: 300 });
     assert.equal(one.frames, 1998);
+    assert.equal(one.threads, 1);
+    assert.equal(two.threads, 2, 'the worker pool ran');
     assert.equal(two.frames, one.frames);
     assert.ok(Buffer.from(one.data.buffer).equals(Buffer.from(two.data.buffer)), 'identical bytes');
     // And the streaming file path equals the in-memory path.
