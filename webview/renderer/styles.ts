@@ -11,7 +11,7 @@ const CSS = `
 .lungcam .lc-file { font-weight: 600; }
 .lungcam .lc-meta { opacity: 0.8; }
 .lungcam .lc-controls { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 6px 12px; margin: 4px 0; }
-.lungcam .lc-field { display: flex; flex-direction: column; gap: 2px; }
+.lungcam .lc-field { display: flex; flex-direction: column; align-items: flex-start; gap: 2px; }
 .lungcam .lc-field > label { font-size: 11px; opacity: 0.9; }
 .lungcam .lc-slider { flex-direction: row; align-items: center; gap: 6px; }
 .lungcam .lc-slider input[type=range] { accent-color: var(--vscode-button-background, #0e639c); width: 140px; }
