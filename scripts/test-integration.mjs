@@ -10,7 +10,10 @@ import { ensureCodeServer } from './setup-code-server.mjs';
 import { startCodeServer, launchChromium } from './lib/code-server.mjs';
 import { freshRunDir, copyWorkspace, build } from './lib/run-dirs.mjs';
 
-const timeoutMs = Number(process.env.LUNGCAM_INTEGRATION_TIMEOUT_S ?? 300) * 1000;
+// Hang guards, not test timeouts (mocha's per-test timeout is 60 s): give up when the host has printed
+// nothing for idleMs (or never started), or after timeoutMs in all.
+const timeoutMs = Number(process.env.LUNGCAM_INTEGRATION_TIMEOUT_S ?? 1200) * 1000;
+const idleMs = Number(process.env.LUNGCAM_INTEGRATION_IDLE_S ?? 240) * 1000;
 const resultsFile = path.join(root, '.test-results', 'integration.json');
 const grep = process.argv[2];
 
@@ -18,15 +21,16 @@ const grep = process.argv[2];
 function tailer(file) {
   let offset = 0;
   return () => {
-    if (!existsSync(file)) return;
+    if (!existsSync(file)) return false;
     const size = statSync(file).size;
-    if (size <= offset) return;
+    if (size <= offset) return false;
     const fd = openSync(file, 'r');
     const buf = Buffer.alloc(size - offset);
     readSync(fd, buf, 0, buf.length, offset);
     closeSync(fd);
     offset = size;
     process.stdout.write(buf.toString('utf8'));
+    return true;
   };
 }
 
@@ -58,14 +62,16 @@ async function main() {
     await page.goto(server.url(workspace, payload));
     const tail = tailer(logFile);
     const deadline = Date.now() + timeoutMs;
-    while (!existsSync(resultsFile) && Date.now() < deadline) {
-      tail();
+    let lastOutput = Date.now();
+    while (!existsSync(resultsFile) && Date.now() < deadline && Date.now() - lastOutput < idleMs) {
+      if (tail()) lastOutput = Date.now();
       await new Promise((r) => setTimeout(r, 500));
     }
     tail();
     writeFileSync(browserLog, consoleLines.join('\n') + '\n');
     if (!existsSync(resultsFile)) {
-      throw new Error(`no results from the extension host within ${timeoutMs / 1000} s (browser console: ${path.relative(root, browserLog)}, server log: ${path.relative(root, server.logFile)})`);
+      const why = Date.now() >= deadline ? `within ${timeoutMs / 1000} s` : `and no output for ${idleMs / 1000} s`;
+      throw new Error(`no results from the extension host ${why} (browser console: ${path.relative(root, browserLog)}, server log: ${path.relative(root, server.logFile)})`);
     }
   } finally {
     await chromium?.stop();
