@@ -319,3 +319,36 @@ test('a layer left out of a large output says so instead of drawing a stale map'
   assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', cutoffHz: 1500, layer: 'conv1', className: 'crackle' });
   await page.context().close();
 });
+
+test('every control has an accessible name and is reachable with Tab; the summary is a live region', async () => {
+  const page = await openPage(browser, 'light');
+  const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20, requestId: 'r-a11y' }));
+  const out = page.locator(`#${id}`);
+  for (const [role, name] of [
+    ['combobox', 'Layer'], ['combobox', 'Class'], ['combobox', 'Colour map'], ['combobox', 'Method'],
+    ['slider', 'Overlay opacity'], ['slider', 'Band cutoff'], ['checkbox', 'Patch boundaries'],
+    ['button', 'Re-run with this cutoff'], ['button', 'Export PNG'], ['button', 'Export SVG'], ['button', 'Zoom in'],
+  ] as const) {
+    assert.equal(await out.getByRole(role, { name, exact: true }).count(), 1, `${role} "${name}"`);
+  }
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const reached = new Set<string>();
+  for (let i = 0; i < 25; i++) {
+    await page.keyboard.press('Tab');
+    const c = await page.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      return a?.dataset.control ?? (a?.classList.contains('lc-figure') ? 'map' : '');
+    });
+    if (c) reached.add(c);
+  }
+  for (const c of ['layer', 'class', 'colormap', 'opacity', 'boundaries', 'cutoff', 'method', 'rerun', 'zoom-in', 'export-png', 'export-svg', 'map']) {
+    assert.ok(reached.has(c), `Tab reaches ${c} (reached: ${[...reached].join(', ')})`);
+  }
+  const live = await page.evaluate((oid) => {
+    const s = document.querySelector(`#${oid} .lc-summary`)!;
+    return { live: s.getAttribute('aria-live'), text: s.textContent };
+  }, id);
+  assert.equal(live.live, 'polite');
+  assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above the 1\.5 kHz cutoff\./);
+  await page.context().close();
+});
