@@ -46,6 +46,9 @@ async function main() {
   process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => stop('Ctrl-C'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // If whatever started us goes away without passing a signal on (npm killed on its own), stop too.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) stop('parent process exited'); }, 2000).unref();
   await new Promise(() => {}); // until a signal
 }
 
