@@ -4,11 +4,17 @@
  * (2CD: fine ≈ 5 ms, coarse ≈ 10 ms). A warped sine gets both right: cycles(t) = 2·(t/2CD)^γ with γ chosen
  * so the first half cycle ends at IDW, under a decaying envelope. Crackles come in clusters, mostly on
  * inspiration (about twice as common as expiratory ones): fine crackles mid-to-late inspiratory, coarse
- * crackles early inspiratory and expiratory.
+ * crackles early inspiratory and expiratory. Each crackle reaches the stethoscope through the lung and
+ * chest wall, a low-pass (PatientPlan.crackleTransmissionHz) that makes many real crackles dull, low-band
+ * clicks rather than full-band lines; the peak is set after that filter, so the level stays in control.
  */
 import type { Rng } from './random';
 import type { CrackleKind, CyclePlan, PatientPlan, BreathPhase } from './plan';
 import type { CrackleEvent } from './events';
+import { filterSignal, kneeResponse } from './spectrum';
+
+/** Time the transmission filter may spread a crackle before its onset (zero-phase filter), seconds. */
+const PRE_RINGING_SECONDS = 0.003;
 
 export interface CrackleShape {
   initialDeflectionMs: number;
@@ -42,6 +48,28 @@ export function crackleWaveform(shape: CrackleShape, rate: number): Float64Array
   return out;
 }
 
+/**
+ * A crackle as heard: the waveform low-passed by the lung and chest wall (zero-phase, so it may ring up
+ * to PRE_RINGING_SECONDS before the onset, which is where the returned samples start), peak 1.
+ */
+export function transmittedCrackle(shape: CrackleShape, rate: number, transmissionHz: number): Float64Array {
+  const pad = Math.round(PRE_RINGING_SECONDS * rate);
+  const raw = crackleWaveform(shape, rate);
+  const padded = new Float64Array(raw.length + 2 * pad);
+  padded.set(raw, pad);
+  const out = filterSignal(padded, rate, kneeResponse(transmissionHz, 12), 2 * pad);
+  // Taper the ends so the truncated ringing does not click.
+  for (let i = 0; i < pad; i++) {
+    const w = 0.5 - 0.5 * Math.cos((Math.PI * i) / pad);
+    out[i] *= w;
+    out[out.length - 1 - i] *= w;
+  }
+  let peak = 0;
+  for (const v of out) peak = Math.max(peak, Math.abs(v));
+  for (let i = 0; i < out.length; i++) out[i] /= peak || 1;
+  return out;
+}
+
 /** Frequency band of a crackle: from its last cycle's frequency to twice its first half-cycle's. */
 export function crackleBandHz(shape: CrackleShape, ceilingHz: number): [number, number] {
   const t2 = shape.twoCycleDurationMs / 1000;
@@ -49,7 +77,8 @@ export function crackleBandHz(shape: CrackleShape, ceilingHz: number): [number, 
   const gamma = Math.log(0.25) / Math.log(idw / t2);
   const lastHz = (2 * gamma) / t2;
   const firstHz = 1 / (2 * idw);
-  return [Math.round(0.7 * lastHz), Math.round(Math.min(2 * firstHz, ceilingHz))];
+  const high = Math.min(2 * firstHz, ceilingHz);
+  return [Math.round(Math.min(0.7 * lastHz, 0.5 * high)), Math.round(high)];
 }
 
 function phaseBounds(c: CyclePlan, phase: BreathPhase): [number, number] {
@@ -92,7 +121,7 @@ export function addCrackles(
       const fallback = k >= count;
       const cluster = fallback ? { phase: 'inspiration' as BreathPhase, centre: 0.5, spreadSeconds: 0 } : clusters[k % clusters.length];
       const shape = drawCrackleShape(rng, patient.crackleKind);
-      const lengthSeconds = Math.min(2.5 * shape.twoCycleDurationMs / 1000, 0.02);
+      const lengthSeconds = Math.min(2.5 * shape.twoCycleDurationMs / 1000, 0.02) + 2 * PRE_RINGING_SECONDS;
       const [p0, p1] = phaseBounds(c, cluster.phase);
       const margin = 0.01;
       const lo = p0 + margin;
@@ -103,16 +132,19 @@ export function addCrackles(
       }
       const at = p0 + cluster.centre * (p1 - p0) + cluster.spreadSeconds * rng.normal();
       const start = Math.min(hi, Math.max(lo, at));
-      const wave = crackleWaveform(shape, rate);
+      const wave = transmittedCrackle(shape, rate, patient.crackleTransmissionHz);
       const amplitude = patient.crackleLevel * rng.logUniform(0.5, 2) * (rng.chance(0.5) ? 1 : -1);
       const i0 = Math.round(start * rate);
+      const pad = Math.round(PRE_RINGING_SECONDS * rate);
       for (let i = 0; i < wave.length && i0 + i < signal.length; i++) signal[i0 + i] += amplitude * wave[i];
-      const [lowHz, highHz] = crackleBandHz(shape, ceilingHz);
+      // The transmission low-pass takes away most of what lies above twice its knee.
+      const [lowHz, highHz] = crackleBandHz(shape, Math.min(ceilingHz, 2 * patient.crackleTransmissionHz));
       events.push({
         type: 'crackle',
         kind: patient.crackleKind,
-        startSeconds: round4(i0 / rate),
-        endSeconds: round4((i0 + wave.length) / rate),
+        // The crackle itself: from its onset (after the filter's pre-ringing) for its waveform's length.
+        startSeconds: round4((i0 + pad) / rate),
+        endSeconds: round4((i0 + wave.length - pad) / rate),
         lowHz,
         highHz,
         phase: cluster.phase,

@@ -30,6 +30,12 @@ export interface PatientPlan {
   cracklesPerCycle: number;
   /** Crackle peak amplitude relative to the inspiratory breath-sound RMS. */
   crackleLevel: number;
+  /**
+   * Knee of the lung and chest-wall low-pass the crackles reach the stethoscope through (12 dB/octave
+   * above it): low values give the dull, low-band crackles of many real recordings, high values the
+   * sharp full-band lines of others.
+   */
+  crackleTransmissionHz: number;
   /** Typical wheeze fundamental; below 200 Hz the wheezes are rhonchi. */
   wheezeBaseHz: number;
   wheezePhase: BreathPhase | 'both';
@@ -149,8 +155,8 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     ieRatio: rng.uniform(1.5, 2),
     heartRateBpm: rng.uniform(60, 100),
     crackleKind: rng.chance(0.55) ? 'fine' : 'coarse',
-    cracklesPerCycle: rng.logUniform(3, 14),
-    crackleLevel: rng.logUniform(1.5, 8),
+    cracklesPerCycle: rng.logUniform(3, 20),
+    crackleLevel: rng.logUniform(3, 15),
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
     wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.6, 0.25, 0.15]),
     wheezeLevel: rng.logUniform(0.4, 3),
@@ -158,6 +164,7 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),
     expirationLevel: rng.uniform(0.3, 0.7),
+    crackleTransmissionHz: rng.logUniform(200, 2000),
   };
 }
 
@@ -264,11 +271,11 @@ export function planRecording(
     device: planDevice(rng, sampleRate, opts),
     breathRms: rng.logUniform(0.002, 0.03),
     heartLevel: rng.logUniform(1, 10),
-    heartClickLevel: rng.chance(0.5) ? rng.logUniform(0.1, 1) : 0,
+    heartClickLevel: rng.chance(0.35) ? rng.logUniform(0.1, 1) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.8) ? rng.logUniform(0.1, 1.5) : 0,
+    artefactsPerSecond: rng.chance(0.6) ? rng.logUniform(0.05, 0.6) : 0,
   };
 }
 

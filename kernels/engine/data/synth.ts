@@ -132,6 +132,7 @@ export function eventsDocument(rec: SynthRecording, seed: number): object {
       breathRatePerMinute: r(patient.breathRatePerMinute),
       heartRateBpm: r(patient.heartRateBpm),
       crackleKind: patient.crackleKind,
+      crackleTransmissionHz: Math.round(patient.crackleTransmissionHz),
       wheezeBaseHz: Math.round(patient.wheezeBaseHz),
       kneeInspirationHz: Math.round(patient.kneeInspirationHz),
       kneeExpirationHz: Math.round(patient.kneeExpirationHz),
