@@ -93,13 +93,20 @@ export function drawMarks(ctx: CanvasRenderingContext2D, m: MarksInput): void {
   ctx.beginPath();
   ctx.rect(0, L.mapTop, width, L.mapHeight);
   ctx.clip();
+  let lastLabelX = -Infinity;
   for (const e of output.annotations?.events ?? []) {
     if (e.endSeconds < t0 || e.startSeconds > t1) continue;
     const a = x(e.startSeconds);
     const top = L.mapTop + m.y(Math.min(e.highHz, topHz));
     const bottom = L.mapTop + m.y(Math.max(e.lowHz, bottomHz));
     ctx.strokeRect(a, top, Math.max(2, x(e.endSeconds) - a), Math.max(2, bottom - top));
-    ctx.fillText(String(e.type), a + 2, Math.max(L.mapTop + 10, top - 2));
+    // Labels only where they do not run into the previous one (zoomed out, the boxes speak for themselves).
+    const label = String(e.type);
+    const labelWidth = ctx.measureText(label).width + 6;
+    if (a - lastLabelX >= labelWidth) {
+      ctx.fillText(label, a + 2, Math.max(L.mapTop + 10, top - 2));
+      lastLabelX = a;
+    }
   }
   ctx.restore();
 

@@ -33,7 +33,8 @@ export function createOverview(g: Selection<SVGGElement, unknown, null, undefine
       onWindow(x.invert(sel[0]), x.invert(sel[1]));
     });
   g.attr('class', 'lc-overview-brush').call(brush);
-  g.select('.selection').attr('stroke', 'currentColor').attr('fill', 'currentColor').attr('fill-opacity', 0.15);
+  // White on the dark colour maps in every theme (currentColor vanished on the overview's purple).
+  g.select('.selection').attr('stroke', '#ffffff').attr('stroke-width', 1.5).attr('fill', '#ffffff').attr('fill-opacity', 0.28);
   return {
     setWindow(startSeconds, endSeconds) {
       current = [startSeconds, endSeconds];
