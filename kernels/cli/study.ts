@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'report folder (report.md, report.json, figures)')
     .addOption(new Option('--cutoff <hz>', 'drop mel bands whose centre lies above this frequency').argParser(parseNumber).default(1500))
     .addOption(new Option('--seed <s>', 'random seed (split, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1))
-    .addOption(new Option('--epochs <n>', 'maximum epochs per model (early stopping on validation)').argParser(parsePositiveInt).default(20))
+    .addOption(new Option('--epochs <n>', 'maximum epochs per model (early stopping on validation)').argParser(parsePositiveInt).default(12))
     .option('--quiet', 'no progress lines')
     .action(async (dir: string, opts: StudyCliOptions) => runStudyCli(dir, opts));
 }

@@ -50,15 +50,12 @@ from torch_reference import Net
 torch.manual_seed(0); torch.set_num_threads(2)
 m, x = Net(), torch.randn(21, 1, 96, 64)
 def run():
-    acts = {}
-    h = [getattr(m, n).register_forward_hook(lambda mod, i, o, n=n: acts.__setitem__(n, o)) for n in ('c1', 'c2', 'c3')]
-    a, y = m(x)
-    for hh in h: hh.remove()
-    # A = the conv block outputs after ReLU (as LungCAM and the reference's last layer)
-    A = {'c1': F.relu(acts['c1']), 'c2': F.relu(acts['c2']), 'c3': a}
+    # A = each conv block's output after ReLU (as LungCAM takes it), kept in the graph.
+    a1 = F.relu(m.c1(x)); a2 = F.relu(m.c2(F.max_pool2d(a1, 2))); a3 = F.relu(m.c3(F.max_pool2d(a2, 2)))
+    y = m.fc(a3.mean((2, 3)))
     for c in range(4):
-        grads = torch.autograd.grad(y[:, c].sum(), list(A.values()), retain_graph=True)
-        for act, g in zip(A.values(), grads):
+        grads = torch.autograd.grad(y[:, c].sum(), [a1, a2, a3], retain_graph=True)
+        for act, g in zip([a1, a2, a3], grads):
             cam = F.relu((g.mean((2, 3), keepdim=True) * act).sum(1))
             lo = cam.flatten(1).min(1)[0][:, None, None]; hi = cam.flatten(1).max(1)[0][:, None, None]
             cam = (cam - lo) / (hi - lo + 1e-7)

@@ -6,7 +6,7 @@
  * Batched over patches, every class at once, tidy (no tensors left behind), cancellable between batches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { forwardWithActivations, headFrom } from './graph';
+import { forwardWithActivations, headFrom, headWithProbes } from './graph';
 import { METHODS, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
@@ -116,28 +116,32 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       });
       logits.set(forward.logits.dataSync(), start * classNames.length);
       forward.logits.dispose();
-      for (let li = 0; li < layers.length; li++) {
-        const a = forward.activations[li];
-        const [, h, w] = a.shape;
-        if (start === 0) shapes[li] = [h, w];
-        const scores = method.needsMaskedScores
-          ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
-          : null;
-        try {
-          const head = headFrom(model, activationLayers[li], x);
-          classIndices.forEach((c, j) => {
-            const cam = tf.tidy(() => {
-              const g = method.needsGradients ? logitGradient(head, a, c) : null;
-              return tf.relu(method.camImage({ activations: a, gradients: g, classIndex: c, maskedScores: () => scores! }));
+      // Gradients for every layer and class: with several layers on one chain, one backward pass per class
+      // from the earliest layer (probes on the others); otherwise one per layer and class.
+      const grads = method.needsGradients ? layerGradients(model, x, activationLayers, forward.activations, classIndices) : null;
+      try {
+        for (let li = 0; li < layers.length; li++) {
+          const a = forward.activations[li];
+          const [, h, w] = a.shape;
+          if (start === 0) shapes[li] = [h, w];
+          const scores = method.needsMaskedScores
+            ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
+            : null;
+          try {
+            classIndices.forEach((c, j) => {
+              const cam = tf.tidy(() =>
+                tf.relu(method.camImage({ activations: a, gradients: grads ? grads[j][li] : null, classIndex: c, maskedScores: () => scores! })));
+              const k = li * classIndices.length + j;
+              if (start === 0) raws[k] = new Float32Array(count * h * w);
+              raws[k].set(cam.dataSync(), start * h * w);
+              cam.dispose();
             });
-            const k = li * classIndices.length + j;
-            if (start === 0) raws[k] = new Float32Array(count * h * w);
-            raws[k].set(cam.dataSync(), start * h * w);
-            cam.dispose();
-          });
-        } finally {
-          scores?.dispose();
+          } finally {
+            scores?.dispose();
+          }
         }
+      } finally {
+        grads?.forEach((perLayer) => tf.dispose(perLayer));
       }
       forward.activations.forEach((a) => a.dispose());
     } finally {
@@ -159,6 +163,40 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
     method: method.name, layers, activationLayers, classNames, classIndices, patchCount: count, patchFrames: frames, bands,
     logits, probabilities: softmaxRows(logits, classNames.length), maps,
   };
+}
+
+/**
+ * d logit_c / dA for each class (outer) and layer (inner, in `activationLayers` order), every patch of the
+ * batch. The caller disposes the tensors.
+ */
+export function layerGradients(
+  model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[],
+): tf.Tensor4D[][] {
+  const order = activationLayers.map((_, i) => i).sort((i, j) => layerIndex(model, activationLayers[i]) - layerIndex(model, activationLayers[j]));
+  const probed = activationLayers.length > 1 ? headWithProbes(model, order.map((i) => activationLayers[i]), x) : null;
+  if (probed) {
+    const first = activations[order[0]];
+    const zeros = order.slice(1).map((i) => tf.zerosLike(activations[i]));
+    try {
+      return classIndices.map((c) => {
+        const g = tf.grads((a: tf.Tensor, ...p: tf.Tensor[]) => {
+          const logits = probed(a, p);
+          return tf.sum(tf.slice(logits, [0, c], [logits.shape[0], 1]));
+        })([first, ...zeros]) as tf.Tensor4D[];
+        const byLayer: tf.Tensor4D[] = new Array(activationLayers.length);
+        order.forEach((li, k) => { byLayer[li] = g[k]; });
+        return byLayer;
+      });
+    } finally {
+      tf.dispose(zeros);
+    }
+  }
+  const heads = activationLayers.map((l) => headFrom(model, l, x));
+  return classIndices.map((c) => activationLayers.map((_, li) => logitGradient(heads[li], activations[li], c)));
+}
+
+function layerIndex(model: tf.LayersModel, name: string): number {
+  return model.layers.findIndex((l) => l.name === name);
 }
 
 /** d logit_c / dA for every patch of the batch (patches are independent, so the gradient of the sum is per patch). */

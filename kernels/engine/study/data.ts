@@ -51,16 +51,3 @@ export async function studySet(recordings: DatasetRecording[], params: FeaturePa
   }
   return { x, count: labels.length, bands, labels: Int32Array.from(labels), recording, cycle, cycles, logMels };
 }
-
-/** Recordings split by patient (seeded), so no patient is in both: for validation inside the training set. */
-export function splitByPatient(recordings: DatasetRecording[], fraction: number, seed: number): [DatasetRecording[], DatasetRecording[]] {
-  const patients = [...new Set(recordings.map((r) => r.patientId))].sort();
-  let s = seed * 2654435761 + 1;
-  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-  for (let i = patients.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [patients[i], patients[j]] = [patients[j], patients[i]];
-  }
-  const held = new Set(patients.slice(0, Math.max(1, Math.round(patients.length * fraction))));
-  return [recordings.filter((r) => !held.has(r.patientId)), recordings.filter((r) => held.has(r.patientId))];
-}

@@ -6,11 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readDataset } from '../data/icbhi';
-import { trainOnPatches, type TrainResult } from '../model/train';
+import { trainOnDataset } from '../model/trainDataset';
 import { CLASSES, convLayerNames } from '../model/model';
 import { melAxes, resolveFeatureParams } from '../audio/melFilter';
 import { SEED_PARAMS, type FeatureParams } from '../types';
-import { studySet, splitByPatient, type StudySet } from './data';
+import { studySet, type StudySet } from './data';
 import { evaluateCycles, type StudyEvaluation } from './evaluate';
 import { attentionShare, bandAttention, type BandAttention } from './attention';
 
@@ -20,6 +20,8 @@ export interface StudyOptions {
   epochs?: number;
   /** Share of training patients held out for model selection (default 0.2). */
   validationFraction?: number;
+  /** Epochs without a better validation score before stopping (default 6). */
+  patience?: number;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -29,7 +31,7 @@ export interface StudyArm {
   params: FeatureParams;
   bands: number;
   bandCentersHz: number[];
-  train: { patches: number; cycles: number; epochsRun: number; bestEpoch: number; seconds: number; msPerSamplePerEpoch: number };
+  train: { recordings: number; validationRecordings: number; epochsRun: number; bestEpoch: number; seconds: number; msPerSamplePerEpoch: number };
   test: StudyEvaluation;
   attention: BandAttention;
   model: tf.LayersModel;
@@ -57,34 +59,41 @@ const FLOOR = Math.log(0.01);
 export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<StudyResult> {
   const t0 = performance.now();
   const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 20;
+  const epochs = opts.epochs ?? 12;
   const cutoffHz = opts.cutoffHz ?? 1500;
   const say = opts.onProgress ?? (() => undefined);
+  // The same reader and split as the model's own training (trainOnDataset): the test recordings match.
   const dataset = readDataset(dir, { seed });
-  const [trainRecs, valRecs] = splitByPatient(dataset.split.train, opts.validationFraction ?? 0.2, seed);
   const testRecs = dataset.split.test;
   const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
   const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
 
   const arm = async (name: 'full-band' | 'cut', params: FeatureParams): Promise<[StudyArm, StudySet]> => {
     say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''})`);
-    const [train, val, test] = [await studySet(trainRecs, params), await studySet(valRecs, params), await studySet(testRecs, params)];
-    say(`${name}: training on ${train.count} patches (${val.count} validation), ${epochs} epochs`);
     const t = performance.now();
-    const trained: TrainResult = await trainOnPatches(train, val.count ? val : null, {
-      epochs, seed, signal: opts.signal,
+    // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
+    const trained = await trainOnDataset(dir, {
+      featureParams: params, epochs, seed, patience: opts.patience, validationFraction: opts.validationFraction, signal: opts.signal,
+      log: (line) => say(`${name}: ${line}`),
       onEpoch: (e) => say(`${name}: epoch ${e.epoch} loss ${e.trainLoss.toFixed(3)}${e.val ? ` val ICBHI ${((e.val.icbhiScore ?? 0) * 100).toFixed(1)}` : ''}`),
     });
     const seconds = (performance.now() - t) / 1000;
-    const model = trained.model;
-    const evaluation = evaluateCycles(model, test, [...CLASSES]);
+    const model = trained.result.model;
+    const test = await studySet(testRecs, params);
+    const evaluation: StudyEvaluation = {
+      cycles: trained.test?.metrics ?? evaluateCycles(model, test, [...CLASSES]).cycles,
+      patches: evaluateCycles(model, test, [...CLASSES]).patches,
+    };
     const layers = convLayerNames(model);
     const axes = melAxes(params, 0);
     say(`${name}: test ICBHI ${((evaluation.cycles.icbhiScore ?? 0) * 100).toFixed(1)}; Grad-CAM over ${test.count} test patches`);
     const attention = await bandAttention(model, test, layers[layers.length - 1], [...CLASSES], axes.bandCentersHz, opts.signal);
     return [{
       name, params, bands: test.bands, bandCentersHz: axes.bandCentersHz,
-      train: { patches: train.count, cycles: train.cycles.length, epochsRun: trained.history.length, bestEpoch: trained.bestEpoch, seconds, msPerSamplePerEpoch: trained.msPerSamplePerEpoch },
+      train: {
+        recordings: Number((trained.loaded.meta.data.recordings as { train: number }).train), validationRecordings: Number((trained.loaded.meta.data.recordings as { validation: number }).validation),
+        epochsRun: trained.result.history.length, bestEpoch: trained.result.bestEpoch, seconds, msPerSamplePerEpoch: trained.result.msPerSamplePerEpoch,
+      },
       test: evaluation, attention, model,
     }, test];
   };
@@ -103,7 +112,7 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
   const lowerHalfHz = full.bandCentersHz[Math.floor(full.bands / 2) - 1];
   return {
     dataset: {
-      dir, recordings: dataset.recordings.length, trainRecordings: trainRecs.length, validationRecordings: valRecs.length,
+      dir, recordings: dataset.recordings.length, trainRecordings: full.train.recordings, validationRecordings: full.train.validationRecordings,
       testRecordings: testRecs.length, split: dataset.split.source,
     },
     seed, epochs, cutoffHz,

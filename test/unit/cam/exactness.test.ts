@@ -4,7 +4,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { camImage, gradCam, logitGradient, patchMaps } from '../../../kernels/engine/cam/cam';
+import { camImage, gradCam, layerGradients, logitGradient, patchMaps } from '../../../kernels/engine/cam/cam';
 import { forwardWithActivations, headFrom } from '../../../kernels/engine/cam/graph';
 import { resizeMaps, stitchPatches } from '../../../kernels/engine/cam/maps';
 import { assertClose, randomPatches, setupBackend, smallNet } from './helpers';
@@ -103,5 +103,26 @@ describe('Grad-CAM exactness', () => {
     const image = camImage(r, 0, { startFrame: [0, 16], frames: 30 });
     assert.equal(image.length, 30 * 8);
     assertClose(image.subarray(16 * 8, 30 * 8), both.subarray(size, size + 14 * 8), 1e-6, 'second patch stitched');
+  });
+});
+
+describe('gradients for several layers at once', () => {
+  before(setupBackend);
+
+  it('one backward pass with probes equals one pass per layer', () => {
+    const model = smallNet({ seed: 13 });
+    const patches = randomPatches(3, 16, 8, 2);
+    tf.tidy(() => {
+      const x = tf.tensor4d(patches.data, [3, 16, 8, 1]);
+      const layers = ['relu1', 'conv2'];
+      const { activations } = forwardWithActivations(model, x, layers);
+      const together = layerGradients(model, x, layers, activations, [0, 2]);
+      layers.forEach((l, li) => {
+        const head = headFrom(model, l, x);
+        for (const [j, c] of [0, 2].entries()) {
+          assertClose(together[j][li].dataSync(), logitGradient(head, activations[li], c).dataSync(), 1e-5, `${l} class ${c}`);
+        }
+      });
+    });
   });
 });
