@@ -19,26 +19,61 @@ const PRE_RINGING_SECONDS = 0.003;
 export interface CrackleShape {
   initialDeflectionMs: number;
   twoCycleDurationMs: number;
+  /**
+   * How the period lengthens over the two cycles: 'power' warps time (cycles = 2·(t/2CD)^γ), 'chirp'
+   * sweeps the frequency down exponentially. Two families, so a model cannot key on one waveform's details.
+   */
+  sweep: 'power' | 'chirp';
+  /** Envelope decay time as a share of 2CD. */
+  decayShare: number;
 }
 
 export function drawCrackleShape(rng: Rng, kind: CrackleKind): CrackleShape {
+  const sweep = rng.chance(0.5) ? 'power' : 'chirp';
+  const decayShare = rng.uniform(0.5, 1.2);
   return kind === 'fine'
-    ? { initialDeflectionMs: rng.uniform(0.5, 0.9), twoCycleDurationMs: rng.uniform(4, 6) }
-    : { initialDeflectionMs: rng.uniform(1.2, 2.0), twoCycleDurationMs: rng.uniform(8, 12) };
+    ? { initialDeflectionMs: rng.uniform(0.5, 0.9), twoCycleDurationMs: rng.uniform(4, 6), sweep, decayShare }
+    : { initialDeflectionMs: rng.uniform(1.2, 2.0), twoCycleDurationMs: rng.uniform(8, 12), sweep, decayShare };
+}
+
+/** Cycles completed t seconds after the onset: 0.5 at IDW (for 'power'; ≈ for 'chirp'), 2 at 2CD. */
+function crackleCycles(shape: CrackleShape, t: number): number {
+  const t2 = shape.twoCycleDurationMs / 1000;
+  const idw = shape.initialDeflectionMs / 1000;
+  if (shape.sweep === 'power') {
+    const gamma = Math.log(0.25) / Math.log(idw / t2); // 2·(idw/t2)^γ = 0.5
+    return 2 * Math.pow(t / t2, gamma);
+  }
+  // f(t) = f0·r^(t/2CD) from f0 = 1/(2·IDW), with r set so that two cycles end at 2CD:
+  // cycles(t) = f0·2CD·(r^(t/2CD) − 1)/ln r, and f0·2CD·(r − 1)/ln r = 2.
+  const f0 = 1 / (2 * idw);
+  const r = sweepRatio(f0 * t2);
+  return r === 1 ? f0 * t : ((f0 * t2) / Math.log(r)) * (Math.pow(r, t / t2) - 1);
+}
+
+/** r with a·(r − 1)/ln r = 2 (bisection; (r − 1)/ln r rises with r). */
+function sweepRatio(a: number): number {
+  if (a <= 2) return 1;
+  let lo = 1e-6;
+  let hi = 1 - 1e-9;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if ((a * (mid - 1)) / Math.log(mid) > 2) hi = mid;
+    else lo = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /** Samples of one crackle of peak 1 (first deflection positive). Lasts 2.5 × 2CD, at most 20 ms. */
 export function crackleWaveform(shape: CrackleShape, rate: number): Float64Array {
   const t2 = shape.twoCycleDurationMs / 1000;
-  const idw = shape.initialDeflectionMs / 1000;
-  const gamma = Math.log(0.25) / Math.log(idw / t2); // 2·(idw/t2)^γ = 0.5
   const length = Math.max(4, Math.round(Math.min(2.5 * t2, 0.02) * rate));
   const out = new Float64Array(length);
   const taper = Math.round(0.2 * length);
   for (let i = 0; i < length; i++) {
     const t = i / rate;
-    const cycles = 2 * Math.pow(t / t2, gamma);
-    let env = Math.exp(-t / (0.8 * t2));
+    const cycles = crackleCycles(shape, t);
+    let env = Math.exp(-t / (shape.decayShare * t2));
     if (i > length - taper) env *= 0.5 - 0.5 * Math.cos((Math.PI * (length - i)) / taper);
     out[i] = env * Math.sin(2 * Math.PI * cycles);
   }
