@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput } from './fixtures';
-import { bandProfile, shareAbove } from '../../webview/renderer/camMath';
+import { bandProfile, camAt, shareAbove } from '../../webview/renderer/camMath';
 
 let browser: Browser;
 before(async () => {
@@ -350,5 +350,23 @@ test('every control has an accessible name and is reachable with Tab; the summar
   }, id);
   assert.equal(live.live, 'polite');
   assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above the 1\.5 kHz cutoff\./);
+  await page.context().close();
+});
+
+test('keyboard cursor: Shift + arrows read out time, frequency, log-mel, CAM and the patch probabilities', async () => {
+  const page = await openPage(browser, 'light');
+  const output = makeCamOutput({ durationSeconds: 20 });
+  const { id } = await render(page, MIME.cam, output);
+  await page.locator(`#${id} .lc-figure`).focus();
+  await page.keyboard.press('Shift+ArrowUp');
+  const first = await page.locator(`#${id} .lc-readout`).textContent();
+  // Frame 999 (9.99 s) lies in patch index 10; band index 33: the same numbers computed from the output here.
+  const expected = camAt(output.maps.conv3.crackle, output.patches, 10, 999, 33, output.axes.bands)!;
+  assert.ok(first!.includes(`CAM ${expected.normalised.toFixed(2)} (raw ${expected.raw.toPrecision(3)})`), first!);
+  assert.match(first!, /^9\.99 s · 812 Hz \(band 34\) · log-mel -?\d+\.\d\d · CAM \d\.\d\d \(raw [\d.e+-]+\) · patch 11: normal \d\.\d\d, crackle \d\.\d\d, wheeze \d\.\d\d, both \d\.\d\d$/);
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  assert.match((await page.locator(`#${id} .lc-readout`).textContent())!, /\(band 32\)/);
+  assert.equal(await page.locator(`#${id} .lc-readout`).getAttribute('aria-live'), 'polite');
   await page.context().close();
 });

@@ -385,8 +385,24 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
 
   function onHover(event: MouseEvent): void {
     const [mx, my] = pointerIn(event, svgNode);
-    const px = mx - LAYOUT.left;
-    const py = my - LAYOUT.mapTop;
+    readout.removeAttribute('aria-live'); // pointer moves would flood a screen reader
+    showReadout(mx - LAYOUT.left, my - LAYOUT.mapTop);
+  }
+
+  /** Keyboard cursor on the map (Shift + arrows): the same readout, announced politely. */
+  let cursor: { seconds: number; band: number } | null = null;
+  function moveCursor(dSeconds: number, dBand: number): void {
+    const axes = output.axes;
+    const c = cursor ?? { seconds: (window[0] + window[1]) / 2, band: Math.floor(axes.bands / 2) };
+    let seconds = c.seconds + dSeconds;
+    if (seconds < window[0] || seconds > window[1]) seconds = Math.min(window[1], Math.max(window[0], seconds));
+    const band = Math.min(axes.bands - 1, Math.max(0, c.band + dBand));
+    cursor = { seconds, band };
+    readout.setAttribute('aria-live', 'polite');
+    showReadout(x(seconds), LAYOUT.mapHeight - ((band + 0.5) * LAYOUT.mapHeight) / axes.bands);
+  }
+
+  function showReadout(px: number, py: number): void {
     if (px < 0 || px > plotWidth || py < 0 || py > LAYOUT.mapHeight) return clearHover();
     const axes = output.axes;
     const seconds = x.invert(px);
@@ -423,6 +439,16 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
 
   function onKey(event: KeyboardEvent): void {
     const span = window[1] - window[0];
+    if (event.shiftKey && event.key.startsWith('Arrow')) {
+      const step = (window[1] - window[0]) / 50;
+      const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+      const m = moves[event.key];
+      if (m) {
+        event.preventDefault();
+        moveCursor(m[0], m[1]);
+      }
+      return;
+    }
     const keys: Record<string, () => void> = {
       ArrowLeft: () => setWindow(window[0] - span * 0.2, window[1] - span * 0.2),
       ArrowRight: () => setWindow(window[0] + span * 0.2, window[1] + span * 0.2),
@@ -556,7 +582,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     clearHover();
   }
 
-  figure.setAttribute('aria-label', 'Map: arrow keys pan, + and − zoom, 0 shows the whole recording');
+  figure.setAttribute('aria-label', 'Map: arrow keys pan, + and − zoom, 0 shows the whole recording, Shift + arrows move a cursor that reads out time, frequency and values');
   svgNode.addEventListener('mousemove', onHover);
   svgNode.addEventListener('mouseleave', clearHover);
   figure.addEventListener('keydown', onKey);
