@@ -9,8 +9,8 @@
  *                        chestLocation, mode, device, cycles: Cycle[] }
  *     Cycle { startSeconds, endSeconds, crackles, wheezes, label: CycleLabel, line (1-based in NAME.txt) }
  *     DatasetSplit { source: 'official' | 'patient', seed: number | null, train, test: DatasetRecording[] }
- *       official_split.txt (`NAME\ttrain|test`) when present, else a seeded patient-wise split (no patient
- *       in both sets; class proportions kept close to the whole set's).
+ *       official_split.txt or ICBHI_challenge_train_test.txt (`NAME\ttrain|test`) when present, else a
+ *       seeded patient-wise split (no patient in both sets; class proportions kept close to the whole set's).
  *   cyclePatches(logMel, cycles, { hopFrames = 96, pad = 'repeat' }?) → CyclePatches
  *     Patches [count, 96, bands] cut within each cycle, plus per patch: cycleIndex, label, labelIndex.
  *     A cycle shorter than 0.96 s gives one padded patch (its frames repeated, or ln(0.01) with 'floor').
@@ -177,9 +177,12 @@ export function readDataset(dir: string, opts: ReadDatasetOptions = {}): Dataset
   return { dir, recordings, split, warnings };
 }
 
+export const OFFICIAL_SPLIT_FILES = ['official_split.txt', 'ICBHI_challenge_train_test.txt'];
+
 function readSplit(dir: string, recordings: DatasetRecording[], opts: ReadDatasetOptions, warnings: string[]): DatasetSplit {
-  const officialPath = path.join(dir, 'official_split.txt');
-  if (existsSync(officialPath)) {
+  // The challenge's own download names the file ICBHI_challenge_train_test.txt (same format).
+  const officialPath = OFFICIAL_SPLIT_FILES.map((f) => path.join(dir, f)).find((p) => existsSync(p));
+  if (officialPath) {
     const official = parseOfficialSplit(readFileSync(officialPath, 'utf8'), officialPath);
     const train: DatasetRecording[] = [];
     const test: DatasetRecording[] = [];

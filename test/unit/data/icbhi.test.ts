@@ -127,6 +127,12 @@ test('official_split.txt is used when present; a bad line is reported as file:li
   assert.match(ds.warnings.join(), /203_1b1_Al_sc_Litt3200 is not listed/);
   writeFileSync(path.join(dir, 'official_split.txt'), '200_1b1_Al_sc_Litt3200\ttrain\n201_1b1_Al_sc_Litt3200\tvalidation\n');
   inputError(() => readDataset(dir), /official_split\.txt:2: expected "NAME<tab>train\|test"/);
+  // The name the ICBHI download uses works too.
+  rmSync(path.join(dir, 'official_split.txt'));
+  writeFileSync(path.join(dir, 'ICBHI_challenge_train_test.txt'), '200_1b1_Al_sc_Litt3200\ttest\n201_1b1_Al_sc_Litt3200\ttrain\n202_1b1_Al_sc_Litt3200\ttrain\n203_1b1_Al_sc_Litt3200\ttrain\n');
+  const icbhi = readDataset(dir);
+  assert.equal(icbhi.split.source, 'official');
+  assert.deepEqual(icbhi.split.test.map((r) => r.name), ['200_1b1_Al_sc_Litt3200']);
 });
 
 /** A log-mel whose value at frame f, band b is f + b / 100 (so patches show where they came from). */
