@@ -78,3 +78,11 @@ test('fixture outputs keep the data contract: maps for every layer × class at n
   }
   assert.equal(o.axes.bandEdgesHz.length, o.axes.bands + 2);
 });
+
+test('top regions never point past the end of a recording shorter than one patch', () => {
+  const o = makeCamOutput({ durationSeconds: 0.5 });
+  const end = o.axes.frames * o.axes.hopSeconds;
+  for (const l of o.layers) for (const c of o.classes) {
+    for (const r of topRegions(o.maps[l][c], o.patches, o.axes, 3)) assert.ok(r.startSeconds < end, `${l}/${c}: ${r.startSeconds} s ≥ ${end} s`);
+  }
+});

@@ -115,6 +115,8 @@ export function topRegions(map: CamMap, patches: PatchInfo, axes: FeatureAxes, c
     let bt = 0;
     let bb = 0;
     for (let t = 0; t < map.timeSteps; t++) {
+      // A padded patch's tail lies past the recording's end: nothing there to point at.
+      if (patches.startFrame[p] + (t * patches.frames) / map.timeSteps >= axes.frames) break;
       for (let b = 0; b < m.cols; b++) {
         const v = at(p * map.timeSteps + t, b);
         if (v > bestRaw) {

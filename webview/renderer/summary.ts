@@ -33,7 +33,7 @@ export function camSummary(s: SummaryInput): string {
   } else {
     parts.push('The map is zero everywhere: the model gives this class no positive evidence.');
   }
-  if (s.ranges.length > 0) parts.push(`Attention by band: ${s.ranges.map((r) => `${rangeLabel(r)} ${pct(r.share)}`).join(', ')}.`);
+  if (s.ranges.some((r) => r.share > 0)) parts.push(`Attention by band: ${s.ranges.map((r) => `${rangeLabel(r)} ${pct(r.share)}`).join(', ')}.`);
   parts.push(`${(s.shareAboveCutoff * 100).toFixed(1)}% of the attention lies above the ${formatHz(s.cutoffHz)} cutoff.`);
   return parts.join(' ');
 }
