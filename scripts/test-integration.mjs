@@ -8,12 +8,12 @@ import path from 'node:path';
 import { root } from './lib/node-suite.mjs';
 import { ensureCodeServer } from './setup-code-server.mjs';
 import { startCodeServer, launchChromium } from './lib/code-server.mjs';
-import { freshRunDir, copyWorkspace, build } from './lib/run-dirs.mjs';
+import { freshRunDir, copyWorkspace, build, removeRunDir } from './lib/run-dirs.mjs';
 
 // Hang guards, not test timeouts (mocha's per-test timeout is 60 s): give up when the host has printed
-// nothing for idleMs (or never started), or after timeoutMs in all.
+// nothing for idleMs (a test that sets a long this.timeout() prints nothing meanwhile), or after timeoutMs.
 const timeoutMs = Number(process.env.LUNGCAM_INTEGRATION_TIMEOUT_S ?? 1200) * 1000;
-const idleMs = Number(process.env.LUNGCAM_INTEGRATION_IDLE_S ?? 240) * 1000;
+const idleMs = Number(process.env.LUNGCAM_INTEGRATION_IDLE_S ?? 600) * 1000;
 const resultsFile = path.join(root, '.test-results', 'integration.json');
 const grep = process.argv[2];
 
@@ -43,7 +43,10 @@ async function main() {
   const workspace = copyWorkspace(runDir, 'test/integration/fixtures');
   const logFile = path.join(runDir, 'integration.log');
   const browserLog = path.join(runDir, 'browser-console.log');
-  const env = { LUNGCAM_INTEGRATION_RESULTS: resultsFile, LUNGCAM_INTEGRATION_LOG: logFile, ...(grep ? { LUNGCAM_INTEGRATION_GREP: grep } : {}) };
+  // The host writes into this run's folder (another run in the same tree cannot end our wait early);
+  // the counts are copied to .test-results/integration.json at the end.
+  const hostResults = path.join(runDir, 'results.json');
+  const env = { LUNGCAM_INTEGRATION_RESULTS: hostResults, LUNGCAM_INTEGRATION_LOG: logFile, ...(grep ? { LUNGCAM_INTEGRATION_GREP: grep } : {}) };
 
   let server, chromium;
   try {
@@ -63,13 +66,13 @@ async function main() {
     const tail = tailer(logFile);
     const deadline = Date.now() + timeoutMs;
     let lastOutput = Date.now();
-    while (!existsSync(resultsFile) && Date.now() < deadline && Date.now() - lastOutput < idleMs) {
+    while (!existsSync(hostResults) && Date.now() < deadline && Date.now() - lastOutput < idleMs) {
       if (tail()) lastOutput = Date.now();
       await new Promise((r) => setTimeout(r, 500));
     }
     tail();
     writeFileSync(browserLog, consoleLines.join('\n') + '\n');
-    if (!existsSync(resultsFile)) {
+    if (!existsSync(hostResults)) {
       const why = Date.now() >= deadline ? `within ${timeoutMs / 1000} s` : `and no output for ${idleMs / 1000} s`;
       throw new Error(`no results from the extension host ${why} (browser console: ${path.relative(root, browserLog)}, server log: ${path.relative(root, server.logFile)})`);
     }
@@ -77,7 +80,11 @@ async function main() {
     await chromium?.stop();
     await server?.stop();
   }
-  return JSON.parse(readFileSync(resultsFile, 'utf8'));
+  const counts = JSON.parse(readFileSync(hostResults, 'utf8'));
+  writeFileSync(resultsFile, JSON.stringify(counts) + '\n');
+  if (counts.failed === 0) removeRunDir(runDir);
+  else console.log(`integration: logs kept in ${path.relative(root, runDir)}`);
+  return counts;
 }
 
 let counts;

@@ -3,11 +3,17 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './node-suite.mjs';
 
+/** A new folder per run (name-pid): runs started at the same time in one working tree never share one. */
 export function freshRunDir(name) {
-  const dir = path.join(root, '.vscode-test', 'runs', name);
+  const dir = path.join(root, '.vscode-test', 'runs', `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Removes a run folder (kept instead when the run failed, for its logs). */
+export function removeRunDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Copies `from` (relative to the repo) to `<runDir>/workspace`, so tests never edit tracked files. */

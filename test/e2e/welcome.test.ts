@@ -12,7 +12,7 @@ import { startDevServer } from '../../scripts/lib/dev-server.mjs';
 // @ts-ignore
 import { launchChromium } from '../../scripts/lib/code-server.mjs';
 // @ts-ignore
-import { freshRunDir } from '../../scripts/lib/run-dirs.mjs';
+import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
 import { inWebviews, quickOpen, runCommand, waitForWorkbench } from './vscode';
 import { makeCamOutput } from '../renderer/fixtures';
 import { MIME } from '../../kernels/shared/outputTypes';
@@ -43,6 +43,7 @@ describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
   after(async () => {
     await chromium?.stop();
     await server?.stop();
+    if (runDir) removeRunDir(runDir); // screenshots live in test-artifacts/e2e, not here
   });
 
   it('opens samples/notebooks/welcome.lungnb as a LungCAM notebook showing its cells', async () => {
