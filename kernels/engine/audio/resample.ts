@@ -14,6 +14,8 @@
  * blocks, then finish().
  */
 
+import { RESAMPLE_WASM_BASE64 } from './resampleWasm';
+
 const NUM_ZEROS = 50;
 const PRECISION_BITS = 13;
 const KAISER_BETA = 12.9846;
@@ -123,8 +125,9 @@ export class ResampleKernel {
   private readonly filter: ScaledFilter;
   private readonly table: Float64Array | null; // [up][taps] when polyphase
   private readonly scratch: Float64Array;
+  private readonly wasm: WasmResampler | null;
 
-  constructor(readonly fromRate: number, readonly toRate = 16000) {
+  constructor(readonly fromRate: number, readonly toRate = 16000, opts: { wasm?: boolean } = {}) {
     if (!(fromRate > 0) || !(toRate > 0) || !Number.isInteger(fromRate) || !Number.isInteger(toRate)) {
       throw new RangeError(`resample: sample rates must be positive integers (got ${fromRate} → ${toRate})`);
     }
@@ -146,6 +149,17 @@ export class ResampleKernel {
     } else {
       this.table = null;
     }
+    this.wasm = this.table && opts.wasm !== false ? WasmResampler.create(this) : null;
+  }
+
+  /** The polyphase table (rows of `taps`), or null when weights are computed per output. */
+  get polyphaseTable(): Float64Array | null {
+    return this.table;
+  }
+
+  /** True when render() runs on WebAssembly SIMD. */
+  get usesWasm(): boolean {
+    return this.wasm !== null;
   }
 
   /** Output length for `inputLength` input samples (resampy: floor(n · to / from)). */
@@ -165,6 +179,10 @@ export class ResampleKernel {
    * every other input sample counts as zero (before the recording, after it, or not needed).
    */
   render(x: Float32Array, xBase: number, t0: number, t1: number, out: Float32Array, outOffset: number): void {
+    if (this.wasm) {
+      this.wasm.render(x, xBase, t0, t1, out, outOffset);
+      return;
+    }
     const { up, down, taps, leftMax, table } = this;
     const weights = this.scratch;
     const xLen = x.length;
@@ -183,10 +201,10 @@ export class ResampleKernel {
         w = weights;
         w0 = 0;
       }
-      let acc = 0;
+      // Four partial sums by j mod 4, added as (s0 + s1) + (s2 + s3): independent sums hide the add
+      // latency, and the order is the one the wasm kernel (resample.wat) uses.
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       if (start >= 0 && start + taps <= xLen) {
-        // Four independent sums: the add latency, not the multiply, bounds a single running sum.
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         let j = 0;
         for (; j + 3 < taps; j += 4) {
           a0 += w[w0 + j] * x[start + j];
@@ -194,14 +212,79 @@ export class ResampleKernel {
           a2 += w[w0 + j + 2] * x[start + j + 2];
           a3 += w[w0 + j + 3] * x[start + j + 3];
         }
-        for (; j < taps; j++) a0 += w[w0 + j] * x[start + j];
-        acc = (a0 + a1) + (a2 + a3);
+        for (; j < taps; j++) {
+          const v = w[w0 + j] * x[start + j];
+          if ((j & 3) === 0) a0 += v; else if ((j & 3) === 1) a1 += v; else if ((j & 3) === 2) a2 += v; else a3 += v;
+        }
       } else {
-        const jFrom = Math.max(0, -start);
+        // Taps outside the slice read zeros (before or after the recording).
         const jTo = Math.min(taps, xLen - start);
-        for (let j = jFrom; j < jTo; j++) acc += w[w0 + j] * x[start + j];
+        for (let j = Math.max(0, -start); j < jTo; j++) {
+          const v = w[w0 + j] * x[start + j];
+          if ((j & 3) === 0) a0 += v; else if ((j & 3) === 1) a1 += v; else if ((j & 3) === 2) a2 += v; else a3 += v;
+        }
       }
-      out[o] = acc;
+      out[o] = (a0 + a1) + (a2 + a3);
+    }
+  }
+}
+
+/**
+ * The polyphase inner loop in WebAssembly SIMD (resample.wat), in bounded chunks of outputs: the table
+ * (rows padded to a multiple of 4 taps) is copied in once, each chunk's input is copied in as float64
+ * with zeros around it, so every tap is inside.
+ */
+class WasmResampler {
+  private static readonly CHUNK = 32768;
+  private readonly memory: WebAssembly.Memory;
+  private readonly renderFn: (table: number, stride: number, up: number, down: number, leftMax: number,
+    t0: number, count: number, x: number, xBase: number, out: number) => void;
+  private readonly stride: number;
+  private readonly xOffset: number;
+
+  private constructor(private readonly kernel: ResampleKernel, instance: WebAssembly.Instance) {
+    this.memory = instance.exports.memory as WebAssembly.Memory;
+    this.renderFn = instance.exports.render as WasmResampler['renderFn'];
+    const { up, taps } = kernel;
+    this.stride = Math.ceil(taps / 4) * 4;
+    const tableBytes = up * this.stride * 8;
+    this.xOffset = tableBytes;
+    this.ensure(tableBytes);
+    const padded = new Float64Array(this.memory.buffer, 0, up * this.stride);
+    const table = kernel.polyphaseTable!;
+    for (let p = 0; p < up; p++) padded.set(table.subarray(p * taps, (p + 1) * taps), p * this.stride);
+  }
+
+  static create(kernel: ResampleKernel): WasmResampler | null {
+    if (process.env.LUNGCAM_NO_WASM) return null;
+    try {
+      const bytes = Buffer.from(RESAMPLE_WASM_BASE64, 'base64');
+      return new WasmResampler(kernel, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+    } catch {
+      return null;
+    }
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  render(x: Float32Array, xBase: number, t0: number, t1: number, out: Float32Array, outOffset: number): void {
+    const k = this.kernel;
+    for (let a = t0; a < t1; a += WasmResampler.CHUNK) {
+      const b = Math.min(t1, a + WasmResampler.CHUNK);
+      const [lo, hi] = k.inputRange(a, b);
+      const span = hi - lo + (this.stride - k.taps); // the padded taps read past the last real one
+      const outOffsetBytes = this.xOffset + span * 8;
+      this.ensure(outOffsetBytes + (b - a) * 4);
+      const xs = new Float64Array(this.memory.buffer, this.xOffset, span);
+      xs.fill(0);
+      const from = Math.max(lo, xBase);
+      const to = Math.min(hi, xBase + x.length);
+      if (to > from) xs.set(x.subarray(from - xBase, to - xBase), from - lo);
+      this.renderFn(0, this.stride, k.up, k.down, k.leftMax, a, b - a, this.xOffset, lo, outOffsetBytes);
+      out.set(new Float32Array(this.memory.buffer, outOffsetBytes, b - a), outOffset + (a - t0));
     }
   }
 }

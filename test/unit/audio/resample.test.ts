@@ -60,3 +60,25 @@ test('16 kHz input is copied unchanged', () => {
   const x = Float32Array.from([0.1, -0.2, 0.3]);
   assert.deepEqual(Array.from(resample(x, 16000)), Array.from(x));
 });
+
+test('the WebAssembly SIMD resampler gives exactly the JS result, edges included', async () => {
+  const { ResampleKernel } = await import('../../../kernels/engine/audio/resample');
+  const x = Float32Array.from({ length: 20011 }, (_, i) => Math.sin(i * 0.013) + ((i * 7919) % 101) / 300);
+  for (const rate of [44100, 48000, 22050, 8000, 11025, 192000]) {
+    const wasm = new ResampleKernel(rate);
+    assert.ok(wasm.usesWasm, `${rate}: WebAssembly SIMD is available in Node 20`);
+    const js = new ResampleKernel(rate, 16000, { wasm: false });
+    const n = wasm.outputLength(x.length);
+    const a = new Float32Array(n);
+    const b = new Float32Array(n);
+    js.render(x, 0, 0, n, a, 0);
+    wasm.render(x, 0, 0, n, b, 0);
+    for (let i = 0; i < n; i++) assert.equal(b[i], a[i], `${rate} Hz: output ${i}`);
+    // A slice in the middle, with its input given from an offset.
+    const [t0, t1] = [Math.floor(n / 4), Math.floor(n / 2)];
+    const [lo, hi] = wasm.inputRange(t0, t1);
+    const c = new Float32Array(t1 - t0);
+    wasm.render(x.subarray(lo, hi), lo, t0, t1, c, 0);
+    for (let i = 0; i < c.length; i++) assert.equal(c[i], a[t0 + i], `${rate} Hz: slice output ${i}`);
+  }
+});
