@@ -8,7 +8,7 @@
  *  2. 10-minute 44.1 kHz stereo 16-bit WAV (resampling included; the numpy reference has no resampler).
  *  3. 1-hour 44.1 kHz stereo 16-bit WAV (≈ 635 MB, generated in a temp folder): peak RSS (target < 400 MB).
  *  4. In-process: µs per frame for the FFT alone vs the whole frame (window + FFT + |X| + mel + log),
- *     i.e. how far the log-mel is from its FFT bound.
+ *     i.e. how far the log-mel is from its FFT bound (WebAssembly SIMD path and the JS fallback).
  *
  * Env: LUNGCAM_BENCH_ROUNDS (default 3), LUNGCAM_BENCH_SKIP_HOUR=1 to skip the 1-hour file.
  * Peak memory comes from /usr/bin/time -v when present.
@@ -18,6 +18,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { RealFftMagnitude } from '../../kernels/engine/audio/fft';
+import { WasmFrameSpectra } from '../../kernels/engine/audio/fftWasm';
 import { LogMelFrameKernel, periodicHann } from '../../kernels/engine/audio/logMel';
 import { melFilterbank } from '../../kernels/engine/audio/melFilter';
 import { VGGISH_PARAMS } from '../../kernels/engine/types';
@@ -92,23 +93,33 @@ function fftBound(): void {
   const seconds = 60;
   const x = Float32Array.from({ length: 16000 * seconds }, (_, i) => Math.sin(i * 0.05) + ((i * 7919) % 1000) / 4000);
   const frames = 1 + Math.floor((x.length - 400) / 160);
-  const fft = new RealFftMagnitude(512);
   const win = periodicHann(400);
+  const bank = melFilterbank(VGGISH_PARAMS);
+  const wasm = WasmFrameSpectra.create(win);
+  const whole = new LogMelFrameKernel(bank);
+  const jsFft = new RealFftMagnitude(512);
+  const jsWhole = new LogMelFrameKernel(bank, { wasm: false });
   const spec = new Float64Array(257);
-  const kernel = new LogMelFrameKernel(melFilterbank(VGGISH_PARAMS));
   const out = new Float32Array(frames * 64);
-  let bestFft = Infinity;
-  let bestAll = Infinity;
-  for (let r = 0; r < 5; r++) {
-    let t = process.cpuUsage().user;
-    for (let f = 0; f < frames; f++) fft.magnitude(x, f * 160, win, spec);
-    bestFft = Math.min(bestFft, (process.cpuUsage().user - t) / frames);
-    t = process.cpuUsage().user;
-    kernel.frames(x, 0, frames, out, 0);
-    bestAll = Math.min(bestAll, (process.cpuUsage().user - t) / frames);
-  }
-  console.log(`  FFT bound (one thread, best of 5, cpu time): window+rFFT 512+|X| ${fmt(bestFft)} µs/frame; whole frame (+ mel + log) ${fmt(bestAll)} µs/frame → the FFT is ${fmt((100 * bestFft) / bestAll, 0)}% of the log-mel`);
-  console.log(`  (600 s of audio = 59 998 frames: FFT alone ${fmt((bestFft * 59998) / 1e6)} s cpu, whole log-mel ${fmt((bestAll * 59998) / 1e6)} s cpu)`);
+  const best = (f: () => void) => {
+    let b = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t = process.cpuUsage().user;
+      f();
+      b = Math.min(b, (process.cpuUsage().user - t) / frames);
+    }
+    return b;
+  };
+  const wasmSpectra = wasm
+    ? best(() => { wasm.loadSamples(x); for (let f = 0; f < frames; f += 2) wasm.pair(f * 160, Math.min(f + 1, frames - 1) * 160, 4, 240); })
+    : NaN;
+  const wasmWhole = best(() => whole.frames(x, 0, frames, out, 0));
+  const jsSpectra = best(() => { for (let f = 0; f < frames; f++) jsFft.magnitude(x, f * 160, win, spec); });
+  const jsAll = best(() => jsWhole.frames(x, 0, frames, out, 0));
+  console.log(`  one thread, cpu time, best of 5 (µs per frame):`);
+  console.log(`    WebAssembly SIMD: window + rFFT 512 + |X| ${fmt(wasmSpectra)}; whole frame (+ mel + ln) ${fmt(wasmWhole)} → the FFT is ${fmt((100 * wasmSpectra) / wasmWhole, 0)}% of the log-mel`);
+  console.log(`    JS (fft.js):      window + rFFT 512 + |X| ${fmt(jsSpectra)}; whole frame ${fmt(jsAll)} (the fallback without wasm SIMD)`);
+  console.log(`  600 s of audio = 59 998 frames: FFT alone ${fmt((wasmSpectra * 59998) / 1e6, 3)} s cpu, whole log-mel ${fmt((wasmWhole * 59998) / 1e6, 3)} s cpu`);
 }
 
 function main(): void {
