@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
+import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
 import { parseNumber, parsePositiveInt } from './args';
 
@@ -31,10 +32,6 @@ export interface GradcamCliOptions {
 
 const OUTPUTS = ['.json', '.npy', '.png', '.svg', '.html'];
 
-/** The shipped model (samples/models/baseline), from the bundle in dist/kernels or the sources in kernels/cli. */
-export function defaultModelDir(): string {
-  return resolve(__dirname, '..', '..', 'samples', 'models', 'baseline');
-}
 
 const parseList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 

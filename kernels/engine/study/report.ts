@@ -28,6 +28,7 @@ function armJson(a: StudyArm) {
     train: a.train,
     test: a.test,
     attention: { layer: a.attention.layer, patches: a.attention.patches, byBand: a.attention.byBand.map((v) => Number(v.toFixed(5))) },
+    localisation: a.localisation,
   };
 }
 
@@ -91,6 +92,13 @@ Same seed and recipe; features keep the ${r.cut.bands} bands whose centre is at 
 ${row('full band 100–2000 Hz', r.full)}
 ${row(`cut at ${r.cutoffHz} Hz`, r.cut)}
 
+## Localisation against the ground-truth events
+
+Energy of the event's own class map (crackle → \`crackle\`, wheeze → \`wheeze\`) inside the event's time × frequency box, within the patches that overlap it, against the box's share of that area (1 = no better than an even spread); pointing game = the map's maximum lies in the box.
+
+${locRow('full band', r.full)}
+${locRow(`cut at ${r.cutoffHz} Hz`, r.cut)}
+
 ## 3. Attention moves to the lower half
 
 Share of attention in the lower half of the full-band spectrogram (band centres ≤ ${r.lowerHalf.hz.toFixed(0)} Hz): **${pct(r.lowerHalf.before)} before → ${pct(r.lowerHalf.after)} after** the cut.
@@ -105,6 +113,13 @@ Example recording in Figures 3 and 4: \`${example}\`. Every figure is also in SV
 
 Caveats: a synthetic corpus and a small test set (${r.full.test.cycles.count} cycles): differences of a few points in the scores are within seed-to-seed noise; the attention shares are the robust part of the result.
 `;
+}
+
+function locRow(name: string, a: StudyArm): string {
+  const l = a.localisation;
+  if (!l) return `- ${name}: no events.json in the test set`;
+  const types = Object.entries(l.byType).map(([t, v]) => `${t} ${v.meanRatio.toFixed(2)}× / ${pct(v.pointingGameRate)} (${v.events})`).join('; ');
+  return `- ${name}: **${l.meanRatio.toFixed(2)}×** the area share (energy ${pct(l.meanEnergyShare)} in ${pct(l.meanAreaShare)} of the area), pointing game **${pct(l.pointingGameRate)}** over ${l.events} events in ${l.recordings} recordings; by type: ${types}`;
 }
 
 function meanFigure(arm: StudyArm, logMelMean: Float32Array, title: string, valueMax: number): CamFigure {

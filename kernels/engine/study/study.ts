@@ -13,6 +13,7 @@ import { SEED_PARAMS, type FeatureParams } from '../types';
 import { studySet, type StudySet } from './data';
 import { evaluateCycles, type StudyEvaluation } from './evaluate';
 import { attentionShare, bandAttention, type BandAttention } from './attention';
+import { localiseRecordings, type DatasetLocalisation } from '../cam/localiseDataset';
 
 export interface StudyOptions {
   cutoffHz?: number;
@@ -34,6 +35,8 @@ export interface StudyArm {
   train: { recordings: number; validationRecordings: number; epochsRun: number; bestEpoch: number; seconds: number; msPerSamplePerEpoch: number };
   test: StudyEvaluation;
   attention: BandAttention;
+  /** Grad-CAM against the ground-truth events of the test recordings (when they have events.json). */
+  localisation: DatasetLocalisation | null;
   model: tf.LayersModel;
 }
 
@@ -88,13 +91,17 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
     const axes = melAxes(params, 0);
     say(`${name}: test ICBHI ${((evaluation.cycles.icbhiScore ?? 0) * 100).toFixed(1)}; Grad-CAM over ${test.count} test patches`);
     const attention = await bandAttention(model, test, layers[layers.length - 1], [...CLASSES], axes.bandCentersHz, opts.signal);
+    const withEvents = testRecs.filter((r) => r.eventsPath);
+    const localisation = withEvents.length
+      ? await localiseRecordings({ model, id: name, classes: [...CLASSES], convLayers: layers }, withEvents, params)
+      : null;
     return [{
       name, params, bands: test.bands, bandCentersHz: axes.bandCentersHz,
       train: {
         recordings: Number((trained.loaded.meta.data.recordings as { train: number }).train), validationRecordings: Number((trained.loaded.meta.data.recordings as { validation: number }).validation),
         epochsRun: trained.result.history.length, bestEpoch: trained.result.bestEpoch, seconds, msPerSamplePerEpoch: trained.result.msPerSamplePerEpoch,
       },
-      test: evaluation, attention, model,
+      test: evaluation, attention, localisation, model,
     }, test];
   };
 
