@@ -1,0 +1,215 @@
+/**
+ * The LungCAM notebook controller inside VS Code, against the real tslab kernel process: run all on
+ * the quickstart, outputs and errors in cells, interrupt and restart through the controller, kernel
+ * death, and an extension host that keeps answering while a cell spins.
+ */
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { text, workspaceUri } from './helpers';
+
+const CONTROLLER_ID = 'lungcam-kernel-lungcam-notebook';
+const EXTENSION_ID = 'lungcam.lungcam';
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+interface KernelState {
+  status: string;
+  pid?: number;
+  queued: number;
+  running: boolean;
+  deathReason?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const status = (doc: vscode.NotebookDocument) => vscode.commands.executeCommand<KernelState>('lungcam.kernelStatus', doc.uri);
+
+let made = 0;
+/** A .lungnb in the test workspace with these TypeScript cells, opened and bound to the LungCAM controller. */
+async function notebookWith(cells: string[]): Promise<vscode.NotebookDocument> {
+  const uri = workspaceUri(`kernel-${Date.now()}-${made++}.lungnb`);
+  const nb = {
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    metadata: { kernelspec: { name: 'lungcam', display_name: 'LungCAM (TypeScript)', language: 'typescript' }, language_info: { name: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(nb)));
+  return open(uri);
+}
+
+async function open(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
+  await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  const doc = await vscode.workspace.openNotebookDocument(uri);
+  await vscode.window.showNotebookDocument(doc);
+  await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
+  return doc;
+}
+
+/** Reverts (outputs are edits) and closes the notebook: its kernel stops with it. */
+async function closeWithoutSaving(doc: vscode.NotebookDocument): Promise<void> {
+  await vscode.window.showNotebookDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+/** Starts running cells [start, end) without waiting for them. */
+function runCells(doc: vscode.NotebookDocument, start = 0, end = doc.cellCount): Thenable<unknown> {
+  return vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start, end }], document: doc.uri });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const endTime = (c: vscode.NotebookCell) => c.executionSummary?.timing?.endTime;
+
+/**
+ * Runs cells [start, end) and waits until the first of them has ended anew and the kernel session
+ * has nothing running or queued (cells after a failure are cancelled, so they never end).
+ */
+async function runAndWait(doc: vscode.NotebookDocument, start = 0, end = doc.cellCount, timeoutMs = 90_000): Promise<void> {
+  const first = doc.getCells().slice(start, end).find((c) => c.kind === vscode.NotebookCellKind.Code)!;
+  const before = endTime(first);
+  await runCells(doc, start, end);
+  await waitFor('the cells to finish', async () => {
+    if (endTime(first) === undefined || endTime(first) === before) return undefined;
+    const s = await status(doc);
+    return !s.running && s.queued === 0 ? true : undefined;
+  }, timeoutMs);
+  // the cells' execution summaries reach this side a moment after the kernel session is done
+  const snapshot = () => JSON.stringify(doc.getCells().map((c) => [c.executionSummary, c.outputs.length]));
+  let last = snapshot();
+  for (let stable = 0; stable < 3; ) {
+    await sleep(150);
+    const now = snapshot();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+}
+
+const mimes = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items.map((i) => i.mime));
+const stdoutOf = (cell: vscode.NotebookCell) =>
+  cell.outputs.flatMap((o) => o.items.filter((i) => i.mime === 'application/vnd.code.notebook.stdout').map(text)).join('');
+const errorOf = (cell: vscode.NotebookCell) => {
+  const item = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.code.notebook.error');
+  return item ? (JSON.parse(text(item)) as { name: string; message: string; stack: string }) : undefined;
+};
+
+describe('LungCAM kernel in VS Code', function () {
+  this.timeout(180_000);
+
+  it('runs the quickstart: every cell succeeds with the expected output MIME types', async () => {
+    const doc = await open(vscode.Uri.file(path.join(repoRoot, 'samples', 'notebooks', 'quickstart.lungnb')));
+    try {
+      const code = doc.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+      await runAndWait(doc, 0, doc.cellCount, 170_000);
+      for (const c of code) {
+        assert.strictEqual(c.executionSummary?.success, true, `cell ${c.index} failed: ${JSON.stringify(errorOf(c) ?? mimes(c))}`);
+      }
+      const all = new Set(code.flatMap(mimes));
+      for (const kind of ['audio', 'spectrogram', 'predictions', 'cam']) {
+        assert.ok(all.has(`application/vnd.lungcam.${kind}+json`), `no ${kind} output; got ${[...all].join(', ')}`);
+      }
+      // every LungCAM output carries its fallbacks for other frontends
+      for (const o of code.flatMap((c) => c.outputs)) {
+        const m = o.items.map((i) => i.mime);
+        if (m.some((x) => x.startsWith('application/vnd.lungcam.'))) assert.deepStrictEqual(m.slice(1).sort(), ['image/png', 'text/plain']);
+      }
+    } finally {
+      await closeWithoutSaving(doc); // never write outputs into the shipped sample
+    }
+  });
+
+  describe('one notebook, one kernel, used in order', () => {
+    // Cells by index: the tests below run them in turn against the same kernel.
+    const CELLS = [
+      'import * as lc from "lungcam";\nlet count = 2;\nconsole.log("breath", count);', // 0
+      'lc.show({ samples: new Float32Array(1600).fill(0.25), sampleRate: 16000, channels: 1, durationSeconds: 0.1, warnings: [] }, { fileName: "flat.wav" });', // 1
+      'const n: number = 1;\nlc.nonexistent(n);', // 2
+      'count + 1', // 3
+      'while (true) {}', // 4
+      'console.log("must not run")', // 5
+      'count * 10', // 6
+      'count', // 7 (after a restart)
+      'process.exit(7)', // 8
+      '"back"', // 9
+    ];
+    let doc: vscode.NotebookDocument;
+    before(async () => {
+      doc = await notebookWith(CELLS);
+    });
+    after(() => closeWithoutSaving(doc));
+
+    it('streams output, shows MIME bundles and points TypeScript errors at the cell line', async () => {
+      await runAndWait(doc, 0, 4);
+      const [first, second, third, fourth] = doc.getCells();
+      assert.strictEqual(first.executionSummary?.success, true);
+      assert.strictEqual(stdoutOf(first), 'breath 2\n');
+      assert.ok(first.executionSummary?.executionOrder! >= 1);
+      assert.deepStrictEqual(mimes(second), ['application/vnd.lungcam.audio+json', 'image/png', 'text/plain']);
+      assert.strictEqual(third.executionSummary?.success, false);
+      const err = errorOf(third)!;
+      assert.strictEqual(err.name, 'TypeScript');
+      assert.match(err.stack, /line 2, column 4: Property 'nonexistent' does not exist/);
+      assert.match(err.stack, /2 \| lc\.nonexistent\(n\);\n\s+\^/);
+      // run-all stops at the failed cell: the next one was cancelled, not run
+      assert.notStrictEqual(fourth.executionSummary?.success, true);
+      await runAndWait(doc, 3, 4);
+      assert.strictEqual(stdoutOf(fourth).trim(), '3', 'state kept across cells');
+    });
+
+    it('interrupts a synchronous loop through the controller within 2 s, cancels queued cells, and answers commands while it spins', async () => {
+      await vscode.window.showNotebookDocument(doc);
+      await runCells(doc, 4, 6);
+      await waitFor('the loop to start', async () => ((await status(doc)).running && doc.cellAt(4).executionSummary?.timing?.startTime !== undefined ? true : undefined));
+      await sleep(1500); // let it spin (tslab type-checks the cell before it runs)
+
+      const asked = Date.now();
+      const s = await vscode.commands.executeCommand<KernelState>('lungcam.kernelStatus', doc.uri);
+      const answeredMs = Date.now() - asked;
+      assert.ok(answeredMs < 1000, `a command took ${answeredMs} ms while a cell spins`);
+      assert.strictEqual(s.status, 'busy');
+      assert.strictEqual(s.queued, 1);
+
+      const pid = s.pid;
+      const started = Date.now();
+      await vscode.commands.executeCommand('notebook.cancelExecution'); // the active notebook: VS Code calls our interruptHandler
+      await waitFor('the loop to stop', () => (doc.cellAt(4).executionSummary?.success === false ? true : undefined), 10_000);
+      const stoppedMs = Date.now() - started;
+      assert.ok(stoppedMs < 2000, `interrupt took ${stoppedMs} ms`);
+      assert.strictEqual(errorOf(doc.cellAt(4))?.name, 'Interrupted');
+      await waitFor('the session to settle', async () => ((await status(doc)).running ? undefined : true));
+      assert.notStrictEqual(doc.cellAt(5).executionSummary?.success, true, 'a queued cell ran after the interrupt');
+      assert.strictEqual(stdoutOf(doc.cellAt(5)), '');
+      assert.strictEqual((await status(doc)).pid, pid, 'interrupt restarted the kernel');
+      await runAndWait(doc, 6, 7);
+      assert.strictEqual(stdoutOf(doc.cellAt(6)).trim(), '30', 'variables survive an interrupt');
+    });
+
+    it('restarts the kernel (LungCAM: Restart Kernel): a fresh process without the old variables', async () => {
+      const pid = (await status(doc)).pid;
+      await vscode.commands.executeCommand('lungcam.restartKernel', doc.uri);
+      const after = await status(doc);
+      assert.strictEqual(after.status, 'idle');
+      assert.notStrictEqual(after.pid, pid);
+      await runAndWait(doc, 7, 8);
+      assert.match(errorOf(doc.cellAt(7))!.stack, /Cannot find name 'count'/);
+    });
+
+    it('reports a kernel that exits in the cell and the status, and recovers on restart', async () => {
+      await runAndWait(doc, 8, 9);
+      await waitFor('the death to be reported', async () => ((await status(doc)).status === 'dead' ? true : undefined));
+      assert.strictEqual(doc.cellAt(8).executionSummary?.success, false);
+      assert.match(errorOf(doc.cellAt(8))!.message, /exited with code 7.*Restart the kernel/);
+      assert.match((await status(doc)).deathReason ?? '', /exited with code 7/);
+      await vscode.commands.executeCommand('lungcam.restartKernel', doc.uri);
+      await runAndWait(doc, 9, 10);
+      assert.strictEqual(stdoutOf(doc.cellAt(9)).trim(), 'back');
+    });
+  });
+});
