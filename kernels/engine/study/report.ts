@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LungcamInputError } from '../errors';
 import { CLASSES, convLayerNames } from '../model/model';
+import { saveModel } from '../model/modelIO';
 import { recordingCam, type CamModel } from '../cam/explain';
 import { figureFor } from '../export/json';
 import { camFigurePng } from '../export/png';
@@ -52,6 +53,7 @@ export function studyJson(r: StudyResult, command: string) {
     fullBand: armJson(r.full),
     cut: armJson(r.cut),
     figures: FIGURES,
+    models: { fullBand: 'models/full-band', cut: 'models/cut' },
   };
 }
 
@@ -70,9 +72,11 @@ export function studyMarkdown(r: StudyResult, command: string, example: string):
 
 Command: \`${command}\`
 
-Dataset: ${r.dataset.dir} — ${r.dataset.recordings} recordings; ${r.dataset.split} split: ${r.dataset.trainRecordings} train + ${r.dataset.validationRecordings} validation (held-out patients, for model selection) / ${r.dataset.testRecordings} test recordings. Seed ${r.seed}, up to ${r.epochs} epochs (early stopping on validation ICBHI score). Ran in ${(r.seconds / 60).toFixed(1)} min.
+Dataset: ${r.dataset.dir} — ${r.dataset.recordings} recordings${r.dataset.corpus ? ` (synthetic corpus, ${r.dataset.corpus})` : ''}; ${r.dataset.split} split: ${r.dataset.trainRecordings} train + ${r.dataset.validationRecordings} validation (held-out patients, for model selection) / ${r.dataset.testRecordings} test recordings. Seed ${r.seed}, up to ${r.epochs} epochs (early stopping on validation ICBHI score). Ran in ${(r.seconds / 60).toFixed(1)} min.
 
-## 1. The full-band model ignores the band above ${r.cutoffHz} Hz
+## 1. Where the full-band model looks
+
+${verdictAbove(r)}
 
 Features 100–2000 Hz, 64 mel bands. Grad-CAM (last conv layer \`${r.full.attention.layer}\`, class = the model's prediction per patch) over the ${r.full.attention.patches} test patches:
 
@@ -99,7 +103,9 @@ Energy of the event's own class map (crackle → \`crackle\`, wheeze → \`wheez
 ${locRow('full band', r.full)}
 ${locRow(`cut at ${r.cutoffHz} Hz`, r.cut)}
 
-## 3. Attention moves to the lower half
+## 3. Attention before and after the cut
+
+${verdictLower(r)}
 
 Share of attention in the lower half of the full-band spectrogram (band centres ≤ ${r.lowerHalf.hz.toFixed(0)} Hz): **${pct(r.lowerHalf.before)} before → ${pct(r.lowerHalf.after)} after** the cut.
 
@@ -111,8 +117,25 @@ Share of attention in the lower half of the full-band spectrogram (band centres 
 
 Example recording in Figures 3 and 4: \`${example}\`. Every figure is also in SVG beside its PNG; every number is in report.json.
 
-Caveats: a synthetic corpus and a small test set (${r.full.test.cycles.count} cycles): differences of a few points in the scores are within seed-to-seed noise; the attention shares are the robust part of the result.
+Training: full band ${r.full.train.epochsRun} epochs (best ${r.full.train.bestEpoch}), cut ${r.cut.train.epochsRun} epochs (best ${r.cut.train.bestEpoch}); model selection on ${r.full.train.validationRecordings} validation recordings. Both models are in \`models/\` beside this report (\`lungcam gradcam REC.wav --model models/cut --out F.html\`).
+
+Caveats: a synthetic corpus and a small test set (${r.full.test.cycles.count} cycles, ${r.dataset.testRecordings} recordings); validation on a handful of recordings makes early stopping noisy, so score differences between the two models mix the cut's effect with training variance (one seed). The attention profiles are the more robust part of the result.
 `;
+}
+
+function verdictAbove(r: StudyResult): string {
+  const ratio = r.aboveCutoff.areaShare > 0 ? r.aboveCutoff.attentionShare / r.aboveCutoff.areaShare : 0;
+  const word = ratio < 0.8 ? 'less attention than' : ratio > 1.2 ? 'more attention than' : 'about as much attention as';
+  return `The band above ${r.cutoffHz} Hz gets ${word} its share of the bands (${pct(r.aboveCutoff.attentionShare)} of the attention for ${pct(r.aboveCutoff.areaShare)} of the bands, ratio ${ratio.toFixed(2)}).`;
+}
+
+function verdictLower(r: StudyResult): string {
+  const d = r.lowerHalf.after - r.lowerHalf.before;
+  const word = d > 0.05 ? 'moves towards' : d < -0.05 ? 'moves away from' : 'stays about as it was in';
+  const s = r.cut.test.cycles.icbhiScore ?? 0;
+  const f = r.full.test.cycles.icbhiScore ?? 0;
+  const score = s > f + 0.02 ? 'higher' : s < f - 0.02 ? 'lower' : 'about the same';
+  return `After the cut, attention ${word} the lower half of the spectrogram, and the cycle-level ICBHI score is ${score} (${pct(f)} → ${pct(s)}).`;
 }
 
 function locRow(name: string, a: StudyArm): string {
@@ -194,6 +217,11 @@ export async function writeStudyReport(r: StudyResult, outDir: string, command: 
     };
     await fs.writeFile(path.join(tmp, 'attention-by-band.png'), profilePng(profile));
     await fs.writeFile(path.join(tmp, 'attention-by-band.svg'), profileSvg(profile));
+    // The two trained models, so their maps can be explored again (`lungcam gradcam --model …/models/cut`).
+    await fs.mkdir(path.join(tmp, 'models'));
+    for (const arm of [r.full, r.cut]) {
+      await saveModel(path.join(tmp, 'models', arm.name), arm.model, { ...arm.meta, name: arm.name });
+    }
     await fs.writeFile(path.join(tmp, 'report.json'), JSON.stringify(studyJson(r, command), null, 1) + '\n');
     await fs.writeFile(path.join(tmp, 'report.md'), studyMarkdown(r, command, name));
     if (existsSync(target)) {

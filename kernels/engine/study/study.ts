@@ -5,8 +5,11 @@
  * compare accuracy / ICBHI score and attention before and after.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { readDataset } from '../data/icbhi';
 import { trainOnDataset } from '../model/trainDataset';
+import type { ModelMetadata } from '../model/modelIO';
 import { CLASSES, convLayerNames } from '../model/model';
 import { melAxes, resolveFeatureParams } from '../audio/melFilter';
 import { SEED_PARAMS, type FeatureParams } from '../types';
@@ -38,10 +41,12 @@ export interface StudyArm {
   /** Grad-CAM against the ground-truth events of the test recordings (when they have events.json). */
   localisation: DatasetLocalisation | null;
   model: tf.LayersModel;
+  /** The model folder metadata (saved with the report). */
+  meta: ModelMetadata;
 }
 
 export interface StudyResult {
-  dataset: { dir: string; recordings: number; trainRecordings: number; validationRecordings: number; testRecordings: number; split: string };
+  dataset: { dir: string; corpus: string | null; recordings: number; trainRecordings: number; validationRecordings: number; testRecordings: number; split: string };
   seed: number;
   epochs: number;
   cutoffHz: number;
@@ -58,6 +63,18 @@ export interface StudyResult {
 }
 
 const FLOOR = Math.log(0.01);
+
+/** How a synthetic corpus was made (from its synth.json), so the report says how to recreate it. */
+function corpusDescription(dir: string): string | null {
+  try {
+    const doc = JSON.parse(readFileSync(path.join(dir, 'synth.json'), 'utf8')) as { options?: Record<string, unknown>; generator?: string };
+    const o = doc.options ?? {};
+    const flags = Object.entries(o).map(([k, v]) => `--${k} ${Array.isArray(v) ? v.join(',') : v}`).join(' ');
+    return `${doc.generator ?? 'lungcam synth'}: \`lungcam synth DIR ${flags}\``;
+  } catch {
+    return null;
+  }
+}
 
 export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<StudyResult> {
   const t0 = performance.now();
@@ -101,7 +118,7 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
         recordings: Number((trained.loaded.meta.data.recordings as { train: number }).train), validationRecordings: Number((trained.loaded.meta.data.recordings as { validation: number }).validation),
         epochsRun: trained.result.history.length, bestEpoch: trained.result.bestEpoch, seconds, msPerSamplePerEpoch: trained.result.msPerSamplePerEpoch,
       },
-      test: evaluation, attention, localisation, model,
+      test: evaluation, attention, localisation, model, meta: trained.loaded.meta,
     }, test];
   };
 
@@ -119,7 +136,7 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
   const lowerHalfHz = full.bandCentersHz[Math.floor(full.bands / 2) - 1];
   return {
     dataset: {
-      dir, recordings: dataset.recordings.length, trainRecordings: full.train.recordings, validationRecordings: full.train.validationRecordings,
+      dir, corpus: corpusDescription(dir), recordings: dataset.recordings.length, trainRecordings: full.train.recordings, validationRecordings: full.train.validationRecordings,
       testRecordings: testRecs.length, split: dataset.split.source,
     },
     seed, epochs, cutoffHz,
