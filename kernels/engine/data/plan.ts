@@ -271,11 +271,11 @@ export function planRecording(
     device: planDevice(rng, sampleRate, opts),
     breathRms: rng.logUniform(0.002, 0.03),
     heartLevel: rng.logUniform(1, 10),
-    heartClickLevel: rng.chance(0.35) ? rng.logUniform(0.1, 1) : 0,
+    heartClickLevel: rng.chance(0.5) ? rng.logUniform(0.1, 1) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.6) ? rng.logUniform(0.05, 0.6) : 0,
+    artefactsPerSecond: rng.chance(0.75) ? rng.logUniform(0.1, 1.2) : 0,
   };
 }
 
