@@ -91,15 +91,18 @@ function drawVoice(
   const [p0, p1] = window;
   const room = p1 - p0 - 0.04;
   if (room < 0.15) return null;
-  // Half the wheezes fill most of the phase, half are short (0.15–0.5 s).
-  const wanted = rng.chance(0.5) ? (p1 - p0) * rng.uniform(0.4, 0.9) : rng.uniform(0.15, 0.5);
-  const duration = Math.min(room, Math.max(0.15, wanted));
+  // Half the wheezes fill most of the phase, half are short (0.15–0.5 s); low (rhonchus-range) voices
+  // are long, gently gliding snores, never short harmonic ladders.
+  const low = baseHz < 220;
+  const long = rng.chance(0.5);
+  const wanted = long || low ? (p1 - p0) * rng.uniform(0.4, 0.9) : rng.uniform(0.15, 0.5);
+  const duration = Math.min(room, Math.max(low ? 0.3 : 0.15, wanted));
   const start = p0 + 0.02 + rng.uniform(0, room - duration);
   const v: WheezeVoice = {
     startSeconds: start,
     endSeconds: start + duration,
     baseHz: baseHz * rng.uniform(0.8, 1.2),
-    glideOctaves: Math.max(-0.8, Math.min(0.8, 0.3 * rng.normal())),
+    glideOctaves: Math.max(-0.8, Math.min(0.8, (low ? 0.1 : 0.3) * rng.normal())),
     archOctaves: rng.chance(0.35) ? rng.uniform(-0.4, 0.4) : 0,
     wander: Array.from({ length: 3 }, () => ({ hz: rng.uniform(0.5, 4), octaves: rng.uniform(0, 0.05), phase: rng.uniform(0, 2 * Math.PI) })),
     harmonicRatio: 0,
@@ -116,8 +119,8 @@ function drawVoice(
   [lo, hi] = wheezePitchRange(v);
   const rhonchus = hi < 200;
   // Rhonchi sit among heart sounds and body rumble; they are loud snoring-like sounds, or nobody hears them.
-  if (rhonchus) v.level *= 2.5;
-  v.harmonicRatio = rhonchus ? rng.uniform(0.4, 0.8) : rng.uniform(0.1, 0.45);
+  if (rhonchus) v.level *= 1.6;
+  v.harmonicRatio = rhonchus ? rng.uniform(0.3, 0.6) : rng.uniform(0.1, 0.45);
   v.harmonics = Math.max(1, Math.min(rhonchus ? 8 : 4, Math.floor((1.1 * ceilingHz) / hi)));
   return v;
 }
