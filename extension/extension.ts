@@ -6,11 +6,27 @@ import * as vscode from 'vscode';
 import { registerSerializer } from './serializer';
 import { registerCommands } from './commands';
 import { registerController } from './controller';
+import { setExtensionRoot } from './cliRunner';
+import { registerSelectModel } from './selectModel';
+import { registerOpenWav } from './openWav';
+import { registerQuickAnalysis } from './quickAnalysis';
+import { registerTrainCommand } from './trainCommand';
+import { registerStudyCommand } from './studyCommand';
+import { registerExportHeatmap } from './exportHeatmap';
+import { registerRendererMessaging } from './rendererMessaging';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
   registerCommands(context);
   registerController(context);
+  setExtensionRoot(context.extensionPath);
+  registerSelectModel(context);
+  registerOpenWav(context);
+  registerQuickAnalysis(context);
+  registerTrainCommand(context);
+  registerStudyCommand(context);
+  registerExportHeatmap(context);
+  registerRendererMessaging(context);
 }
 
 export function deactivate(): void {}

@@ -18,6 +18,7 @@ import { register as registerJupyterInstall } from './cli/jupyterInstall';
 import { register as registerTrain } from './cli/train';
 import { register as registerClassify } from './cli/classify';
 import { register as registerEvaluate } from './cli/evaluate';
+import { register as registerView } from './cli/view';
 
 const commands: Array<(program: Command) => void> = [
   registerFeatures,
@@ -28,6 +29,7 @@ const commands: Array<(program: Command) => void> = [
   registerTrain,
   registerClassify,
   registerEvaluate,
+  registerView,
 ];
 
 void runCli(commands, process.argv).then((code) => {
