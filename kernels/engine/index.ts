@@ -49,3 +49,25 @@ export type { AugmentOptions } from './model/augment';
 // `export *` so an explicit re-export of the same names added by the Grad-CAM area cannot collide.
 export * from './cam/explain';
 export * from './cam/output';
+// Grad-CAM engine (issue 5): the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
+export { gradCam, camImage, patchMaps, findCam, layerGradients } from './cam/cam';
+export type { GradCamOptions, GradCamResult, LayerClassCam, PatchBatch } from './cam/cam';
+export { CAM_METHODS, isCamMethod } from './cam/methods';
+export type { CamMethodName } from './cam/methods';
+export { camLayerNames, activationLayerFor } from './cam/layers';
+export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from './cam/summaries';
+export type { RecordingMap, CutoffShare, Region } from './cam/summaries';
+export { localise, summariseLocalisation, eventBox } from './cam/localisation';
+export type { EventLocalisation, LocalisationSummary } from './cam/localisation';
+export { localiseRecordings } from './cam/localiseDataset';
+export type { DatasetLocalisation } from './cam/localiseDataset';
+export { faithfulness, trapezoidAuc } from './cam/faithfulness';
+export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faithfulness';
+export { randomisationCheck, spearman } from './cam/sanity';
+export type { SanityResult } from './cam/sanity';
+export { camFigurePng } from './export/png';
+export { camFigureSvg } from './export/svg';
+export { camHtml } from './export/html';
+export { runStudy } from './study/study';
+export type { StudyOptions, StudyResult } from './study/study';
+export { writeStudyReport } from './study/report';

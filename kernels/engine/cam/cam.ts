@@ -10,6 +10,7 @@ import { forwardWithActivations, headFrom, headWithProbes } from './graph';
 import { METHODS, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
+import { SILENCE_LOG_MEL } from '../audio/logMel';
 
 /** Model inputs: [count, frames, bands] row-major (the `Patches` of types.ts fit). */
 export interface PatchBatch {
@@ -77,7 +78,6 @@ export interface GradCamResult {
   maps: LayerClassCam[];
 }
 
-export const SILENCE_LOG_MEL = Math.log(0.01);
 
 function abortError(): Error {
   const e = new Error('Grad-CAM was cancelled');

@@ -6,7 +6,8 @@
  * (loudest log-mel cells first), so "better than loudness" is visible.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SILENCE_LOG_MEL, softmaxRows, type PatchBatch } from './cam';
+import { softmaxRows, type PatchBatch } from './cam';
+import { SILENCE_LOG_MEL } from '../audio/logMel';
 
 export type Ordering = 'cam' | 'random' | 'energy';
 export const ORDERINGS: Ordering[] = ['cam', 'random', 'energy'];
