@@ -21,6 +21,8 @@ export const ROWS_PER_JOB = 4096;
 
 const resamplers = new Map<number, ResampleKernel>();
 const melKernels = new Map<string, LogMelFrameKernel>();
+/** The resampled samples of the current job, reused from job to job (no garbage per job). */
+let scratch16k = new Float32Array(0);
 
 function resampler(rate: number): ResampleKernel {
   let k = resamplers.get(rate);
@@ -59,7 +61,8 @@ export function computeRows(job: RowJob, input: Float32Array, fromRate: number, 
   if (fromRate === SAMPLE_RATE) {
     samples = input.subarray(s0 - job.inputLo, s1 - job.inputLo);
   } else {
-    samples = new Float32Array(s1 - s0);
+    if (scratch16k.length < s1 - s0) scratch16k = new Float32Array(s1 - s0);
+    samples = scratch16k.subarray(0, s1 - s0);
     resampler(fromRate).render(input, job.inputLo, s0, s1, samples, 0);
   }
   const rows = new Float32Array(job.rowCount * mel.bank.bands);

@@ -43,13 +43,19 @@ class SlidingInput {
     this.length += block.length;
   }
 
-  /** A copy of samples [lo, hi) (zeros where the file ended early). */
-  slice(lo: number, hi: number): Float32Array {
+  /** A copy of samples [lo, hi) (zeros where the file ended early), into `alloc(length)` when given. */
+  slice(lo: number, hi: number, alloc: (length: number) => Float32Array = (n) => new Float32Array(n)): Float32Array {
     while (!this.done && this.start + this.length < hi) this.pull();
-    const out = new Float32Array(Math.max(0, hi - lo));
+    const out = alloc(Math.max(0, hi - lo));
     const from = Math.max(lo, this.start);
     const to = Math.min(hi, this.start + this.length);
-    if (to > from) out.set(this.buf.subarray(from - this.start, to - this.start), from - lo);
+    if (to > from) {
+      out.set(this.buf.subarray(from - this.start, to - this.start), from - lo);
+      out.fill(0, 0, from - lo);
+      out.fill(0, to - lo);
+    } else {
+      out.fill(0);
+    }
     return out;
   }
 
@@ -91,9 +97,13 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const input = new SlidingInput(stream.blocks(1 << 16));
     const running: Promise<void>[] = [];
     let failure: unknown;
+    let reuse = new Float32Array(0);
     for (let j = 0; j < jobs.length; j++) {
       const job = jobs[j];
-      const slice = input.slice(job.inputLo, job.inputHi);
+      // Slices go to workers on buffers they hand back; in this thread one buffer serves every job.
+      const slice = pool
+        ? input.slice(job.inputLo, job.inputHi, (n) => pool!.takeFloats(n))
+        : input.slice(job.inputLo, job.inputHi, (n) => (reuse.length >= n ? reuse : (reuse = new Float32Array(n))).subarray(0, n));
       if (j + 1 < jobs.length) input.discardBefore(jobs[j + 1].inputLo);
       if (pool) {
         const { done } = await pool.dispatch({ job, input: slice, fromRate: rate, params: p });

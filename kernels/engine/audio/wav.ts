@@ -307,7 +307,7 @@ export function decodeWav(bytes: Uint8Array, fileName = 'input.wav'): DecodedAud
 /** An open WAV file read block by block (for files too big to hold in memory). */
 export interface WavStream {
   layout: WavLayout;
-  /** Yields mono float blocks of at most `blockFrames` frames, in order. */
+  /** Yields mono float blocks of at most `blockFrames` frames, in order (the same buffer each time: copy what you keep). */
   blocks(blockFrames?: number): Generator<Float32Array>;
   close(): void;
 }
@@ -332,8 +332,9 @@ export function openWavStream(path: string): WavStream {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new LungcamInputError('is a folder, not a WAV file', path);
-    const readAt: ReadAt = (offset, length) => {
-      const buf = new Uint8Array(Math.max(0, Math.min(length, st.size - offset)));
+    const readAt = (offset: number, length: number, into?: Uint8Array): Uint8Array => {
+      const want = Math.max(0, Math.min(length, st.size - offset));
+      const buf = into && into.length >= want ? into.subarray(0, want) : new Uint8Array(want);
       let got = 0;
       while (got < buf.length) {
         const n = readSync(fd, buf, got, buf.length - got, offset + got);
@@ -347,13 +348,16 @@ export function openWavStream(path: string): WavStream {
       layout,
       *blocks(blockFrames = 65536) {
         const { format, frames, dataOffset } = layout;
+        // One read buffer and one decoded block, reused: a long file makes no garbage per block.
+        // Consumers copy what they keep before asking for the next block.
+        const raw = new Uint8Array(blockFrames * format.blockAlign);
+        const decoded = new Float32Array(blockFrames);
         for (let start = 0; start < frames; start += blockFrames) {
           const count = Math.min(blockFrames, frames - start);
-          const raw = readAt(dataOffset + start * format.blockAlign, count * format.blockAlign);
-          const whole = Math.floor(raw.length / format.blockAlign);
-          const out = new Float32Array(whole);
-          decodeFramesToMono(raw, whole, format, out, 0);
-          yield out;
+          const got = readAt(dataOffset + start * format.blockAlign, count * format.blockAlign, raw);
+          const whole = Math.floor(got.length / format.blockAlign);
+          decodeFramesToMono(got, whole, format, decoded, 0);
+          yield decoded.subarray(0, whole);
           if (whole < count) return; // the file shrank while we read it
         }
       },

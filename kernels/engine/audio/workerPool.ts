@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './featureWorker';
 
+const MAX_SPARE = 8;
+
 export function workerScript(): string | null {
   const candidates = [
     path.join(__dirname, 'engine', 'audio', 'featureWorker.js'), // dist/kernels/cli.js
@@ -33,6 +35,8 @@ export class FeatureWorkerPool {
   private readonly waiting: Array<() => void> = [];
   private readonly pending = new Map<number, { resolve: (rows: Float32Array) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  /** Input buffers the workers handed back, for the next slices. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(script: string, size: number) {
     if (size < 1) throw new RangeError('FeatureWorkerPool: size must be ≥ 1');
@@ -45,6 +49,7 @@ export class FeatureWorkerPool {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         this.release(w);
+        if ('rows' in m && this.spare.length < MAX_SPARE) this.spare.push(m.input.buffer as ArrayBuffer);
         if (!p) return;
         if ('rows' in m) p.resolve(m.rows);
         else p.reject(new Error(`feature worker failed: ${m.error}`));
@@ -56,6 +61,14 @@ export class FeatureWorkerPool {
       this.workers.push(w);
     }
     for (let slot = 0; slot < 2; slot++) this.idle.push(...this.workers);
+  }
+
+  /** A Float32Array of `length` on a returned buffer when one is big enough, else a new one (contents undefined). */
+  takeFloats(length: number): Float32Array {
+    const i = this.spare.findIndex((b) => b.byteLength >= length * 4);
+    if (i < 0) return new Float32Array(length);
+    const [buf] = this.spare.splice(i, 1);
+    return new Float32Array(buf, 0, length);
   }
 
   get size(): number {
