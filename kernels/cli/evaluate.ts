@@ -12,6 +12,7 @@ interface EvaluateOptions extends ModelOptionValues {
   split: 'all' | 'train' | 'test';
   seed?: number;
   cycles?: boolean;
+  aggregation?: 'mean' | 'max-flags';
 }
 
 export function register(program: Command): void {
@@ -22,6 +23,7 @@ export function register(program: Command): void {
   addModelOptions(cmd)
     .addOption(new Option('--split <set>', 'which recordings: all, or the train/test side of the split').choices(['all', 'train', 'test']).default('all'))
     .addOption(new Option('--seed <s>', "seed of the patient-wise split without official_split.txt (default: the model's training seed, so --split test is the model's own test set)").argParser(parseNonNegativeInt))
+    .addOption(new Option('--aggregation <method>', "cycle label from its patches: mean probability, or max-flags (crackle/wheeze if any patch shows it); default: the model's").choices(['mean', 'max-flags']))
     .option('--cycles', 'with --json: include every cycle\'s prediction')
     .action(async (dir: string, opts: EvaluateOptions) => runEvaluate(dir, opts));
 }
@@ -34,7 +36,7 @@ async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
   const { evaluateRecordings } = await import('../engine/model/dataset');
   const { formatMetrics } = await import('../engine/model/metrics');
   const recordings = opts.split === 'all' ? dataset.recordings : dataset.split[opts.split];
-  const evaluation = await evaluateRecordings(loaded, recordings);
+  const evaluation = await evaluateRecordings(loaded, recordings, { aggregation: opts.aggregation });
   if (opts.json) {
     process.stdout.write(JSON.stringify({
       model: loaded.meta.name, modelDir: path.resolve(loaded.dir), dataset: path.resolve(dir), split: opts.split,

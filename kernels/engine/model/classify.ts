@@ -70,6 +70,31 @@ export const argmax = (v: ArrayLike<number>): number => {
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
+/**
+ * How patch probabilities become one cycle label:
+ * - 'mean': the class with the highest mean probability over the cycle's patches;
+ * - 'max-flags': crackles present if some patch gives crackle+both > 0.5, wheezes likewise (wheeze+both):
+ *   an adventitious sound needs to show in only one part of the cycle (it is a multiple-instance label).
+ */
+export type CycleAggregation = 'mean' | 'max-flags';
+export const CYCLE_AGGREGATIONS: readonly CycleAggregation[] = ['mean', 'max-flags'];
+
+/** Cycle probabilities (for display) and label from rows of [count, 4] probabilities. */
+export function aggregateCycle(probs: Float32Array, rows: number[], classes: readonly string[], method: CycleAggregation = 'mean'): { label: string; probabilities: number[] } {
+  const k = classes.length;
+  const mean = meanRows(probs, rows, k);
+  if (rows.length === 0) return { label: 'none', probabilities: mean };
+  if (method === 'mean' || k !== 4) return { label: classes[argmax(mean)], probabilities: mean };
+  let crackle = 0;
+  let wheeze = 0;
+  for (const r of rows) {
+    crackle = Math.max(crackle, probs[r * k + 1] + probs[r * k + 3]);
+    wheeze = Math.max(wheeze, probs[r * k + 2] + probs[r * k + 3]);
+  }
+  const label = crackle > 0.5 ? (wheeze > 0.5 ? classes[3] : classes[1]) : wheeze > 0.5 ? classes[2] : classes[0];
+  return { label, probabilities: mean };
+}
+
 /** A cycle as annotated: start/end in seconds and optionally its label. */
 export interface CycleSpan {
   startSeconds: number;
@@ -120,7 +145,8 @@ export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: num
 const FRAMES_PER_SECOND = 100; // hop 10 ms
 
 /** Classifies one log-mel (computed with the model's feature parameters) and optional cycles. */
-export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[]): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[], aggregation?: CycleAggregation): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+  const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
   const { model, meta } = loaded;
   const k = meta.classes.length;
   const whole = patchesInSpan(logMel, 0, logMel.frames);
@@ -145,10 +171,10 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
     const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     result.cycles = cycles.map((c, ci) => {
       const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
-      const m = meanRows(cprobs, rows, k).map(round4);
+      const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method);
       return {
         startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
-        label: rows.length ? meta.classes[argmax(m)] : 'none', probabilities: m, patches: rows.length,
+        label, probabilities: probabilities.map(round4), patches: rows.length,
       };
     });
   }

@@ -6,7 +6,7 @@ import { logMelFromFile } from '../audio/features';
 import { resolveFeatureParams } from '../audio/melFilter';
 import { cyclePatches, type DatasetRecording } from '../data/icbhi';
 import { PATCH_FRAMES, type FeatureParams } from '../types';
-import { predictProbabilities, meanRows, argmax } from './classify';
+import { predictProbabilities, aggregateCycle, type CycleAggregation } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import type { LoadedModel } from './modelIO';
 import type { PatchSet } from './train';
@@ -14,6 +14,8 @@ import type { PatchSet } from './train';
 export interface RecordingPatches extends PatchSet {
   /** Which recording each patch came from (index into the list given). */
   recordingIndex: Int32Array;
+  /** A running cycle number per patch (unique across recordings): groups patches by cycle. */
+  cycleId: Int32Array;
   cycles: number;
 }
 
@@ -23,13 +25,13 @@ export async function recordingPatches(
   opts: { hopFrames?: number; onRecording?: (i: number, n: number) => void } = {},
 ): Promise<RecordingPatches> {
   const p = resolveFeatureParams(params);
-  const parts: { data: Float32Array; labels: Int32Array; count: number; bands: number; rec: number }[] = [];
+  const parts: { data: Float32Array; labels: Int32Array; count: number; bands: number; rec: number; cycle: Int32Array }[] = [];
   let cycles = 0;
   for (let i = 0; i < recordings.length; i++) {
     const r = recordings[i];
     const mel = await logMelFromFile(r.wavPath, p);
     const cp = cyclePatches(mel, r.cycles, { hopFrames: opts.hopFrames });
-    parts.push({ data: cp.data, labels: cp.labelIndex, count: cp.count, bands: cp.bands, rec: i });
+    parts.push({ data: cp.data, labels: cp.labelIndex, count: cp.count, bands: cp.bands, rec: i, cycle: Int32Array.from(cp.cycleIndex, (c) => c + cycles) });
     cycles += r.cycles.length;
     opts.onRecording?.(i + 1, recordings.length);
   }
@@ -39,14 +41,16 @@ export async function recordingPatches(
   const x = new Float32Array(count * size);
   const labels = new Int32Array(count);
   const recordingIndex = new Int32Array(count);
+  const cycleId = new Int32Array(count);
   let offset = 0;
   for (const part of parts) {
     x.set(part.data, offset * size);
     labels.set(part.labels, offset);
+    cycleId.set(part.cycle, offset);
     recordingIndex.fill(part.rec, offset, offset + part.count);
     offset += part.count;
   }
-  return { x, count, bands, labels, recordingIndex, cycles };
+  return { x, count, bands, labels, recordingIndex, cycleId, cycles };
 }
 
 export interface CycleResult {
@@ -69,10 +73,10 @@ export interface DatasetEvaluation {
 /** Cycle-level evaluation of a loaded model on recordings (ICBHI protocol: one label per cycle). */
 export async function evaluateRecordings(
   loaded: LoadedModel, recordings: readonly DatasetRecording[],
-  opts: { onRecording?: (i: number, n: number) => void } = {},
+  opts: { onRecording?: (i: number, n: number) => void; aggregation?: CycleAggregation } = {},
 ): Promise<DatasetEvaluation> {
   const { model, meta } = loaded;
-  const k = meta.classes.length;
+  const method = opts.aggregation ?? meta.cycleAggregation ?? 'mean';
   const results: CycleResult[] = [];
   let skipped = 0;
   for (let i = 0; i < recordings.length; i++) {
@@ -86,10 +90,10 @@ export async function evaluateRecordings(
         skipped++;
         return;
       }
-      const mean = meanRows(probs, rows, k);
+      const { label, probabilities } = aggregateCycle(probs, rows, meta.classes, method);
       results.push({
         recording: r.name, startSeconds: c.startSeconds, endSeconds: c.endSeconds, trueLabel: c.label,
-        label: meta.classes[argmax(mean)], probabilities: mean.map((v) => Math.round(v * 1e4) / 1e4),
+        label, probabilities: probabilities.map((v) => Math.round(v * 1e4) / 1e4),
       });
     });
     opts.onRecording?.(i + 1, recordings.length);

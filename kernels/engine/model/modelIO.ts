@@ -44,6 +44,8 @@ export interface ModelMetadata {
   metrics: { validation?: ClassificationMetrics | null; test?: ClassificationMetrics | null; [k: string]: unknown };
   backend: string;
   created: string;
+  /** How classify/evaluate turn patch probabilities into a cycle label (default 'mean'). */
+  cycleAggregation?: 'mean' | 'max-flags';
 }
 
 export interface LoadedModel {

@@ -16,13 +16,15 @@ export interface PatchSet {
   count: number;
   bands: number;
   labels: Int32Array;
+  /** Optional group per patch (its cycle): validation is then scored per group, as ICBHI scores cycles. */
+  cycleId?: Int32Array;
 }
 
 export interface EpochInfo {
   epoch: number;
   trainLoss: number;
   valLoss: number | null;
-  /** Patch-level validation metrics. */
+  /** Validation metrics: per cycle (mean patch probability) when the set has cycleId, else per patch. */
   val: ClassificationMetrics | null;
   seconds: number;
   improved: boolean;
@@ -125,11 +127,22 @@ function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[
 export function evaluatePatches(model: tf.LayersModel, set: PatchSet, weights?: number[]) {
   const k = CLASSES.length;
   const logits = predictLogits(model, set.x, set.count, set.bands);
-  const predicted = argmaxRows(logits, k);
-  return {
-    metrics: classificationMetrics(set.labels, predicted),
-    loss: crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k),
-  };
+  const loss = crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k);
+  if (!set.cycleId) return { metrics: classificationMetrics(set.labels, argmaxRows(logits, k)), loss };
+  // Per cycle: mean softmax of its patches.
+  const sums = new Map<number, { p: number[]; label: number }>();
+  for (let r = 0; r < set.count; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
+    let z = 0;
+    for (let c = 0; c < k; c++) z += Math.exp(logits[r * k + c] - max);
+    const g = sums.get(set.cycleId[r]) ?? { p: new Array<number>(k).fill(0), label: set.labels[r] };
+    for (let c = 0; c < k; c++) g.p[c] += Math.exp(logits[r * k + c] - max) / z;
+    sums.set(set.cycleId[r], g);
+  }
+  const groups = [...sums.values()];
+  const argmaxOf = (p: number[]) => p.indexOf(Math.max(...p));
+  return { metrics: classificationMetrics(groups.map((g) => g.label), groups.map((g) => argmaxOf(g.p))), loss };
 }
 
 /** Trains a new model (or `opts.model`'s architecture) on `train`, validating on `val` each epoch. */

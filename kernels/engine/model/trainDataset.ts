@@ -86,7 +86,7 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
       trainPatchesPerClass: Object.fromEntries(CLASSES.map((c, i) => [c, classCounts(trainPatches.labels)[i]])),
       trainHopFrames: opts.trainHopFrames ?? 48,
     },
-    metrics: { validationPatches: result.bestVal },
+    metrics: { validation: result.bestVal },
     backend: backendName(),
     created: new Date().toISOString(),
   };
