@@ -81,7 +81,7 @@ h1{font-size:16px;margin:0 0 4px}.meta{color:#555;margin-bottom:8px}
   const W = Math.max(480, Math.min(1100, F)), H = Math.max(192, Math.min(320, B * 4)), M = { l: 60, t: 8, r: 90, b: 36 }, PH = 110;
   const plot = d3.select('#plot').style('width', (M.l + W + M.r) + 'px').style('height', (M.t + H + M.b + PH + 40) + 'px');
   const canvas = plot.append('canvas').attr('width', W).attr('height', H).style('left', M.l + 'px').style('top', M.t + 'px').style('width', W + 'px').style('height', H + 'px');
-  const svg = plot.append('svg').attr('width', M.l + W + M.r).attr('height', M.t + H + M.b + PH + 40).style('position', 'absolute');
+  const svg = plot.append('svg').attr('width', M.l + W + M.r).attr('height', M.t + H + M.b + PH + 40).style('position', 'absolute').style('pointer-events', 'none');
   const seconds = F * hop;
   const x = d3.scaleLinear().domain([0, seconds]).range([M.l, M.l + W]);
   const yBand = d3.scaleLinear().domain([-0.5, B - 0.5]).range([M.t + H, M.t]);

@@ -98,6 +98,37 @@ describe('lungcam gradcam', () => {
     assert.deepEqual(Object.keys(data.maps.conv1), [...CLASSES]);
   });
 
+  it('the HTML page works offline in a browser: no script errors, hover read-out, class switch redraws', { skip: existsSync('/usr/bin/chromium') ? false : 'no chromium' }, async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+      await page.goto('file://' + path.join(dir, 'a.html'));
+      const box = (await page.locator('canvas').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      assert.match((await page.textContent('#tip')) ?? '', /^\d+\.\d\d s, \d+ Hz, attention \d\.\d\d$/);
+      // A class whose map differs from the one shown (an untrained model has some all-zero maps).
+      const html = readFileSync(path.join(dir, 'a.html'), 'utf8');
+      const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]);
+      const shown = data.maps[data.defaultLayer];
+      const other = data.classes.find((c: string) => shown[c].map.u8 !== shown[data.defaultClass].map.u8);
+      assert.ok(other, 'some class has a different map');
+      const checksum = () => page.evaluate(() => {
+        const c = document.querySelector('canvas')!;
+        return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.reduce((s, v, i) => (s + v * ((i % 97) + 1)) % 1e9, 0);
+      });
+      const before = await checksum();
+      await page.selectOption('#cls', other);
+      assert.notEqual(await checksum(), before, 'another class, another picture');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('wrong layer, class, method or output: one line listing the valid choices, exit 2, no file', () => {
     const cases: [string[], RegExp][] = [
       [['--layer', 'conv9'], /unknown layer "conv9"; valid conv layers: conv1, conv2$/],
