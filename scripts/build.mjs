@@ -23,6 +23,8 @@ export const entries = [
   ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
   // Worker thread for long recordings' features; found next to the cli/engine/kernel bundles.
   ['kernels/engine/audio/featureWorker.ts', 'dist/kernels/engine/audio/featureWorker.js', node],
+  // Worker thread of `lungcam synth` (renders recordings on every core).
+  ['kernels/engine/data/synthWorker.ts', 'dist/kernels/engine/data/synthWorker.js', node],
   ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
   // Bundles every test/integration/**/*.test.ts (see the plugin) into the extension-host test module.

@@ -64,10 +64,10 @@ export function register(program: Command): void {
 }
 
 async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
-  const { writeSynthCorpus } = await import('../engine/data/synth');
+  const { writeSynthCorpusParallel } = await import('../engine/data/synthPool');
   const started = Date.now();
   const tty = process.stderr.isTTY;
-  const summary = writeSynthCorpus(
+  const summary = await writeSynthCorpusParallel(
     dir,
     {
       count: opts.count,
@@ -82,7 +82,7 @@ async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
     },
     (done, total, rec) => {
       if (opts.quiet) return;
-      const line = `synth ${done}/${total} ${rec.name} (${rec.sampleRate} Hz, ${rec.cycles.length} cycles)`;
+      const line = `synth ${done}/${total} ${rec.name} (${rec.sampleRate} Hz, ${rec.labels.length} cycles)`;
       if (tty) process.stderr.write(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
       else process.stderr.write(`${line}\n`);
     },

@@ -184,48 +184,104 @@ export function checkSynthOptions(opts: SynthOptions): void {
   if (opts.noiseScale !== undefined && !(opts.noiseScale >= 0)) throw new LungcamInputError('expected a number ≥ 0.', '--noise');
 }
 
-/**
- * Writes a corpus into `dir` (created if needed). Each file is written atomically. Returns counts.
- * `onRecording` is called after each recording (for progress).
- */
-export function writeSynthCorpus(
-  dir: string,
-  opts: SynthOptions,
-  onRecording?: (done: number, total: number, rec: SynthRecording) => void,
-): CorpusSummary {
-  checkSynthOptions(opts);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new LungcamInputError('exists and is not a folder.', dir);
-  mkdirSync(dir, { recursive: true });
-  const cycles = Object.fromEntries(CYCLE_LABELS.map((l) => [l, 0])) as Record<CycleLabel, number>;
-  const sampleRates: Record<string, number> = {};
-  const patients = new Set<string>();
-  let seconds = 0;
-  let done = 0;
-  for (const rec of synthesizeCorpus(opts)) {
-    const base = path.join(dir, rec.name);
-    const format = rec.plan.device.bitsPerSample === 24 ? 'pcm24' : 'pcm16';
-    writeFileAtomically(`${base}.wav`, encodeWav(rec.samples, rec.sampleRate, format));
-    writeFileAtomically(`${base}.txt`, annotationText(rec.cycles));
-    writeFileAtomically(`${base}.events.json`, `${JSON.stringify(eventsDocument(rec, opts.seed), null, 1)}\n`);
-    for (const c of rec.cycles) cycles[c.label]++;
-    sampleRates[rec.sampleRate] = (sampleRates[rec.sampleRate] ?? 0) + 1;
-    patients.add(rec.patientId);
-    seconds += rec.samples.length / rec.sampleRate;
-    done++;
-    onRecording?.(done, opts.count, rec);
-  }
-  const summary: CorpusSummary = { dir, recordings: done, patients: patients.size, cycles, sampleRates, seconds: Math.round(seconds * 10) / 10 };
-  const manifest = {
-    format: 'lungcam-synth-corpus',
-    version: 1,
-    generator: SYNTH_GENERATOR,
-    options: { ...opts },
-    recordings: summary.recordings,
-    patients: summary.patients,
-    cycles,
-    sampleRates,
-    seconds: summary.seconds,
+/** The three files of one recording, ready to write (what a worker thread hands back). */
+export interface RecordingFiles {
+  name: string;
+  patientId: string;
+  sampleRate: number;
+  seconds: number;
+  labels: CycleLabel[];
+  wav: Uint8Array;
+  txt: string;
+  eventsJson: string;
+}
+
+export function recordingFiles(rec: SynthRecording, seed: number): RecordingFiles {
+  const format = rec.plan.device.bitsPerSample === 24 ? 'pcm24' : 'pcm16';
+  return {
+    name: rec.name,
+    patientId: rec.patientId,
+    sampleRate: rec.sampleRate,
+    seconds: rec.samples.length / rec.sampleRate,
+    labels: rec.cycles.map((c) => c.label),
+    wav: encodeWav(rec.samples, rec.sampleRate, format),
+    txt: annotationText(rec.cycles),
+    eventsJson: `${JSON.stringify(eventsDocument(rec, seed), null, 1)}\n`,
   };
-  writeFileAtomically(path.join(dir, 'synth.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-  return summary;
+}
+
+/** Renders recording `index` of the corpus `opts` describes (plans are cached per options). */
+let planCache: { key: string; plans: ReturnType<typeof planCorpus>['recordings'] } | null = null;
+export function renderCorpusRecording(opts: SynthOptions, index: number): RecordingFiles {
+  const key = JSON.stringify(opts);
+  if (!planCache || planCache.key !== key) planCache = { key, plans: planCorpus(opts).recordings };
+  const { patient, plan } = planCache.plans[index];
+  return recordingFiles(renderRecording(opts.seed, patient, plan), opts.seed);
+}
+
+/** Progress callback: after each recording is written. */
+export type OnRecording = (done: number, total: number, rec: RecordingFiles) => void;
+
+/** Collects counts while recordings are written, in any order, and writes synth.json at the end. */
+export class CorpusWriter {
+  private readonly cycles = Object.fromEntries(CYCLE_LABELS.map((l) => [l, 0])) as Record<CycleLabel, number>;
+  private readonly sampleRates: Record<string, number> = {};
+  private readonly patients = new Set<string>();
+  private seconds = 0;
+  private done = 0;
+
+  constructor(private readonly dir: string, private readonly opts: SynthOptions, private readonly onRecording?: OnRecording) {
+    checkSynthOptions(opts);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new LungcamInputError('exists and is not a folder.', dir);
+    mkdirSync(dir, { recursive: true });
+  }
+
+  write(files: RecordingFiles): void {
+    const base = path.join(this.dir, files.name);
+    writeFileAtomically(`${base}.wav`, Buffer.from(files.wav.buffer, files.wav.byteOffset, files.wav.byteLength));
+    writeFileAtomically(`${base}.txt`, files.txt);
+    writeFileAtomically(`${base}.events.json`, files.eventsJson);
+    for (const l of files.labels) this.cycles[l]++;
+    this.sampleRates[files.sampleRate] = (this.sampleRates[files.sampleRate] ?? 0) + 1;
+    this.patients.add(files.patientId);
+    this.seconds += files.seconds;
+    this.done++;
+    this.onRecording?.(this.done, this.opts.count, files);
+  }
+
+  finish(): CorpusSummary {
+    const sampleRates = Object.fromEntries(Object.entries(this.sampleRates).sort((a, b) => Number(a[0]) - Number(b[0])));
+    const summary: CorpusSummary = {
+      dir: this.dir,
+      recordings: this.done,
+      patients: this.patients.size,
+      cycles: this.cycles,
+      sampleRates,
+      seconds: Math.round(this.seconds * 10) / 10,
+    };
+    const manifest = {
+      format: 'lungcam-synth-corpus',
+      version: 1,
+      generator: SYNTH_GENERATOR,
+      options: { ...this.opts },
+      recordings: summary.recordings,
+      patients: summary.patients,
+      cycles: summary.cycles,
+      sampleRates,
+      seconds: summary.seconds,
+    };
+    writeFileAtomically(path.join(this.dir, 'synth.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+    return summary;
+  }
+}
+
+/**
+ * Writes a corpus into `dir` (created if needed), one recording after another on this thread. Each file
+ * is written atomically. Returns counts. (writeSynthCorpusParallel in synthPool.ts uses worker threads.)
+ */
+export function writeSynthCorpus(dir: string, opts: SynthOptions, onRecording?: OnRecording): CorpusSummary {
+  const writer = new CorpusWriter(dir, opts, onRecording);
+  const { recordings } = planCorpus(opts);
+  for (const { patient, plan } of recordings) writer.write(recordingFiles(renderRecording(opts.seed, patient, plan), opts.seed));
+  return writer.finish();
 }

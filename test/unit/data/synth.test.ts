@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSynthCorpus, renderRecording } from '../../../kernels/engine/data/synth';
+import { writeSynthCorpusParallel } from '../../../kernels/engine/data/synthPool';
 import { planCorpus } from '../../../kernels/engine/data/plan';
 import { readDataset } from '../../../kernels/engine/data/icbhi';
 import { CYCLE_LABELS } from '../../../kernels/engine/data/labels';
@@ -46,6 +47,18 @@ test('the same seed gives the same bytes; another seed gives other sounds', () =
   const wavA = [...fa].filter(([n]) => n.endsWith('.wav')).map(([, b]) => b);
   const wavC = [...filesOf(c)].filter(([n]) => n.endsWith('.wav')).map(([, b]) => b);
   assert.ok(wavA.every((w, i) => !w.equals(wavC[i])), 'seed 6 should not reproduce seed 5');
+});
+
+test('worker threads write the same bytes as one thread', async () => {
+  const parallel = tempDir();
+  const order: string[] = [];
+  const summary = await writeSynthCorpusParallel(parallel, { count: 8, seed: 11, ...SHORT }, (_done, _total, rec) => order.push(rec.name), 2);
+  assert.equal(summary.recordings, 8);
+  assert.equal(order.length, 8);
+  const serial = filesOf(corpusDir);
+  const got = filesOf(parallel);
+  assert.deepEqual([...got.keys()], [...serial.keys()]);
+  for (const [name, bytes] of serial) assert.ok(bytes.equals(got.get(name) as Buffer), `${name} differs between 2 threads and 1`);
 });
 
 test('a bigger corpus starts with the recordings of a smaller one (same seed)', () => {
