@@ -40,8 +40,8 @@ export class KernelSession implements vscode.Disposable {
 
   constructor(readonly notebook: vscode.NotebookDocument) {}
 
-  get state(): KernelView & { pid?: number; queued: number; running: boolean } {
-    return { ...this.view, pid: this.kernel?.pid, queued: this.queue.length, running: !!this.current };
+  get state(): KernelView & { pid?: number; queued: number; running: boolean; runningCell?: number } {
+    return { ...this.view, pid: this.kernel?.pid, queued: this.queue.length, running: !!this.current, runningCell: this.current?.cell.index };
   }
 
   /** Queues the cells (in the order given) and runs them one after another. */
