@@ -16,6 +16,7 @@ interface TrainCliOptions extends FeatureOptionValues {
   filters?: number[];
   augment: boolean;
   trainHop: number;
+  labels: 'cycles' | 'events';
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   quiet?: boolean;
 }
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .addOption(new Option('--learning-rate <x>', 'Adam learning rate').argParser(parseNumber).default(0.001))
     .addOption(new Option('--filters <list>', 'conv filters per block, input side first (default 16,32,64,128)').argParser(parseFilters))
     .addOption(new Option('--train-hop <frames>', 'hop between training patches inside a cycle (96: no overlap)').argParser(parsePositiveInt).default(48))
+    .addOption(new Option('--labels <source>', 'training patch labels: the cycle annotation, or the events in NAME.events.json (synthetic corpora; cycles then scored with max-flags)').choices(['cycles', 'events']).default('cycles'))
     .option('--no-augment', 'train without augmentation')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
@@ -75,6 +77,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     augment: opts.augment ? undefined : false,
     model: opts.filters ? { filters: opts.filters } : undefined,
     trainHopFrames: opts.trainHop,
+    labels: opts.labels,
     command,
     log: say,
     onBatch: tty ? ({ epoch, batch, batches, loss }) => {

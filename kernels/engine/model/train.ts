@@ -42,6 +42,8 @@ export interface TrainOptions {
   /** false disables augmentation. */
   augment?: AugmentOptions | false;
   model?: ModelOptions;
+  /** How validation turns patch probabilities into a cycle label (with cycleId): see classify.ts. */
+  aggregation?: 'mean' | 'max-flags';
   /** Called after every batch (progress bars) and epoch. */
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (info: EpochInfo) => void;
@@ -124,25 +126,32 @@ function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[
 }
 
 /** Evaluates a model on a patch set: patch-level metrics and weighted loss. */
-export function evaluatePatches(model: tf.LayersModel, set: PatchSet, weights?: number[]) {
+export function evaluatePatches(model: tf.LayersModel, set: PatchSet, weights?: number[], aggregation: 'mean' | 'max-flags' = 'mean') {
   const k = CLASSES.length;
   const logits = predictLogits(model, set.x, set.count, set.bands);
   const loss = crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k);
   if (!set.cycleId) return { metrics: classificationMetrics(set.labels, argmaxRows(logits, k)), loss };
-  // Per cycle: mean softmax of its patches.
-  const sums = new Map<number, { p: number[]; label: number }>();
+  // Per cycle: mean softmax of its patches ('mean'), or crackle/wheeze flags from the most telling patch.
+  const sums = new Map<number, { p: number[]; label: number; crackle: number; wheeze: number }>();
   for (let r = 0; r < set.count; r++) {
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
     let z = 0;
     for (let c = 0; c < k; c++) z += Math.exp(logits[r * k + c] - max);
-    const g = sums.get(set.cycleId[r]) ?? { p: new Array<number>(k).fill(0), label: set.labels[r] };
-    for (let c = 0; c < k; c++) g.p[c] += Math.exp(logits[r * k + c] - max) / z;
+    const g = sums.get(set.cycleId[r]) ?? { p: new Array<number>(k).fill(0), label: set.labels[r], crackle: 0, wheeze: 0 };
+    const p = Array.from({ length: k }, (_, c) => Math.exp(logits[r * k + c] - max) / z);
+    for (let c = 0; c < k; c++) g.p[c] += p[c];
+    if (k === 4) {
+      g.crackle = Math.max(g.crackle, p[1] + p[3]);
+      g.wheeze = Math.max(g.wheeze, p[2] + p[3]);
+    }
     sums.set(set.cycleId[r], g);
   }
   const groups = [...sums.values()];
   const argmaxOf = (p: number[]) => p.indexOf(Math.max(...p));
-  return { metrics: classificationMetrics(groups.map((g) => g.label), groups.map((g) => argmaxOf(g.p))), loss };
+  const flags = (g: { crackle: number; wheeze: number }) => (g.crackle > 0.5 ? (g.wheeze > 0.5 ? 3 : 1) : g.wheeze > 0.5 ? 2 : 0);
+  const predicted = groups.map((g) => (aggregation === 'max-flags' && k === 4 ? flags(g) : argmaxOf(g.p)));
+  return { metrics: classificationMetrics(groups.map((g) => g.label), predicted), loss };
 }
 
 /** Trains a new model (or `opts.model`'s architecture) on `train`, validating on `val` each epoch. */
@@ -204,7 +213,7 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
       let valLoss: number | null = null;
       let valMetrics: ClassificationMetrics | null = null;
       if (val && val.count > 0) {
-        const r = evaluatePatches(model, val, weights);
+        const r = evaluatePatches(model, val, weights, opts.aggregation);
         valLoss = r.loss;
         valMetrics = r.metrics;
       }

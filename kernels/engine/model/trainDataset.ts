@@ -22,6 +22,8 @@ export interface TrainDatasetOptions extends TrainOptions {
   validationFraction?: number;
   /** Patch hop inside cycles for the training set, frames (default 48: half-overlapping). */
   trainHopFrames?: number;
+  /** Training patch labels: from the cycle annotations (default) or from NAME.events.json ground truth. */
+  labels?: 'cycles' | 'events';
   /** Saved into metadata.training.command. */
   command?: string;
   /** Lines for the user (reading, sizes, results). */
@@ -48,12 +50,17 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
   if (count(trainAll, (r) => r.cycles.length) === 0) throw new LungcamInputError('no annotated cycles in the training set', dir);
   const { train, test: val } = splitByPatient(trainAll, seed + 1, opts.validationFraction ?? 0.2);
   log(`dataset ${dir}: ${dataset.recordings.length} recordings (${dataset.split.source} split) → train ${train.length}, validation ${val.length}, test ${test.length} recordings`);
-  const trainPatches = await recordingPatches(train, params, { hopFrames: opts.trainHopFrames ?? 48 });
+  const labels = opts.labels ?? 'cycles';
+  if (labels === 'events' && !train.some((r) => r.eventsPath)) {
+    throw new LungcamInputError('--labels events needs NAME.events.json ground truth (a corpus made by `lungcam synth`)', dir);
+  }
+  const aggregation = opts.aggregation ?? (labels === 'events' ? 'max-flags' : 'mean');
+  const trainPatches = await recordingPatches(train, params, { hopFrames: opts.trainHopFrames ?? 48, labels });
   const valPatches = await recordingPatches(val, params);
   const classCounts = (labels: Int32Array) => CLASSES.map((_, c) => labels.filter((l) => l === c).length);
   log(`patches (96 frames × ${trainPatches.bands} bands): train ${trainPatches.count} [${classCounts(trainPatches.labels).join('/')}], validation ${valPatches.count} [${classCounts(valPatches.labels).join('/')}] (normal/crackle/wheeze/both)`);
 
-  const result = await trainOnPatches(trainPatches, valPatches.count > 0 ? valPatches : null, opts);
+  const result = await trainOnPatches(trainPatches, valPatches.count > 0 ? valPatches : null, { ...opts, aggregation });
   const filters = opts.model?.filters ?? DEFAULT_FILTERS;
   const meta: ModelMetadata = {
     format: MODEL_FORMAT,
@@ -85,10 +92,12 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
       cycles: { train: count(train, (r) => r.cycles.length), validation: count(val, (r) => r.cycles.length), test: count(test, (r) => r.cycles.length) },
       trainPatchesPerClass: Object.fromEntries(CLASSES.map((c, i) => [c, classCounts(trainPatches.labels)[i]])),
       trainHopFrames: opts.trainHopFrames ?? 48,
+      trainLabels: labels,
     },
     metrics: { validation: result.bestVal },
     backend: backendName(),
     created: new Date().toISOString(),
+    cycleAggregation: aggregation,
   };
   const loaded: LoadedModel = { model: result.model, meta, dir: outDir ?? '' };
   let testEval: DatasetEvaluation | null = null;
