@@ -5,21 +5,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeSynthCorpus } from '../../kernels/engine/data/synth';
+import { synthThreads, writeSynthCorpusParallel } from '../../kernels/engine/data/synthPool';
 
 const count = Number(process.env.LUNGCAM_BENCH_SYNTH_COUNT ?? 200);
 const dir = mkdtempSync(path.join(tmpdir(), 'lungcam-synth-bench-'));
-try {
+async function main() {
+  const threads = synthThreads();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const summary = writeSynthCorpus(dir, { count, seed: 1 });
+  const summary = await writeSynthCorpusParallel(dir, { count, seed: 1 }, undefined, threads);
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(`synth: ${summary.recordings} recordings, ${summary.seconds} s of audio, ${summary.patients} patients`);
-  console.log(`  wall ${wall.toFixed(1)} s, CPU ${cpuSeconds.toFixed(1)} s (one thread)`);
+  console.log(`  wall ${wall.toFixed(1)} s with ${threads} thread(s) (LUNGCAM_THREADS), CPU (all threads) ${cpuSeconds.toFixed(1)} s`);
   console.log(`  ${(wall / summary.recordings * 1000).toFixed(0)} ms per recording, ${(summary.seconds / wall).toFixed(0)}× real time`);
   console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+main().finally(() => rmSync(dir, { recursive: true, force: true }));
