@@ -227,6 +227,17 @@ export const ALAW_TABLE = Int16Array.from({ length: 256 }, (_, i) => alawToLinea
 const ULAW_FLOAT = Float32Array.from(ULAW_TABLE, (v) => v / 32768);
 const ALAW_FLOAT = Float32Array.from(ALAW_TABLE, (v) => v / 32768);
 
+// The two common layouts in small monomorphic loops (V8 optimises them far better inside the big switch).
+function int16Mono(ints: Int16Array, frames: number, out: Float32Array, at: number): void {
+  const scale = 1 / 32768;
+  for (let i = 0; i < frames; i++) out[at + i] = ints[i] * scale;
+}
+
+function int16Stereo(ints: Int16Array, frames: number, out: Float32Array, at: number): void {
+  const scale = 0.5 / 32768;
+  for (let i = 0; i < frames; i++) out[at + i] = (ints[2 * i] + ints[2 * i + 1]) * scale;
+}
+
 /**
  * Decodes `frames` whole sample frames from `bytes` (starting at byte 0) into `out[outOffset…]`, averaging
  * channels to mono.
@@ -242,9 +253,9 @@ export function decodeFramesToMono(bytes: Uint8Array, frames: number, format: Wa
     // A typed view is several times faster than DataView; it needs 2-byte alignment (little-endian host).
     const ints = bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN_HOST ? new Int16Array(bytes.buffer, bytes.byteOffset, n) : null;
     if (ints && channels === 1) {
-      for (let i = 0; i < frames; i++) out[outOffset + i] = ints[i] / 32768;
+      int16Mono(ints, frames, out, outOffset);
     } else if (ints && channels === 2) {
-      for (let i = 0; i < frames; i++) out[outOffset + i] = (ints[2 * i] + ints[2 * i + 1]) * scale;
+      int16Stereo(ints, frames, out, outOffset);
     } else if (channels === 1) {
       for (let i = 0; i < frames; i++) out[outOffset + i] = view.getInt16(2 * i, true) / 32768;
     } else if (channels === 2) {
