@@ -6,7 +6,8 @@
  * Batched over patches, every class at once, tidy (no tensors left behind), cancellable between batches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { forwardWithActivations, headFrom, headWithProbes } from './graph';
+import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
+import { chainGradients, supportedChain } from './backward';
 import { METHODS, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
@@ -173,6 +174,8 @@ export function layerGradients(
   model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[],
 ): tf.Tensor4D[][] {
   const order = activationLayers.map((_, i) => i).sort((i, j) => layerIndex(model, activationLayers[i]) - layerIndex(model, activationLayers[j]));
+  const fast = chainPath(model, x, activationLayers, activations, classIndices, order[0]);
+  if (fast) return fast;
   const probed = activationLayers.length > 1 ? headWithProbes(model, order.map((i) => activationLayers[i]), x) : null;
   if (probed) {
     const first = activations[order[0]];
@@ -193,6 +196,33 @@ export function layerGradients(
   }
   const heads = activationLayers.map((l) => headFrom(model, l, x));
   return classIndices.map((c) => activationLayers.map((_, li) => logitGradient(heads[li], activations[li], c)));
+}
+
+/**
+ * The fast path (backward.ts): when everything above the earliest layer is a plain supported chain, one
+ * forward pass of that chain and one backward pass for all classes together.
+ */
+function chainPath(
+  model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[], first: number,
+): tf.Tensor4D[][] | null {
+  const fromLayer = activationLayers[first];
+  const chain = supportedChain(model, fromLayer);
+  if (!chain || !activationLayers.every((l) => l === fromLayer || chain.some((c) => c.name === l))) return null;
+  const node = (l: tf.layers.Layer) => (l as unknown as { inboundNodes: { inputTensors: tf.SymbolicTensor[]; outputTensors: tf.SymbolicTensor[] }[] }).inboundNodes[0];
+  const from = layerOutput(model, fromLayer);
+  return tf.tidy(() => {
+    const outputs = runGraph(
+      new Map<number, tf.Tensor>([[model.inputs[0].id, x], [from.id, activations[first]]]),
+      chain.map((l) => node(l).outputTensors[0]),
+    );
+    const values = new Map<number, tf.Tensor>([[from.id, activations[first]]]);
+    chain.forEach((l, i) => values.set(node(l).outputTensors[0].id, outputs[i]));
+    const grads = chainGradients(
+      chain as never, (l) => values.get(node(l).inputTensors[0].id)!, (l) => values.get(node(l).outputTensors[0].id)!,
+      fromLayer, activationLayers, classIndices, x.shape[0],
+    );
+    return grads.map((perLayer) => perLayer.map((g) => tf.keep(g)));
+  });
 }
 
 function layerIndex(model: tf.LayersModel, name: string): number {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { camImage, gradCam, layerGradients, logitGradient, patchMaps } from '../../../kernels/engine/cam/cam';
 import { forwardWithActivations, headFrom } from '../../../kernels/engine/cam/graph';
 import { resizeMaps, stitchPatches } from '../../../kernels/engine/cam/maps';
+import { buildModel } from '../../../kernels/engine/model/model';
 import { assertClose, randomPatches, setupBackend, smallNet } from './helpers';
 
 describe('Grad-CAM exactness', () => {
@@ -121,6 +122,34 @@ describe('gradients for several layers at once', () => {
         const head = headFrom(model, l, x);
         for (const [j, c] of [0, 2].entries()) {
           assertClose(together[j][li].dataSync(), logitGradient(head, activations[li], c).dataSync(), 1e-5, `${l} class ${c}`);
+        }
+      });
+    });
+  });
+});
+
+describe('the one-pass backward for conv/bn/relu/pool/dense chains', () => {
+  before(setupBackend);
+
+  it('equals tf.grad on the LungCAM CNN (batch-norm, dropout, 4 blocks), every layer and class', () => {
+    const model = buildModel({ filters: [4, 6, 8], batchNorm: true, dropout: 0.3, seed: 4, bands: 16 });
+    // Non-trivial batch-norm statistics, so the inference-mode scaling matters.
+    for (const l of model.layers.filter((x) => x.getClassName() === 'BatchNormalization')) {
+      const w = l.getWeights();
+      l.setWeights(w.map((t, i) => tf.add(tf.mul(tf.randomUniform(t.shape, 0.5, 1.5, 'float32', 3 + i), i === 3 ? 1 : 0.7), i === 3 ? 0 : 0.1)));
+    }
+    const patches = randomPatches(2, 96, 16, 8);
+    tf.tidy(() => {
+      const x = tf.tensor4d(patches.data, [2, 96, 16, 1]);
+      const layers = ['relu1', 'relu2', 'relu3'];
+      const { activations } = forwardWithActivations(model, x, layers);
+      const fast = layerGradients(model, x, layers, activations, [0, 1, 2, 3]);
+      layers.forEach((l, li) => {
+        const head = headFrom(model, l, x);
+        for (let c = 0; c < 4; c++) {
+          const expected = logitGradient(head, activations[li], c).dataSync();
+          const scale = Math.max(...Array.from(expected, Math.abs));
+          assertClose(fast[c][li].dataSync(), expected, 1e-5 * Math.max(1, scale), `${l} class ${c}`);
         }
       });
     });
