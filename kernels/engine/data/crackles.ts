@@ -120,10 +120,13 @@ function phaseBounds(c: CyclePlan, phase: BreathPhase): [number, number] {
   return phase === 'inspiration' ? [c.startSeconds, c.inspirationEndSeconds] : [c.inspirationEndSeconds, c.endSeconds];
 }
 
-/** Where in its phase (0..1) a cluster of this kind tends to sit. */
-function clusterCentre(rng: Rng, kind: CrackleKind, phase: BreathPhase): number {
-  if (phase === 'expiration') return rng.uniform(0.1, 0.6);
-  return kind === 'fine' ? rng.uniform(0.45, 0.92) : rng.uniform(0.08, 0.5);
+/**
+ * Where in its phase (0..1) cluster k of n sits: stratified over the part of the phase this kind favours
+ * (fine: mid-to-late inspiration; coarse: early inspiration; expiration: while air still flows).
+ */
+function clusterCentre(rng: Rng, kind: CrackleKind, phase: BreathPhase, k: number, n: number): number {
+  const [lo, hi] = phase === 'expiration' ? [0.05, 0.75] : kind === 'fine' ? [0.3, 0.95] : [0.05, 0.7];
+  return lo + ((hi - lo) * (k + rng.uniform(0.15, 0.85))) / n;
 }
 
 /**
@@ -145,11 +148,17 @@ export function addCrackles(
     if (!c.annotated) continue;
     annotatedIndex++;
     if (c.label !== 'crackle' && c.label !== 'both') continue;
-    const count = Math.max(2, Math.round(patient.cracklesPerCycle * rng.logUniform(0.6, 1.6)));
-    const clusters = Array.from({ length: rng.int(1, 3) }, () => {
-      const phase: BreathPhase = rng.chance(2 / 3) ? 'inspiration' : 'expiration';
-      return { phase, centre: clusterCentre(rng, patient.crackleKind, phase), spreadSeconds: rng.uniform(0.03, 0.15) };
-    });
+    // About one cluster per 0.9 s of cycle, two thirds of them inspiratory, spread over each phase
+    // (stratified), so that every part of a crackle cycle a 0.96 s patch can see holds crackles as often
+    // as physiology allows: a cycle label should be visible in the patches it labels.
+    const clusterCount = Math.max(2, Math.round((c.endSeconds - c.startSeconds) / 0.9));
+    const inspiratory = Math.max(1, Math.round((2 / 3) * clusterCount));
+    const expiratory = clusterCount - inspiratory;
+    const count = Math.max(2 * clusterCount, Math.round(patient.cracklesPerCycle * rng.logUniform(0.6, 1.6)));
+    const clusters = [
+      ...Array.from({ length: inspiratory }, (_, k) => ({ phase: 'inspiration' as BreathPhase, centre: clusterCentre(rng, patient.crackleKind, 'inspiration', k, inspiratory), spreadSeconds: rng.uniform(0.03, 0.15) })),
+      ...Array.from({ length: expiratory }, (_, k) => ({ phase: 'expiration' as BreathPhase, centre: clusterCentre(rng, patient.crackleKind, 'expiration', k, expiratory), spreadSeconds: rng.uniform(0.03, 0.15) })),
+    ];
     const before = events.length;
     for (let k = 0; k < count || events.length === before; k++) {
       // Should every drawn position miss (a very short phase), fall back to mid-inspiration.

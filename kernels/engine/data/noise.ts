@@ -33,7 +33,7 @@ export function addArtefacts(rng: Rng, signal: Float64Array, rate: number, perSe
     const at = Math.floor(rng.uniform(0, duration) * rate);
     if (rng.chance(0.7)) {
       const length = Math.max(2, Math.round(rng.uniform(0.001, 0.004) * rate));
-      const amp = rng.logUniform(3, 30);
+      const amp = rng.logUniform(2, 20);
       for (let i = 0; i < length && at + i < signal.length; i++) {
         signal[at + i] += amp * rng.normal() * Math.exp((-3 * i) / length);
       }

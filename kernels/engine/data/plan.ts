@@ -158,8 +158,8 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     cracklesPerCycle: rng.logUniform(3, 20),
     crackleLevel: rng.logUniform(3, 15),
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
-    wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.6, 0.25, 0.15]),
-    wheezeLevel: rng.logUniform(0.4, 3),
+    wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.3, 0.1, 0.6]),
+    wheezeLevel: rng.logUniform(0.6, 4),
     kneeInspirationHz: rng.uniform(430, 600),
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),
@@ -271,11 +271,11 @@ export function planRecording(
     device: planDevice(rng, sampleRate, opts),
     breathRms: rng.logUniform(0.002, 0.03),
     heartLevel: rng.logUniform(1, 10),
-    heartClickLevel: rng.chance(0.5) ? rng.logUniform(0.1, 1) : 0,
+    heartClickLevel: rng.chance(0.4) ? rng.logUniform(0.1, 1) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.75) ? rng.logUniform(0.1, 1.2) : 0,
+    artefactsPerSecond: rng.chance(0.6) ? rng.logUniform(0.05, 0.8) : 0,
   };
 }
 

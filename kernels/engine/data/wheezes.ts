@@ -91,11 +91,11 @@ function drawVoice(
   const [p0, p1] = window;
   const room = p1 - p0 - 0.04;
   if (room < 0.15) return null;
-  // Half the wheezes fill most of the phase, half are short (0.15–0.5 s); low (rhonchus-range) voices
+  // Most wheezes (85 %) fill most of the phase, the rest are short (0.15–0.5 s); low voices
   // are long, gently gliding snores, never short harmonic ladders.
   const low = baseHz < 220;
-  const long = rng.chance(0.5);
-  const wanted = long || low ? (p1 - p0) * rng.uniform(0.4, 0.9) : rng.uniform(0.15, 0.5);
+  const long = rng.chance(0.85);
+  const wanted = long || low ? (p1 - p0) * rng.uniform(0.5, 0.95) : rng.uniform(0.15, 0.5);
   const duration = Math.min(room, Math.max(low ? 0.3 : 0.15, wanted));
   const start = p0 + 0.02 + rng.uniform(0, room - duration);
   const v: WheezeVoice = {
