@@ -119,7 +119,7 @@ describe('tslab kernel: interrupt and restart', () => {
 describe('tslab kernel: death and recovery', () => {
   before(requireBuild);
 
-  it('reports process.exit in a cell as a death with the exit code, and recovers on restart', async () => {
+  it('reports process.exit in a cell (and a kill from outside) as a death, and recovers on restart', async () => {
     const kernel = await TslabKernel.start({ cwd: tempDir() });
     try {
       const deaths: string[] = [];
@@ -133,6 +133,11 @@ describe('tslab kernel: death and recovery', () => {
       const c = collect();
       assert.equal((await kernel.execute('"alive"', c)).status, 'ok');
       assert.equal(c.stdout().trim(), 'alive');
+      // and a kernel killed from outside is reported too
+      const died = new Promise<string>((resolve) => kernel.onDeath(resolve));
+      process.kill(kernel.pid!, 'SIGKILL');
+      assert.match(await died, /killed \(SIGKILL\)/);
+      assert.equal(kernel.status, 'dead');
     } finally {
       await kernel.shutdown();
     }
@@ -153,12 +158,4 @@ describe('tslab kernel: death and recovery', () => {
     }
   });
 
-  it('reports a kernel killed from outside', async () => {
-    const kernel = await TslabKernel.start({ cwd: tempDir() });
-    const died = new Promise<string>((resolve) => kernel.onDeath(resolve));
-    process.kill(kernel.pid!, 'SIGKILL');
-    assert.match(await died, /killed \(SIGKILL\)/);
-    assert.equal(kernel.status, 'dead');
-    await kernel.shutdown();
-  });
 });
