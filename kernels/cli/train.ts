@@ -17,6 +17,7 @@ interface TrainCliOptions extends FeatureOptionValues {
   augment: boolean;
   trainHop: number;
   labels: 'cycles' | 'events';
+  maxMinutes?: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   quiet?: boolean;
 }
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .addOption(new Option('--filters <list>', 'conv filters per block, input side first (default 16,32,64,128)').argParser(parseFilters))
     .addOption(new Option('--train-hop <frames>', 'hop between training patches inside a cycle (96: no overlap)').argParser(parsePositiveInt).default(48))
     .addOption(new Option('--labels <source>', 'training patch labels: the cycle annotation, or the events in NAME.events.json (synthetic corpora; cycles then scored with max-flags)').choices(['cycles', 'events']).default('cycles'))
+    .addOption(new Option('--max-minutes <m>', 'time budget: no epoch starts that would end after it (best weights kept)').argParser(parseNumber))
     .option('--no-augment', 'train without augmentation')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
@@ -67,6 +69,12 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
   };
   const command = ['lungcam', ...process.argv.slice(2)].join(' ');
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    say('interrupted: stopping after this epoch (press Ctrl-C again to abort without saving)');
+    process.once('SIGINT', () => process.exit(130));
+  });
   const { loaded, result, test } = await trainOnDataset(dir, {
     featureParams: params,
     epochs: opts.epochs,
@@ -78,6 +86,9 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     model: opts.filters ? { filters: opts.filters } : undefined,
     trainHopFrames: opts.trainHop,
     labels: opts.labels,
+    maxSeconds: opts.maxMinutes !== undefined ? opts.maxMinutes * 60 : undefined,
+    // First Ctrl-C: finish this epoch, keep the best weights, evaluate and save; a second one aborts.
+    shouldStop: () => interrupted,
     command,
     log: say,
     onBatch: tty ? ({ epoch, batch, batches, loss }) => {

@@ -48,6 +48,10 @@ export interface TrainOptions {
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (info: EpochInfo) => void;
   signal?: AbortSignal;
+  /** Wall-clock budget: no new epoch starts after this many seconds (the best weights are kept). */
+  maxSeconds?: number;
+  /** Checked after each epoch: true ends training there, keeping the best weights (e.g. Ctrl-C). */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainResult {
@@ -175,6 +179,7 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
   let trainMs = 0;
   let stoppedEarly = false;
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const started = performance.now();
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       if (opts.signal?.aborted) throw new Error('training cancelled');
@@ -230,6 +235,12 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
       history.push(info);
       opts.onEpoch?.(info);
       if (patience > 0 && sinceBest >= patience) {
+        stoppedEarly = epoch < epochs;
+        break;
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      const perEpoch = elapsed / epoch;
+      if ((opts.maxSeconds !== undefined && elapsed + perEpoch > opts.maxSeconds) || opts.shouldStop?.()) {
         stoppedEarly = epoch < epochs;
         break;
       }
