@@ -2,7 +2,8 @@
 // use (cached in .vscode-test/), builds, starts code-server on 127.0.0.1 with the working tree linked
 // in as the LungCAM extension and samples/ opened, prints the URL and runs until Ctrl-C, then stops it.
 // Options: --port N (default 8080, or a free port if taken), --host ADDR (default 127.0.0.1),
-//          --folder DIR (default samples/).
+//          --folder DIR (default samples/), --state-dir DIR (user settings and state; default
+//          .vscode-test/start), --skip-build (the e2e tests build once, then start this script).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,12 @@ import { freePort } from './lib/code-server.mjs';
 import { startDevServer } from './lib/dev-server.mjs';
 import { build } from './lib/run-dirs.mjs';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, folder: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, folder: { type: 'string' },
+    'state-dir': { type: 'string' }, 'skip-build': { type: 'boolean', default: false },
+  },
+});
 
 async function portToUse() {
   const wanted = Number(values.port ?? process.env.PORT ?? 8080);
@@ -27,11 +33,13 @@ async function portToUse() {
 
 async function main() {
   ensureCodeServer();
-  console.log('start: building');
-  if (!(await build())) throw new Error('build failed; fix the errors above and run npm start again');
+  if (!values['skip-build']) {
+    console.log('start: building');
+    if (!(await build())) throw new Error('build failed; fix the errors above and run npm start again');
+  }
   const workspace = path.resolve(values.folder ?? path.join(root, 'samples'));
   // User settings and state persist between starts here; the extension link is renewed each time.
-  const dir = path.join(root, '.vscode-test', 'start');
+  const dir = path.resolve(values['state-dir'] ?? path.join(root, '.vscode-test', 'start'));
   mkdirSync(dir, { recursive: true });
   const server = await startDevServer({ dir, workspace, port: await portToUse(), host: values.host });
   console.log(`\nLungCAM is running in VS Code (code-server, pid ${server.pid}). Open:\n\n  ${server.url(workspace)}\n`);

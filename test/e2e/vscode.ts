@@ -8,8 +8,13 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P), as a user would. */
-export async function quickOpen(page: Page, fileName: string, shownAs = fileName): Promise<void> {
+/** Keyboard focus into the workbench (a fresh page has it nowhere, so shortcuts would go nowhere). */
+async function focusWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
+}
+
+export async function quickOpen(page: Page, fileName: string, shownAs = fileName): Promise<void> {
+  await focusWorkbench(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -20,6 +25,7 @@ export async function quickOpen(page: Page, fileName: string, shownAs = fileName
 
 /** Runs a command palette entry by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  await focusWorkbench(page);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

@@ -1,6 +1,7 @@
 /**
- * End to end, as `npm start` serves it: code-server with LungCAM linked in, samples/ opened in
- * Chromium; open the welcome notebook and check what is on screen, screenshots in test-artifacts/e2e/.
+ * End to end through `npm start` itself (scripts/start.mjs): it prints a URL, Chromium opens it (VS Code
+ * with samples/ and LungCAM loaded), the tests check what is on screen (screenshots in
+ * test-artifacts/e2e/), and Ctrl-C stops the server.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert';
@@ -8,12 +9,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 // @ts-ignore: plain ESM helpers shared with the launcher scripts
-import { startDevServer } from '../../scripts/lib/dev-server.mjs';
+import { launchChromium, freePort } from '../../scripts/lib/code-server.mjs';
 // @ts-ignore
-import { launchChromium } from '../../scripts/lib/code-server.mjs';
+import { isAlive } from '../../scripts/lib/processes.mjs';
 // @ts-ignore
 import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
 import { inWebviews, quickOpen, runCommand, waitForWorkbench } from './vscode';
+import { npmStart, type NpmStart } from './npmStart';
 import { makeCamOutput } from '../renderer/fixtures';
 import { MIME } from '../../kernels/shared/outputTypes';
 
@@ -23,8 +25,8 @@ const samples = path.join(root, 'samples');
 // Editor lines render spaces as non-breaking spaces: \s matches both.
 const starterImport = /import\s\*\sas\slc\sfrom\s"lungcam";/;
 
-describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
-  let server: { pid: number; url: (folder: string) => string; stop: () => Promise<void> } | undefined;
+describe('npm start: VS Code UI with LungCAM (code-server + Chromium)', () => {
+  let server: NpmStart | undefined;
   let chromium: { pid: number; browser: import('playwright-core').Browser; stop: () => Promise<void> } | undefined;
   let page: Page;
   let runDir: string;
@@ -32,21 +34,24 @@ describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     runDir = freshRunDir('e2e');
-    server = await startDevServer({ dir: runDir, workspace: samples });
+    // test-e2e.mjs has built and set up code-server; a fresh state folder and a free port.
+    server = await npmStart(['--skip-build', '--port', String(await freePort()), '--state-dir', runDir]);
     chromium = await launchChromium();
-    console.log(`# code-server pid ${server!.pid}, chromium pid ${chromium!.pid}`);
+    console.log(`# npm start printed ${server!.url} (code-server pid ${server!.serverPid}); chromium pid ${chromium!.pid}`);
     page = await chromium!.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server!.url(samples));
+    await page.goto(server!.url);
     await waitForWorkbench(page);
   });
 
   after(async () => {
     await chromium?.stop();
-    await server?.stop();
+    await server?.kill();
     if (runDir) removeRunDir(runDir); // screenshots live in test-artifacts/e2e, not here
   });
 
   it('opens samples/notebooks/welcome.lungnb as a LungCAM notebook showing its cells', async () => {
+    assert.strictEqual(new URL(server!.url).searchParams.get('folder'), samples, 'the URL opens samples/');
+    await assert.doesNotReject(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notebooks' }).first().waitFor({ timeout: 60_000 }), 'the explorer shows samples/notebooks');
     await quickOpen(page, 'welcome.lungnb');
     const notebook = page.locator('.notebookOverlay:visible');
     await notebook.waitFor({ timeout: 60_000 });
@@ -111,5 +116,12 @@ describe('VS Code UI with LungCAM (code-server + Chromium)', () => {
     await assert.doesNotReject(drawn, 'the CAM view (a canvas inside the .lungcam output) is on screen');
     const box = await (await drawn).boundingBox();
     assert.ok(box && box.width > 100 && box.height > 50, `the heatmap has a visible size (${JSON.stringify(box)})`);
+  });
+
+  it('Ctrl-C stops npm start and the code-server it started', async () => {
+    assert.ok(server, 'npm start is running');
+    const code = await server.interrupt();
+    assert.strictEqual(code, 0, `npm start exits cleanly on Ctrl-C; output:\n${server.output()}`);
+    assert.ok(!isAlive(server.serverPid), `code-server (pid ${server.serverPid}) is stopped`);
   });
 });
