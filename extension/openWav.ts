@@ -11,6 +11,8 @@ import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';
 
 const COMMAND = 'Open WAV File in Notebook';
+const KERNEL_ID = 'lungcam-kernel-lungcam-notebook';
+const EXTENSION_ID = 'lungcam.lungcam';
 
 function writable(dir: string): boolean {
   try {
@@ -50,8 +52,9 @@ export async function openWavInNotebook(uri?: vscode.Uri): Promise<vscode.Notebo
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showInformationMessage('LungCAM: the notebook was not run: the workspace is not trusted.');
     } else {
-      await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'lungcam-kernel-lungcam-notebook', extension: 'lungcam.lungcam' });
-      await vscode.commands.executeCommand('notebook.execute', doc.uri);
+      await vscode.commands.executeCommand('notebook.selectKernel', { id: KERNEL_ID, extension: EXTENSION_ID });
+      // not awaited: the command resolves when every cell has run
+      void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: doc.cellCount }], document: doc.uri });
     }
   }
   return editor;
