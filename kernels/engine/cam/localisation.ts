@@ -25,13 +25,45 @@ export interface LocalisationSummary {
   pointingGameRate: number;
 }
 
+/**
+ * A box no smaller than the map can resolve: a layer with 12 time steps per 96-frame patch cannot put its
+ * energy inside a 5 ms crackle, so boxes may be widened (symmetrically) to at least `minFrames` × `minBands`.
+ */
+export interface BoxResolution {
+  minFrames?: number;
+  minBands?: number;
+}
+
 /** Frame range [from, to) and band range [lo, hi] of an event box; null when the box holds no cell. */
-export function eventBox(event: EventAnnotation, axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz'>, frames: number) {
-  const from = Math.max(0, Math.floor(event.startSeconds / axes.hopSeconds));
-  const to = Math.min(frames, Math.ceil(event.endSeconds / axes.hopSeconds));
-  const inBand = axes.bandCentersHz.map((hz, b) => (hz >= event.lowHz && hz <= event.highHz ? b : -1)).filter((b) => b >= 0);
+export function eventBox(event: EventAnnotation, axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz'>, frames: number, resolution: BoxResolution = {}) {
+  let from = Math.max(0, Math.floor(event.startSeconds / axes.hopSeconds));
+  let to = Math.min(frames, Math.ceil(event.endSeconds / axes.hopSeconds));
+  const bands = axes.bandCentersHz.length;
+  let inBand = axes.bandCentersHz.map((hz, b) => (hz >= event.lowHz && hz <= event.highHz ? b : -1)).filter((b) => b >= 0);
+  if (inBand.length === 0 && resolution.minBands) {
+    // A box between two band centres: the nearest band.
+    const mid = (event.lowHz + event.highHz) / 2;
+    let best = 0;
+    axes.bandCentersHz.forEach((hz, b) => { if (Math.abs(hz - mid) < Math.abs(axes.bandCentersHz[best] - mid)) best = b; });
+    inBand = [best];
+  }
   if (to <= from || inBand.length === 0) return null;
-  return { from, to, lo: inBand[0], hi: inBand[inBand.length - 1] };
+  let lo = inBand[0];
+  let hi = inBand[inBand.length - 1];
+  const grow = (a: number, b: number, min: number, limit: number): [number, number] => {
+    const missing = Math.max(0, min - (b - a));
+    let na = Math.max(0, a - Math.floor(missing / 2));
+    const nb = Math.min(limit, na + Math.max(min, b - a));
+    na = Math.max(0, nb - Math.max(min, b - a));
+    return [na, nb];
+  };
+  if (resolution.minFrames) [from, to] = grow(from, to, resolution.minFrames, frames);
+  if (resolution.minBands) {
+    const [a, b] = grow(lo, hi + 1, resolution.minBands, bands);
+    lo = a;
+    hi = b - 1;
+  }
+  return { from, to, lo, hi };
 }
 
 /**
@@ -43,10 +75,11 @@ export function localise(
   axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz'>,
   events: EventAnnotation[],
   windows: { startFrame: number[]; patchFrames: number },
+  resolution: BoxResolution = {},
 ): EventLocalisation[] {
   const out: EventLocalisation[] = [];
   for (const event of events) {
-    const box = eventBox(event, axes, map.frames);
+    const box = eventBox(event, axes, map.frames, resolution);
     if (!box) continue;
     let w0 = Infinity;
     let w1 = -Infinity;

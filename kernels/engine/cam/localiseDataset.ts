@@ -11,7 +11,18 @@ import { readEvents, recordingCam, type CamModel } from './explain';
 import { localise, summariseLocalisation, type EventLocalisation } from './localisation';
 import type { CamMethodName } from './methods';
 
-export interface DatasetLocalisation {
+export interface LocalisationFigures {
+  events: number;
+  meanRatio: number;
+  meanEnergyShare: number;
+  meanAreaShare: number;
+  pointingGameRate: number;
+  byType: Record<string, { events: number; meanRatio: number; meanEnergyShare: number; meanAreaShare: number; pointingGameRate: number }>;
+}
+
+export interface DatasetLocalisation extends LocalisationFigures {
+  /** The same, with boxes widened to at least one cell of the explained layer's map (its resolution). */
+  atMapResolution: LocalisationFigures & { minFrames: number; minBands: number };
   recordings: number;
   events: number;
   meanRatio: number;
@@ -21,6 +32,19 @@ export interface DatasetLocalisation {
   byType: Record<string, { events: number; meanRatio: number; meanEnergyShare: number; meanAreaShare: number; pointingGameRate: number }>;
 }
 
+function figures(list: EventLocalisation[]): LocalisationFigures {
+  const overall = summariseLocalisation(list);
+  const byType: LocalisationFigures['byType'] = {};
+  for (const type of [...new Set(list.map((e) => e.event.type))]) {
+    const s = summariseLocalisation(list.filter((e) => e.event.type === type));
+    byType[type] = { events: s.events.length, meanRatio: s.meanRatio, meanEnergyShare: s.meanEnergyShare, meanAreaShare: s.meanAreaShare, pointingGameRate: s.pointingGameRate };
+  }
+  return {
+    events: list.length, meanRatio: overall.meanRatio, meanEnergyShare: overall.meanEnergyShare,
+    meanAreaShare: overall.meanAreaShare, pointingGameRate: overall.pointingGameRate, byType,
+  };
+}
+
 export async function localiseRecordings(
   cm: CamModel,
   recordings: { wavPath: string; eventsPath?: string | null }[],
@@ -28,7 +52,9 @@ export async function localiseRecordings(
   opts: { layers?: string[]; method?: CamMethodName } = {},
 ): Promise<DatasetLocalisation> {
   const all: EventLocalisation[] = [];
+  const wide: EventLocalisation[] = [];
   let used = 0;
+  let cell = { minFrames: 0, minBands: 0 };
   for (const rec of recordings) {
     const events = readEvents(rec.wavPath, rec.eventsPath ?? undefined);
     if (!events || events.length === 0) continue;
@@ -39,19 +65,18 @@ export async function localiseRecordings(
       const k = cm.classes.indexOf(type);
       const classIndex = k >= 0 ? k : rc.classIndex;
       const map = camImage(rc.result, classIndex, { startFrame: rc.patches.startFrame, frames: logMel.frames }, { layers: rc.layers });
-      all.push(...localise({ data: map, frames: logMel.frames, bands: logMel.bands }, logMel.axes, events.filter((e) => e.type === type), {
-        startFrame: rc.patches.startFrame, patchFrames: rc.patches.frames,
-      }));
+      const grid = { data: map, frames: logMel.frames, bands: logMel.bands };
+      const windows = { startFrame: rc.patches.startFrame, patchFrames: rc.patches.frames };
+      const ofType = events.filter((e) => e.type === type);
+      all.push(...localise(grid, logMel.axes, ofType, windows));
+      // One cell of the coarsest explained layer, in frames and bands.
+      const native = rc.result.maps.filter((m) => rc.layers.includes(m.layer));
+      cell = {
+        minFrames: Math.ceil(rc.patches.frames / Math.min(...native.map((m) => m.timeSteps))),
+        minBands: Math.ceil(logMel.bands / Math.min(...native.map((m) => m.bandSteps))),
+      };
+      wide.push(...localise(grid, logMel.axes, ofType, windows, cell));
     }
   }
-  const overall = summariseLocalisation(all);
-  const byType: DatasetLocalisation['byType'] = {};
-  for (const type of [...new Set(all.map((e) => e.event.type))]) {
-    const s = summariseLocalisation(all.filter((e) => e.event.type === type));
-    byType[type] = { events: s.events.length, meanRatio: s.meanRatio, meanEnergyShare: s.meanEnergyShare, meanAreaShare: s.meanAreaShare, pointingGameRate: s.pointingGameRate };
-  }
-  return {
-    recordings: used, events: all.length, meanRatio: overall.meanRatio, meanEnergyShare: overall.meanEnergyShare,
-    meanAreaShare: overall.meanAreaShare, pointingGameRate: overall.pointingGameRate, byType,
-  };
+  return { recordings: used, ...figures(all), atMapResolution: { ...figures(wide), ...cell } };
 }

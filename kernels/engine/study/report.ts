@@ -141,8 +141,11 @@ function verdictLower(r: StudyResult): string {
 function locRow(name: string, a: StudyArm): string {
   const l = a.localisation;
   if (!l) return `- ${name}: no events.json in the test set`;
-  const types = Object.entries(l.byType).map(([t, v]) => `${t} ${v.meanRatio.toFixed(2)}× / ${pct(v.pointingGameRate)} (${v.events})`).join('; ');
-  return `- ${name}: **${l.meanRatio.toFixed(2)}×** the area share (energy ${pct(l.meanEnergyShare)} in ${pct(l.meanAreaShare)} of the area), pointing game **${pct(l.pointingGameRate)}** over ${l.events} events in ${l.recordings} recordings; by type: ${types}`;
+  const line = (f: { meanRatio: number; meanEnergyShare: number; meanAreaShare: number; pointingGameRate: number; events: number; byType: Record<string, { meanRatio: number; pointingGameRate: number; events: number }> }) =>
+    `**${f.meanRatio.toFixed(2)}×** the area share (energy ${pct(f.meanEnergyShare)} in ${pct(f.meanAreaShare)} of the area), pointing game **${pct(f.pointingGameRate)}** over ${f.events} events; by type: ` +
+    Object.entries(f.byType).map(([t, v]) => `${t} ${v.meanRatio.toFixed(2)}× / ${pct(v.pointingGameRate)} (${v.events})`).join('; ');
+  const r = l.atMapResolution;
+  return `- ${name} (${l.recordings} recordings), event boxes as annotated: ${line(l)}\n- ${name}, boxes widened to one map cell (${r.minFrames} frames × ${r.minBands} bands, the layer's resolution): ${line(r)}`;
 }
 
 function meanFigure(arm: StudyArm, logMelMean: Float32Array, title: string, valueMax: number): CamFigure {

@@ -123,3 +123,16 @@ describe('CAM summaries and metrics', () => {
     assert.equal(patchMaps(r, 0).length, 2 * 16 * 8);
   });
 });
+
+describe('localisation at the map resolution', () => {
+  it('widens a box narrower than one map cell to that cell, symmetrically', async () => {
+    const { eventBox } = await import('../../../kernels/engine/cam/localisation');
+    const ax = { hopSeconds: 0.01, bandCentersHz: [100, 200, 300, 400, 500, 600, 700, 800] };
+    // A 20 ms crackle at 0.50–0.52 s, 250–350 Hz (band 2): strict box 2 frames × 1 band.
+    const crackle = { type: 'crackle', startSeconds: 0.5, endSeconds: 0.52, lowHz: 250, highHz: 350 };
+    assert.deepEqual(eventBox(crackle, ax, 100), { from: 50, to: 52, lo: 2, hi: 2 });
+    // At a resolution of 8 frames × 4 bands: 3 frames on each side, bands 1..4 (clamped to the grid).
+    assert.deepEqual(eventBox(crackle, ax, 100, { minFrames: 8, minBands: 4 }), { from: 47, to: 55, lo: 1, hi: 4 });
+    assert.deepEqual(eventBox({ ...crackle, startSeconds: 0, endSeconds: 0.01 }, ax, 100, { minFrames: 8 }), { from: 0, to: 8, lo: 2, hi: 2 });
+  });
+});
