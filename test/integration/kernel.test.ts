@@ -4,6 +4,7 @@
  * death, and an extension host that keeps answering while a cell spins.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { text, workspaceUri } from './helpers';
@@ -44,6 +45,19 @@ async function open(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
   await vscode.window.showNotebookDocument(doc);
   await vscode.commands.executeCommand('notebook.selectKernel', { id: CONTROLLER_ID, extension: EXTENSION_ID });
   return doc;
+}
+
+/**
+ * The shipped quickstart, copied into the test workspace with its relative paths (../wav, ../models)
+ * linked to the repository's samples, so nothing the test does can touch the sample itself.
+ */
+function quickstartCopy(): vscode.Uri {
+  const dir = workspaceUri(`quickstart-${Date.now()}`).fsPath;
+  fs.mkdirSync(path.join(dir, 'notebooks'), { recursive: true });
+  for (const linked of ['wav', 'models']) fs.symlinkSync(path.join(repoRoot, 'samples', linked), path.join(dir, linked));
+  const copy = path.join(dir, 'notebooks', 'quickstart.lungnb');
+  fs.copyFileSync(path.join(repoRoot, 'samples', 'notebooks', 'quickstart.lungnb'), copy);
+  return vscode.Uri.file(copy);
 }
 
 /** Reverts (outputs are edits) and closes the notebook: its kernel stops with it. */
@@ -105,7 +119,7 @@ describe('LungCAM kernel in VS Code', function () {
   this.timeout(180_000);
 
   it('runs the quickstart: every cell succeeds with the expected output MIME types', async () => {
-    const doc = await open(vscode.Uri.file(path.join(repoRoot, 'samples', 'notebooks', 'quickstart.lungnb')));
+    const doc = await open(quickstartCopy());
     try {
       const code = doc.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
       await runAndWait(doc, 0, doc.cellCount, 170_000);
