@@ -47,7 +47,7 @@ export async function trainOnFolder(uri?: vscode.Uri): Promise<string | undefine
     return undefined;
   }
   await registerModel(out);
-  const choice = await vscode.window.showInformationMessage(`LungCAM: ${result.stdout.trim().replace(/^.*?: /, `model ${path.basename(out)} `)}`, 'Use This Model', 'Select Model…');
+  const choice = await vscode.window.showInformationMessage(`LungCAM: ${result.stdout.trim().replace(/^.*?: /, `${path.basename(out)}: `)}`, 'Use This Model', 'Select Model…');
   if (choice === 'Use This Model') await setModel(out);
   else if (choice === 'Select Model…') await vscode.commands.executeCommand('lungcam.selectModel');
   return out;

@@ -1,0 +1,170 @@
+/**
+ * The product as a user installs it: `npm run package` makes the .vsix, code-server installs it into its
+ * own extensions folder (not the development tree), and Chromium drives the commands from the explorer:
+ * Open WAV File in Notebook (all cells run, the CAM view appears), Quick Analysis (the panel's views
+ * appear), Train Model on Folder (progress shows, the new model is offered by Select Model).
+ * Screenshots in test-artifacts/e2e/product-*.png. LUNGCAM_VSIX=path reuses an existing package.
+ */
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+// @ts-ignore: plain ESM helpers shared with the launcher scripts
+import { launchChromium, startCodeServer } from '../../scripts/lib/code-server.mjs';
+// @ts-ignore
+import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
+// @ts-ignore
+import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
+import { inWebviews, runCommand, waitForWorkbench } from './vscode';
+
+const root = path.resolve(__dirname, '..', '..');
+const artifacts = path.join(root, 'test-artifacts', 'e2e');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const SAMPLE = 'S003_1b1_Lr_sc_SYNTH';
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = path.join(artifacts, `product-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`# screenshot: ${path.relative(root, file)}`);
+}
+
+/**
+ * Right-clicks an explorer row and picks a context-menu entry, as a user would. Right after the window
+ * opens the menu may not hold the extension's entries yet (extensions still being scanned): retried.
+ */
+async function explorerMenu(page: Page, name: string, entry: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^${name.replace(/[.]/g, '\\.')}$`) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  const item = page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
+  let shown: string[] = [];
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await item.waitFor({ timeout: 5_000 });
+      await item.click();
+      return;
+    } catch {
+      shown = await page.locator('.monaco-menu .action-label').allInnerTexts().catch(() => []);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(5_000);
+    }
+  }
+  await shot(page, `menu-missing-${entry.replace(/\W+/g, '-')}`);
+  throw new Error(`the context menu of ${name} has no "${entry}" (it shows: ${shown.join(' | ')})`);
+}
+
+describe('the packaged extension (.vsix installed into code-server)', () => {
+  let server: { pid: number; url: (folder: string) => string; stop: () => Promise<void>; logFile: string } | undefined;
+  let chromium: { pid: number; browser: import('playwright-core').Browser; stop: () => Promise<void> } | undefined;
+  let page: Page;
+  let runDir: string;
+  let workspace: string;
+  let failed = false;
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    runDir = freshRunDir('e2e-product');
+    let vsix = process.env.LUNGCAM_VSIX;
+    if (!vsix) {
+      vsix = path.join(runDir, `${pkg.name}-${pkg.version}.vsix`);
+      const r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      assert.strictEqual(r.status, 0, 'npm run package succeeds');
+    }
+    const bin = ensureCodeServer();
+    const extensions = path.join(runDir, 'extensions');
+    const inst = spawnSync(bin, ['--extensions-dir', extensions, '--user-data-dir', path.join(runDir, 'user-data'), '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(runDir, 'config') } });
+    console.log(`# ${(inst.stdout + inst.stderr).trim().split('\n').join('\n# ')}`);
+    assert.strictEqual(inst.status, 0, 'code-server installs the .vsix');
+    const installed = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    assert.ok(existsSync(path.join(installed, 'dist', 'extension', 'extension.js')), 'the bundle is installed');
+    assert.ok(!lstatSync(installed).isSymbolicLink(), 'installed as a copy, not a link to the development folder');
+    assert.ok(!existsSync(path.join(installed, 'extension')) && !existsSync(path.join(installed, 'test')), 'sources and tests stay out');
+
+    // A workspace of its own: one sample recording and a tiny training corpus.
+    workspace = path.join(runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    for (const ext of ['.wav', '.txt', '.events.json']) copyFileSync(path.join(root, 'samples', 'wav', SAMPLE + ext), path.join(workspace, SAMPLE + ext));
+    const synth = spawnSync(process.execPath, [path.join(installed, 'bin', 'lungcam.js'), 'synth', path.join(workspace, 'corpus'), '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
+    assert.strictEqual(synth.status, 0, synth.stderr);
+
+    server = await startCodeServer({ bin, dir: runDir, workspace, settings: { 'lungcam.train.epochs': 3 } });
+    chromium = await launchChromium();
+    console.log(`# code-server pid ${server!.pid}, chromium pid ${chromium!.pid}`);
+    page = await chromium!.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server!.url(workspace));
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await chromium?.stop();
+    await server?.stop();
+    if (runDir && !failed) removeRunDir(runDir);
+    else if (runDir) console.log(`# kept ${path.relative(root, runDir)} (code-server.log) for the failure`);
+  });
+
+  it('Open WAV File in Notebook (explorer) writes NAME.lungnb, runs every cell and shows the CAM view', async () => {
+    try {
+      await explorerMenu(page, `${SAMPLE}.wav`, 'Open WAV File in Notebook');
+      await page.locator('.tabs-container .tab.active').filter({ hasText: `${SAMPLE}.lungnb` }).waitFor({ timeout: 60_000 });
+      const cam = inWebviews(page, '.lungcam.lc-cam canvas', 240_000);
+      await cam.catch(() => {});
+      await shot(page, 'open-wav-notebook');
+      await assert.doesNotReject(cam, 'the Grad-CAM view is drawn after run-all');
+      for (const view of ['lc-audio', 'lc-spectrogram', 'lc-predictions']) {
+        await assert.doesNotReject(inWebviews(page, `.lungcam.${view}`, 10_000), `the ${view} view is there too`);
+      }
+      assert.ok(existsSync(path.join(workspace, `${SAMPLE}.lungnb`)), 'the notebook was written beside the WAV');
+      const errors = await page.locator('.notebookOverlay:visible .cell-output-toolbar, .notebookOverlay:visible .output-error').count();
+      assert.strictEqual(errors, 0, 'no cell failed');
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+
+  it('Quick Analysis of WAV File (explorer) opens a panel with the predictions and CAM views', async () => {
+    try {
+      await explorerMenu(page, `${SAMPLE}.wav`, 'Quick Analysis of WAV File');
+      await page.locator('.tabs-container .tab.active').filter({ hasText: `LungCAM: ${SAMPLE}.wav` }).waitFor({ timeout: 30_000 });
+      const cam = inWebviews(page, '.lungcam.lc-cam canvas', 180_000);
+      await cam.catch(() => {});
+      await shot(page, 'quick-analysis');
+      await assert.doesNotReject(cam, 'the panel shows the Grad-CAM view');
+      const predictions = await inWebviews(page, '.lungcam.lc-predictions', 10_000);
+      assert.ok(await predictions.isVisible());
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+
+  it('Train Model on Folder (explorer) shows progress, then Select Model offers the new model', async () => {
+    try {
+      await explorerMenu(page, 'corpus', 'Train Model on Folder');
+      const progress = page.locator('.notifications-toasts').getByText(/LungCAM: training on corpus/).first();
+      await progress.waitFor({ timeout: 60_000 });
+      // the notification carries the CLI's progress lines
+      await page.locator('.notifications-toasts').getByText(/epoch \d\/3/).first().waitFor({ timeout: 60_000 }).catch(() => {});
+      await shot(page, 'train-progress');
+      const done = page.locator('.notifications-toasts').getByText(/corpus-model: model saved/).first();
+      await done.waitFor({ timeout: 240_000 });
+      await shot(page, 'train-done');
+      assert.ok(readdirSync(workspace).includes('corpus-model'), 'the model folder is beside the corpus');
+      assert.ok(existsSync(path.join(workspace, 'corpus-model', 'model.json')));
+      await runCommand(page, 'LungCAM: Select Model');
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'corpus-model' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await shot(page, 'select-model');
+      await row.click();
+      await page.locator('.notifications-toasts').getByText(/model corpus-model selected/).first().waitFor({ timeout: 30_000 });
+      const settings = JSON.parse(readFileSync(path.join(runDir, 'user-data', 'User', 'settings.json'), 'utf8'));
+      assert.strictEqual(settings['lungcam.model'], path.join(workspace, 'corpus-model'));
+      assert.deepStrictEqual(settings['lungcam.models'], [path.join(workspace, 'corpus-model')]);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The product commands on bad input, in the extension host: a file that is not a WAV, an empty folder,
+ * a cancelled dialog and a cancelled training each end with one clear message and leave nothing
+ * half-written. Dialogs and notifications are replaced by recorders (the extension shares this `vscode`).
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { workspaceUri } from './helpers';
+
+type Win = typeof vscode.window;
+const win = vscode.window as { -readonly [K in keyof Win]: Win[K] };
+
+describe('LungCAM product commands on bad input', () => {
+  const saved = { error: win.showErrorMessage, info: win.showInformationMessage, open: win.showOpenDialog, progress: win.withProgress };
+  let errors: string[];
+  let infos: string[];
+  let dir: string;
+
+  before(async () => {
+    await vscode.extensions.getExtension('lungcam.lungcam')!.activate();
+  });
+
+  beforeEach(() => {
+    errors = [];
+    infos = [];
+    win.showErrorMessage = (async (m: string) => void errors.push(m)) as Win['showErrorMessage'];
+    win.showInformationMessage = (async (m: string) => void infos.push(m)) as Win['showInformationMessage'];
+    dir = workspaceUri(`product-${Date.now()}`).fsPath;
+    mkdirSync(dir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    Object.assign(win, { showErrorMessage: saved.error, showInformationMessage: saved.info, showOpenDialog: saved.open, withProgress: saved.progress });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('every product command is registered under the LungCAM category', async () => {
+    const ext = vscode.extensions.getExtension('lungcam.lungcam')!;
+    const registered = await vscode.commands.getCommands(true);
+    for (const id of ['lungcam.openWavInNotebook', 'lungcam.quickAnalysis', 'lungcam.trainOnFolder', 'lungcam.runBandCutoffStudy', 'lungcam.selectModel', 'lungcam.exportHeatmap']) {
+      assert.ok(registered.includes(id), `${id} is registered`);
+      const c = ext.packageJSON.contributes.commands.find((x: { command: string }) => x.command === id);
+      assert.strictEqual(c?.category, 'LungCAM', `${id} is in the LungCAM category`);
+    }
+  });
+
+  it('a text file named .wav: Open in Notebook, Quick Analysis and Export say it is not a WAV and write nothing', async () => {
+    const fake = path.join(dir, 'notes.wav');
+    writeFileSync(fake, 'these are my notes, not a recording\n');
+    for (const command of ['lungcam.openWavInNotebook', 'lungcam.quickAnalysis', 'lungcam.exportHeatmap']) {
+      await vscode.commands.executeCommand(command, vscode.Uri.file(fake));
+    }
+    assert.strictEqual(errors.length, 3, `one message per command: ${JSON.stringify(errors)}`);
+    for (const e of errors) assert.match(e, /^LungCAM: notes\.wav is not a WAV file \(no RIFF\/WAVE header\): choose a \.wav recording\.$/);
+    assert.deepStrictEqual(readdirSync(dir), ['notes.wav'], 'no notebook or export written');
+    assert.strictEqual(vscode.window.activeNotebookEditor, undefined, 'no notebook opened');
+  });
+
+  it('an empty folder: Train and Study say it holds no recordings and write nothing', async () => {
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    await vscode.commands.executeCommand('lungcam.trainOnFolder', vscode.Uri.file(empty));
+    await vscode.commands.executeCommand('lungcam.runBandCutoffStudy', vscode.Uri.file(empty));
+    assert.strictEqual(errors.length, 2, JSON.stringify(errors));
+    for (const e of errors) assert.match(e, /empty holds no \.wav recordings: choose a folder of NAME\.wav \+ NAME\.txt files/);
+    assert.deepStrictEqual(readdirSync(dir), ['empty']);
+  });
+
+  it('a cancelled Open dialog ends each command with a "cancelled" message', async () => {
+    win.showOpenDialog = async () => undefined;
+    for (const command of ['lungcam.openWavInNotebook', 'lungcam.quickAnalysis', 'lungcam.exportHeatmap', 'lungcam.trainOnFolder', 'lungcam.runBandCutoffStudy']) {
+      await vscode.commands.executeCommand(command);
+    }
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, [
+      'LungCAM: Open WAV File in Notebook cancelled: no WAV file chosen.',
+      'LungCAM: Quick Analysis of WAV File cancelled: no WAV file chosen.',
+      'LungCAM: Export Heatmap cancelled: no WAV file chosen.',
+      'LungCAM: Train Model on Folder cancelled: no folder chosen.',
+      'LungCAM: Run Band-Cutoff Study cancelled: no folder chosen.',
+    ]);
+  });
+
+  it('a training cancelled from its progress notification stops the process and leaves no model folder', async function () {
+    this.timeout(180_000);
+    const corpus = path.join(dir, 'corpus');
+    const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
+    const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
+    assert.strictEqual(synth.status, 0, synth.stderr);
+    const reports: string[] = [];
+    // The notification's Cancel button: cancel as soon as training reports its first line.
+    win.withProgress = (async (_o: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
+      const cts = new vscode.CancellationTokenSource();
+      return task({ report: (v) => { reports.push(v.message ?? ''); cts.cancel(); } }, cts.token);
+    }) as Win['withProgress'];
+    const result = await vscode.commands.executeCommand('lungcam.trainOnFolder', vscode.Uri.file(corpus));
+    assert.strictEqual(result, undefined);
+    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, ['LungCAM: training cancelled; no model was written.']);
+    const left = readdirSync(dir);
+    assert.deepStrictEqual(left, ['corpus'], `nothing beside the corpus (no model folder, no temp folder): ${left.join(', ')}`);
+    assert.ok(!existsSync(path.join(dir, 'corpus-model')));
+    const models = vscode.workspace.getConfiguration('lungcam').get<string[]>('models', []);
+    assert.ok(!models.some((m) => m.startsWith(dir)), 'the cancelled model is not registered');
+  });
+});
