@@ -135,6 +135,10 @@ describe('LungCAM kernel in VS Code', function () {
         const m = o.items.map((i) => i.mime);
         if (m.some((x) => x.startsWith('application/vnd.lungcam.'))) assert.deepStrictEqual(m.slice(1).sort(), ['image/png', 'text/plain']);
       }
+      // the status bar names the TensorFlow.js backend the kernel chose
+      const s = await status(doc);
+      assert.strictEqual(s.status, 'idle');
+      assert.match((s as KernelState & { backend?: string }).backend ?? '', /^(wasm|tensorflow|cpu)\b/);
     } finally {
       await closeWithoutSaving(doc); // never write outputs into the shipped sample
     }
