@@ -16,10 +16,15 @@ export interface AnalysisNotebookOptions {
   method?: string;
 }
 
-/** A path as a cell should spell it: relative to the notebook's folder when that is shorter and portable. */
-export function cellPath(target: string, notebookPath: string): string {
+/**
+ * A path as a cell should spell it: relative to the notebook's folder when it climbs at most `maxUp`
+ * folders (so the notebook moves with its recordings), else absolute.
+ */
+export function cellPath(target: string, notebookPath: string, maxUp = 2): string {
   const rel = path.relative(path.dirname(notebookPath), target).split(path.sep).join('/');
-  return rel && !rel.startsWith('../../..') && !path.isAbsolute(rel) ? (rel.startsWith('.') ? rel : `./${rel}`) : target;
+  const ups = rel.split('/').filter((p) => p === '..').length;
+  if (!rel || path.isAbsolute(rel) || ups > maxUp) return target;
+  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 const md = (text: string): NbCell => ({ cell_type: 'markdown', id: newCellId(), metadata: {}, source: splitLines(text) });
@@ -40,7 +45,8 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
     md('## Log-mel spectrogram\n\nThe features the model sees, computed with the band range the model was trained on.'),
     code([
       'await lc.initBackend();',
-      `const model = await lc.loadModel(${JSON.stringify(cellPath(o.modelDir, o.notebookPath))});`,
+      // the model folder: relative only when it lies beside or below the notebook (an installed extension's folder moves with its version)
+      `const model = await lc.loadModel(${JSON.stringify(cellPath(o.modelDir, o.notebookPath, 0))});`,
       'const logMel = await lc.logMelFromFile(wavPath, model.meta.featureParams);',
       'lc.show(logMel);',
     ].join('\n')),
