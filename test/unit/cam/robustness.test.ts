@@ -42,6 +42,25 @@ describe('Grad-CAM robustness', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it('leaks no tensors on the tf.grad path either (a layer the one-pass backward does not know: ELU)', async () => {
+    const input = tf.input({ shape: [16, 8, 1] });
+    let x = tf.layers.conv2d({ name: 'conv1', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ name: 'conv2', filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.elu({ name: 'elu2' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2 }).apply(x) as tf.SymbolicTensor });
+    const patches = randomPatches(2, 16, 8);
+    const { supportedChain } = await import('../../../kernels/engine/cam/backward');
+    assert.equal(supportedChain(model, 'conv1'), null, 'the one-pass backward does not apply here');
+    await gradCam(model, patches, { layers: ['conv1', 'conv2'] });
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 60; i++) {
+      const r = await gradCam(model, patches, { layers: i % 2 ? ['conv1', 'conv2'] : ['conv1'], method: i % 3 ? 'gradcam' : 'hirescam' });
+      assert.ok(r.maps.every((m) => m.raw.every(Number.isFinite)));
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it('names the valid choices when a layer, class or method is wrong', async () => {
     const model = smallNet({ classes: 3 });
     const p = randomPatches(1, 16, 8);
