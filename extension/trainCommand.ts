@@ -35,8 +35,11 @@ export async function trainOnFolder(uri?: vscode.Uri): Promise<string | undefine
   const out = modelDirFor(dataset);
   const config = vscode.workspace.getConfiguration('lungcam');
   const args = ['train', dataset, '--out', out, '--epochs', String(config.get<number>('train.epochs', 30)), '--backend', backendSetting()];
-  const cutoff = config.get<number | null>('bandCutoffHz', null);
-  if (typeof cutoff === 'number' && cutoff > 0) args.push('--cutoff', String(cutoff));
+  // the feature settings (null: the CLI's VGGish defaults)
+  for (const [key, flag] of [['fmin', '--fmin'], ['fmax', '--fmax'], ['bands', '--bands'], ['bandCutoffHz', '--cutoff']] as const) {
+    const value = config.get<number | null>(key, null);
+    if (typeof value === 'number') args.push(flag, String(value));
+  }
   const result = await runWithProgress({ title: `LungCAM: training on ${path.basename(dataset)}`, args, fraction: epochFraction });
   if (result.cancelled) {
     void vscode.window.showInformationMessage(`LungCAM: training cancelled; no model was written.`);
