@@ -151,6 +151,8 @@ export interface CamOutput {
   defaultClass: string;
   patches: PatchInfo;
   probabilities: number[][];
+  /** Layers listed in `layers` whose maps were left out to keep the output small (fetched on demand). */
+  omittedLayers?: string[];
   /** maps[layer][className] */
   maps: Record<string, Record<string, CamMap>>;
   annotations?: Annotations;

@@ -17,7 +17,13 @@ export interface CamOutputInput {
   defaultClass?: string;
   annotations?: Annotations;
   requestId?: string;
+  /** Size budget for the whole output, bytes (default 10 MB). Layers that would not fit are left out
+   * (largest maps first, never the default layer) and listed in `omittedLayers`: the renderer fetches
+   * them from the kernel on demand. */
+  maxBytes?: number;
 }
+
+export const CAM_OUTPUT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function camMap(m: LayerClassCam, patchCount: number): CamMap {
   return {
@@ -48,12 +54,40 @@ export function recordingClass(result: GradCamResult, padded: boolean[]): number
   return best;
 }
 
+/** Base64 bytes of one layer's maps (all classes): what dominates a long recording's output. */
+function layerBytes(layerMaps: Record<string, CamMap>): number {
+  return Object.values(layerMaps).reduce((n, m) => n + m.map.u8.length + 24 * (m.rawMin.length + m.rawMax.length), 0);
+}
+
+/**
+ * Drops whole layers, finest resolution first, until the maps fit in `budget` bytes; the default layer
+ * always stays. Returns the names left out.
+ */
+export function fitLayers(maps: Record<string, Record<string, CamMap>>, budget: number, keep: string): string[] {
+  const sizes = Object.entries(maps).map(([layer, m]) => ({ layer, bytes: layerBytes(m) }));
+  let total = sizes.reduce((n, s) => n + s.bytes, 0);
+  const omitted: string[] = [];
+  for (const { layer, bytes } of [...sizes].sort((a, b) => b.bytes - a.bytes)) {
+    if (total <= budget) break;
+    if (layer === keep) continue;
+    delete maps[layer];
+    omitted.push(layer);
+    total -= bytes;
+  }
+  return omitted;
+}
+
 export function camOutput(input: CamOutputInput): CamOutput {
   const { result, logMel, patches } = input;
   const maps: Record<string, Record<string, CamMap>> = {};
   for (const m of result.maps) {
     (maps[m.layer] ??= {})[m.className] = camMap(m, result.patchCount);
   }
+  const defaultLayer = input.defaultLayer ?? result.layers[result.layers.length - 1];
+  const logMelMatrix = quantize(logMel.data, logMel.frames, logMel.bands);
+  // The log-mel, probabilities and axes take the rest of the budget; keep ~5% slack for the JSON around it.
+  const mapBudget = (input.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95 - logMelMatrix.u8.length - result.patchCount * result.classNames.length * 10;
+  const omittedLayers = fitLayers(maps, mapBudget, defaultLayer);
   const c = result.classNames.length;
   const probabilities = Array.from({ length: result.patchCount }, (_, p) =>
     Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
@@ -64,16 +98,17 @@ export function camOutput(input: CamOutputInput): CamOutput {
     version: 1,
     source: logMel.source ?? { fileName: 'recording', durationSeconds: logMel.frames * logMel.axes.hopSeconds, originalSampleRate: 16000, channels: 1 },
     axes: logMel.axes,
-    logMel: quantize(logMel.data, logMel.frames, logMel.bands),
+    logMel: logMelMatrix,
     modelId: input.modelId,
     classes: result.classNames,
     method: result.method,
     layers: result.layers,
-    defaultLayer: input.defaultLayer ?? result.layers[result.layers.length - 1],
+    defaultLayer,
     defaultClass: input.defaultClass ?? (explained.includes(predicted) ? predicted : explained[0]),
     patches: { startFrame: patches.startFrame, frames: patches.frames, padded: patches.padded },
     probabilities,
     maps,
+    ...(omittedLayers.length ? { omittedLayers } : {}),
     ...(input.annotations ? { annotations: input.annotations } : {}),
     ...(input.requestId ? { requestId: input.requestId } : {}),
   };
