@@ -22,8 +22,9 @@ function run(cmd, args) {
 try {
   run(process.execPath, ['scripts/build.mjs', '--production']);
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // No repository/marketplace yet: packaging must not stop at vsce's interactive questions.
-  run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--out', out]);
+  // No repository/marketplace yet: packaging must not stop at vsce's interactive questions, and the
+  // README's relative image links stay relative (they resolve inside the installed extension folder).
+  run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
   console.log(`package: ${path.relative(process.cwd(), out)} ${(statSync(out).size / 1024 / 1024).toFixed(1)} MB`);
 } catch (e) {
   console.error(`package: ${e.message}`);
