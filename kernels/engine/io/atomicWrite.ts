@@ -63,3 +63,28 @@ export async function atomicWriteFile(path: string, data: FileData): Promise<voi
     throw outputFileError(e, path);
   }
 }
+
+/**
+ * Fills a temporary folder beside `target` with `fill(tmp)`, then swaps it in place of `target` (an existing
+ * folder is replaced only after the new one is complete), so a failed run never leaves a half-written folder.
+ */
+export async function atomicWriteDir(target: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await fs.mkdir(tmp);
+  try {
+    await fill(tmp);
+    let exists = true;
+    try { statSync(target); } catch { exists = false; }
+    if (exists) {
+      const old = `${tmp}.old`;
+      await fs.rename(target, old);
+      await fs.rename(tmp, target);
+      await fs.rm(old, { recursive: true, force: true });
+    } else {
+      await fs.rename(tmp, target);
+    }
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { LungcamInputError } from '../errors';
+import { atomicWriteDir } from '../io/atomicWrite';
 import type { FeatureParams } from '../types';
 import type { ClassificationMetrics } from './metrics';
 
@@ -99,24 +99,11 @@ export async function saveModel(dir: string, model: tf.LayersModel, meta: ModelM
     }
   }
   const { modelJson, weights } = await serialise(model);
-  const tmp = path.join(parent, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await fs.mkdir(tmp);
-  try {
+  await atomicWriteDir(target, async (tmp) => {
     await fs.writeFile(path.join(tmp, 'model.json'), modelJson);
     await fs.writeFile(path.join(tmp, 'weights.bin'), weights);
     await fs.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(meta, null, 2) + '\n');
-    if (existsSync(target)) {
-      const old = `${tmp}.old`;
-      await fs.rename(target, old);
-      await fs.rename(tmp, target);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      await fs.rename(tmp, target);
-    }
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw e;
-  }
+  });
 }
 
 function readJson(file: string, dir: string, what: string): unknown {

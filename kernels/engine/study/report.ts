@@ -6,8 +6,8 @@
  */
 import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { LungcamInputError } from '../errors';
+import { atomicWriteDir } from '../io/atomicWrite';
 import { CLASSES, convLayerNames } from '../model/model';
 import { saveModel } from '../model/modelIO';
 import { recordingCam, type CamModel } from '../cam/explain';
@@ -176,9 +176,7 @@ function checkTarget(dir: string): void {
 export async function writeStudyReport(r: StudyResult, outDir: string, command: string): Promise<void> {
   checkTarget(outDir);
   const target = path.resolve(outDir);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await fs.mkdir(tmp);
-  try {
+  await atomicWriteDir(target, async (tmp) => {
     const [fullTest, cutTest] = r.testSetForFigures;
     // Example: the test recording with the most abnormal cycles among those blank above the cutoff.
     let example = 0;
@@ -227,16 +225,5 @@ export async function writeStudyReport(r: StudyResult, outDir: string, command: 
     }
     await fs.writeFile(path.join(tmp, 'report.json'), JSON.stringify(studyJson(r, command), null, 1) + '\n');
     await fs.writeFile(path.join(tmp, 'report.md'), studyMarkdown(r, command, name));
-    if (existsSync(target)) {
-      const old = `${tmp}.old`;
-      await fs.rename(target, old);
-      await fs.rename(tmp, target);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      await fs.rename(tmp, target);
-    }
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw e;
-  }
+  });
 }
