@@ -82,6 +82,19 @@ async function bringOnScreen(page: Page, list: Locator, target: Locator): Promis
   throw new Error('could not scroll the control on screen');
 }
 
+/** Scrolls the notebook so the top of `target` sits at the top of the cell list (the whole view on screen for a screenshot). */
+async function scrollToTop(page: Page, list: Locator, target: Locator): Promise<void> {
+  const area = (await list.boundingBox())!;
+  for (let i = 0; i < 8; i++) {
+    const b = (await target.boundingBox())!;
+    const delta = b.y - (area.y + 10);
+    if (Math.abs(delta) < 20) return;
+    await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
+    await page.mouse.wheel(0, delta);
+    await page.waitForTimeout(400);
+  }
+}
+
 /** Picks another option in a dropdown of the CAM view: the mouse first (open, click the option), else the arrow keys. */
 async function chooseOther(page: Page, list: Locator, cam: Locator, control: 'layer' | 'class', current: string): Promise<string> {
   const dd = cam.locator(`vscode-dropdown[data-control="${control}"]`);
@@ -186,6 +199,7 @@ describe('the quickstart notebook in VS Code: run all, switch layer and class, l
       assert.strictEqual(afterClass.layer, layer);
       assert.notStrictEqual(afterClass.hash, afterLayer.hash, 'a class switch redraws the overlay');
       console.log(`# switched to layer ${layer}, class ${cls}; light: background ${afterClass.background}, text ${afterClass.text}`);
+      await scrollToTop(page, list, cam!);
       await shot(page, 'quickstart-light');
       assert.ok(luminance(afterClass.background) > 0.8, `light theme: a light background behind the view (${afterClass.background})`);
       assert.ok(luminance(afterClass.text) < 0.5, `light theme: dark text (${afterClass.text})`);
@@ -208,6 +222,7 @@ describe('the quickstart notebook in VS Code: run all, switch layer and class, l
       const saved = JSON.parse(readFileSync(path.join(runDir, 'user-data', 'User', 'settings.json'), 'utf8'));
       assert.strictEqual(saved['workbench.colorTheme'], DARK, 'the picker saved the dark theme in the user settings');
       console.log(`# dark: background ${dark.background}, text ${dark.text}`);
+      await scrollToTop(page, list, cam!);
       await shot(page, 'quickstart-dark');
       assert.strictEqual(dark.layer, layer, 'the theme change keeps the chosen layer');
       assert.strictEqual(dark.className, cls, 'the theme change keeps the chosen class');
