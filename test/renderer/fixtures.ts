@@ -6,6 +6,7 @@ import type {
   AudioOutput, CamMap, CamOutput, CycleAnnotation, EventAnnotation, FeatureAxes, PatchInfo, PredictionsOutput,
   QuantizedMatrix, SourceInfo, SpectrogramOutput,
 } from '../../kernels/shared/outputTypes';
+import { makeRandom } from '../../kernels/engine/model/augment';
 
 export interface LayerShape {
   name: string;
@@ -45,17 +46,8 @@ export interface FixtureOptions {
 const HOP_SECONDS = 0.01;
 const PATCH_FRAMES = 96;
 
-/** Small deterministic PRNG (mulberry32) so fixtures are identical on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (the engine's mulberry32) so fixtures are identical on every run. */
+export const prng = makeRandom;
 
 const melOf = (hz: number) => 1127 * Math.log(1 + hz / 700);
 const hzOf = (mel: number) => 700 * (Math.exp(mel / 1127) - 1);

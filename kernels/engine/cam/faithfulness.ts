@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { softmaxRows, type PatchBatch } from './cam';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
+import { makeRandom } from '../model/augment';
 
 export type Ordering = 'cam' | 'random' | 'energy';
 export const ORDERINGS: Ordering[] = ['cam', 'random', 'energy'];
@@ -46,17 +47,6 @@ export function trapezoidAuc(x: number[], y: number[]): number {
   return s;
 }
 
-/** mulberry32: a small seeded generator for the random baseline. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cell indices, highest score first. */
 export function rankCells(scores: ArrayLike<number>): Uint32Array {
@@ -87,7 +77,7 @@ export async function faithfulness(
   const steps = options.steps ?? 20;
   const baseline = options.baseline ?? SILENCE_LOG_MEL;
   const batchSize = options.batchSize ?? 64;
-  const next = random(options.seed ?? 0);
+  const next = makeRandom(options.seed ?? 0);
   const size = patches.frames * patches.bands;
   const classes = (model.outputs[0].shape as number[])[1];
   const fractions = Array.from({ length: steps + 1 }, (_, s) => s / steps);
