@@ -1,5 +1,6 @@
 /** The JSON document `lungcam features --out F.json` writes: data plus its axes and parameters. */
 import type { LogMel, Patches } from '../engine/types';
+import { axesFields, patchFields } from '../engine/io/axesJson';
 
 /** Nested arrays of `shape` from flat row-major data, values rounded to 7 significant digits. */
 function nest(data: Float32Array, shape: number[]): unknown {
@@ -18,16 +19,9 @@ export function featuresJson(logMel: LogMel, patches: Patches | null, shape: num
     kind: 'features',
     version: 1,
     source: logMel.source,
-    params: logMel.params,
-    frames: logMel.frames,
-    bands: logMel.bands,
-    hopSeconds: logMel.axes.hopSeconds,
-    windowSeconds: logMel.axes.windowSeconds,
-    bandCentersHz: logMel.axes.bandCentersHz,
-    bandEdgesHz: logMel.axes.bandEdgesHz,
-    axes: logMel.axes,
+    ...axesFields(logMel),
     layout: patches ? 'patches' : 'frames',
-    patches: patches ? { count: patches.count, frames: patches.frames, hopFrames: patches.hopFrames, startFrame: patches.startFrame, padded: patches.padded } : undefined,
+    patches: patches ? patchFields(patches) : undefined,
     shape,
     /** ln(mel + 0.01): [frames][bands], or [patch][frame][band] with --patches. */
     data: nest(data, shape),

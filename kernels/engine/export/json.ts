@@ -10,6 +10,7 @@ import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import type { CamFigure } from './figure';
+import { axesFields, patchFields } from '../io/axesJson';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -57,15 +58,8 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     class: rc.className,
     classes: result.classNames,
     raw: rc.raw,
-    params: logMel.params,
-    frames: logMel.frames,
-    bands: logMel.bands,
-    hopSeconds: logMel.axes.hopSeconds,
-    windowSeconds: logMel.axes.windowSeconds,
-    bandCentersHz: logMel.axes.bandCentersHz,
-    bandEdgesHz: logMel.axes.bandEdgesHz,
-    axes: logMel.axes,
-    patches: { count: patches.count, frames: patches.frames, hopFrames: patches.hopFrames, startFrame: patches.startFrame, padded: patches.padded },
+    ...axesFields(logMel),
+    patches: patchFields(patches),
     probabilities: Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
     recordingProbabilities: recordingProbabilities(rc).map((v) => round(v)),
     zeroPatches: single?.zeroPatches ?? [],
