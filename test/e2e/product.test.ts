@@ -11,24 +11,15 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-// @ts-ignore: plain ESM helpers shared with the launcher scripts
-import { launchChromium, startCodeServer } from '../../scripts/lib/code-server.mjs';
 // @ts-ignore
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
-// @ts-ignore
-import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
-import { inWebviews, runCommand, waitForWorkbench } from './vscode';
+import { inWebviews, runCommand } from './vscode';
+import { root, startSession, type Session } from './lib/session';
 
-const root = path.resolve(__dirname, '..', '..');
-const artifacts = path.join(root, 'test-artifacts', 'e2e');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const SAMPLE = 'S003_1b1_Lr_sc_SYNTH';
-
-async function shot(page: Page, name: string): Promise<void> {
-  const file = path.join(artifacts, `product-${name}.png`);
-  await page.screenshot({ path: file });
-  console.log(`# screenshot: ${path.relative(root, file)}`);
-}
+let session: Session;
+const shot = (page: Page, name: string) => session.shot(name, page);
 
 /**
  * Right-clicks an explorer row and picks a context-menu entry, as a user would. Right after the window
@@ -61,56 +52,49 @@ async function explorerMenu(page: Page, name: string, entry: string): Promise<vo
 }
 
 describe('the packaged extension (.vsix installed into code-server)', () => {
-  let server: { pid: number; url: (folder: string) => string; stop: () => Promise<void>; logFile: string } | undefined;
-  let chromium: { pid: number; browser: import('playwright-core').Browser; stop: () => Promise<void> } | undefined;
   let page: Page;
   let runDir: string;
   let workspace: string;
-  let failed = false;
 
   before(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    runDir = freshRunDir('e2e-product');
-    let vsix = process.env.LUNGCAM_VSIX;
-    if (!vsix) {
-      vsix = path.join(runDir, `${pkg.name}-${pkg.version}.vsix`);
-      const r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-      assert.strictEqual(r.status, 0, 'npm run package succeeds');
-    }
-    const bin = ensureCodeServer();
-    const extensions = path.join(runDir, 'extensions');
-    const inst = spawnSync(bin, ['--extensions-dir', extensions, '--user-data-dir', path.join(runDir, 'user-data'), '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(runDir, 'config') } });
-    console.log(`# ${(inst.stdout + inst.stderr).trim().split('\n').join('\n# ')}`);
-    assert.strictEqual(inst.status, 0, 'code-server installs the .vsix');
-    const installed = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
-    assert.ok(existsSync(path.join(installed, 'dist', 'extension', 'extension.js')), 'the bundle is installed');
-    assert.ok(!lstatSync(installed).isSymbolicLink(), 'installed as a copy, not a link to the development folder');
-    assert.ok(!existsSync(path.join(installed, 'extension')) && !existsSync(path.join(installed, 'test')), 'sources and tests stay out');
+    session = await startSession({
+      name: 'e2e-product',
+      extension: 'installed',
+      shotPrefix: 'product-',
+      settings: { 'lungcam.train.epochs': 3 },
+      prepare: (dir) => {
+        let vsix = process.env.LUNGCAM_VSIX;
+        if (!vsix) {
+          vsix = path.join(dir, `${pkg.name}-${pkg.version}.vsix`);
+          const r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+          assert.strictEqual(r.status, 0, 'npm run package succeeds');
+        }
+        const bin = ensureCodeServer();
+        const extensions = path.join(dir, 'extensions');
+        const inst = spawnSync(bin, ['--extensions-dir', extensions, '--user-data-dir', path.join(dir, 'user-data'), '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config') } });
+        console.log(`# ${(inst.stdout + inst.stderr).trim().split('\n').join('\n# ')}`);
+        assert.strictEqual(inst.status, 0, 'code-server installs the .vsix');
+        const installed = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+        assert.ok(existsSync(path.join(installed, 'dist', 'extension', 'extension.js')), 'the bundle is installed');
+        assert.ok(!lstatSync(installed).isSymbolicLink(), 'installed as a copy, not a link to the development folder');
+        assert.ok(!existsSync(path.join(installed, 'extension')) && !existsSync(path.join(installed, 'test')), 'sources and tests stay out');
 
-    // A workspace of its own: one sample recording and a tiny training corpus.
-    workspace = path.join(runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    for (const ext of ['.wav', '.txt', '.events.json']) copyFileSync(path.join(root, 'samples', 'wav', SAMPLE + ext), path.join(workspace, SAMPLE + ext));
-    const synth = spawnSync(process.execPath, [path.join(installed, 'bin', 'lungcam.js'), 'synth', path.join(workspace, 'corpus'), '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
-    assert.strictEqual(synth.status, 0, synth.stderr);
-
-    server = await startCodeServer({ bin, dir: runDir, workspace, settings: { 'lungcam.train.epochs': 3 } });
-    chromium = await launchChromium();
-    console.log(`# code-server pid ${server!.pid}, chromium pid ${chromium!.pid}`);
-    page = await chromium!.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server!.url(workspace));
-    await waitForWorkbench(page);
+        // A workspace of its own: one sample recording and a tiny training corpus.
+        const ws = path.join(dir, 'workspace');
+        mkdirSync(ws, { recursive: true });
+        for (const ext of ['.wav', '.txt', '.events.json']) copyFileSync(path.join(root, 'samples', 'wav', SAMPLE + ext), path.join(ws, SAMPLE + ext));
+        const synth = spawnSync(process.execPath, [path.join(installed, 'bin', 'lungcam.js'), 'synth', path.join(ws, 'corpus'), '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
+        assert.strictEqual(synth.status, 0, synth.stderr);
+        return ws;
+      },
+    });
+    ({ page, runDir, workspace } = session);
   });
 
-  after(async () => {
-    await chromium?.stop();
-    await server?.stop();
-    if (runDir && !failed) removeRunDir(runDir);
-    else if (runDir) console.log(`# kept ${path.relative(root, runDir)} (code-server.log) for the failure`);
-  });
+  after(() => session?.close());
 
   it('Open WAV File in Notebook (explorer) writes NAME.lungnb, runs every cell and shows the CAM view', async () => {
-    try {
+    await session.guard(async () => {
       await explorerMenu(page, `${SAMPLE}.wav`, 'Open WAV File in Notebook');
       await page.locator('.tabs-container .tab.active').filter({ hasText: `${SAMPLE}.lungnb` }).waitFor({ timeout: 60_000 });
       // The notebook list is virtual: outputs are drawn when their cell is near the viewport, so scroll
@@ -148,15 +132,11 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       // A failed cell stops the run (later cells are cancelled), so the last cell's view means all ran;
       // and no cell on screen shows the failed state.
       assert.strictEqual(await page.locator('.notebookOverlay:visible .codicon-notebook-state-error').count(), 0, 'no cell failed');
-    } catch (e) {
-      failed = true;
-      await shot(page, `failed-${Date.now()}`).catch(() => {});
-      throw e;
-    }
+    });
   });
 
   it('Quick Analysis of WAV File (explorer) opens a panel with the predictions and CAM views', async () => {
-    try {
+    await session.guard(async () => {
       await explorerMenu(page, `${SAMPLE}.wav`, 'Quick Analysis of WAV File');
       await page.locator('.tabs-container .tab.active').filter({ hasText: `LungCAM: ${SAMPLE}.wav` }).waitFor({ timeout: 30_000 });
       const cam = inWebviews(page, '.lungcam.lc-cam canvas', 180_000);
@@ -165,15 +145,11 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       await assert.doesNotReject(cam, 'the panel shows the Grad-CAM view');
       const predictions = await inWebviews(page, '.lungcam.lc-predictions', 10_000);
       assert.ok(await predictions.isVisible());
-    } catch (e) {
-      failed = true;
-      await shot(page, `failed-${Date.now()}`).catch(() => {});
-      throw e;
-    }
+    });
   });
 
   it('choosing another CAM method in the Quick Analysis view recomputes it through renderer messaging', async () => {
-    try {
+    await session.guard(async () => {
       const dd = await inWebviews(page, 'vscode-dropdown[data-control="method"]:not([disabled])', 30_000);
       await dd.click();
       await dd.locator('vscode-option[value="gradcam++"]').click();
@@ -181,15 +157,11 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       await updated.catch(() => {});
       await shot(page, 'quick-analysis-recomputed');
       await assert.doesNotReject(updated, 'the view says the kernel sent the Grad-CAM++ maps');
-    } catch (e) {
-      failed = true;
-      await shot(page, `failed-${Date.now()}`).catch(() => {});
-      throw e;
-    }
+    });
   });
 
   it('Train Model on Folder (explorer) shows progress, then Select Model offers the new model', async () => {
-    try {
+    await session.guard(async () => {
       await explorerMenu(page, 'corpus', 'Train Model on Folder');
       const progress = page.locator('.notifications-toasts').getByText(/LungCAM: training on corpus/).first();
       await progress.waitFor({ timeout: 60_000 });
@@ -210,10 +182,6 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       const settings = JSON.parse(readFileSync(path.join(runDir, 'user-data', 'User', 'settings.json'), 'utf8'));
       assert.strictEqual(settings['lungcam.model'], path.join(workspace, 'corpus-model'));
       assert.deepStrictEqual(settings['lungcam.models'], [path.join(workspace, 'corpus-model')]);
-    } catch (e) {
-      failed = true;
-      await shot(page, `failed-${Date.now()}`).catch(() => {});
-      throw e;
-    }
+    });
   });
 });

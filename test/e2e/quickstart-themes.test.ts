@@ -9,26 +9,14 @@ import * as assert from 'node:assert';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-// @ts-ignore: plain ESM helpers shared with the launcher scripts
-import { launchChromium } from '../../scripts/lib/code-server.mjs';
-// @ts-ignore
-import { startDevServer } from '../../scripts/lib/dev-server.mjs';
-// @ts-ignore
-import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
-import { inWebviews, quickOpen, runCommand, waitForWorkbench } from './vscode';
+import { inWebviews, quickOpen, runCommand } from './vscode';
+import { root, startSession, type Session } from './lib/session';
 
-const root = path.resolve(__dirname, '..', '..');
-const artifacts = path.join(root, 'test-artifacts', 'e2e');
 const SAMPLE = 'S003_1b1_Lr_sc_SYNTH';
 const LIGHT = 'Default Light Modern';
 const DARK = 'Default Dark Modern';
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(artifacts, `${name}.png`);
-  await page.screenshot({ path: file });
-  console.log(`# screenshot: ${path.relative(root, file)}`);
-  return file;
-}
+let session: Session;
+const shot = (page: Page, name: string) => session.shot(name, page);
 
 /** What the CAM view shows: its layer × class, a digest of the overlay's pixels, and its colours. */
 function camState(cam: Locator) {
@@ -124,43 +112,37 @@ async function chooseOther(page: Page, list: Locator, cam: Locator, control: 'la
 }
 
 describe('the quickstart notebook in VS Code: run all, switch layer and class, light and dark theme', () => {
-  let server: { pid: number; url: (folder: string) => string; stop: () => Promise<void>; logFile: string } | undefined;
-  let chromium: { pid: number; browser: import('playwright-core').Browser; stop: () => Promise<void> } | undefined;
   let page: Page;
   let runDir: string;
-  let failed = false;
 
   before(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    runDir = freshRunDir('e2e-quickstart');
-    // The quickstart's relative paths (../wav, ../models) resolved in a workspace of its own: the
-    // recording copied, the shipped models linked (only read).
-    const workspace = path.join(runDir, 'workspace');
-    mkdirSync(path.join(workspace, 'notebooks'), { recursive: true });
-    mkdirSync(path.join(workspace, 'wav'));
-    for (const f of readdirSync(path.join(root, 'samples', 'wav')).filter((f) => f.startsWith(SAMPLE))) {
-      copyFileSync(path.join(root, 'samples', 'wav', f), path.join(workspace, 'wav', f));
-    }
-    symlinkSync(path.join(root, 'samples', 'models'), path.join(workspace, 'models'), 'dir');
-    copyFileSync(path.join(root, 'samples', 'notebooks', 'quickstart.lungnb'), path.join(workspace, 'notebooks', 'quickstart.lungnb'));
-
-    server = await startDevServer({ dir: runDir, workspace, settings: { 'workbench.colorTheme': LIGHT } });
-    chromium = await launchChromium();
-    console.log(`# code-server pid ${server!.pid}, chromium pid ${chromium!.pid}`);
-    page = await chromium!.browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(server!.url(workspace));
-    await waitForWorkbench(page);
+    session = await startSession({
+      name: 'e2e-quickstart',
+      extension: 'dev',
+      settings: { 'workbench.colorTheme': LIGHT },
+      viewport: { width: 1400, height: 1000 },
+      shotPrefix: 'quickstart-',
+      prepare: (dir) => {
+        // The quickstart's relative paths (../wav, ../models) resolved in a workspace of its own: the
+        // recording copied, the shipped models linked (only read).
+        const workspace = path.join(dir, 'workspace');
+        mkdirSync(path.join(workspace, 'notebooks'), { recursive: true });
+        mkdirSync(path.join(workspace, 'wav'));
+        for (const f of readdirSync(path.join(root, 'samples', 'wav')).filter((f) => f.startsWith(SAMPLE))) {
+          copyFileSync(path.join(root, 'samples', 'wav', f), path.join(workspace, 'wav', f));
+        }
+        symlinkSync(path.join(root, 'samples', 'models'), path.join(workspace, 'models'), 'dir');
+        copyFileSync(path.join(root, 'samples', 'notebooks', 'quickstart.lungnb'), path.join(workspace, 'notebooks', 'quickstart.lungnb'));
+        return workspace;
+      },
+    });
+    ({ page, runDir } = session);
   });
 
-  after(async () => {
-    await chromium?.stop();
-    await server?.stop();
-    if (runDir && !failed) removeRunDir(runDir);
-    else if (runDir) console.log(`# kept ${path.relative(root, runDir)} (code-server.log) for the failure`);
-  });
+  after(() => session?.close());
 
   it('runs every cell; switching layer and class redraws the CAM view; it follows the light and the dark theme', async () => {
-    try {
+    await session.guard(async () => {
       assert.ok(await page.locator('.monaco-workbench.vs').count() === 1, 'the workbench starts in the light theme');
       await quickOpen(page, 'quickstart.lungnb');
       await page.locator('.tabs-container .tab.active').filter({ hasText: 'quickstart.lungnb' }).waitFor({ timeout: 60_000 });
@@ -180,7 +162,7 @@ describe('the quickstart notebook in VS Code: run all, switch layer and class, l
           await page.mouse.wheel(0, 600);
         }
       }
-      if (!cam) await shot(page, 'quickstart-failed');
+      if (!cam) await shot(page, 'failed');
       assert.ok(cam, 'the Grad-CAM view is drawn after Run All');
       assert.strictEqual(await page.locator('.notebookOverlay:visible .codicon-notebook-state-error').count(), 0, 'no cell failed');
       for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 500); // the whole view on screen
@@ -200,7 +182,7 @@ describe('the quickstart notebook in VS Code: run all, switch layer and class, l
       assert.notStrictEqual(afterClass.hash, afterLayer.hash, 'a class switch redraws the overlay');
       console.log(`# switched to layer ${layer}, class ${cls}; light: background ${afterClass.background}, text ${afterClass.text}`);
       await scrollToTop(page, list, cam!);
-      await shot(page, 'quickstart-light');
+      await shot(page, 'light');
       assert.ok(luminance(afterClass.background) > 0.8, `light theme: a light background behind the view (${afterClass.background})`);
       assert.ok(luminance(afterClass.text) < 0.5, `light theme: dark text (${afterClass.text})`);
 
@@ -223,15 +205,11 @@ describe('the quickstart notebook in VS Code: run all, switch layer and class, l
       assert.strictEqual(saved['workbench.colorTheme'], DARK, 'the picker saved the dark theme in the user settings');
       console.log(`# dark: background ${dark.background}, text ${dark.text}`);
       await scrollToTop(page, list, cam!);
-      await shot(page, 'quickstart-dark');
+      await shot(page, 'dark');
       assert.strictEqual(dark.layer, layer, 'the theme change keeps the chosen layer');
       assert.strictEqual(dark.className, cls, 'the theme change keeps the chosen class');
       assert.ok(luminance(dark.background) < 0.25, `dark theme: a dark background behind the view (${dark.background})`);
       assert.ok(luminance(dark.text) > 0.6, `dark theme: light text (${dark.text})`);
-    } catch (e) {
-      failed = true;
-      await shot(page, `quickstart-failed-${Date.now()}`).catch(() => {});
-      throw e;
-    }
+    });
   });
 });
