@@ -23,6 +23,7 @@ export class WasmFrameSpectra {
   private readonly memory: WebAssembly.Memory;
   private readonly pairFn: (xa: number, xb: number, from: number, to: number) => void;
   private readonly melLogFn: (bands: number) => void;
+  private readonly framesFn: (x: number, count: number, from: number, to: number, bands: number, out: number) => void;
   private bands = 0;
   private sampleCapacity: number;
 
@@ -30,6 +31,7 @@ export class WasmFrameSpectra {
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.pairFn = instance.exports.pair as (xa: number, xb: number, from: number, to: number) => void;
     this.melLogFn = instance.exports.melLog as (bands: number) => void;
+    this.framesFn = instance.exports.frames as WasmFrameSpectra['framesFn'];
     const mem = this.memory.buffer;
     // Digit-reversed (base 4) positions of z[j], as byte offsets of v128 slots.
     const order = new Int32Array(mem, ORDER, M);
@@ -78,16 +80,34 @@ export class WasmFrameSpectra {
     }
   }
 
+  /** Grows the memory so that `floats` f32 values fit from SAMPLES on. */
+  private reserve(floats: number): void {
+    if (floats <= this.sampleCapacity) return;
+    const needBytes = SAMPLES + floats * 4;
+    this.memory.grow(Math.ceil((needBytes - this.memory.buffer.byteLength) / 65536));
+    this.sampleCapacity = (this.memory.buffer.byteLength - SAMPLES) / 4;
+  }
+
   /** Copies samples in; returns the byte offset of samples[0] inside wasm memory. */
   loadSamples(samples: Float32Array): number {
     // +4 floats of slack: the kernel reads 16 bytes where it uses 8.
-    if (samples.length + 4 > this.sampleCapacity) {
-      const needBytes = SAMPLES + (samples.length + 4) * 4;
-      this.memory.grow(Math.ceil((needBytes - this.memory.buffer.byteLength) / 65536));
-      this.sampleCapacity = (this.memory.buffer.byteLength - SAMPLES) / 4;
-    }
+    this.reserve(samples.length + 4);
     new Float32Array(this.memory.buffer, SAMPLES, samples.length).set(samples);
     return SAMPLES;
+  }
+
+  /**
+   * Log-mel rows (ln(mel + 0.01), f32, rows of the setFilterbank() bands) of `count` frames, hop 160, of
+   * `samples` (which must hold them all), written to out[outAt…]: one wasm call for the whole run.
+   */
+  logMelRows(samples: Float32Array, count: number, fromBin: number, toBin: number, out: Float32Array, outAt: number): void {
+    const rowFloats = count * this.bands;
+    const outFloats = (samples.length + 4 + 3) & ~3; // 16-byte aligned, after the samples' slack
+    this.reserve(outFloats + rowFloats);
+    new Float32Array(this.memory.buffer, SAMPLES, samples.length).set(samples);
+    const outByte = SAMPLES + 4 * outFloats;
+    this.framesFn(SAMPLES, count, Math.max(1, fromBin), Math.min(255, toBin), this.bands, outByte);
+    out.set(new Float32Array(this.memory.buffer, outByte, rowFloats), outAt);
   }
 
   /** Spectra of the frames starting at sample offsets a and b of the loaded samples; bins from..to. */

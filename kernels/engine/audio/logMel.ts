@@ -67,19 +67,12 @@ export class LogMelFrameKernel {
   }
 
   private framesWasm(wasm: WasmFrameSpectra, samples: Float32Array, count: number, out: Float32Array, outRow: number): void {
-    wasm.loadSamples(samples);
     const bands = this.bank.bands;
     if (this.melInWasm) {
-      const [rowA, rowB] = wasm.rows();
-      for (let f = 0; f < count; f += 2) {
-        const second = f + 1 < count ? f + 1 : f;
-        wasm.pair(f * HOP_SAMPLES, second * HOP_SAMPLES, this.fromBin, this.toBin);
-        wasm.melLog();
-        out.set(rowA, (outRow + f) * bands);
-        if (second !== f) out.set(rowB, (outRow + second) * bands);
-      }
+      wasm.logMelRows(samples, count, this.fromBin, this.toBin, out, outRow * bands);
       return;
     }
+    wasm.loadSamples(samples);
     const mag = wasm.magnitudes();
     for (let f = 0; f < count; f += 2) {
       const second = f + 1 < count ? f + 1 : f;
