@@ -7,20 +7,12 @@ import { decodeWav } from '../../kernels/engine/audio/wav';
 import { logMelFromAudio } from '../../kernels/engine/audio/features';
 import { toPatches } from '../../kernels/engine/audio/patches';
 import { isInputError } from '../../kernels/engine/errors';
+import { makeRandom } from '../../kernels/engine/model/augment';
 import { chunk, encodeSamples, fmtBody, riff } from './audio/wavBuilder';
 
 const CASES = 4000;
 /** A hang guard, not a speed test: one case taking this long means a runaway loop or allocation. */
 const MAX_CASE_MS = 3000;
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seeds(): Uint8Array[] {
   const ramp = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
@@ -60,7 +52,7 @@ function mutate(base: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 test(`${CASES} mutated headers and truncations each decode or fail cleanly`, () => {
-  const rnd = mulberry32(20260301);
+  const rnd = makeRandom(20260301);
   const bases = seeds();
   const outcomes = { decoded: 0, inputError: 0, pipelined: 0 };
   for (let i = 0; i < CASES; i++) {
