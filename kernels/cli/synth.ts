@@ -7,6 +7,9 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './args';
 import type { CycleLabel } from '../engine/data/labels';
 import { CYCLE_LABELS, isCycleLabel } from '../engine/data/labels';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { LungcamInputError } from '../engine/errors';
 
 interface SynthCliOptions {
   count: number;
@@ -63,23 +66,62 @@ export function register(program: Command): void {
     .action(async (dir: string, opts: SynthCliOptions) => runSynth(dir, opts));
 }
 
+/**
+ * Creates the output folder one level at a time. Node's recursive mkdirSync never returns on a file
+ * system that refuses new folders with ENOENT although the parent exists (/proc), so `synth /proc/x`
+ * hung; here every refusal becomes one line naming the folder.
+ */
+export function createOutputFolder(dir: string): void {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  let at = target;
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory()) {
+    throw new LungcamInputError(at === target ? 'exists and is not a folder.' : `cannot create the output folder: ${at} is a file, not a folder`, dir);
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      const why =
+        code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : code === 'EROFS' ? 'read-only file system'
+            : code === 'ENOSPC' ? 'no space left on the device'
+              : code === 'ENOENT' ? `${path.dirname(d)} does not accept new folders`
+                : (e as Error).message;
+      throw new LungcamInputError(`cannot create the output folder (${why}): choose a folder you can write to`, dir);
+    }
+  }
+}
+
 async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
   const { writeSynthCorpusParallel } = await import('../engine/data/synthPool');
+  const { checkSynthOptions } = await import('../engine/data/synth');
+  const options = {
+    count: opts.count,
+    seed: opts.seed,
+    classes: opts.classes,
+    minSeconds: opts.seconds?.[0],
+    maxSeconds: opts.seconds?.[1],
+    sampleRates: opts.rates,
+    lowpassHz: opts.lowpass,
+    bandLimitedShare: opts.bandLimited,
+    noiseScale: opts.noise,
+  };
+  checkSynthOptions(options); // bad options: no folder created
+  createOutputFolder(dir);
   const started = Date.now();
   const tty = process.stderr.isTTY;
   const summary = await writeSynthCorpusParallel(
     dir,
-    {
-      count: opts.count,
-      seed: opts.seed,
-      classes: opts.classes,
-      minSeconds: opts.seconds?.[0],
-      maxSeconds: opts.seconds?.[1],
-      sampleRates: opts.rates,
-      lowpassHz: opts.lowpass,
-      bandLimitedShare: opts.bandLimited,
-      noiseScale: opts.noise,
-    },
+    options,
     (done, total, rec) => {
       if (opts.quiet) return;
       const line = `synth ${done}/${total} ${rec.name} (${rec.sampleRate} Hz, ${rec.labels.length} cycles)`;
