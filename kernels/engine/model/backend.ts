@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerWasmTrainingKernels } from './wasmKernels';
+import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from './wasmThreads';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -84,11 +85,25 @@ async function tryWasm(): Promise<boolean> {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmBinaryFolder());
     registerWasmTrainingKernels();
-    if (!(await tf.setBackend('wasm'))) return false;
+    const threads = wantedWasmThreads();
+    let ok = false;
+    if (threads > 1 && threadsAvailable()) {
+      // XNNPACK on several threads (wasmThreads.ts); PyTorch uses every core too.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      wasm.setThreadsCount(threads);
+      ok = await withWasmThreadShims(threads, () => tf.setBackend('wasm')).catch((e) => { if (process.env.LUNGCAM_DEBUG_THREADS) console.error(e); return false; });
+      if (ok) unrefPthreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
+    }
+    if (!ok) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(1);
+      ok = await tf.setBackend('wasm');
+    }
+    if (!ok) return false;
     await tf.ready();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threads = wasm.getThreadsCount();
-    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}, fast training kernels)`;
+    const used = wasm.getThreadsCount();
+    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${used} thread${used === 1 ? '' : 's'}, fast training kernels)`;
     return true;
   } catch {
     return false;

@@ -1,0 +1,60 @@
+// Multi-threaded wasm in Node (wasmThreads.ts): the backend starts on 2 threads, the numbers are the same
+// bit for bit as on one thread, the process still exits by itself, and no temp files are left behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { wantedWasmThreads } from '../../../kernels/engine/model/wasmThreads';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+/** A child process: init the backend, one training step of a small CNN, print the description and the weights. */
+const CHILD = `
+const tf = require('@tensorflow/tfjs');
+const { initBackend, backendDescription } = require('./kernels/engine/model/backend');
+const { buildModel } = require('./kernels/engine/model/model');
+(async () => {
+  await initBackend('wasm', { quiet: true });
+  const model = buildModel({ filters: [8, 16], seed: 3 });
+  const x = tf.randomNormal([4, 96, 32, 1], 0, 1, 'float32', 5);
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4);
+  const opt = tf.train.adam();
+  opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })));
+  const out = model.predict(x).dataSync();
+  const w = model.getWeights().map((t) => Array.from(t.dataSync()));
+  console.log(JSON.stringify({ description: backendDescription(), out: Array.from(out), w }));
+})();
+`;
+
+function runChild(threads: number) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', CHILD], {
+    cwd: root, encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, LUNGCAM_WASM_THREADS: String(threads), LUNGCAM_BACKEND: '' },
+  });
+  assert.equal(r.signal, null, `the child process did not exit by itself (${r.signal}): ${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { description: string; out: number[]; w: number[][] };
+}
+
+const tempFolders = () => readdirSync(os.tmpdir()).filter((n) => n.startsWith('lungcam-wasm-threads-'));
+
+test('wasm runs on 2 threads in Node with the same numbers as on 1 thread, and the process exits', () => {
+  const before = new Set(tempFolders());
+  const two = runChild(2);
+  const one = runChild(1);
+  assert.match(two.description, /^wasm \(SIMD, 2 threads/);
+  assert.match(one.description, /^wasm \(SIMD, 1 thread,/);
+  assert.deepEqual(two.out, one.out, 'predictions after a training step differ between 1 and 2 threads');
+  assert.deepEqual(two.w, one.w, 'weights after a training step differ between 1 and 2 threads');
+  assert.deepEqual(tempFolders().filter((n) => !before.has(n)), [], 'temp folders left behind');
+});
+
+test('thread count: LUNGCAM_WASM_THREADS wins, else every core, at most 8', () => {
+  assert.equal(wantedWasmThreads({ LUNGCAM_WASM_THREADS: '1' }), 1);
+  assert.equal(wantedWasmThreads({ LUNGCAM_WASM_THREADS: '3' }), 3);
+  assert.equal(wantedWasmThreads({ LUNGCAM_WASM_THREADS: '64' }), 8);
+  assert.equal(wantedWasmThreads({}), Math.min(8, os.availableParallelism()));
+  assert.equal(wantedWasmThreads({ LUNGCAM_WASM_THREADS: 'lots' }), Math.min(8, os.availableParallelism()));
+});
