@@ -1,7 +1,7 @@
 /**
- * Computing the renderer's outputs for a WAV in a child process (`lungcam view`), and the requestId
- * that lets a CAM view ask for them again with another method: `lungcam-view:` + base64url of
- * { wav, model } — opaque to the renderer, understood only here.
+ * Computing the renderer's outputs for a WAV in a child process (`lungcam view`). The requestId that
+ * lets a CAM view ask for them again with another method (`lungcam-view:` + base64url of { wav, model },
+ * opaque to the renderer) is shared with the engine, which gives notebook outputs one too.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../kernels/shared/outputTypes';
 import { backendSetting, runCli } from './cliRunner';
+import { encodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
 
 export interface ViewOutputs {
   spectrogram: SpectrogramOutput;
@@ -16,34 +17,15 @@ export interface ViewOutputs {
   cam: CamOutput;
 }
 
-export interface ViewSource {
-  wav: string;
-  model: string;
-}
-
-const PREFIX = 'lungcam-view:';
-
-export function encodeRequestId(source: ViewSource): string {
-  return PREFIX + Buffer.from(JSON.stringify(source)).toString('base64url');
-}
-
-export function decodeRequestId(id: string): ViewSource | undefined {
-  if (!id.startsWith(PREFIX)) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8'));
-    return typeof v?.wav === 'string' && typeof v?.model === 'string' ? { wav: v.wav, model: v.model } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
 
 export type ComputeResult = { ok: true; outputs: ViewOutputs } | { ok: false; message: string; cancelled: boolean };
 
-export async function computeView(source: ViewSource, o: { method?: string; cutoffHz?: number | null; token?: vscode.CancellationToken; onLine?: (l: string) => void } = {}): Promise<ComputeResult> {
+export async function computeView(source: ViewSource, o: { method?: string; cutoffHz?: number | null; token?: vscode.CancellationToken; onLine?: (l: string) => void; requestId?: string } = {}): Promise<ComputeResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lungcam-view-'));
   try {
     const out = path.join(dir, 'view.json');
-    const args = ['view', source.wav, '--model', source.model, '--out', out, '--request-id', encodeRequestId(source), '--backend', backendSetting()];
+    const args = ['view', source.wav, '--model', source.model, '--out', out, '--request-id', o.requestId ?? encodeRequestId(source), '--backend', backendSetting()];
     if (o.method) args.push('--method', o.method);
     if (typeof o.cutoffHz === 'number') args.push('--cutoff', String(o.cutoffHz));
     const r = await runCli(args, { token: o.token, onLine: o.onLine, cwd: path.dirname(source.wav) });

@@ -1,28 +1,46 @@
 /**
- * The extension side of the renderer's kernel link: `recompute` requests from a CAM view (another
- * method, a cutoff, a layer/class left out) are answered with `{type:'output', requestId, output}` or
- * `{type:'error', requestId, message}`. Outputs made by Quick Analysis carry a requestId naming their
- * WAV and model (recompute.ts), recomputed by the CLI in a child process; outputs made in a notebook
- * cell carry none (the renderer then tells the user to re-run the cell). One request per view at a time:
- * a newer request from the same view cancels the older one.
+ * The extension side of the renderer's kernel link.
+ * - `recompute` requests from a CAM view (another method, a cutoff, a layer/class left out) are answered
+ *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
+ *   the view's WAV and model (kernels/engine/show/requestId.ts): Quick Analysis outputs carry one, and so do
+ *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
+ *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
+ *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
+ * - `ready` (a renderer instance started) is answered with the settings the views follow
+ *   (`lungcam.colormap`); a settings change is posted to every open notebook's renderer.
+ * One request per view at a time: a newer request from the same view cancels the older one.
  */
 import * as vscode from 'vscode';
-import type { RendererReply, RendererRequest } from '../kernels/shared/outputTypes';
+import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
+import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
 import { computeView, decodeRequestId } from './recompute';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
-export async function answerRendererRequest(request: RendererRequest, post: (reply: RendererReply) => void): Promise<void> {
+export function rendererSettings(): RendererReply {
+  return { type: 'settings', colormap: vscode.workspace.getConfiguration('lungcam').get<string>('colormap', 'viridis') };
+}
+
+export interface RequestContext {
+  /** The notebook the request came from (absent for the Quick Analysis panel). */
+  notebook?: vscode.NotebookDocument;
+}
+
+export async function answerRendererRequest(request: RendererRequest, post: (reply: RendererReply) => void, context: RequestContext = {}): Promise<void> {
   if (!request || typeof request !== 'object') return;
   if (request.type === 'ping') {
     post({ type: 'pong' });
+    return;
+  }
+  if (request.type === 'ready') {
+    post(rendererSettings());
     return;
   }
   if (request.type !== 'recompute' || typeof request.requestId !== 'string') return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
-    post({ type: 'error', requestId, message: 'this output was made in a notebook cell: change the method or cutoff in the cell and run it again' });
+    post({ type: 'error', requestId, message: 'this output does not name its recording and model: change the method or cutoff in the cell and run it again' });
     return;
   }
   if (!vscode.workspace.isTrusted) {
@@ -33,20 +51,65 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
   try {
-    const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token });
-    if (r.ok) post({ type: 'output', requestId, output: r.outputs.cam });
-    else if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
+    const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId });
+    if (!r.ok) {
+      if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
+      return;
+    }
+    // In a notebook the cell's output is replaced (the view is drawn again from it, keeping its layer,
+    // class and window); elsewhere, or when the output is gone, the view updates itself from the reply.
+    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.outputs.cam) : false;
+    if (!replaced) post({ type: 'output', requestId, output: r.outputs.cam });
   } finally {
     if (running.get(requestId) === cts) running.delete(requestId);
     cts.dispose();
   }
 }
 
+function camOf(item: vscode.NotebookCellOutputItem): CamOutput | undefined {
+  if (item.mime !== MIME.cam) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(item.data)) as CamOutput;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces the CAM output with this requestId (and its PNG/text fallbacks) in the notebook, as an edit
+ * of its cell (undoable; the notebook becomes dirty and saves the new output). False when no cell has it.
+ */
+export async function replaceCamOutput(notebook: vscode.NotebookDocument, requestId: string, cam: CamOutput): Promise<boolean> {
+  for (const cell of notebook.getCells()) {
+    const index = cell.outputs.findIndex((o) => o.items.some((i) => camOf(i)?.requestId === requestId));
+    if (index < 0) continue;
+    const old = cell.outputs[index];
+    const items = old.items.map((i) => {
+      if (i.mime === MIME.cam) return vscode.NotebookCellOutputItem.json(cam, MIME.cam);
+      if (i.mime === 'image/png') return new vscode.NotebookCellOutputItem(fallbackPng(cam), 'image/png');
+      if (i.mime === 'text/plain') return vscode.NotebookCellOutputItem.text(summaryText(cam), 'text/plain');
+      return i;
+    });
+    const outputs = cell.outputs.map((o, k) => (k === index ? new vscode.NotebookCellOutput(items, o.metadata) : o));
+    const data = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
+    data.outputs = outputs;
+    data.metadata = cell.metadata;
+    data.executionSummary = cell.executionSummary;
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, [vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [data])]);
+    return vscode.workspace.applyEdit(edit);
+  }
+  return false;
+}
+
 export function registerRendererMessaging(context: vscode.ExtensionContext): void {
   const messaging = vscode.notebooks.createRendererMessaging('lungcam-renderer');
   context.subscriptions.push(
     messaging.onDidReceiveMessage(({ editor, message }) => {
-      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor));
+      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor), { notebook: editor.notebook });
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('lungcam.colormap')) void messaging.postMessage(rendererSettings());
     }),
   );
 }

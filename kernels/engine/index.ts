@@ -6,13 +6,17 @@ export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
 export * from './show';
+// logMelFromFile, loadModel and recordingCam as the engine's, plus a note of the WAV file and model folder
+// they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
+// recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
+export { logMelFromFile, loadModel, recordingCam } from './show/sources';
 // Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
 export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
 export type { WavFormat, WavLayout, WavStream } from './audio/wav';
 export { resample, StreamingResampler } from './audio/resample';
 export { logMelSpectrogram, LogMelStream, SILENCE_LOG_MEL, LOG_OFFSET } from './audio/logMel';
 export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hzToMel, melToHz } from './audio/melFilter';
-export { logMelFromFile, logMelFromAudio } from './audio/features';
+export { logMelFromAudio } from './audio/features';
 export { toPatches, patchLayout, MIN_TAIL_FRAMES } from './audio/patches';
 export type { PatchOptions } from './audio/patches';
 export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
@@ -41,7 +45,7 @@ export { predictProbabilities, classifyLogMel, patchesInSpan } from './model/cla
 export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan } from './model/classify';
 export { classificationMetrics, formatMetrics } from './model/metrics';
 export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
-export { saveModel, loadModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
+export { saveModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
 export type { ModelMetadata, LoadedModel } from './model/modelIO';
 export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
 export type { AugmentOptions } from './model/augment';

@@ -175,7 +175,9 @@ export type RendererRequest =
       layer?: string;
       className?: string;
     }
-  | { type: 'ping' };
+  | { type: 'ping' }
+  /** A renderer instance started: the extension answers with `settings`. */
+  | { type: 'ready' };
 
 /**
  * Kernel → renderer replies (extension posts them with the renderer messaging API for 'lungcam-renderer').
@@ -184,4 +186,11 @@ export type RendererRequest =
 export type RendererReply =
   | { type: 'output'; requestId: string; output: CamOutput }
   | { type: 'error'; requestId: string; message: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  /** VS Code settings the views follow: `colormap` = `lungcam.colormap` (new views start with it; open views switch to it). */
+  | RendererSettings;
+
+export interface RendererSettings {
+  type: 'settings';
+  colormap?: string;
+}

@@ -238,7 +238,7 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   const live = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-2' }));
   await chooseOption(page, live.id, 'method', 'gradcam++');
   await page.locator(`#${live.id} [data-control="rerun"]`).click();
-  const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+  const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
   assert.deepEqual(posted[0], { type: 'recompute', requestId: 'req-2', method: 'gradcam++' });
   assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', cutoffHz: 1500, layer: 'conv3', className: 'crackle' });
   // The kernel's answer replaces the view in place.
@@ -368,5 +368,92 @@ test('keyboard cursor: Shift + arrows read out time, frequency, log-mel, CAM and
   await page.keyboard.press('Shift+ArrowDown');
   assert.match((await page.locator(`#${id} .lc-readout`).textContent())!, /\(band 32\)/);
   assert.equal(await page.locator(`#${id} .lc-readout`).getAttribute('aria-live'), 'polite');
+  await page.context().close();
+});
+
+/** The colour map a view shows: its dropdown, its data attribute and a digest of its overlay. */
+async function colormapOf(page: Page, outputId: string): Promise<{ dropdown: string; shown: string; hash: number }> {
+  const d = await canvasDigest(page, outputId, 'canvas.lc-cam-overlay');
+  const v = await page.evaluate((id) => ({
+    dropdown: (document.querySelector(`#${id} vscode-dropdown[data-control="colormap"]`) as HTMLElement & { value: string }).value,
+    shown: (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset.colormap!,
+  }), outputId);
+  return { ...v, hash: d.hash };
+}
+
+const send = (page: Page, message: unknown) => page.evaluate((m) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(m), message);
+const nextFrame = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+
+test('the lungcam.colormap setting: asked for at start, the default of new views, and open views follow a change', async () => {
+  const page = await openPage(browser, 'light');
+  const before = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }));
+  const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+  assert.deepEqual(posted[0], { type: 'ready' }, 'the renderer asks the extension for its settings');
+  const viridis = await colormapOf(page, before.id);
+  assert.equal(viridis.dropdown, 'viridis', 'no setting yet: viridis');
+
+  await send(page, { type: 'settings', colormap: 'jet' });
+  await nextFrame(page);
+  const switched = await colormapOf(page, before.id);
+  assert.equal(switched.dropdown, 'jet', 'an open view switches its dropdown');
+  assert.equal(switched.shown, 'jet');
+  assert.notEqual(switched.hash, viridis.hash, 'and redraws its overlay in the new colours');
+
+  const fresh = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }));
+  const freshMap = await colormapOf(page, fresh.id);
+  assert.equal(freshMap.dropdown, 'jet', 'a new view starts with the setting');
+  assert.equal(freshMap.hash, switched.hash, 'same output, same colours');
+
+  await send(page, { type: 'settings', colormap: '<b>nope</b>' });
+  assert.equal((await colormapOf(page, fresh.id)).dropdown, 'jet', 'an unknown colour map name is ignored');
+  await page.context().close();
+});
+
+test('a recomputed output drawn again (same requestId) keeps the layer, class and colour map the user chose', async () => {
+  const page = await openPage(browser, 'light');
+  const first = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep' }));
+  await chooseOption(page, first.id, 'layer', 'conv1');
+  await chooseOption(page, first.id, 'class', 'wheeze');
+  await chooseOption(page, first.id, 'colormap', 'magma');
+  // VS Code disposes the old output item and renders the replacement (here under a new item id).
+  await page.evaluate((id) => document.getElementById(id)!.remove(), first.id);
+  await page.evaluate((id) => (window as unknown as { disposeOutput: (id: string) => void }).disposeOutput(id), first.id);
+  const again = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep', method: 'gradcam++', seed: 3 }));
+  const state = await page.evaluate((id) => {
+    const d = (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset;
+    return { layer: d.layer, className: d.className, colormap: d.colormap, title: document.querySelector(`#${id} .lc-title`)!.textContent };
+  }, again.id);
+  assert.deepEqual({ layer: state.layer, className: state.className, colormap: state.colormap }, { layer: 'conv1', className: 'wheeze', colormap: 'magma' });
+  assert.match(state.title!, /gradcam\+\+/);
+  const other = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-other' }));
+  const o = await page.evaluate((id) => (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset.layer, other.id);
+  assert.equal(o, 'conv3', 'another output opens on its own default layer');
+  await page.context().close();
+});
+
+test('a mouse click picks a dropdown option even when the output document answers body clicks by taking the focus (VS Code notebook output)', async () => {
+  const page = await openPage(browser, 'light');
+  const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }));
+  // Stands in for VS Code's notebook webview: its preload listens for clicks on the body and reports
+  // "output focused"; the workbench may then pull the keyboard focus out of the webview.
+  await page.evaluate(() => {
+    document.body.addEventListener('click', () => {
+      (window as unknown as { __bodyClicks: number }).__bodyClicks = ((window as unknown as { __bodyClicks?: number }).__bodyClicks ?? 0) + 1;
+      (document.activeElement as HTMLElement | null)?.blur();
+    });
+  });
+  for (const [control, value] of [['layer', 'conv1'], ['class', 'both'], ['colormap', 'inferno']] as const) {
+    const dd = page.locator(`#${id} vscode-dropdown[data-control="${control}"]`);
+    const box = (await dd.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const option = dd.locator(`vscode-option[value="${value}"]`);
+    await option.waitFor({ state: 'visible', timeout: 2_000 });
+    const ob = (await option.boundingBox())!;
+    await page.mouse.click(ob.x + ob.width / 2, ob.y + ob.height / 2);
+    await nextFrame(page);
+    assert.equal(await dd.evaluate((e) => (e as HTMLElement & { value: string }).value), value, `the mouse picked ${value} in the ${control} dropdown`);
+  }
+  const shown = await page.evaluate((oid) => ({ ...(document.querySelector(`#${oid} .lc-cam`) as HTMLElement).dataset }), id);
+  assert.deepEqual([shown.layer, shown.className, shown.colormap], ['conv1', 'both', 'inferno'], 'the view shows what was picked');
   await page.context().close();
 });

@@ -34,8 +34,29 @@ export interface KernelLink {
   post(request: RendererRequest): void;
 }
 
+/** What the user chose in a view: kept when the same output is drawn again (recomputed, scrolled back). */
+export interface CamViewState {
+  layer: string;
+  className: string;
+  colormap: ColormapName;
+  opacity: number;
+  showBoundaries: boolean;
+  cutoffHz: number;
+  window: [number, number];
+}
+
+export interface CamViewOptions {
+  /** Colour map a new view starts with (the `lungcam.colormap` setting). */
+  colormap?: ColormapName;
+  /** A previous view of this output: its choices are restored. */
+  state?: CamViewState;
+}
+
 export interface CamViewHandle {
   update(output: CamOutput): void;
+  /** Switches the overlay's colour map (a settings change). */
+  setColormap(name: ColormapName): void;
+  state(): CamViewState;
   showKernelError(message: string): void;
   dispose(): void;
   /** For tests and export buttons: the current view as SVG text and PNG data URL. */
@@ -65,17 +86,18 @@ const LAYOUT = {
 
 const DEFAULT_CUTOFF_HZ = 1500;
 
-export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: KernelLink): CamViewHandle {
+export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: KernelLink, options: CamViewOptions = {}): CamViewHandle {
+  const restored = options.state;
   let output = initial;
   let lm: ByteMatrix;
-  let layer = '';
-  let className = '';
-  let colormap: ColormapName = DEFAULT_CAM_COLORMAP;
-  let opacity = 0.6;
-  let showBoundaries = true;
-  let cutoffHz = DEFAULT_CUTOFF_HZ;
-  let window: [number, number] = [0, 1];
-  let windowChosen = false;
+  let layer = restored?.layer ?? '';
+  let className = restored?.className ?? '';
+  let colormap: ColormapName = restored?.colormap ?? options.colormap ?? DEFAULT_CAM_COLORMAP;
+  let opacity = restored?.opacity ?? 0.6;
+  let showBoundaries = restored?.showBoundaries ?? true;
+  let cutoffHz = restored?.cutoffHz ?? DEFAULT_CUTOFF_HZ;
+  let window: [number, number] = restored ? [...restored.window] : [0, 1];
+  let windowChosen = !!restored;
   let disposed = false;
   let frameRequested = false;
   let dirty = false;
@@ -146,6 +168,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   let layerDropdown: Dropdown | undefined;
   let classDropdown: Dropdown | undefined;
   let methodDropdown: Dropdown | undefined;
+  let colormapDropdown: Dropdown | undefined;
   let cutoffShare: HTMLElement | undefined;
   let cutoffSlider: ReturnType<typeof slider> | undefined;
   let rerun: (HTMLElement & { disabled: boolean }) | undefined;
@@ -472,12 +495,8 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     actionsRow.replaceChildren();
     layerDropdown = dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), layer, (v) => { layer = v; selectMap(); }, 'layer');
     classDropdown = dropdown('Class', output.classes.map((c) => ({ value: c, label: c })), className, (v) => { className = v; selectMap(); }, 'class');
-    const cmap = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), colormap, (v) => {
-      colormap = v as ColormapName;
-      drawColorBars();
-      drawOverview();
-      scheduleDraw();
-    }, 'colormap');
+    const cmap = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), colormap, (v) => applyColormap(v as ColormapName), 'colormap');
+    colormapDropdown = cmap;
     const op = slider('Overlay opacity', 0, 100, 5, Math.round(opacity * 100), (v) => `${v}%`, (v) => {
       opacity = v / 100;
       camCanvas.style.opacity = String(opacity);
@@ -524,6 +543,16 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
       rerun.setAttribute('disabled', '');
       rerun.setAttribute('aria-describedby', methodDropdown.element.getAttribute('aria-describedby') ?? '');
     }
+  }
+
+  function applyColormap(name: ColormapName): void {
+    if (!CAM_COLORMAPS.includes(name)) return;
+    colormap = name;
+    container.dataset.colormap = name;
+    if (colormapDropdown && colormapDropdown.element.value !== name) colormapDropdown.element.value = name;
+    drawColorBars();
+    drawOverview();
+    scheduleDraw();
   }
 
   function themeColours(): { foreground: string; background: string; fontFamily: string } {
@@ -573,6 +602,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     title.replaceChildren(name, meta);
     layout();
     buildControls();
+    container.dataset.colormap = colormap;
     const total = recordingSeconds(output.axes);
     // A long recording opens on its first 30 s (fast first paint, readable detail); the brush shows where.
     const keep = windowChosen && window[1] > window[0] && window[1] <= total ? window : null;
@@ -597,6 +627,8 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
       drawWindow();
       status.textContent = `Updated by the kernel: ${next.method}${next.axes.cutoffHz ? `, cutoff ${formatHz(next.axes.cutoffHz)}` : ''}.`;
     },
+    setColormap: applyColormap,
+    state: () => ({ layer, className, colormap, opacity, showBoundaries, cutoffHz, window: [window[0], window[1]] }),
     showKernelError(message) {
       status.textContent = message;
     },

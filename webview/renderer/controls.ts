@@ -53,6 +53,7 @@ export function dropdown(label: string, options: { value: string; label: string 
   reasonEl.className = 'lc-reason';
   reasonEl.id = `${id}-reason`;
   wrapper.append(labelEl, dd, reasonEl);
+  keepListOpen(wrapper);
   return {
     wrapper,
     element: dd,
@@ -65,6 +66,19 @@ export function dropdown(label: string, options: { value: string; label: string 
       else dd.removeAttribute('aria-describedby');
     },
   };
+}
+
+/**
+ * Clicks on a dropdown (opening it, picking an option) stay inside the output. VS Code's notebook
+ * webview listens for clicks on the output document's body and answers each with "the output is
+ * focused" (webviewPreloads: body 'click' → 'outputFocus'): the workbench then focuses the cell and, if it
+ * has not yet registered that its webview holds the focus, moves the keyboard focus to the notebook list
+ * (notebookEditorWidget.focusNotebookCell → focusView). The toolkit's dropdown closes its list on
+ * focusout, so the option under the mouse is gone before it is clicked (seen in e2e runs on the loaded
+ * machine). The dropdown handles its own clicks; the body does not need to see them.
+ */
+export function keepListOpen(wrapper: HTMLElement): void {
+  wrapper.addEventListener('click', (event) => event.stopPropagation());
 }
 
 export interface Slider {

@@ -1,9 +1,12 @@
 // Notebook renderer entry (contributes.notebookRenderer id `lungcam-renderer`): one view per LungCAM MIME
 // type. Outputs are plain JSON (kernels/shared/outputTypes.ts); CAM views talk back to the kernel through
 // renderer messaging when it is available, the workspace is trusted and the output carries a requestId.
+// Through the same channel the extension sends the settings the views follow (`lungcam.colormap`): the
+// renderer asks for them when it starts ({type:'ready'}) and gets them again whenever they change.
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { MIME, type CamOutput, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
-import { renderCamView, type CamViewHandle, type KernelLink } from './camView';
+import { renderCamView, type CamViewHandle, type CamViewState, type KernelLink } from './camView';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from './colormaps';
 import { renderSpectrogramView } from './spectrogramView';
 import { renderAudioView } from './audioView';
 import { renderPredictionsView } from './predictionsView';
@@ -41,11 +44,32 @@ function showError(element: HTMLElement, message: string): void {
   element.replaceChildren(p);
 }
 
+/** How many views' choices are remembered for when their output is drawn again. */
+const REMEMBERED_VIEWS = 50;
+
 export const activate: ActivationFunction = (ctx) => {
   const mounted = new Map<string, Mounted>();
+  let colormap: ColormapName = DEFAULT_CAM_COLORMAP;
+  // By requestId: a recomputed output replaces the old one in the notebook and is drawn anew; it opens
+  // on the layer, class, cutoff and window the user had (and VS Code redraws outputs scrolled back into view).
+  const remembered = new Map<string, CamViewState>();
+  const remember = (m: Mounted | undefined) => {
+    if (!m?.cam || !m.requestId) return;
+    remembered.delete(m.requestId);
+    remembered.set(m.requestId, m.cam.state());
+    if (remembered.size > REMEMBERED_VIEWS) remembered.delete(remembered.keys().next().value!);
+  };
 
   ctx.onDidReceiveMessage?.((message: RendererReply) => {
     if (!message || typeof message !== 'object') return;
+    if (message.type === 'settings') {
+      const name = message.colormap as ColormapName;
+      if (!CAM_COLORMAPS.includes(name)) return;
+      colormap = name;
+      for (const m of mounted.values()) m.cam?.setColormap(name);
+      for (const state of remembered.values()) state.colormap = name;
+      return;
+    }
     for (const m of mounted.values()) {
       if (!m.cam || m.requestId === undefined || !('requestId' in message) || message.requestId !== m.requestId) continue;
       if (message.type === 'output' && message.output?.kind === 'cam') {
@@ -57,8 +81,12 @@ export const activate: ActivationFunction = (ctx) => {
     }
   });
 
+  // Ask for the settings (answered by extension/rendererMessaging.ts; without messaging the defaults stay).
+  ctx.postMessage?.({ type: 'ready' } satisfies RendererRequest);
+
   return {
     renderOutputItem(outputItem: OutputItem, element: HTMLElement) {
+      remember(mounted.get(outputItem.id));
       mounted.get(outputItem.id)?.dispose();
       mounted.delete(outputItem.id);
       injectStyles(element.ownerDocument);
@@ -74,7 +102,8 @@ export const activate: ActivationFunction = (ctx) => {
       try {
         const mime = outputItem.mime;
         if (mime === MIME.cam && data?.kind === 'cam') {
-          const cam = renderCamView(element, data, kernelLink(ctx, data));
+          const state = data.requestId ? remembered.get(data.requestId) : undefined;
+          const cam = renderCamView(element, data, kernelLink(ctx, data), { colormap, state });
           mounted.set(outputItem.id, { dispose: cam.dispose, cam, requestId: data.requestId, unfollowTheme });
         } else if (mime === MIME.spectrogram && data?.kind === 'spectrogram') {
           mounted.set(outputItem.id, { ...renderSpectrogramView(element, data), unfollowTheme });
@@ -93,6 +122,7 @@ export const activate: ActivationFunction = (ctx) => {
       const ids = id === undefined ? [...mounted.keys()] : [id];
       for (const k of ids) {
         const m = mounted.get(k);
+        remember(m);
         m?.dispose();
         m?.unfollowTheme();
         mounted.delete(k);

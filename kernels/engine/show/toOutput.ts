@@ -9,6 +9,9 @@ import { quantize } from './quantize';
 import { camOutput } from '../cam/output';
 import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
+import { randomBytes } from 'node:crypto';
+import { camSource } from './sourceRegistry';
+import { encodeRequestId } from './requestId';
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */
@@ -63,9 +66,15 @@ function isPrediction(v: unknown): v is Partial<RecordingPrediction> & Pick<Reco
   return !!o && Array.isArray(o.classes) && typeof o.label === 'string' && Array.isArray(o.probabilities) && Array.isArray(o.patches);
 }
 
-/** Grad-CAM of a recording: the Grad-CAM engineer's CamOutput builder, shown at the class and layers it explains. */
+/**
+ * Grad-CAM of a recording: the Grad-CAM engineer's CamOutput builder, shown at the class and layers it
+ * explains. When the cell read the WAV and loaded the model through the `lungcam` module, the output
+ * gets a requestId naming both (and a random key: two views of one recording stay apart), so its
+ * view's method dropdown can ask VS Code to recompute it.
+ */
 function camOutputOf(rc: RecordingCam, options: ShowSourceOptions): LungcamOutput {
   const explained = rc.result.classIndices.map((i) => rc.result.classNames[i]);
+  const source = camSource(rc);
   return camOutput({
     result: rc.result,
     logMel: { ...rc.logMel, source: rc.logMel.source ?? (options.fileName ? { fileName: options.fileName, durationSeconds: rc.logMel.frames / FRAMES_PER_SECOND, originalSampleRate: 16000, channels: 1 } : undefined) },
@@ -73,6 +82,7 @@ function camOutputOf(rc: RecordingCam, options: ShowSourceOptions): LungcamOutpu
     modelId: options.modelId ?? 'model',
     defaultLayer: rc.layers[rc.layers.length - 1],
     defaultClass: explained.includes(rc.className) ? rc.className : undefined,
+    ...(source ? { requestId: encodeRequestId({ ...source, key: randomBytes(6).toString('hex') }) } : {}),
   });
 }
 
