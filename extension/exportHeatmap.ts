@@ -10,29 +10,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { atomicWriteFile } from '../kernels/engine/io/atomicWrite';
 import { decodeNpy } from '../kernels/engine/io/npy';
+import { mapCsv } from './heatmapCsv';
+import { exportOutput, targetCell } from './exportOutput';
+import { EXPORT_FORMATS } from './camOutputExport';
 import { runWithProgress } from './progressTask';
 import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';
 
 const COMMAND = 'Export Heatmap';
-export const EXPORT_FORMATS = [
-  { ext: 'png', label: 'PNG', detail: 'figure: spectrogram with the heatmap over it, axes in s and Hz' },
-  { ext: 'svg', label: 'SVG', detail: 'the same figure as vector graphics' },
-  { ext: 'json', label: 'JSON', detail: 'the map with its axes, parameters, probabilities and summaries' },
-  { ext: 'npy', label: 'NPY', detail: '[frames, bands] float32 for numpy' },
-  { ext: 'csv', label: 'CSV', detail: 'one row per 10 ms frame: time (s), then one column per mel band' },
-] as const;
+export { EXPORT_FORMATS };
 
-/** CSV of a [frames, bands] map: header `time_s,band_0,…`, one row per frame (10 ms hop). */
-export function mapCsv(data: ArrayLike<number>, frames: number, bands: number, hopSeconds = 0.01): string {
-  const lines = [['time_s', ...Array.from({ length: bands }, (_, b) => `band_${b}`)].join(',')];
-  for (let f = 0; f < frames; f++) {
-    const row = [(f * hopSeconds).toFixed(2)];
-    for (let b = 0; b < bands; b++) row.push(String(Number(data[f * bands + b].toPrecision(6))));
-    lines.push(row.join(','));
-  }
-  return lines.join('\n') + '\n';
-}
+export { mapCsv };
 
 export async function exportHeatmap(uri?: vscode.Uri): Promise<string | undefined> {
   const wav = await pickWav(uri, COMMAND);
@@ -81,5 +69,10 @@ export async function exportHeatmap(uri?: vscode.Uri): Promise<string | undefine
 }
 
 export function registerExportHeatmap(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('lungcam.exportHeatmap', exportHeatmap));
+  // A notebook cell (its "…" menu, or selected with a CAM output): export that output; else a WAV.
+  const run = (arg?: unknown) => {
+    const cell = targetCell(arg);
+    return cell ? exportOutput(cell) : exportHeatmap(arg as vscode.Uri | undefined);
+  };
+  context.subscriptions.push(vscode.commands.registerCommand('lungcam.exportHeatmap', run));
 }
