@@ -14,6 +14,7 @@ import { registerTrainCommand } from './trainCommand';
 import { registerStudyCommand } from './studyCommand';
 import { registerExportHeatmap } from './exportHeatmap';
 import { registerRendererMessaging } from './rendererMessaging';
+import { registerWavEditor } from './wavEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerStudyCommand(context);
   registerExportHeatmap(context);
   registerRendererMessaging(context);
+  registerWavEditor(context);
 }
 
 export function deactivate(): void {}

@@ -92,12 +92,18 @@ export async function quickAnalysis(uri?: vscode.Uri): Promise<vscode.WebviewPan
   if (!wav) return undefined;
   const model = requireModel();
   if (!model) return undefined;
+  const panel = vscode.window.createWebviewPanel(QUICK_ANALYSIS_VIEW, `LungCAM: ${path.basename(wav)}`, vscode.ViewColumn.Active, { retainContextWhenHidden: true });
+  return (await showAnalysis(panel, wav, model)) ? panel : undefined;
+}
+
+/**
+ * Fills a webview panel (the command's own, or a custom editor's: wavEditor.ts) with the analysis of
+ * `wav`: renderer views, progress with Cancel, renderer messages answered. False when it did not finish
+ * (cancelled: the panel is closed; failed: the panel and a notification say why).
+ */
+export async function showAnalysis(panel: vscode.WebviewPanel, wav: string, model: string): Promise<boolean> {
   const name = path.basename(wav);
-  const panel = vscode.window.createWebviewPanel(QUICK_ANALYSIS_VIEW, `LungCAM: ${name}`, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    retainContextWhenHidden: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
-  });
+  panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
   const cts = new vscode.CancellationTokenSource();
@@ -134,10 +140,19 @@ export async function quickAnalysis(uri?: vscode.Uri): Promise<vscode.WebviewPan
       void panel.webview.postMessage({ type: 'status', text: `Could not analyse ${name}: ${result.message}`, error: true });
       void vscode.window.showErrorMessage(`LungCAM: could not analyse ${name}: ${result.message}`);
     }
-    return undefined;
+    return false;
   }
   void panel.webview.postMessage({ type: 'outputs', outputs: result.outputs, summary: summaryLine(result.outputs, model) });
-  return panel;
+  return true;
+}
+
+/** A panel that only says why there is no analysis (a custom editor opened on a file that is not a WAV). */
+export function showProblem(panel: vscode.WebviewPanel, title: string, problem: string): void {
+  panel.webview.options = { enableScripts: false };
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"></head>
+<body style="color: var(--vscode-foreground); font-family: var(--vscode-font-family); padding: 8px 16px"><h2>${esc(title)}</h2>
+<p class="lc-panel-error" role="alert" style="color: var(--vscode-errorForeground)">${esc(problem)}</p></body></html>`;
 }
 
 export function summaryLine(o: ViewOutputs, modelDir: string): string {

@@ -5,16 +5,18 @@
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { workspaceUri } from './helpers';
+import { MIME } from '../../kernels/shared/outputTypes';
+import { makeCamOutput } from '../renderer/fixtures';
 
 type Win = typeof vscode.window;
 const win = vscode.window as { -readonly [K in keyof Win]: Win[K] };
 
 describe('LungCAM product commands on bad input', () => {
-  const saved = { error: win.showErrorMessage, info: win.showInformationMessage, open: win.showOpenDialog, progress: win.withProgress };
+  const saved = { error: win.showErrorMessage, info: win.showInformationMessage, open: win.showOpenDialog, progress: win.withProgress, pick: win.showQuickPick, save: win.showSaveDialog };
   let errors: string[];
   let infos: string[];
   let dir: string;
@@ -33,7 +35,7 @@ describe('LungCAM product commands on bad input', () => {
   });
 
   afterEach(async () => {
-    Object.assign(win, { showErrorMessage: saved.error, showInformationMessage: saved.info, showOpenDialog: saved.open, withProgress: saved.progress });
+    Object.assign(win, { showErrorMessage: saved.error, showInformationMessage: saved.info, showOpenDialog: saved.open, withProgress: saved.progress, showQuickPick: saved.pick, showSaveDialog: saved.save });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -106,5 +108,78 @@ describe('LungCAM product commands on bad input', () => {
     assert.ok(!existsSync(path.join(dir, 'corpus-model')));
     const models = vscode.workspace.getConfiguration('lungcam').get<string[]>('models', []);
     assert.ok(!models.some((m) => m.startsWith(dir)), 'the cancelled model is not registered');
+  });
+
+  /** A saved LungCAM notebook (dir/cam.lungnb) whose one code cell carries a CAM output, as a run leaves it; shown in an editor. */
+  async function notebookWithCamOutput(): Promise<vscode.NotebookEditor> {
+    const file = path.join(dir, 'cam.lungnb');
+    const cell = {
+      cell_type: 'code', id: 'cam-cell', metadata: {}, execution_count: 1, source: 'lc.show(cam)',
+      outputs: [{ output_type: 'display_data', metadata: {}, data: { [MIME.cam]: makeCamOutput({ durationSeconds: 6 }) } }],
+    };
+    writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell] }));
+    const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+    return vscode.window.showNotebookDocument(doc);
+  }
+
+  /** Answers the format pick with `ext` and the layer × class pick with its first (default) entry. */
+  function pickFormat(ext: string | undefined): string[] {
+    const titles: string[] = [];
+    win.showQuickPick = (async (items: readonly { ext?: string }[], o?: vscode.QuickPickOptions) => {
+      titles.push(o?.title ?? '');
+      const list = await items;
+      return titles.length === 1 ? list.find((i) => i.ext === ext) : list[0];
+    }) as unknown as Win['showQuickPick'];
+    return titles;
+  }
+
+  it('Export Heatmap of a notebook CAM output: a cancelled pick or Save dialog writes nothing; a chosen file is written whole', async () => {
+    const editor = await notebookWithCamOutput();
+    const cell = editor.notebook.cellAt(0);
+    pickFormat(undefined);
+    await vscode.commands.executeCommand('lungcam.exportHeatmap', cell);
+    win.showSaveDialog = async () => undefined;
+    const titles = pickFormat('png');
+    await vscode.commands.executeCommand('lungcam.exportHeatmap', cell);
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, ['LungCAM: Export Heatmap cancelled: no format chosen.', 'LungCAM: Export Heatmap cancelled: nothing written.']);
+    assert.match(titles[0], /Export Heatmap of synthetic_1b1_Al_sc_Meditron\.wav \(notebook output\)/);
+    assert.deepStrictEqual(readdirSync(dir), ['cam.lungnb']);
+
+    // From the palette: the selected cell's output (no argument), saved where the user chose.
+    infos = [];
+    const target = path.join(dir, 'map.npy');
+    win.showSaveDialog = async () => vscode.Uri.file(target);
+    editor.selections = [new vscode.NotebookRange(0, 1)];
+    pickFormat('npy');
+    const written = await vscode.commands.executeCommand('lungcam.exportHeatmap');
+    assert.strictEqual(written, target);
+    assert.deepStrictEqual(readdirSync(dir).sort(), ['cam.lungnb', 'map.npy'], 'the file and no temp file');
+    const head = readFileSync(target);
+    assert.strictEqual(head.subarray(1, 6).toString('latin1'), 'NUMPY');
+    assert.match(head.subarray(0, 128).toString('latin1'), /'shape': \(598, 64\)/);
+    assert.match(infos[0], /^LungCAM: heatmap \(.+\) saved to .*map\.npy$/);
+  });
+
+  it('Export Heatmap on a cell with no CAM output says so and writes nothing', async () => {
+    const file = path.join(dir, 'plain.lungnb');
+    const cell = { cell_type: 'code', id: 'plain', metadata: {}, execution_count: 1, source: '1 + 1', outputs: [{ output_type: 'stream', name: 'stdout', text: '2\n' }] };
+    writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell] }));
+    const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(file));
+    await vscode.window.showNotebookDocument(doc);
+    await vscode.commands.executeCommand('lungcam.exportHeatmap', doc.cellAt(0));
+    assert.deepStrictEqual(errors, ['LungCAM: this cell has no Grad-CAM output to export: run it first (a cell ending in lc.show(…) of a Grad-CAM result shows one).']);
+    assert.deepStrictEqual(readdirSync(dir), ['plain.lungnb']);
+  });
+
+  it('Open With… LungCAM Quick Analysis on a text file named .wav: the editor and a message say it is not a WAV', async () => {
+    const fake = path.join(dir, 'notes.wav');
+    writeFileSync(fake, 'not a recording\n');
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(fake), 'lungcam.wavAnalysis');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'lungcam.wavAnalysis', 'the custom editor opened');
+    for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepStrictEqual(errors, ['LungCAM: notes.wav is not a WAV file (no RIFF/WAVE header): choose a .wav recording.']);
+    assert.deepStrictEqual(readdirSync(dir), ['notes.wav']);
   });
 });
