@@ -2,36 +2,42 @@
  * The `lungcam` command line (bin/lungcam.js loads the bundle of this file).
  *
  * Each command lives in kernels/cli/<name>.ts and exports `register(program: Command): void`, which adds
- * one subcommand (`program.command('name')…action(async (…) => …)`). To add a command: import its
- * `register` below and append it to `commands`. Shared option parsing (numbers, feature parameters,
- * output paths) is in kernels/cli/args.ts; the error policy is in kernels/cli/run.ts:
+ * one subcommand (`program.command('name')…action(async (…) => …)`). To add a command: add its name and
+ * loader to `commands` below. Shared option parsing (numbers, feature parameters, output paths) is in
+ * kernels/cli/args.ts; the error policy is in kernels/cli/run.ts:
  *   LungcamInputError → one line on stderr, exit 2; usage errors (unknown flag, bad value) → exit 2;
  *   anything else → one line, exit 1 (full stack when LUNGCAM_DEBUG is set).
+ *
+ * Command modules are loaded lazily: `lungcam features …` initialises only the features command (its
+ * imports, its commander setup), so a short run does not pay for the others. Anything else (`--help`,
+ * `help features`, a misspelt command) registers them all, so the top-level help and the "did you mean"
+ * suggestions are unchanged. A command's own help and errors do not depend on its siblings.
  */
-import type { Command } from 'commander';
-import { runCli } from './cli/run';
-import { register as registerFeatures } from './cli/features';
-import { register as registerSynth } from './cli/synth';
-import { register as registerGradcam } from './cli/gradcam';
-import { register as registerStudy } from './cli/study';
-import { register as registerJupyterInstall } from './cli/jupyterInstall';
-import { register as registerTrain } from './cli/train';
-import { register as registerClassify } from './cli/classify';
-import { register as registerEvaluate } from './cli/evaluate';
-import { register as registerView } from './cli/view';
+import type { RegisterCommand } from './cli/run';
 
-const commands: Array<(program: Command) => void> = [
-  registerFeatures,
-  registerSynth,
-  registerGradcam,
-  registerStudy,
-  registerJupyterInstall,
-  registerTrain,
-  registerClassify,
-  registerEvaluate,
-  registerView,
+type Loader = () => Promise<{ register: RegisterCommand }>;
+
+/** In the order the top-level help lists them. */
+const commands: Array<[name: string, load: Loader]> = [
+  ['features', () => import('./cli/features')],
+  ['synth', () => import('./cli/synth')],
+  ['gradcam', () => import('./cli/gradcam')],
+  ['study', () => import('./cli/study')],
+  ['jupyter-install', () => import('./cli/jupyterInstall')],
+  ['train', () => import('./cli/train')],
+  ['classify', () => import('./cli/classify')],
+  ['evaluate', () => import('./cli/evaluate')],
+  ['view', () => import('./cli/view')],
 ];
 
-void runCli(commands, process.argv).then((code) => {
+async function main(argv: string[]): Promise<number> {
+  const named = commands.find(([name]) => name === argv[2]);
+  const chosen = named ? [named] : commands;
+  const modules = await Promise.all(chosen.map(([, load]) => load()));
+  const { runCli } = await import('./cli/run');
+  return runCli(modules.map((m) => m.register), argv);
+}
+
+void main(process.argv).then((code) => {
   process.exitCode = code;
 });
