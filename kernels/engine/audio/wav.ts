@@ -20,6 +20,7 @@ import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LungcamInputError } from '../errors';
 import type { DecodedAudio } from '../types';
+import { Pcm16Decoder } from './pcm16Simd';
 
 export type SampleEncoding = 'pcm' | 'float' | 'mulaw' | 'alaw';
 
@@ -320,8 +321,16 @@ export interface WavStream {
   layout: WavLayout;
   /** Yields mono float blocks of at most `blockFrames` frames, in order (the same buffer each time: copy what you keep). */
   blocks(blockFrames?: number): Generator<Float32Array>;
+  /**
+   * Decodes sample frames [first, first + out.length) (first ≥ 0) to mono into `out` (any range, in any
+   * order: jobs read their own overlapping slices) and returns how many it wrote: fewer where the audio ends.
+   */
+  readFrames(first: number, out: Float32Array): number;
   close(): void;
 }
+
+/** Frames read and decoded per read() call. */
+const READ_BLOCK_FRAMES = 65536;
 
 /** Turns fs errors on an input file into one-line input errors. */
 export function inputFileError(e: unknown, path: string): Error {
@@ -355,19 +364,36 @@ export function openWavStream(path: string): WavStream {
       return buf.subarray(0, got);
     };
     const layout = parseWavLayout(readAt, st.size, path);
+    const { format, frames, dataOffset } = layout;
+    // 16-bit mono/stereo (most recordings) is read straight into WebAssembly memory and decoded with SIMD;
+    // everything else through one reused read buffer and the JS decoder. No garbage per block either way.
+    const simd = format.encoding === 'pcm' && format.bytesPerSample === 2 ? Pcm16Decoder.create(format.channels, READ_BLOCK_FRAMES) : null;
+    let raw: Uint8Array | null = null;
+    const readFrames = (first: number, out: Float32Array): number => {
+      if (!(first >= 0)) throw new RangeError(`readFrames: first frame ${first} < 0`);
+      const end = Math.min(frames, first + out.length);
+      let done = 0;
+      for (let start = first; start < end; start += READ_BLOCK_FRAMES) {
+        const count = Math.min(READ_BLOCK_FRAMES, end - start);
+        const into = simd ? simd.rawBlock() : (raw ??= new Uint8Array(READ_BLOCK_FRAMES * format.blockAlign));
+        const got = readAt(dataOffset + start * format.blockAlign, count * format.blockAlign, into);
+        const whole = Math.floor(got.length / format.blockAlign);
+        if (simd) simd.decodeInto(whole, out, start - first);
+        else decodeFramesToMono(got, whole, format, out, start - first);
+        done = start - first + whole;
+        if (whole < count) break; // the file shrank while we read it
+      }
+      return done;
+    };
     return {
       layout,
-      *blocks(blockFrames = 65536) {
-        const { format, frames, dataOffset } = layout;
-        // One read buffer and one decoded block, reused: a long file makes no garbage per block.
-        // Consumers copy what they keep before asking for the next block.
-        const raw = new Uint8Array(blockFrames * format.blockAlign);
+      readFrames,
+      *blocks(blockFrames = READ_BLOCK_FRAMES) {
+        // One decoded block, reused: consumers copy what they keep before asking for the next block.
         const decoded = new Float32Array(blockFrames);
         for (let start = 0; start < frames; start += blockFrames) {
           const count = Math.min(blockFrames, frames - start);
-          const got = readAt(dataOffset + start * format.blockAlign, count * format.blockAlign, raw);
-          const whole = Math.floor(got.length / format.blockAlign);
-          decodeFramesToMono(got, whole, format, decoded, 0);
+          const whole = readFrames(start, decoded.subarray(0, count));
           yield decoded.subarray(0, whole);
           if (whole < count) return; // the file shrank while we read it
         }
