@@ -36,26 +36,34 @@ function besselI0(x: number): number {
   return sum;
 }
 
-let cachedHalfWindow: Float64Array | undefined;
+const HALF_WINDOW_LENGTH = (1 << PRECISION_BITS) * NUM_ZEROS + 1;
+let i0Beta: number | undefined;
+/** Values of the half window computed so far (NaN = not yet): a rate pair reads only a few of its 409 601. */
+let halfWindowMemo: Float64Array | undefined;
 
-/** resampy's kaiser_best half window: rolloff·sinc(rolloff·t)·kaiser, t = 0..NUM_ZEROS in 2^PRECISION_BITS steps per crossing. */
+/**
+ * resampy's kaiser_best half window at index i: rolloff·sinc(rolloff·t)·kaiser, t = i / 2^PRECISION_BITS
+ * zero crossings. Computed on demand — the full table costs ≈ 400 000 Bessel series (tens of ms at every
+ * start-up), while 44.1 kHz → 16 kHz reads ≈ 90 000 of them — and the same arithmetic either way.
+ */
+function halfWindowAt(i: number): number {
+  const memo = (halfWindowMemo ??= new Float64Array(HALF_WINDOW_LENGTH).fill(NaN));
+  const known = memo[i];
+  if (known === known) return known;
+  i0Beta ??= besselI0(KAISER_BETA);
+  const n = HALF_WINDOW_LENGTH - 1;
+  const t = (i / n) * NUM_ZEROS;
+  const x = ROLLOFF * t;
+  const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+  // Right half of a symmetric Kaiser window of 2n+1 points (scipy.signal.kaiser, sym=True).
+  const r = i / n;
+  const taper = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
+  return (memo[i] = ROLLOFF * sinc * taper);
+}
+
+/** The whole kaiser_best half window (NUM_ZEROS · 2^PRECISION_BITS + 1 values). */
 export function kaiserBestHalfWindow(): Float64Array {
-  if (cachedHalfWindow) return cachedHalfWindow;
-  const numTable = 1 << PRECISION_BITS;
-  const n = numTable * NUM_ZEROS;
-  const win = new Float64Array(n + 1);
-  const i0beta = besselI0(KAISER_BETA);
-  for (let i = 0; i <= n; i++) {
-    const t = (i / n) * NUM_ZEROS;
-    const x = ROLLOFF * t;
-    const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-    // Right half of a symmetric Kaiser window of 2n+1 points (scipy.signal.kaiser, sym=True).
-    const r = i / n;
-    const taper = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0beta;
-    win[i] = ROLLOFF * sinc * taper;
-  }
-  cachedHalfWindow = win;
-  return win;
+  return Float64Array.from({ length: HALF_WINDOW_LENGTH }, (_, i) => halfWindowAt(i));
 }
 
 function gcd(a: number, b: number): number {
@@ -65,8 +73,11 @@ function gcd(a: number, b: number): number {
 
 /** The filter, scaled as resampy scales it for a given ratio. */
 interface ScaledFilter {
-  win: Float64Array;
-  delta: Float64Array;
+  /** The scaled window at i (resampy's `interp_win`), and its forward difference (`interp_delta`, 0 at the end). */
+  win: (i: number) => number;
+  delta: (i: number) => number;
+  /** Length of the window table. */
+  length: number;
   /** Table step between taps (int(scale · 2^precision)). */
   step: number;
   /** min(1, toRate / fromRate). */
@@ -75,13 +86,12 @@ interface ScaledFilter {
 }
 
 function scaledFilter(ratio: number): ScaledFilter {
-  const half = kaiserBestHalfWindow();
+  const win = ratio < 1 ? (i: number) => halfWindowAt(i) * ratio : halfWindowAt;
+  const length = HALF_WINDOW_LENGTH;
+  const delta = (i: number) => (i < length - 1 ? win(i + 1) - win(i) : 0);
   const scale = Math.min(1, ratio);
-  const win = ratio < 1 ? half.map((v) => v * ratio) : half.slice();
-  const delta = new Float64Array(win.length);
-  for (let i = 0; i < win.length - 1; i++) delta[i] = win[i + 1] - win[i];
   const numTable = 1 << PRECISION_BITS;
-  return { win, delta, step: Math.floor(scale * numTable), scale, numTable };
+  return { win, delta, length, step: Math.floor(scale * numTable), scale, numTable };
 }
 
 /**
@@ -91,7 +101,7 @@ function scaledFilter(ratio: number): ScaledFilter {
  */
 function phaseWeights(f: ScaledFilter, fracPosition: number, leftMax: number, rightMax: number, out: Float64Array): void {
   out.fill(0);
-  const nwin = f.win.length;
+  const nwin = f.length;
   let frac = f.scale * fracPosition;
   let indexFrac = frac * f.numTable;
   let offset = Math.floor(indexFrac);
@@ -99,7 +109,7 @@ function phaseWeights(f: ScaledFilter, fracPosition: number, leftMax: number, ri
   const iMax = Math.min(leftMax, Math.floor((nwin - offset) / f.step));
   for (let i = 0; i < iMax; i++) {
     const at = offset + i * f.step;
-    out[leftMax - 1 - i] = f.win[at] + eta * f.delta[at];
+    out[leftMax - 1 - i] = f.win(at) + eta * f.delta(at);
   }
   frac = f.scale - frac;
   indexFrac = frac * f.numTable;
@@ -108,7 +118,7 @@ function phaseWeights(f: ScaledFilter, fracPosition: number, leftMax: number, ri
   const kMax = Math.min(rightMax, Math.floor((nwin - offset) / f.step));
   for (let k = 0; k < kMax; k++) {
     const at = offset + k * f.step;
-    out[leftMax + k] = f.win[at] + eta * f.delta[at];
+    out[leftMax + k] = f.win(at) + eta * f.delta(at);
   }
 }
 
@@ -136,7 +146,7 @@ export class ResampleKernel {
     this.down = fromRate / g;
     this.filter = scaledFilter(toRate / fromRate);
     // Widest wing over all phases (offset 0 gives the most taps).
-    this.leftMax = Math.ceil(this.filter.win.length / this.filter.step);
+    this.leftMax = Math.ceil(this.filter.length / this.filter.step);
     this.rightMax = this.leftMax;
     this.taps = this.leftMax + this.rightMax;
     this.scratch = new Float64Array(this.taps);
