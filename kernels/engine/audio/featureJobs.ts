@@ -16,13 +16,14 @@ export interface RowJob {
   inputHi: number;
 }
 
-/** Rows per job: ≈ 41 s of audio, big enough that messaging costs nothing, small enough to bound memory. */
-export const ROWS_PER_JOB = 4096;
+/**
+ * Rows per job: ≈ 20 s of audio, big enough that messaging costs nothing, small enough to bound memory and
+ * to share the work evenly between threads (the last job is what one thread may wait for).
+ */
+export const ROWS_PER_JOB = 2048;
 
 const resamplers = new Map<number, ResampleKernel>();
 const melKernels = new Map<string, LogMelFrameKernel>();
-/** The resampled samples of the current job, reused from job to job (no garbage per job). */
-let scratch16k = new Float32Array(0);
 
 function resampler(rate: number): ResampleKernel {
   let k = resamplers.get(rate);
@@ -53,19 +54,29 @@ export function planJobs(inputLength: number, fromRate: number, totalRows: numbe
   return jobs;
 }
 
-/** Computes a job's rows from its input slice (input[0] is absolute sample job.inputLo). */
-export function computeRows(job: RowJob, input: Float32Array, fromRate: number, params: FeatureParams): Float32Array {
+/** Decodes sample frames [first, first + out.length) into `out`; returns how many the file had (WavStream.readFrames). */
+export type ReadFrames = (first: number, out: Float32Array) => number;
+
+/** The job's original-rate input, reused from job to job (resampled recordings only). */
+let inputScratch = new Float32Array(0);
+
+/**
+ * Computes a job's rows into out[outRow…] (rows of the kept bands), reading its input with `read`. At
+ * 16 kHz the decoder writes straight into the log-mel kernel's input; otherwise the resampler does.
+ */
+export function computeJob(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, out: Float32Array, outRow: number): void {
   const mel = melKernel(params);
   const [s0, s1] = sampleRange(job.rowStart, job.rowCount);
-  let samples: Float32Array;
+  const samples = mel.inputBuffer(s1 - s0, job.rowCount);
   if (fromRate === SAMPLE_RATE) {
-    samples = input.subarray(s0 - job.inputLo, s1 - job.inputLo);
+    // job.inputLo = s0; zeros where the recording ends inside the last frame's window.
+    samples.fill(0, read(job.inputLo, samples.subarray(0, job.inputHi - job.inputLo)));
   } else {
-    if (scratch16k.length < s1 - s0) scratch16k = new Float32Array(s1 - s0);
-    samples = scratch16k.subarray(0, s1 - s0);
+    const n = job.inputHi - job.inputLo;
+    if (inputScratch.length < n) inputScratch = new Float32Array(n);
+    const input = inputScratch.subarray(0, n);
+    input.fill(0, read(job.inputLo, input));
     resampler(fromRate).render(input, job.inputLo, s0, s1, samples, 0);
   }
-  const rows = new Float32Array(job.rowCount * mel.bank.bands);
-  mel.frames(samples, 0, job.rowCount, rows, 0);
-  return rows;
+  mel.framesOfInput(s1 - s0, job.rowCount, out, outRow);
 }

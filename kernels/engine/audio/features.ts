@@ -1,13 +1,13 @@
 /**
- * WAV file → log-mel, streaming and in parallel: the file is cut into independent row jobs, each decoding
- * its own slice of the file, (featureJobs.ts: resampling + framing + mel) that run on worker threads
- * when that pays (resampled recordings ≥ 3 jobs ≈ 2 min; 16 kHz ones ≥ 32 jobs ≈ 22 min) and the worker
- * script is available, otherwise in this thread. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never held whole),
- * and the result is bit-identical whichever way it ran.
+ * WAV file → log-mel, streaming and in parallel: the recording is cut into independent row jobs
+ * (featureJobs.ts: decoding its own slice of the file, resampling, framing, mel) that this thread computes,
+ * helped by worker threads on long recordings (≥ 1 min at 16 kHz, ≥ 15 s to resample) when the worker
+ * script is available. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never
+ * held whole), and the result is bit-identical whichever thread computed which rows.
  */
 import { basename } from 'node:path';
 import { SAMPLE_RATE, type DecodedAudio, type FeatureParams, type LogMel } from '../types';
-import { computeRows, planJobs } from './featureJobs';
+import { computeJob, planJobs } from './featureJobs';
 import { logMelSpectrogram } from './logMel';
 import { frameCount, keptBands, melAxes, resolveFeatureParams } from './melFilter';
 import { resample } from './resample';
@@ -18,18 +18,29 @@ import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';
 export const resampledLength = (frames: number, rate: number) =>
   rate === SAMPLE_RATE ? frames : Math.floor((frames * SAMPLE_RATE) / rate);
 
-/** Jobs (of ROWS_PER_JOB ≈ 41 s) from which worker threads pay for their start-up. */
-const MIN_JOBS_RESAMPLED = 3;
-const MIN_JOBS_16K = 32;
+/**
+ * Recordings long enough for helper threads: a worker costs ≈ 35 ms of cpu to start (on another core,
+ * while this thread already computes), so it pays from about a minute of 16 kHz audio, or 15 s of audio
+ * to resample (resampling is several times the work of the log-mel itself).
+ */
+const MIN_ROWS_HELPERS_16K = 6000;
+const MIN_ROWS_HELPERS_RESAMPLED = 1500;
 
 export interface FileFeatureOptions {
-  /** Worker threads (default LUNGCAM_THREADS or the machine's cores, at most 4); 1 = this thread only. */
+  /** Threads (default LUNGCAM_THREADS or the machine's cores, at most 4); 1 = this thread only. */
   threads?: number;
-  /** Rows per job (default ROWS_PER_JOB ≈ 41 s); smaller only to exercise the pool on short files. */
+  /** Rows per job (default ROWS_PER_JOB ≈ 20 s); smaller only to exercise the pool on short files. */
   rowsPerJob?: number;
+  /** Tests: leave every job to the helper threads, so their path is exercised whatever their start-up time. */
+  helpersOnly?: boolean;
 }
 
-/** Log-mel of a WAV file, with `source` set, any decode warnings in `warnings`, and the threads it used. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Log-mel of a WAV file, with `source` set, any decode warnings in `warnings`, and `threads`: how many
+ * threads computed rows (this one included).
+ */
 export async function logMelFromFile(path: string, params?: Partial<FeatureParams>, opts: FileFeatureOptions = {}): Promise<LogMel & { warnings: string[]; threads: number }> {
   const p = resolveFeatureParams(params);
   const stream = openWavStream(path);
@@ -39,38 +50,50 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const rate = format.sampleRate;
     const rows = frameCount(resampledLength(inputFrames, rate));
     const bands = keptBands(p);
-    const data = new Float32Array(rows * bands);
     const jobs = planJobs(inputFrames, rate, rows, opts.rowsPerJob);
+    // Helpers start first: their start-up overlaps this thread's first jobs.
     const threads = opts.threads ?? featureThreads();
-    // Workers cost ≈ 50 ms each to start: worth it when resampling (≈ 40× the work of the log-mel itself)
-    // or for very long 16 kHz files; a 10-minute 16 kHz file is done faster in this thread.
-    const worthThreads = rate === SAMPLE_RATE ? jobs.length >= MIN_JOBS_16K : jobs.length >= MIN_JOBS_RESAMPLED;
-    const script = threads > 1 && worthThreads ? workerScript() : null;
-    if (script) pool = new FeatureWorkerPool(script, Math.min(threads, jobs.length));
+    const worthHelpers = opts.helpersOnly || rows >= (rate === SAMPLE_RATE ? MIN_ROWS_HELPERS_16K : MIN_ROWS_HELPERS_RESAMPLED);
+    const script = threads > 1 && jobs.length > 1 && worthHelpers ? workerScript() : null;
+    if (script) pool = new FeatureWorkerPool(script, Math.min(threads - 1, jobs.length - 1) || 1);
+    const data = new Float32Array(rows * bands);
 
+    // Helpers take jobs from the front whenever they have room; this thread takes them from the back.
+    let next = 0;
+    let last = jobs.length;
+    let mainJobs = 0;
+    let helperJobs = 0;
     const running: Promise<void>[] = [];
     let failure: unknown;
-    let reuse = new Float32Array(0);
-    for (const job of jobs) {
-      // Each job decodes its own slice straight from the file (neighbours overlap by a window or a filter
-      // length). Slices go to workers on buffers they hand back; in this thread one buffer serves every job.
-      const n = job.inputHi - job.inputLo;
-      const slice = pool ? pool.takeFloats(n) : (reuse.length >= n ? reuse : (reuse = new Float32Array(n))).subarray(0, n);
-      slice.fill(0, stream.readFrames(job.inputLo, slice)); // zeros where the file ended early
-      if (pool) {
-        const { done } = await pool.dispatch({ job, input: slice, fromRate: rate, params: p });
-        running.push(done.then((r) => { data.set(r, job.rowStart * bands); }, (e) => { failure ??= e; }));
-      } else {
-        data.set(computeRows(job, slice, rate, p), job.rowStart * bands);
+    let allHandedOut = () => undefined as void;
+    const feed = () => {
+      while (pool && pool.hasRoom && next < last && !failure) {
+        const job = jobs[next++];
+        running.push(pool.run({ job, path, fromRate: rate, params: p }).then(
+          (r) => { data.set(r, job.rowStart * bands); helperJobs++; },
+          (e) => { failure ??= e; },
+        ));
       }
+      if (next >= last || failure) allHandedOut();
+    };
+    if (pool) pool.onRoom = feed;
+    if (pool && opts.helpersOnly) {
+      await new Promise<void>((resolve) => { allHandedOut = resolve; feed(); });
     }
-    await Promise.all(running);
+    while (next < last && !failure) {
+      const job = jobs[--last];
+      computeJob(job, stream.readFrames, rate, p, data, job.rowStart);
+      mainJobs++;
+      // Lets finished helpers hand their rows over and take the next jobs.
+      if (pool) await nextTurn();
+    }
+    while (running.length > 0) await Promise.all(running.splice(0));
     if (failure) throw failure;
     return {
       data, frames: rows, bands, params: p, axes: melAxes(p, rows),
       source: { fileName: basename(path), durationSeconds: inputFrames / rate, originalSampleRate: rate, channels: format.channels },
       warnings,
-      threads: pool ? pool.size : 1,
+      threads: (mainJobs > 0 ? 1 : 0) + (helperJobs > 0 ? pool!.size : 0),
     };
   } finally {
     stream.close();

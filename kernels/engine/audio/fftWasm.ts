@@ -101,13 +101,30 @@ export class WasmFrameSpectra {
    * `samples` (which must hold them all), written to out[outAt…]: one wasm call for the whole run.
    */
   logMelRows(samples: Float32Array, count: number, fromBin: number, toBin: number, out: Float32Array, outAt: number): void {
-    const rowFloats = count * this.bands;
-    const outFloats = (samples.length + 4 + 3) & ~3; // 16-byte aligned, after the samples' slack
-    this.reserve(outFloats + rowFloats);
-    new Float32Array(this.memory.buffer, SAMPLES, samples.length).set(samples);
-    const outByte = SAMPLES + 4 * outFloats;
+    this.inputView(samples.length, count).set(samples);
+    this.logMelRowsOfInput(samples.length, count, fromBin, toBin, out, outAt);
+  }
+
+  /** Byte offset of the output rows after `sampleCount` samples (16-byte aligned, after the 4-float slack). */
+  private static rowsByte(sampleCount: number): number {
+    return SAMPLES + 4 * ((sampleCount + 4 + 3) & ~3);
+  }
+
+  /**
+   * A view of the module memory to put `sampleCount` samples in (room for `count` rows after them), for
+   * logMelRowsOfInput(): callers that produce samples (a decoder, the resampler) write them here directly.
+   * Valid until the next call on this object.
+   */
+  inputView(sampleCount: number, count: number): Float32Array {
+    this.reserve((WasmFrameSpectra.rowsByte(sampleCount) - SAMPLES) / 4 + count * this.bands);
+    return new Float32Array(this.memory.buffer, SAMPLES, sampleCount);
+  }
+
+  /** logMelRows() of the `sampleCount` samples already in inputView(sampleCount, count). */
+  logMelRowsOfInput(sampleCount: number, count: number, fromBin: number, toBin: number, out: Float32Array, outAt: number): void {
+    const outByte = WasmFrameSpectra.rowsByte(sampleCount);
     this.framesFn(SAMPLES, count, Math.max(1, fromBin), Math.min(255, toBin), this.bands, outByte);
-    out.set(new Float32Array(this.memory.buffer, outByte, rowFloats), outAt);
+    out.set(new Float32Array(this.memory.buffer, outByte, count * this.bands), outAt);
   }
 
   /** Spectra of the frames starting at sample offsets a and b of the loaded samples; bins from..to. */

@@ -24,6 +24,7 @@ export class LogMelFrameKernel {
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly wasm: WasmFrameSpectra | null;
   private readonly melInWasm: boolean;
+  private scratch = new Float32Array(0);
   /** The bins any band reads: the rest of the spectrum is never unpacked. */
   private readonly fromBin: number;
   private readonly toBin: number;
@@ -45,6 +46,23 @@ export class LogMelFrameKernel {
   /** True when frames() runs on WebAssembly SIMD. */
   get usesWasm(): boolean {
     return this.wasm !== null;
+  }
+
+  /**
+   * A buffer for `sampleCount` 16 kHz samples from which framesOfInput() computes `count` frames: in the
+   * WebAssembly memory when the whole frame runs there, so whoever produces the samples (the decoder, the
+   * resampler) writes them where the kernel reads them. Valid until the next call on this kernel.
+   */
+  inputBuffer(sampleCount: number, count: number): Float32Array {
+    if (this.wasm && this.melInWasm) return this.wasm.inputView(sampleCount, count);
+    if (this.scratch.length < sampleCount) this.scratch = new Float32Array(sampleCount);
+    return this.scratch.subarray(0, sampleCount);
+  }
+
+  /** frames() of the first `count` frames of the last inputBuffer(sampleCount, count). */
+  framesOfInput(sampleCount: number, count: number, out: Float32Array, outRow: number): void {
+    if (this.wasm && this.melInWasm) this.wasm.logMelRowsOfInput(sampleCount, count, this.fromBin, this.toBin, out, outRow * this.bank.bands);
+    else this.frames(this.scratch.subarray(0, sampleCount), 0, count, out, outRow);
   }
 
   /** Writes `count` frames starting at samples[start], hop 160, into out[outRow…] (rows of bank.bands). */

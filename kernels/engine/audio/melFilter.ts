@@ -105,36 +105,30 @@ export function melFilterbank(params: FeatureParams): MelFilterbank {
   const p = resolveFeatureParams(params);
   const kept = keptBands(p);
   const bins = FFT_SIZE / 2 + 1;
-  const binMel = Array.from({ length: bins }, (_, k) => hzToMel((k * NYQUIST_HZ) / (bins - 1)));
+  const binMel = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) binMel[k] = hzToMel((k * NYQUIST_HZ) / (bins - 1));
   const lo = hzToMel(p.fmin);
   const hi = hzToMel(p.fmax);
-  const edgeMel = Array.from({ length: p.bands + 2 }, (_, i) => lo + ((hi - lo) * i) / (p.bands + 1));
+  const edgeMel = new Float64Array(p.bands + 2);
+  for (let i = 0; i < p.bands + 2; i++) edgeMel[i] = lo + ((hi - lo) * i) / (p.bands + 1);
   const firstBin = new Int32Array(kept);
   const length = new Int32Array(kept);
   const offset = new Int32Array(kept);
   const all: number[] = [];
+  // A band's weight is positive exactly on the bins strictly inside its lower and upper edge (in mel), so
+  // only those are visited (bins ascend in mel, and so do the edges): a start-up cost of ≈ 600 bin visits
+  // instead of bands × 256.
+  let from = 1; // k = 0 (DC) has weight 0
   for (let b = 0; b < kept; b++) {
-    const [l, c, u] = [edgeMel[b], edgeMel[b + 1], edgeMel[b + 2]];
-    let first = -1;
-    let last = -1;
-    const w: number[] = [];
-    for (let k = 1; k < bins; k++) { // k = 0 (DC) has weight 0
-      const v = Math.max(0, Math.min((binMel[k] - l) / (c - l), (u - binMel[k]) / (u - c)));
-      if (v > 0) {
-        if (first < 0) first = k;
-        last = k;
-      }
-      w.push(v);
-    }
+    const l = edgeMel[b];
+    const c = edgeMel[b + 1];
+    const u = edgeMel[b + 2];
+    while (from < bins && binMel[from] <= l) from++;
     offset[b] = all.length;
-    if (first < 0) {
-      firstBin[b] = 0;
-      length[b] = 0;
-      continue;
-    }
-    firstBin[b] = first;
-    length[b] = last - first + 1;
-    for (let k = first; k <= last; k++) all.push(w[k - 1]);
+    let k = from;
+    for (; k < bins && binMel[k] < u; k++) all.push(Math.min((binMel[k] - l) / (c - l), (u - binMel[k]) / (u - c)));
+    firstBin[b] = k > from ? from : 0;
+    length[b] = k - from;
   }
   return { bands: kept, firstBin, length, weights: Float64Array.from(all), offset };
 }

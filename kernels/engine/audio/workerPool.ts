@@ -9,8 +9,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './featureWorker';
 
-const MAX_SPARE = 8;
-
 export function workerScript(): string | null {
   const candidates = [
     path.join(__dirname, 'engine', 'audio', 'featureWorker.js'), // dist/kernels/cli.js
@@ -29,14 +27,19 @@ export function featureThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/**
+ * Helper threads for features.ts, which keeps computing in its own thread too: a worker gets jobs only
+ * once it has started (a slow start never holds up jobs the main thread could do) and then at most two at
+ * a time, so it is never idle while the main thread is busy and never hoards the last jobs.
+ */
 export class FeatureWorkerPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly waiting: Array<() => void> = [];
+  /** Free job slots of started workers (a worker appears once per free slot). */
+  private readonly slots: Worker[] = [];
   private readonly pending = new Map<number, { resolve: (rows: Float32Array) => void; reject: (e: Error) => void }>();
   private nextId = 0;
-  /** Input buffers the workers handed back, for the next slices. */
-  private readonly spare: ArrayBuffer[] = [];
+  /** Called whenever a slot frees up (a worker started or finished a job). */
+  onRoom: () => void = () => undefined;
 
   constructor(script: string, size: number) {
     if (size < 1) throw new RangeError('FeatureWorkerPool: size must be ≥ 1');
@@ -46,13 +49,16 @@ export class FeatureWorkerPool {
         ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(script)});`, { eval: true })
         : new Worker(script);
       w.on('message', (m: ResultMessage) => {
-        const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        this.release(w);
-        if ('rows' in m && this.spare.length < MAX_SPARE) this.spare.push(m.input.buffer as ArrayBuffer);
-        if (!p) return;
-        if ('rows' in m) p.resolve(m.rows);
-        else p.reject(new Error(`feature worker failed: ${m.error}`));
+        if ('ready' in m) {
+          this.slots.push(w, w);
+        } else {
+          const p = this.pending.get(m.id);
+          this.pending.delete(m.id);
+          this.slots.push(w);
+          if (p && 'rows' in m) p.resolve(m.rows);
+          else if (p && 'error' in m) p.reject(new Error(`feature worker failed: ${m.error}`));
+        }
+        this.onRoom();
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
@@ -60,40 +66,26 @@ export class FeatureWorkerPool {
       });
       this.workers.push(w);
     }
-    for (let slot = 0; slot < 2; slot++) this.idle.push(...this.workers);
-  }
-
-  /** A Float32Array of `length` on a returned buffer when one is big enough, else a new one (contents undefined). */
-  takeFloats(length: number): Float32Array {
-    const i = this.spare.findIndex((b) => b.byteLength >= length * 4);
-    if (i < 0) return new Float32Array(length);
-    const [buf] = this.spare.splice(i, 1);
-    return new Float32Array(buf, 0, length);
   }
 
   get size(): number {
     return this.workers.length;
   }
 
-  private release(w: Worker): void {
-    const next = this.waiting.shift();
-    this.idle.push(w);
-    if (next) next();
+  /** True when a started worker can take a job now. */
+  get hasRoom(): boolean {
+    return this.slots.length > 0;
   }
 
-  /**
-   * Waits until a worker has room (two queued jobs each, so none idles while the next slice is read),
-   * posts the job (its input buffer is transferred) and returns the promise of its rows.
-   */
-  async dispatch(msg: Omit<JobMessage, 'id'>): Promise<{ done: Promise<Float32Array> }> {
-    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r));
-    const w = this.idle.shift()!;
+  /** Posts a job to a worker with room (check hasRoom first); resolves to its rows. */
+  run(msg: Omit<JobMessage, 'id'>): Promise<Float32Array> {
+    const w = this.slots.shift();
+    if (!w) throw new Error('FeatureWorkerPool.run: no worker has room');
     const id = this.nextId++;
-    const done = new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, ...msg } satisfies JobMessage, [msg.input.buffer as ArrayBuffer]);
+      w.postMessage({ id, ...msg } satisfies JobMessage);
     });
-    return { done };
   }
 
   async close(): Promise<void> {

@@ -54,7 +54,7 @@ for (const c of manifest?.cases ?? []) {
   }
 }
 
-test('worker threads give the same log-mel as one thread, bit for bit (44.1 kHz stereo, small jobs)', async () => {
+test('worker threads give the same log-mel as one thread, bit for bit (44.1 kHz stereo, small jobs, helpers alone or with this thread)', async () => {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { chunk, encodeSamples, fmtBody, riff } = await import('./wavBuilder');
@@ -73,12 +73,15 @@ test('worker threads give the same log-mel as one thread, bit for bit (44.1 kHz 
     const wav = path.join(dir, 'long.wav');
     writeFileSync(wav, riff([chunk('fmt ', fmtBody(1, 2, 44100, 16)), chunk('data', encodeSamples(ints, 'i16'))]));
     const one = await logMelFromFile(wav, undefined, { threads: 1 });
-    const two = await logMelFromFile(wav, undefined, { threads: 2, rowsPerJob: 300 });
+    // Two helper threads computing every job, then this thread and one helper sharing them.
+    const two = await logMelFromFile(wav, undefined, { threads: 3, rowsPerJob: 300, helpersOnly: true });
+    const mixed = await logMelFromFile(wav, undefined, { threads: 2, rowsPerJob: 300 });
     assert.equal(one.frames, 1998);
     assert.equal(one.threads, 1);
     assert.equal(two.threads, 2, 'the worker pool ran');
     assert.equal(two.frames, one.frames);
     assert.ok(Buffer.from(one.data.buffer).equals(Buffer.from(two.data.buffer)), 'identical bytes');
+    assert.ok(Buffer.from(one.data.buffer).equals(Buffer.from(mixed.data.buffer)), 'identical bytes, shared work');
     // And the streaming file path equals the in-memory path.
     const mem = logMelFromAudio(decodeWav(readFileSync(wav)));
     assert.ok(Buffer.from(one.data.buffer).equals(Buffer.from(mem.data.buffer)), 'file = in-memory');
