@@ -177,7 +177,7 @@ export function addCrackles(
       const at = p0 + cluster.centre * (p1 - p0) + cluster.spreadSeconds * rng.normal();
       const start = Math.min(hi, Math.max(lo, at));
       const wave = transmittedCrackle(shape, rate, patient.crackleTransmissionHz);
-      const amplitude = patient.crackleLevel * rng.logUniform(0.5, 2) * (rng.chance(0.5) ? 1 : -1);
+      const amplitude = patient.crackleLevel * rng.logUniform(0.7, 1.5) * (rng.chance(0.5) ? 1 : -1);
       const i0 = Math.round(start * rate);
       const pad = Math.round(PRE_RINGING_SECONDS * rate);
       for (let i = 0; i < wave.length && i0 + i < signal.length; i++) signal[i0 + i] += amplitude * wave[i];

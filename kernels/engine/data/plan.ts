@@ -156,15 +156,17 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     heartRateBpm: rng.uniform(60, 100),
     crackleKind: rng.chance(0.55) ? 'fine' : 'coarse',
     cracklesPerCycle: rng.logUniform(3, 20),
-    crackleLevel: rng.logUniform(3, 15),
+    // Annotators mark crackles they hear: the quietest stand ≈ 5 dB above the breath sound in their frames.
+    crackleLevel: rng.logUniform(8, 25),
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
     wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.3, 0.1, 0.6]),
-    wheezeLevel: rng.logUniform(0.6, 4),
+    // Likewise wheezes: a tonal line at least as strong as the breath noise in its band.
+    wheezeLevel: rng.logUniform(1.2, 5),
     kneeInspirationHz: rng.uniform(430, 600),
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),
     expirationLevel: rng.uniform(0.3, 0.7),
-    crackleTransmissionHz: rng.logUniform(200, 2000),
+    crackleTransmissionHz: rng.logUniform(350, 2000),
   };
 }
 
@@ -271,11 +273,13 @@ export function planRecording(
     device: planDevice(rng, sampleRate, opts),
     breathRms: rng.logUniform(0.002, 0.03),
     heartLevel: rng.logUniform(1, 10),
-    heartClickLevel: rng.chance(0.4) ? rng.logUniform(0.1, 1) : 0,
+    // Valve clicks and artefacts are crackle-like but never annotated: present, but rarer and quieter than
+    // crackles, as in recordings an annotator could label.
+    heartClickLevel: rng.chance(0.25) ? rng.logUniform(0.05, 0.4) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.6) ? rng.logUniform(0.05, 0.8) : 0,
+    artefactsPerSecond: rng.chance(0.4) ? rng.logUniform(0.03, 0.3) : 0,
   };
 }
 
