@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES, type LogMel } from '../types';
 import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/icbhi';
+import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 
 /** Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy. */
 export function predictProbabilities(model: tf.LayersModel, data: Float32Array, count: number, bands: number, batchSize = 64): Float32Array {
@@ -73,26 +74,23 @@ const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 /**
  * How patch probabilities become one cycle label:
  * - 'mean': the class with the highest mean probability over the cycle's patches;
- * - 'max-flags': crackles present if some patch gives crackle+both > 0.5, wheezes likewise (wheeze+both):
- *   an adventitious sound needs to show in only one part of the cycle (it is a multiple-instance label).
+ * - 'max-flags': crackles present if some patch gives crackle+both above a threshold (the model's calibrated
+ *   `flagThresholds`, else 0.5), wheezes likewise (wheeze+both): an adventitious sound needs to show in only
+ *   one part of the cycle (it is a multiple-instance label).
  */
 export type CycleAggregation = 'mean' | 'max-flags';
 export const CYCLE_AGGREGATIONS: readonly CycleAggregation[] = ['mean', 'max-flags'];
 
 /** Cycle probabilities (for display) and label from rows of [count, 4] probabilities. */
-export function aggregateCycle(probs: Float32Array, rows: number[], classes: readonly string[], method: CycleAggregation = 'mean'): { label: string; probabilities: number[] } {
+export function aggregateCycle(
+  probs: Float32Array, rows: number[], classes: readonly string[], method: CycleAggregation = 'mean',
+  thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
+): { label: string; probabilities: number[] } {
   const k = classes.length;
   const mean = meanRows(probs, rows, k);
   if (rows.length === 0) return { label: 'none', probabilities: mean };
   if (method === 'mean' || k !== 4) return { label: classes[argmax(mean)], probabilities: mean };
-  let crackle = 0;
-  let wheeze = 0;
-  for (const r of rows) {
-    crackle = Math.max(crackle, probs[r * k + 1] + probs[r * k + 3]);
-    wheeze = Math.max(wheeze, probs[r * k + 2] + probs[r * k + 3]);
-  }
-  const label = crackle > 0.5 ? (wheeze > 0.5 ? classes[3] : classes[1]) : wheeze > 0.5 ? classes[2] : classes[0];
-  return { label, probabilities: mean };
+  return { label: classes[flagLabel(cycleFlagScores(probs, rows), thresholds)], probabilities: mean };
 }
 
 /** A cycle as annotated: start/end in seconds and optionally its label. */
@@ -171,7 +169,7 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
     const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     result.cycles = cycles.map((c, ci) => {
       const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
-      const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method);
+      const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method, meta.flagThresholds);
       return {
         startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
         label, probabilities: probabilities.map(round4), patches: rows.length,

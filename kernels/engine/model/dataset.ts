@@ -128,7 +128,7 @@ export async function evaluateRecordings(
         skipped++;
         return;
       }
-      const { label, probabilities } = aggregateCycle(probs, rows, meta.classes, method);
+      const { label, probabilities } = aggregateCycle(probs, rows, meta.classes, method, meta.flagThresholds);
       results.push({
         recording: r.name, startSeconds: c.startSeconds, endSeconds: c.endSeconds, trueLabel: c.label,
         label, probabilities: probabilities.map((v) => Math.round(v * 1e4) / 1e4),

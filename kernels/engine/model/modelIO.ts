@@ -46,6 +46,8 @@ export interface ModelMetadata {
   created: string;
   /** How classify/evaluate turn patch probabilities into a cycle label (default 'mean'). */
   cycleAggregation?: 'mean' | 'max-flags';
+  /** Thresholds of the 'max-flags' rule, calibrated on the validation cycles (absent: 0.5 and 0.5). */
+  flagThresholds?: { crackle: number; wheeze: number };
 }
 
 export interface LoadedModel {

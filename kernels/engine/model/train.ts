@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES } from '../types';
 import { AugmentOptions, DEFAULT_AUGMENT, augmentPatch, makeRandom } from './augment';
+import { calibrateFlagThresholds, cycleFlagScores, type FlagThresholds } from './calibrate';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import { CLASSES, buildModel, type ModelOptions } from './model';
 
@@ -63,6 +64,8 @@ export interface TrainResult {
   classWeights: number[];
   msPerSamplePerEpoch: number;
   stoppedEarly: boolean;
+  /** 'max-flags' thresholds calibrated on the validation cycles at the kept epoch. */
+  flagThresholds?: FlagThresholds;
 }
 
 /** Balanced class weights: n / (k · n_c), 0 for absent classes. */
@@ -130,32 +133,41 @@ function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[
 }
 
 /** Evaluates a model on a patch set: patch-level metrics and weighted loss. */
-export function evaluatePatches(model: tf.LayersModel, set: PatchSet, weights?: number[], aggregation: 'mean' | 'max-flags' = 'mean') {
+export function evaluatePatches(
+  model: tf.LayersModel, set: PatchSet, weights?: number[], aggregation: 'mean' | 'max-flags' = 'mean',
+): { metrics: ClassificationMetrics; loss: number; thresholds?: FlagThresholds } {
   const k = CLASSES.length;
   const logits = predictLogits(model, set.x, set.count, set.bands);
   const loss = crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k);
   if (!set.cycleId) return { metrics: classificationMetrics(set.labels, argmaxRows(logits, k)), loss };
-  // Per cycle: mean softmax of its patches ('mean'), or crackle/wheeze flags from the most telling patch.
-  const sums = new Map<number, { p: number[]; label: number; crackle: number; wheeze: number }>();
+  // Per cycle: mean softmax of its patches ('mean'), or crackle/wheeze flags from the most telling patch,
+  // with thresholds calibrated on these cycles ('max-flags').
+  const probs = new Float32Array(logits.length);
   for (let r = 0; r < set.count; r++) {
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
     let z = 0;
     for (let c = 0; c < k; c++) z += Math.exp(logits[r * k + c] - max);
-    const g = sums.get(set.cycleId[r]) ?? { p: new Array<number>(k).fill(0), label: set.labels[r], crackle: 0, wheeze: 0 };
-    const p = Array.from({ length: k }, (_, c) => Math.exp(logits[r * k + c] - max) / z);
-    for (let c = 0; c < k; c++) g.p[c] += p[c];
-    if (k === 4) {
-      g.crackle = Math.max(g.crackle, p[1] + p[3]);
-      g.wheeze = Math.max(g.wheeze, p[2] + p[3]);
-    }
-    sums.set(set.cycleId[r], g);
+    for (let c = 0; c < k; c++) probs[r * k + c] = Math.exp(logits[r * k + c] - max) / z;
   }
-  const groups = [...sums.values()];
-  const argmaxOf = (p: number[]) => p.indexOf(Math.max(...p));
-  const flags = (g: { crackle: number; wheeze: number }) => (g.crackle > 0.5 ? (g.wheeze > 0.5 ? 3 : 1) : g.wheeze > 0.5 ? 2 : 0);
-  const predicted = groups.map((g) => (aggregation === 'max-flags' && k === 4 ? flags(g) : argmaxOf(g.p)));
-  return { metrics: classificationMetrics(groups.map((g) => g.label), predicted), loss };
+  const rowsByCycle = new Map<number, number[]>();
+  for (let r = 0; r < set.count; r++) {
+    const rows = rowsByCycle.get(set.cycleId[r]) ?? [];
+    rows.push(r);
+    rowsByCycle.set(set.cycleId[r], rows);
+  }
+  const groups = [...rowsByCycle.values()];
+  const truth = groups.map((rows) => set.labels[rows[0]]);
+  if (aggregation === 'max-flags' && k === 4) {
+    const { thresholds, metrics } = calibrateFlagThresholds(groups.map((rows) => cycleFlagScores(probs, rows)), truth);
+    return { metrics, loss, thresholds };
+  }
+  const predicted = groups.map((rows) => {
+    const mean = new Array<number>(k).fill(0);
+    for (const r of rows) for (let c = 0; c < k; c++) mean[c] += probs[r * k + c];
+    return mean.indexOf(Math.max(...mean));
+  });
+  return { metrics: classificationMetrics(truth, predicted), loss };
 }
 
 /** Trains a new model (or `opts.model`'s architecture) on `train`, validating on `val` each epoch. */
@@ -173,7 +185,7 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
   const optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
   const weightTensor = tf.tensor1d(weights);
   const history: EpochInfo[] = [];
-  let best: { score: number; loss: number; epoch: number; weights: tf.Tensor[]; val: ClassificationMetrics | null } | null = null;
+  let best: { score: number; loss: number; epoch: number; weights: tf.Tensor[]; val: ClassificationMetrics | null; thresholds?: FlagThresholds } | null = null;
   let sinceBest = 0;
   let trainedSamples = 0;
   let trainMs = 0;
@@ -217,10 +229,12 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
       const trainLoss = lossSum / order.length;
       let valLoss: number | null = null;
       let valMetrics: ClassificationMetrics | null = null;
+      let thresholds: FlagThresholds | undefined;
       if (val && val.count > 0) {
         const r = evaluatePatches(model, val, weights, opts.aggregation);
         valLoss = r.loss;
         valMetrics = r.metrics;
+        thresholds = r.thresholds;
       }
       // Model selection: validation ICBHI score, then validation loss; training loss without validation.
       const score = valMetrics?.icbhiScore ?? -trainLoss;
@@ -228,7 +242,7 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
       const improved = !best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && lossKey < best.loss);
       if (improved) {
         best?.weights.forEach((w) => w.dispose());
-        best = { score, loss: lossKey, epoch, weights: model.getWeights().map((w) => w.clone()), val: valMetrics };
+        best = { score, loss: lossKey, epoch, weights: model.getWeights().map((w) => w.clone()), val: valMetrics, thresholds };
         sinceBest = 0;
       } else sinceBest++;
       const info: EpochInfo = { epoch, trainLoss, valLoss, val: valMetrics, seconds: (performance.now() - t0) / 1000, improved };
@@ -254,5 +268,6 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
   return {
     model, history, bestEpoch: best?.epoch ?? 0, bestVal: best?.val ?? null, classWeights: weights,
     msPerSamplePerEpoch: trainedSamples > 0 ? trainMs / trainedSamples : 0, stoppedEarly,
+    flagThresholds: best?.thresholds,
   };
 }

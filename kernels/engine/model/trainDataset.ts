@@ -98,6 +98,7 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
     backend: backendName(),
     created: new Date().toISOString(),
     cycleAggregation: aggregation,
+    ...(aggregation === 'max-flags' && result.flagThresholds ? { flagThresholds: result.flagThresholds } : {}),
   };
   const loaded: LoadedModel = { model: result.model, meta, dir: outDir ?? '' };
   let testEval: DatasetEvaluation | null = null;
