@@ -58,8 +58,8 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
     await writeNpy(opts.out, data, shape, opts.dtype);
   } else {
     const { featuresJson } = await import('./featuresJson');
-    const { atomicWriteFile } = await import('../engine/io/atomicWrite');
-    await atomicWriteFile(opts.out, featuresJson(logMel, patches, shape, data));
+    const { atomicWriteFileSync } = await import('../engine/io/atomicWrite');
+    atomicWriteFileSync(opts.out, featuresJson(logMel, patches, shape, data));
   }
   if (!opts.quiet) {
     const what = patches ? `${patches.count} patches × 96 frames × ${patches.bands} bands${patches.padded.some(Boolean) ? ` (${patches.padded.filter(Boolean).length} padded)` : ''}` : `${logMel.frames} frames × ${logMel.bands} bands`;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './featureWorker';
 
 export function workerScript(): string | null {
@@ -43,6 +43,8 @@ export class FeatureWorkerPool {
 
   constructor(script: string, size: number) {
     if (size < 1) throw new RangeError('FeatureWorkerPool: size must be ≥ 1');
+    // Loaded here: a short recording computed in this thread never pays for the worker_threads module.
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     for (let i = 0; i < size; i++) {
       // A .ts worker (tests, running from source) registers the TypeScript loader in its own thread.
       const w = script.endsWith('.ts')

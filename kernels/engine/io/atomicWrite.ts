@@ -2,7 +2,7 @@
  * Writing output files all-or-nothing: the data goes to a temporary file in the same folder, which is
  * renamed over the target only when complete, so a failed or interrupted run never leaves a partial file.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { closeSync, openSync, promises as fs, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LungcamInputError } from '../errors';
@@ -60,6 +60,31 @@ export async function atomicWriteFile(path: string, data: FileData): Promise<voi
   } catch (e) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
+    throw outputFileError(e, path);
+  }
+}
+
+/**
+ * atomicWriteFile without the thread-pool round trips (open, writes, close, rename): for a command's one
+ * output file at the end of a run, where each round trip is a wait for another thread on a busy machine.
+ */
+export function atomicWriteFileSync(path: string, data: FileData): void {
+  const parts = Array.isArray(data) ? data : [data];
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    for (const part of parts) {
+      const bytes = asBytes(part);
+      if (typeof bytes === 'string') writeSync(fd, bytes);
+      else for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) { try { closeSync(fd); } catch { /* already failing */ } }
+    try { unlinkSync(tmp); } catch { /* never created */ }
     throw outputFileError(e, path);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { LungcamInputError } from '../errors';
-import { atomicWriteFile } from './atomicWrite';
+import { atomicWriteFileSync } from './atomicWrite';
 
 export type NpyData = Float32Array | Float64Array;
 export interface NpyArray {
@@ -90,14 +90,14 @@ export function decodeNpy(bytes: Uint8Array, fileName = 'array.npy'): NpyArray {
   return { data, shape, dtype: width === 4 ? 'float32' : 'float64' };
 }
 
-/** Writes an array as .npy, atomically (no partial file on failure). */
+/** Writes an array as .npy, atomically (no partial file on failure); synchronous inside (see atomicWriteFileSync). */
 export async function writeNpy(path: string, data: NpyData, shape: number[], dtype?: 'float32' | 'float64'): Promise<void> {
   checkShape(data, shape);
   const type = dtype ?? (data instanceof Float64Array ? 'float64' : 'float32');
   const body = type === 'float32'
     ? (data instanceof Float32Array ? data : Float32Array.from(data))
     : (data instanceof Float64Array ? data : Float64Array.from(data));
-  await atomicWriteFile(path, [npyHeader(shape, type), body]);
+  atomicWriteFileSync(path, [npyHeader(shape, type), body]);
 }
 
 /** Reads a .npy file. */
