@@ -9,7 +9,7 @@
 // of that command skip parsing and compiling. The cache lives in a private folder of the user's temp folder
 // and is keyed by the bundle's path, size and mtime, the command and the V8 version, so a rebuild or a
 // different Node never reuses it. Any cache problem falls back to a plain load. LUNGCAM_NO_CODE_CACHE=1
-// turns it off.
+// turns it off; LUNGCAM_CODE_CACHE_RESET=1 ignores the stored cache and writes it again (a cold start).
 const path = require('path');
 const fs = require('fs');
 
@@ -52,7 +52,7 @@ function loadWithCodeCache(file, command) {
   const prefix = `${fnv1a(file)}-${String(command).replace(/[^a-z0-9-]/gi, '_').slice(0, 40)}-`;
   const cacheFile = dir && path.join(dir, `${prefix}${st.size}-${Math.round(st.mtimeMs * 1000)}-${process.versions.v8}-${process.arch}.bin`);
   let cached;
-  if (cacheFile) {
+  if (cacheFile && !process.env.LUNGCAM_CODE_CACHE_RESET) {
     try {
       cached = fs.readFileSync(cacheFile);
     } catch {

@@ -4,7 +4,7 @@
  * found the caller computes in the main thread instead — same results, one core.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './featureWorker';
@@ -20,11 +20,17 @@ export function workerScript(): string | null {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-/** Threads to use: LUNGCAM_THREADS, else the machine's cores (at most 4). */
+/**
+ * Threads to use: LUNGCAM_THREADS, else this one plus one per core that looks idle (cores minus the
+ * 1-minute load average, like `make -l`), at most the cores and 4. On a busy machine a helper only
+ * competes for the same cores and its start-up is pure cost, so then the work stays in this thread.
+ */
 export function featureThreads(): number {
   const env = Number(process.env.LUNGCAM_THREADS);
   if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
-  return Math.max(1, Math.min(4, availableParallelism()));
+  const cores = availableParallelism();
+  const idle = cores - loadavg()[0]; // loadavg() is [0, 0, 0] where unknown (Windows): all idle
+  return Math.max(1, Math.min(4, cores, 1 + Math.floor(idle)));
 }
 
 /**
