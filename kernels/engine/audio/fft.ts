@@ -4,7 +4,7 @@
  * faster than our own radix-4 real FFT (complex n/2 + unpack), so we use it rather than keep our own.
  * Only the bins the caller needs get a magnitude (the mel filterbank never reads the rest).
  */
-import FFT from 'fft.js';
+import type FFT from 'fft.js';
 
 export class RealFftMagnitude {
   readonly size: number;
@@ -17,7 +17,9 @@ export class RealFftMagnitude {
     if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two ≥ 4 (got ${size})`);
     this.size = size;
     this.bins = size / 2 + 1;
-    this.fft = new FFT(size);
+    // Required here, not imported: the WebAssembly path (fftWasm.ts) never needs the package loaded.
+    const FftJs = require('fft.js') as typeof FFT;
+    this.fft = new FftJs(size);
     this.input = new Float64Array(size);
     this.spectrum = new Float64Array(2 * size);
   }

@@ -19,7 +19,8 @@ export function periodicHann(n: number): Float64Array {
 
 /** Computes log-mel rows for frames of a sample buffer (WebAssembly SIMD spectra when available). */
 export class LogMelFrameKernel {
-  private readonly fft = new RealFftMagnitude(FFT_SIZE);
+  /** The JS FFT, made only where the WebAssembly path is missing (it loads fft.js and its tables). */
+  private fftJs: RealFftMagnitude | null = null;
   private readonly window = periodicHann(WINDOW_SAMPLES);
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly wasm: WasmFrameSpectra | null;
@@ -78,8 +79,9 @@ export class LogMelFrameKernel {
       return;
     }
     const { bank, spectrum } = this;
+    const fft = (this.fftJs ??= new RealFftMagnitude(FFT_SIZE));
     for (let f = 0; f < count; f++) {
-      this.fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum, this.fromBin, this.toBin);
+      fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum, this.fromBin, this.toBin);
       this.melRow(spectrum, 1, 0, out, (outRow + f) * bank.bands);
     }
   }
