@@ -1,6 +1,6 @@
 /**
  * Grad-CAM benchmark, side by side with PyTorch in the same run (the machine's load varies: compare within
- * a run, never across runs):
+ * a run, never across runs; PyTorch runs before, between and after the tfjs figures, median of the three):
  *  1. ms/patch, Grad-CAM of the last conv layer for one class, batch 64, on the reference net of
  *     /work/shared/bench/torch_reference.py (conv 32/64/128, GAP, dense 4), including the resize to the patch;
  *  2. ms/patch, every conv layer × every class for a 20 s recording (21 patches), maps at the patch size;
@@ -20,7 +20,10 @@ const REPEATS = 3;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 function patches(count: number, bands = 64, seed = 0): PatchBatch {
-  return { data: tf.tidy(() => tf.randomNormal([count * 96 * bands], 0, 1, 'float32', seed).dataSync() as Float32Array), count, frames: 96, bands };
+  const t = tf.randomNormal([count * 96 * bands], 0, 1, 'float32', seed);
+  const data = t.dataSync() as Float32Array; // outside tf.tidy: tidy walks a returned typed array value by value
+  t.dispose();
+  return { data, count, frames: 96, bands };
 }
 
 async function msPerPatch(model: tf.LayersModel, p: PatchBatch, layers: string[], classes: number[] | 'all'): Promise<number> {
@@ -79,23 +82,27 @@ async function main() {
   const refLayers = convLayerNames(ref);
   const batch64 = patches(64);
   const rec20s = patches(21, 64, 1); // 20 s = 1998 frames → 21 patches (the last padded)
-  const torch = pytorch();
+  // PyTorch before, between and after the tfjs runs (the load changes during a run); median of the three.
+  const torchRuns = [pytorch()];
   const oneRef = await msPerPatch(ref, batch64, [refLayers[refLayers.length - 1]], [1]);
   const allRef = await msPerPatch(ref, rec20s, refLayers, 'all');
+  torchRuns.push(pytorch());
   const cnn = buildModel({ seed: 1 });
   const cnnLayers = convLayerNames(cnn);
   const oneCnn = await msPerPatch(cnn, batch64, [cnnLayers[cnnLayers.length - 1]], [1]);
   const allCnn = await msPerPatch(cnn, rec20s, cnnLayers, 'all');
-  const torchAgain = pytorch(); // bracket the tfjs runs: load changes during the run
-  const t1 = torch && torchAgain ? median([torch.one, torchAgain.one]) : torch?.one;
-  const tAll = torch && torchAgain ? median([torch.all, torchAgain.all]) : torch?.all;
+  torchRuns.push(pytorch());
+  const ok = torchRuns.filter((r): r is { one: number; all: number } => r !== null);
+  const t1 = ok.length ? median(ok.map((r) => r.one)) : undefined;
+  const tAll = ok.length ? median(ok.map((r) => r.all)) : undefined;
   const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
   const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const runs = (key: 'one' | 'all') => ok.map((r) => f(r[key])).join(', ');
   console.log(`backend: ${backendDescription()}`);
   console.log('| Grad-CAM, ms per patch | tfjs (LungCAM) | PyTorch CPU 2 threads | tfjs / PyTorch |');
   console.log('|---|---|---|---|');
-  console.log(`| reference net, last conv, 1 class, batch 64 | ${f(oneRef)} | ${f(t1)} (runs: ${f(torch?.one)}, ${f(torchAgain?.one)}) | ${ratio(oneRef, t1)} |`);
-  console.log(`| reference net, 3 layers × 4 classes, 20 s (21 patches) | ${f(allRef)} | ${f(tAll)} (runs: ${f(torch?.all)}, ${f(torchAgain?.all)}) | ${ratio(allRef, tAll)} |`);
+  console.log(`| reference net, last conv, 1 class, batch 64 | ${f(oneRef)} | ${f(t1)} (runs: ${runs('one')}) | ${ratio(oneRef, t1)} |`);
+  console.log(`| reference net, 3 layers × 4 classes, 20 s (21 patches) | ${f(allRef)} | ${f(tAll)} (runs: ${runs('all')}) | ${ratio(allRef, tAll)} |`);
   console.log(`| LungCAM CNN, last conv, 1 class, batch 64 | ${f(oneCnn)} | – | – |`);
   console.log(`| LungCAM CNN, ${cnnLayers.length} layers × 4 classes, 20 s | ${f(allCnn)} | – | – |`);
 }

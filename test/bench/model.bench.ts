@@ -104,26 +104,46 @@ async function profileStep(model: tf.LayersModel): Promise<string> {
     .map(([n, t]) => `${n} ${(100 * t / total).toFixed(0)}%`).join(', ');
 }
 
+/** The reference net's figures in a child process on one wasm thread (LUNGCAM_WASM_THREADS=1), for comparison. */
+function oneThread(): { train: number; classify: number } | null {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename], {
+    encoding: 'utf8', env: { ...process.env, LUNGCAM_WASM_THREADS: '1', MODEL_BENCH_CHILD: '1' },
+  });
+  const m = /^child (\{.*\})$/m.exec(r.stdout ?? '');
+  return m ? JSON.parse(m[1]) : null;
+}
+
 async function main() {
   await initBackend(undefined, { quiet: true });
   const ref = buildReferenceModel(64, 0);
+  if (process.env.MODEL_BENCH_CHILD) {
+    console.log(`child ${JSON.stringify({ train: await trainMsPerSample(ref), classify: await classifyMsPerPatch(ref) })}`);
+    return;
+  }
   const lc = buildModel({ seed: 1 });
-  // Interleave: PyTorch first, then tfjs, so both see similar machine load.
-  const torch = pytorch();
+  // PyTorch before, between and after the tfjs runs (the load changes during a run); median of the three.
+  const torchRuns = [pytorch()];
   const refTrain = await trainMsPerSample(ref);
   const refClassify = await classifyMsPerPatch(ref);
+  torchRuns.push(pytorch());
+  const single = oneThread();
   const lcTrain = await trainMsPerSample(lc);
   const lcClassify = await classifyMsPerPatch(lc);
+  torchRuns.push(pytorch());
   const profile = await profileStep(ref);
+  const ok = torchRuns.filter((r): r is { train: number; gradcam: number; classify: number } => r !== null);
+  const torch = ok.length ? { train: median(ok.map((r) => r.train)), classify: median(ok.map((r) => r.classify)), gradcam: median(ok.map((r) => r.gradcam)) } : null;
   const f = (v: number) => v.toFixed(2);
+  const runs = (key: 'train' | 'classify') => ok.map((r) => f(r[key])).join(', ');
   const lines = [
-    `model bench (tfjs ${backendDescription()}; PyTorch ${torch ? '1.13 CPU, 2 threads' : 'not available'}; medians of ${REPEATS})`,
-    `  reference net  train ms/sample/epoch: tfjs ${f(refTrain)}${torch ? ` | PyTorch ${f(torch.train)} | ratio ${(refTrain / torch.train).toFixed(2)}× (target ≤ 2×)` : ''}`,
-    `  reference net  classify ms/patch:     tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
+    `model bench (tfjs ${backendDescription()}; PyTorch ${torch ? '1.13 CPU, 2 threads, median of runs before/between/after' : 'not available'}; medians of ${REPEATS})`,
+    `  reference net  train ms/sample/epoch: tfjs ${f(refTrain)}${torch ? ` | PyTorch ${f(torch.train)} (runs ${runs('train')}) | ratio ${(refTrain / torch.train).toFixed(2)}× (target ≤ 2×)` : ''}`,
+    `  reference net  classify ms/patch:     tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} (runs ${runs('classify')}) | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
+    `  reference net  on 1 wasm thread:      ${single ? `train ${f(single.train)}, classify ${f(single.classify)}` : 'n/a'}`,
     `  LungCAM CNN    train ms/sample/epoch: tfjs ${f(lcTrain)};  classify ms/patch: tfjs ${f(lcClassify)}`,
     `  training step profile (reference net, batch 32): ${profile}`,
   ];
-  if (torch) lines.splice(3, 0, `  (PyTorch Grad-CAM ms/patch from the same script: ${f(torch.gradcam)})`);
+  if (torch) lines.splice(4, 0, `  (PyTorch Grad-CAM ms/patch from the same script: ${f(torch.gradcam)})`);
   console.log(lines.join('\n'));
 }
 

@@ -7,6 +7,7 @@
  * the tests compare both paths.
  */
 import * as tf from '@tensorflow/tfjs';
+import { STACKED_MAX_POOL_GRAD } from '../model/wasmJsKernels';
 
 type Layer = tf.layers.Layer & Record<string, unknown>;
 interface GraphNode { inputTensors: tf.SymbolicTensor[] }
@@ -117,9 +118,11 @@ export function chainGradients(
       case 'MaxPooling2D': {
         const [ph, pw] = l.poolSize as [number, number];
         const [sh, sw] = l.strides as [number, number];
-        dy = tf.engine().runKernel('MaxPoolGrad', { dy, input: tileClasses(x, C), output: tileClasses(y, C) } as unknown as tf.NamedTensorMap, {
-          filterSize: [ph, pw], strides: [sh, sw], pad: l.padding as string, dimRoundingMode: undefined,
-        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const attrs = { filterSize: [ph, pw], strides: [sh, sw], pad: l.padding as string, dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+        // On wasm one kernel serves every class (each window's maximum found once); elsewhere tile the input.
+        dy = tf.getKernel(STACKED_MAX_POOL_GRAD, tf.getBackend())
+          ? tf.engine().runKernel(STACKED_MAX_POOL_GRAD, { dy, input: x } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor
+          : tf.engine().runKernel('MaxPoolGrad', { dy, input: tileClasses(x, C), output: tileClasses(y, C) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
         break;
       }
       case 'Conv2D': {

@@ -111,15 +111,23 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
     const n = Math.min(batchSize, count - start);
     const x = tf.tensor4d(patches.data.subarray(start * patchSize, (start + n) * patchSize), [n, frames, bands, 1]);
     try {
+      // Every intermediate value is kept: the hand-written backward pass reuses them (no second forward pass).
+      const recorded = new Map<number, tf.Tensor>();
       const forward = tf.tidy(() => {
-        const f = forwardWithActivations(model, x, activationLayers);
+        const f = forwardWithActivations(model, x, activationLayers, method.needsGradients ? recorded : undefined);
+        recorded.forEach((t) => tf.keep(t));
         return { logits: tf.keep(f.logits), activations: f.activations.map((a) => tf.keep(a)) };
       });
       logits.set(forward.logits.dataSync(), start * classNames.length);
-      forward.logits.dispose();
       // Gradients for every layer and class: with several layers on one chain, one backward pass per class
       // from the earliest layer (probes on the others); otherwise one per layer and class.
-      const grads = method.needsGradients ? layerGradients(model, x, activationLayers, forward.activations, classIndices) : null;
+      let grads: tf.Tensor4D[][] | null = null;
+      try {
+        grads = method.needsGradients ? layerGradients(model, x, activationLayers, forward.activations, classIndices, recorded) : null;
+      } finally {
+        recorded.forEach((t) => { if (t !== x && !forward.activations.includes(t as tf.Tensor4D)) t.dispose(); });
+        forward.logits.dispose();
+      }
       try {
         for (let li = 0; li < layers.length; li++) {
           const a = forward.activations[li];
@@ -172,9 +180,10 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
  */
 export function layerGradients(
   model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[],
+  forwardValues?: Map<number, tf.Tensor>,
 ): tf.Tensor4D[][] {
   const order = activationLayers.map((_, i) => i).sort((i, j) => layerIndex(model, activationLayers[i]) - layerIndex(model, activationLayers[j]));
-  const fast = chainPath(model, x, activationLayers, activations, classIndices, order[0]);
+  const fast = chainPath(model, x, activationLayers, activations, classIndices, order[0], forwardValues);
   if (fast) return fast;
   const probed = activationLayers.length > 1 ? headWithProbes(model, order.map((i) => activationLayers[i]), x) : null;
   if (probed) {
@@ -200,10 +209,12 @@ export function layerGradients(
 
 /**
  * The fast path (backward.ts): when everything above the earliest layer is a plain supported chain, one
- * forward pass of that chain and one backward pass for all classes together.
+ * forward pass of that chain (skipped when `forwardValues` already holds every chain layer's output) and
+ * one backward pass for all classes together.
  */
 function chainPath(
   model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[], first: number,
+  forwardValues?: Map<number, tf.Tensor>,
 ): tf.Tensor4D[][] | null {
   const fromLayer = activationLayers[first];
   const chain = supportedChain(model, fromLayer);
@@ -211,10 +222,10 @@ function chainPath(
   const node = (l: tf.layers.Layer) => (l as unknown as { inboundNodes: { inputTensors: tf.SymbolicTensor[]; outputTensors: tf.SymbolicTensor[] }[] }).inboundNodes[0];
   const from = layerOutput(model, fromLayer);
   return tf.tidy(() => {
-    const outputs = runGraph(
-      new Map<number, tf.Tensor>([[model.inputs[0].id, x], [from.id, activations[first]]]),
-      chain.map((l) => node(l).outputTensors[0]),
-    );
+    const chainOutputs = chain.map((l) => node(l).outputTensors[0]);
+    const outputs = forwardValues && chainOutputs.every((t) => forwardValues.has(t.id))
+      ? chainOutputs.map((t) => forwardValues.get(t.id)!)
+      : runGraph(new Map<number, tf.Tensor>([[model.inputs[0].id, x], [from.id, activations[first]]]), chainOutputs);
     const values = new Map<number, tf.Tensor>([[from.id, activations[first]]]);
     chain.forEach((l, i) => values.set(node(l).outputTensors[0].id, outputs[i]));
     const grads = chainGradients(

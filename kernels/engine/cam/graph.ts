@@ -51,10 +51,13 @@ function applyUnfusedConv(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor | nul
  * the given symbolic tensors (zeros whose gradient is the gradient with respect to that tensor).
  */
 export function runGraph(
-  feeds: Map<number, tf.Tensor>, fetches: Symbolic[], opts: { probes?: Map<number, tf.Tensor>; forGradient?: boolean } = {},
+  feeds: Map<number, tf.Tensor>, fetches: Symbolic[],
+  opts: { probes?: Map<number, tf.Tensor>; forGradient?: boolean; record?: Map<number, tf.Tensor> } = {},
 ): tf.Tensor[] {
   const { probes, forGradient } = opts;
-  const values = new Map(feeds);
+  // `record` (when given) receives every value computed, keyed by SymbolicTensor id.
+  const values = opts.record ?? new Map<number, tf.Tensor>();
+  feeds.forEach((v, k) => values.set(k, v));
   const compute = (t: Symbolic): tf.Tensor => {
     const known = values.get(t.id);
     if (known) return known;
@@ -76,14 +79,18 @@ export function runGraph(
   return fetches.map(compute);
 }
 
-/** One forward pass: the model's first output plus the outputs of the named layers. */
+/**
+ * One forward pass: the model's first output plus the outputs of the named layers. `record` receives every
+ * intermediate value (Grad-CAM's backward pass reuses them instead of running the layers again).
+ */
 export function forwardWithActivations(
   model: tf.LayersModel,
   input: tf.Tensor,
   layerNames: string[],
+  record?: Map<number, tf.Tensor>,
 ): { logits: tf.Tensor2D; activations: tf.Tensor4D[] } {
   const feeds = new Map<number, tf.Tensor>([[model.inputs[0].id, input]]);
-  const fetched = runGraph(feeds, [model.outputs[0], ...layerNames.map((n) => layerOutput(model, n))]);
+  const fetched = runGraph(feeds, [model.outputs[0], ...layerNames.map((n) => layerOutput(model, n))], { record });
   return { logits: fetched[0] as tf.Tensor2D, activations: fetched.slice(1) as tf.Tensor4D[] };
 }
 

@@ -42,10 +42,12 @@ export function normalisePerPatch(raw: Float32Array, count: number, size: number
 /** Resize `count` maps [h, w] to [outH, outW], bilinear with half-pixel centres (OpenCV's and PyTorch's align_corners=False). */
 export function resizeMaps(maps: Float32Array, count: number, h: number, w: number, outH: number, outW: number): Float32Array {
   if (h === outH && w === outW) return maps.slice();
-  return tf.tidy(() => {
-    const x = tf.tensor4d(maps, [count, h, w, 1]);
-    return tf.image.resizeBilinear(x, [outH, outW], false, true).dataSync() as Float32Array;
-  });
+  // Read the values outside tf.tidy: tidy walks a returned typed array element by element (seconds for a
+  // few million values).
+  const resized = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(maps, [count, h, w, 1]), [outH, outW], false, true));
+  const values = resized.dataSync() as Float32Array;
+  resized.dispose();
+  return values;
 }
 
 /** Several layers' normalised maps (already at the patch size): ReLU, average, renormalise per patch. */

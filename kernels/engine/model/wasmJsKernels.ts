@@ -2,7 +2,8 @@
  * Plain-JS kernels for the wasm backend that run directly on the wasm heap, replacing slow generic
  * loops in tfjs-backend-wasm 4.22 that dominate a training step (profiled: MaxPoolGrad, Tile of
  * batch-norm gradients, Sum/Mean over all-but-channel axes for bias and batch-norm gradients were
- * together slower than all convolutions). Cases not handled here go to the built-in kernel.
+ * together slower than all convolutions) and Grad-CAM (Slice copied its whole input to the JS heap on
+ * every call; Mean over the spatial axes transposed first). Cases not handled here go to the built-in kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo, NamedAttrMap, KernelConfig } from '@tensorflow/tfjs';
@@ -13,24 +14,25 @@ interface WasmBackend {
 }
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
 
-/** Max-pool gradient: each output's gradient goes to the first maximum of its window (as tf's cpu). */
-function maxPoolGrad(args: Args, builtin: KernelFunc): TensorInfo {
-  const { dy, input } = args.inputs;
-  const attrs = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-  if (input.dtype !== 'float32') return builtin(args as never) as TensorInfo;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const backend = args.backend as WasmBackend;
-  const out = backend.makeOutput(input.shape, 'float32');
-  // Views after allocation: makeOutput may grow (and so detach) the heap.
-  const x = backend.typedArrayFromHeap(input) as Float32Array;
-  const g = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * Max-pool gradient: each output's gradient goes to the first maximum of its window (as tf's cpu).
+ * `dy` may stack several gradients of the same pooled input along the batch ([S·N, …] for an input [N, …]:
+ * Grad-CAM's classes): each window's maximum is found once and serves all S.
+ */
+function maxPoolGradInto(x: Float32Array, g: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo, stacks: number): void {
   dx.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth,
     filterHeight, filterWidth } = info;
   const padTop = info.padInfo.top, padLeft = info.padInfo.left;
   const rowX = inWidth * C, imgX = inHeight * rowX;
+  const dxStack = batchSize * imgX, gStack = batchSize * outHeight * outWidth * C;
   let gi = 0;
   for (let n = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
@@ -48,16 +50,37 @@ function maxPoolGrad(args: Args, builtin: KernelFunc): TensorInfo {
               if (v > best || pos < 0) { best = v; pos = p; }
             }
           }
-          if (pos >= 0) dx[pos] += g[gi];
+          if (pos >= 0) for (let s = 0; s < stacks; s++) dx[s * dxStack + pos] += g[s * gStack + gi];
         }
       }
     }
   }
+}
+
+function maxPoolGrad(args: Args, builtin: KernelFunc | null): TensorInfo {
+  const { dy, input } = args.inputs;
+  const attrs = args.attrs as unknown as PoolAttrs;
+  if (input.dtype !== 'float32') {
+    if (!builtin) throw new Error('LungcamMaxPoolGradStacked: float32 only');
+    return builtin(args as never) as TensorInfo;
+  }
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const stacks = dy.shape[0] / input.shape[0];
+  const backend = args.backend as WasmBackend;
+  const out = backend.makeOutput([dy.shape[0], ...input.shape.slice(1)], 'float32');
+  // Views after allocation: makeOutput may grow (and so detach) the heap.
+  maxPoolGradInto(backend.typedArrayFromHeap(input) as Float32Array, backend.typedArrayFromHeap(dy) as Float32Array,
+    backend.typedArrayFromHeap(out) as Float32Array, info, stacks);
   return out;
 }
 
-function normalAxes(axis: number | number[], rank: number): number[] {
-  const list = Array.isArray(axis) ? axis : [axis];
+/** Kernel name of the stacked max-pool gradient (inputs dy [S·N, …], input [N, …]; MaxPoolGrad's attrs). */
+export const STACKED_MAX_POOL_GRAD = 'LungcamMaxPoolGradStacked';
+
+function normalAxes(axis: number | number[] | null | undefined, rank: number): number[] {
+  // null/undefined = every axis (tf.sum(x) with no axis).
+  const list = axis == null ? Array.from({ length: rank }, (_, i) => i) : Array.isArray(axis) ? axis : [axis];
   return [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
 }
 
@@ -71,7 +94,7 @@ function channelReduce(args: Args, builtin: KernelFunc, mean: boolean): TensorIn
   const { x } = args.inputs;
   const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const axes = normalAxes(axis, x.shape.length);
-  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length)) return builtin(args as never) as TensorInfo;
+  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length)) return middleReduce(args, mean) ?? builtin(args as never) as TensorInfo;
   const C = x.shape[x.shape.length - 1];
   const rows = tf.util.sizeFromShape(x.shape) / C;
   const backend = args.backend as WasmBackend;
@@ -115,6 +138,116 @@ function tile(args: Args, builtin: KernelFunc): TensorInfo {
   return out;
 }
 
+
+/**
+ * Slice by block copies of the longest contiguous run, straight from the heap (the built-in kernel
+ * first copies the whole input out of the wasm heap: a class's gradient sliced out of every class's
+ * stacked gradient cost as much as computing it).
+ */
+function slice(args: Args, builtin: KernelFunc): TensorInfo {
+  const { x } = args.inputs;
+  if (x.dtype === 'string' || x.dtype === 'complex64' || x.shape.length === 0) return builtin(args as never) as TensorInfo;
+  const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+  const [b, sz] = tf.slice_util.parseSliceParams(x as never, begin, size);
+  const backend = args.backend as WasmBackend;
+  const out = backend.makeOutput(sz, x.dtype);
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  if (dst.length === 0) return out;
+  const rank = x.shape.length;
+  const strides = [...tf.util.computeStrides(x.shape), 1];
+  // Axes k..rank−1 form one contiguous run (every axis after k is taken whole).
+  let k = rank - 1;
+  let run = sz[k];
+  while (k > 0 && sz[k] === x.shape[k]) run *= sz[--k];
+  const outer = sz.slice(0, k);
+  const idx = new Array(k).fill(0);
+  const runs = tf.util.sizeFromShape(outer);
+  for (let r = 0, o = 0; r < runs; r++, o += run) {
+    let from = b[k] * strides[k];
+    for (let i = 0; i < k; i++) from += (b[i] + idx[i]) * strides[i];
+    dst.set(src.subarray(from, from + run), o);
+    for (let i = k - 1; i >= 0; i--) { // next outer index, last axis fastest
+      if (++idx[i] < outer[i]) break;
+      idx[i] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Mean/Sum over a contiguous run of middle axes ([1, 2] of NHWC: global average pooling, Grad-CAM weights)
+ * without the built-in kernel's transpose. Same float32 summation order as the built-in kernel (each output
+ * sums its reduced elements in row-major order), so results are bit for bit the same.
+ */
+function middleReduce(args: Args, mean: boolean): TensorInfo | null {
+  const { x } = args.inputs;
+  const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = normalAxes(axis, rank);
+  if (x.dtype !== 'float32' || axes.length === 0 || axes[0] === 0 || axes[axes.length - 1] === rank - 1) return null;
+  if (!axes.every((a, i) => i === 0 || a === axes[i - 1] + 1)) return null;
+  const outerSize = tf.util.sizeFromShape(x.shape.slice(0, axes[0]));
+  const reduceSize = tf.util.sizeFromShape(axes.map((a) => x.shape[a]));
+  const inner = tf.util.sizeFromShape(x.shape.slice(axes[axes.length - 1] + 1));
+  const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const backend = args.backend as WasmBackend;
+  const out = backend.makeOutput(outShape, 'float32');
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const ys = backend.typedArrayFromHeap(out) as Float32Array;
+  const acc = new Float32Array(inner); // float32 accumulators, as the built-in kernel's
+  const fround = Math.fround;
+  for (let o = 0; o < outerSize; o++) {
+    acc.fill(0);
+    let p = o * reduceSize * inner;
+    for (let r = 0; r < reduceSize; r++) {
+      for (let i = 0; i < inner; i++, p++) acc[i] = fround(acc[i] + xs[p]);
+    }
+    const base = o * inner;
+    if (mean) for (let i = 0; i < inner; i++) ys[base + i] = acc[i] / reduceSize;
+    else ys.set(acc, base);
+  }
+  return out;
+}
+
+/** Kernel name of the fused ReLU gradient dy · step(x) (one pass instead of Step, Cast and Multiply). */
+export const RELU_GRAD = 'LungcamReluGrad';
+
+function reluGrad(args: Args): TensorInfo {
+  const { dy, x } = args.inputs;
+  const backend = args.backend as WasmBackend;
+  const out = backend.makeOutput(x.shape, 'float32');
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  // g · 1 or g · 0 exactly as mul(dy, step(x)) (keeps −0 the same; step(NaN) is NaN).
+  for (let i = 0; i < dx.length; i++) {
+    const v = xs[i];
+    dx[i] = v > 0 ? g[i] : v === v ? g[i] * 0 : NaN;
+  }
+  return out;
+}
+
+/**
+ * The ReLU gradient through RELU_GRAD where the current backend has it (wasm), else tfjs's own
+ * formula, so other backends are unchanged.
+ */
+function registerReluGradient(): void {
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [x] = saved;
+      const g = dy as tf.Tensor;
+      return {
+        x: () => (x.dtype === 'float32' && g.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend())
+          ? tf.engine().runKernel(RELU_GRAD, { dy: g, x } as unknown as tf.NamedTensorMap) as tf.Tensor
+          : tf.mul(g, tf.cast(tf.step(x), 'float32'))),
+      };
+    },
+  });
+}
+
 let registered = false;
 
 function replace(name: string, make: (builtin: KernelFunc) => KernelFunc): void {
@@ -134,7 +267,11 @@ export function registerWasmJsKernels(): void {
   if (registered) return;
   registered = true;
   replace('MaxPoolGrad', (b) => ((a: Args) => maxPoolGrad(a, b)) as unknown as KernelFunc);
+  tf.registerKernel({ kernelName: STACKED_MAX_POOL_GRAD, backendName: 'wasm', kernelFunc: ((a: Args) => maxPoolGrad(a, null)) as unknown as KernelFunc });
   replace('Sum', (b) => ((a: Args) => channelReduce(a, b, false)) as unknown as KernelFunc);
   replace('Mean', (b) => ((a: Args) => channelReduce(a, b, true)) as unknown as KernelFunc);
   replace('Tile', (b) => ((a: Args) => tile(a, b)) as unknown as KernelFunc);
+  replace('Slice', (b) => ((a: Args) => slice(a, b)) as unknown as KernelFunc);
+  tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as unknown as KernelFunc });
+  registerReluGradient();
 }
