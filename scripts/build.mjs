@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { emitEngineDeclarations } from './lib/engine-types.mjs';
 import { integrationSuitesPlugin } from './lib/integration-suites-plugin.mjs';
+import { cliBundlePlugin } from './lib/cli-bundle-plugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -19,7 +20,7 @@ const browser = { platform: 'browser', target: 'es2022', format: 'esm' };
 /** [entry, outfile, options]: entries that do not exist yet are skipped. */
 export const entries = [
   ['extension/extension.ts', 'dist/extension/extension.js', node],
-  ['kernels/cli.ts', 'dist/kernels/cli.js', node],
+  ['kernels/cli.ts', 'dist/kernels/cli.js', { ...node, packages: undefined, plugins: [cliBundlePlugin()] }],
   ['kernels/engine/index.ts', 'dist/kernels/engine/index.js', node],
   // Worker thread for long recordings' features; found next to the cli/engine/kernel bundles.
   ['kernels/engine/audio/featureWorker.ts', 'dist/kernels/engine/audio/featureWorker.js', node],
