@@ -5,7 +5,7 @@
 ;; Source of kernels/engine/audio/fft512Wasm.ts (regenerate: node scripts/gen-fft-wasm.mjs).
 ;;
 ;; Memory layout (bytes), filled by fftWasm.ts at start-up except RE/IM/MAG:
-;;   0      ORDER  256 × i32   digit-reversed byte offset (×16) of z[j] in RE/IM
+;;   0      (unused)
 ;;   1024   WIN    400 × f64   periodic Hann
 ;;   4224   RE     256 × v128  real parts        8320 IM 256 × v128 imaginary parts
 ;;   12416  TW     stages L = 4, 16, 64: per k, W^k, W^2k, W^3k as (re, im) pairs of splatted v128 (96 B)
@@ -18,68 +18,88 @@
 (module
   (memory (export "memory") 2)
 
-  ;; Windowed load of frames starting at byte offsets xa, xb (f32 samples) into RE/IM (digit-reversed).
-  (func $load (param $xa i32) (param $xb i32)
-    (local $j i32) (local $p i32) (local $a i32) (local $w i32) (local $v v128)
-    ;; z[200..255] are zero padding (samples 400..511).
-    (local.set $j (i32.const 200))
-    (loop $zero
-      (local.set $p (i32.load (i32.shl (local.get $j) (i32.const 2))))
-      (v128.store offset=4224 (local.get $p) (v128.const i64x2 0 0))
-      (v128.store offset=8320 (local.get $p) (v128.const i64x2 0 0))
-      (br_if $zero (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 256))))
-    (local.set $j (i32.const 0))
-    (loop $fill
-      (local.set $p (i32.load (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $a (i32.shl (local.get $j) (i32.const 3)))
-      (local.set $w (i32.shl (local.get $j) (i32.const 4)))
-      ;; 4 floats from each frame (2 used): lanes (a[2j], b[2j], a[2j+1], b[2j+1]); the caller leaves
-      ;; 8 bytes of slack after its samples for the over-read.
-      (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
-        (v128.load (i32.add (local.get $xa) (local.get $a)))
-        (v128.load (i32.add (local.get $xb) (local.get $a)))))
-      (v128.store offset=4224 (local.get $p)
-        (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
-      (v128.store offset=8320 (local.get $p)
-        (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
-          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
-      (br_if $fill (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 200)))))
-
-  ;; First radix-4 stage (span 1): no twiddles.
-  (func $stage1
-    (local $i i32)
+  ;; The windowed frames (z[j] = w[2j]·x[2j] + i·w[2j+1]·x[2j+1], 0 for j ≥ 200) go straight into the first
+  ;; radix-4 stage (span 1, no twiddles): output slots 4g..4g+3 combine z[j] for j = rev3(g) + 64·r,
+  ;; r = 0..3 (rev3 = base-4 digit reversal of 3 digits), so nothing is stored in digit-reversed order and
+  ;; read back. Same operations and order as a separate load and stage, so the same results bit for bit.
+  ;; Samples are f32 at byte offsets xa, xb (lanes: frame A, frame B); the kernel reads 16 bytes where it
+  ;; uses 8, so callers leave 8 bytes of slack after their samples.
+  (func $loadStage1 (param $xa i32) (param $xb i32)
+    (local $g i32) (local $i i32) (local $rg i32) (local $j i32) (local $a i32) (local $w i32) (local $v v128)
     (local $r0 v128) (local $i0 v128) (local $r1 v128) (local $i1 v128)
     (local $r2 v128) (local $i2 v128) (local $r3 v128) (local $i3 v128)
     (local $s02r v128) (local $s02i v128) (local $d02r v128) (local $d02i v128)
     (local $s13r v128) (local $s13i v128) (local $d13r v128) (local $d13i v128)
-    (local.set $i (i32.const 0))
-    (loop $l
-      (local.set $r0 (v128.load offset=4224 (local.get $i)))
-      (local.set $r1 (v128.load offset=4240 (local.get $i)))
-      (local.set $r2 (v128.load offset=4256 (local.get $i)))
-      (local.set $r3 (v128.load offset=4272 (local.get $i)))
-      (local.set $i0 (v128.load offset=8320 (local.get $i)))
-      (local.set $i1 (v128.load offset=8336 (local.get $i)))
-      (local.set $i2 (v128.load offset=8352 (local.get $i)))
-      (local.set $i3 (v128.load offset=8368 (local.get $i)))
-      (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
-      (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
-      (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
-      (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
-      (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
-      (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
-      (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
-      (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
-      (v128.store offset=4224 (local.get $i) (f64x2.add (local.get $s02r) (local.get $s13r)))
-      (v128.store offset=8320 (local.get $i) (f64x2.add (local.get $s02i) (local.get $s13i)))
-      (v128.store offset=4256 (local.get $i) (f64x2.sub (local.get $s02r) (local.get $s13r)))
-      (v128.store offset=8352 (local.get $i) (f64x2.sub (local.get $s02i) (local.get $s13i)))
-      (v128.store offset=4240 (local.get $i) (f64x2.add (local.get $d02r) (local.get $d13i)))
-      (v128.store offset=8336 (local.get $i) (f64x2.sub (local.get $d02i) (local.get $d13r)))
-      (v128.store offset=4272 (local.get $i) (f64x2.sub (local.get $d02r) (local.get $d13i)))
-      (v128.store offset=8368 (local.get $i) (f64x2.add (local.get $d02i) (local.get $d13r)))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 64))) (i32.const 4096)))))
+    (local.set $g (i32.const 0))
+    (loop $groups
+        (local.set $rg (i32.or (i32.or
+          (i32.shl (i32.and (local.get $g) (i32.const 3)) (i32.const 4))
+          (i32.and (local.get $g) (i32.const 12)))
+          (i32.shr_u (local.get $g) (i32.const 4))))
+        (local.set $j (local.get $rg))
+        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+          (v128.load (i32.add (local.get $xa) (local.get $a)))
+          (v128.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $r0 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+        (local.set $i0 (f64x2.mul
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+        (local.set $j (i32.add (local.get $rg) (i32.const 64)))
+        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+          (v128.load (i32.add (local.get $xa) (local.get $a)))
+          (v128.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $r1 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+        (local.set $i1 (f64x2.mul
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+        (local.set $j (i32.add (local.get $rg) (i32.const 128)))
+        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+          (v128.load (i32.add (local.get $xa) (local.get $a)))
+          (v128.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $r2 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+        (local.set $i2 (f64x2.mul
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+        ;; z[192 + rg] exists for rg < 8 only (j < 200); above it is the zero padding.
+        (local.set $r3 (v128.const i64x2 0 0))
+        (local.set $i3 (v128.const i64x2 0 0))
+        (if (i32.lt_u (local.get $rg) (i32.const 8))
+          (then
+            (local.set $j (i32.add (local.get $rg) (i32.const 192)))
+            (local.set $a (i32.shl (local.get $j) (i32.const 3)))
+            (local.set $w (i32.shl (local.get $j) (i32.const 4)))
+            (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+              (v128.load (i32.add (local.get $xa) (local.get $a)))
+              (v128.load (i32.add (local.get $xb) (local.get $a)))))
+            (local.set $r3 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
+            (local.set $i3 (f64x2.mul
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+              (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+          ))
+        (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
+        (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
+        (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
+        (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
+        (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
+        (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
+        (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
+        (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
+        (local.set $i (i32.shl (local.get $g) (i32.const 6)))
+        (v128.store offset=4224 (local.get $i) (f64x2.add (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $i) (f64x2.add (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4256 (local.get $i) (f64x2.sub (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8352 (local.get $i) (f64x2.sub (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4240 (local.get $i) (f64x2.add (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8336 (local.get $i) (f64x2.sub (local.get $d02i) (local.get $d13r)))
+        (v128.store offset=4272 (local.get $i) (f64x2.sub (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8368 (local.get $i) (f64x2.add (local.get $d02i) (local.get $d13r)))
+      (br_if $groups (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 64)))))
 
   ;; A radix-4 stage combining sub-DFTs of span L (lb = 16·L bytes); twiddles from byte offset tw.
   (func $stage (param $lb i32) (param $tw i32)
@@ -182,8 +202,7 @@
 
   ;; |rfft 512| of the windowed frames at byte offsets xa and xb into MAG (bins from..to, and 0, 256).
   (func $pair (export "pair") (param $xa i32) (param $xb i32) (param $from i32) (param $to i32)
-    (call $load (local.get $xa) (local.get $xb))
-    (call $stage1)
+    (call $loadStage1 (local.get $xa) (local.get $xb))
     (call $stage (i32.const 64) (i32.const 12416))
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))

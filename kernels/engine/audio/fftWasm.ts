@@ -5,7 +5,6 @@
  */
 import { FFT512_WASM_BASE64 } from './fft512Wasm';
 
-const ORDER = 0;
 const WIN = 1024;
 const TW = 12416;
 const UNP = 20480;
@@ -33,19 +32,6 @@ export class WasmFrameSpectra {
     this.melLogFn = instance.exports.melLog as (bands: number) => void;
     this.framesFn = instance.exports.frames as WasmFrameSpectra['framesFn'];
     const mem = this.memory.buffer;
-    // Digit-reversed (base 4) positions of z[j], as byte offsets of v128 slots.
-    const order = new Int32Array(mem, ORDER, M);
-    for (let j = 0; j < M; j++) {
-      let rest = j;
-      let pos = 0;
-      let weight = M;
-      for (let s = 0; s < 4; s++) {
-        weight /= 4;
-        pos += (rest % 4) * weight;
-        rest = Math.floor(rest / 4);
-      }
-      order[j] = pos * 16;
-    }
     new Float64Array(mem, WIN, 400).set(window);
     const tw = new Float64Array(mem, TW, (UNP - TW) / 8);
     let at = 0;
