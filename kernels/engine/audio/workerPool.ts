@@ -68,10 +68,13 @@ export class FeatureWorkerPool {
         }
         this.onRoom();
       });
-      w.on('error', (e) => {
+      const fail = (e: Error) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
-      });
+      };
+      w.on('error', fail);
+      // A worker that stops with jobs outstanding (killed, out of memory) must not leave them hanging.
+      w.on('exit', (code) => fail(new Error(`feature worker stopped (exit code ${code})`)));
       this.workers.push(w);
     }
   }
