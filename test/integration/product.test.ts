@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { workspaceUri } from './helpers';
@@ -181,5 +181,90 @@ describe('LungCAM product commands on bad input', () => {
     for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepStrictEqual(errors, ['LungCAM: notes.wav is not a WAV file (no RIFF/WAVE header): choose a .wav recording.']);
     assert.deepStrictEqual(readdirSync(dir), ['notes.wav']);
+  });
+
+  /** The notification's Cancel button, pressed as soon as the task reports its first progress line. */
+  function cancelOnFirstReport(reports: string[]): void {
+    win.withProgress = (async (_o: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
+      const cts = new vscode.CancellationTokenSource();
+      return task({ report: (v) => { reports.push(v.message ?? ''); cts.cancel(); } }, cts.token);
+    }) as Win['withProgress'];
+  }
+
+  const sampleWav = () => path.join(vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath, 'samples', 'wav', 'S003_1b1_Lr_sc_SYNTH.wav');
+
+  it('Export Heatmap of a WAV: a cancelled format pick or Save dialog says so and writes nothing', async () => {
+    const wav = path.join(dir, 'rec.wav');
+    copyFileSync(sampleWav(), wav);
+    pickFormat(undefined);
+    await vscode.commands.executeCommand('lungcam.exportHeatmap', vscode.Uri.file(wav));
+    pickFormat('csv');
+    win.showSaveDialog = async () => undefined;
+    await vscode.commands.executeCommand('lungcam.exportHeatmap', vscode.Uri.file(wav));
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, ['LungCAM: Export Heatmap cancelled: no format chosen.', 'LungCAM: Export Heatmap cancelled: nothing written.']);
+    assert.deepStrictEqual(readdirSync(dir), ['rec.wav']);
+  });
+
+  it('Quick Analysis cancelled from its progress notification closes the panel, says so and writes nothing', async function () {
+    this.timeout(120_000);
+    const wav = path.join(dir, 'rec.wav');
+    copyFileSync(sampleWav(), wav);
+    const reports: string[] = [];
+    cancelOnFirstReport(reports);
+    const panel = await vscode.commands.executeCommand('lungcam.quickAnalysis', vscode.Uri.file(wav));
+    assert.strictEqual(panel, undefined);
+    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, ['LungCAM: Quick Analysis of WAV File cancelled.']);
+    const panelOpen = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'LungCAM: rec.wav'));
+    for (let i = 0; i < 50 && panelOpen(); i++) await new Promise((r) => setTimeout(r, 100)); // the tab list follows the dispose
+    assert.ok(!panelOpen(), 'the panel is closed');
+    assert.deepStrictEqual(readdirSync(dir), ['rec.wav']);
+  });
+
+  it('Train and Study given a file instead of a folder say so and write nothing', async () => {
+    const file = path.join(dir, 'notes.txt');
+    writeFileSync(file, 'x');
+    await vscode.commands.executeCommand('lungcam.trainOnFolder', vscode.Uri.file(file));
+    await vscode.commands.executeCommand('lungcam.runBandCutoffStudy', vscode.Uri.file(file));
+    assert.strictEqual(errors.length, 2, JSON.stringify(errors));
+    for (const e of errors) assert.match(e, /^LungCAM: notes\.txt is not a folder: choose a folder of NAME\.wav \+ NAME\.txt recordings/);
+    assert.deepStrictEqual(readdirSync(dir), ['notes.txt']);
+  });
+
+  it('a study cancelled from its progress notification leaves no report folder', async function () {
+    this.timeout(180_000);
+    const corpus = path.join(dir, 'corpus');
+    const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
+    const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
+    assert.strictEqual(synth.status, 0, synth.stderr);
+    const reports: string[] = [];
+    cancelOnFirstReport(reports);
+    const result = await vscode.commands.executeCommand('lungcam.runBandCutoffStudy', vscode.Uri.file(corpus));
+    assert.strictEqual(result, undefined);
+    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, ['LungCAM: study cancelled; no report was written.']);
+    assert.deepStrictEqual(readdirSync(dir), ['corpus'], `nothing beside the corpus: ${readdirSync(dir).join(', ')}`);
+  });
+
+  it('Select Model: a cancelled pick, a cancelled Browse dialog and a folder that is not a model leave the model unchanged', async () => {
+    const before = vscode.workspace.getConfiguration('lungcam').get<string>('model');
+    const picks: (string | undefined)[] = [undefined, 'Browse', 'Browse'];
+    win.showQuickPick = (async (items: readonly { label: string }[]) => {
+      const want = picks.shift();
+      return want ? (await items).find((i) => i.label.includes(want)) : undefined;
+    }) as unknown as Win['showQuickPick'];
+    const notModel = path.join(dir, 'not-a-model');
+    mkdirSync(notModel);
+    const dialogs: (vscode.Uri[] | undefined)[] = [undefined, [vscode.Uri.file(notModel)]];
+    win.showOpenDialog = async () => dialogs.shift();
+    for (let i = 0; i < 3; i++) assert.strictEqual(await vscode.commands.executeCommand('lungcam.selectModel'), undefined);
+    assert.deepStrictEqual(infos, ['LungCAM: Select Model cancelled: the model is unchanged.', 'LungCAM: Select Model cancelled: the model is unchanged.']);
+    assert.strictEqual(errors.length, 1);
+    assert.match(errors[0], /not-a-model is not a LungCAM model folder \(model\.json \+ metadata\.json\)/);
+    assert.strictEqual(vscode.workspace.getConfiguration('lungcam').get<string>('model'), before);
+    assert.deepStrictEqual(readdirSync(notModel), [], 'nothing written into the folder');
   });
 });
