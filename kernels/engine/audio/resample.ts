@@ -3,11 +3,13 @@
  * sinc tabulated per zero crossing and linearly interpolated in the table — the weights resampy computes,
  * so results match it closely. Output length floor(n · toRate / fromRate), as resampy.
  *
- * Which kaiser_best: resampy ≥ 0.3 (the golden files were made with 0.4) ships a filter re-designed with
- * optuna: 50 zero crossings, beta 12.9846, roll-off 0.917347 of Nyquist, 2^13 points per crossing (its
- * filters.py docstring; the values are printed to 6 digits). resampy ≤ 0.2 used 64 crossings, beta
- * 14.769656459379492, roll-off 0.9475937167399596, 2^9 points (what notes/anchors.md lists). Measured
- * against the golden 44.1 kHz case, the newer filter matches (see test/unit/audio/golden.test.ts).
+ * Which kaiser_best — what we use and why: 50 zero crossings, Kaiser beta 12.9846, roll-off 0.917347 of
+ * Nyquist, 2^13 = 8192 table points per zero crossing. That is the filter resampy ≥ 0.3 ships as
+ * kaiser_best (re-designed with optuna; its filters.py docstring gives the values to 6 digits), and the
+ * golden files were made with resampy 0.4: the golden 44.1 kHz case matches it (test/unit/audio/
+ * golden.test.ts). Descriptions of kaiser_best written from older resampy (≤ 0.2: 64 crossings, beta
+ * 14.769656459379492, roll-off 0.9475937167399596, 2^9 points), including ../shared/notes/anchors.md's,
+ * do not describe what VGGish pipelines built today get, so we do not use them.
  *
  * Where the ratio is rational with a modest number of phases (every common rate: 44.1k→16k has 160) the
  * weights are computed once per phase (polyphase); otherwise per output sample. Works on streams: push
