@@ -7,9 +7,9 @@
  * Nyquist, 2^13 = 8192 table points per zero crossing. That is the filter resampy ≥ 0.3 ships as
  * kaiser_best (re-designed with optuna; its filters.py docstring gives the values to 6 digits), and the
  * golden files were made with resampy 0.4: the golden 44.1 kHz case matches it (test/unit/audio/
- * golden.test.ts). Descriptions of kaiser_best written from older resampy (≤ 0.2: 64 crossings, beta
- * 14.769656459379492, roll-off 0.9475937167399596, 2^9 points), including ../shared/notes/anchors.md's,
- * do not describe what VGGish pipelines built today get, so we do not use them.
+ * golden.test.ts). Descriptions of kaiser_best taken from older resampy (≤ 0.2: 64 crossings, beta
+ * 14.769656459379492, roll-off 0.9475937167399596, 2^9 points) do not describe what resampy 0.4 computes,
+ * so we do not use them; ../shared/notes/anchors.md names kaiser_best without its parameters.
  *
  * Where the ratio is rational with a modest number of phases (every common rate: 44.1k→16k has 160) the
  * weights are computed once per phase (polyphase); otherwise per output sample. Works on streams: push
