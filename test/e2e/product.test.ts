@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
 import { inWebviews, runCommand } from './vscode';
 import { root, startSession, type Session } from './lib/session';
+import { extensionHostLogFiles, extensionProblems, readExtensionHostLog } from './lib/hostLog';
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const SAMPLE = 'S003_1b1_Lr_sc_SYNTH';
@@ -72,7 +73,8 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
         const bin = ensureCodeServer();
         const extensions = path.join(dir, 'extensions');
         const inst = spawnSync(bin, ['--extensions-dir', extensions, '--user-data-dir', path.join(dir, 'user-data'), '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config') } });
-        console.log(`# ${(inst.stdout + inst.stderr).trim().split('\n').join('\n# ')}`);
+        // (code-server also prints its missing spdlog binding's stack here: only the install lines are kept)
+        console.log(`# ${(inst.stdout + inst.stderr).split('\n').filter((l) => /install/i.test(l)).join('\n# ')}`);
         assert.strictEqual(inst.status, 0, 'code-server installs the .vsix');
         const installed = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
         assert.ok(existsSync(path.join(installed, 'dist', 'extension', 'extension.js')), 'the bundle is installed');
@@ -120,11 +122,12 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       }
       await shot(page, 'open-wav-notebook');
       assert.ok(cam, 'the Grad-CAM view is drawn after run-all');
-      if (!seen.has('lc-audio')) {
-        // the first cell's output may have been scrolled past before it arrived: go back up
-        for (let i = 0; i < 12 && !seen.has('lc-audio'); i++) {
-          await page.mouse.wheel(0, -600);
-          if (await inWebviews(page, '.lungcam.lc-audio', 1_000).then(() => true, () => false)) seen.add('lc-audio');
+      // outputs may have been scrolled past before they arrived (the list is virtual): go back up for them
+      for (let i = 0; i < 14 && seen.size < 3; i++) {
+        await notebook.hover().catch(() => {});
+        await page.mouse.wheel(0, -600);
+        for (const view of ['lc-audio', 'lc-spectrogram', 'lc-predictions']) {
+          if (!seen.has(view) && (await inWebviews(page, `.lungcam.${view}`, 1_000).then(() => true, () => false))) seen.add(view);
         }
       }
       assert.deepStrictEqual([...seen].sort(), ['lc-audio', 'lc-predictions', 'lc-spectrogram'], 'the audio, spectrogram and predictions views were drawn too');
@@ -132,6 +135,42 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       // A failed cell stops the run (later cells are cancelled), so the last cell's view means all ran;
       // and no cell on screen shows the failed state.
       assert.strictEqual(await page.locator('.notebookOverlay:visible .codicon-notebook-state-error').count(), 0, 'no cell failed');
+    });
+  });
+
+  it('Export Heatmap… on the notebook\'s Grad-CAM cell writes that output as PNG where the Save dialog says', async () => {
+    await session.guard(async () => {
+      // Select the Grad-CAM cell (the last code cell) by clicking into its code, as a user would.
+      const camCell = page.locator('.notebookOverlay:visible .cell.code .view-lines').filter({ hasText: /lc\.show\(cam/ }).first();
+      const list = page.locator('.notebookOverlay:visible .cell-list-container').first();
+      for (let i = 0; i < 20 && !(await camCell.isVisible().catch(() => false)); i++) {
+        await list.hover().catch(() => {});
+        await page.mouse.wheel(0, 600); // the list is virtual: the cell exists once scrolled near
+      }
+      await camCell.click();
+      await page.keyboard.press('Escape'); // leave the editor, keep the cell selected
+      await runCommand(page, 'LungCAM: Export Heatmap');
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget').getByText(/notebook output/).first().waitFor({ timeout: 30_000 });
+      await input.fill('PNG');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').getByText(/which map of/).first().waitFor({ timeout: 30_000 });
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'shown first' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      // VS Code's own Save dialog (a quick input holding the suggested path beside the notebook): accept it.
+      await page.waitForFunction(() => /\.png$/.test((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? ''), undefined, { timeout: 30_000 });
+      const suggested = await input.inputValue();
+      console.log(`# save dialog suggests ${suggested}`);
+      await page.keyboard.press('Enter');
+      const saved = page.locator('.notifications-toasts').getByText(/heatmap \(.+\) saved to/).first();
+      await saved.waitFor({ timeout: 60_000 });
+      await shot(page, 'export-notebook-output');
+      const written = readdirSync(workspace).filter((f) => f.endsWith('.png'));
+      assert.strictEqual(written.length, 1, `one PNG beside the notebook: ${readdirSync(workspace).join(', ')}`);
+      assert.match(written[0], new RegExp(`^${SAMPLE}\\..+\\.gradcam\\.png$`));
+      const png = readFileSync(path.join(workspace, written[0]));
+      assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
+      assert.ok(!readdirSync(workspace).some((f) => f.endsWith('.tmp')), 'no temp file left');
     });
   });
 
@@ -160,6 +199,24 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
     });
   });
 
+  it('Open With… LungCAM Quick Analysis on a .wav shows the same Quick Analysis view as a custom editor', async () => {
+    await session.guard(async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await explorerMenu(page, `${SAMPLE}.wav`, 'Open With');
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'LungCAM Quick Analysis' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.click();
+      await page.locator('.tabs-container .tab.active').filter({ hasText: `${SAMPLE}.wav` }).waitFor({ timeout: 30_000 });
+      const cam = inWebviews(page, '.lungcam.lc-cam canvas', 180_000);
+      await cam.catch(() => {});
+      await page.waitForTimeout(1_000);
+      await shot(page, 'open-with-quick-analysis');
+      await assert.doesNotReject(cam, 'the custom editor shows the Grad-CAM view');
+      assert.ok(await (await inWebviews(page, '.lungcam.lc-predictions', 10_000)).isVisible(), 'and the predictions');
+      assert.ok(await (await inWebviews(page, 'h2:has-text("Quick analysis: ' + SAMPLE + '.wav")', 10_000)).isVisible(), 'the Quick Analysis page itself');
+    });
+  });
+
   it('Train Model on Folder (explorer) shows progress, then Select Model offers the new model', async () => {
     await session.guard(async () => {
       await explorerMenu(page, 'corpus', 'Train Model on Folder');
@@ -183,5 +240,16 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       assert.strictEqual(settings['lungcam.model'], path.join(workspace, 'corpus-model'));
       assert.deepStrictEqual(settings['lungcam.models'], [path.join(workspace, 'corpus-model')]);
     });
+  });
+
+  it('the installed extension activated offline with no warnings or errors about LungCAM or missing files', async () => {
+    const folder = `${pkg.publisher}.${pkg.name}-${pkg.version}`;
+    const files = extensionHostLogFiles(runDir);
+    const hostLines = readExtensionHostLog(runDir);
+    const lines = [...hostLines, ...session.browserLog];
+    console.log(`# extension host log: ${files.length} file(s), ${hostLines.length} line(s); browser side: ${session.browserLog.length} line(s) (console, page errors, failed loads)`);
+    const problems = extensionProblems(lines, folder);
+    for (const p of problems) console.log(`# ${p.level} (${p.source}): ${p.text.split('\n')[0].slice(0, 300)}`);
+    assert.deepStrictEqual(problems.map((p) => `${p.level}: ${p.text.split('\n')[0]}`), [], 'no warning or error mentions LungCAM or a missing file');
   });
 });

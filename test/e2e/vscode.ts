@@ -35,15 +35,26 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
- * A locator for `selector` inside whichever notebook webview shows it: each open notebook has its own
- * webview iframe (outputs and rendered markdown live there), so this polls all of them.
+ * A locator for `selector` inside whichever visible webview shows it: each open notebook has its own
+ * webview iframe (outputs and rendered markdown live there), as do panels and custom editors, so this
+ * polls all of them (frames of background tabs are hidden and skipped).
  */
+async function onScreen(page: Page, el: Locator): Promise<boolean> {
+  if (!(await el.isVisible().catch(() => false))) return false;
+  const box = await el.boundingBox().catch(() => null);
+  const view = page.viewportSize() ?? { width: 1400, height: 900 };
+  return !!box && box.width > 0 && box.height > 0 && box.x < view.width && box.y < view.height && box.x + box.width > 0 && box.y + box.height > 0;
+}
+
 export async function inWebviews(page: Page, selector: string, timeoutMs = 60_000): Promise<Locator> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frames = page.locator('iframe.webview.ready');
     const count = await frames.count();
     for (let i = 0; i < count; i++) {
+      // A webview of an editor in a background tab keeps its content but its frame is hidden or moved
+      // off screen: only frames that overlap the window count.
+      if (!(await onScreen(page, frames.nth(i)))) continue;
       const found = frames.nth(i).contentFrame().locator('#active-frame').contentFrame().locator(selector).first();
       if (await found.isVisible().catch(() => false)) return found;
     }

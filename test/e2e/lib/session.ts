@@ -16,6 +16,7 @@ import { ensureCodeServer } from '../../../scripts/setup-code-server.mjs';
 // @ts-ignore
 import { freshRunDir, removeRunDir } from '../../../scripts/lib/run-dirs.mjs';
 import { waitForWorkbench } from '../vscode';
+import { recordBrowserLog, type LogLine } from './hostLog';
 
 export const root = path.resolve(__dirname, '..', '..', '..');
 export const artifacts = path.join(root, 'test-artifacts', 'e2e');
@@ -50,6 +51,8 @@ export interface Session {
   server: CodeServer;
   browser: Browser;
   page: Page;
+  /** Browser console warnings/errors, page errors and failed loads since the page opened (hostLog.ts). */
+  browserLog: LogLine[];
   /** Saves test-artifacts/e2e/<prefix><name>.png and prints its path; returns the file. */
   shot(name: string, page?: Page): Promise<string>;
   /** Runs a test body; on failure takes a screenshot, keeps the run folder and rethrows. */
@@ -78,6 +81,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     chromium = await launchChromium();
     console.log(`# code-server pid ${server!.pid}, chromium pid ${chromium!.pid}`);
     const page = await chromium!.browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const browserLog = recordBrowserLog(page);
     const shot = async (name: string, p: Page = page) => {
       const file = path.join(artifacts, `${opts.shotPrefix ?? ''}${name}.png`);
       await p.screenshot({ path: file });
@@ -95,7 +99,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     };
     await page.goto(server!.url(workspace));
     await waitForWorkbench(page);
-    return { runDir, workspace, server: server!, browser: chromium!.browser, page, shot, guard, close };
+    return { runDir, workspace, server: server!, browser: chromium!.browser, page, browserLog, shot, guard, close };
   } catch (e) {
     failed = true;
     await close();
