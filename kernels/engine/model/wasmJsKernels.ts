@@ -3,7 +3,9 @@
  * loops in tfjs-backend-wasm 4.22 that dominate a training step (profiled: MaxPoolGrad, Tile of
  * batch-norm gradients, Sum/Mean over all-but-channel axes for bias and batch-norm gradients were
  * together slower than all convolutions) and Grad-CAM (Slice copied its whole input to the JS heap on
- * every call; Mean over the spatial axes transposed first). Cases not handled here go to the built-in kernel.
+ * every call). Cases not handled here go to the built-in kernel.
+ * (Tried and dropped, slower than the built-in wasm SIMD loops by CPU time: a fused JS ReLU gradient
+ * (8×) and a JS Mean over the middle axes without the transpose (2×).)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo, NamedAttrMap, KernelConfig } from '@tensorflow/tfjs';
@@ -94,7 +96,7 @@ function channelReduce(args: Args, builtin: KernelFunc, mean: boolean): TensorIn
   const { x } = args.inputs;
   const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const axes = normalAxes(axis, x.shape.length);
-  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length)) return middleReduce(args, mean) ?? builtin(args as never) as TensorInfo;
+  if (x.dtype !== 'float32' || !isLeadingAxes(axes, x.shape.length)) return builtin(args as never) as TensorInfo;
   const C = x.shape[x.shape.length - 1];
   const rows = tf.util.sizeFromShape(x.shape) / C;
   const backend = args.backend as WasmBackend;
@@ -175,78 +177,7 @@ function slice(args: Args, builtin: KernelFunc): TensorInfo {
   return out;
 }
 
-/**
- * Mean/Sum over a contiguous run of middle axes ([1, 2] of NHWC: global average pooling, Grad-CAM weights)
- * without the built-in kernel's transpose. Same float32 summation order as the built-in kernel (each output
- * sums its reduced elements in row-major order), so results are bit for bit the same.
- */
-function middleReduce(args: Args, mean: boolean): TensorInfo | null {
-  const { x } = args.inputs;
-  const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-  const rank = x.shape.length;
-  const axes = normalAxes(axis, rank);
-  if (x.dtype !== 'float32' || axes.length === 0 || axes[0] === 0 || axes[axes.length - 1] === rank - 1) return null;
-  if (!axes.every((a, i) => i === 0 || a === axes[i - 1] + 1)) return null;
-  const outerSize = tf.util.sizeFromShape(x.shape.slice(0, axes[0]));
-  const reduceSize = tf.util.sizeFromShape(axes.map((a) => x.shape[a]));
-  const inner = tf.util.sizeFromShape(x.shape.slice(axes[axes.length - 1] + 1));
-  const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-  const backend = args.backend as WasmBackend;
-  const out = backend.makeOutput(outShape, 'float32');
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const ys = backend.typedArrayFromHeap(out) as Float32Array;
-  const acc = new Float32Array(inner); // float32 accumulators, as the built-in kernel's
-  const fround = Math.fround;
-  for (let o = 0; o < outerSize; o++) {
-    acc.fill(0);
-    let p = o * reduceSize * inner;
-    for (let r = 0; r < reduceSize; r++) {
-      for (let i = 0; i < inner; i++, p++) acc[i] = fround(acc[i] + xs[p]);
-    }
-    const base = o * inner;
-    if (mean) for (let i = 0; i < inner; i++) ys[base + i] = acc[i] / reduceSize;
-    else ys.set(acc, base);
-  }
-  return out;
-}
 
-/** Kernel name of the fused ReLU gradient dy · step(x) (one pass instead of Step, Cast and Multiply). */
-export const RELU_GRAD = 'LungcamReluGrad';
-
-function reluGrad(args: Args): TensorInfo {
-  const { dy, x } = args.inputs;
-  const backend = args.backend as WasmBackend;
-  const out = backend.makeOutput(x.shape, 'float32');
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const g = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  // g · 1 or g · 0 exactly as mul(dy, step(x)) (keeps −0 the same; step(NaN) is NaN).
-  for (let i = 0; i < dx.length; i++) {
-    const v = xs[i];
-    dx[i] = v > 0 ? g[i] : v === v ? g[i] * 0 : NaN;
-  }
-  return out;
-}
-
-/**
- * The ReLU gradient through RELU_GRAD where the current backend has it (wasm), else tfjs's own
- * formula, so other backends are unchanged.
- */
-function registerReluGradient(): void {
-  tf.registerGradient({
-    kernelName: 'Relu',
-    inputsToSave: ['x'],
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [x] = saved;
-      const g = dy as tf.Tensor;
-      return {
-        x: () => (x.dtype === 'float32' && g.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend())
-          ? tf.engine().runKernel(RELU_GRAD, { dy: g, x } as unknown as tf.NamedTensorMap) as tf.Tensor
-          : tf.mul(g, tf.cast(tf.step(x), 'float32'))),
-      };
-    },
-  });
-}
 
 let registered = false;
 
@@ -272,6 +203,4 @@ export function registerWasmJsKernels(): void {
   replace('Mean', (b) => ((a: Args) => channelReduce(a, b, true)) as unknown as KernelFunc);
   replace('Tile', (b) => ((a: Args) => tile(a, b)) as unknown as KernelFunc);
   replace('Slice', (b) => ((a: Args) => slice(a, b)) as unknown as KernelFunc);
-  tf.registerKernel({ kernelName: RELU_GRAD, backendName: 'wasm', kernelFunc: reluGrad as unknown as KernelFunc });
-  registerReluGradient();
 }

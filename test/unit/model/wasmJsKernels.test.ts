@@ -1,9 +1,10 @@
-// The plain-JS wasm kernels added for Grad-CAM speed (Slice from the heap, Mean/Sum over middle axes)
-// against the pure-JS cpu backend, and bit for bit against the built-in wasm reduction they replace.
+// The plain-JS wasm kernels added for Grad-CAM speed (Slice from the heap, one max-pool gradient for
+// several stacked gradients) against the pure-JS cpu backend.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, withBackend } from '../../../kernels/engine/model/backend';
+import { STACKED_MAX_POOL_GRAD } from '../../../kernels/engine/model/wasmJsKernels';
 
 tf.env().set('IS_TEST', true);
 
@@ -47,38 +48,20 @@ test('slice on wasm equals cpu for contiguous, strided and every-axis-partial sl
   assert.deepEqual(Array.from(ints.wasm), Array.from(ints.cpu));
 });
 
-test('mean and sum over the middle axes on wasm: same as cpu, and bit for bit the built-in wasm kernel', async () => {
-  const shape: [number, number, number, number] = [3, 7, 5, 6];
-  const data = values(shape, 2);
-  for (const keepDims of [false, true]) {
-    for (const op of [tf.mean, tf.sum]) {
-      const { wasm, cpu, shape: outShape } = await onBoth(() => op(tf.tensor4d(data, shape), [1, 2], keepDims));
-      assert.deepEqual(outShape, keepDims ? [3, 1, 1, 6] : [3, 6]);
-      wasm.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-5, `${op.name} ${i}: ${v} vs ${cpu[i]}`));
-      // The built-in kernel reduces the last axis directly: move the spatial axes last to reach it.
-      const builtin = tf.tidy(() => op(tf.reshape(tf.transpose(tf.tensor4d(data, shape), [0, 3, 1, 2]), [3, 6, 35]), 2).dataSync());
-      assert.deepEqual(Array.from(wasm), Array.from(builtin), `${op.name} differs from the built-in kernel`);
-    }
-  }
-  const all = await onBoth(() => tf.sum(tf.tensor4d(data, shape)));
-  assert.deepEqual(all.shape, []);
-  assert.ok(Math.abs(all.wasm[0] - all.cpu[0]) < 1e-3);
-  const one = await onBoth(() => tf.mean(tf.tensor3d(data.slice(0, 2 * 35 * 3), [2, 35, 3]), 1));
-  one.wasm.forEach((v, i) => assert.ok(Math.abs(v - one.cpu[i]) < 1e-5));
-});
-
-test('the ReLU gradient on wasm is bit for bit tfjs\'s dy · step(x), and matches cpu', async () => {
-  const x = [-2, -0, 0, 0.5, 3, -1e-30, 1e-30, NaN, 7, -7, 2, -3];
-  const dy = [1, -2, 3, -4, 5, -6, 7, 8, -9, -10, NaN, 0.25];
-  const grad = () => tf.grad((t: tf.Tensor) => tf.relu(t))(tf.tensor1d(x), tf.tensor1d(dy));
-  const { wasm, cpu } = await onBoth(grad);
-  const formula = tf.tidy(() => Array.from(tf.mul(tf.tensor1d(dy), tf.cast(tf.step(tf.tensor1d(x)), 'float32')).dataSync()));
-  assert.deepEqual(Array.from(wasm), formula);
-  assert.deepEqual(Array.from(wasm).map((v) => (Number.isNaN(v) ? 'NaN' : v)), Array.from(cpu).map((v) => (Number.isNaN(v) ? 'NaN' : v)));
-  // Through a conv layer's training step shape: a 4-D gradient.
-  const shape: [number, number, number, number] = [2, 5, 4, 3];
-  const a = values(shape, 7);
-  const b = values(shape, 8);
-  const four = await onBoth(() => tf.grad((t: tf.Tensor) => tf.relu(t))(tf.tensor4d(a, shape), tf.tensor4d(b, shape)));
-  assert.deepEqual(Array.from(four.wasm), Array.from(four.cpu));
+test('the stacked max-pool gradient equals cpu\'s MaxPoolGrad on the input tiled per stack (ties go to the first maximum)', async () => {
+  const shape: [number, number, number, number] = [2, 6, 5, 3];
+  const x = values(shape, 3).map((v) => Math.round(v * 2) / 2); // many ties
+  const stacks = 3;
+  const dyShape: [number, number, number, number] = [stacks * 2, 3, 2, 3];
+  const dy = values(dyShape, 4);
+  const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+  const stacked = tf.tidy(() => Array.from((tf.engine().runKernel(STACKED_MAX_POOL_GRAD,
+    { dy: tf.tensor4d(dy, dyShape), input: tf.tensor4d(x, shape) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync()));
+  const cpu = await withBackend('cpu', () => tf.tidy(() => {
+    const input = tf.tile(tf.tensor4d(x, shape), [stacks, 1, 1, 1]);
+    const output = tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid');
+    return Array.from((tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor4d(dy, dyShape), input, output } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync());
+  }));
+  assert.equal(stacked.length, stacks * 2 * 6 * 5 * 3);
+  assert.deepEqual(stacked, cpu);
 });
