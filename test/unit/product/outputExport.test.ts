@@ -74,7 +74,7 @@ describe('exporting a notebook CAM output', () => {
 });
 
 describe('mapOnFrames', () => {
-  it('overlapping patches are averaged and the padded tail past the recording is dropped', () => {
+  it('gives one value per frame and band, 0..1; a constant map stays constant where patches overlap', () => {
     const out = makeCamOutput({ durationSeconds: 2.5 });
     const { frames, bands } = out.axes;
     const pick = exportableMaps(out)[0];
