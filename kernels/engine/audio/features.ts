@@ -51,7 +51,7 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const rows = frameCount(resampledLength(inputFrames, rate));
     const bands = keptBands(p);
     const jobs = planJobs(inputFrames, rate, rows, opts.rowsPerJob);
-    // Helpers start first: their start-up overlaps this thread's first jobs.
+    // Helpers are started before any work: their start-up overlaps this thread's first jobs.
     const threads = opts.threads ?? featureThreads();
     const worthHelpers = opts.helpersOnly || rows >= (rate === SAMPLE_RATE ? MIN_ROWS_HELPERS_16K : MIN_ROWS_HELPERS_RESAMPLED);
     const script = threads > 1 && jobs.length > 1 && worthHelpers ? workerScript() : null;
@@ -97,7 +97,7 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     };
   } finally {
     stream.close();
-    if (pool) await pool.close();
+    pool?.close();
   }
 }
 

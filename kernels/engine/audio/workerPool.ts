@@ -99,7 +99,15 @@ export class FeatureWorkerPool {
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /**
+   * Stops the workers without waiting for them: a helper still starting up (this thread did all the
+   * work) or winding down must not hold up the result, nor keep the process alive.
+   */
+  close(): void {
+    for (const w of this.workers) {
+      w.removeAllListeners('exit');
+      w.unref();
+      void w.terminate();
+    }
   }
 }
