@@ -33,16 +33,24 @@ async function msPerPatch(model: tf.LayersModel, p: PatchBatch, layers: string[]
   };
   await run(); // warm-up
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await run();
     times.push((performance.now() - t) / p.count);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000 / p.count);
   }
+  lastCpu = median(cpu);
   return median(times);
 }
 
+/** CPU time (every thread of this process) per patch of the last msPerPatch call: load-independent. */
+let lastCpu = NaN;
+
 /** PyTorch: the reference script (one layer, one class, batch 64) and every layer × class for 21 patches. */
-function pytorch(): { one: number; all: number } | null {
+function pytorch(): { one: number; all: number; allCpu: number } | null {
   if (!existsSync(PYTHON) || !existsSync(REFERENCE)) return null;
   const r = spawnSync(PYTHON, [REFERENCE], { encoding: 'utf8' });
   const m = /gradcam ms\/patch median ([\d.]+)/.exec(r.stdout ?? '');
@@ -64,16 +72,18 @@ def run():
             cam = (cam - lo) / (hi - lo + 1e-7)
             F.interpolate(cam[:, None], size=(96, 64), mode='bilinear', align_corners=False)
 run()
-ts = []
+ts, cs = [], []
 for _ in range(3):
-    t = time.perf_counter(); run(); ts.append((time.perf_counter() - t) / 21 * 1000)
-print(sorted(ts)[1])`;
+    c = time.process_time(); t = time.perf_counter(); run()
+    ts.append((time.perf_counter() - t) / 21 * 1000); cs.append((time.process_time() - c) / 21 * 1000)
+print(sorted(ts)[1], sorted(cs)[1])`;
   const a = spawnSync(PYTHON, ['-c', allScript], { encoding: 'utf8' });
   if (!m) {
     process.stderr.write(`cam.bench: PyTorch reference failed: ${(r.stderr ?? '').slice(-300)}\n`);
     return null;
   }
-  return { one: Number(m[1]), all: Number((a.stdout ?? '').trim()) || NaN };
+  const [all, allCpu] = (a.stdout ?? '').trim().split(/\s+/).map(Number);
+  return { one: Number(m[1]), all: all || NaN, allCpu: allCpu || NaN };
 }
 
 async function main() {
@@ -86,13 +96,14 @@ async function main() {
   const torchRuns = [pytorch()];
   const oneRef = await msPerPatch(ref, batch64, [refLayers[refLayers.length - 1]], [1]);
   const allRef = await msPerPatch(ref, rec20s, refLayers, 'all');
+  const allRefCpu = lastCpu;
   torchRuns.push(pytorch());
   const cnn = buildModel({ seed: 1 });
   const cnnLayers = convLayerNames(cnn);
   const oneCnn = await msPerPatch(cnn, batch64, [cnnLayers[cnnLayers.length - 1]], [1]);
   const allCnn = await msPerPatch(cnn, rec20s, cnnLayers, 'all');
   torchRuns.push(pytorch());
-  const ok = torchRuns.filter((r): r is { one: number; all: number } => r !== null);
+  const ok = torchRuns.filter((r): r is { one: number; all: number; allCpu: number } => r !== null);
   const t1 = ok.length ? median(ok.map((r) => r.one)) : undefined;
   const tAll = ok.length ? median(ok.map((r) => r.all)) : undefined;
   const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2));
@@ -103,6 +114,8 @@ async function main() {
   console.log('|---|---|---|---|');
   console.log(`| reference net, last conv, 1 class, batch 64 | ${f(oneRef)} | ${f(t1)} (runs: ${runs('one')}) | ${ratio(oneRef, t1)} |`);
   console.log(`| reference net, 3 layers × 4 classes, 20 s (21 patches) | ${f(allRef)} | ${f(tAll)} (runs: ${runs('all')}) | ${ratio(allRef, tAll)} |`);
+  const tAllCpu = ok.length ? median(ok.map((r) => r.allCpu)) : undefined;
+  console.log(`| same, CPU time per patch (all threads; the machine's load inflates wall time, not this) | ${f(allRefCpu)} | ${f(tAllCpu)} | ${ratio(allRefCpu, tAllCpu)} |`);
   console.log(`| LungCAM CNN, last conv, 1 class, batch 64 | ${f(oneCnn)} | – | – |`);
   console.log(`| LungCAM CNN, ${cnnLayers.length} layers × 4 classes, 20 s | ${f(allCnn)} | – | – |`);
 }

@@ -27,17 +27,28 @@ async function trainMsPerSample(model: tf.LayersModel, bands = 64): Promise<numb
   });
   step(0); // warm-up (operator creation, heap growth)
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     step(0);
     step(32);
     await model.getWeights()[0].data(); // wait for the work
     times.push((performance.now() - t) / 64);
+    cpu.push(cpuMs(c) / 64);
   }
+  lastCpu = median(cpu);
   tf.dispose([x, y]);
   opt.dispose();
   return median(times);
 }
+
+/** CPU time (every thread of this process) per sample/patch of the last timed call: load-independent. */
+let lastCpu = NaN;
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 
 async function classifyMsPerPatch(model: tf.LayersModel, bands = 64): Promise<number> {
   const x = tf.randomNormal([64, 96, bands, 1], 0, 1, 'float32', 1);
@@ -49,17 +60,21 @@ async function classifyMsPerPatch(model: tf.LayersModel, bands = 64): Promise<nu
   };
   await run();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < REPEATS + 2; r++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await run();
     times.push((performance.now() - t) / 64);
+    cpu.push(cpuMs(c) / 64);
   }
+  lastCpu = median(cpu);
   x.dispose();
   return median(times);
 }
 
 /** PyTorch: the reference script (training, Grad-CAM) and the same net's forward pass (classify). */
-function pytorch(): { train: number; gradcam: number; classify: number } | null {
+function pytorch(): { train: number; gradcam: number; classify: number; classifyCpu: number; trainCpu: number } | null {
   if (!existsSync(PYTHON) || !existsSync(REFERENCE)) return null;
   const r = spawnSync(PYTHON, [REFERENCE], { encoding: 'utf8' });
   const m = /gradcam ms\/patch median ([\d.]+); train ms\/sample\/epoch median ([\d.]+)/.exec(r.stdout ?? '');
@@ -69,18 +84,29 @@ sys.path.insert(0, '/work/shared/bench')
 from torch_reference import Net
 torch.manual_seed(0); torch.set_num_threads(2)
 m, x = Net().eval(), torch.randn(64, 1, 96, 64)
-ts = []
+ts, cs = [], []
 with torch.no_grad():
     torch.softmax(m(x)[1], 1)
     for _ in range(5):
-        t = time.perf_counter(); torch.softmax(m(x)[1], 1); ts.append((time.perf_counter() - t) / 64 * 1000)
-print(sorted(ts)[2])`;
+        c = time.process_time(); t = time.perf_counter(); torch.softmax(m(x)[1], 1)
+        ts.append((time.perf_counter() - t) / 64 * 1000); cs.append((time.process_time() - c) / 64 * 1000)
+# CPU time of the reference's training protocol (64 samples, batches of 32, Adam)
+import torch.nn.functional as F
+m.train(); opt, labels = torch.optim.Adam(m.parameters()), torch.arange(64) % 4
+def epoch():
+    for i in range(0, 64, 32):
+        opt.zero_grad(); F.cross_entropy(m(x[i:i + 32])[1], labels[i:i + 32]).backward(); opt.step()
+epoch(); tc = []
+for _ in range(3):
+    c = time.process_time(); epoch(); tc.append((time.process_time() - c) / 64 * 1000)
+print(sorted(ts)[2], sorted(cs)[2], sorted(tc)[1])`;
   const f = spawnSync(PYTHON, ['-c', forward], { encoding: 'utf8' });
   if (!m) {
     process.stderr.write(`model.bench: PyTorch reference failed: ${(r.stderr ?? '').slice(-300)}\n`);
     return null;
   }
-  return { gradcam: Number(m[1]), train: Number(m[2]), classify: Number((f.stdout ?? '').trim()) };
+  const [classify, classifyCpu, trainCpu] = (f.stdout ?? '').trim().split(/\s+/).map(Number);
+  return { gradcam: Number(m[1]), train: Number(m[2]), classify, classifyCpu, trainCpu };
 }
 
 async function profileStep(model: tf.LayersModel): Promise<string> {
@@ -124,21 +150,25 @@ async function main() {
   // PyTorch before, between and after the tfjs runs (the load changes during a run); median of the three.
   const torchRuns = [pytorch()];
   const refTrain = await trainMsPerSample(ref);
+  const refTrainCpu = lastCpu;
   const refClassify = await classifyMsPerPatch(ref);
+  const refClassifyCpu = lastCpu;
   torchRuns.push(pytorch());
   const single = oneThread();
   const lcTrain = await trainMsPerSample(lc);
   const lcClassify = await classifyMsPerPatch(lc);
   torchRuns.push(pytorch());
   const profile = await profileStep(ref);
-  const ok = torchRuns.filter((r): r is { train: number; gradcam: number; classify: number } => r !== null);
-  const torch = ok.length ? { train: median(ok.map((r) => r.train)), classify: median(ok.map((r) => r.classify)), gradcam: median(ok.map((r) => r.gradcam)) } : null;
+  const ok = torchRuns.filter((r): r is NonNullable<ReturnType<typeof pytorch>> => r !== null);
+  const mid = (key: 'train' | 'classify' | 'gradcam' | 'trainCpu' | 'classifyCpu') => median(ok.map((r) => r[key]));
+  const torch = ok.length ? { train: mid('train'), classify: mid('classify'), gradcam: mid('gradcam'), trainCpu: mid('trainCpu'), classifyCpu: mid('classifyCpu') } : null;
   const f = (v: number) => v.toFixed(2);
   const runs = (key: 'train' | 'classify') => ok.map((r) => f(r[key])).join(', ');
   const lines = [
     `model bench (tfjs ${backendDescription()}; PyTorch ${torch ? '1.13 CPU, 2 threads, median of runs before/between/after' : 'not available'}; medians of ${REPEATS})`,
     `  reference net  train ms/sample/epoch: tfjs ${f(refTrain)}${torch ? ` | PyTorch ${f(torch.train)} (runs ${runs('train')}) | ratio ${(refTrain / torch.train).toFixed(2)}× (target ≤ 2×)` : ''}`,
     `  reference net  classify ms/patch:     tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} (runs ${runs('classify')}) | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
+    `  reference net  CPU time (all threads; load inflates wall time, not this): train ms/sample tfjs ${f(refTrainCpu)}${torch ? ` | PyTorch ${f(torch.trainCpu)} | ratio ${(refTrainCpu / torch.trainCpu).toFixed(2)}×` : ''}; classify ms/patch tfjs ${f(refClassifyCpu)}${torch ? ` | PyTorch ${f(torch.classifyCpu)} | ratio ${(refClassifyCpu / torch.classifyCpu).toFixed(2)}×` : ''}`,
     `  reference net  on 1 wasm thread:      ${single ? `train ${f(single.train)}, classify ${f(single.classify)}` : 'n/a'}`,
     `  LungCAM CNN    train ms/sample/epoch: tfjs ${f(lcTrain)};  classify ms/patch: tfjs ${f(lcClassify)}`,
     `  training step profile (reference net, batch 32): ${profile}`,

@@ -66,9 +66,37 @@ function maskedByPositive(dy: tf.Tensor, y: tf.Tensor, classes: number): tf.Tens
 const tileClasses = (x: tf.Tensor, classes: number) => tf.tile(x, [classes, ...x.shape.slice(1).map(() => 1)]);
 
 /**
+ * Spatial sums per channel of a stride-1 conv's input gradient, [B, Ci], straight from its output gradient
+ * dy [B, H, W, Co] without the transposed convolution: Σ_p dX[p, ci] = Σ_{i,j,co} W[i, j, ci, co] ·
+ * (Σ of dy over the output positions whose tap (i, j) lands inside the input).
+ */
+function convInputGradientSums(dy: tf.Tensor4D, kernel: tf.Tensor4D, inHeight: number, inWidth: number, padding: 'same' | 'valid'): tf.Tensor2D {
+  const [kh, kw, ci, co] = kernel.shape;
+  const [b, h, w] = dy.shape;
+  const info = tf.backend_util.computeConv2DInfo([1, inHeight, inWidth, ci], kernel.shape, 1, 1, padding, undefined, false, 'channelsLast');
+  const range = (tap: number, pad: number, outSize: number, inSize: number) =>
+    [Math.max(0, pad - tap), Math.min(outSize, inSize + pad - tap)] as const;
+  const colSums = Array.from({ length: kw }, (_, j) => {
+    const [c0, c1] = range(j, info.padInfo.left, w, inWidth);
+    return c1 > c0 ? tf.sum(tf.slice(dy, [0, 0, c0, 0], [-1, -1, c1 - c0, -1]), 2) : tf.zeros([b, h, co]);
+  });
+  const perTap: tf.Tensor[] = [];
+  for (let i = 0; i < kh; i++) {
+    const [r0, r1] = range(i, info.padInfo.top, h, inHeight);
+    for (let j = 0; j < kw; j++) perTap.push(r1 > r0 ? tf.sum(tf.slice(colSums[j], [0, r0, 0], [-1, r1 - r0, -1]), 1) : tf.zeros([b, co]));
+  }
+  const taps = tf.reshape(tf.stack(perTap, 1), [b, kh * kw * co]);
+  return tf.matMul(taps, tf.reshape(tf.transpose(kernel, [0, 1, 3, 2]), [kh * kw * co, ci])) as tf.Tensor2D;
+}
+
+/**
  * Gradients of each class's logit with respect to the outputs of `targets` (layer names on the chain, or
  * `fromLayer` itself), given every chain layer's forward input and output. Returns [class][target] tensors
  * [N, h, w, K]. Call inside tf.tidy.
+ * `fromLayerMeans`: Grad-CAM needs only the spatial mean of `fromLayer`'s gradient; when the chain just above
+ * it is max-pools (which keep gradient sums) then a stride-1 conv, that mean comes from the conv's output
+ * gradient directly (convInputGradientSums), skipping the largest transposed convolution and max-pool
+ * gradient of the pass. `fromLayer`'s entries are then [N, K] means instead of [N, h, w, K].
  */
 export function chainGradients(
   chain: Layer[],
@@ -78,7 +106,8 @@ export function chainGradients(
   targets: string[],
   classIndices: number[],
   batch: number,
-): tf.Tensor4D[][] {
+  fromLayerMeans = false,
+): tf.Tensor[][] {
   const C = classIndices.length;
   const k = (chain[chain.length - 1].getWeights()[0]?.shape[1] as number) ?? 0;
   const oneHot = tf.oneHot(tf.tensor1d(classIndices, 'int32'), k); // [C, K]
@@ -131,6 +160,17 @@ export function chainGradients(
         const [sh, sw] = l.strides as [number, number];
         const [dh, dw] = (l.dilationRate as [number, number]) ?? [1, 1];
         if (dh !== 1 || dw !== 1) throw new Error('dilated conv: unsupported');
+        const below = chain.slice(0, i);
+        if (fromLayerMeans && sh === 1 && sw === 1 && !targets.some((t) => below.some((b) => b.name === t))
+          && below.every((b) => b.getClassName() === 'MaxPooling2D' || b.getClassName() === 'Dropout')) {
+          const fromShape = (below.length ? inputOf(below[0]) : x).shape as number[];
+          const [, inHeight, inWidth] = x.shape as number[];
+          const sums = convInputGradientSums(dy as tf.Tensor4D, kernel, inHeight, inWidth, l.padding as 'same' | 'valid');
+          const means = tf.div(sums, fromShape[1] * fromShape[2]);
+          return classIndices.map((_, c) => targets.map((name) => (name === fromLayer
+            ? tf.slice(means, [c * batch, 0], [batch, -1])
+            : tf.slice(found.get(name)!, [c * batch, 0, 0, 0], [batch, -1, -1, -1]))));
+        }
         dy = tf.conv2dTranspose(dy as tf.Tensor4D, kernel, [C * batch, ...x.shape.slice(1)] as [number, number, number, number], [sh, sw], l.padding as 'same' | 'valid');
         break;
       }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
-import { METHODS, type CamMethodName } from './methods';
+import { METHODS, weightedSum, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
@@ -121,9 +121,12 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       logits.set(forward.logits.dataSync(), start * classNames.length);
       // Gradients for every layer and class: with several layers on one chain, one backward pass per class
       // from the earliest layer (probes on the others); otherwise one per layer and class.
-      let grads: tf.Tensor4D[][] | null = null;
+      let grads: tf.Tensor[][] | null = null;
       try {
-        grads = method.needsGradients ? layerGradients(model, x, activationLayers, forward.activations, classIndices, recorded) : null;
+        // Grad-CAM needs only the spatial mean of the earliest layer's gradient (its weights): see chainGradients.
+        grads = method.needsGradients
+          ? layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.name === 'gradcam')
+          : null;
       } finally {
         recorded.forEach((t) => { if (t !== x && !forward.activations.includes(t as tf.Tensor4D)) t.dispose(); });
         forward.logits.dispose();
@@ -138,8 +141,10 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             : null;
           try {
             classIndices.forEach((c, j) => {
-              const cam = tf.tidy(() =>
-                tf.relu(method.camImage({ activations: a, gradients: grads ? grads[j][li] : null, classIndex: c, maskedScores: () => scores! })));
+              const g = grads ? grads[j][li] : null;
+              const cam = tf.tidy(() => tf.relu(g?.rank === 2
+                ? weightedSum(a, g as tf.Tensor2D) // Grad-CAM from the gradient's spatial means (its weights) directly
+                : method.camImage({ activations: a, gradients: g as tf.Tensor4D | null, classIndex: c, maskedScores: () => scores! })));
               const k = li * classIndices.length + j;
               if (start === 0) raws[k] = new Float32Array(count * h * w);
               raws[k].set(cam.dataSync(), start * h * w);
@@ -182,8 +187,19 @@ export function layerGradients(
   model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[],
   forwardValues?: Map<number, tf.Tensor>,
 ): tf.Tensor4D[][] {
+  return layerGradientsOrMeans(model, x, activationLayers, activations, classIndices, forwardValues, false) as tf.Tensor4D[][];
+}
+
+/**
+ * layerGradients, but with `earliestAsMeans` the earliest layer's entries may be the spatial means of its
+ * gradients, [N, K] (all Grad-CAM needs; see chainGradients), when the fast chain path allows it.
+ */
+function layerGradientsOrMeans(
+  model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[],
+  forwardValues: Map<number, tf.Tensor> | undefined, earliestAsMeans: boolean,
+): tf.Tensor[][] {
   const order = activationLayers.map((_, i) => i).sort((i, j) => layerIndex(model, activationLayers[i]) - layerIndex(model, activationLayers[j]));
-  const fast = chainPath(model, x, activationLayers, activations, classIndices, order[0], forwardValues);
+  const fast = chainPath(model, x, activationLayers, activations, classIndices, order[0], forwardValues, earliestAsMeans);
   if (fast) return fast;
   const probed = activationLayers.length > 1 ? headWithProbes(model, order.map((i) => activationLayers[i]), x) : null;
   if (probed) {
@@ -214,8 +230,8 @@ export function layerGradients(
  */
 function chainPath(
   model: tf.LayersModel, x: tf.Tensor4D, activationLayers: string[], activations: tf.Tensor4D[], classIndices: number[], first: number,
-  forwardValues?: Map<number, tf.Tensor>,
-): tf.Tensor4D[][] | null {
+  forwardValues?: Map<number, tf.Tensor>, earliestAsMeans = false,
+): tf.Tensor[][] | null {
   const fromLayer = activationLayers[first];
   const chain = supportedChain(model, fromLayer);
   if (!chain || !activationLayers.every((l) => l === fromLayer || chain.some((c) => c.name === l))) return null;
@@ -230,7 +246,7 @@ function chainPath(
     chain.forEach((l, i) => values.set(node(l).outputTensors[0].id, outputs[i]));
     const grads = chainGradients(
       chain as never, (l) => values.get(node(l).inputTensors[0].id)!, (l) => values.get(node(l).outputTensors[0].id)!,
-      fromLayer, activationLayers, classIndices, x.shape[0],
+      fromLayer, activationLayers, classIndices, x.shape[0], earliestAsMeans,
     );
     return grads.map((perLayer) => perLayer.map((g) => tf.keep(g)));
   });
