@@ -13,7 +13,6 @@
 ;;   28704  MAG    257 × v128  |X[k]| for (A, B)
 ;;   32816  BANDS  ≤ 256 × (first bin, bin count, byte offset of its first weight, 0) i32 — the sparse mel matrix
 ;;   36912  WEIGHTS ≤ 1026 × f64
-;;   45136  OUT    ≤ 256 × f32 ln(mel + 0.01) of frame A, then 256 × f32 of frame B (46160)
 ;;   65536  free for the caller's samples (f32), then (frames export) its output rows (f32)
 (module
   (memory (export "memory") 2)
@@ -236,10 +235,6 @@
     (f64x2.add
       (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
       (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))
-
-  ;; ln(mel + 0.01) of both frames' spectra in MAG into OUT (f32).
-  (func (export "melLog") (param $bands i32)
-    (call $melLogTo (local.get $bands) (i32.const 45136) (i32.const 46160)))
 
   ;; Log-mel rows of `count` frames (hop 160 samples = 640 bytes) of the f32 samples at byte offset x, into
   ;; f32 rows of `bands` at byte offset out: the whole loop in wasm, so JS pays one call and one copy per

@@ -12,7 +12,6 @@ const MAG = 28704;
 const BANDS = 32816;
 const WEIGHTS = 36912;
 const MAX_WEIGHTS = 1026;
-const OUT = 45136;
 const MAX_BANDS = 256;
 /** Where the caller's f32 samples go (the second 64 KiB page onwards). */
 const SAMPLES = 65536;
@@ -21,7 +20,6 @@ const M = 256; // complex points
 export class WasmFrameSpectra {
   private readonly memory: WebAssembly.Memory;
   private readonly pairFn: (xa: number, xb: number, from: number, to: number) => void;
-  private readonly melLogFn: (bands: number) => void;
   private readonly framesFn: (x: number, count: number, from: number, to: number, bands: number, out: number) => void;
   private bands = 0;
   private sampleCapacity: number;
@@ -29,7 +27,6 @@ export class WasmFrameSpectra {
   private constructor(instance: WebAssembly.Instance, window: Float64Array) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.pairFn = instance.exports.pair as (xa: number, xb: number, from: number, to: number) => void;
-    this.melLogFn = instance.exports.melLog as (bands: number) => void;
     this.framesFn = instance.exports.frames as WasmFrameSpectra['framesFn'];
     const mem = this.memory.buffer;
     new Float64Array(mem, WIN, 400).set(window);
@@ -119,7 +116,7 @@ export class WasmFrameSpectra {
   }
 
   /**
-   * Loads a sparse mel filterbank for melLog(); false when it does not fit the kernel's tables (the caller
+   * Loads a sparse mel filterbank for logMelRows(); false when it does not fit the kernel's tables (the caller
    * then applies the filterbank in JS).
    */
   setFilterbank(bank: { bands: number; firstBin: Int32Array; length: Int32Array; weights: Float64Array; offset: Int32Array }): boolean {
@@ -135,17 +132,6 @@ export class WasmFrameSpectra {
     new Float64Array(mem, WEIGHTS, bank.weights.length).set(bank.weights);
     this.bands = bank.bands;
     return true;
-  }
-
-  /** ln(mel + 0.01) of the last pair() into the two rows returned by rows(). */
-  melLog(): void {
-    this.melLogFn(this.bands);
-  }
-
-  /** Views of the last melLog() rows: frame A, frame B (re-take after loadSamples, which may grow memory). */
-  rows(): [Float32Array, Float32Array] {
-    const mem = this.memory.buffer;
-    return [new Float32Array(mem, OUT, this.bands), new Float32Array(mem, OUT + 4 * MAX_BANDS, this.bands)];
   }
 
   /** |X[k]| of frame A at [2k], frame B at [2k + 1] (a view: re-read after loadSamples may grow memory). */
