@@ -51,7 +51,12 @@ export function threadsAvailable(): boolean {
  * folder. `init`'s result is returned; shims are removed even when it throws.
  */
 export async function withWasmThreadShims<T>(threads: number, init: () => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lungcam-wasm-threads-'));
+  removeStaleFolders();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
+  // A process killed while the backend starts (a test timeout) skips `finally`: the exit hook or the next
+  // process's removeStaleFolders cleans up.
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   const factoryPath = path.join(dir, 'factory.js');
   const RealBlob = globalThis.Blob;
   const realCreateObjectURL = URL.createObjectURL;
@@ -93,7 +98,33 @@ export async function withWasmThreadShims<T>(threads: number, init: () => Promis
     globalThis.Blob = RealBlob;
     URL.createObjectURL = realCreateObjectURL;
     osModule.cpus = realCpus;
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir();
+    process.removeListener('exit', removeDir);
+  }
+}
+
+const FOLDER_PREFIX = 'lungcam-wasm-threads-';
+
+/** Removes temp folders left by processes that no longer run (the folder name carries the pid). */
+function removeStaleFolders(): void {
+  try {
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      if (!name.startsWith(FOLDER_PREFIX)) continue;
+      const pid = Number(name.slice(FOLDER_PREFIX.length).split('-')[0]);
+      if (!Number.isInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+      fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  } catch {
+    // best effort: a temp folder we cannot list or remove is not worth failing the backend for
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { wantedWasmThreads } from '../../../kernels/engine/model/wasmThreads';
@@ -35,20 +35,36 @@ function runChild(threads: number) {
   });
   assert.equal(r.signal, null, `the child process did not exit by itself (${r.signal}): ${r.stderr}`);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { description: string; out: number[]; w: number[][] };
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { description: string; out: number[]; w: number[][] };
+  return { ...result, pid: r.pid };
 }
 
-const tempFolders = () => readdirSync(os.tmpdir()).filter((n) => n.startsWith('lungcam-wasm-threads-'));
+/** The child's own temp folders (named with its pid; other processes may be starting at the same time). */
+const tempFoldersOf = (pid: number) => readdirSync(os.tmpdir()).filter((n) => n.startsWith(`lungcam-wasm-threads-${pid}-`));
 
 test('wasm runs on 2 threads in Node with the same numbers as on 1 thread, and the process exits', () => {
-  const before = new Set(tempFolders());
   const two = runChild(2);
   const one = runChild(1);
   assert.match(two.description, /^wasm \(SIMD, 2 threads/);
   assert.match(one.description, /^wasm \(SIMD, 1 thread,/);
   assert.deepEqual(two.out, one.out, 'predictions after a training step differ between 1 and 2 threads');
   assert.deepEqual(two.w, one.w, 'weights after a training step differ between 1 and 2 threads');
-  assert.deepEqual(tempFolders().filter((n) => !before.has(n)), [], 'temp folders left behind');
+  assert.deepEqual(tempFoldersOf(two.pid), [], 'temp folders left behind');
+});
+
+test('a temp folder left by a killed process is removed by the next start; a running process\'s is kept', () => {
+  const dead = path.join(os.tmpdir(), 'lungcam-wasm-threads-999999999-test');
+  const alive = path.join(os.tmpdir(), `lungcam-wasm-threads-${process.pid}-test`);
+  mkdirSync(dead, { recursive: true });
+  mkdirSync(alive, { recursive: true });
+  try {
+    runChild(2);
+    assert.equal(existsSync(dead), false, 'stale folder of a dead pid kept');
+    assert.equal(existsSync(alive), true, 'folder of a running process removed');
+  } finally {
+    rmSync(dead, { recursive: true, force: true });
+    rmSync(alive, { recursive: true, force: true });
+  }
 });
 
 test('thread count: LUNGCAM_WASM_THREADS wins, else every core, at most 8', () => {
