@@ -20,6 +20,7 @@ interface SynthCliOptions {
   lowpass?: [number, number];
   bandLimited?: number;
   noise?: number;
+  clicks?: [number, number];
   quiet?: boolean;
 }
 
@@ -62,6 +63,7 @@ export function register(program: Command): void {
     .addOption(new Option('--lowpass <min-max>', 'low-pass range of band-limited devices, Hz (default 1200-2500)').argParser(parseRange))
     .addOption(new Option('--band-limited <share>', 'share of recordings from band-limited devices (default 0.65)').argParser(parseShare))
     .addOption(new Option('--noise <scale>', 'multiply background and device noise levels (default 1)').argParser(parseNumber))
+    .addOption(new Option('--clicks <min-max>', 'unannotated friction clicks and knocks per second in every recording, drawn log-uniformly (default: 40 % of recordings, 0.03-0.3)').argParser(parseRange))
     .option('--quiet', 'print only the summary line')
     .action(async (dir: string, opts: SynthCliOptions) => runSynth(dir, opts));
 }
@@ -114,6 +116,7 @@ async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
     lowpassHz: opts.lowpass,
     bandLimitedShare: opts.bandLimited,
     noiseScale: opts.noise,
+    clicksPerSecond: opts.clicks,
   };
   checkSynthOptions(options); // bad options: no folder created
   createOutputFolder(dir);

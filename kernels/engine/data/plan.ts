@@ -111,6 +111,12 @@ export interface SynthOptions {
   bandLimitedShare?: number;
   /** Multiplies background, body and device noise levels (default 1). */
   noiseScale?: number;
+  /**
+   * Unannotated clicks per second in every recording, drawn log-uniformly from this range (default: 40 % of
+   * recordings, 0.03–0.3/s). Real recordings can be full of them (some ICBHI normal cycles hold several a
+   * second); a training corpus with many teaches a model that a click is not a crackle.
+   */
+  clicksPerSecond?: readonly [number, number];
 }
 
 export const DEFAULT_SAMPLE_RATES = [4000, 8000, 10000, 16000, 22050, 44100] as const;
@@ -279,7 +285,8 @@ export function planRecording(
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
-    artefactsPerSecond: rng.chance(0.4) ? rng.logUniform(0.03, 0.3) : 0,
+    // Last draw of the recording's stream, so the option leaves everything before it unchanged.
+    artefactsPerSecond: opts.clicksPerSecond ? rng.logUniform(opts.clicksPerSecond[0], opts.clicksPerSecond[1]) : rng.chance(0.4) ? rng.logUniform(0.03, 0.3) : 0,
   };
 }
 

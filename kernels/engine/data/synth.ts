@@ -182,6 +182,10 @@ export function checkSynthOptions(opts: SynthOptions): void {
     if (!(lo >= 200 && hi >= lo && hi <= 20000)) throw new LungcamInputError(`low-pass range ${lo}–${hi} Hz must satisfy 200 ≤ low ≤ high ≤ 20000.`, '--lowpass');
   }
   if (opts.noiseScale !== undefined && !(opts.noiseScale >= 0)) throw new LungcamInputError('expected a number ≥ 0.', '--noise');
+  if (opts.clicksPerSecond) {
+    const [lo, hi] = opts.clicksPerSecond;
+    if (!(lo > 0 && hi >= lo && hi <= 50)) throw new LungcamInputError(`click rate range ${lo}–${hi} per second must satisfy 0 < low ≤ high ≤ 50.`, '--clicks');
+  }
 }
 
 /** The three files of one recording, ready to write (what a worker thread hands back). */
