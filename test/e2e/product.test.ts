@@ -67,7 +67,10 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
         let vsix = process.env.LUNGCAM_VSIX;
         if (!vsix) {
           vsix = path.join(dir, `${pkg.name}-${pkg.version}.vsix`);
-          const r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+          // In a shared working tree another build may rewrite dist/ while vsce zips it ("unexpected number
+          // of bytes"): one more try before giving up.
+          let r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+          if (r.status !== 0) r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
           assert.strictEqual(r.status, 0, 'npm run package succeeds');
         }
         const bin = ensureCodeServer();
