@@ -415,16 +415,22 @@ test('a recomputed output drawn again (same requestId) keeps the layer, class an
   await chooseOption(page, first.id, 'layer', 'conv1');
   await chooseOption(page, first.id, 'class', 'wheeze');
   await chooseOption(page, first.id, 'colormap', 'magma');
-  // VS Code disposes the old output item and renders the replacement (here under a new item id).
+  // VS Code (code-server 1.100) renders the replacement (a new output item) before it disposes the old one.
+  const again = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep', method: 'gradcam++', seed: 3 }));
   await page.evaluate((id) => document.getElementById(id)!.remove(), first.id);
   await page.evaluate((id) => (window as unknown as { disposeOutput: (id: string) => void }).disposeOutput(id), first.id);
-  const again = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep', method: 'gradcam++', seed: 3 }));
   const state = await page.evaluate((id) => {
     const d = (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset;
     return { layer: d.layer, className: d.className, colormap: d.colormap, title: document.querySelector(`#${id} .lc-title`)!.textContent };
   }, again.id);
   assert.deepEqual({ layer: state.layer, className: state.className, colormap: state.colormap }, { layer: 'conv1', className: 'wheeze', colormap: 'magma' });
   assert.match(state.title!, /gradcam\+\+/);
+  // Scrolled away and back: disposed first, drawn again later.
+  await page.evaluate((id) => (window as unknown as { disposeOutput: (id: string) => void }).disposeOutput(id), again.id);
+  await page.evaluate((id) => document.getElementById(id)!.remove(), again.id);
+  const back = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep', method: 'gradcam++', seed: 3 }));
+  const b = await page.evaluate((id) => ({ ...(document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset }), back.id);
+  assert.deepEqual([b.layer, b.className, b.colormap], ['conv1', 'wheeze', 'magma'], 'a view drawn again after its dispose');
   const other = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-other' }));
   const o = await page.evaluate((id) => (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset.layer, other.id);
   assert.equal(o, 'conv3', 'another output opens on its own default layer');

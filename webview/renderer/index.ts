@@ -102,7 +102,9 @@ export const activate: ActivationFunction = (ctx) => {
       try {
         const mime = outputItem.mime;
         if (mime === MIME.cam && data?.kind === 'cam') {
-          const state = data.requestId ? remembered.get(data.requestId) : undefined;
+          // VS Code may draw the replacement before it disposes the old view: ask the old view first.
+          const live = data.requestId ? [...mounted.values()].find((m) => m.cam && m.requestId === data.requestId) : undefined;
+          const state = live?.cam?.state() ?? (data.requestId ? remembered.get(data.requestId) : undefined);
           const cam = renderCamView(element, data, kernelLink(ctx, data), { colormap, state });
           mounted.set(outputItem.id, { dispose: cam.dispose, cam, requestId: data.requestId, unfollowTheme });
         } else if (mime === MIME.spectrogram && data?.kind === 'spectrogram') {
