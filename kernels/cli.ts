@@ -38,6 +38,16 @@ async function main(argv: string[]): Promise<number> {
   return runCli(modules.map((m) => m.register), argv);
 }
 
+let settled = false;
 void main(process.argv).then((code) => {
+  settled = true;
   process.exitCode = code;
+});
+// If the event loop empties while the command is still awaiting something (a promise nothing keeps
+// alive), Node would exit 0 without output: say so and fail instead.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('lungcam: internal error: the command stopped before finishing (nothing left to wait for); set LUNGCAM_DEBUG=1 for details\n');
+  process.exitCode = 1;
 });
