@@ -39,9 +39,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 let settled = false;
+// The wasm backend's pthread workers are unref'd (so they never keep a finished process alive); a
+// command awaiting something they deliver would then see the event loop empty and Node exit early.
+// A timer keeps the loop turning until the command settles.
+const keepAlive = setInterval(() => undefined, 1 << 30);
 void main(process.argv).then((code) => {
   settled = true;
+  clearInterval(keepAlive);
   process.exitCode = code;
+}, (err: unknown) => {
+  settled = true;
+  clearInterval(keepAlive);
+  process.stderr.write(`lungcam: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
 });
 // If the event loop empties while the command is still awaiting something (a promise nothing keeps
 // alive), Node would exit 0 without output: say so and fail instead.
