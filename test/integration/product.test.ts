@@ -191,6 +191,17 @@ describe('LungCAM product commands on bad input', () => {
     }) as Win['withProgress'];
   }
 
+  /** Runs `command` on `target`, cancelling at its first progress report: no result, no error, one notice. */
+  async function runCancelledFromProgress(command: string, target: string, notice: string): Promise<void> {
+    const reports: string[] = [];
+    cancelOnFirstReport(reports);
+    const result = await vscode.commands.executeCommand(command, vscode.Uri.file(target));
+    assert.strictEqual(result, undefined);
+    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
+    assert.deepStrictEqual(errors, []);
+    assert.deepStrictEqual(infos, [notice]);
+  }
+
   const sampleWav = () => path.join(vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath, 'samples', 'wav', 'S003_1b1_Lr_sc_SYNTH.wav');
 
   it('Export Heatmap of a WAV: a cancelled format pick or Save dialog says so and writes nothing', async () => {
@@ -210,13 +221,7 @@ describe('LungCAM product commands on bad input', () => {
     this.timeout(120_000);
     const wav = path.join(dir, 'rec.wav');
     copyFileSync(sampleWav(), wav);
-    const reports: string[] = [];
-    cancelOnFirstReport(reports);
-    const panel = await vscode.commands.executeCommand('lungcam.quickAnalysis', vscode.Uri.file(wav));
-    assert.strictEqual(panel, undefined);
-    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
-    assert.deepStrictEqual(errors, []);
-    assert.deepStrictEqual(infos, ['LungCAM: Quick Analysis of WAV File cancelled.']);
+    await runCancelledFromProgress('lungcam.quickAnalysis', wav, 'LungCAM: Quick Analysis of WAV File cancelled.');
     const panelOpen = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'LungCAM: rec.wav'));
     for (let i = 0; i < 50 && panelOpen(); i++) await new Promise((r) => setTimeout(r, 100)); // the tab list follows the dispose
     assert.ok(!panelOpen(), 'the panel is closed');
@@ -239,13 +244,7 @@ describe('LungCAM product commands on bad input', () => {
     const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
     const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
     assert.strictEqual(synth.status, 0, synth.stderr);
-    const reports: string[] = [];
-    cancelOnFirstReport(reports);
-    const result = await vscode.commands.executeCommand('lungcam.runBandCutoffStudy', vscode.Uri.file(corpus));
-    assert.strictEqual(result, undefined);
-    assert.ok(reports.length >= 1, 'progress was reported before the cancel');
-    assert.deepStrictEqual(errors, []);
-    assert.deepStrictEqual(infos, ['LungCAM: study cancelled; no report was written.']);
+    await runCancelledFromProgress('lungcam.runBandCutoffStudy', corpus, 'LungCAM: study cancelled; no report was written.');
     assert.deepStrictEqual(readdirSync(dir), ['corpus'], `nothing beside the corpus: ${readdirSync(dir).join(', ')}`);
   });
 
