@@ -6,7 +6,8 @@
  * document with the fields of `lungcam gradcam --out F.json`. No `vscode` import: unit-testable.
  * The values are the output's 8-bit display quantisation (within 1/255 of the computed map).
  */
-import type { CamMap, CamOutput, QuantizedMatrix } from '../kernels/shared/outputTypes';
+import type { CamMap, CamOutput } from '../kernels/shared/outputTypes';
+import { dequantize } from '../kernels/engine/show/quantize';
 import type { CamFigure } from '../kernels/engine/export/figure';
 import { camFigurePng } from '../kernels/engine/export/png';
 import { camFigureSvg } from '../kernels/engine/export/svg';
@@ -27,16 +28,6 @@ export type ExportExt = (typeof EXPORT_FORMATS)[number]['ext'];
 export interface LayerClass {
   layer: string;
   className: string;
-}
-
-/** The quantised matrix as floats, row-major. */
-export function dequantize(m: QuantizedMatrix): Float32Array {
-  const bytes = Buffer.from(m.u8, 'base64');
-  if (bytes.length !== m.rows * m.cols) throw new Error(`the output's matrix has ${bytes.length} values, expected ${m.rows} × ${m.cols}`);
-  const out = new Float32Array(bytes.length);
-  const scale = (m.max - m.min) / 255;
-  for (let i = 0; i < bytes.length; i++) out[i] = m.min + bytes[i] * scale;
-  return out;
 }
 
 /** Layer × class pairs whose maps the output carries (layers left out of a large output are not offered), default first. */

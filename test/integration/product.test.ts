@@ -15,6 +15,14 @@ import { makeCamOutput } from '../renderer/fixtures';
 type Win = typeof vscode.window;
 const win = vscode.window as { -readonly [K in keyof Win]: Win[K] };
 
+/** A tiny synthetic corpus (8 short recordings) made by the installed extension's own CLI. */
+function tinyCorpus(corpus: string): string {
+  const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
+  const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
+  assert.strictEqual(synth.status, 0, synth.stderr);
+  return corpus;
+}
+
 describe('LungCAM product commands on bad input', () => {
   const saved = { error: win.showErrorMessage, info: win.showInformationMessage, open: win.showOpenDialog, progress: win.withProgress, pick: win.showQuickPick, save: win.showSaveDialog };
   let errors: string[];
@@ -88,10 +96,7 @@ describe('LungCAM product commands on bad input', () => {
 
   it('a training cancelled from its progress notification stops the process and leaves no model folder', async function () {
     this.timeout(180_000);
-    const corpus = path.join(dir, 'corpus');
-    const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
-    const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
-    assert.strictEqual(synth.status, 0, synth.stderr);
+    const corpus = tinyCorpus(path.join(dir, 'corpus'));
     const reports: string[] = [];
     // The notification's Cancel button: cancel as soon as training reports its first line.
     win.withProgress = (async (_o: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
@@ -240,10 +245,7 @@ describe('LungCAM product commands on bad input', () => {
 
   it('a study cancelled from its progress notification leaves no report folder', async function () {
     this.timeout(180_000);
-    const corpus = path.join(dir, 'corpus');
-    const root = vscode.extensions.getExtension('lungcam.lungcam')!.extensionPath;
-    const synth = spawnSync('node', [path.join(root, 'bin', 'lungcam.js'), 'synth', corpus, '--count', '8', '--seconds', '4-6', '--quiet'], { encoding: 'utf8' });
-    assert.strictEqual(synth.status, 0, synth.stderr);
+    const corpus = tinyCorpus(path.join(dir, 'corpus'));
     await runCancelledFromProgress('lungcam.runBandCutoffStudy', corpus, 'LungCAM: study cancelled; no report was written.');
     assert.deepStrictEqual(readdirSync(dir), ['corpus'], `nothing beside the corpus: ${readdirSync(dir).join(', ')}`);
   });

@@ -11,25 +11,23 @@ import { readEvents, recordingCam, type CamModel } from './explain';
 import { localise, summariseLocalisation, type EventLocalisation } from './localisation';
 import type { CamMethodName } from './methods';
 
-export interface LocalisationFigures {
+/** Figures over a set of events: overall and per event type. */
+export interface EventFigures {
   events: number;
   meanRatio: number;
   meanEnergyShare: number;
   meanAreaShare: number;
   pointingGameRate: number;
-  byType: Record<string, { events: number; meanRatio: number; meanEnergyShare: number; meanAreaShare: number; pointingGameRate: number }>;
+}
+
+export interface LocalisationFigures extends EventFigures {
+  byType: Record<string, EventFigures>;
 }
 
 export interface DatasetLocalisation extends LocalisationFigures {
   /** The same, with boxes widened to at least one cell of the explained layer's map (its resolution). */
   atMapResolution: LocalisationFigures & { minFrames: number; minBands: number };
   recordings: number;
-  events: number;
-  meanRatio: number;
-  meanEnergyShare: number;
-  meanAreaShare: number;
-  pointingGameRate: number;
-  byType: Record<string, { events: number; meanRatio: number; meanEnergyShare: number; meanAreaShare: number; pointingGameRate: number }>;
 }
 
 function figures(list: EventLocalisation[]): LocalisationFigures {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES } from '../types';
 import { AugmentOptions, DEFAULT_AUGMENT, augmentPatch, makeRandom } from './augment';
 import { calibrateFlagThresholds, cycleFlagScores, type FlagThresholds } from './calibrate';
+import { argmax, meanRows } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import { CLASSES, buildModel, type ModelOptions } from './model';
 
@@ -116,6 +117,19 @@ function argmaxRows(values: Float32Array, k: number): Int32Array {
   return out;
 }
 
+/** Row-wise softmax of [rows, k] logits. */
+function softmaxRows(logits: Float32Array, k: number): Float32Array {
+  const probs = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length / k; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
+    let z = 0;
+    for (let c = 0; c < k; c++) z += (probs[r * k + c] = Math.exp(logits[r * k + c] - max));
+    for (let c = 0; c < k; c++) probs[r * k + c] /= z;
+  }
+  return probs;
+}
+
 /** Mean weighted cross-entropy of logits against labels (validation loss, computed in JS). */
 function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[], k: number): number {
   let total = 0;
@@ -142,14 +156,7 @@ export function evaluatePatches(
   if (!set.cycleId) return { metrics: classificationMetrics(set.labels, argmaxRows(logits, k)), loss };
   // Per cycle: mean softmax of its patches ('mean'), or crackle/wheeze flags from the most telling patch,
   // with thresholds calibrated on these cycles ('max-flags').
-  const probs = new Float32Array(logits.length);
-  for (let r = 0; r < set.count; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
-    let z = 0;
-    for (let c = 0; c < k; c++) z += Math.exp(logits[r * k + c] - max);
-    for (let c = 0; c < k; c++) probs[r * k + c] = Math.exp(logits[r * k + c] - max) / z;
-  }
+  const probs = softmaxRows(logits, k);
   const rowsByCycle = new Map<number, number[]>();
   for (let r = 0; r < set.count; r++) {
     const rows = rowsByCycle.get(set.cycleId[r]) ?? [];
@@ -162,11 +169,7 @@ export function evaluatePatches(
     const { thresholds, metrics } = calibrateFlagThresholds(groups.map((rows) => cycleFlagScores(probs, rows)), truth);
     return { metrics, loss, thresholds };
   }
-  const predicted = groups.map((rows) => {
-    const mean = new Array<number>(k).fill(0);
-    for (const r of rows) for (let c = 0; c < k; c++) mean[c] += probs[r * k + c];
-    return mean.indexOf(Math.max(...mean));
-  });
+  const predicted = groups.map((rows) => argmax(meanRows(probs, rows, k)));
   return { metrics: classificationMetrics(truth, predicted), loss };
 }
 

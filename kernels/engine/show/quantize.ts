@@ -1,4 +1,4 @@
-/** 8-bit quantisation of a row-major matrix for display (see QuantizedMatrix), and its inverse. */
+/** 8-bit quantisation of a row-major matrix for display (see QuantizedMatrix), and its inverse (bytes or values). */
 import type { QuantizedMatrix } from '../../shared/outputTypes';
 
 export function quantize(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
@@ -24,4 +24,14 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
 /** Values 0..1 (byte / 255) of a quantised matrix, row-major. */
 export function unitBytes(m: QuantizedMatrix): Uint8Array {
   return new Uint8Array(Buffer.from(m.u8, 'base64'));
+}
+
+/** The values a quantised matrix stands for (min + byte/255 · (max − min)), row-major. */
+export function dequantize(m: QuantizedMatrix): Float32Array {
+  const bytes = unitBytes(m);
+  if (bytes.length !== m.rows * m.cols) throw new Error(`the output's matrix has ${bytes.length} values, expected ${m.rows} × ${m.cols}`);
+  const out = new Float32Array(bytes.length);
+  const scale = (m.max - m.min) / 255;
+  for (let i = 0; i < bytes.length; i++) out[i] = m.min + bytes[i] * scale;
+  return out;
 }
