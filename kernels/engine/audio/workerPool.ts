@@ -3,7 +3,7 @@
  * next to the running bundle (dist/) or, under a TypeScript loader, next to this file; when it cannot be
  * found the caller computes in the main thread instead — same results, one core.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -21,16 +21,34 @@ export function workerScript(): string | null {
 }
 
 /**
- * Threads to use: LUNGCAM_THREADS, else this one plus one per core that looks idle (cores minus the
- * 1-minute load average, like `make -l`), at most the cores and 4. On a busy machine a helper only
- * competes for the same cores and its start-up is pure cost, so then the work stays in this thread.
+ * Threads to use: LUNGCAM_THREADS, else one per core (at most 4) unless the other cores are really busy.
+ * "Busy" is the number of threads other programs are running right now (Linux: /proc/loadavg's runnable
+ * count minus this one), capped by the 1-minute load average; a core counts as taken only when both say so.
+ * The load average alone lags: a user's (or a benchmark's) previous runs of this very command keep it
+ * above 1 for a minute on an otherwise idle laptop, and then a 2-core machine would use one core. When
+ * every core is taken, a helper only competes with the others for them and its start-up is pure cost.
  */
 export function featureThreads(): number {
   const env = Number(process.env.LUNGCAM_THREADS);
   if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
-  const cores = availableParallelism();
-  const idle = cores - loadavg()[0]; // loadavg() is [0, 0, 0] where unknown (Windows): all idle
-  return Math.max(1, Math.min(4, cores, 1 + Math.floor(idle)));
+  return threadsForLoad(availableParallelism(), loadavg()[0], runnableNow());
+}
+
+/** Threads for `cores` when the 1-minute load is `load1` and `runnable` threads run now (null: unknown). */
+export function threadsForLoad(cores: number, load1: number, runnable: number | null): number {
+  // loadavg() is [0, 0, 0] where unknown (Windows): all idle.
+  const othersBusy = runnable === null ? load1 : Math.min(load1, Math.max(0, runnable - 1));
+  return Math.max(1, Math.min(4, cores, 1 + Math.floor(cores - othersBusy)));
+}
+
+/** Threads runnable at this moment, this one included (Linux /proc/loadavg "R/T"); null elsewhere. */
+function runnableNow(): number | null {
+  try {
+    const m = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'latin1'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
