@@ -12,7 +12,8 @@
 ;;   20480  UNP    k = 0..256: cos(2πk/512), −sin(2πk/512), splatted v128 (32 B)
 ;;   28704  MAG    257 × v128  |X[k]| for (A, B)
 ;;   32816  BANDS  ≤ 256 × (first bin, bin count, byte offset of its first weight, 0) i32 — the sparse mel matrix
-;;   36912  WEIGHTS ≤ 1026 × f64
+;;   36912  WEIGHTS ≤ 1026 × v128 f64 weights, each splatted (same value in both lanes)
+;;   53328  SUMS   ≤ 256 × v128 mel sums of the current pair
 ;;   65536  free for the caller's samples (f32), then (frames export) its output rows (f32)
 (module
   (memory (export "memory") 2)
@@ -206,36 +207,6 @@
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))
     (call $unpack (local.get $from) (local.get $to)))
-  ;; ln x of both lanes, x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s),
-  ;; s = (m−1)/(m+1), |s| < 0.172, series to s^13: truncation < 2e-12 absolute, far below the float32
-  ;; rounding of the output (≈ 5e-7 at |ln| ≈ 4.6).
-  (func $ln2 (param $x v128) (result v128)
-    (local $e v128) (local $m v128) (local $big v128) (local $s v128) (local $z v128) (local $p v128)
-    ;; e = biased exponent as f64 (via the 2^52 trick), minus the bias
-    (local.set $e (f64x2.sub
-      (v128.or (i64x2.shr_u (local.get $x) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000))
-      (v128.const f64x2 4503599627371519 4503599627371519)))
-    (local.set $m (v128.or
-      (v128.and (local.get $x) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
-      (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
-    (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
-    (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m) (local.get $big)))
-    (local.set $e (f64x2.add (local.get $e) (v128.and (local.get $big) (v128.const f64x2 1 1))))
-    (local.set $s (f64x2.div
-      (f64x2.sub (local.get $m) (v128.const f64x2 1 1))
-      (f64x2.add (local.get $m) (v128.const f64x2 1 1))))
-    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-    (local.set $p (v128.const f64x2 0.07692307692307693 0.07692307692307693))
-    (local.set $p (f64x2.add (v128.const f64x2 0.09090909090909091 0.09090909090909091) (f64x2.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64x2.add (v128.const f64x2 0.1111111111111111 0.1111111111111111) (f64x2.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64x2.add (v128.const f64x2 0.14285714285714285 0.14285714285714285) (f64x2.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64x2.add (v128.const f64x2 0.3333333333333333 0.3333333333333333) (f64x2.mul (local.get $z) (local.get $p))))
-    (local.set $p (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $z) (local.get $p))))
-    (f64x2.add
-      (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
-      (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))
-
   ;; Log-mel rows of `count` frames (hop 160 samples = 640 bytes) of the f32 samples at byte offset x, into
   ;; f32 rows of `bands` at byte offset out: the whole loop in wasm, so JS pays one call and one copy per
   ;; chunk instead of a call and two row copies per pair (≈ a third of the time of the per-pair loop).
@@ -259,27 +230,59 @@
         (br_if $pairs (i32.lt_s (local.tee $f (i32.add (local.get $f) (i32.const 2))) (local.get $count))))))
 
   ;; ln(mel + 0.01) of both frames' spectra in MAG, as f32 rows at byte offsets outA (frame A) and outB
-  ;; (frame B): band b sums weight × |X[k]| over its bins.
+  ;; (frame B). Two passes: band b sums weight × |X[k]| over its bins into SUMS (weights stored splatted,
+  ;; so each is one v128 load), then ln of every sum. The ln pass's iterations are independent, so the CPU
+  ;; overlaps them (one pass doing both waited on each band's add chain, then on its division).
   (func $melLogTo (param $bands i32) (param $outA i32) (param $outB i32)
     (local $b i32) (local $t i32) (local $k i32) (local $end i32) (local $w i32) (local $s v128)
+    (local $x v128) (local $e v128) (local $m v128) (local $big v128) (local $z v128) (local $p v128)
     (local.set $b (i32.const 0))
     (block $done
       (br_if $done (i32.eqz (local.get $bands)))
       (loop $band
         (local.set $t (i32.add (i32.const 32816) (i32.shl (local.get $b) (i32.const 4))))
-        (local.set $k (i32.load (local.get $t)))
-        (local.set $end (i32.add (local.get $k) (i32.load offset=4 (local.get $t))))
+        (local.set $k (i32.shl (i32.load (local.get $t)) (i32.const 4)))
+        (local.set $end (i32.add (local.get $k) (i32.shl (i32.load offset=4 (local.get $t)) (i32.const 4))))
         (local.set $w (i32.load offset=8 (local.get $t)))
         (local.set $s (v128.const i64x2 0 0))
         (block $empty
           (br_if $empty (i32.ge_u (local.get $k) (local.get $end)))
           (loop $bin
             (local.set $s (f64x2.add (local.get $s)
-              (f64x2.mul (f64x2.splat (f64.load (local.get $w))) (v128.load offset=28704 (i32.shl (local.get $k) (i32.const 4))))))
-            (local.set $w (i32.add (local.get $w) (i32.const 8)))
-            (br_if $bin (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $end)))))
-        (local.set $s (call $ln2 (f64x2.add (local.get $s) (v128.const f64x2 0.01 0.01))))
-        (f32.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $s))))
-        (f32.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $s))))
-        (br_if $band (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))))
+              (f64x2.mul (v128.load (local.get $w)) (v128.load offset=28704 (local.get $k)))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (br_if $bin (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 16))) (local.get $end)))))
+        (v128.store offset=53328 (i32.shl (local.get $b) (i32.const 4)) (local.get $s))
+        (br_if $band (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))
+      (local.set $b (i32.const 0))
+      (loop $lnBand
+        (local.set $x (f64x2.add (v128.load offset=53328 (i32.shl (local.get $b) (i32.const 4))) (v128.const f64x2 0.01 0.01)))
+        ;; ln x, x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s), s = (m−1)/(m+1),
+        ;; |s| < 0.172, series to s^9: truncation < 1e-9 absolute, far below the float32 rounding of the
+        ;; output (≈ 2.4e-7 at |ln| ≈ 2…4; at most one float32 step from Math.log's row, and rarely that).
+        ;; e = biased exponent as f64 (the 2^52 trick) minus the bias
+        (local.set $e (f64x2.sub
+          (v128.or (i64x2.shr_u (local.get $x) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+          (v128.const f64x2 4503599627371519 4503599627371519)))
+        (local.set $m (v128.or
+          (v128.and (local.get $x) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
+          (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+        (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+        (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m) (local.get $big)))
+        (local.set $e (f64x2.add (local.get $e) (v128.and (local.get $big) (v128.const f64x2 1 1))))
+        (local.set $s (f64x2.div
+          (f64x2.sub (local.get $m) (v128.const f64x2 1 1))
+          (f64x2.add (local.get $m) (v128.const f64x2 1 1))))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $p (v128.const f64x2 0.1111111111111111 0.1111111111111111))
+        (local.set $p (f64x2.add (v128.const f64x2 0.14285714285714285 0.14285714285714285) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (v128.const f64x2 0.3333333333333333 0.3333333333333333) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $p (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $z) (local.get $p))))
+        (local.set $x (f64x2.add
+          (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
+          (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))
+        (f32.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $x))))
+        (f32.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $x))))
+        (br_if $lnBand (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))))
 )

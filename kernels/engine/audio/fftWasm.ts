@@ -126,10 +126,12 @@ export class WasmFrameSpectra {
     for (let b = 0; b < bank.bands; b++) {
       table[4 * b] = bank.firstBin[b];
       table[4 * b + 1] = bank.length[b];
-      table[4 * b + 2] = WEIGHTS + 8 * bank.offset[b];
+      table[4 * b + 2] = WEIGHTS + 16 * bank.offset[b];
       table[4 * b + 3] = 0;
     }
-    new Float64Array(mem, WEIGHTS, bank.weights.length).set(bank.weights);
+    // Each weight splatted (both lanes): the kernel multiplies two frames' |X[k]| by it with one load.
+    const splat = new Float64Array(mem, WEIGHTS, 2 * bank.weights.length);
+    for (let i = 0; i < bank.weights.length; i++) splat[2 * i] = splat[2 * i + 1] = bank.weights[i];
     this.bands = bank.bands;
     return true;
   }
