@@ -21,6 +21,9 @@ interface SynthCliOptions {
   bandLimited?: number;
   noise?: number;
   clicks?: [number, number];
+  crackleTransmission?: [number, number];
+  valveClicks?: [number, number];
+  crackleLevel?: [number, number];
   quiet?: boolean;
 }
 
@@ -64,6 +67,9 @@ export function register(program: Command): void {
     .addOption(new Option('--band-limited <share>', 'share of recordings from band-limited devices (default 0.65)').argParser(parseShare))
     .addOption(new Option('--noise <scale>', 'multiply background and device noise levels (default 1)').argParser(parseNumber))
     .addOption(new Option('--clicks <min-max>', 'unannotated friction clicks and knocks per second in every recording, drawn log-uniformly (default: 40 % of recordings, 0.03-0.3)').argParser(parseRange))
+    .addOption(new Option('--crackle-transmission <min-max>', 'corner of the chest low-pass crackles pass through, Hz, drawn log-uniformly per patient (default 350-2000; lower = duller crackles)').argParser(parseRange))
+    .addOption(new Option('--crackle-level <min-max>', 'crackle peak relative to the breath sound RMS, drawn log-uniformly per patient (default 8-25)').argParser(parseRange))
+    .addOption(new Option('--valve-clicks <min-max>', 'heart-valve clicks with every heart sound in every recording, level relative to the heart sound (default: 25 % of recordings, 0.05-0.4)').argParser(parseRange))
     .option('--quiet', 'print only the summary line')
     .action(async (dir: string, opts: SynthCliOptions) => runSynth(dir, opts));
 }
@@ -117,6 +123,9 @@ async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
     bandLimitedShare: opts.bandLimited,
     noiseScale: opts.noise,
     clicksPerSecond: opts.clicks,
+    crackleTransmissionHz: opts.crackleTransmission,
+    valveClickLevel: opts.valveClicks,
+    crackleLevel: opts.crackleLevel,
   };
   checkSynthOptions(options); // bad options: no folder created
   createOutputFolder(dir);

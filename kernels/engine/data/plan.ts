@@ -117,6 +117,19 @@ export interface SynthOptions {
    * second); a training corpus with many teaches a model that a click is not a crackle.
    */
   clicksPerSecond?: readonly [number, number];
+  /**
+   * Corner of the lung and chest-wall low-pass each patient's crackles pass through, Hz, drawn log-uniformly
+   * (default 350–2000). Many annotated crackles in ICBHI recordings are dull low-band bursts (a corner of a
+   * few hundred hertz), while sharp full-band lines there are mostly clicks.
+   */
+  crackleTransmissionHz?: readonly [number, number];
+  /** Crackle peak relative to the breath sound's RMS, drawn log-uniformly per patient (default 8–25). */
+  crackleLevel?: readonly [number, number];
+  /**
+   * Heart-valve clicks in every recording, level relative to the heart sound's peak, drawn log-uniformly
+   * (default: 25 % of recordings, 0.05–0.4). Electronic stethoscopes can pick up one with every heart sound.
+   */
+  valveClickLevel?: readonly [number, number];
 }
 
 export const DEFAULT_SAMPLE_RATES = [4000, 8000, 10000, 16000, 22050, 44100] as const;
@@ -149,7 +162,7 @@ export function patientCondition(root: Rng, index: number, classes: readonly Cyc
   return order[index % slots.length];
 }
 
-export function planPatient(root: Rng, index: number, classes: readonly CycleLabel[]): PatientPlan {
+export function planPatient(root: Rng, index: number, classes: readonly CycleLabel[], opts: Pick<SynthOptions, 'crackleTransmissionHz' | 'crackleLevel'> = {}): PatientPlan {
   const rng = root.fork('patient', index);
   const condition = patientCondition(root, index, classes);
   const rhonchi = rng.chance(0.2);
@@ -163,7 +176,7 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     crackleKind: rng.chance(0.55) ? 'fine' : 'coarse',
     cracklesPerCycle: rng.logUniform(3, 20),
     // Annotators mark crackles they hear: the quietest stand ≈ 5 dB above the breath sound in their frames.
-    crackleLevel: rng.logUniform(8, 25),
+    crackleLevel: rng.logUniform(...(opts.crackleLevel ?? [8, 25])),
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
     wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.3, 0.1, 0.6]),
     // Likewise wheezes: a tonal line at least as strong as the breath noise in its band.
@@ -172,7 +185,7 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),
     expirationLevel: rng.uniform(0.3, 0.7),
-    crackleTransmissionHz: rng.logUniform(350, 2000),
+    crackleTransmissionHz: rng.logUniform(...(opts.crackleTransmissionHz ?? [350, 2000])),
   };
 }
 
@@ -281,7 +294,7 @@ export function planRecording(
     heartLevel: rng.logUniform(1, 10),
     // Valve clicks and artefacts are crackle-like but never annotated: present, but rarer and quieter than
     // crackles, as in recordings an annotator could label.
-    heartClickLevel: rng.chance(0.25) ? rng.logUniform(0.05, 0.4) : 0,
+    heartClickLevel: opts.valveClickLevel ? rng.logUniform(opts.valveClickLevel[0], opts.valveClickLevel[1]) : rng.chance(0.25) ? rng.logUniform(0.05, 0.4) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,
     hum: rng.chance(0.3) ? { hz: rng.chance(0.5) ? 50 : 60, level: rng.logUniform(0.02, 0.5) * noise } : null,
@@ -297,7 +310,7 @@ export function planCorpus(opts: SynthOptions): { patients: PatientPlan[]; recor
   const patients: PatientPlan[] = [];
   const recordings: Array<{ patient: PatientPlan; plan: RecordingPlan }> = [];
   for (let p = 0; recordings.length < opts.count; p++) {
-    const patient = planPatient(root, p, classes);
+    const patient = planPatient(root, p, classes, opts);
     patients.push(patient);
     const prng = root.fork('locations', p);
     const n = prng.weighted([1, 2, 3], [0.5, 0.3, 0.2]);

@@ -186,6 +186,18 @@ export function checkSynthOptions(opts: SynthOptions): void {
     const [lo, hi] = opts.clicksPerSecond;
     if (!(lo > 0 && hi >= lo && hi <= 50)) throw new LungcamInputError(`click rate range ${lo}–${hi} per second must satisfy 0 < low ≤ high ≤ 50.`, '--clicks');
   }
+  if (opts.crackleTransmissionHz) {
+    const [lo, hi] = opts.crackleTransmissionHz;
+    if (!(lo >= 50 && hi >= lo && hi <= 8000)) throw new LungcamInputError(`crackle transmission range ${lo}–${hi} Hz must satisfy 50 ≤ low ≤ high ≤ 8000.`, '--crackle-transmission');
+  }
+  if (opts.crackleLevel) {
+    const [lo, hi] = opts.crackleLevel;
+    if (!(lo > 0 && hi >= lo && hi <= 1000)) throw new LungcamInputError(`crackle level range ${lo}–${hi} must satisfy 0 < low ≤ high ≤ 1000.`, '--crackle-level');
+  }
+  if (opts.valveClickLevel) {
+    const [lo, hi] = opts.valveClickLevel;
+    if (!(lo > 0 && hi >= lo && hi <= 10)) throw new LungcamInputError(`valve click level range ${lo}–${hi} must satisfy 0 < low ≤ high ≤ 10.`, '--valve-clicks');
+  }
 }
 
 /** The three files of one recording, ready to write (what a worker thread hands back). */

@@ -221,3 +221,31 @@ test('lungcam synth writes the corpus and a summary; bad options give one line a
     assertOneLineError(bad);
   }
 });
+
+test('clinical-recording knobs: dull quieter crackles, valve clicks everywhere; defaults unchanged', () => {
+  const base = planCorpus({ count: 40, seed: 3 });
+  const knobs = planCorpus({ count: 40, seed: 3, crackleTransmissionHz: [150, 300], crackleLevel: [3, 5], valveClickLevel: [0.5, 1] });
+  for (const { patient } of knobs.recordings) {
+    assert.ok(patient.crackleTransmissionHz >= 150 && patient.crackleTransmissionHz <= 300, `transmission ${patient.crackleTransmissionHz} Hz`);
+    assert.ok(patient.crackleLevel >= 3 && patient.crackleLevel <= 5, `crackle level ${patient.crackleLevel}`);
+  }
+  assert.ok(knobs.recordings.every(({ plan }) => plan.heartClickLevel >= 0.5 && plan.heartClickLevel <= 1));
+  // Without the knobs most recordings have no valve clicks, and the plans are those of before.
+  assert.ok(base.recordings.filter(({ plan }) => plan.heartClickLevel === 0).length > 20);
+  assert.deepEqual(base.recordings.map(({ plan }) => plan.cycles), knobs.recordings.map(({ plan }) => plan.cycles), 'the knobs change sounds, not cycles');
+
+  // Dull crackles: events say so, and the log-mel above 1 kHz barely moves when they sound.
+  const dir = tempDir();
+  writeSynthCorpus(dir, { count: 2, seed: 4, classes: ['crackle'], ...SHORT, crackleTransmissionHz: [150, 200] });
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.events.json'))) {
+    for (const e of JSON.parse(readFileSync(path.join(dir, name), 'utf8')).events as SynthEvent[]) {
+      if (e.type === 'crackle') assert.ok(e.highHz <= 400, `${name}: a crackle up to ${e.highHz} Hz through a ≤ 200 Hz chest`);
+    }
+  }
+
+  for (const args of [['--crackle-transmission', '10-200'], ['--crackle-level', '5-2'], ['--valve-clicks', '0-1']]) {
+    const bad = runLungcam(['synth', path.join(tempDir(), 'x'), ...args]);
+    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assertOneLineError(bad);
+  }
+});
