@@ -11,11 +11,26 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
+import { filterGradOn, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
+import { runFilterGrad } from './convFilterGradThreads';
 
 type Backend = { disposeData(dataId: object): void };
+/** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */
+interface HeapBackend extends Backend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+}
 type Conv4 = [number, number, number, number];
 
 let registered = false;
+let directFilterGradEnabled = true;
+
+/** Turns the wasm SIMD filter-gradient kernel off/on (benchmarks compare it with the XNNPACK path). */
+export function setDirectFilterGrad(enabled: boolean): void {
+  directFilterGradEnabled = enabled;
+}
 let builtinBackpropInput: KernelFunc | null = null;
 
 function kernel(name: string): KernelFunc {
@@ -71,6 +86,9 @@ function backpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unk
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const direct = directFilterGradEnabled && sh === 1 && sw === 1 && x.dtype === 'float32' && dy.dtype === 'float32'
+    ? directFilterGrad(x, dy, info, backend as HeapBackend) : null;
+  if (direct) return direct;
   // The forward conv may leave input rows/cols unused at the bottom/right (valid, stride > 1): trim the
   // padding so the output is exactly kh × kw.
   const padBottom = kh - 1 + sh * (info.outHeight - 1) + 1 - (x.shape[1] + top) ;
@@ -92,6 +110,41 @@ function backpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unk
   const dW = transpose(conv, [1, 2, 0, 3], backend);
   for (const t of new Set([xT, dyT, xIn, conv])) backend.disposeData(t.dataId);
   return dW;
+}
+
+/** dW by the wasm SIMD kernel on the backend's heap (convFilterGrad.ts), or null where it does not apply. */
+function directFilterGrad(x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo, backend: HeapBackend): TensorInfo | null {
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  if (!memory || typeof backend.getMemoryOffset !== 'function') return null;
+  const shape: FilterGradShape = {
+    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
+    outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
+  const plan = filterGradPlan(shape);
+  if (!plan) return null;
+  const fn = filterGradOn(memory);
+  const out = backend.makeOutput([shape.filterHeight, shape.filterWidth, shape.inChannels, shape.outChannels], 'float32');
+  if (plan === 'direct') {
+    backend.typedArrayFromHeap(out).fill(0);
+    runFilterGrad(memory, fn, backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(dy.dataId),
+      backend.getMemoryOffset(out.dataId), shape);
+    return out;
+  }
+  // Few input channels: taps as channels, then a 1×1 filter gradient; its first taps·Ci rows are dW.
+  const flat = im2colShape(shape);
+  const cols = backend.makeOutput([flat.batch, flat.inHeight, flat.inWidth, flat.inChannels], 'float32');
+  const wide = backend.makeOutput([flat.inChannels, flat.outChannels], 'float32');
+  // Views after every allocation (an allocation may grow, and so detach, the heap).
+  im2colInto(backend.typedArrayFromHeap(x), shape, backend.typedArrayFromHeap(cols));
+  backend.typedArrayFromHeap(wide).fill(0);
+  runFilterGrad(memory, fn, backend.getMemoryOffset(cols.dataId), backend.getMemoryOffset(dy.dataId),
+    backend.getMemoryOffset(wide.dataId), flat);
+  const dW = backend.typedArrayFromHeap(out);
+  dW.set(backend.typedArrayFromHeap(wide).subarray(0, dW.length));
+  backend.disposeData(cols.dataId);
+  backend.disposeData(wide.dataId);
+  return out;
 }
 
 /** dX (stride 1): conv(dy, rot180(W) with in/out swapped), padding k−1−pad on each side. */

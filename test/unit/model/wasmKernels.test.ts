@@ -44,6 +44,15 @@ const cases: Array<[number[], number[], number, Pad]> = [
   [[1, 8, 8, 2], [5, 5, 2, 2], 1, 'same'],
   [[2, 8, 7, 3], [3, 3, 3, 4], 2, 'same'], // dW by dilation; dX falls back to the built-in kernel
   [[1, 9, 7, 2], [3, 2, 2, 3], 2, 'valid'],
+  // Channels in fours and eights: dW by the wasm SIMD kernel (convFilterGrad.wat), rows in several blocks.
+  [[3, 11, 9, 8], [3, 3, 8, 16], 1, 'same'],
+  [[2, 7, 6, 4], [3, 3, 4, 8], 1, 'valid'],
+  [[1, 6, 9, 4], [5, 3, 4, 24], 1, 'same'],
+  [[2, 70, 5, 4], [3, 3, 4, 8], 1, 'same'],
+  // Few input channels: taps become channels (im2col), then the same kernel.
+  [[2, 9, 7, 1], [3, 3, 1, 8], 1, 'same'],
+  [[1, 8, 7, 3], [3, 3, 3, 16], 1, 'valid'],
+  [[2, 6, 6, 2], [2, 3, 2, 8], 1, 'same'],
 ];
 
 for (const [xs, ws, stride, pad] of cases) {
