@@ -125,3 +125,37 @@ test('unsupported convolution settings give a clear error instead of a wrong gra
   assert.throws(() => tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, 1, 'same', 'NHWC', 2).sum())(x), /dilations/);
   tf.dispose([x, w]);
 });
+
+test('the filter gradient is the same bit for bit on one thread and on every thread (helpers share the wasm heap)', async () => {
+  const { setFilterGradThreads, readyFilterGradHelpers } = await import('../../../kernels/engine/model/convFilterGradThreads');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = wasm.getThreadsCount();
+  const x = tf.tensor4d(seeded(4 * 12 * 10 * 8, 21), [4, 12, 10, 8]);
+  const dy = tf.tensor4d(seeded(4 * 12 * 10 * 32, 23), [4, 12, 10, 32]);
+  const dW = () => {
+    const g = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 32] } as never) as tf.Tensor;
+    const v = g.dataSync().slice();
+    g.dispose();
+    return v;
+  };
+  try {
+    setFilterGradThreads(1);
+    const one = dW();
+    setFilterGradThreads(threads);
+    dW(); // starts the helpers
+    for (let i = 0; i < 100 && readyFilterGradHelpers() < threads - 1; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(readyFilterGradHelpers(), threads - 1, 'every helper thread started');
+    const all = dW();
+    assert.deepEqual(Array.from(all), Array.from(one));
+    const cpu = await withBackend('cpu', () => {
+      const g = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 32] } as never) as tf.Tensor;
+      const v = Array.from(g.dataSync());
+      g.dispose();
+      return v;
+    });
+    assert.ok(maxRelDiff(Array.from(all), cpu) < 1e-5);
+  } finally {
+    setFilterGradThreads(threads);
+    tf.dispose([x, dy]);
+  }
+});
