@@ -15,7 +15,7 @@ const assemble = (name, text) => {
   mod.validate({ simd: true, threads: true });
   return Buffer.from(mod.toBinary({}).buffer);
 };
-for (const [name, constant] of [['convFilterGrad', 'CONV_FILTER_GRAD']]) {
+for (const [name, constant] of [['convFilterGrad', 'CONV_FILTER_GRAD'], ['convForward', 'CONV_FORWARD']]) {
   const text = readFileSync(path.join(dir, `${name}.wat`), 'utf8');
   const shared = assemble(name, text);
   const plain = assemble(name, text.replace('(memory 1 65536 shared)', '(memory 1)'));

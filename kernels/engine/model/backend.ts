@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerWasmTrainingKernels } from './wasmKernels';
-import { setFilterGradThreads } from './convFilterGradThreads';
+import { setKernelThreads } from './kernelThreads';
 import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from './wasmThreads';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -104,7 +104,7 @@ async function tryWasm(): Promise<boolean> {
     await tf.ready();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const used = wasm.getThreadsCount();
-    setFilterGradThreads(used); // our filter-gradient kernel uses as many threads as XNNPACK
+    setKernelThreads(used); // LungCAM's own wasm kernels use as many threads as XNNPACK
     chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${used} thread${used === 1 ? '' : 's'}, fast training kernels)`;
     return true;
   } catch {

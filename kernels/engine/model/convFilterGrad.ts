@@ -4,7 +4,7 @@
  * XNNPACK's "batch as channels" forward conv (the previous dW) streams a multi-megabyte packed filter once
  * per tile of 4 output pixels, so it ran at a fraction of the forward pass's speed.
  */
-import { CONV_FILTER_GRAD_SHARED_WASM_BASE64, CONV_FILTER_GRAD_WASM_BASE64 } from './convFilterGradWasm';
+import { runSplit } from './kernelThreads';
 
 export interface FilterGradShape {
   batch: number;
@@ -18,38 +18,6 @@ export interface FilterGradShape {
   filterWidth: number;
   padTop: number;
   padLeft: number;
-}
-
-type FilterGradFn = (x: number, dy: number, out: number, N: number, H: number, W: number, Ci: number,
-  Ho: number, Wo: number, Co: number, KH: number, KW: number, top: number, left: number,
-  co0: number, co1: number, R: number) => void;
-
-const compiled = new Map<boolean, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, FilterGradFn>();
-
-/** The compiled module for a shared (threaded backend) or plain heap. */
-export function filterGradModule(shared: boolean): WebAssembly.Module {
-  let m = compiled.get(shared);
-  if (!m) {
-    m = new WebAssembly.Module(Buffer.from(shared ? CONV_FILTER_GRAD_SHARED_WASM_BASE64 : CONV_FILTER_GRAD_WASM_BASE64, 'base64'));
-    compiled.set(shared, m);
-  }
-  return m;
-}
-
-export function isSharedMemory(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-}
-
-/** The kernel bound to `memory` (instantiated once per memory). */
-export function filterGradOn(memory: WebAssembly.Memory): FilterGradFn {
-  let fn = instances.get(memory);
-  if (!fn) {
-    const inst = new WebAssembly.Instance(filterGradModule(isSharedMemory(memory)), { env: { memory } });
-    fn = inst.exports.filterGrad as FilterGradFn;
-    instances.set(memory, fn);
-  }
-  return fn;
 }
 
 /**
@@ -74,12 +42,13 @@ export function rowsPerBlock(s: FilterGradShape): number {
 }
 
 /**
- * Adds the filter gradient for output channels [co0, co1) into `out` (byte offsets on the heap; out is
- * [kh, kw, Ci, Co] and must be zeroed first). co0, co1: multiples of 8.
+ * Adds the filter gradient into `out` (byte offsets on the heap; out is [kh, kw, Ci, Co] and must be
+ * zeroed first), on every wasm thread (kernelThreads.ts), each a range of 8-channel output blocks.
  */
-export function filterGradRange(fn: FilterGradFn, x: number, dy: number, out: number, s: FilterGradShape, co0: number, co1: number): void {
-  fn(x, dy, out, s.batch, s.inHeight, s.inWidth, s.inChannels, s.outHeight, s.outWidth, s.outChannels,
-    s.filterHeight, s.filterWidth, s.padTop, s.padLeft, co0, co1, rowsPerBlock(s));
+export function filterGradInto(memory: WebAssembly.Memory, x: number, dy: number, out: number, s: FilterGradShape): void {
+  const R = rowsPerBlock(s);
+  runSplit(memory, 'filterGrad', s.outChannels / 8, (u0, u1) => [x, dy, out, s.batch, s.inHeight, s.inWidth, s.inChannels,
+    s.outHeight, s.outWidth, s.outChannels, s.filterHeight, s.filterWidth, s.padTop, s.padLeft, u0 * 8, u1 * 8, R]);
 }
 
 /** Channels of the im2col input for a layer with few input channels: taps × Ci, rounded up to 4. */

@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
-import { filterGradOn, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
-import { runFilterGrad } from './convFilterGradThreads';
+import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
+import { convOnHeap, convSupported, heapMemory, type ConvShape, type HeapBackend as ConvHeapBackend } from './convForward';
 
 type Backend = { disposeData(dataId: object): void };
 /** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */
@@ -26,10 +26,16 @@ type Conv4 = [number, number, number, number];
 
 let registered = false;
 let directFilterGradEnabled = true;
+let ownConvEnabled = true;
 
 /** Turns the wasm SIMD filter-gradient kernel off/on (benchmarks compare it with the XNNPACK path). */
 export function setDirectFilterGrad(enabled: boolean): void {
   directFilterGradEnabled = enabled;
+}
+
+/** Turns the wasm SIMD forward/input-gradient conv kernel off/on (benchmarks compare it with XNNPACK). */
+export function setOwnConv(enabled: boolean): void {
+  ownConvEnabled = enabled;
 }
 let builtinBackpropInput: KernelFunc | null = null;
 
@@ -123,11 +129,10 @@ function directFilterGrad(x: TensorInfo, dy: TensorInfo, info: tf.backend_util.C
   };
   const plan = filterGradPlan(shape);
   if (!plan) return null;
-  const fn = filterGradOn(memory);
   const out = backend.makeOutput([shape.filterHeight, shape.filterWidth, shape.inChannels, shape.outChannels], 'float32');
   if (plan === 'direct') {
     backend.typedArrayFromHeap(out).fill(0);
-    runFilterGrad(memory, fn, backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(dy.dataId),
+    filterGradInto(memory, backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(dy.dataId),
       backend.getMemoryOffset(out.dataId), shape);
     return out;
   }
@@ -138,7 +143,7 @@ function directFilterGrad(x: TensorInfo, dy: TensorInfo, info: tf.backend_util.C
   // Views after every allocation (an allocation may grow, and so detach, the heap).
   im2colInto(backend.typedArrayFromHeap(x), shape, backend.typedArrayFromHeap(cols));
   backend.typedArrayFromHeap(wide).fill(0);
-  runFilterGrad(memory, fn, backend.getMemoryOffset(cols.dataId), backend.getMemoryOffset(dy.dataId),
+  filterGradInto(memory, backend.getMemoryOffset(cols.dataId), backend.getMemoryOffset(dy.dataId),
     backend.getMemoryOffset(wide.dataId), flat);
   const dW = backend.typedArrayFromHeap(out);
   dW.set(backend.typedArrayFromHeap(wide).subarray(0, dW.length));
@@ -168,6 +173,14 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
   if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
     throw new Error('LungCAM wasm Conv2DBackpropInput: padding larger than the filter is not supported');
   }
+  const memory = ownConvEnabled && dy.dtype === 'float32' && filter.dtype === 'float32' ? heapMemory(backend as unknown as ConvHeapBackend) : null;
+  const shape: ConvShape = {
+    batch: dy.shape[0], inHeight: dy.shape[1], inWidth: dy.shape[2], inChannels: dy.shape[3],
+    outHeight: H, outWidth: W, outChannels: attrs.inputShape[3], filterHeight: kh, filterWidth: kw, padTop, padLeft,
+  };
+  if (memory && convSupported(shape)) {
+    return convOnHeap(backend as unknown as ConvHeapBackend, memory, dy, shape, filter, true, null, false) as TensorInfo;
+  }
   const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }, backend);
   const swapped = transpose(flipped, [0, 1, 3, 2], backend);
   const dx = run('Conv2D', { x: dy, filter: swapped }, {
@@ -177,6 +190,44 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
   backend.disposeData(flipped.dataId);
   backend.disposeData(swapped.dataId);
   return dx;
+}
+
+/**
+ * Conv2D / FusedConv2D (bias, ReLU or none) by the wasm SIMD kernel where it applies (NHWC, stride 1,
+ * dilation 1, float32); everything else goes to the built-in kernel.
+ */
+function forwardConv(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap }, builtin: KernelFunc): TensorInfo {
+  const { x, filter, bias, preluActivationWeights } = args.inputs;
+  const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
+  const activation = attrs.activation ?? 'linear';
+  const [dh, dw] = pair(attrs.dilations);
+  const memory = ownConvEnabled && attrs.dataFormat !== 'NCHW' && dh === 1 && dw === 1 && x.dtype === 'float32' && filter.dtype === 'float32'
+    && (activation === 'linear' || activation === 'relu') && !preluActivationWeights
+    && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === filter.shape[3] && filter.shape[3] > 0))
+    ? heapMemory(args.backend as ConvHeapBackend) : null;
+  if (memory && x.shape.length === 4 && filter.shape.length === 4) {
+    const info = padInfo(x.shape as Conv4, filter.shape as Conv4, attrs);
+    const shape: ConvShape = {
+      batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
+      outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
+      filterHeight: info.filterHeight, filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    };
+    if (info.strideHeight === 1 && info.strideWidth === 1 && convSupported(shape)) {
+      return convOnHeap(args.backend as ConvHeapBackend, memory, x, shape, filter, false, bias ?? null, activation === 'relu') as TensorInfo;
+    }
+  }
+  return builtin(args as never) as TensorInfo;
+}
+
+function replaceConv(name: string): void {
+  const existing = tf.getKernel(name, 'wasm');
+  if (!existing) return;
+  tf.unregisterKernel(name, 'wasm');
+  const builtin = existing.kernelFunc;
+  tf.registerKernel({
+    kernelName: name, backendName: 'wasm', setupFunc: existing.setupFunc, disposeFunc: existing.disposeFunc,
+    kernelFunc: ((a: Parameters<typeof forwardConv>[0]) => forwardConv(a, builtin)) as unknown as KernelFunc,
+  });
 }
 
 /** Registers (once) the fast gradient kernels on the wasm backend. Call before tf.setBackend('wasm'). */
@@ -196,5 +247,7 @@ export function registerWasmTrainingKernels(): void {
       setupFunc: existing?.setupFunc },
   ];
   for (const c of configs) tf.registerKernel(c);
+  replaceConv('Conv2D');
+  replaceConv('FusedConv2D');
   registerWasmJsKernels();
 }

@@ -127,7 +127,7 @@ test('unsupported convolution settings give a clear error instead of a wrong gra
 });
 
 test('the filter gradient is the same bit for bit on one thread and on every thread (helpers share the wasm heap)', async () => {
-  const { setFilterGradThreads, readyFilterGradHelpers } = await import('../../../kernels/engine/model/convFilterGradThreads');
+  const { setKernelThreads: setFilterGradThreads, readyKernelHelpers: readyFilterGradHelpers } = await import('../../../kernels/engine/model/kernelThreads');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const threads = wasm.getThreadsCount();
   const x = tf.tensor4d(seeded(4 * 12 * 10 * 8, 21), [4, 12, 10, 8]);
@@ -157,5 +157,31 @@ test('the filter gradient is the same bit for bit on one thread and on every thr
   } finally {
     setFilterGradThreads(threads);
     tf.dispose([x, dy]);
+  }
+});
+
+test('forward convolutions (plain, bias, bias + ReLU; one or many input channels) on wasm match cpu', async () => {
+  const shapes: Array<[number[], number[], Pad]> = [
+    [[2, 10, 9, 8], [3, 3, 8, 16], 'same'], // the wasm SIMD kernel (last pixel tile overlaps)
+    [[3, 12, 8, 1], [3, 3, 1, 8], 'same'], // one input channel (the first layer)
+    [[1, 9, 10, 5], [2, 3, 5, 8], 'valid'], // no padding copy
+    [[1, 6, 5, 4], [3, 3, 4, 8], 'valid'], // 3 output columns: the built-in kernel
+    [[1, 6, 6, 4], [3, 3, 4, 6], 'same'], // 6 output channels: the built-in kernel
+  ];
+  for (const [xs, ws, pad] of shapes) {
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(seeded(xs.reduce((a, b) => a * b), 31), xs as [number, number, number, number]);
+      const w = tf.tensor4d(seeded(ws.reduce((a, b) => a * b), 37), ws as [number, number, number, number]);
+      const bias = tf.tensor1d(seeded(ws[3], 41));
+      return [
+        tf.conv2d(x, w, 1, pad),
+        tf.fused.conv2d({ x, filter: w, strides: 1, pad, bias }),
+        tf.fused.conv2d({ x, filter: w, strides: 1, pad, bias, activation: 'relu' }),
+      ].map((t) => Array.from(t.dataSync()));
+    });
+    const wasm = run();
+    const cpu = await withBackend('cpu', run);
+    wasm.forEach((v, i) => assert.ok(maxRelDiff(v, cpu[i]) < 1e-5, `x ${xs}, filter ${ws}, output ${i} differs: ${maxRelDiff(v, cpu[i])}`));
+    assert.ok(wasm[2].some((v) => v === 0) && wasm[2].some((v) => v > 0), 'ReLU applied');
   }
 });
