@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
+import { gradCamMeans } from './meanGradients';
 import { METHODS, weightedSum, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
@@ -140,6 +141,21 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
             : null;
           try {
+            if (grads && grads[0][li].rank === 2) {
+              // Grad-CAM from the gradients' spatial means (its weights): every class's map in one product.
+              const hw = h * w;
+              const cams = tf.tidy(() => tf.matMul(tf.reshape(a, [n, hw, a.shape[3]]), tf.stack(grads!.map((g) => g[li]), 2) as tf.Tensor3D));
+              const values = cams.dataSync() as Float32Array; // [n, hw, classes]
+              cams.dispose();
+              const classes = classIndices.length;
+              classIndices.forEach((_, j) => {
+                const k = li * classes + j;
+                if (start === 0) raws[k] = new Float32Array(count * hw);
+                const out = raws[k].subarray(start * hw, (start + n) * hw);
+                for (let i = 0, src = j; i < out.length; i++, src += classes) out[i] = values[src] > 0 ? values[src] : 0; // ReLU
+              });
+              continue;
+            }
             classIndices.forEach((c, j) => {
               const g = grads ? grads[j][li] : null;
               const cam = tf.tidy(() => tf.relu(g?.rank === 2
@@ -244,10 +260,11 @@ function chainPath(
       : runGraph(new Map<number, tf.Tensor>([[model.inputs[0].id, x], [from.id, activations[first]]]), chainOutputs);
     const values = new Map<number, tf.Tensor>([[from.id, activations[first]]]);
     chain.forEach((l, i) => values.set(node(l).outputTensors[0].id, outputs[i]));
-    const grads = chainGradients(
-      chain as never, (l) => values.get(node(l).inputTensors[0].id)!, (l) => values.get(node(l).outputTensors[0].id)!,
-      fromLayer, activationLayers, classIndices, x.shape[0], earliestAsMeans,
-    );
+    const inputOf = (l: tf.layers.Layer) => values.get(node(l).inputTensors[0].id)!;
+    const outputOf = (l: tf.layers.Layer) => values.get(node(l).outputTensors[0].id)!;
+    // Grad-CAM needs only the gradients' spatial means: every layer's, without per-class gradient maps where possible.
+    const grads = (earliestAsMeans ? gradCamMeans(chain as never, inputOf, outputOf, fromLayer, activationLayers, classIndices, x.shape[0]) : null)
+      ?? chainGradients(chain as never, inputOf, outputOf, fromLayer, activationLayers, classIndices, x.shape[0], earliestAsMeans);
     return grads.map((perLayer) => perLayer.map((g) => tf.keep(g)));
   });
 }

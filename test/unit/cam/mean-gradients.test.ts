@@ -1,0 +1,106 @@
+// Grad-CAM of several layers takes every layer's weights (the spatial means of its gradients) from one
+// class-independent map and, two convolutions down, from one filter gradient per patch plus border
+// corrections (kernels/engine/cam/meanGradients.ts). The maps must equal those from full gradients
+// (layerGradients, checked against tf.grad in exactness.test.ts) for every padding, kernel size, pool and
+// block shape that path accepts, and the per-class transposed convolution must not run.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from './helpers';
+import { gradCam, layerGradients } from '../../../kernels/engine/cam/cam';
+import { forwardWithActivations } from '../../../kernels/engine/cam/graph';
+import { activationLayerFor, camLayerNames } from '../../../kernels/engine/cam/layers';
+
+before(setupBackend);
+
+interface Block { filters: number; kernel: number; padding: 'same' | 'valid'; pool?: number; batchNorm?: boolean; fusedRelu?: boolean }
+
+/** conv blocks (conv [→ bn] → relu [→ max-pool]) → GAP → dense 4, with non-trivial batch-norm statistics. */
+function net(bands: number, blocks: Block[], seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [96, bands, 1] });
+  let x: tf.SymbolicTensor = input;
+  blocks.forEach((b, i) => {
+    x = tf.layers.conv2d({
+      name: `conv${i + 1}`, filters: b.filters, kernelSize: b.kernel, padding: b.padding,
+      activation: b.fusedRelu ? 'relu' : 'linear', kernelInitializer: tf.initializers.heNormal({ seed: seed + i }),
+      biasInitializer: tf.initializers.randomNormal({ mean: 0.05, stddev: 0.1, seed: seed + 50 + i }),
+    }).apply(x) as tf.SymbolicTensor;
+    if (b.batchNorm) {
+      const bn = tf.layers.batchNormalization({ name: `bn${i + 1}` });
+      x = bn.apply(x) as tf.SymbolicTensor;
+      const c = b.filters;
+      bn.setWeights([
+        tf.randomUniform([c], 0.5, 1.5, 'float32', seed + 10 + i), tf.randomNormal([c], 0, 0.1, 'float32', seed + 20 + i),
+        tf.randomNormal([c], 0, 0.1, 'float32', seed + 30 + i), tf.randomUniform([c], 0.5, 2, 'float32', seed + 40 + i),
+      ]);
+    }
+    if (!b.fusedRelu) x = tf.layers.reLU({ name: `relu${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    if (b.pool) x = tf.layers.maxPooling2d({ name: `pool${i + 1}`, poolSize: b.pool, strides: b.pool }).apply(x) as tf.SymbolicTensor;
+  });
+  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: 'logits', units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }) }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+function patches(count: number, bands: number, seed: number) {
+  const t = tf.randomNormal([count * 96 * bands], 0, 1.5, 'float32', seed);
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return { data, count, frames: 96, bands };
+}
+
+/** relu(Σ_k mean(G)_k A^k) from the full gradients, [layer][class] flat [N, h, w]. */
+function fromFullGradients(model: tf.LayersModel, p: ReturnType<typeof patches>, layers: string[], classes: number[]): Float32Array[][] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(p.data, [p.count, p.frames, p.bands, 1]);
+    const acts = layers.map((l) => activationLayerFor(model, l));
+    const { activations } = forwardWithActivations(model, x, acts);
+    const grads = layerGradients(model, x, acts, activations, classes);
+    return layers.map((_, li) => classes.map((_, j) => {
+      const w = tf.mean(grads[j][li], [1, 2]);
+      const [n, , , k] = activations[li].shape;
+      return tf.relu(tf.sum(tf.mul(activations[li], tf.reshape(w, [n, 1, 1, k])), 3)).dataSync() as Float32Array;
+    }));
+  });
+}
+
+const cases: [string, number, Block[]][] = [
+  ['same 3×3 convs, 2×2 pools, odd band count (the pool drops a column)', 30, [
+    { filters: 6, kernel: 3, padding: 'same', pool: 2 }, { filters: 8, kernel: 3, padding: 'same', pool: 2 }, { filters: 10, kernel: 3, padding: 'same' }]],
+  ['valid convs, 5×5 middle kernel, 3×3 pool', 40, [
+    { filters: 5, kernel: 3, padding: 'valid', pool: 2 }, { filters: 7, kernel: 5, padding: 'valid', pool: 3 }, { filters: 9, kernel: 3, padding: 'valid' }]],
+  ['batch-norm in every block, ReLU inside the conv, no pool between the upper convs', 24, [
+    { filters: 4, kernel: 3, padding: 'same', pool: 2, batchNorm: true }, { filters: 6, kernel: 3, padding: 'same', batchNorm: true, fusedRelu: true },
+    { filters: 8, kernel: 3, padding: 'same', batchNorm: true }]],
+];
+
+for (const [name, bands, blocks] of cases) {
+  test(`Grad-CAM of every layer × class from spatial means equals the full-gradient maps: ${name}`, async () => {
+    const model = net(bands, blocks, 7);
+    const layers = camLayerNames(model);
+    const p = patches(3, bands, 13);
+    const profile = await tf.profile(async () => {
+      const before = tf.memory().numTensors;
+      const r = await gradCam(model, p, { layers, classes: 'all' });
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      const expected = fromFullGradients(model, p, layers, r.classIndices);
+      let nonZeroEarliest = 0;
+      layers.forEach((l, li) => r.classIndices.forEach((c, j) => {
+        const got = r.maps.find((m) => m.layer === l && m.classIndex === c)!.raw;
+        const want = expected[li][j];
+        assert.equal(got.length, want.length);
+        const scale = Math.max(1e-6, ...want.map(Math.abs));
+        const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
+        assert.ok(worst <= 1e-4 * scale, `${l} class ${c}: max difference ${worst} (scale ${scale})`);
+        if (li === 0 && want.some((v) => v > 0)) nonZeroEarliest++;
+      }));
+      // The earliest layer is the one the filter-gradient form serves: all-zero maps there would prove nothing.
+      assert.ok(nonZeroEarliest >= 2, `only ${nonZeroEarliest} non-zero maps for ${layers[0]}`);
+    });
+    // gradCam itself ran no transposed convolution (layerGradients, the reference, runs them too: count them apart).
+    const reference = await tf.profile(() => { fromFullGradients(model, p, layers, [0, 1, 2, 3]); });
+    const count = (prof: typeof profile) => prof.kernels.filter((k) => k.name === 'Conv2DBackpropInput').length;
+    assert.equal(count(profile) - count(reference), 0, 'Grad-CAM fell back to per-class gradient maps');
+    model.dispose();
+  });
+}
