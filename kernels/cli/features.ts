@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { extname } from 'node:path';
+import type { RowFile } from '../engine/audio/rowFile';
 import { LungcamInputError } from '../engine/errors';
+import type { LogMel, Patches } from '../engine/types';
 import { addFeatureOptions, featureParamsFrom, parsePositiveInt, type FeatureOptionValues } from './args';
 
 interface FeaturesOptions extends FeatureOptionValues {
@@ -44,22 +46,36 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
   const params = resolveFeatureParams(featureParamsFrom(opts));
   checkOutputPath(opts.out);
 
-  const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
-  if (logMel.frames === 0) {
-    throw new LungcamInputError(`the recording is ${logMel.source?.durationSeconds.toFixed(3)} s long, shorter than one 25 ms frame`, wav);
-  }
-  const patches = opts.patches ? toPatches(logMel, { hopFrames: opts.hop, tail: opts.tail }) : null;
-  const shape = patches ? [patches.count, patches.frames, patches.bands] : [logMel.frames, logMel.bands];
-  const data = patches ? patches.data : logMel.data;
+  const compute = async (rowsTo?: (frames: number, bands: number) => RowFile) => {
+    const mel = await logMelFromFile(wav, params, rowsTo ? { rowsTo } : {});
+    for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    if (mel.frames === 0) {
+      throw new LungcamInputError(`the recording is ${mel.source?.durationSeconds.toFixed(3)} s long, shorter than one 25 ms frame`, wav);
+    }
+    return mel;
+  };
 
-  if (ext === '.npy') {
-    const { writeNpy } = await import('../engine/io/npy');
-    await writeNpy(opts.out, data, shape, opts.dtype);
+  let logMel: LogMel;
+  let patches: Patches | null = null;
+  if (ext === '.npy' && !opts.patches && opts.dtype === 'float32') {
+    // The common case: each thread writes the rows it computes straight into the file.
+    const { writeNpyRows } = await import('../engine/io/npy');
+    let done: LogMel | undefined;
+    await writeNpyRows(opts.out, async (begin) => { done = await compute(begin); });
+    logMel = done!;
   } else {
-    const { featuresJson } = await import('./featuresJson');
-    const { atomicWriteFileSync } = await import('../engine/io/atomicWrite');
-    atomicWriteFileSync(opts.out, featuresJson(logMel, patches, shape, data));
+    logMel = await compute();
+    patches = opts.patches ? toPatches(logMel, { hopFrames: opts.hop, tail: opts.tail }) : null;
+    const shape = patches ? [patches.count, patches.frames, patches.bands] : [logMel.frames, logMel.bands];
+    const data = patches ? patches.data : logMel.data;
+    if (ext === '.npy') {
+      const { writeNpy } = await import('../engine/io/npy');
+      await writeNpy(opts.out, data, shape, opts.dtype);
+    } else {
+      const { featuresJson } = await import('./featuresJson');
+      const { atomicWriteFileSync } = await import('../engine/io/atomicWrite');
+      atomicWriteFileSync(opts.out, featuresJson(logMel, patches, shape, data));
+    }
   }
   if (!opts.quiet) {
     const what = patches ? `${patches.count} patches × 96 frames × ${patches.bands} bands${patches.padded.some(Boolean) ? ` (${patches.padded.filter(Boolean).length} padded)` : ''}` : `${logMel.frames} frames × ${logMel.bands} bands`;

@@ -65,6 +65,23 @@ let inputScratch = new Float32Array(0);
  * 16 kHz the decoder writes straight into the log-mel kernel's input; otherwise the resampler does.
  */
 export function computeJob(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, out: Float32Array, outRow: number): void {
+  const mel = loadJobInput(job, read, fromRate, params);
+  mel.framesOfInput(sampleCount(job), job.rowCount, out, outRow);
+}
+
+/** computeJob() returning the rows as a view (valid until the next job on this thread) instead of copying them. */
+export function computeJobRows(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams): Float32Array {
+  const mel = loadJobInput(job, read, fromRate, params);
+  return mel.framesOfInputView(sampleCount(job), job.rowCount);
+}
+
+const sampleCount = (job: RowJob) => {
+  const [s0, s1] = sampleRange(job.rowStart, job.rowCount);
+  return s1 - s0;
+};
+
+/** Puts the job's 16 kHz input where its log-mel kernel reads it; returns that kernel. */
+function loadJobInput(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams): LogMelFrameKernel {
   const mel = melKernel(params);
   const [s0, s1] = sampleRange(job.rowStart, job.rowCount);
   const samples = mel.inputBuffer(s1 - s0, job.rowCount);
@@ -78,5 +95,5 @@ export function computeJob(job: RowJob, read: ReadFrames, fromRate: number, para
     input.fill(0, read(job.inputLo, input));
     resampler(fromRate).render(input, job.inputLo, s0, s1, samples, 0);
   }
-  mel.framesOfInput(s1 - s0, job.rowCount, out, outRow);
+  return mel;
 }

@@ -4,26 +4,34 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FeatureParams } from '../types';
-import { computeJob, type RowJob } from './featureJobs';
+import { computeJob, computeJobRows, type RowJob } from './featureJobs';
 import { keptBands } from './melFilter';
+import { writeRows, type RowFile } from './rowFile';
 import { openWavStream } from './wav';
 
-export interface JobMessage { id: number; job: RowJob; path: string; fromRate: number; params: FeatureParams }
-/** `ready` once the worker has started; then one reply per job. */
-export type ResultMessage = { ready: true } | { id: number; rows: Float32Array } | { id: number; error: string };
+/** `file`: write the rows there (rowFile.ts) and reply `written`, instead of sending them back. */
+export interface JobMessage { id: number; job: RowJob; path: string; fromRate: number; params: FeatureParams; file?: RowFile }
+/** `ready` once the worker has started; then one reply per job (`code`: the Node error code, if any). */
+export type ResultMessage = { ready: true } | { id: number; rows: Float32Array } | { id: number; written: true } | { id: number; error: string; code?: string };
 
 parentPort?.on('message', (m: JobMessage) => {
   try {
-    const rows = new Float32Array(m.job.rowCount * keptBands(m.params));
     const stream = openWavStream(m.path);
     try {
+      if (m.file) {
+        writeRows(m.file, keptBands(m.params), m.job.rowStart, computeJobRows(m.job, stream.readFrames, m.fromRate, m.params));
+        parentPort!.postMessage({ id: m.id, written: true } satisfies ResultMessage);
+        return;
+      }
+      const rows = new Float32Array(m.job.rowCount * keptBands(m.params));
       computeJob(m.job, stream.readFrames, m.fromRate, m.params, rows, 0);
+      parentPort!.postMessage({ id: m.id, rows } satisfies ResultMessage, [rows.buffer]);
     } finally {
       stream.close();
     }
-    parentPort!.postMessage({ id: m.id, rows } satisfies ResultMessage, [rows.buffer]);
   } catch (e) {
-    parentPort!.postMessage({ id: m.id, error: (e as Error)?.stack ?? String(e) } satisfies ResultMessage);
+    const code = (e as NodeJS.ErrnoException)?.code;
+    parentPort!.postMessage({ id: m.id, error: (e as Error)?.stack ?? String(e), ...(typeof code === 'string' ? { code } : {}) } satisfies ResultMessage);
   }
 });
 parentPort?.postMessage({ ready: true } satisfies ResultMessage);

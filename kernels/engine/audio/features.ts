@@ -3,14 +3,16 @@
  * (featureJobs.ts: decoding its own slice of the file, resampling, framing, mel) that this thread computes,
  * helped by worker threads on long recordings (≥ 1 min at 16 kHz, ≥ 15 s to resample) when the worker
  * script is available. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never
- * held whole), and the result is bit-identical whichever thread computed which rows.
+ * held whole), or far below it when each thread writes its rows straight into the output file (rowsTo),
+ * and the result is bit-identical whichever thread computed which rows.
  */
 import { basename } from 'node:path';
 import { SAMPLE_RATE, type DecodedAudio, type FeatureParams, type LogMel } from '../types';
-import { computeJob, planJobs } from './featureJobs';
+import { computeJob, computeJobRows, planJobs } from './featureJobs';
 import { logMelSpectrogram } from './logMel';
 import { frameCount, keptBands, melAxes, resolveFeatureParams } from './melFilter';
 import { resample } from './resample';
+import { writeRows, type RowFile } from './rowFile';
 import { openWavStream } from './wav';
 import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';
 
@@ -33,6 +35,12 @@ export interface FileFeatureOptions {
   rowsPerJob?: number;
   /** Tests: leave every job to the helper threads, so their path is exercised whatever their start-up time. */
   helpersOnly?: boolean;
+  /**
+   * Write the rows to a file as they are computed (rowFile.ts) instead of returning them: called once with
+   * the shape, before any row is computed, it returns where they go. The result's `data` is then empty.
+   * Saves gathering the whole array in memory and copying it out again (the CLI's .npy output).
+   */
+  rowsTo?: (frames: number, bands: number) => RowFile;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -56,7 +64,8 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const worthHelpers = opts.helpersOnly || rows >= (rate === SAMPLE_RATE ? MIN_ROWS_HELPERS_16K : MIN_ROWS_HELPERS_RESAMPLED);
     const script = threads > 1 && jobs.length > 1 && worthHelpers ? workerScript() : null;
     if (script) pool = new FeatureWorkerPool(script, Math.min(threads - 1, jobs.length - 1) || 1);
-    const data = new Float32Array(rows * bands);
+    const file = opts.rowsTo ? opts.rowsTo(rows, bands) : undefined;
+    const data = new Float32Array(file ? 0 : rows * bands);
 
     // Helpers take jobs from the front whenever they have room; this thread takes them from the back.
     let next = 0;
@@ -69,8 +78,8 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     const feed = () => {
       while (pool && pool.hasRoom && next < last && !failure) {
         const job = jobs[next++];
-        running.push(pool.run({ job, path, fromRate: rate, params: p }).then(
-          (r) => { data.set(r, job.rowStart * bands); helperJobs++; },
+        running.push(pool.run({ job, path, fromRate: rate, params: p, file }).then(
+          (r) => { if (r) data.set(r, job.rowStart * bands); helperJobs++; },
           (e) => { failure ??= e; },
         ));
       }
@@ -82,7 +91,8 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     }
     while (next < last && !failure) {
       const job = jobs[--last];
-      computeJob(job, stream.readFrames, rate, p, data, job.rowStart);
+      if (file) writeRows(file, bands, job.rowStart, computeJobRows(job, stream.readFrames, rate, p));
+      else computeJob(job, stream.readFrames, rate, p, data, job.rowStart);
       mainJobs++;
       // Lets finished helpers hand their rows over and take the next jobs.
       if (pool) await nextTurn();

@@ -105,9 +105,14 @@ export class WasmFrameSpectra {
 
   /** logMelRows() of the `sampleCount` samples already in inputView(sampleCount, count). */
   logMelRowsOfInput(sampleCount: number, count: number, fromBin: number, toBin: number, out: Float32Array, outAt: number): void {
+    out.set(this.logMelRowsOfInputView(sampleCount, count, fromBin, toBin), outAt);
+  }
+
+  /** logMelRowsOfInput() leaving the rows in the module memory: a view, valid until the next call. */
+  logMelRowsOfInputView(sampleCount: number, count: number, fromBin: number, toBin: number): Float32Array {
     const outByte = WasmFrameSpectra.rowsByte(sampleCount);
     this.framesFn(SAMPLES, count, Math.max(1, fromBin), Math.min(255, toBin), this.bands, outByte);
-    out.set(new Float32Array(this.memory.buffer, outByte, count * this.bands), outAt);
+    return new Float32Array(this.memory.buffer, outByte, count * this.bands);
   }
 
   /** Spectra of the frames starting at sample offsets a and b of the loaded samples; bins from..to. */

@@ -26,6 +26,7 @@ export class LogMelFrameKernel {
   private readonly wasm: WasmFrameSpectra | null;
   private readonly melInWasm: boolean;
   private scratch = new Float32Array(0);
+  private rowsScratch = new Float32Array(0);
   /** The bins any band reads: the rest of the spectrum is never unpacked. */
   private readonly fromBin: number;
   private readonly toBin: number;
@@ -64,6 +65,20 @@ export class LogMelFrameKernel {
   framesOfInput(sampleCount: number, count: number, out: Float32Array, outRow: number): void {
     if (this.wasm && this.melInWasm) this.wasm.logMelRowsOfInput(sampleCount, count, this.fromBin, this.toBin, out, outRow * this.bank.bands);
     else this.frames(this.scratch.subarray(0, sampleCount), 0, count, out, outRow);
+  }
+
+  /**
+   * framesOfInput() returning the `count` rows as a view (of the WebAssembly memory where the frame runs
+   * there) instead of copying them: for a caller that writes them straight to a file. Valid until the
+   * next call on this kernel.
+   */
+  framesOfInputView(sampleCount: number, count: number): Float32Array {
+    if (this.wasm && this.melInWasm) return this.wasm.logMelRowsOfInputView(sampleCount, count, this.fromBin, this.toBin);
+    const size = count * this.bank.bands;
+    if (this.rowsScratch.length < size) this.rowsScratch = new Float32Array(size);
+    const rows = this.rowsScratch.subarray(0, size);
+    this.frames(this.scratch.subarray(0, sampleCount), 0, count, rows, 0);
+    return rows;
   }
 
   /** Writes `count` frames starting at samples[start], hop 160, into out[outRow…] (rows of bank.bands). */

@@ -60,7 +60,7 @@ export class FeatureWorkerPool {
   private readonly workers: Worker[] = [];
   /** Free job slots of started workers (a worker appears once per free slot). */
   private readonly slots: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (rows: Float32Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (rows: Float32Array | null) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   /** Called whenever a slot frees up (a worker started or finished a job). */
   onRoom: () => void = () => undefined;
@@ -82,7 +82,8 @@ export class FeatureWorkerPool {
           this.pending.delete(m.id);
           this.slots.push(w);
           if (p && 'rows' in m) p.resolve(m.rows);
-          else if (p && 'error' in m) p.reject(new Error(`feature worker failed: ${m.error}`));
+          else if (p && 'written' in m) p.resolve(null);
+          else if (p && 'error' in m) p.reject(workerError(m.error, m.code));
         }
         this.onRoom();
       });
@@ -106,12 +107,12 @@ export class FeatureWorkerPool {
     return this.slots.length > 0;
   }
 
-  /** Posts a job to a worker with room (check hasRoom first); resolves to its rows. */
-  run(msg: Omit<JobMessage, 'id'>): Promise<Float32Array> {
+  /** Posts a job to a worker with room (check hasRoom first); resolves to its rows, or null once written to msg.file. */
+  run(msg: Omit<JobMessage, 'id'>): Promise<Float32Array | null> {
     const w = this.slots.shift();
     if (!w) throw new Error('FeatureWorkerPool.run: no worker has room');
     const id = this.nextId++;
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<Float32Array | null>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.postMessage({ id, ...msg } satisfies JobMessage);
     });
@@ -128,4 +129,11 @@ export class FeatureWorkerPool {
       void w.terminate();
     }
   }
+}
+
+/** A worker's failure as an Error here, keeping the Node error code (e.g. ENOSPC writing rows) for the caller. */
+function workerError(stack: string, code: string | undefined): Error {
+  const e: NodeJS.ErrnoException = new Error(`feature worker failed: ${stack}`);
+  if (code) e.code = code;
+  return e;
 }

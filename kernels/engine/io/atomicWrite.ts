@@ -99,6 +99,39 @@ export function atomicWriteFileSync(path: string, data: FileData): void {
 }
 
 /**
+ * A temporary file beside `path` for output written piece by piece (e.g. positioned writes from several
+ * threads): `commit()` closes it and renames it over `path`; `abort()` closes and removes it. Open and
+ * commit errors come back as outputFileError.
+ */
+export function openAtomicFileSync(path: string): { fd: number; commit(): void; abort(): void } {
+  const tmp = tempBeside(path);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (e) {
+    throw outputFileError(e, path);
+  }
+  let open = true;
+  const close = () => { if (open) { open = false; closeSync(fd); } };
+  return {
+    fd,
+    commit() {
+      try {
+        close();
+        renameSync(tmp, path);
+      } catch (e) {
+        try { unlinkSync(tmp); } catch { /* already gone */ }
+        throw outputFileError(e, path);
+      }
+    },
+    abort() {
+      try { close(); } catch { /* already failing */ }
+      try { unlinkSync(tmp); } catch { /* already gone */ }
+    },
+  };
+}
+
+/**
  * Fills a temporary folder beside `target` with `fill(tmp)`, then swaps it in place of `target` (an existing
  * folder is replaced only after the new one is complete), so a failed run never leaves a half-written folder.
  */

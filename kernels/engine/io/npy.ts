@@ -2,9 +2,10 @@
  * NumPy .npy files (format 1.0/2.0): float32 and float64, little-endian, C order — what numpy.save writes
  * and numpy.load reads. Reading also accepts big-endian floats (converted).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeSync } from 'node:fs';
+import type { RowFile } from '../audio/rowFile';
 import { LungcamInputError } from '../errors';
-import { atomicWriteFileSync } from './atomicWrite';
+import { atomicWriteFileSync, openAtomicFileSync, outputFileError } from './atomicWrite';
 
 export type NpyData = Float32Array | Float64Array;
 export interface NpyArray {
@@ -98,6 +99,42 @@ export async function writeNpy(path: string, data: NpyData, shape: number[], dty
     ? (data instanceof Float32Array ? data : Float32Array.from(data))
     : (data instanceof Float64Array ? data : Float64Array.from(data));
   atomicWriteFileSync(path, [npyHeader(shape, type), body]);
+}
+
+/**
+ * Writes a float32 [frames, bands] .npy whose rows `fill` writes into the file itself (rowFile.ts), e.g.
+ * from several threads as they compute them; atomically (no partial file if `fill` fails). `fill` calls
+ * `begin(frames, bands)` once, before any row: it writes the header and returns where row 0 goes.
+ */
+export async function writeNpyRows(path: string, fill: (begin: (frames: number, bands: number) => RowFile) => Promise<void>): Promise<void> {
+  const file = openAtomicFileSync(path);
+  // The temporary file lives as long as the computation: Ctrl-C or a kill must not leave it behind.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    file.abort();
+    for (const s of signals) process.removeListener(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.once(s, onSignal);
+  let begun = false;
+  try {
+    await fill((frames, bands) => {
+      if (begun) throw new Error('writeNpyRows: begin() called twice');
+      begun = true;
+      const header = npyHeader([frames, bands], 'float32');
+      for (let at = 0; at < header.length;) at += writeSync(file.fd, header, at, header.length - at, at);
+      return { fd: file.fd, position: header.length };
+    });
+    if (!begun) throw new Error('writeNpyRows: no rows were written (begin() was never called)');
+  } catch (e) {
+    file.abort();
+    for (const s of signals) process.removeListener(s, onSignal);
+    // A full disk while a thread wrote its rows: the user's problem to fix, said in one line.
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw outputFileError(e, path);
+    throw e;
+  }
+  for (const s of signals) process.removeListener(s, onSignal);
+  file.commit();
 }
 
 /** Reads a .npy file. */
