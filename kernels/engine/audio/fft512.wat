@@ -167,51 +167,91 @@
         (local.tee $start (i32.add (local.get $start) (i32.shl (local.get $lb) (i32.const 2))))
         (i32.const 4096)))))
 
-  ;; Unpack Z (256 complex) to |X[k]| for k = from..to (1 ≤ from, to ≤ 255), plus k = 0 and 256.
-  (func $unpack (param $from i32) (param $to i32)
+  ;; Unpack Z (256 complex) to |X[k]| and (when mirror ≠ 0) |X[256 − k]| for k = lo..hi (1 ≤ lo ≤ hi ≤ 128),
+  ;; plus k = 0 and 256.
+  ;; With C = conj Z[256 − k], E = Z[k] + C, O = −i(Z[k] − C) and T = W^k·O (W = e^(−2πi/512)):
+  ;; X[k] = (E + T)/2 and X[256 − k] = conj(E − T)/2, so one pass over k ≤ 128 gives both bins of each
+  ;; mirrored pair from the same loads and the same twiddle product (fftWasm.ts maps the bins a filterbank
+  ;; reads to lo..hi).
+  (func $unpack (param $lo i32) (param $hi i32) (param $mirror i32)
     (local $k i32) (local $a i32) (local $b i32)
     (local $zr v128) (local $zi v128) (local $cr v128) (local $ci v128)
     (local $er v128) (local $ei v128) (local $or v128) (local $oi v128)
-    (local $wr v128) (local $wi v128) (local $xr v128) (local $xi v128)
+    (local $wr v128) (local $wi v128) (local $tr v128) (local $ti v128) (local $xr v128) (local $xi v128)
+    (local.set $k (local.get $lo))
+    (block $done
+      (br_if $done (i32.gt_u (local.get $k) (local.get $hi)))
+      ;; Two copies of the loop (with and without the mirrored bin): a branch inside made V8 keep fewer
+      ;; values in registers.
+      (if (local.get $mirror)
+        (then
+          (loop $both
+            (local.set $a (i32.shl (local.get $k) (i32.const 4)))
+            (local.set $b (i32.shl (i32.sub (i32.const 256) (local.get $k)) (i32.const 4)))
+            (local.set $zr (v128.load offset=4224 (local.get $a)))
+            (local.set $zi (v128.load offset=8320 (local.get $a)))
+            (local.set $cr (v128.load offset=4224 (local.get $b)))
+            (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
+            (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
+            (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
+            (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
+            (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
+            (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $tr (f64x2.sub (f64x2.mul (local.get $or) (local.get $wr)) (f64x2.mul (local.get $oi) (local.get $wi))))
+            (local.set $ti (f64x2.add (f64x2.mul (local.get $or) (local.get $wi)) (f64x2.mul (local.get $oi) (local.get $wr))))
+            ;; |X[256 − k]| first: at k = 128 both are the same bin, and X[k]'s formula is the one kept.
+            (local.set $xr (f64x2.sub (local.get $er) (local.get $tr)))
+            (local.set $xi (f64x2.sub (local.get $ei) (local.get $ti)))
+            (v128.store offset=28704 (local.get $b)
+              (f64x2.mul (v128.const f64x2 0.5 0.5)
+                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+            (local.set $xr (f64x2.add (local.get $er) (local.get $tr)))
+            (local.set $xi (f64x2.add (local.get $ei) (local.get $ti)))
+            (v128.store offset=28704 (local.get $a)
+              (f64x2.mul (v128.const f64x2 0.5 0.5)
+                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+            (br_if $both (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))
+        (else
+          (loop $single
+            (local.set $a (i32.shl (local.get $k) (i32.const 4)))
+            (local.set $b (i32.shl (i32.sub (i32.const 256) (local.get $k)) (i32.const 4)))
+            (local.set $zr (v128.load offset=4224 (local.get $a)))
+            (local.set $zi (v128.load offset=8320 (local.get $a)))
+            (local.set $cr (v128.load offset=4224 (local.get $b)))
+            (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
+            (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
+            (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
+            (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
+            (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
+            (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $tr (f64x2.sub (f64x2.mul (local.get $or) (local.get $wr)) (f64x2.mul (local.get $oi) (local.get $wi))))
+            (local.set $ti (f64x2.add (f64x2.mul (local.get $or) (local.get $wi)) (f64x2.mul (local.get $oi) (local.get $wr))))
+            (local.set $xr (f64x2.add (local.get $er) (local.get $tr)))
+            (local.set $xi (f64x2.add (local.get $ei) (local.get $ti)))
+            (v128.store offset=28704 (local.get $a)
+              (f64x2.mul (v128.const f64x2 0.5 0.5)
+                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+            (br_if $single (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))))
     (v128.store offset=28704 (i32.const 0)
       (f64x2.abs (f64x2.add (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
     (v128.store offset=28704 (i32.const 4096)
-      (f64x2.abs (f64x2.sub (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
-    (local.set $k (local.get $from))
-    (block $done
-      (br_if $done (i32.gt_u (local.get $k) (local.get $to)))
-      (loop $l
-        (local.set $a (i32.shl (local.get $k) (i32.const 4)))
-        (local.set $b (i32.shl (i32.sub (i32.const 256) (local.get $k)) (i32.const 4)))
-        (local.set $zr (v128.load offset=4224 (local.get $a)))
-        (local.set $zi (v128.load offset=8320 (local.get $a)))
-        (local.set $cr (v128.load offset=4224 (local.get $b)))
-        (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
-        (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
-        (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
-        (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
-        (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
-        (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
-        (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
-        (local.set $xr (f64x2.sub (f64x2.add (local.get $er) (f64x2.mul (local.get $or) (local.get $wr))) (f64x2.mul (local.get $oi) (local.get $wi))))
-        (local.set $xi (f64x2.add (f64x2.add (local.get $ei) (f64x2.mul (local.get $or) (local.get $wi))) (f64x2.mul (local.get $oi) (local.get $wr))))
-        (v128.store offset=28704 (local.get $a)
-          (f64x2.mul (v128.const f64x2 0.5 0.5)
-            (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
-        (br_if $l (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $to))))))
+      (f64x2.abs (f64x2.sub (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0))))))
 
-  ;; |rfft 512| of the windowed frames at byte offsets xa and xb into MAG (bins from..to, and 0, 256).
-  (func $pair (export "pair") (param $xa i32) (param $xb i32) (param $from i32) (param $to i32)
+  ;; |rfft 512| of the windowed frames at byte offsets xa and xb into MAG (the bins of k = lo..hi, with
+  ;; mirror ≠ 0 also 256 − k, and 0, 256).
+  (func $pair (export "pair") (param $xa i32) (param $xb i32) (param $lo i32) (param $hi i32) (param $mirror i32)
     (call $loadStage1 (local.get $xa) (local.get $xb))
     (call $stage (i32.const 64) (i32.const 12416))
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))
-    (call $unpack (local.get $from) (local.get $to)))
+    (call $unpack (local.get $lo) (local.get $hi) (local.get $mirror)))
   ;; Log-mel rows of `count` frames (hop 160 samples = 640 bytes) of the f32 samples at byte offset x, into
   ;; f32 rows of `bands` at byte offset out: the whole loop in wasm, so JS pays one call and one copy per
   ;; chunk instead of a call and two row copies per pair (≈ a third of the time of the per-pair loop).
   ;; An odd last frame is computed in both lanes and written once.
-  (func (export "frames") (param $x i32) (param $count i32) (param $from i32) (param $to i32) (param $bands i32) (param $out i32)
+  (func (export "frames") (param $x i32) (param $count i32) (param $lo i32) (param $hi i32) (param $mirror i32) (param $bands i32) (param $out i32)
     (local $f i32) (local $second i32) (local $row i32)
     (local.set $row (i32.shl (local.get $bands) (i32.const 2)))
     (block $done
@@ -223,7 +263,7 @@
         (call $pair
           (i32.add (local.get $x) (i32.mul (local.get $f) (i32.const 640)))
           (i32.add (local.get $x) (i32.mul (local.get $second) (i32.const 640)))
-          (local.get $from) (local.get $to))
+          (local.get $lo) (local.get $hi) (local.get $mirror))
         (call $melLogTo (local.get $bands)
           (i32.add (local.get $out) (i32.mul (local.get $f) (local.get $row)))
           (i32.add (local.get $out) (i32.mul (local.get $second) (local.get $row))))

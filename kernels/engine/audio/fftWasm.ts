@@ -17,16 +17,29 @@ const MAX_BANDS = 256;
 const SAMPLES = 65536;
 const M = 256; // complex points
 
+/**
+ * The kernel's unpacking pass computes bin k and, with `mirror` set, bin 256 − k from the same loads, for
+ * k = lo..hi ≤ 128: the smallest such pass covering bins from..to (within 1..255; 0 and 256 always come out).
+ */
+export function unpackRange(fromBin: number, toBin: number): [lo: number, hi: number, mirror: number] {
+  const from = Math.max(1, fromBin);
+  const to = Math.min(255, toBin);
+  if (from > to) return [1, 0, 0];
+  if (to <= 128) return [from, to, 0];
+  if (from >= 128) return [256 - to, 256 - from, 1];
+  return [Math.min(from, 256 - to), 128, 1];
+}
+
 export class WasmFrameSpectra {
   private readonly memory: WebAssembly.Memory;
-  private readonly pairFn: (xa: number, xb: number, from: number, to: number) => void;
-  private readonly framesFn: (x: number, count: number, from: number, to: number, bands: number, out: number) => void;
+  private readonly pairFn: (xa: number, xb: number, lo: number, hi: number, mirror: number) => void;
+  private readonly framesFn: (x: number, count: number, lo: number, hi: number, mirror: number, bands: number, out: number) => void;
   private bands = 0;
   private sampleCapacity: number;
 
   private constructor(instance: WebAssembly.Instance, window: Float64Array) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
-    this.pairFn = instance.exports.pair as (xa: number, xb: number, from: number, to: number) => void;
+    this.pairFn = instance.exports.pair as (xa: number, xb: number, lo: number, hi: number, mirror: number) => void;
     this.framesFn = instance.exports.frames as WasmFrameSpectra['framesFn'];
     const mem = this.memory.buffer;
     new Float64Array(mem, WIN, 400).set(window);
@@ -111,13 +124,13 @@ export class WasmFrameSpectra {
   /** logMelRowsOfInput() leaving the rows in the module memory: a view, valid until the next call. */
   logMelRowsOfInputView(sampleCount: number, count: number, fromBin: number, toBin: number): Float32Array {
     const outByte = WasmFrameSpectra.rowsByte(sampleCount);
-    this.framesFn(SAMPLES, count, Math.max(1, fromBin), Math.min(255, toBin), this.bands, outByte);
+    this.framesFn(SAMPLES, count, ...unpackRange(fromBin, toBin), this.bands, outByte);
     return new Float32Array(this.memory.buffer, outByte, count * this.bands);
   }
 
   /** Spectra of the frames starting at sample offsets a and b of the loaded samples; bins from..to. */
   pair(a: number, b: number, fromBin: number, toBin: number): void {
-    this.pairFn(SAMPLES + 4 * a, SAMPLES + 4 * b, Math.max(1, fromBin), Math.min(255, toBin));
+    this.pairFn(SAMPLES + 4 * a, SAMPLES + 4 * b, ...unpackRange(fromBin, toBin));
   }
 
   /**
