@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
 import { buildModel, buildReferenceModel } from '../../kernels/engine/model/model';
+import { setDirectFilterGrad, setOwnConv } from '../../kernels/engine/model/wasmKernels';
 
 const PYTHON = '/usr/bin/python3';
 const REFERENCE = '/work/shared/bench/torch_reference.py';
@@ -153,6 +154,16 @@ async function main() {
   const refTrainCpu = lastCpu;
   const refClassify = await classifyMsPerPatch(ref);
   const refClassifyCpu = lastCpu;
+  // The same net with LungCAM's conv kernels off (XNNPACK forward/input gradient, filter gradient as
+  // XNNPACK's batch-as-channels conv): the session-2 path, measured in the same run.
+  setOwnConv(false);
+  setDirectFilterGrad(false);
+  const oldTrain = await trainMsPerSample(ref);
+  const oldTrainCpu = lastCpu;
+  const oldClassify = await classifyMsPerPatch(ref);
+  const oldClassifyCpu = lastCpu;
+  setOwnConv(true);
+  setDirectFilterGrad(true);
   torchRuns.push(pytorch());
   const single = oneThread();
   const lcTrain = await trainMsPerSample(lc);
@@ -169,6 +180,7 @@ async function main() {
     `  reference net  train ms/sample/epoch: tfjs ${f(refTrain)}${torch ? ` | PyTorch ${f(torch.train)} (runs ${runs('train')}) | ratio ${(refTrain / torch.train).toFixed(2)}× (target ≤ 2×)` : ''}`,
     `  reference net  classify ms/patch:     tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} (runs ${runs('classify')}) | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
     `  reference net  CPU time (all threads; load inflates wall time, not this): train ms/sample tfjs ${f(refTrainCpu)}${torch ? ` | PyTorch ${f(torch.trainCpu)} | ratio ${(refTrainCpu / torch.trainCpu).toFixed(2)}×` : ''}; classify ms/patch tfjs ${f(refClassifyCpu)}${torch ? ` | PyTorch ${f(torch.classifyCpu)} | ratio ${(refClassifyCpu / torch.classifyCpu).toFixed(2)}×` : ''}`,
+    `  reference net  XNNPACK convs only (before): train ms/sample ${f(oldTrain)} (CPU ${f(oldTrainCpu)}); classify ms/patch ${f(oldClassify)} (CPU ${f(oldClassifyCpu)})`,
     `  reference net  on 1 wasm thread:      ${single ? `train ${f(single.train)}, classify ${f(single.classify)}` : 'n/a'}`,
     `  LungCAM CNN    train ms/sample/epoch: tfjs ${f(lcTrain)};  classify ms/patch: tfjs ${f(lcClassify)}`,
     `  training step profile (reference net, batch 32): ${profile}`,

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { registerWasmTrainingKernels } from './wasmKernels';
-import { setKernelThreads } from './kernelThreads';
+import { kernelsUseFma, setKernelThreads } from './kernelThreads';
 import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from './wasmThreads';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -105,7 +105,7 @@ async function tryWasm(): Promise<boolean> {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const used = wasm.getThreadsCount();
     setKernelThreads(used); // LungCAM's own wasm kernels use as many threads as XNNPACK
-    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${used} thread${used === 1 ? '' : 's'}, fast training kernels)`;
+    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${used} thread${used === 1 ? '' : 's'}, LungCAM conv kernels${kernelsUseFma() ? ' with FMA' : ''})`;
     return true;
   } catch {
     return false;

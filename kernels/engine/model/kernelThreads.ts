@@ -11,6 +11,7 @@ import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import * as fg from './convFilterGradWasm';
 import * as fw from './convForwardWasm';
+import * as ops from './trainOpsWasm';
 
 /**
  * The kernels, by export name: binaries for [shared heap, plain heap] × [plain SIMD, relaxed-SIMD FMA].
@@ -56,6 +57,30 @@ const instances = new WeakMap<WebAssembly.Memory, Map<KernelName, KernelFn>>();
 
 export function isSharedMemory(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** trainOps.wat: memory-bound step kernels, run on the calling thread only. */
+export interface TrainOps {
+  maxPoolGrad2x2(x: number, g: number, dx: number, N: number, H: number, W: number, C: number, Ho: number, Wo: number): void;
+  channelSum(x: number, out: number, acc: number, rows: number, C: number, scale: number): void;
+}
+const trainOpsInstances = new WeakMap<WebAssembly.Memory, TrainOps>();
+const trainOpsModules = new Map<boolean, WebAssembly.Module>();
+
+/** trainOps.wat bound to `memory` (instantiated once per memory). */
+export function trainOpsOn(memory: WebAssembly.Memory): TrainOps {
+  let inst = trainOpsInstances.get(memory);
+  if (!inst) {
+    const shared = isSharedMemory(memory);
+    let m = trainOpsModules.get(shared);
+    if (!m) {
+      m = new WebAssembly.Module(Buffer.from(shared ? ops.TRAIN_OPS_SHARED_WASM_BASE64 : ops.TRAIN_OPS_WASM_BASE64, 'base64'));
+      trainOpsModules.set(shared, m);
+    }
+    inst = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as TrainOps;
+    trainOpsInstances.set(memory, inst);
+  }
+  return inst;
 }
 
 let fmaState: boolean | null = null;

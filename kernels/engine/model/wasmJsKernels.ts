@@ -9,11 +9,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo, NamedAttrMap, KernelConfig } from '@tensorflow/tfjs';
+import { heapMemory, type HeapBackend } from './convForward';
+import { trainOpsOn } from './kernelThreads';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  getMemoryOffset(dataId: object): number;
+  disposeData(dataId: object): void;
 }
+
+/** The wasm heap when the wasm SIMD step kernels (trainOps.wat) can run on this backend. */
+const opsMemory = (backend: WasmBackend) => heapMemory(backend as unknown as HeapBackend);
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
 
 interface PoolAttrs {
@@ -71,6 +78,19 @@ function maxPoolGrad(args: Args, builtin: KernelFunc | null): TensorInfo {
   const stacks = dy.shape[0] / input.shape[0];
   const backend = args.backend as WasmBackend;
   const out = backend.makeOutput([dy.shape[0], ...input.shape.slice(1)], 'float32');
+  const memory = opsMemory(backend);
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
+  if (memory && info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2
+    && info.padInfo.top === 0 && info.padInfo.left === 0 && Ho === Math.floor(H / 2) && Wo === Math.floor(W / 2) && C % 4 === 0) {
+    // Non-overlapping 2×2 windows: wasm SIMD, one pass (an odd last row/column gets no gradient: zero it).
+    if (H % 2 || W % 2) backend.typedArrayFromHeap(out).fill(0);
+    const x = backend.getMemoryOffset(input.dataId), g = backend.getMemoryOffset(dy.dataId), dx = backend.getMemoryOffset(out.dataId);
+    const n = input.shape[0];
+    for (let s = 0; s < stacks; s++) {
+      trainOpsOn(memory).maxPoolGrad2x2(x, g + s * n * Ho * Wo * C * 4, dx + s * n * H * W * C * 4, n, H, W, C, Ho, Wo);
+    }
+    return out;
+  }
   // Views after allocation: makeOutput may grow (and so detach) the heap.
   maxPoolGradInto(backend.typedArrayFromHeap(input) as Float32Array, backend.typedArrayFromHeap(dy) as Float32Array,
     backend.typedArrayFromHeap(out) as Float32Array, info, stacks);
@@ -102,6 +122,14 @@ function channelReduce(args: Args, builtin: KernelFunc, mean: boolean): TensorIn
   const backend = args.backend as WasmBackend;
   const outShape = keepDims ? x.shape.map((d, i) => (i === x.shape.length - 1 ? d : 1)) : [C];
   const out = backend.makeOutput(outShape, 'float32');
+  const memory = opsMemory(backend);
+  if (memory && C % 4 === 0 && rows > 0) {
+    const acc = backend.makeOutput([2 * C], 'float32'); // f64 scratch
+    trainOpsOn(memory).channelSum(backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(out.dataId),
+      backend.getMemoryOffset(acc.dataId), rows, C, mean ? 1 / rows : 1);
+    backend.disposeData(acc.dataId);
+    return out;
+  }
   const xs = backend.typedArrayFromHeap(x) as Float32Array;
   const ys = backend.typedArrayFromHeap(out) as Float32Array;
   const acc = new Float64Array(C);

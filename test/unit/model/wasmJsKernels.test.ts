@@ -48,20 +48,46 @@ test('slice on wasm equals cpu for contiguous, strided and every-axis-partial sl
   assert.deepEqual(Array.from(ints.wasm), Array.from(ints.cpu));
 });
 
-test('the stacked max-pool gradient equals cpu\'s MaxPoolGrad on the input tiled per stack (ties go to the first maximum)', async () => {
-  const shape: [number, number, number, number] = [2, 6, 5, 3];
-  const x = values(shape, 3).map((v) => Math.round(v * 2) / 2); // many ties
-  const stacks = 3;
-  const dyShape: [number, number, number, number] = [stacks * 2, 3, 2, 3];
-  const dy = values(dyShape, 4);
-  const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
-  const stacked = tf.tidy(() => Array.from((tf.engine().runKernel(STACKED_MAX_POOL_GRAD,
-    { dy: tf.tensor4d(dy, dyShape), input: tf.tensor4d(x, shape) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync()));
-  const cpu = await withBackend('cpu', () => tf.tidy(() => {
-    const input = tf.tile(tf.tensor4d(x, shape), [stacks, 1, 1, 1]);
-    const output = tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid');
-    return Array.from((tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor4d(dy, dyShape), input, output } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync());
-  }));
-  assert.equal(stacked.length, stacks * 2 * 6 * 5 * 3);
-  assert.deepEqual(stacked, cpu);
+for (const [n, h, w, c] of [[2, 6, 5, 3], [2, 6, 5, 8], [3, 8, 6, 4]]) {
+  // Channels in fours: the wasm SIMD kernel (trainOps.wat; an odd width leaves a column with no gradient).
+  test(`the stacked max-pool gradient equals cpu's MaxPoolGrad on the input tiled per stack (ties go to the first maximum), input ${[n, h, w, c]}`, async () => {
+    const shape: [number, number, number, number] = [n, h, w, c];
+    const x = values(shape, 3).map((v) => Math.round(v * 2) / 2); // many ties
+    const stacks = 3;
+    const dyShape: [number, number, number, number] = [stacks * n, Math.floor(h / 2), Math.floor(w / 2), c];
+    const dy = values(dyShape, 4);
+    const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+    const run = (name: string, input: tf.Tensor, withOutput: boolean) => Array.from((tf.engine().runKernel(name,
+      { dy: tf.tensor4d(dy, dyShape), input, ...(withOutput ? { output: tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid') } : {}) } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync());
+    const stacked = tf.tidy(() => run(STACKED_MAX_POOL_GRAD, tf.tensor4d(x, shape), false));
+    const cpu = await withBackend('cpu', () => tf.tidy(() => run('MaxPoolGrad', tf.tile(tf.tensor4d(x, shape), [stacks, 1, 1, 1]), true)));
+    assert.equal(stacked.length, stacks * n * h * w * c);
+    assert.deepEqual(stacked, cpu);
+    {
+      // The plain MaxPoolGrad kernel (training) gives the first stack's gradient.
+      const single = tf.tidy(() => {
+        const input = tf.tensor4d(x, shape);
+        return Array.from((tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor4d(dy.slice(0, n * dyShape[1] * dyShape[2] * c), [n, dyShape[1], dyShape[2], c]),
+          input, output: tf.maxPool(input, 2, 2, 'valid') } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor).dataSync());
+      });
+      assert.deepEqual(single, cpu.slice(0, n * h * w * c));
+    }
+  });
+}
+
+test('per-channel sums and means over many rows (the bias gradient) on wasm match cpu', async () => {
+  for (const shape of [[4, 37, 20, 8], [3, 5, 2, 12], [1, 1, 1, 4]]) {
+    const data = values(shape, 7).map((v) => v + 3); // an offset: long sums lose precision if kept in f32
+    for (const keepDims of [false, true]) {
+      const r = await onBoth(() => tf.tidy(() => tf.concat([tf.sum(tf.tensor(data, shape), [0, 1, 2], keepDims).reshape([-1]), tf.mean(tf.tensor(data, shape), [0, 1, 2], keepDims).reshape([-1])])));
+      // Exact reference in f64.
+      const C = shape[3], rows = data.length / C;
+      const exact = Array.from({ length: C }, (_, c) => { let t = 0; for (let i = c; i < data.length; i += C) t += data[i]; return t; });
+      exact.forEach((t, c) => {
+        assert.ok(Math.abs(r.wasm[c] - t) <= 1e-6 * Math.abs(t) + 1e-6, `sum ${shape} channel ${c}: ${r.wasm[c]} vs ${t}`);
+        assert.ok(Math.abs(r.wasm[C + c] - t / rows) <= 1e-6 * Math.abs(t / rows) + 1e-7, `mean ${shape} channel ${c}`);
+        assert.ok(Math.abs(r.wasm[c] - r.cpu[c]) <= 1e-4 * Math.abs(t) + 1e-5, 'close to cpu');
+      });
+    }
+  }
 });
