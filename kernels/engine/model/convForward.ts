@@ -74,14 +74,31 @@ function padInto(x: Float32Array, s: ConvShape, into: Float32Array): void {
   }
 }
 
+/** Reads filter element (a, b, ci, co) of the conv being run, given the filter tensor's values. */
+export type FilterReader = (f: Float32Array) => (a: number, b: number, ci: number, co: number) => number;
+
+/** A filter stored [KH, KW, Cin, Cout] as the conv uses it. */
+export const forwardFilter = (s: ConvShape): FilterReader => (f) => {
+  const { filterWidth: KW, inChannels: Ci, outChannels: Co } = s;
+  return (a, b, ci, co) => f[((a * KW + b) * Ci + ci) * Co + co];
+};
+
 /**
- * out = act(conv(input, filter) + bias). `filter` is [KH, KW, Cin, Cout]; with `rotated` it is the
- * forward filter [KH, KW, Cout, Cin] of the conv whose input gradient this is, used rotated 180° with
- * its channel axes swapped (read in place, never built). Returns the output tensor.
+ * The forward filter [KH, KW, Cout, Cin] of the conv whose input gradient this conv computes, read
+ * rotated 180° with its channel axes swapped (never built).
+ */
+export const rotatedFilter = (s: ConvShape): FilterReader => (f) => {
+  const { filterHeight: KH, filterWidth: KW, inChannels: Ci, outChannels: Co } = s;
+  return (a, b, ci, co) => f[(((KH - 1 - a) * KW + (KW - 1 - b)) * Co + co) * Ci + ci];
+};
+
+/**
+ * out = act(conv(input, filter) + bias), with the filter read through `reader` from the `filter`
+ * tensor's values. Returns the output tensor.
  */
 export function convOnHeap(
   backend: HeapBackend, memory: WebAssembly.Memory, input: Info, s: ConvShape,
-  filter: Info, rotated: boolean, bias: Info | null, relu: boolean,
+  filter: Info, reader: FilterReader, bias: Info | null, relu: boolean,
 ): Info {
   const out = backend.makeOutput([s.batch, s.outHeight, s.outWidth, s.outChannels], 'float32');
   const kh = s.filterHeight, kw = s.filterWidth, cin = s.inChannels;
@@ -89,11 +106,7 @@ export function convOnHeap(
   const noPad = s.padTop === 0 && s.padLeft === 0 && s.inHeight === s.outHeight + s.filterHeight - 1 && s.inWidth === s.outWidth + s.filterWidth - 1;
   const staged = noPad ? null : backend.makeOutput([s.batch, s.outHeight + kh - 1, s.outWidth + kw - 1, cin], 'float32');
   // Views only after every allocation (an allocation may grow, and so detach, the heap).
-  const f = backend.typedArrayFromHeap(filter);
-  const { filterHeight: KH, filterWidth: KW, inChannels: Ci, outChannels: Co } = s;
-  const filterAt = rotated
-    ? (a: number, b: number, ci: number, co: number) => f[(((KH - 1 - a) * KW + (KW - 1 - b)) * Co + co) * Ci + ci]
-    : (a: number, b: number, ci: number, co: number) => f[((a * KW + b) * Ci + ci) * Co + co];
+  const filterAt = reader(backend.typedArrayFromHeap(filter));
   packFilter(filterAt, kh, kw, cin, s.outChannels, backend.typedArrayFromHeap(packed));
   if (staged) padInto(backend.typedArrayFromHeap(input), s, backend.typedArrayFromHeap(staged));
   const xp = backend.getMemoryOffset((staged ?? input).dataId);
@@ -104,5 +117,43 @@ export function convOnHeap(
     s.outChannels, kh, kw, bias ? 1 : 0, relu ? 1 : 0, cb0, cb1]);
   backend.disposeData(packed.dataId);
   if (staged) backend.disposeData(staged.dataId);
+  return out;
+}
+
+/**
+ * Input gradient of a conv with few input channels (the first layer: Ci = 1, whose input gradient tfjs's
+ * fused conv computes even though nothing uses it): per-tap products T[n, oh, ow, (a·KW + b)·Ci + ci] =
+ * Σ_co dy[n, oh, ow, co] · W[a, b, ci, co] by the kernel as a 1×1 conv (taps rounded up to 8 channels),
+ * then each input pixel adds the taps that saw it. `s` is the forward conv's shape (stride 1).
+ */
+export function inputGradFewChannels(backend: HeapBackend, memory: WebAssembly.Memory, dy: Info, filter: Info, s: ConvShape): Info {
+  const { filterHeight: KH, filterWidth: KW, inChannels: Ci, outChannels: Co, outHeight: Ho, outWidth: Wo, inHeight: H, inWidth: W } = s;
+  const taps = KH * KW * Ci;
+  const wide = Math.ceil(taps / 8) * 8;
+  const tapShape: ConvShape = { batch: s.batch, inHeight: Ho, inWidth: Wo, inChannels: Co, outHeight: Ho, outWidth: Wo,
+    outChannels: wide, filterHeight: 1, filterWidth: 1, padTop: 0, padLeft: 0 };
+  const perTap: FilterReader = (f) => (_a, _b, co, t) => (t < taps ? f[t * Co + co] : 0);
+  const t = convOnHeap(backend, memory, dy, tapShape, filter, perTap, null, false);
+  const out = backend.makeOutput([s.batch, H, W, Ci], 'float32');
+  const T = backend.typedArrayFromHeap(t), dx = backend.typedArrayFromHeap(out);
+  for (let n = 0, p = 0; n < s.batch; n++) {
+    for (let ih = 0; ih < H; ih++) {
+      for (let iw = 0; iw < W; iw++) {
+        for (let ci = 0; ci < Ci; ci++, p++) {
+          let sum = 0;
+          for (let a = 0; a < KH; a++) {
+            const oh = ih - a + s.padTop;
+            if (oh < 0 || oh >= Ho) continue;
+            for (let b = 0; b < KW; b++) {
+              const ow = iw - b + s.padLeft;
+              if (ow >= 0 && ow < Wo) sum += T[((n * Ho + oh) * Wo + ow) * wide + (a * KW + b) * Ci + ci];
+            }
+          }
+          dx[p] = sum;
+        }
+      }
+    }
+  }
+  backend.disposeData(t.dataId);
   return out;
 }

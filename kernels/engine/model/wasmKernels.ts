@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
 import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
-import { convOnHeap, convSupported, heapMemory, type ConvShape, type HeapBackend as ConvHeapBackend } from './convForward';
+import { convOnHeap, convSupported, forwardFilter, heapMemory, inputGradFewChannels, rotatedFilter, type ConvShape, type HeapBackend as ConvHeapBackend } from './convForward';
 
 type Backend = { disposeData(dataId: object): void };
 /** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */
@@ -179,7 +179,15 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
     outHeight: H, outWidth: W, outChannels: attrs.inputShape[3], filterHeight: kh, filterWidth: kw, padTop, padLeft,
   };
   if (memory && convSupported(shape)) {
-    return convOnHeap(backend as unknown as ConvHeapBackend, memory, dy, shape, filter, true, null, false) as TensorInfo;
+    return convOnHeap(backend as unknown as ConvHeapBackend, memory, dy, shape, filter, rotatedFilter(shape), null, false) as TensorInfo;
+  }
+  // Few input channels (the first layer): through per-tap products (the forward conv's shape here).
+  const forward: ConvShape = {
+    batch: dy.shape[0], inHeight: H, inWidth: W, inChannels: attrs.inputShape[3], outHeight: dy.shape[1], outWidth: dy.shape[2],
+    outChannels: dy.shape[3], filterHeight: kh, filterWidth: kw, padTop: top, padLeft: left,
+  };
+  if (memory && forward.inChannels * kh * kw <= 32 && forward.outWidth >= 4 && forward.batch > 0) {
+    return inputGradFewChannels(backend as unknown as ConvHeapBackend, memory, dy, filter, forward) as TensorInfo;
   }
   const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }, backend);
   const swapped = transpose(flipped, [0, 1, 3, 2], backend);
@@ -213,7 +221,7 @@ function forwardConv(args: { inputs: Record<string, TensorInfo>; backend: unknow
       filterHeight: info.filterHeight, filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
     };
     if (info.strideHeight === 1 && info.strideWidth === 1 && convSupported(shape)) {
-      return convOnHeap(args.backend as ConvHeapBackend, memory, x, shape, filter, false, bias ?? null, activation === 'relu') as TensorInfo;
+      return convOnHeap(args.backend as ConvHeapBackend, memory, x, shape, filter, forwardFilter(shape), bias ?? null, activation === 'relu') as TensorInfo;
     }
   }
   return builtin(args as never) as TensorInfo;
