@@ -3,7 +3,6 @@
  * aggregate_multi_layers): per-patch min–max normalisation, half-pixel-centre bilinear resizing,
  * multi-layer averaging, and stitching patch maps back onto the recording's [frames, bands] grid.
  */
-import * as tf from '@tensorflow/tfjs';
 
 export const NORMALISE_EPS = 1e-7;
 
@@ -39,15 +38,40 @@ export function normalisePerPatch(raw: Float32Array, count: number, size: number
   return { normalised, min, max, zeroPatches };
 }
 
-/** Resize `count` maps [h, w] to [outH, outW], bilinear with half-pixel centres (OpenCV's and PyTorch's align_corners=False). */
+/**
+ * Resize `count` maps [h, w] to [outH, outW], bilinear with half-pixel centres (OpenCV's and PyTorch's
+ * align_corners=False), the arithmetic of tf.image.resizeBilinear(x, size, false, true) on tfjs's cpu backend.
+ * In plain JS: a map is small, and a tensor round trip (upload, kernel, read back) cost more than the resize.
+ */
 export function resizeMaps(maps: Float32Array, count: number, h: number, w: number, outH: number, outW: number): Float32Array {
   if (h === outH && w === outW) return maps.slice();
-  // Read the values outside tf.tidy: tidy walks a returned typed array element by element (seconds for a
-  // few million values).
-  const resized = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(maps, [count, h, w, 1]), [outH, outW], false, true));
-  const values = resized.dataSync() as Float32Array;
-  resized.dispose();
-  return values;
+  const out = new Float32Array(count * outH * outW);
+  const taps = (inSize: number, outSize: number) => {
+    const lo = new Int32Array(outSize), hi = new Int32Array(outSize), frac = new Float64Array(outSize);
+    const ratio = inSize / outSize;
+    for (let i = 0; i < outSize; i++) {
+      const source = ratio * (i + 0.5) - 0.5;
+      lo[i] = Math.max(0, Math.floor(source));
+      hi[i] = Math.min(inSize - 1, Math.ceil(source));
+      frac[i] = source - lo[i];
+    }
+    return { lo, hi, frac };
+  };
+  const rows = taps(h, outH);
+  const cols = taps(w, outW);
+  for (let p = 0, o = 0; p < count; p++) {
+    const base = p * h * w;
+    for (let r = 0; r < outH; r++) {
+      const top = base + rows.lo[r] * w, bottom = base + rows.hi[r] * w, rowFrac = rows.frac[r];
+      for (let c = 0; c < outW; c++, o++) {
+        const l = cols.lo[c], rt = cols.hi[c], colFrac = cols.frac[c];
+        const t = maps[top + l] + (maps[top + rt] - maps[top + l]) * colFrac;
+        const b = maps[bottom + l] + (maps[bottom + rt] - maps[bottom + l]) * colFrac;
+        out[o] = t + (b - t) * rowFrac;
+      }
+    }
+  }
+  return out;
 }
 
 /** Several layers' normalised maps (already at the patch size): ReLU, average, renormalise per patch. */

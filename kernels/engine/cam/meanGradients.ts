@@ -327,7 +327,8 @@ function outputGradientTapSums(
     strides: [1, 1], pad: geoA.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, 1], filterShape: kernelA.shape,
   } as unknown as tf.NamedAttrMap) as tf.Tensor, [tapsA, 1, ci * co]));
   const m = tf.concat(perPatch, 1); // [tapsA, N, Ci·Co]
-  const r = tf.sum(tf.mul(m, tf.reshape(kernelA, [tapsA, 1, ci * co])), 0); // [N, Ci·Co]
+  // Σ over taps as a rank-2 leading-axis sum (the fast per-column reduction on wasm).
+  const r = tf.sum(tf.reshape(tf.mul(m, tf.reshape(kernelA, [tapsA, 1, ci * co])), [tapsA, n * ci * co]), 0); // [N·Ci·Co]
   const total = tf.transpose(tf.reshape(tf.matMul(tf.reshape(r, [n * ci, co]), v, false, true), [n, ci, classes]), [2, 0, 1]); // [C, N, Ci]
 
   // Border corrections: the output rows/columns some tap of B leaves out.
@@ -353,9 +354,9 @@ function outputGradientTapSums(
       if (er.length && ec.length) coefTerms.push([1 + setIndex(er, ec), tap, 1]);
     }
   }
-  let perSet: tf.Tensor | null = null; // [C, N, J, Ci]
+  // Each tap's sum is the total less its excluded sets: start from the total for every tap.
+  const perTapSums: tf.Tensor[] = [tf.tile(tf.reshape(tf.transpose(total, [1, 2, 0]), [n * ci * classes, 1]), [1, taps])]; // [N·Ci·C, taps]
   if (sets.length) {
-    const J = sets.length;
     const inSet = (x: { rows: number[] | null; cols: number[] | null }, qr: number, qc: number) =>
       (!x.rows || x.rows.includes(qr)) && (!x.cols || x.cols.includes(qc));
     // Pooled rows/columns whose windows hold an excluded output row/column (q outside every window has no gradient).
@@ -368,43 +369,54 @@ function outputGradientTapSums(
     ];
     const padH = geoA.kh - 1, padW = geoA.kw - 1;
     const qp = tf.pad(q, [[0, 0], [padH, padH], [padW, padW], [0, 0]]);
-    const phiParts: tf.Tensor[] = [];
-    const tapParts: tf.Tensor[] = [];
-    for (const [r0, r1, c0, c1] of rects) {
-      const bh = r1 - r0, bw = c1 - c0;
-      // Φ of each set on this rectangle: d masked by the set, summed over each window.
-      const setMask = new Float32Array(bh * ph * bw * pw * J);
-      for (let i = 0; i < bh * ph; i++) for (let k = 0; k < bw * pw; k++) {
-        sets.forEach((x, j) => { setMask[(i * bw * pw + k) * J + j] = inSet(x, r0 * ph + i, c0 * pw + k) ? 1 : 0; });
-      }
-      const dRect = tf.expandDims(routing.d(r0 * ph, r1 * ph, c0 * pw, c1 * pw), 3); // [N, bh·ph, bw·pw, 1, Ci]
-      const masked = tf.reshape(tf.mul(dRect, tf.tensor5d(setMask, [1, bh * ph, bw * pw, J, 1])), [n, bh * ph, bw * pw, J * ci]);
-      const windows = ph * pw === 1 ? masked : tf.mul(tf.avgPool(masked as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'), ph * pw);
-      phiParts.push(tf.reshape(windows, [n, bh * bw, J, ci]));
-      // Q around each r of the rectangle, one slice per tap of A (zero-padded so every slice is in range).
+    // Q around each r of every rectangle, one slice per tap of A (zero-padded so every slice is in range).
+    const tapParts = rects.map(([r0, r1, c0, c1]) => {
       const perTap: tf.Tensor[] = [];
       for (let ti = 0; ti < geoA.kh; ti++) for (let tj = 0; tj < geoA.kw; tj++) {
-        perTap.push(tf.slice(qp, [0, r0 - ti + geoA.padTop + padH, c0 - tj + geoA.padLeft + padW, 0], [-1, bh, bw, -1]));
+        perTap.push(tf.slice(qp, [0, r0 - ti + geoA.padTop + padH, c0 - tj + geoA.padLeft + padW, 0], [-1, r1 - r0, c1 - c0, -1]));
       }
-      tapParts.push(tf.reshape(tf.stack(perTap, 3), [n, bh * bw, tapsA * co]));
-    }
-    const phiSets = tf.concat(phiParts, 1); // [N, nb, J, Ci]
-    const nb = phiSets.shape[1] as number;
-    const qTaps = tf.reshape(tf.concat(tapParts, 1), [n * nb, tapsA * co]);
-    // dX_c at those r for every class at once: K_A ⊙ V_c as one [taps·Co, C·Ci] matrix.
+      return tf.reshape(tf.stack(perTap, 3), [n, (r1 - r0) * (c1 - c0), tapsA * co]);
+    });
+    const nb = rects.reduce((sum, [r0, r1, c0, c1]) => sum + (r1 - r0) * (c1 - c0), 0);
+    // dX_c at those r for every class at once: K_A ⊙ V_c as one [taps·Co, Ci·C] matrix.
     const kv = tf.reshape(tf.mul(
-      tf.reshape(tf.transpose(kernelA, [0, 1, 3, 2]), [tapsA, co, 1, ci]),
-      tf.reshape(tf.transpose(v), [1, co, classes, 1]),
-    ), [tapsA * co, classes * ci]);
-    const dx = tf.reshape(tf.matMul(qTaps, kv), [n, nb, 1, classes, ci]);
-    perSet = tf.transpose(tf.sum(tf.mul(tf.expandDims(phiSets, 3), dx), 1), [2, 0, 1, 3]); // [C, N, J, Ci]
+      tf.reshape(tf.transpose(kernelA, [0, 1, 3, 2]), [tapsA, co, ci, 1]),
+      tf.reshape(tf.transpose(v), [1, co, 1, classes]),
+    ), [tapsA * co, ci * classes]);
+    const dx = tf.reshape(tf.matMul(tf.reshape(tf.concat(tapParts, 1), [n * nb, tapsA * co]), kv), [n, nb, ci, classes]);
+    let offset = 0;
+    for (const [r0, r1, c0, c1] of rects) {
+      const bh = r1 - r0, bw = c1 - c0;
+      const here = bh * bw;
+      const dxRect = tf.slice(dx, [0, offset, 0, 0], [-1, here, -1, -1]);
+      offset += here;
+      const relevant = sets.map((_, j) => j).filter((j) => {
+        for (let i = r0 * ph; i < r1 * ph; i++) for (let k = c0 * pw; k < c1 * pw; k++) if (inSet(sets[j], i, k)) return true;
+        return false;
+      });
+      if (relevant.length === 0) continue;
+      const jr = relevant.length;
+      // Φ of each relevant set on this rectangle: d masked by the set, summed over each window.
+      const setMask = new Float32Array(bh * ph * bw * pw * jr);
+      for (let i = 0; i < bh * ph; i++) for (let k = 0; k < bw * pw; k++) {
+        relevant.forEach((j, u) => { setMask[(i * bw * pw + k) * jr + u] = inSet(sets[j], r0 * ph + i, c0 * pw + k) ? 1 : 0; });
+      }
+      const dRect = tf.expandDims(routing.d(r0 * ph, r1 * ph, c0 * pw, c1 * pw), 4); // [N, bh·ph, bw·pw, Ci, 1]
+      const masked = tf.reshape(tf.mul(dRect, tf.tensor5d(setMask, [1, bh * ph, bw * pw, 1, jr])), [n, bh * ph, bw * pw, ci * jr]);
+      const windows = ph * pw === 1 ? masked : tf.mul(tf.avgPool(masked as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'), ph * pw);
+      const phi = tf.reshape(tf.transpose(tf.reshape(windows, [n, here, ci, jr]), [0, 2, 3, 1]), [n * ci, jr, here]);
+      // Σ_r Φ_j[r] dX_c[r] for every patch and channel: [N·Ci, J_r, C], then each tap's coefficients.
+      const perSet = tf.matMul(phi, tf.reshape(tf.transpose(dxRect, [0, 2, 1, 3]), [n * ci, here, classes]));
+      const coefRect = new Float32Array(jr * taps);
+      for (const [term, tap, value] of coefTerms) {
+        const u = relevant.indexOf(term - 1);
+        if (term > 0 && u >= 0) coefRect[u * taps + tap] += value;
+      }
+      perTapSums.push(tf.matMul(tf.reshape(tf.transpose(perSet, [0, 2, 1]), [n * ci * classes, jr]), tf.tensor2d(coefRect, [jr, taps])));
+    }
   }
-  const stacked = perSet ? tf.concat([tf.expandDims(total, 2), perSet], 2) : tf.expandDims(total, 2); // [C, N, 1+J, Ci]
-  const terms = 1 + sets.length;
-  const coefMatrix = new Float32Array(terms * taps);
-  for (const [term, tap, value] of coefTerms) coefMatrix[term * taps + tap] += value;
-  const perTap = tf.matMul(tf.reshape(tf.transpose(stacked, [0, 1, 3, 2]), [classes * n * ci, terms]), tf.tensor2d(coefMatrix, [terms, taps]));
-  return tf.transpose(tf.reshape(perTap, [classes, n, ci, taps]), [0, 1, 3, 2]) as tf.Tensor4D;
+  const perTap = tf.reshape(perTapSums.length > 1 ? tf.addN(perTapSums) : perTapSums[0], [n, ci, classes, taps]);
+  return tf.transpose(perTap, [2, 0, 3, 1]) as tf.Tensor4D; // [C, N, taps, Ci]
 }
 
 /** Indices in [0, size) outside [lo, hi). */
