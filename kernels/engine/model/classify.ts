@@ -8,8 +8,12 @@ import { PATCH_FRAMES, type LogMel } from '../types';
 import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/icbhi';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
+import { inferLogits } from './inference';
 
-/** Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy. */
+/**
+ * Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy; conv + ReLU
+ * pairs run fused (inference.ts: the same numbers as model.predict).
+ */
 export function predictProbabilities(model: tf.LayersModel, data: Float32Array, count: number, bands: number, batchSize = 64): Float32Array {
   const k = model.outputs[0].shape[1] as number;
   const out = new Float32Array(count * k);
@@ -18,7 +22,7 @@ export function predictProbabilities(model: tf.LayersModel, data: Float32Array, 
     const n = Math.min(batchSize, count - start);
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(data.subarray(start * size, (start + n) * size), [n, PATCH_FRAMES, bands, 1]);
-      return tf.softmax(model.predict(x) as tf.Tensor2D);
+      return tf.softmax(inferLogits(model, x) as tf.Tensor2D);
     });
     out.set(probs.dataSync() as Float32Array, start * k);
     probs.dispose();
