@@ -38,7 +38,9 @@ export function featureThreads(): number {
 export function threadsForLoad(cores: number, load1: number, runnable: number | null): number {
   // loadavg() is [0, 0, 0] where unknown (Windows): all idle.
   const othersBusy = runnable === null ? load1 : Math.min(load1, Math.max(0, runnable - 1));
-  return Math.max(1, Math.min(4, cores, 1 + Math.floor(cores - othersBusy)));
+  // Rounded, not floored: half a core's worth of others (or of this process's own V8 background threads,
+  // which the runnable count includes) does not cost a helper its core.
+  return Math.max(1, Math.min(4, cores, 1 + Math.round(cores - othersBusy)));
 }
 
 /** Threads runnable at this moment, this one included (Linux /proc/loadavg "R/T"); null elsewhere. */
