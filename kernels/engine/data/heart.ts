@@ -24,10 +24,35 @@ function addHeartSound(rng: Rng, signal: Float64Array, rate: number, at: number,
 }
 
 /**
- * `clickLevel` > 0 adds a short broadband click to each sound (valve closure picked up by an electronic
- * stethoscope: the paired vertical lines of real recordings), relative to the atoms' peak.
+ * Valve clicks: 'white' is a 2–5 ms white burst (the paired vertical lines of some electronic stethoscopes);
+ * 'thud' is what the Meditron recordings of ICBHI show with every heart sound: a transient whose excess over
+ * the breath falls smoothly from the heart band to ≈ 1.5 kHz (in log-mel, a line bright at the bottom). It
+ * looks like a dull crackle in the mid bands, but comes with every beat, in both breath phases.
  */
-export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: number, clickLevel = 0): Float64Array {
+export type ValveClickKind = 'white' | 'thud';
+
+function addWhiteClick(rng: Rng, signal: Float64Array, rate: number, i0: number, amp: number): void {
+  const length = Math.max(2, Math.round(rng.uniform(0.002, 0.005) * rate));
+  for (let i = 0; i < length; i++) {
+    if (i0 + i >= 0 && i0 + i < signal.length) signal[i0 + i] += amp * rng.normal() * Math.exp((-3 * i) / length);
+  }
+}
+
+/** Short atoms, one or two cycles each, from 100 Hz to ≈ 1.5 kHz, weaker as they go up (≈ 1/f). */
+function addThud(rng: Rng, signal: Float64Array, rate: number, i0: number, amp: number): void {
+  const atoms = rng.int(4, 7);
+  const topHz = Math.min(1500, 0.4 * rate);
+  for (let k = 0; k < atoms; k++) {
+    const hz = rng.logUniform(100, topHz);
+    addAtom(signal, rate, (i0 + rng.uniform(-0.003, 0.003) * rate) / rate, hz, rng.uniform(0.6, 1.2) / hz, amp * (100 / hz) * rng.uniform(0.5, 1));
+  }
+}
+
+/**
+ * `clickLevel` > 0 adds a valve click of `clickKind` to each heart sound (picked up by an electronic
+ * stethoscope), relative to the atoms' peak.
+ */
+export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: number, clickLevel = 0, clickKind: ValveClickKind = 'white'): Float64Array {
   const signal = new Float64Array(n);
   const clicks: number[] = [];
   const duration = n / rate;
@@ -48,11 +73,9 @@ export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: num
     for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(signal[i]));
     for (const at of clicks) {
       const i0 = Math.round((at + rng.uniform(-0.01, 0.01)) * rate);
-      const length = Math.max(2, Math.round(rng.uniform(0.002, 0.005) * rate));
       const amp = clickLevel * peak * rng.uniform(0.5, 1);
-      for (let i = 0; i < length; i++) {
-        if (i0 + i >= 0 && i0 + i < n) signal[i0 + i] += amp * rng.normal() * Math.exp((-3 * i) / length);
-      }
+      if (clickKind === 'thud') addThud(rng, signal, rate, i0, amp);
+      else addWhiteClick(rng, signal, rate, i0, amp);
     }
   }
   return signal;

@@ -11,6 +11,7 @@
  */
 import { Rng } from './random';
 import type { CycleLabel } from './labels';
+import type { ValveClickKind } from './heart';
 import { CYCLE_LABELS } from './labels';
 
 export type CrackleKind = 'fine' | 'coarse';
@@ -89,6 +90,8 @@ export interface RecordingPlan {
   heartLevel: number;
   /** Broadband valve clicks with each heart sound, relative to the heart sound's peak (0: none). */
   heartClickLevel: number;
+  /** Shape of the valve clicks (see heart.ts): 'thud' when the clicks are asked for (--valve-clicks). */
+  heartClickKind: ValveClickKind;
   bodyNoiseLevel: number;
   ambientLevel: number;
   hum: { hz: 50 | 60; level: number } | null;
@@ -294,6 +297,7 @@ export function planRecording(
     heartLevel: rng.logUniform(1, 10),
     // Valve clicks and artefacts are crackle-like but never annotated: present, but rarer and quieter than
     // crackles, as in recordings an annotator could label.
+    heartClickKind: opts.valveClickLevel ? 'thud' : 'white',
     heartClickLevel: opts.valveClickLevel ? rng.logUniform(opts.valveClickLevel[0], opts.valveClickLevel[1]) : rng.chance(0.25) ? rng.logUniform(0.05, 0.4) : 0,
     bodyNoiseLevel: rng.logUniform(1, 6) * noise,
     ambientLevel: rng.logUniform(0.02, 0.15) * noise,

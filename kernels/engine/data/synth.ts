@@ -61,7 +61,7 @@ export function renderRecording(seed: number, patient: PatientPlan, plan: Record
   const mix = renderBreath(rng.fork('breath'), patient, plan.cycles, rate, n);
   const crackles = addCrackles(rng.fork('crackles'), mix, rate, plan.cycles, patient, ceilingHz);
   const wheezes = addWheezes(rng.fork('wheezes'), mix, rate, plan.cycles, patient, ceilingHz);
-  const heart = renderHeart(rng.fork('heart'), patient.heartRateBpm, rate, n, plan.heartClickLevel);
+  const heart = renderHeart(rng.fork('heart'), patient.heartRateBpm, rate, n, plan.heartClickLevel, plan.heartClickKind);
   const { body, ambient } = renderBackground(rng.fork('background'), rate, n);
   for (let i = 0; i < n; i++) {
     mix[i] += plan.heartLevel * heart[i] + plan.bodyNoiseLevel * body[i] + plan.ambientLevel * ambient[i];
@@ -122,6 +122,8 @@ export function eventsDocument(rec: SynthRecording, seed: number): object {
       breathRms: r(plan.breathRms),
       heartLevel: r(plan.heartLevel),
       heartClickLevel: r(plan.heartClickLevel),
+      // Only when asked for, so the default corpus's files stay as they were.
+      ...(plan.heartClickKind === 'thud' ? { heartClickKind: plan.heartClickKind } : {}),
       bodyNoiseLevel: r(plan.bodyNoiseLevel),
       ambientLevel: r(plan.ambientLevel),
       hum: plan.hum ? { hz: plan.hum.hz, level: r(plan.hum.level) } : null,

@@ -229,7 +229,8 @@ test('clinical-recording knobs: dull quieter crackles, valve clicks everywhere; 
     assert.ok(patient.crackleTransmissionHz >= 150 && patient.crackleTransmissionHz <= 300, `transmission ${patient.crackleTransmissionHz} Hz`);
     assert.ok(patient.crackleLevel >= 3 && patient.crackleLevel <= 5, `crackle level ${patient.crackleLevel}`);
   }
-  assert.ok(knobs.recordings.every(({ plan }) => plan.heartClickLevel >= 0.5 && plan.heartClickLevel <= 1));
+  assert.ok(knobs.recordings.every(({ plan }) => plan.heartClickLevel >= 0.5 && plan.heartClickLevel <= 1 && plan.heartClickKind === 'thud'));
+  assert.ok(base.recordings.every(({ plan }) => plan.heartClickKind === 'white'));
   // Without the knobs most recordings have no valve clicks, and the plans are those of before.
   assert.ok(base.recordings.filter(({ plan }) => plan.heartClickLevel === 0).length > 20);
   assert.deepEqual(base.recordings.map(({ plan }) => plan.cycles), knobs.recordings.map(({ plan }) => plan.cycles), 'the knobs change sounds, not cycles');
