@@ -10,6 +10,12 @@
  *  4. In-process: µs per frame for the FFT alone vs the whole frame (window + FFT + |X| + mel + log),
  *     i.e. how far the log-mel is from its FFT bound (WebAssembly SIMD path and the JS fallback).
  *
+ *  5. The floor under every command: `node -e 0` (process start alone) in the same rounds. Where
+ *     NODE_EXTRA_CA_CERTS is set (this sandbox sets it), Node parses the whole root-certificate store at
+ *     every start (≈ 70 ms cpu here); the default-threads run is then repeated without it, labelled, so
+ *     the product's own time can be read apart from the environment's. The headline ratio uses the
+ *     environment as it is.
+ *
  * Env: LUNGCAM_BENCH_ROUNDS (default 3), LUNGCAM_BENCH_SKIP_HOUR=1 to skip the 1-hour file.
  * Peak memory comes from /usr/bin/time -v when present.
  */
@@ -76,6 +82,17 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
   };
 }
 
+/** timed() with exactly `env` (not merged into this process's environment). */
+function timedEnv(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
+  const saved = { ...process.env };
+  try {
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    return timed(cmd, args, env);
+  } finally {
+    Object.assign(process.env, saved);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
@@ -85,7 +102,8 @@ function summarize(label: string, audioSeconds: number, runs: Run[]): { wall: nu
   const wall = median(runs.map((r) => r.wall));
   const cpu = median(runs.map((r) => r.cpu));
   const rss = Math.max(...runs.map((r) => r.rssMB ?? NaN));
-  console.log(`  ${label.padEnd(34)} wall ${fmt(wall)} s (${fmt(audioSeconds / wall, 0)}× real time)  cpu ${fmt(cpu)} s  peak RSS ${fmt(rss, 0)} MB  [walls: ${runs.map((r) => fmt(r.wall)).join(', ')}]`);
+  const realTime = Number.isFinite(audioSeconds) ? ` (${fmt(audioSeconds / wall, 0)}× real time)` : '';
+  console.log(`  ${label.padEnd(34)} wall ${fmt(wall)} s${realTime}  cpu ${fmt(cpu)} s  peak RSS ${fmt(rss, 0)} MB  [walls: ${runs.map((r) => fmt(r.wall)).join(', ')}]`);
   return { wall, cpu, rss };
 }
 
@@ -134,7 +152,11 @@ function main(): void {
     writeWav(f44, 44100, 2, 600);
 
     console.log('\n10-minute 16 kHz mono 16-bit (19 MB), log-mel 125–7500 Hz × 64 → .npy float32:');
-    const ours: Run[] = [], ours1: Run[] = [], oursAll: Run[] = [], numpy: Run[] = [];
+    const ours: Run[] = [], ours1: Run[] = [], oursAll: Run[] = [], numpy: Run[] = [], nodeStart: Run[] = [];
+    const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+    const noCaEnv = { ...process.env };
+    delete noCaEnv.NODE_EXTRA_CA_CERTS;
+    const oursNoCa: Run[] = [], nodeStartNoCa: Run[] = [];
     // The first run of a new build stores the CLI's V8 code cache (bin/lungcam.js), as Python's first
     // import writes .pyc files: reported on its own, not in the medians.
     const cold = timed(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o.npy'), '--quiet'], { LUNGCAM_CODE_CACHE_RESET: '1' });
@@ -143,12 +165,26 @@ function main(): void {
       if (hasNumpy) numpy.push(timed(PYTHON, [path.join(__dirname, 'vggish_mel_file.py'), f16, path.join(dir, 'p.npy')]));
       ours1.push(timed(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o1.npy'), '--quiet'], { LUNGCAM_THREADS: '1' }));
       oursAll.push(timed(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o2.npy'), '--quiet'], { LUNGCAM_THREADS: String(availableParallelism()) }));
+      nodeStart.push(timed(process.execPath, ['-e', '0']));
+      if (extraCa) {
+        oursNoCa.push(timedEnv(process.execPath, [cli, 'features', f16, '--out', path.join(dir, 'o3.npy'), '--quiet'], noCaEnv));
+        nodeStartNoCa.push(timedEnv(process.execPath, ['-e', '0'], noCaEnv));
+      }
     }
     const a = summarize('lungcam features (default threads)', 600, ours);
     const a1 = summarize('lungcam features (LUNGCAM_THREADS=1)', 600, ours1);
     const aAll = summarize(`lungcam features (LUNGCAM_THREADS=${availableParallelism()})`, 600, oursAll);
     console.log(`  first run after a build (compiles the bundle, stores the code cache): wall ${fmt(cold.wall)} s, cpu ${fmt(cold.cpu)} s`);
-    console.log(`  (default threads: 1 + one helper per idle core, from the load average; it was ${loadavg()[0].toFixed(1)} at the end)`);
+    console.log(`  (default threads: one per core unless other programs keep every core busy; 1-min load average ${loadavg()[0].toFixed(1)} at the end)`);
+    const floor = summarize('node -e 0 (process start alone)', NaN, nodeStart);
+    console.log(`  → lungcam's own time above the process start: wall ${fmt(a.wall - floor.wall)} s, cpu ${fmt(a.cpu - floor.cpu)} s`);
+    if (extraCa) {
+      console.log('  NODE_EXTRA_CA_CERTS is set here: every Node start parses the root-certificate store. Without it:');
+      const b = summarize('lungcam features (default, no extra CA)', 600, oursNoCa);
+      const f = summarize('node -e 0 (no extra CA)', NaN, nodeStartNoCa);
+      console.log(`  → the variable costs each start ≈ ${fmt(floor.wall - f.wall)} s wall, ${fmt(floor.cpu - f.cpu)} s cpu; lungcam features without it: ${fmt(b.wall)} s`);
+      if (numpy.length > 0) console.log(`  → without it lungcam would be ${fmt(median(numpy.map((r) => r.wall)) / b.wall)}× faster than numpy in wall time (numpy does not read the variable)`);
+    }
     if (hasNumpy) {
       const p = summarize('numpy reference (float64)', 600, numpy);
       console.log(`  → lungcam is ${fmt(p.wall / a.wall)}× faster than numpy in wall time (one thread: ${fmt(p.wall / a1.wall)}×, ${availableParallelism()} threads: ${fmt(p.wall / aAll.wall)}×); cpu time ratio ${fmt(p.cpu / a.cpu)}× (one thread ${fmt(p.cpu / a1.cpu)}×); target ≥ 3× wall`);
