@@ -31,15 +31,17 @@ function addHeartSound(rng: Rng, signal: Float64Array, rate: number, at: number,
  */
 export type ValveClickKind = 'white' | 'thud';
 
-function addWhiteClick(rng: Rng, signal: Float64Array, rate: number, i0: number, amp: number): void {
+function addWhiteClick(rng: Rng, signal: Float64Array, rate: number, i0: number, level: number): void {
   const length = Math.max(2, Math.round(rng.uniform(0.002, 0.005) * rate));
+  const amp = level * rng.uniform(0.5, 1);
   for (let i = 0; i < length; i++) {
     if (i0 + i >= 0 && i0 + i < signal.length) signal[i0 + i] += amp * rng.normal() * Math.exp((-3 * i) / length);
   }
 }
 
 /** Short atoms, one or two cycles each, from 100 Hz to ≈ 1.5 kHz, weaker as they go up (≈ 1/f). */
-function addThud(rng: Rng, signal: Float64Array, rate: number, i0: number, amp: number): void {
+function addThud(rng: Rng, signal: Float64Array, rate: number, i0: number, level: number): void {
+  const amp = level * rng.uniform(0.5, 1);
   const atoms = rng.int(4, 7);
   const topHz = Math.min(1500, 0.4 * rate);
   for (let k = 0; k < atoms; k++) {
@@ -73,9 +75,8 @@ export function renderHeart(rng: Rng, heartRateBpm: number, rate: number, n: num
     for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(signal[i]));
     for (const at of clicks) {
       const i0 = Math.round((at + rng.uniform(-0.01, 0.01)) * rate);
-      const amp = clickLevel * peak * rng.uniform(0.5, 1);
-      if (clickKind === 'thud') addThud(rng, signal, rate, i0, amp);
-      else addWhiteClick(rng, signal, rate, i0, amp);
+      if (clickKind === 'thud') addThud(rng, signal, rate, i0, clickLevel * peak);
+      else addWhiteClick(rng, signal, rate, i0, clickLevel * peak);
     }
   }
   return signal;
