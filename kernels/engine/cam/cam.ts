@@ -128,6 +128,16 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
         grads = method.needsGradients
           ? layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.name === 'gradcam')
           : null;
+        // Grad-CAM's weights are the spatial means: take them from any full gradient too, so every layer's
+        // maps for all classes come from one product below.
+        if (grads && method.name === 'gradcam') {
+          grads = grads.map((perLayer) => perLayer.map((g) => {
+            if (g.rank === 2) return g;
+            const mean = tf.mean(g, [1, 2]);
+            g.dispose();
+            return mean;
+          }));
+        }
       } finally {
         recorded.forEach((t) => { if (t !== x && !forward.activations.includes(t as tf.Tensor4D)) t.dispose(); });
         forward.logits.dispose();

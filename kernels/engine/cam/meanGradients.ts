@@ -223,9 +223,7 @@ function belowConv(
   if (mid.some((l) => remaining.includes(l.name) && !weights.has(l.name))) return false;
   const phi = routingWeights(chain[b], mid, inputOf, outputOf);
   if (!phi) return false;
-  const sumsB = outputGradientTapSums(chain[b], phi, q, kernelA, geoA, f.v, xA, inputOf, outputOf);
-  const kernelB = read(chain[b].kernel) as tf.Tensor4D;
-  const sumsL = inputSumsFromTapSums(sumsB, kernelB);
+  const sumsL = inputGradientSumsBelow(chain[b], phi, q, kernelA, geoA, f.v, xA, inputOf, outputOf);
   const [, h, w] = inputOf(chain[0]).shape;
   weights.set(fromLayer, tf.reshape(tf.div(sumsL, h * w), [classes, batch, -1]) as tf.Tensor3D);
   return true;
@@ -264,7 +262,14 @@ function routingWeights(
   }
   const pool = (poolLayer?.poolSize as [number, number] | undefined) ?? [1, 1];
   const [ph, pw] = pool;
-  const rect = (t: tf.Tensor, r0: number, r1: number, c0: number, c1: number) => tf.slice(t, [0, r0, c0, 0], [-1, r1 - r0, c1 - c0, -1]);
+  // One slice per tensor and rectangle (a ReLU's output is often the pool's input too).
+  const slices = new Map<string, tf.Tensor>();
+  const rect = (t: tf.Tensor, r0: number, r1: number, c0: number, c1: number) => {
+    const key = `${t.id}:${r0}:${r1}:${c0}:${c1}`;
+    let s = slices.get(key);
+    if (!s) slices.set(key, s = tf.slice(t, [0, r0, c0, 0], [-1, r1 - r0, c1 - c0, -1]));
+    return s;
+  };
   const scaled = (t: tf.Tensor) => (scale ? tf.mul(t, scale) : t) as tf.Tensor4D;
   const d = (r0: number, r1: number, c0: number, c1: number) => {
     let out: tf.Tensor | null = null;
@@ -304,13 +309,14 @@ function runs(sorted: number[]): [number, number][] {
 }
 
 /**
- * Sums of conv B's output gradient over each of B's tap regions, [C, N, tapsB, Co_B], from the factored
- * gradient at conv A's output (q, v) and the routing weights between them.
+ * Σ over conv B's input positions of its input gradient, [C·N, Ci_B] (class-major), from the factored
+ * gradient at conv A's output (q, v) and the routing weights between them: Σ_{tap, co} K_B[tap, ·, co] ·
+ * (sum of B's output gradient over the tap's region), each region being the total less its excluded border sets.
  */
-function outputGradientTapSums(
+function inputGradientSumsBelow(
   convB: Layer, routing: Routing, q: tf.Tensor4D, kernelA: tf.Tensor4D, geoA: ConvGeometry,
   v: tf.Tensor2D, xA: tf.Tensor, inputOf: (l: Layer) => tf.Tensor, outputOf: (l: Layer) => tf.Tensor,
-): tf.Tensor4D {
+): tf.Tensor2D {
   const [ph, pw] = routing.pool;
   const [, hb, wb, ci] = outputOf(convB).shape;
   const [n, ha, wa] = xA.shape;
@@ -354,8 +360,12 @@ function outputGradientTapSums(
       if (er.length && ec.length) coefTerms.push([1 + setIndex(er, ec), tap, 1]);
     }
   }
-  // Each tap's sum is the total less its excluded sets: start from the total for every tap.
-  const perTapSums: tf.Tensor[] = [tf.tile(tf.reshape(tf.transpose(total, [1, 2, 0]), [n * ci * classes, 1]), [1, taps])]; // [N·Ci·C, taps]
+  // Σ_tap K_B[tap] · S(tap) = (Σ_tap K_B) · total + Σ_sets (Σ_tap coef[set, tap] K_B[tap]) · Σ_set: the taps'
+  // coefficients are folded into K_B, so no per-tap sums are formed.
+  const kernelByTap = tf.reshape(tf.transpose(kernelB, [0, 1, 3, 2]), [taps, ci * kernelB.shape[2]]); // [taps, Co_B·Ci_B]
+  const ciB = kernelB.shape[2];
+  const foldTaps = (coefficients: Float32Array, rows: number) => tf.reshape(tf.matMul(tf.tensor2d(coefficients, [rows, taps]), kernelByTap), [rows * ci, ciB]);
+  const parts: tf.Tensor[] = [tf.matMul(tf.reshape(total, [classes * n, ci]), foldTaps(new Float32Array(taps).fill(1), 1))]; // [C·N, Ci_B]
   if (sets.length) {
     const inSet = (x: { rows: number[] | null; cols: number[] | null }, qr: number, qc: number) =>
       (!x.rows || x.rows.includes(qr)) && (!x.cols || x.cols.includes(qc));
@@ -401,10 +411,15 @@ function outputGradientTapSums(
       for (let i = 0; i < bh * ph; i++) for (let k = 0; k < bw * pw; k++) {
         relevant.forEach((j, u) => { setMask[(i * bw * pw + k) * jr + u] = inSet(sets[j], r0 * ph + i, c0 * pw + k) ? 1 : 0; });
       }
-      const dRect = tf.expandDims(routing.d(r0 * ph, r1 * ph, c0 * pw, c1 * pw), 4); // [N, bh·ph, bw·pw, Ci, 1]
-      const masked = tf.reshape(tf.mul(dRect, tf.tensor5d(setMask, [1, bh * ph, bw * pw, 1, jr])), [n, bh * ph, bw * pw, ci * jr]);
-      const windows = ph * pw === 1 ? masked : tf.mul(tf.avgPool(masked as tf.Tensor4D, [ph, pw], [ph, pw], 'valid'), ph * pw);
-      const phi = tf.reshape(tf.transpose(tf.reshape(windows, [n, here, ci, jr]), [0, 2, 3, 1]), [n * ci, jr, here]);
+      // As one product: G[(r, set), q] = 1 when q is in r's window and in the set; Φ = G · d.
+      const qs = bh * ph * bw * pw;
+      const g = new Float32Array(here * jr * qs);
+      for (let i = 0; i < bh * ph; i++) for (let k = 0; k < bw * pw; k++) {
+        const r = Math.floor(i / ph) * bw + Math.floor(k / pw);
+        for (let u = 0; u < jr; u++) g[(r * jr + u) * qs + i * bw * pw + k] = setMask[(i * bw * pw + k) * jr + u];
+      }
+      const dRect = tf.reshape(tf.transpose(routing.d(r0 * ph, r1 * ph, c0 * pw, c1 * pw), [1, 2, 0, 3]), [qs, n * ci]);
+      const phi = tf.reshape(tf.transpose(tf.reshape(tf.matMul(tf.tensor2d(g, [here * jr, qs]), dRect), [here, jr, n, ci]), [2, 3, 1, 0]), [n * ci, jr, here]);
       // Σ_r Φ_j[r] dX_c[r] for every patch and channel: [N·Ci, J_r, C], then each tap's coefficients.
       const perSet = tf.matMul(phi, tf.reshape(tf.transpose(dxRect, [0, 2, 1, 3]), [n * ci, here, classes]));
       const coefRect = new Float32Array(jr * taps);
@@ -412,11 +427,11 @@ function outputGradientTapSums(
         const u = relevant.indexOf(term - 1);
         if (term > 0 && u >= 0) coefRect[u * taps + tap] += value;
       }
-      perTapSums.push(tf.matMul(tf.reshape(tf.transpose(perSet, [0, 2, 1]), [n * ci * classes, jr]), tf.tensor2d(coefRect, [jr, taps])));
+      const bySet = tf.reshape(tf.transpose(tf.reshape(perSet, [n, ci, jr, classes]), [3, 0, 2, 1]), [classes * n, jr * ci]);
+      parts.push(tf.matMul(bySet, foldTaps(coefRect, jr)));
     }
   }
-  const perTap = tf.reshape(perTapSums.length > 1 ? tf.addN(perTapSums) : perTapSums[0], [n, ci, classes, taps]);
-  return tf.transpose(perTap, [2, 0, 3, 1]) as tf.Tensor4D; // [C, N, taps, Ci]
+  return (parts.length > 1 ? tf.addN(parts) : parts[0]) as tf.Tensor2D;
 }
 
 /** Indices in [0, size) outside [lo, hi). */
