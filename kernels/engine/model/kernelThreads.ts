@@ -30,7 +30,7 @@ type KernelFn = (...args: number[]) => void;
 /** Control slots: job sequence (caller → helper), done sequence (helper → caller), ready flag, kernel, args. */
 const SEQ = 0, DONE = 1, READY = 2, KERNEL = 3, ARGS = 4, MAX_ARGS = 24, SLOTS = ARGS + MAX_ARGS;
 /** A helper that has not answered within this long is treated as broken (never seen; a guard). */
-const HELPER_TIMEOUT_MS = 120_000;
+const HELPER_TIMEOUT_MS = 60_000;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -214,7 +214,7 @@ export function runSplit(memory: WebAssembly.Memory, name: KernelName, units: nu
     while (Atomics.load(h.ctl, DONE) !== h.seq) {
       if (Date.now() - started > HELPER_TIMEOUT_MS) {
         h.broken = true;
-        throw new Error(`LungCAM wasm kernel ${name}: a helper thread stopped answering`);
+        throw new Error(`LungCAM wasm kernel ${name}: a helper thread did not answer within ${HELPER_TIMEOUT_MS / 1000} s (set LUNGCAM_WASM_THREADS=1 to run on one thread)`);
       }
       Atomics.wait(h.ctl, DONE, Atomics.load(h.ctl, DONE), 1000);
     }

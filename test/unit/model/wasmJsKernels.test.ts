@@ -91,3 +91,23 @@ test('per-channel sums and means over many rows (the bias gradient) on wasm matc
     }
   }
 });
+
+test('clone (Identity) shares the buffer yet each tensor disposes independently; a cloned variable keeps its value after assign', () => {
+  const before = tf.memory();
+  const a = tf.tensor1d([1, 2, 3]);
+  const b = tf.clone(a);
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3]);
+  b.dispose();
+  const init = tf.tensor1d([4, 5]);
+  const v = tf.variable(init);
+  const snapshot = v.clone();
+  const next = tf.tensor1d([6, 7]);
+  v.assign(next);
+  tf.dispose([init, next]);
+  assert.deepEqual(Array.from(snapshot.dataSync()), [4, 5]);
+  assert.deepEqual(Array.from(v.dataSync()), [6, 7]);
+  tf.dispose([v, snapshot]);
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(tf.memory().numBytes, before.numBytes);
+});
