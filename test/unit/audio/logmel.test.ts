@@ -109,7 +109,9 @@ test('the WebAssembly SIMD spectra give the same log-mel as the JS FFT path', as
   // Loud and very quiet stretches: the quiet bands of loud frames are where precision shows.
   const x = Float32Array.from({ length: 16000 * 3 + 123 }, (_, i) => Math.sin(i * 0.05) * (i % 3000 < 1500 ? 1 : 1e-4) + ((i * 7919) % 1000) / 4e6);
   const frames = frameCount(x.length);
-  for (const params of [VGGISH_PARAMS, SEED_PARAMS, { ...SEED_PARAMS, cutoffHz: 1500 }]) {
+  // Bands below, across and above 4 kHz (bin 128): the kernel unpacks bins k and 256 − k together.
+  const highBand = { fmin: 4200, fmax: 7900, bands: 24, cutoffHz: null };
+  for (const params of [VGGISH_PARAMS, SEED_PARAMS, { ...SEED_PARAMS, cutoffHz: 1500 }, highBand]) {
     const bank = melFilterbank(params);
     const wasm = new LogMelFrameKernel(bank);
     assert.ok(wasm.usesWasm, 'WebAssembly SIMD is available in Node 20');
@@ -121,5 +123,21 @@ test('the WebAssembly SIMD spectra give the same log-mel as the JS FFT path', as
     let max = 0;
     for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
     assert.ok(max < 1e-6, `max |wasm − js| = ${max}`);
+  }
+});
+
+test('the WebAssembly unpacking pass covers every bin a filterbank reads', async () => {
+  const { unpackRange } = await import('../../../kernels/engine/audio/fftWasm');
+  for (let from = 0; from <= 256; from += 3) {
+    for (let to = from; to <= 256; to += 5) {
+      const [lo, hi, mirror] = unpackRange(from, to);
+      const covered = new Set<number>();
+      for (let k = lo; k <= hi; k++) {
+        assert.ok(k >= 1 && k <= 128, `k = ${k} for bins ${from}..${to}`);
+        covered.add(k);
+        if (mirror) covered.add(256 - k);
+      }
+      for (let bin = Math.max(1, from); bin <= Math.min(255, to); bin++) assert.ok(covered.has(bin), `bin ${bin} of ${from}..${to}`);
+    }
   }
 });
