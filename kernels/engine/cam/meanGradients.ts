@@ -379,33 +379,37 @@ function inputGradientSumsBelow(
     ];
     const padH = geoA.kh - 1, padW = geoA.kw - 1;
     const qp = tf.pad(q, [[0, 0], [padH, padH], [padW, padW], [0, 0]]);
-    // Q around each r of every rectangle, one slice per tap of A (zero-padded so every slice is in range).
-    const tapParts = rects.map(([r0, r1, c0, c1]) => {
+    // dX_c at the rectangle's r for every class at once: Q's taps times K_A ⊙ V_c, as one product. Only the
+    // taps of A that read inside Q for some r of the rectangle: at an edge a third of them read padding only.
+    const kvAll = tf.mul(
+      tf.reshape(tf.transpose(kernelA, [0, 1, 3, 2]), [geoA.kh, geoA.kw, co, ci, 1]),
+      tf.reshape(tf.transpose(v), [1, 1, co, 1, classes]),
+    ); // [kh, kw, Co, Ci, C]
+    const inside = (lo: number, hi: number, pad: number, size: number, k: number) => [Math.max(0, lo + pad - size + 1), Math.min(k, hi + pad)];
+    const dxOf = (r0: number, r1: number, c0: number, c1: number): tf.Tensor => {
+      const here = (r1 - r0) * (c1 - c0);
+      const [ti0, ti1] = inside(r0, r1, geoA.padTop, geoA.outH, geoA.kh);
+      const [tj0, tj1] = inside(c0, c1, geoA.padLeft, geoA.outW, geoA.kw);
+      const nt = Math.max(0, ti1 - ti0) * Math.max(0, tj1 - tj0);
+      if (nt === 0) return tf.zeros([n, here, ci, classes]);
       const perTap: tf.Tensor[] = [];
-      for (let ti = 0; ti < geoA.kh; ti++) for (let tj = 0; tj < geoA.kw; tj++) {
+      for (let ti = ti0; ti < ti1; ti++) for (let tj = tj0; tj < tj1; tj++) {
         perTap.push(tf.slice(qp, [0, r0 - ti + geoA.padTop + padH, c0 - tj + geoA.padLeft + padW, 0], [-1, r1 - r0, c1 - c0, -1]));
       }
-      return tf.reshape(tf.stack(perTap, 3), [n, (r1 - r0) * (c1 - c0), tapsA * co]);
-    });
-    const nb = rects.reduce((sum, [r0, r1, c0, c1]) => sum + (r1 - r0) * (c1 - c0), 0);
-    // dX_c at those r for every class at once: K_A ⊙ V_c as one [taps·Co, Ci·C] matrix.
-    const kv = tf.reshape(tf.mul(
-      tf.reshape(tf.transpose(kernelA, [0, 1, 3, 2]), [tapsA, co, ci, 1]),
-      tf.reshape(tf.transpose(v), [1, co, 1, classes]),
-    ), [tapsA * co, ci * classes]);
-    const dx = tf.reshape(tf.matMul(tf.reshape(tf.concat(tapParts, 1), [n * nb, tapsA * co]), kv), [n, nb, ci, classes]);
-    let offset = 0;
+      const taps = tf.reshape(tf.stack(perTap, 3), [n * here, nt * co]);
+      const kv = tf.reshape(tf.slice(kvAll, [ti0, tj0, 0, 0, 0], [ti1 - ti0, tj1 - tj0, -1, -1, -1]), [nt * co, ci * classes]);
+      return tf.reshape(tf.matMul(taps, kv), [n, here, ci, classes]);
+    };
     for (const [r0, r1, c0, c1] of rects) {
       const bh = r1 - r0, bw = c1 - c0;
       const here = bh * bw;
-      const dxRect = tf.slice(dx, [0, offset, 0, 0], [-1, here, -1, -1]);
-      offset += here;
       const relevant = sets.map((_, j) => j).filter((j) => {
         for (let i = r0 * ph; i < r1 * ph; i++) for (let k = c0 * pw; k < c1 * pw; k++) if (inSet(sets[j], i, k)) return true;
         return false;
       });
       if (relevant.length === 0) continue;
       const jr = relevant.length;
+      const dxRect = dxOf(r0, r1, c0, c1);
       // Φ of each relevant set on this rectangle: d masked by the set, summed over each window.
       const setMask = new Float32Array(bh * ph * bw * pw * jr);
       for (let i = 0; i < bh * ph; i++) for (let k = 0; k < bw * pw; k++) {
