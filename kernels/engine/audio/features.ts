@@ -97,8 +97,9 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
       if (file) writeRows(file, bands, job.rowStart, computeJobRows(job, stream.readFrames, rate, p));
       else computeJob(job, stream.readFrames, rate, p, data, job.rowStart);
       mainJobs++;
-      // Lets finished helpers hand their rows over and take the next jobs.
-      if (pool) await nextTurn();
+      // Lets finished helpers hand their rows over and take the next jobs, and signal handlers run (Ctrl-C
+      // must stop a long run between two jobs, e.g. writeNpyRows removing its temporary file).
+      if (pool || opts.rowsTo) await nextTurn();
     }
     while (running.length > 0) await Promise.all(running.splice(0));
     if (failure) throw failure;
