@@ -1,5 +1,6 @@
 /**
- * Plain-JS kernels for the wasm backend that run directly on the wasm heap, replacing slow generic
+ * Kernels for the wasm backend that run directly on the wasm heap (JS, or wasm SIMD in trainOps.wat
+ * for the 2×2 max-pool gradient and per-channel sums when channels come in fours), replacing slow generic
  * loops in tfjs-backend-wasm 4.22 that dominate a training step (profiled: MaxPoolGrad, Tile of
  * batch-norm gradients, Sum/Mean over all-but-channel axes for bias and batch-norm gradients were
  * together slower than all convolutions) and Grad-CAM (Slice copied its whole input to the JS heap on
