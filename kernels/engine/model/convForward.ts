@@ -136,20 +136,20 @@ export function inputGradFewChannels(backend: HeapBackend, memory: WebAssembly.M
   const t = convOnHeap(backend, memory, dy, tapShape, filter, perTap, null, false);
   const out = backend.makeOutput([s.batch, H, W, Ci], 'float32');
   const T = backend.typedArrayFromHeap(t), dx = backend.typedArrayFromHeap(out);
-  for (let n = 0, p = 0; n < s.batch; n++) {
-    for (let ih = 0; ih < H; ih++) {
-      for (let iw = 0; iw < W; iw++) {
-        for (let ci = 0; ci < Ci; ci++, p++) {
-          let sum = 0;
-          for (let a = 0; a < KH; a++) {
-            const oh = ih - a + s.padTop;
-            if (oh < 0 || oh >= Ho) continue;
-            for (let b = 0; b < KW; b++) {
-              const ow = iw - b + s.padLeft;
-              if (ow >= 0 && ow < Wo) sum += T[((n * Ho + oh) * Wo + ow) * wide + (a * KW + b) * Ci + ci];
-            }
+  // Tap by tap (a, b in order), each a shifted plane added with no per-pixel bounds checks.
+  dx.fill(0);
+  for (let a = 0; a < KH; a++) {
+    const ihLo = Math.max(0, a - s.padTop), ihHi = Math.min(H, Ho + a - s.padTop);
+    for (let b = 0; b < KW; b++) {
+      const iwLo = Math.max(0, b - s.padLeft), iwHi = Math.min(W, Wo + b - s.padLeft);
+      for (let ci = 0; ci < Ci; ci++) {
+        const tap = (a * KW + b) * Ci + ci;
+        for (let n = 0; n < s.batch; n++) {
+          for (let ih = ihLo; ih < ihHi; ih++) {
+            let src = ((n * Ho + ih - a + s.padTop) * Wo + iwLo - b + s.padLeft) * wide + tap;
+            let dst = ((n * H + ih) * W + iwLo) * Ci + ci;
+            for (let iw = iwLo; iw < iwHi; iw++, src += wide, dst += Ci) dx[dst] += T[src];
           }
-          dx[p] = sum;
         }
       }
     }
