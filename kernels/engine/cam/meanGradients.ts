@@ -15,8 +15,8 @@
  *    classes instead of one transposed convolution per class. Tap regions differ from the whole map only on
  *    the border rows/columns; the few positions r whose windows hold those get dX_c directly (Q's taps times
  *    K_A ⊙ V_c, one matrix product per border rectangle), and the taps' coefficients are folded into K_B.
- * On the reference net (conv 32/64/128) this is ≈ 45 M multiply-adds per patch (28 M filter gradient, 15 M border) for the backward part where
- * one transposed convolution per class was ≈ 113 M plus the max-pool gradients and per-class maps.
+ * On the reference net (conv 32/64/128) the backward part is ≈ 45 M multiply-adds per patch (28 M filter
+ * gradient, 15 M border) where one transposed convolution per class was ≈ 113 M, plus max-pool gradients.
  * Values equal chainGradients' to float precision (test/unit/cam/mean-gradients.test.ts). Anything outside
  * these shapes returns null and the caller uses chainGradients.
  */
