@@ -61,15 +61,21 @@ function packFilter(get: (a: number, b: number, ci: number, co: number) => numbe
 function padInto(x: Float32Array, s: ConvShape, into: Float32Array): void {
   const { batch, inHeight: H, inWidth: W, inChannels: C } = s;
   const Hp = s.outHeight + s.filterHeight - 1, Wp = s.outWidth + s.filterWidth - 1;
-  into.fill(0);
-  const w0 = Math.max(0, -s.padLeft), w1 = Math.min(W, Wp - s.padLeft);
-  if (w1 <= w0) return;
+  const w0 = Math.max(0, -s.padLeft), w1 = Math.max(w0, Math.min(W, Wp - s.padLeft));
+  // Padded columns [c0, c1) hold data; only the rest of each row is zeroed (no full clear first).
+  const c0 = (w0 + s.padLeft) * C, c1 = (w1 + s.padLeft) * C, row = Wp * C;
   for (let n = 0; n < batch; n++) {
-    for (let h = 0; h < H; h++) {
-      const hp = h + s.padTop;
-      if (hp < 0 || hp >= Hp) continue;
+    for (let hp = 0; hp < Hp; hp++) {
+      const h = hp - s.padTop;
+      const dst = (n * Hp + hp) * row;
+      if (h < 0 || h >= H || c1 === c0) {
+        into.fill(0, dst, dst + row);
+        continue;
+      }
+      into.fill(0, dst, dst + c0);
       const src = ((n * H + h) * W + w0) * C;
-      into.set(x.subarray(src, src + (w1 - w0) * C), ((n * Hp + hp) * Wp + w0 + s.padLeft) * C);
+      into.set(x.subarray(src, src + c1 - c0), dst + c0);
+      into.fill(0, dst + c1, dst + row);
     }
   }
 }
