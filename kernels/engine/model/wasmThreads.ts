@@ -9,10 +9,14 @@
  *  3. the C side caps the thread pool at (logical cores / 2) → `os.cpus()` reports twice the requested
  *     count while the pool is created.
  * Afterwards the pthread workers are unref'd, so they never keep a finished CLI process alive.
+ * Under heavy load the pool's start very rarely never completes (seen twice in a few hundred runs here:
+ * emscripten waits for a worker's "loaded" forever); a watchdog then ends the workers and fails the init,
+ * and the caller falls back to one thread instead of hanging.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as workerThreads from 'node:worker_threads';
 
 /** The CommonJS `os` module object itself (tfjs's bundle calls its `cpus`; an ES namespace is read-only). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,6 +49,16 @@ export function threadsAvailable(): boolean {
     return false;
   }
 }
+
+/** How long the threaded pool may take to start (env LUNGCAM_WASM_THREAD_START_MS; default 30 s). */
+export function threadStartTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.LUNGCAM_WASM_THREAD_START_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+
+/** The `worker_threads` module object (emscripten reads its `Worker` when the factory runs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const workerThreadsModule = require('worker_threads') as { Worker: typeof workerThreads.Worker };
 
 /**
  * Installs the shims, runs `init` (which must call tf.setBackend('wasm')), then removes them and the temp
@@ -89,15 +103,36 @@ export async function withWasmThreadShims<T>(threads: number, init: () => Promis
     return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
   };
 
+  // Every worker the pool starts, so a start that never completes can be ended.
+  const RealWorker = workerThreadsModule.Worker;
+  const started: workerThreads.Worker[] = [];
+  class RecordingWorker extends RealWorker {
+    constructor(...args: ConstructorParameters<typeof RealWorker>) {
+      super(...args);
+      started.push(this);
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = threadStartTimeoutMs();
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      for (const w of started) void w.terminate();
+      reject(new Error(`the wasm thread pool did not start within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
+
   try {
     globalThis.Blob = RecordingBlob as typeof Blob;
     URL.createObjectURL = createObjectURL;
     osModule.cpus = cpus;
-    return await init();
+    workerThreadsModule.Worker = RecordingWorker;
+    return await Promise.race([init(), watchdog]);
   } finally {
+    clearTimeout(timer);
     globalThis.Blob = RealBlob;
     URL.createObjectURL = realCreateObjectURL;
     osModule.cpus = realCpus;
+    workerThreadsModule.Worker = RealWorker;
     removeDir();
     process.removeListener('exit', removeDir);
   }
