@@ -107,34 +107,42 @@ export async function writeNpy(path: string, data: NpyData, shape: number[], dty
  * `begin(frames, bands)` once, before any row: it writes the header and returns where row 0 goes.
  */
 export async function writeNpyRows(path: string, fill: (begin: (frames: number, bands: number) => RowFile) => Promise<void>): Promise<void> {
-  const file = openAtomicFileSync(path);
-  // The temporary file lives as long as the computation: Ctrl-C or a kill must not leave it behind.
+  // The temporary file lives as long as the computation: Ctrl-C or a kill must not leave it behind. The
+  // handlers go in before the file exists: a signal in between would otherwise kill the process by default.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let file: ReturnType<typeof openAtomicFileSync> | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    file.abort();
+    file?.abort();
     for (const s of signals) process.removeListener(s, onSignal);
     process.kill(process.pid, signal);
   };
   for (const s of signals) process.once(s, onSignal);
+  try {
+    file = openAtomicFileSync(path);
+  } catch (e) {
+    for (const s of signals) process.removeListener(s, onSignal);
+    throw e;
+  }
+  const opened = file;
   let begun = false;
   try {
     await fill((frames, bands) => {
       if (begun) throw new Error('writeNpyRows: begin() called twice');
       begun = true;
       const header = npyHeader([frames, bands], 'float32');
-      for (let at = 0; at < header.length;) at += writeSync(file.fd, header, at, header.length - at, at);
-      return { fd: file.fd, position: header.length };
+      for (let at = 0; at < header.length;) at += writeSync(opened.fd, header, at, header.length - at, at);
+      return { fd: opened.fd, position: header.length };
     });
     if (!begun) throw new Error('writeNpyRows: no rows were written (begin() was never called)');
   } catch (e) {
-    file.abort();
+    opened.abort();
     for (const s of signals) process.removeListener(s, onSignal);
     // A full disk while a thread wrote its rows: the user's problem to fix, said in one line.
     if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw outputFileError(e, path);
     throw e;
   }
   for (const s of signals) process.removeListener(s, onSignal);
-  file.commit();
+  opened.commit();
 }
 
 /** Reads a .npy file. */

@@ -5,20 +5,10 @@
  * per tile of 4 output pixels, so it ran at a fraction of the forward pass's speed.
  */
 import { runSplit } from './kernelThreads';
+import type { ConvShape } from './convForward';
 
-export interface FilterGradShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  padTop: number;
-  padLeft: number;
-}
+/** The filter gradient's convolution, as the forward kernel describes it (stride 1, dilation 1). */
+export type FilterGradShape = ConvShape;
 
 /**
  * How the kernel takes a shape (stride 1, checked by the caller): 'direct' (Ci a multiple of 4),

@@ -1,6 +1,9 @@
 // Small models for the CAM tests: built here so the arithmetic can be done by hand.
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../kernels/engine/model/backend';
+import { layerGradients } from '../../../kernels/engine/cam/cam';
+import { forwardWithActivations } from '../../../kernels/engine/cam/graph';
+import { activationLayerFor } from '../../../kernels/engine/cam/layers';
 
 export async function setupBackend(): Promise<void> {
   await initBackend('wasm', { quiet: true });
@@ -74,4 +77,30 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       throw new Error(`${what}[${i}]: ${actual[i]} ≠ ${expected[i]} (tol ${tol}); got [${Array.from(actual).map((v) => v.toFixed(6)).join(', ')}]`);
     }
   }
+}
+
+/** Random patches [count, 96, bands] (normal, the given mean and 1.5 spread), read out of tf. */
+export function normalPatches(count: number, bands: number, seed: number, mean = 0) {
+  const t = tf.randomNormal([count * 96 * bands], mean, 1.5, 'float32', seed);
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return { data, count, frames: 96, bands };
+}
+
+/**
+ * Grad-CAM maps the long way, relu(Σ_k mean(G)_k A^k) from the full gradients (layerGradients, checked
+ * against tf.grad in exactness.test.ts): [layer][class] flat [N, h, w]. The fast paths must equal these.
+ */
+export function mapsFromFullGradients(model: tf.LayersModel, p: ReturnType<typeof normalPatches>, layers: string[], classes: number[]): Float32Array[][] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(p.data, [p.count, p.frames, p.bands, 1]);
+    const acts = layers.map((l) => activationLayerFor(model, l));
+    const { activations } = forwardWithActivations(model, x, acts);
+    const grads = layerGradients(model, x, acts, activations, classes);
+    return layers.map((_, li) => classes.map((_, j) => {
+      const w = tf.mean(grads[j][li], [1, 2]);
+      const [n, , , k] = activations[li].shape;
+      return tf.relu(tf.sum(tf.mul(activations[li], tf.reshape(w, [n, 1, 1, k])), 3)).dataSync() as Float32Array;
+    }));
+  });
 }

@@ -6,10 +6,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from './helpers';
-import { gradCam, layerGradients } from '../../../kernels/engine/cam/cam';
-import { forwardWithActivations } from '../../../kernels/engine/cam/graph';
-import { activationLayerFor, camLayerNames } from '../../../kernels/engine/cam/layers';
+import { mapsFromFullGradients, normalPatches, setupBackend } from './helpers';
+import { gradCam } from '../../../kernels/engine/cam/cam';
+import { camLayerNames } from '../../../kernels/engine/cam/layers';
 
 before(setupBackend);
 
@@ -42,28 +41,6 @@ function net(bands: number, blocks: Block[], seed: number): tf.LayersModel {
   return tf.model({ inputs: input, outputs: out });
 }
 
-function patches(count: number, bands: number, seed: number) {
-  const t = tf.randomNormal([count * 96 * bands], 0, 1.5, 'float32', seed);
-  const data = t.dataSync() as Float32Array;
-  t.dispose();
-  return { data, count, frames: 96, bands };
-}
-
-/** relu(Σ_k mean(G)_k A^k) from the full gradients, [layer][class] flat [N, h, w]. */
-function fromFullGradients(model: tf.LayersModel, p: ReturnType<typeof patches>, layers: string[], classes: number[]): Float32Array[][] {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(p.data, [p.count, p.frames, p.bands, 1]);
-    const acts = layers.map((l) => activationLayerFor(model, l));
-    const { activations } = forwardWithActivations(model, x, acts);
-    const grads = layerGradients(model, x, acts, activations, classes);
-    return layers.map((_, li) => classes.map((_, j) => {
-      const w = tf.mean(grads[j][li], [1, 2]);
-      const [n, , , k] = activations[li].shape;
-      return tf.relu(tf.sum(tf.mul(activations[li], tf.reshape(w, [n, 1, 1, k])), 3)).dataSync() as Float32Array;
-    }));
-  });
-}
-
 const cases: [string, number, Block[]][] = [
   ['same 3×3 convs, 2×2 pools, odd band count (the pool drops a column)', 30, [
     { filters: 6, kernel: 3, padding: 'same', pool: 2 }, { filters: 8, kernel: 3, padding: 'same', pool: 2 }, { filters: 10, kernel: 3, padding: 'same' }]],
@@ -78,12 +55,12 @@ for (const [name, bands, blocks] of cases) {
   test(`Grad-CAM of every layer × class from spatial means equals the full-gradient maps: ${name}`, async () => {
     const model = net(bands, blocks, 7);
     const layers = camLayerNames(model);
-    const p = patches(3, bands, 13);
+    const p = normalPatches(3, bands, 13);
     const profile = await tf.profile(async () => {
       const before = tf.memory().numTensors;
       const r = await gradCam(model, p, { layers, classes: 'all' });
       assert.equal(tf.memory().numTensors, before, 'tensors leaked');
-      const expected = fromFullGradients(model, p, layers, r.classIndices);
+      const expected = mapsFromFullGradients(model, p, layers, r.classIndices);
       let nonZeroEarliest = 0;
       layers.forEach((l, li) => r.classIndices.forEach((c, j) => {
         const got = r.maps.find((m) => m.layer === l && m.classIndex === c)!.raw;
@@ -98,7 +75,7 @@ for (const [name, bands, blocks] of cases) {
       assert.ok(nonZeroEarliest >= 2, `only ${nonZeroEarliest} non-zero maps for ${layers[0]}`);
     });
     // gradCam itself ran no transposed convolution (layerGradients, the reference, runs them too: count them apart).
-    const reference = await tf.profile(() => { fromFullGradients(model, p, layers, [0, 1, 2, 3]); });
+    const reference = await tf.profile(() => { mapsFromFullGradients(model, p, layers, [0, 1, 2, 3]); });
     const count = (prof: typeof profile) => prof.kernels.filter((k) => k.name === 'Conv2DBackpropInput').length;
     assert.equal(count(profile) - count(reference), 0, 'Grad-CAM fell back to per-class gradient maps');
     model.dispose();
