@@ -4,7 +4,7 @@
  * whole [frames, bands] array and nothing is copied twice. File descriptors are per process, so a worker
  * thread writes to the same open file as the thread that opened it.
  */
-import { writeSync } from 'node:fs';
+import { writeAllSync } from '../io/atomicWrite';
 
 export interface RowFile {
   fd: number;
@@ -15,6 +15,5 @@ export interface RowFile {
 /** Writes `rows` (rows of `bands` float32) as rows rowStart… of `file`. */
 export function writeRows(file: RowFile, bands: number, rowStart: number, rows: Float32Array): void {
   const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
-  const at = file.position + rowStart * bands * 4;
-  for (let done = 0; done < bytes.length;) done += writeSync(file.fd, bytes, done, bytes.length - done, at + done);
+  writeAllSync(file.fd, bytes, file.position + rowStart * bands * 4);
 }

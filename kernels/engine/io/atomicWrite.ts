@@ -78,23 +78,24 @@ export async function atomicWriteFile(path: string, data: FileData): Promise<voi
  * output file at the end of a run, where each round trip is a wait for another thread on a busy machine.
  */
 export function atomicWriteFileSync(path: string, data: FileData): void {
-  const parts = Array.isArray(data) ? data : [data];
-  const tmp = tempBeside(path);
-  let fd: number | undefined;
+  const file = openAtomicFileSync(path);
   try {
-    fd = openSync(tmp, 'wx');
-    for (const part of parts) {
+    for (const part of Array.isArray(data) ? data : [data]) {
       const bytes = asBytes(part);
-      if (typeof bytes === 'string') writeSync(fd, bytes);
-      else for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+      if (typeof bytes === 'string') writeSync(file.fd, bytes);
+      else writeAllSync(file.fd, bytes);
     }
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
   } catch (e) {
-    if (fd !== undefined) { try { closeSync(fd); } catch { /* already failing */ } }
-    try { unlinkSync(tmp); } catch { /* never created */ }
+    file.abort();
     throw outputFileError(e, path);
+  }
+  file.commit();
+}
+
+/** Writes all of `bytes` (writeSync may write fewer), at `position` or at the file's current offset. */
+export function writeAllSync(fd: number, bytes: Uint8Array, position: number | null = null): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position === null ? null : position + done);
   }
 }
 

@@ -2,10 +2,10 @@
  * NumPy .npy files (format 1.0/2.0): float32 and float64, little-endian, C order — what numpy.save writes
  * and numpy.load reads. Reading also accepts big-endian floats (converted).
  */
-import { promises as fs, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import type { RowFile } from '../audio/rowFile';
 import { LungcamInputError } from '../errors';
-import { atomicWriteFileSync, openAtomicFileSync, outputFileError } from './atomicWrite';
+import { atomicWriteFileSync, openAtomicFileSync, outputFileError, writeAllSync } from './atomicWrite';
 
 export type NpyData = Float32Array | Float64Array;
 export interface NpyArray {
@@ -130,7 +130,7 @@ export async function writeNpyRows(path: string, fill: (begin: (frames: number, 
       if (begun) throw new Error('writeNpyRows: begin() called twice');
       begun = true;
       const header = npyHeader([frames, bands], 'float32');
-      for (let at = 0; at < header.length;) at += writeSync(opened.fd, header, at, header.length - at, at);
+      writeAllSync(opened.fd, header, 0);
       return { fd: opened.fd, position: header.length };
     });
     if (!begun) throw new Error('writeNpyRows: no rows were written (begin() was never called)');

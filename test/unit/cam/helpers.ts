@@ -1,7 +1,8 @@
 // Small models for the CAM tests: built here so the arithmetic can be done by hand.
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../kernels/engine/model/backend';
-import { layerGradients } from '../../../kernels/engine/cam/cam';
+import { gradCam, layerGradients } from '../../../kernels/engine/cam/cam';
 import { forwardWithActivations } from '../../../kernels/engine/cam/graph';
 import { activationLayerFor } from '../../../kernels/engine/cam/layers';
 
@@ -103,4 +104,26 @@ export function mapsFromFullGradients(model: tf.LayersModel, p: ReturnType<typeo
       return tf.relu(tf.sum(tf.mul(activations[li], tf.reshape(w, [n, 1, 1, k])), 3)).dataSync() as Float32Array;
     }));
   });
+}
+
+/**
+ * Grad-CAM of every layer × class (the fast paths) must equal mapsFromFullGradients, leak no tensor, and
+ * give non-zero maps at the earliest layer (the one the short cuts serve: all-zero maps would prove nothing).
+ */
+export async function assertGradCamEqualsFullGradients(model: tf.LayersModel, p: ReturnType<typeof normalPatches>, layers: string[]): Promise<void> {
+  const before = tf.memory().numTensors;
+  const r = await gradCam(model, p, { layers, classes: 'all' });
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  const expected = mapsFromFullGradients(model, p, layers, r.classIndices);
+  let nonZeroEarliest = 0;
+  layers.forEach((l, li) => r.classIndices.forEach((c, j) => {
+    const got = r.maps.find((m) => m.layer === l && m.classIndex === c)!.raw;
+    const want = expected[li][j];
+    assert.equal(got.length, want.length);
+    const scale = Math.max(1e-6, ...want.map(Math.abs));
+    const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
+    assert.ok(worst <= 1e-4 * scale, `${l} class ${c}: max difference ${worst} (scale ${scale})`);
+    if (li === 0 && want.some((v) => v > 0)) nonZeroEarliest++;
+  }));
+  assert.ok(nonZeroEarliest >= 2, `only ${nonZeroEarliest} non-zero maps for ${layers[0]}`);
 }
