@@ -24,6 +24,8 @@ interface SynthCliOptions {
   crackleTransmission?: [number, number];
   valveClicks?: [number, number];
   crackleLevel?: [number, number];
+  wheezeLevel?: [number, number];
+  shortWheezes?: number;
   quiet?: boolean;
 }
 
@@ -69,6 +71,8 @@ export function register(program: Command): void {
     .addOption(new Option('--clicks <min-max>', 'unannotated friction clicks and knocks per second in every recording, drawn log-uniformly (default: 40 % of recordings, 0.03-0.3)').argParser(parseRange))
     .addOption(new Option('--crackle-transmission <min-max>', 'corner of the chest low-pass crackles pass through, Hz, drawn log-uniformly per patient (default 350-2000; lower = duller crackles)').argParser(parseRange))
     .addOption(new Option('--crackle-level <min-max>', 'crackle peak relative to the breath sound RMS, drawn log-uniformly per patient (default 8-25)').argParser(parseRange))
+    .addOption(new Option('--wheeze-level <min-max>', 'wheeze RMS relative to the breath sound RMS, drawn log-uniformly per patient (default 1.2-5; lower = fainter wheezes)').argParser(parseRange))
+    .addOption(new Option('--short-wheezes <share>', 'share of wheezes that are short, 0.15-0.5 s (default 0.15)').argParser(parseShare))
     .addOption(new Option('--valve-clicks <min-max>', 'heart-valve clicks with every heart sound in every recording, level relative to the heart sound (default: 25 % of recordings, 0.05-0.4)').argParser(parseRange))
     .option('--quiet', 'print only the summary line')
     .action(async (dir: string, opts: SynthCliOptions) => runSynth(dir, opts));
@@ -126,6 +130,8 @@ async function runSynth(dir: string, opts: SynthCliOptions): Promise<void> {
     crackleTransmissionHz: opts.crackleTransmission,
     valveClickLevel: opts.valveClicks,
     crackleLevel: opts.crackleLevel,
+    wheezeLevel: opts.wheezeLevel,
+    shortWheezeShare: opts.shortWheezes,
   };
   checkSynthOptions(options); // bad options: no folder created
   createOutputFolder(dir);

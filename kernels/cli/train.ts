@@ -15,11 +15,18 @@ interface TrainCliOptions extends FeatureOptionValues {
   learningRate: number;
   filters?: number[];
   augment: boolean;
+  deviceEq?: number;
   trainHop: number;
   labels: 'cycles' | 'events';
   maxMinutes?: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   quiet?: boolean;
+}
+
+function parseProbability(value: string): number {
+  const v = parseNumber(value);
+  if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError('expected a probability between 0 and 1.');
+  return v;
 }
 
 function parseFilters(value: string): number[] {
@@ -45,6 +52,7 @@ export function register(program: Command): void {
     .addOption(new Option('--labels <source>', 'training patch labels: the cycle annotation, or the events in NAME.events.json (synthetic corpora; cycles then scored with max-flags)').choices(['cycles', 'events']).default('cycles'))
     .addOption(new Option('--max-minutes <m>', 'time budget: no epoch starts that would end after it (best weights kept)').argParser(parseNumber))
     .option('--no-augment', 'train without augmentation')
+    .addOption(new Option('--device-eq <probability>', 'augmentation: share of training patches coloured like another stethoscope (random tilt and resonances, smooth across bands; default 0)').argParser(parseProbability))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
     .action(async (dir: string, opts: TrainCliOptions) => runTrain(dir, opts));
@@ -63,6 +71,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   const { initBackend } = await import('../engine/model/backend');
   const { trainOnDataset } = await import('../engine/model/trainDataset');
   const { formatMetrics } = await import('../engine/model/metrics');
+  const { DEFAULT_AUGMENT } = await import('../engine/model/augment');
   await initBackend(opts.backend);
   const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
   const say = (line: string) => {
@@ -82,7 +91,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     batchSize: opts.batchSize,
     patience: opts.patience,
     learningRate: opts.learningRate,
-    augment: opts.augment ? undefined : false,
+    augment: !opts.augment ? false : opts.deviceEq ? { ...DEFAULT_AUGMENT, deviceEqProbability: opts.deviceEq } : undefined,
     model: opts.filters ? { filters: opts.filters } : undefined,
     trainHopFrames: opts.trainHop,
     labels: opts.labels,

@@ -42,6 +42,8 @@ export interface PatientPlan {
   wheezePhase: BreathPhase | 'both';
   /** Wheeze RMS relative to the inspiratory breath-sound RMS. */
   wheezeLevel: number;
+  /** Share of this patient's wheezes that are short (0.15–0.5 s) instead of filling most of the phase. */
+  shortWheezeShare: number;
   /** Vesicular spectrum: flat to the knee, then falling slopeDbPerOctave. */
   kneeInspirationHz: number;
   kneeExpirationHz: number;
@@ -129,6 +131,13 @@ export interface SynthOptions {
   /** Crackle peak relative to the breath sound's RMS, drawn log-uniformly per patient (default 8–25). */
   crackleLevel?: readonly [number, number];
   /**
+   * Wheeze RMS relative to the breath sound's RMS, drawn log-uniformly per patient (default 1.2–5). Some
+   * annotated ICBHI wheezes are faint lines well under the breath noise (AKGC417L recording 107).
+   */
+  wheezeLevel?: readonly [number, number];
+  /** Share of wheezes that are short, 0.15–0.5 s (default 0.15; the rest fill most of their phase). */
+  shortWheezeShare?: number;
+  /**
    * Heart-valve clicks in every recording, level relative to the heart sound's peak, drawn log-uniformly
    * (default: 25 % of recordings, 0.05–0.4). Electronic stethoscopes can pick up one with every heart sound.
    */
@@ -165,7 +174,7 @@ export function patientCondition(root: Rng, index: number, classes: readonly Cyc
   return order[index % slots.length];
 }
 
-export function planPatient(root: Rng, index: number, classes: readonly CycleLabel[], opts: Pick<SynthOptions, 'crackleTransmissionHz' | 'crackleLevel'> = {}): PatientPlan {
+export function planPatient(root: Rng, index: number, classes: readonly CycleLabel[], opts: Pick<SynthOptions, 'crackleTransmissionHz' | 'crackleLevel' | 'wheezeLevel' | 'shortWheezeShare'> = {}): PatientPlan {
   const rng = root.fork('patient', index);
   const condition = patientCondition(root, index, classes);
   const rhonchi = rng.chance(0.2);
@@ -183,7 +192,8 @@ export function planPatient(root: Rng, index: number, classes: readonly CycleLab
     wheezeBaseHz: rhonchi ? rng.uniform(100, 200) : rng.logUniform(200, 900),
     wheezePhase: rng.weighted<BreathPhase | 'both'>(['expiration', 'inspiration', 'both'], [0.3, 0.1, 0.6]),
     // Likewise wheezes: a tonal line at least as strong as the breath noise in its band.
-    wheezeLevel: rng.logUniform(1.2, 5),
+    wheezeLevel: rng.logUniform(...(opts.wheezeLevel ?? [1.2, 5])),
+    shortWheezeShare: opts.shortWheezeShare ?? 0.15,
     kneeInspirationHz: rng.uniform(430, 600),
     kneeExpirationHz: rng.uniform(280, 410),
     slopeDbPerOctave: rng.uniform(13, 20),

@@ -196,6 +196,13 @@ export function checkSynthOptions(opts: SynthOptions): void {
     const [lo, hi] = opts.crackleLevel;
     if (!(lo > 0 && hi >= lo && hi <= 1000)) throw new LungcamInputError(`crackle level range ${lo}–${hi} must satisfy 0 < low ≤ high ≤ 1000.`, '--crackle-level');
   }
+  if (opts.wheezeLevel) {
+    const [lo, hi] = opts.wheezeLevel;
+    if (!(lo > 0 && hi >= lo && hi <= 100)) throw new LungcamInputError(`wheeze level range ${lo}–${hi} must satisfy 0 < low ≤ high ≤ 100.`, '--wheeze-level');
+  }
+  if (opts.shortWheezeShare !== undefined && !(opts.shortWheezeShare >= 0 && opts.shortWheezeShare <= 1)) {
+    throw new LungcamInputError('expected a share between 0 and 1.', '--short-wheezes');
+  }
   if (opts.valveClickLevel) {
     const [lo, hi] = opts.valveClickLevel;
     if (!(lo > 0 && hi >= lo && hi <= 10)) throw new LungcamInputError(`valve click level range ${lo}–${hi} must satisfy 0 < low ≤ high ≤ 10.`, '--valve-clicks');

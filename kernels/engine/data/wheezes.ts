@@ -87,14 +87,15 @@ function drawVoice(
   baseHz: number,
   ceilingHz: number,
   level: number,
+  shortShare: number,
 ): WheezeVoice | null {
   const [p0, p1] = window;
   const room = p1 - p0 - 0.04;
   if (room < 0.15) return null;
-  // Most wheezes (85 %) fill most of the phase, the rest are short (0.15–0.5 s); low voices
+  // Most wheezes (85 % by default) fill most of the phase, the rest are short (0.15–0.5 s); low voices
   // are long, gently gliding snores, never short harmonic ladders.
   const low = baseHz < 220;
-  const long = rng.chance(0.85);
+  const long = rng.chance(1 - shortShare);
   const wanted = long || low ? (p1 - p0) * rng.uniform(0.5, 0.95) : rng.uniform(0.15, 0.5);
   const duration = Math.min(room, Math.max(low ? 0.3 : 0.15, wanted));
   const start = p0 + 0.02 + rng.uniform(0, room - duration);
@@ -172,13 +173,13 @@ export function addWheezes(
       const window: [number, number] =
         phase === 'inspiration' ? [c.startSeconds, c.inspirationEndSeconds] : [c.inspirationEndSeconds, c.endSeconds];
       const level = () => patient.wheezeLevel * rng.logUniform(0.6, 1.6);
-      const voice = drawVoice(rng, window, patient.wheezeBaseHz, ceilingHz, level());
+      const voice = drawVoice(rng, window, patient.wheezeBaseHz, ceilingHz, level(), patient.shortWheezeShare);
       if (!voice) return;
       renderWheeze(rng, signal, rate, voice);
       events.push(voiceEvent(voice, phase, annotatedIndex, ceilingHz));
       if (rng.chance(0.3)) {
         // A second voice: polyphonic (a non-harmonic pitch) or a later wheeze in the same phase.
-        const second = drawVoice(rng, window, patient.wheezeBaseHz * rng.uniform(1.3, 1.8), ceilingHz, 0.6 * level());
+        const second = drawVoice(rng, window, patient.wheezeBaseHz * rng.uniform(1.3, 1.8), ceilingHz, 0.6 * level(), patient.shortWheezeShare);
         if (second) {
           renderWheeze(rng, signal, rate, second);
           events.push(voiceEvent(second, phase, annotatedIndex, ceilingHz));

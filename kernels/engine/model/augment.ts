@@ -31,6 +31,12 @@ export interface AugmentOptions {
   noiseDb: [number, number];
   /** Probability of a device-like low-pass (bands above a random edge fade toward silence). */
   lowpassProbability: number;
+  /**
+   * Probability of a random device colouring: a spectral tilt and one or two resonances or dips, smooth
+   * across bands (chest pieces and electronics colour the sound differently on every stethoscope).
+   * 0 draws nothing, so training with it off is the same as before it existed.
+   */
+  deviceEqProbability?: number;
   /** SpecAugment: number of time / frequency masks and their largest widths. */
   timeMasks: number;
   maxTimeMaskFrames: number;
@@ -44,11 +50,38 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   noiseProbability: 0.5,
   noiseDb: [-35, -10],
   lowpassProbability: 0.25,
+  deviceEqProbability: 0,
   timeMasks: 1,
   maxTimeMaskFrames: 12,
   bandMasks: 1,
   maxBandMaskBands: 6,
 };
+
+/** Largest tilt across the band range and largest resonance or dip of the device colouring, dB. */
+const EQ_TILT_DB = 6;
+const EQ_PEAK_DB = 9;
+
+/**
+ * Per-band gains of a random device colouring (dB): a linear tilt across the bands plus one or two
+ * Gaussian resonances or dips 1.5–8 bands wide. A linear filter's smooth response multiplies each mel
+ * band's magnitude by about its gain at the band's centre.
+ */
+export function deviceEqDb(bands: number, rand: () => number): Float32Array {
+  const db = new Float32Array(bands);
+  const tilt = (rand() * 2 - 1) * EQ_TILT_DB;
+  const peaks = rand() < 0.5 ? 1 : 2;
+  const shapes = Array.from({ length: peaks }, () => ({ centre: rand() * bands, width: 1.5 + 6.5 * rand(), gain: (rand() * 2 - 1) * EQ_PEAK_DB }));
+  for (let b = 0; b < bands; b++) {
+    db[b] = tilt * (b / Math.max(1, bands - 1) - 0.5);
+    for (const p of shapes) db[b] += p.gain * Math.exp(-0.5 * ((b - p.centre) / p.width) ** 2);
+  }
+  return db;
+}
+
+function colourLikeADevice(mag: Float32Array, bands: number, rand: () => number): void {
+  const gains = Array.from(deviceEqDb(bands, rand), (d) => Math.pow(10, d / 20));
+  for (let i = 0; i < mag.length; i++) mag[i] *= gains[i % bands];
+}
 
 /** Augments one patch in place (`patch` is a view of [96, bands]). */
 export function augmentPatch(patch: Float32Array, bands: number, rand: () => number, o: AugmentOptions = DEFAULT_AUGMENT): void {
@@ -68,6 +101,7 @@ export function augmentPatch(patch: Float32Array, bands: number, rand: () => num
   // To magnitude, apply gain (+ noise, + low-pass), back to the log.
   const mag = new Float32Array(n);
   for (let i = 0; i < n; i++) mag[i] = Math.max(0, Math.exp(patch[i]) - LOG_OFFSET) * gain;
+  if ((o.deviceEqProbability ?? 0) > 0 && rand() < (o.deviceEqProbability ?? 0)) colourLikeADevice(mag, bands, rand);
   if (noisy) {
     // Median of a strided sample of cells: cheap and robust to a few loud clicks.
     const sample = new Float32Array(Math.ceil(n / 23));

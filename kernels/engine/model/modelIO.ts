@@ -36,6 +36,8 @@ export interface ModelMetadata {
     patience: number;
     learningRate: number;
     augment: boolean;
+    /** Share of training patches coloured like another device (absent: 0). */
+    deviceEqProbability?: number;
     classWeights: number[];
     msPerSamplePerEpoch: number;
     seconds: number;

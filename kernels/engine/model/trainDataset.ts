@@ -80,6 +80,7 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
       patience: opts.patience ?? 6,
       learningRate: opts.learningRate ?? 1e-3,
       augment: opts.augment !== false,
+      ...(opts.augment && opts.augment.deviceEqProbability ? { deviceEqProbability: opts.augment.deviceEqProbability } : {}),
       classWeights: result.classWeights.map((w) => Math.round(w * 1e4) / 1e4),
       msPerSamplePerEpoch: Math.round(result.msPerSamplePerEpoch * 100) / 100,
       seconds: 0,

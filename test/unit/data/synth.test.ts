@@ -250,3 +250,26 @@ test('clinical-recording knobs: dull quieter crackles, valve clicks everywhere; 
     assertOneLineError(bad);
   }
 });
+
+test('wheeze knobs: faint wheezes and short wheezes; bad values exit 2', () => {
+  const faint = planCorpus({ count: 20, seed: 5, wheezeLevel: [0.2, 0.4] });
+  assert.ok(faint.recordings.every(({ patient }) => patient.wheezeLevel >= 0.2 && patient.wheezeLevel <= 0.4));
+  assert.ok(planCorpus({ count: 20, seed: 5 }).recordings.every(({ patient }) => patient.wheezeLevel >= 1.2));
+
+  // Every tonal (non-rhonchus) wheeze lasts 0.15–0.5 s when all are short; by default most fill their phase.
+  const durations = (shortWheezeShare?: number) => {
+    const { recordings } = planCorpus({ count: 4, seed: 6, ...SHORT, classes: ['wheeze'], shortWheezeShare });
+    return recordings.flatMap(({ patient, plan }) => renderRecording(6, patient, plan).events)
+      .filter((e) => e.type === 'wheeze' && !e.rhonchus).map((e) => e.endSeconds - e.startSeconds);
+  };
+  const short = durations(1);
+  assert.ok(short.length >= 4 && short.every((d) => d <= 0.5 + 1e-3), `short wheezes: ${short.map((d) => d.toFixed(2))}`);
+  const usual = durations();
+  assert.ok(usual.filter((d) => d > 0.5).length > usual.length / 2, `default wheezes: ${usual.map((d) => d.toFixed(2))}`);
+
+  for (const args of [['--wheeze-level', '0-1'], ['--short-wheezes', '1.5']]) {
+    const bad = runLungcam(['synth', path.join(tempDir(), 'x'), ...args]);
+    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assertOneLineError(bad);
+  }
+});
