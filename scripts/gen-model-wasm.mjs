@@ -12,7 +12,7 @@ import wabtInit from 'wabt';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, 'kernels/engine/model');
 const wabt = await wabtInit();
-const features = { simd: true, threads: true, relaxed_simd: true };
+const features = { simd: true, threads: true, relaxed_simd: true, bulk_memory: true };
 const assemble = (name, text) => {
   const mod = wabt.parseWat(`${name}.wat`, text, features);
   mod.validate(features);
@@ -20,7 +20,7 @@ const assemble = (name, text) => {
 };
 const MULTIPLY_ADD = /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
 // [file, constant prefix, multiply-adds to fuse in the FMA variants (0: no FMA variants)]
-for (const [name, constant, fuse] of [['convFilterGrad', 'CONV_FILTER_GRAD', 8], ['convForward', 'CONV_FORWARD', 8], ['trainOps', 'TRAIN_OPS', 0]]) {
+for (const [name, constant, fuse] of [['convFilterGrad', 'CONV_FILTER_GRAD', 8], ['convForward', 'CONV_FORWARD', 8], ['trainOps', 'TRAIN_OPS', 0], ['winograd', 'WINOGRAD', 16]]) {
   const text = readFileSync(path.join(dir, `${name}.wat`), 'utf8');
   const fused = text.replace(MULTIPLY_ADD, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
   if ((fused.match(/relaxed_madd/g) ?? []).length !== fuse) throw new Error(`${name}.wat: expected ${fuse} multiply-adds to fuse`);

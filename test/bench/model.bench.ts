@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
 import { buildModel, buildReferenceModel } from '../../kernels/engine/model/model';
-import { setDirectFilterGrad, setOwnConv } from '../../kernels/engine/model/wasmKernels';
+import { setDirectFilterGrad, setOwnConv, setWinograd } from '../../kernels/engine/model/wasmKernels';
 import { predictProbabilities } from '../../kernels/engine/model/classify';
 
 const PYTHON = '/usr/bin/python3';
@@ -166,6 +166,13 @@ async function main() {
   const refClassifyCpu = lastCpu;
   const refPredict = await classifyMsPerPatch(ref, 64, true);
   const refPredictCpu = lastCpu;
+  // The same net on the direct conv kernels (Winograd off): the session-3 path, measured in the same run.
+  setWinograd(false);
+  const directTrain = await trainMsPerSample(ref);
+  const directTrainCpu = lastCpu;
+  const directClassify = await classifyMsPerPatch(ref);
+  const directClassifyCpu = lastCpu;
+  setWinograd(true);
   // The same net with LungCAM's conv kernels off (XNNPACK forward/input gradient, filter gradient as
   // XNNPACK's batch-as-channels conv): the session-2 path, measured in the same run.
   setOwnConv(false);
@@ -193,6 +200,7 @@ async function main() {
     `  reference net  classify ms/patch (classify.ts path): tfjs ${f(refClassify)}${torch ? ` | PyTorch ${f(torch.classify)} (runs ${runs('classify')}) | ratio ${(refClassify / torch.classify).toFixed(2)}× (target ≤ 1×)` : ''}`,
     `  reference net  CPU time (all threads; load inflates wall time, not this): train ms/sample tfjs ${f(refTrainCpu)}${torch ? ` | PyTorch ${f(torch.trainCpu)} | ratio ${(refTrainCpu / torch.trainCpu).toFixed(2)}×` : ''}; classify ms/patch tfjs ${f(refClassifyCpu)}${torch ? ` | PyTorch ${f(torch.classifyCpu)} | ratio ${(refClassifyCpu / torch.classifyCpu).toFixed(2)}×` : ''}`,
     `  reference net  classify via plain model.predict (no fused plan): ${f(refPredict)} ms/patch (CPU ${f(refPredictCpu)})`,
+    `  reference net  direct conv kernels (Winograd off): train ms/sample ${f(directTrain)} (CPU ${f(directTrainCpu)}); classify ms/patch ${f(directClassify)} (CPU ${f(directClassifyCpu)}); Winograd gain train ${(directTrainCpu / refTrainCpu).toFixed(2)}×, classify ${(directClassifyCpu / refClassifyCpu).toFixed(2)}× by CPU time`,
     `  reference net  XNNPACK convs only (before, model.predict): train ms/sample ${f(oldTrain)} (CPU ${f(oldTrainCpu)}); classify ms/patch ${f(oldClassify)} (CPU ${f(oldClassifyCpu)})`,
     `  reference net  on 1 wasm thread:      ${single ? `train ${f(single.train)}, classify ${f(single.classify)}` : 'n/a'}`,
     `  LungCAM CNN    train ms/sample/epoch: tfjs ${f(lcTrain)};  classify ms/patch: tfjs ${f(lcClassify)}`,

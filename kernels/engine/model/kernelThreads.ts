@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import * as fg from './convFilterGradWasm';
 import * as fw from './convForwardWasm';
 import * as ops from './trainOpsWasm';
+import * as wg from './winogradWasm';
 
 /**
  * The kernels, by export name: binaries for [shared heap, plain heap] × [plain SIMD, relaxed-SIMD FMA].
@@ -22,6 +23,11 @@ const SOURCES = {
     fma: [fg.CONV_FILTER_GRAD_SHARED_FMA_WASM_BASE64, fg.CONV_FILTER_GRAD_FMA_WASM_BASE64] },
   conv: { plain: [fw.CONV_FORWARD_SHARED_WASM_BASE64, fw.CONV_FORWARD_WASM_BASE64],
     fma: [fw.CONV_FORWARD_SHARED_FMA_WASM_BASE64, fw.CONV_FORWARD_FMA_WASM_BASE64] },
+  // winograd.wat exports both (one binary, instantiated once per name).
+  winoConv: { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
+    fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] },
+  winoFilterGrad: { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
+    fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] },
 } as const;
 export type KernelName = keyof typeof SOURCES;
 const NAMES = Object.keys(SOURCES) as KernelName[];
@@ -142,6 +148,11 @@ interface Helper {
 let helpers: Helper[] = [];
 let helpersFor: WebAssembly.Memory | null = null;
 let threadCount = 1;
+
+/** How many threads runSplit may use at most (the calling thread and its helpers). */
+export function kernelThreadCount(): number {
+  return threadCount;
+}
 
 /** How many threads the kernels may use (the wasm backend's thread count); 1 disables the helpers. */
 export function setKernelThreads(threads: number): void {

@@ -13,6 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
+import { winogradApplies, winogradFilterGradOnHeap } from './winograd';
+export { setWinograd } from './winograd';
 import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
 import { convOnHeap, convSupported, forwardFilter, heapMemory, inputGradFewChannels, rotatedFilter, type ConvShape, type HeapBackend as ConvHeapBackend } from './convForward';
 
@@ -129,6 +131,7 @@ function directFilterGrad(x: TensorInfo, dy: TensorInfo, info: tf.backend_util.C
     outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
     filterHeight: info.filterHeight, filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
   };
+  if (winogradApplies(shape)) return winogradFilterGradOnHeap(backend, memory, x, dy, shape) as TensorInfo;
   const plan = filterGradPlan(shape);
   if (!plan) return null;
   const out = backend.makeOutput([shape.filterHeight, shape.filterWidth, shape.inChannels, shape.outChannels], 'float32');
