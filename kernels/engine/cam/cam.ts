@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
+import { camProduct } from './camProduct';
 import { METHODS, weightedSum, type CamMethodName } from './methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
@@ -154,15 +155,16 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             if (grads && grads[0][li].rank === 2) {
               // Grad-CAM from the gradients' spatial means (its weights): every class's map in one product.
               const hw = h * w;
-              const cams = tf.tidy(() => tf.matMul(tf.reshape(a, [n, hw, a.shape[3]]), tf.stack(grads!.map((g) => g[li]), 2) as tf.Tensor3D));
-              const values = cams.dataSync() as Float32Array; // [n, hw, classes]
-              cams.dispose();
+              const a3 = tf.reshape(a, [n, hw, a.shape[3]]) as tf.Tensor3D;
+              const w3 = tf.stack(grads!.map((g) => g[li]), 2) as tf.Tensor3D;
+              const { values, stride } = camProduct(a3, w3); // [n, hw, stride], ReLU'd
+              tf.dispose([a3, w3]);
               const classes = classIndices.length;
               classIndices.forEach((_, j) => {
                 const k = li * classes + j;
                 if (start === 0) raws[k] = new Float32Array(count * hw);
                 const out = raws[k].subarray(start * hw, (start + n) * hw);
-                for (let i = 0, src = j; i < out.length; i++, src += classes) out[i] = values[src] > 0 ? values[src] : 0; // ReLU
+                for (let i = 0, src = j; i < out.length; i++, src += stride) out[i] = values[src] > 0 ? values[src] : 0; // ReLU (NaN → 0)
               });
               continue;
             }

@@ -1,0 +1,92 @@
+/**
+ * Every class's Grad-CAM map of one layer for every patch, ReLU'd: out[n, p, c] = max(0, Σ_k A[n, p, k] W[n, k, c]).
+ * On the wasm backend a SIMD kernel (camProduct.wat) reads A in place on the heap: tfjs-wasm's BatchMatMul
+ * for batch > 1 is a scalar loop on one thread, and with 4 classes it was ≈ 15 % of "every layer × every
+ * class" (≈ 7× slower than this kernel). Other backends use tf.matMul. The sums run over k in order, as a
+ * matmul does: maps agree with tf.matMul's to float rounding.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { CAM_PRODUCT_SHARED_WASM_BASE64, CAM_PRODUCT_WASM_BASE64 } from './camProductWasm';
+
+const KERNEL = 'LungcamCamProduct';
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  disposeData(dataId: object): void;
+  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+}
+
+type CamProductFn = (a: number, w: number, out: number, n: number, p: number, k: number, c4: number) => void;
+
+const modules = new Map<boolean, WebAssembly.Module>();
+const instances = new WeakMap<WebAssembly.Memory, CamProductFn>();
+
+function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
+}
+
+function kernelOn(memory: WebAssembly.Memory): CamProductFn {
+  let fn = instances.get(memory);
+  if (!fn) {
+    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    let m = modules.get(shared);
+    if (!m) modules.set(shared, (m = new WebAssembly.Module(Buffer.from(shared ? CAM_PRODUCT_SHARED_WASM_BASE64 : CAM_PRODUCT_WASM_BASE64, 'base64'))));
+    fn = new WebAssembly.Instance(m, { env: { memory } }).exports.camProduct as CamProductFn;
+    instances.set(memory, fn);
+  }
+  return fn;
+}
+
+/** Inputs a [N, P, K], w [N, K, C] (float32) → [N, P, C4], C4 = C rounded up to 4 (extra columns 0). */
+function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo {
+  const { a, w } = args.inputs;
+  const backend = args.backend as HeapBackend;
+  const memory = heapOf(backend)!;
+  const [n, p, k] = a.shape;
+  const c = w.shape[2];
+  const c4 = Math.ceil(c / 4) * 4;
+  const out = backend.makeOutput([n, p, c4], 'float32');
+  let packed: TensorInfo | null = null;
+  if (c4 !== c) {
+    packed = backend.makeOutput([n, k, c4], 'float32');
+    // Views after every allocation (an allocation may grow, and so detach, the heap).
+    const from = backend.typedArrayFromHeap(w), to = backend.typedArrayFromHeap(packed);
+    to.fill(0);
+    for (let row = 0; row < n * k; row++) to.set(from.subarray(row * c, row * c + c), row * c4);
+  }
+  kernelOn(memory)(backend.getMemoryOffset(a.dataId), backend.getMemoryOffset((packed ?? w).dataId), backend.getMemoryOffset(out.dataId), n, p, k, c4);
+  if (packed) backend.disposeData(packed.dataId);
+  return out;
+}
+
+let registered = false;
+
+function wasmKernelReady(): boolean {
+  if (tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
+  if (!registered) {
+    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: camProductWasm as unknown as KernelFunc });
+    registered = true;
+  }
+  return true;
+}
+
+/**
+ * ReLU(A · W) per patch: a [N, P, K], w [N, K, C] → values [N, P, stride] (class c of position p at
+ * p·stride + c; stride ≥ C). Tensors in, a plain array out (the inputs stay owned by the caller).
+ */
+export function camProduct(a: tf.Tensor3D, w: tf.Tensor3D): { values: Float32Array; stride: number } {
+  if (a.dtype === 'float32' && w.dtype === 'float32' && a.size > 0 && w.size > 0 && wasmKernelReady()) {
+    const out = tf.engine().runKernel(KERNEL, { a, w } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return { values, stride: out.shape[2] as number };
+  }
+  const out = tf.tidy(() => tf.relu(tf.matMul(a, w)));
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return { values, stride: w.shape[2] };
+}
