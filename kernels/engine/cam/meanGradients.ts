@@ -21,6 +21,7 @@
  * these shapes returns null and the caller uses chainGradients.
  */
 import * as tf from '@tensorflow/tfjs';
+import { binaryFilterGradContracted } from './binaryFilterGrad';
 
 type Layer = tf.layers.Layer & Record<string, unknown>;
 
@@ -300,6 +301,21 @@ function routingWeights(
   return { pool, d, phiAll };
 }
 
+/** Σ_tap M[tap, ci, co] · K_A[tap, ci, co] per patch, [N·Ci·Co], M being A's filter gradient for input Φ and output gradient q. */
+function floatFilterGradContracted(phiAll: tf.Tensor4D, q: tf.Tensor4D, kernelA: tf.Tensor4D, geoA: ConvGeometry): tf.Tensor1D {
+  const [n] = q.shape;
+  const [kh, kw, ci, co] = kernelA.shape;
+  const tapsA = kh * kw;
+  const perPatch = Array.from({ length: n }, (_, p) => tf.reshape(tf.engine().runKernel('Conv2DBackpropFilter', {
+    x: tf.slice(phiAll, [p, 0, 0, 0], [1, -1, -1, -1]), dy: tf.slice(q, [p, 0, 0, 0], [1, -1, -1, -1]),
+  } as unknown as tf.NamedTensorMap, {
+    strides: [1, 1], pad: geoA.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, 1], filterShape: kernelA.shape,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor, [tapsA, 1, ci * co]));
+  const m = tf.concat(perPatch, 1); // [tapsA, N, Ci·Co]
+  // Σ over taps as a rank-2 leading-axis sum (the fast per-column reduction on wasm).
+  return tf.sum(tf.reshape(tf.mul(m, tf.reshape(kernelA, [tapsA, 1, ci * co])), [tapsA, n * ci * co]), 0) as tf.Tensor1D;
+}
+
 /** Runs of consecutive values in a sorted list of integers, as [start, end) pairs. */
 function runs(sorted: number[]): [number, number][] {
   const out: [number, number][] = [];
@@ -330,14 +346,9 @@ function inputGradientSumsBelow(
   const geoB = geometry(kernelB, inputOf(convB).shape, outputOf(convB).shape, convB.padding as string);
   // Total over every position: M = A's filter gradient for input Φ and output gradient q, per patch.
   const phiAll = routing.phiAll();
-  const perPatch = Array.from({ length: n }, (_, p) => tf.reshape(tf.engine().runKernel('Conv2DBackpropFilter', {
-    x: tf.slice(phiAll, [p, 0, 0, 0], [1, -1, -1, -1]), dy: tf.slice(q, [p, 0, 0, 0], [1, -1, -1, -1]),
-  } as unknown as tf.NamedTensorMap, {
-    strides: [1, 1], pad: geoA.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, 1], filterShape: kernelA.shape,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor, [tapsA, 1, ci * co]));
-  const m = tf.concat(perPatch, 1); // [tapsA, N, Ci·Co]
-  // Σ over taps as a rank-2 leading-axis sum (the fast per-column reduction on wasm).
-  const r = tf.sum(tf.reshape(tf.mul(m, tf.reshape(kernelA, [tapsA, 1, ci * co])), [tapsA, n * ci * co]), 0); // [N·Ci·Co]
+  // Φ and Q are usually 0/1 masks times per-channel values: then the contracted filter gradient is counts.
+  const binary = binaryFilterGradContracted(phiAll, q, kernelA, geoA);
+  const r = binary ? tf.reshape(binary, [n * ci * co]) : floatFilterGradContracted(phiAll, q, kernelA, geoA); // [N·Ci·Co]
   const total = tf.transpose(tf.reshape(tf.matMul(tf.reshape(r, [n * ci, co]), v, false, true), [n, ci, classes]), [2, 0, 1]); // [C, N, Ci]
 
   // Border corrections: the output rows/columns some tap of B leaves out.

@@ -1,0 +1,74 @@
+;; A conv's filter gradient, contracted with a filter, when input and output gradient are 0/1 masks (times
+;; per-channel scales applied outside): for every patch n, input channel ci and output channel co
+;;   out[n, ci, co] = Σ_t K[t, ci, co] · #{o : x[n, o + off_t, ci] ≠ 0 and y[n, o, co] ≠ 0}
+;; with the masks as bit vectors over the zero-padded input grid (row stride Wp), so tap t = (a, b) is the
+;; plain bit offset off_t = a·Wp + b: x[n, ci] has XW 64-bit words, y[n, co] has YW words (output o at bit
+;; oh·Wp + ow; columns ≥ Wo are 0), XW ≥ YW + ⌈max off / 64⌉ + 1. Each count is YW and + popcnt. Per pair
+;; that is YW·T popcounts where the float filter gradient costs (Ho·Wo)·T multiply-adds (≈ 50× more here).
+;; $shifted: scratch for YW words. Assembled by scripts/gen-cam-wasm.mjs.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+  (func (export "binaryFilterGrad")
+    (param $x i32) (param $y i32) (param $k i32) (param $offs i32) (param $out i32) (param $shifted i32)
+    (param $N i32) (param $Ci i32) (param $Co i32) (param $XW i32) (param $YW i32) (param $T i32)
+    (local $n i32) (local $ci i32) (local $t i32) (local $co i32) (local $w i32)
+    (local $xRow i32) (local $yRow i32) (local $kRow i32) (local $oRow i32) (local $off i32) (local $q i32) (local $r i64)
+    (local $src i32) (local $cnt i64) (local $lo i64) (local $hi i64) (local $yBytes i32)
+    (local.set $yBytes (i32.shl (local.get $YW) (i32.const 3)))
+    (local.set $n (i32.const 0))
+    (block $nDone (loop $nLoop
+      (br_if $nDone (i32.ge_s (local.get $n) (local.get $N)))
+      (local.set $ci (i32.const 0))
+      (block $ciDone (loop $ciLoop
+        (br_if $ciDone (i32.ge_s (local.get $ci) (local.get $Ci)))
+        (local.set $xRow (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $Ci)) (local.get $ci)) (local.get $XW)) (i32.const 3))))
+        ;; out[n, ci, ·]
+        (local.set $oRow (i32.add (local.get $out) (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $Ci)) (local.get $ci)) (local.get $Co)) (i32.const 2))))
+        (local.set $t (i32.const 0))
+        (block $tDone (loop $tLoop
+          (br_if $tDone (i32.ge_s (local.get $t) (local.get $T)))
+          ;; shifted[w] = bits off .. of x[n, ci]: (x[w + q] >> r) | (x[w + q + 1] << (64 − r))
+          (local.set $off (i32.load (i32.add (local.get $offs) (i32.shl (local.get $t) (i32.const 2)))))
+          (local.set $q (i32.shr_u (local.get $off) (i32.const 6)))
+          (local.set $r (i64.extend_i32_u (i32.and (local.get $off) (i32.const 63))))
+          (local.set $w (i32.const 0))
+          (block $sDone (loop $sLoop
+            (br_if $sDone (i32.ge_s (local.get $w) (local.get $YW)))
+            (local.set $src (i32.add (local.get $xRow) (i32.shl (i32.add (local.get $w) (local.get $q)) (i32.const 3))))
+            (local.set $lo (i64.shr_u (i64.load (local.get $src)) (local.get $r)))
+            (local.set $hi (select
+              (i64.shl (i64.load offset=8 (local.get $src)) (i64.sub (i64.const 64) (local.get $r)))
+              (i64.const 0)
+              (i64.ne (local.get $r) (i64.const 0))))
+            (i64.store (i32.add (local.get $shifted) (i32.shl (local.get $w) (i32.const 3))) (i64.or (local.get $lo) (local.get $hi)))
+            (local.set $w (i32.add (local.get $w) (i32.const 1)))
+            (br $sLoop)))
+          ;; K[t, ci, ·]
+          (local.set $kRow (i32.add (local.get $k) (i32.shl (i32.mul (i32.add (i32.mul (local.get $t) (local.get $Ci)) (local.get $ci)) (local.get $Co)) (i32.const 2))))
+          (local.set $yRow (i32.add (local.get $y) (i32.mul (i32.mul (local.get $n) (local.get $Co)) (local.get $yBytes))))
+          (local.set $co (i32.const 0))
+          (block $coDone (loop $coLoop
+            (br_if $coDone (i32.ge_s (local.get $co) (local.get $Co)))
+            (local.set $cnt (i64.const 0))
+            (local.set $w (i32.const 0))
+            (block $wDone (loop $wLoop
+              (br_if $wDone (i32.ge_s (local.get $w) (local.get $yBytes)))
+              (local.set $cnt (i64.add (local.get $cnt) (i64.popcnt (i64.and
+                (i64.load (i32.add (local.get $shifted) (local.get $w)))
+                (i64.load (i32.add (local.get $yRow) (local.get $w)))))))
+              (local.set $w (i32.add (local.get $w) (i32.const 8)))
+              (br $wLoop)))
+            (f32.store (local.get $oRow) (f32.add (f32.load (local.get $oRow))
+              (f32.mul (f32.convert_i64_u (local.get $cnt)) (f32.load (local.get $kRow)))))
+            (local.set $oRow (i32.add (local.get $oRow) (i32.const 4)))
+            (local.set $kRow (i32.add (local.get $kRow) (i32.const 4)))
+            (local.set $yRow (i32.add (local.get $yRow) (local.get $yBytes)))
+            (local.set $co (i32.add (local.get $co) (i32.const 1)))
+            (br $coLoop)))
+          (local.set $oRow (i32.sub (local.get $oRow) (i32.shl (local.get $Co) (i32.const 2))))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $tLoop)))
+        (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+        (br $ciLoop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nLoop)))))
