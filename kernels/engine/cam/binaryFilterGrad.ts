@@ -13,6 +13,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { BINARY_FILTER_GRAD_SHARED_WASM_BASE64, BINARY_FILTER_GRAD_WASM_BASE64 } from './binaryFilterGradWasm';
 
 const KERNEL = 'LungcamBinaryFilterGrad';
+const MASK_BITS = 'LungcamMaskBits';
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
@@ -24,61 +25,49 @@ interface HeapBackend {
 
 type KernelFn = (x: number, y: number, k: number, offs: number, out: number, shifted: number,
   n: number, ci: number, co: number, xw: number, yw: number, t: number) => void;
+type MaskBitsFn = (x: number, bits: number, scale: number, n: number, h: number, w: number, c: number,
+  top: number, left: number, stride: number, words: number) => void;
+interface Kernels { binaryFilterGrad: KernelFn; maskBits: MaskBitsFn }
 
 const modules = new Map<boolean, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, KernelFn>();
+const instances = new WeakMap<WebAssembly.Memory, Kernels>();
 
 function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
 }
 
-function kernelOn(memory: WebAssembly.Memory): KernelFn {
-  let fn = instances.get(memory);
-  if (!fn) {
+function kernelsOn(memory: WebAssembly.Memory): Kernels {
+  let k = instances.get(memory);
+  if (!k) {
     const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
     let m = modules.get(shared);
     if (!m) modules.set(shared, (m = new WebAssembly.Module(Buffer.from(shared ? BINARY_FILTER_GRAD_SHARED_WASM_BASE64 : BINARY_FILTER_GRAD_WASM_BASE64, 'base64'))));
-    fn = new WebAssembly.Instance(m, { env: { memory } }).exports.binaryFilterGrad as KernelFn;
-    instances.set(memory, fn);
+    k = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as Kernels;
+    instances.set(memory, k);
   }
-  return fn;
+  return k;
 }
 
-/** Bit vectors of a 0/1-times-scale map, or null when a channel holds two different nonzero values. */
-export interface MaskBits {
-  /** [N, C, words] 64-bit words as pairs of int32 (low half first): bit (h + top)·stride + (w + left). */
-  bits: Int32Array;
-  /** [N, C]: each channel's one nonzero value (0 for an all-zero channel). */
-  scale: Float32Array;
-}
-
-/** Packs NHWC `values` [n, h, w, c] as bits at (row + top)·stride + (col + left), `words` 64-bit words per (n, c). */
-export function maskBits(values: Float32Array, [n, h, w, c]: number[], top: number, left: number, stride: number, words: number): MaskBits | null {
-  const bits = new Int32Array(n * c * words * 2);
-  const scale = new Float32Array(n * c);
-  let i = 0;
-  for (let p = 0; p < n; p++) {
-    for (let row = 0; row < h; row++) {
-      for (let col = 0; col < w; col++) {
-        const bit = (row + top) * stride + col + left;
-        const word = bit >> 5, mask = 1 << (bit & 31);
-        for (let ch = 0; ch < c; ch++, i++) {
-          const v = values[i];
-          if (v === 0) continue;
-          const s = p * c + ch;
-          if (scale[s] === 0) {
-            if (!Number.isFinite(v)) return null;
-            scale[s] = v;
-          } else if (v !== scale[s]) {
-            return null;
-          }
-          bits[s * words * 2 + word] |= mask;
-        }
-      }
-    }
-  }
-  return { bits, scale };
+/**
+ * x [N, H, W, C] float32; attrs top, left, stride, words → bits [N, C, words·2] int32 (64-bit words as low,
+ * high halves: bit (h + top)·stride + (w + left) set where x ≠ 0) and scale [N, C] (each channel's one
+ * nonzero value, 0 for none, NaN where a channel holds two different values).
+ */
+function maskBitsWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
+  const { x } = args.inputs;
+  const { top, left, stride, words } = args.attrs as { top: number; left: number; stride: number; words: number };
+  const backend = args.backend as HeapBackend;
+  const memory = heapOf(backend)!;
+  const [n, h, w, c] = x.shape;
+  const bits = backend.makeOutput([n, c, words * 2], 'int32');
+  const scale = backend.makeOutput([n, c], 'float32');
+  // Views after every allocation (an allocation may grow, and so detach, the heap).
+  backend.typedArrayFromHeap(bits).fill(0);
+  backend.typedArrayFromHeap(scale).fill(0);
+  const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
+  kernelsOn(memory).maskBits(at(x), at(bits), at(scale), n, h, w, c, top, left, stride, words);
+  return [bits, scale];
 }
 
 /** inputs xBits [N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [T, Ci, Co]; attrs offsets (bits per tap) → [N, Ci, Co]. */
@@ -96,7 +85,7 @@ function binaryFilterGradWasm(args: { inputs: Record<string, TensorInfo>; backen
   backend.typedArrayFromHeap(out).fill(0);
   backend.typedArrayFromHeap(offs).set(offsets);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  kernelOn(memory)(at(xBits), at(yBits), at(filter), at(offs), at(out), at(shifted), n, ci, co, xw2 / 2, yw2 / 2, offsets.length);
+  kernelsOn(memory).binaryFilterGrad(at(xBits), at(yBits), at(filter), at(offs), at(out), at(shifted), n, ci, co, xw2 / 2, yw2 / 2, offsets.length);
   backend.disposeData(offs.dataId);
   backend.disposeData(shifted.dataId);
   return out;
@@ -108,9 +97,15 @@ function wasmKernelReady(): boolean {
   if (tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
   if (!registered) {
     tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: binaryFilterGradWasm as unknown as KernelFunc });
+    tf.registerKernel({ kernelName: MASK_BITS, backendName: 'wasm', kernelFunc: maskBitsWasm as unknown as KernelFunc });
     registered = true;
   }
   return true;
+}
+
+/** The bit vectors and per-channel values of a 0/1-times-value map (see maskBitsWasm). */
+function maskBits(x: tf.Tensor4D, top: number, left: number, stride: number, words: number): [tf.Tensor3D, tf.Tensor2D] {
+  return tf.engine().runKernel(MASK_BITS, { x } as unknown as tf.NamedTensorMap, { top, left, stride, words } as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor3D, tf.Tensor2D];
 }
 
 export interface StrideOneConv { kh: number; kw: number; padTop: number; padLeft: number; inH: number; inW: number; outH: number; outW: number }
@@ -130,18 +125,22 @@ export function binaryFilterGradContracted(x: tf.Tensor4D, dy: tf.Tensor4D, kern
   const yWords = Math.ceil(((g.outH - 1) * wp + g.outW) / 64);
   const maxOffset = (g.kh - 1) * wp + g.kw - 1;
   const xWords = Math.max(Math.ceil((hp * wp) / 64), yWords + Math.floor(maxOffset / 64) + 1);
-  const xb = maskBits(x.dataSync() as Float32Array, x.shape, g.padTop, g.padLeft, wp, xWords);
-  if (!xb) return null;
-  const yb = maskBits(dy.dataSync() as Float32Array, dy.shape, 0, 0, wp, yWords);
-  if (!yb) return null;
+  const [xBits, xScale] = maskBits(x, g.padTop, g.padLeft, wp, xWords);
+  const [yBits, yScale] = maskBits(dy, 0, 0, wp, yWords);
+  // Any channel with two different nonzero values (NaN) or a non-finite one: not masks; the float path.
+  const scales = [xScale.dataSync(), yScale.dataSync()];
+  if (scales.some((v) => v.some((s) => !Number.isFinite(s)))) {
+    tf.dispose([xBits, xScale, yBits, yScale]);
+    return null;
+  }
   const offsets: number[] = [];
   for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) offsets.push(a * wp + b);
-  return tf.tidy(() => {
-    const xBits = tf.tensor3d(xb.bits, [n, ci, xWords * 2], 'int32');
-    const yBits = tf.tensor3d(yb.bits, [n, co, yWords * 2], 'int32');
+  const result = tf.tidy(() => {
     const filter = tf.reshape(kernel, [g.kh * g.kw, ci, co]);
     const counts = tf.engine().runKernel(KERNEL, { xBits, yBits, filter } as unknown as tf.NamedTensorMap, { offsets } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
     // Each count times its two channels' values.
-    return tf.mul(counts, tf.mul(tf.tensor3d(xb.scale, [n, ci, 1]), tf.tensor3d(yb.scale, [n, 1, co]))) as tf.Tensor3D;
+    return tf.mul(counts, tf.mul(tf.reshape(xScale, [n, ci, 1]), tf.reshape(yScale, [n, 1, co]))) as tf.Tensor3D;
   });
+  tf.dispose([xBits, xScale, yBits, yScale]);
+  return result;
 }

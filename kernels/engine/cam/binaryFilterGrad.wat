@@ -71,4 +71,53 @@
         (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
         (br $ciLoop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
-      (br $nLoop)))))
+      (br $nLoop))))
+
+  ;; Bit vectors of a 0/1-times-value map x [N, H, W, C] (NHWC): bit (h + top)·stride + (w + left) of
+  ;; bits[n, c] (words 64-bit words each, zeroed by the caller) is set where x ≠ 0, and scale[n, c] is the
+  ;; channel's one nonzero value (0 if none; NaN when the channel holds two different ones, or NaN).
+  (func (export "maskBits")
+    (param $x i32) (param $bits i32) (param $scale i32)
+    (param $N i32) (param $H i32) (param $W i32) (param $C i32) (param $top i32) (param $left i32) (param $stride i32) (param $words i32)
+    (local $n i32) (local $h i32) (local $w i32) (local $c i32) (local $bit i32) (local $wordOff i32) (local $mask i32)
+    (local $v f32) (local $s f32) (local $sp i32) (local $bp i32) (local $chanBytes i32)
+    (local.set $chanBytes (i32.shl (local.get $words) (i32.const 3)))
+    (local.set $n (i32.const 0))
+    (block $nDone (loop $nLoop
+      (br_if $nDone (i32.ge_s (local.get $n) (local.get $N)))
+      (local.set $h (i32.const 0))
+      (block $hDone (loop $hLoop
+        (br_if $hDone (i32.ge_s (local.get $h) (local.get $H)))
+        (local.set $w (i32.const 0))
+        (block $wDone (loop $wLoop
+          (br_if $wDone (i32.ge_s (local.get $w) (local.get $W)))
+          (local.set $bit (i32.add (i32.mul (i32.add (local.get $h) (local.get $top)) (local.get $stride)) (i32.add (local.get $w) (local.get $left))))
+          (local.set $wordOff (i32.shl (i32.shr_u (local.get $bit) (i32.const 5)) (i32.const 2)))
+          (local.set $mask (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 31))))
+          ;; scale[n, 0], bits[n, 0] + this word
+          (local.set $sp (i32.add (local.get $scale) (i32.shl (i32.mul (local.get $n) (local.get $C)) (i32.const 2))))
+          (local.set $bp (i32.add (i32.add (local.get $bits) (i32.mul (i32.mul (local.get $n) (local.get $C)) (local.get $chanBytes))) (local.get $wordOff)))
+          (local.set $c (i32.const 0))
+          (block $cDone (loop $cLoop
+            (br_if $cDone (i32.ge_s (local.get $c) (local.get $C)))
+            (local.set $v (f32.load (local.get $x)))
+            (if (f32.ne (local.get $v) (f32.const 0))
+              (then
+                (local.set $s (f32.load (local.get $sp)))
+                (if (f32.eq (local.get $s) (f32.const 0))
+                  (then (f32.store (local.get $sp) (local.get $v)))
+                  (else (if (f32.ne (local.get $s) (local.get $v))
+                    (then (f32.store (local.get $sp) (f32.const nan))))))
+                (i32.store (local.get $bp) (i32.or (i32.load (local.get $bp)) (local.get $mask)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $chanBytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cLoop)))
+          (local.set $w (i32.add (local.get $w) (i32.const 1)))
+          (br $wLoop)))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $hLoop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $nLoop))))
+)

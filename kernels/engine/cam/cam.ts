@@ -157,14 +157,13 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
               const hw = h * w;
               const a3 = tf.reshape(a, [n, hw, a.shape[3]]) as tf.Tensor3D;
               const w3 = tf.stack(grads!.map((g) => g[li]), 2) as tf.Tensor3D;
-              const { values, stride } = camProduct(a3, w3); // [n, hw, stride], ReLU'd
+              const values = camProduct(a3, w3); // [classes, n, hw], ReLU'd
               tf.dispose([a3, w3]);
               const classes = classIndices.length;
               classIndices.forEach((_, j) => {
                 const k = li * classes + j;
                 if (start === 0) raws[k] = new Float32Array(count * hw);
-                const out = raws[k].subarray(start * hw, (start + n) * hw);
-                for (let i = 0, src = j; i < out.length; i++, src += stride) out[i] = values[src] > 0 ? values[src] : 0; // ReLU (NaN → 0)
+                raws[k].set(values.subarray(j * n * hw, (j + 1) * n * hw), start * hw);
               });
               continue;
             }
@@ -362,6 +361,7 @@ export function patchMaps(result: GradCamResult, classIndex: number, opts: { lay
     const m = findCam(result, l, classIndex);
     return resizeMaps(opts.raw ? m.raw : m.normalised, count, m.timeSteps, m.bandSteps, patchFrames, bands);
   });
+  if (resized.length === 1) return resized[0]; // already a fresh array (resizeMaps copies even at the same size)
   if (!opts.raw) return combineLayerMaps(resized, count, patchFrames * bands);
   const mean = new Float32Array(count * patchFrames * bands);
   for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;

@@ -1,5 +1,6 @@
 /**
- * Every class's Grad-CAM map of one layer for every patch, ReLU'd: out[n, p, c] = max(0, Σ_k A[n, p, k] W[n, k, c]).
+ * Every class's Grad-CAM map of one layer for every patch, ReLU'd, class-major:
+ * out[c, n, p] = max(0, Σ_k A[n, p, k] W[n, k, c]).
  * On the wasm backend a SIMD kernel (camProduct.wat) reads A in place on the heap: tfjs-wasm's BatchMatMul
  * for batch > 1 is a scalar loop on one thread, and with 4 classes it was ≈ 15 % of "every layer × every
  * class" (≈ 7× slower than this kernel). Other backends use tf.matMul. The sums run over k in order, as a
@@ -19,7 +20,7 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-type CamProductFn = (a: number, w: number, out: number, n: number, p: number, k: number, c4: number) => void;
+type CamProductFn = (a: number, w: number, out: number, n: number, p: number, k: number, c4: number, c: number) => void;
 
 const modules = new Map<boolean, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, CamProductFn>();
@@ -41,7 +42,7 @@ function kernelOn(memory: WebAssembly.Memory): CamProductFn {
   return fn;
 }
 
-/** Inputs a [N, P, K], w [N, K, C] (float32) → [N, P, C4], C4 = C rounded up to 4 (extra columns 0). */
+/** Inputs a [N, P, K], w [N, K, C] (float32) → [C, N, P]. */
 function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo {
   const { a, w } = args.inputs;
   const backend = args.backend as HeapBackend;
@@ -49,7 +50,7 @@ function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unk
   const [n, p, k] = a.shape;
   const c = w.shape[2];
   const c4 = Math.ceil(c / 4) * 4;
-  const out = backend.makeOutput([n, p, c4], 'float32');
+  const out = backend.makeOutput([c, n, p], 'float32');
   let packed: TensorInfo | null = null;
   if (c4 !== c) {
     packed = backend.makeOutput([n, k, c4], 'float32');
@@ -58,7 +59,7 @@ function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unk
     to.fill(0);
     for (let row = 0; row < n * k; row++) to.set(from.subarray(row * c, row * c + c), row * c4);
   }
-  kernelOn(memory)(backend.getMemoryOffset(a.dataId), backend.getMemoryOffset((packed ?? w).dataId), backend.getMemoryOffset(out.dataId), n, p, k, c4);
+  kernelOn(memory)(backend.getMemoryOffset(a.dataId), backend.getMemoryOffset((packed ?? w).dataId), backend.getMemoryOffset(out.dataId), n, p, k, c4, c);
   if (packed) backend.disposeData(packed.dataId);
   return out;
 }
@@ -75,18 +76,14 @@ function wasmKernelReady(): boolean {
 }
 
 /**
- * ReLU(A · W) per patch: a [N, P, K], w [N, K, C] → values [N, P, stride] (class c of position p at
- * p·stride + c; stride ≥ C). Tensors in, a plain array out (the inputs stay owned by the caller).
+ * ReLU(A · W) per patch: a [N, P, K], w [N, K, C] → [C, N, P] values (class c's maps of every patch are the
+ * run c·N·P .. (c + 1)·N·P). Tensors in, a plain array out (the inputs stay owned by the caller).
  */
-export function camProduct(a: tf.Tensor3D, w: tf.Tensor3D): { values: Float32Array; stride: number } {
-  if (a.dtype === 'float32' && w.dtype === 'float32' && a.size > 0 && w.size > 0 && wasmKernelReady()) {
-    const out = tf.engine().runKernel(KERNEL, { a, w } as unknown as tf.NamedTensorMap, {}) as tf.Tensor;
-    const values = out.dataSync() as Float32Array;
-    out.dispose();
-    return { values, stride: out.shape[2] as number };
-  }
-  const out = tf.tidy(() => tf.relu(tf.matMul(a, w)));
+export function camProduct(a: tf.Tensor3D, w: tf.Tensor3D): Float32Array {
+  const out = a.dtype === 'float32' && w.dtype === 'float32' && a.size > 0 && w.size > 0 && wasmKernelReady()
+    ? tf.engine().runKernel(KERNEL, { a, w } as unknown as tf.NamedTensorMap, {}) as tf.Tensor
+    : tf.tidy(() => tf.transpose(tf.relu(tf.matMul(a, w)), [2, 0, 1]));
   const values = out.dataSync() as Float32Array;
   out.dispose();
-  return { values, stride: w.shape[2] };
+  return values;
 }

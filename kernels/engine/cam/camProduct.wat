@@ -1,20 +1,22 @@
 ;; Grad-CAM's combination for every patch and class at once, on the tfjs wasm heap, in wasm SIMD:
-;;   out[n, p, c] = max(0, Σ_k A[n, p, k] · W[n, k, c])
-;; A: [N, P, K] activations (P spatial positions); W: [N, K, C4] per-patch weights, classes padded to C4 (a
-;; multiple of 4) with zeros; out: [N, P, C4]. tfjs's BatchMatMul for batch > 1 is a scalar loop on one
-;; thread; this is one pass over A with 4 classes per vector (4 positions at a time share each weight load).
+;;   out[c, n, p] = max(0, Σ_k A[n, p, k] · W[n, k, c])   (class-major: each class's maps are one run)
+;; A: [N, P, K] activations (P spatial positions); W: [N, K, C4] per-patch weights, the C classes padded to
+;; C4 (a multiple of 4) with zeros; out: [C, N, P]. tfjs's BatchMatMul for batch > 1 is a scalar loop on one
+;; thread; this is one pass over A with 4 classes per vector (4 positions at a time share each weight load),
+;; the 4 × 4 tile transposed in registers to store 4 positions of one class at once.
 ;; Assembled by scripts/gen-cam-wasm.mjs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   (func (export "camProduct")
-    (param $a i32) (param $w i32) (param $out i32) (param $N i32) (param $P i32) (param $K i32) (param $C4 i32)
+    (param $a i32) (param $w i32) (param $out i32) (param $N i32) (param $P i32) (param $K i32) (param $C4 i32) (param $C i32)
     (local $n i32) (local $cb i32) (local $p i32) (local $k i32)
     (local $rowA i32) (local $wBase i32) (local $wp i32) (local $pa i32) (local $o i32)
-    (local $rowBytes i32) (local $wStride i32) (local $outStride i32)
+    (local $rowBytes i32) (local $wStride i32) (local $classBytes i32) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
     (local $wv v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $zero v128)
     (local.set $rowBytes (i32.shl (local.get $K) (i32.const 2)))
     (local.set $wStride (i32.shl (local.get $C4) (i32.const 2)))
-    (local.set $outStride (i32.shl (local.get $C4) (i32.const 2)))
+    ;; one class's block of out: N·P floats
+    (local.set $classBytes (i32.shl (i32.mul (local.get $N) (local.get $P)) (i32.const 2)))
     (local.set $zero (f32x4.splat (f32.const 0)))
     (local.set $n (i32.const 0))
     (block $nDone (loop $nLoop
@@ -47,12 +49,28 @@
             (local.set $wp (i32.add (local.get $wp) (local.get $wStride)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $kLoop)))
-          ;; out[n, p, cb]
-          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $P)) (local.get $p)) (local.get $C4)) (local.get $cb)) (i32.const 2))))
-          (v128.store (local.get $o) (f32x4.max (local.get $s0) (local.get $zero)))
-          (v128.store (i32.add (local.get $o) (local.get $outStride)) (f32x4.max (local.get $s1) (local.get $zero)))
-          (v128.store (i32.add (local.get $o) (i32.shl (local.get $outStride) (i32.const 1))) (f32x4.max (local.get $s2) (local.get $zero)))
-          (v128.store (i32.add (local.get $o) (i32.mul (local.get $outStride) (i32.const 3))) (f32x4.max (local.get $s3) (local.get $zero)))
+          ;; ReLU, then the 4 positions × 4 classes tile transposed: u = rows of class pairs, s = one class each
+          (local.set $s0 (f32x4.max (local.get $s0) (local.get $zero)))
+          (local.set $s1 (f32x4.max (local.get $s1) (local.get $zero)))
+          (local.set $s2 (f32x4.max (local.get $s2) (local.get $zero)))
+          (local.set $s3 (f32x4.max (local.get $s3) (local.get $zero)))
+          (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $s0) (local.get $s1)))
+          (local.set $u1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $s2) (local.get $s3)))
+          (local.set $u2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $s0) (local.get $s1)))
+          (local.set $u3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $s2) (local.get $s3)))
+          (local.set $s0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+          (local.set $s1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+          (local.set $s2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u2) (local.get $u3)))
+          (local.set $s3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u2) (local.get $u3)))
+          ;; out[cb, n, p]
+          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $N)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
+          (v128.store (local.get $o) (local.get $s0))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 1)) (local.get $C))
+            (then (v128.store (i32.add (local.get $o) (local.get $classBytes)) (local.get $s1))))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 2)) (local.get $C))
+            (then (v128.store (i32.add (local.get $o) (i32.shl (local.get $classBytes) (i32.const 1))) (local.get $s2))))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 3)) (local.get $C))
+            (then (v128.store (i32.add (local.get $o) (i32.mul (local.get $classBytes) (i32.const 3))) (local.get $s3))))
           (local.set $p (i32.add (local.get $p) (i32.const 4)))
           (br $p4Loop)))
         ;; the last P mod 4 positions one by one
@@ -70,8 +88,15 @@
             (local.set $wp (i32.add (local.get $wp) (local.get $wStride)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $k1Loop)))
-          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $P)) (local.get $p)) (local.get $C4)) (local.get $cb)) (i32.const 2))))
-          (v128.store (local.get $o) (f32x4.max (local.get $s0) (local.get $zero)))
+          (local.set $s0 (f32x4.max (local.get $s0) (local.get $zero)))
+          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $N)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
+          (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s0)))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 1)) (local.get $C))
+            (then (f32.store (i32.add (local.get $o) (local.get $classBytes)) (f32x4.extract_lane 1 (local.get $s0)))))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 2)) (local.get $C))
+            (then (f32.store (i32.add (local.get $o) (i32.shl (local.get $classBytes) (i32.const 1))) (f32x4.extract_lane 2 (local.get $s0)))))
+          (if (i32.lt_s (i32.add (local.get $cb) (i32.const 3)) (local.get $C))
+            (then (f32.store (i32.add (local.get $o) (i32.mul (local.get $classBytes) (i32.const 3))) (f32x4.extract_lane 3 (local.get $s0)))))
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
           (br $p1Loop)))
         (local.set $cb (i32.add (local.get $cb) (i32.const 4)))

@@ -59,15 +59,23 @@ export function resizeMaps(maps: Float32Array, count: number, h: number, w: numb
   };
   const rows = taps(h, outH);
   const cols = taps(w, outW);
+  // Separable: each input row resized along the columns once (in doubles, so values are the same as
+  // interpolating the four neighbours per pixel), then the output rows blend two of those.
+  const across = new Float64Array(h * outW);
   for (let p = 0, o = 0; p < count; p++) {
     const base = p * h * w;
+    for (let r = 0, t = 0; r < h; r++) {
+      const row = base + r * w;
+      for (let c = 0; c < outW; c++, t++) {
+        const l = maps[row + cols.lo[c]];
+        across[t] = l + (maps[row + cols.hi[c]] - l) * cols.frac[c];
+      }
+    }
     for (let r = 0; r < outH; r++) {
-      const top = base + rows.lo[r] * w, bottom = base + rows.hi[r] * w, rowFrac = rows.frac[r];
+      const top = rows.lo[r] * outW, bottom = rows.hi[r] * outW, rowFrac = rows.frac[r];
       for (let c = 0; c < outW; c++, o++) {
-        const l = cols.lo[c], rt = cols.hi[c], colFrac = cols.frac[c];
-        const t = maps[top + l] + (maps[top + rt] - maps[top + l]) * colFrac;
-        const b = maps[bottom + l] + (maps[bottom + rt] - maps[bottom + l]) * colFrac;
-        out[o] = t + (b - t) * rowFrac;
+        const t = across[top + c];
+        out[o] = t + (across[bottom + c] - t) * rowFrac;
       }
     }
   }
