@@ -3,15 +3,18 @@
 // Four variants of each: importing a shared memory (the threaded tfjs wasm backend) or a plain one, and
 // with every multiply-add as plain SIMD (f32x4.mul + f32x4.add) or relaxed SIMD (f32x4.relaxed_madd: one
 // FMA where the CPU has it; kernelThreads.ts uses it only where the engine accepts it).
-// Run after editing a .wat: node scripts/gen-model-wasm.mjs
+// Run after editing a .wat (or winogradWat.mjs, which writes winograd.wat): node scripts/gen-model-wasm.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+import { winogradWat } from '../kernels/engine/model/winogradWat.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, 'kernels/engine/model');
 const wabt = await wabtInit();
+// winograd.wat is generated from its transform matrices (winogradWat.mjs).
+writeFileSync(path.join(dir, 'winograd.wat'), winogradWat());
 const features = { simd: true, threads: true, relaxed_simd: true, bulk_memory: true };
 const assemble = (name, text) => {
   const mod = wabt.parseWat(`${name}.wat`, text, features);

@@ -18,16 +18,15 @@ import * as wg from './winogradWasm';
  * The kernels, by export name: binaries for [shared heap, plain heap] × [plain SIMD, relaxed-SIMD FMA].
  * Each takes i32 arguments (heap byte offsets and sizes).
  */
+const WINOGRAD = { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
+  fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] } as const;
 const SOURCES = {
   filterGrad: { plain: [fg.CONV_FILTER_GRAD_SHARED_WASM_BASE64, fg.CONV_FILTER_GRAD_WASM_BASE64],
     fma: [fg.CONV_FILTER_GRAD_SHARED_FMA_WASM_BASE64, fg.CONV_FILTER_GRAD_FMA_WASM_BASE64] },
   conv: { plain: [fw.CONV_FORWARD_SHARED_WASM_BASE64, fw.CONV_FORWARD_WASM_BASE64],
     fma: [fw.CONV_FORWARD_SHARED_FMA_WASM_BASE64, fw.CONV_FORWARD_FMA_WASM_BASE64] },
-  // winograd.wat exports both (one binary, instantiated once per name).
-  winoConv: { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
-    fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] },
-  winoFilterGrad: { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
-    fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] },
+  // winograd.wat: one binary, instantiated once per export name.
+  winoConv2: WINOGRAD, winoConv4: WINOGRAD, winoFilterGrad2: WINOGRAD, winoFilterGrad4: WINOGRAD, winoSumParts: WINOGRAD,
 } as const;
 export type KernelName = keyof typeof SOURCES;
 const NAMES = Object.keys(SOURCES) as KernelName[];
@@ -117,10 +116,11 @@ export function kernelsUseFma(): boolean {
 /** The compiled kernel module for a shared (threaded backend) or plain heap. */
 function kernelModule(name: KernelName, shared: boolean): WebAssembly.Module {
   const fma = kernelsUseFma();
-  const key = `${name}:${shared}:${fma}`;
+  // Keyed by the binary: the names winograd.wat exports share one compiled module.
+  const key = SOURCES[name][fma ? 'fma' : 'plain'][shared ? 0 : 1];
   let m = compiled.get(key);
   if (!m) {
-    m = new WebAssembly.Module(Buffer.from(SOURCES[name][fma ? 'fma' : 'plain'][shared ? 0 : 1], 'base64'));
+    m = new WebAssembly.Module(Buffer.from(key, 'base64'));
     compiled.set(key, m);
   }
   return m;

@@ -1,0 +1,438 @@
+// Writes winograd.wat's text from the Winograd transform matrices (Bᵀ, Aᵀ of F(2×2, 3×3) and F(4×4, 3×3)):
+// the transforms are long unrolled sums, error-prone by hand. scripts/gen-model-wasm.mjs calls winogradWat(),
+// writes kernels/engine/model/winograd.wat and assembles it with the other kernels.
+const L = (n) => `(local.get $${n})`;
+const S = (n, v) => `(local.set $${n} ${v})`;
+const add = (a, b) => `(f32x4.add ${a} ${b})`;
+const sub = (a, b) => `(f32x4.sub ${a} ${b})`;
+const i32 = (op, a, b) => `(i32.${op} ${a} ${b})`;
+const C = (v) => `(i32.const ${v})`;
+const v128locals = (names) => names.map((n) => `(local $${n} v128)`).join(' ');
+const acc = ['a00', 'a01', 'a10', 'a11', 'a20', 'a21', 'a30', 'a31'];
+const madd = (a, s, w) => S(a, add(L(a), `(f32x4.mul ${L(s)} ${L(w)})`));
+const fconst = (c) => `(v128.const f32x4 ${c} ${c} ${c} ${c})`;
+const num = (c) => (Number.isInteger(c) ? String(c) : c.toPrecision(9));
+
+/** Σ coef·expr with constant coefficients, ±1 as plain adds/subtractions (a positive term first). */
+function lincomb(terms) {
+  const t = terms.filter(([c]) => c !== 0);
+  t.sort((a, b) => (b[0] > 0) - (a[0] > 0));
+  let out = null;
+  for (const [c, e] of t) {
+    const mag = Math.abs(c);
+    const term = mag === 1 ? e : `(f32x4.mul ${e} ${fconst(num(mag))})`;
+    if (out === null) out = c > 0 ? term : `(f32x4.neg ${term})`;
+    else out = c > 0 ? add(out, term) : sub(out, term);
+  }
+  return out ?? fconst(0);
+}
+
+const VARIANTS = {
+  2: {
+    BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
+    AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
+  },
+  4: {
+    BT: [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]],
+    AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+  },
+};
+
+const tileCoords = (m, th, tw) => `
+      ${S('n', i32('div_u', L('t'), L('tt')))}
+      ${S('rem', i32('sub', L('t'), i32('mul', L('n'), L('tt'))))}
+      ${S('i', i32('div_u', L('rem'), L(tw)))}
+      ${S('j', i32('sub', L('rem'), i32('mul', L('i'), L(tw))))}`;
+
+function inputTransform(m) {
+  const a = m + 2, BT = VARIANTS[m].BT;
+  const d = [...Array(a).keys()].map((k) => `d${k}`);
+  const u = [], body = [];
+  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) u.push(`u${r}_${c}`);
+  for (let r = 0; r < a; r++) {
+    for (let k = 0; k < a; k++) body.push(S(`d${k}`, `(v128.load ${k === 0 ? L('p') : i32('add', L('p'), i32('mul', L('cs'), C(k)))})`));
+    // u_r = d_r B: u_r[c] = Σ_k Bᵀ[c][k] d_r[k]
+    for (let c = 0; c < a; c++) body.push(S(`u${r}_${c}`, lincomb(BT[c].map((coef, k) => [coef, L(`d${k}`)]))));
+    body.push(S('p', i32('add', L('p'), L('rs'))));
+  }
+  // v[r][c] = Σ_k Bᵀ[r][k] u_k[c], stored at e = r·α + c
+  body.push(S('pe', i32('add', L('q'), L('ch'))));
+  for (let r = 0; r < a; r++) {
+    for (let c = 0; c < a; c++) {
+      body.push(`(v128.store ${L('pe')} ${lincomb(BT[r].map((coef, k) => [coef, L(`u${k}_${c}`)]))})`);
+      body.push(S('pe', i32('add', L('pe'), L('es'))));
+    }
+  }
+  return `
+  ;; V[e][tl][ci] = (Bᵀ d B)[e] (e = ${a}·row + column) for tiles t0 + tl, tl < ntr (tiles past the last, T, get
+  ;; zeros), d the ${a}×${a} patch xp[n, ${m}i .., ${m}j .., ci] of the padded input [N, Hp, Wp, Ci] (Hp = ${m}·th + 2,
+  ;; Wp = ${m}·tw + 2); t = (n·th + i)·tw + j. SIMD over 4 channels.
+  (func $inputTransform${m} (param $xp i32) (param $V i32) (param $Ci i32) (param $Tb i32) (param $th i32) (param $tw i32)
+    (param $T i32) (param $t0 i32) (param $ntr i32)
+    (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
+    (local $cs i32) (local $rs i32) (local $es i32) (local $Hp i32) (local $Wp i32)
+    (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
+    ${v128locals(d)} ${v128locals(u)}
+    ${S('cs', i32('shl', L('Ci'), C(2)))}
+    ${S('Hp', i32('add', i32('mul', L('th'), C(m)), C(2)))}
+    ${S('Wp', i32('add', i32('mul', L('tw'), C(m)), C(2)))}
+    ${S('rs', i32('mul', L('Wp'), L('cs')))}
+    ${S('es', i32('mul', L('Tb'), L('cs')))}
+    ${S('tt', i32('mul', L('th'), L('tw')))}
+    (local.set $tl (i32.const 0))
+    (block $tDone (loop $tLoop
+      (br_if $tDone (i32.ge_s ${L('tl')} ${L('ntr')}))
+      ${S('t', i32('add', L('t0'), L('tl')))}
+      ${S('q', i32('add', L('V'), i32('mul', L('tl'), L('cs'))))}
+      (if (i32.lt_s ${L('t')} ${L('T')})
+        (then
+          ${tileCoords(m, 'th', 'tw')}
+          ${S('base', i32('add', L('xp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), L('Hp')), i32('mul', L('i'), C(m))), L('Wp')), i32('mul', L('j'), C(m))), L('cs'))))}
+          (local.set $ch (i32.const 0))
+          (loop $chLoop
+          ${S('p', i32('add', L('base'), L('ch')))}
+          ${body.join('\n          ')}
+          ${S('ch', i32('add', L('ch'), C(16)))}
+          (br_if $chLoop (i32.lt_u ${L('ch')} ${L('cs')}))))
+        (else
+          (local.set $e (i32.const 0))
+          (loop $zLoop
+            (memory.fill ${i32('add', L('q'), i32('mul', L('e'), L('es')))} (i32.const 0) ${L('cs')})
+            ${S('e', i32('add', L('e'), C(1)))}
+            (br_if $zLoop (i32.lt_u ${L('e')} (i32.const ${a * a}))))))
+      ${S('tl', i32('add', L('tl'), C(1)))}
+      (br $tLoop))))`;
+}
+
+function outputTransform(m) {
+  const a = m + 2, AT = VARIANTS[m].AT;
+  const mm = [], ss = [];
+  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) mm.push(`m${r}_${c}`);
+  for (let y = 0; y < m; y++) for (let c = 0; c < a; c++) ss.push(`s${y}_${c}`);
+  const body = [];
+  for (const name of mm) body.push(S(name, `(v128.load ${L('p')})`), S('p', i32('add', L('p'), L('es'))));
+  // s[y][c] = Σ_k Aᵀ[y][k] m[k][c]
+  for (let y = 0; y < m; y++) for (let c = 0; c < a; c++) body.push(S(`s${y}_${c}`, lincomb(AT[y].map((coef, k) => [coef, L(`m${k}_${c}`)]))));
+  body.push(`(if ${L('hasBias')} (then (local.set $b (v128.load ${i32('add', L('bias'), L('ch'))}))))`);
+  for (let y = 0; y < m; y++) {
+    for (let x = 0; x < m; x++) {
+      const val = lincomb(AT[x].map((coef, k) => [coef, L(`s${y}_${k}`)]));
+      const addr = i32('add', i32('add', L('o'), L('ch')), i32('add', i32('mul', L('ors'), C(y)), i32('mul', L('co4'), C(x))));
+      const store = `${S('y', add(val, L('b')))}
+          (if ${L('relu')} (then (local.set $y (f32x4.max (local.get $y) (local.get $zero)))))
+          (v128.store ${addr} ${L('y')})`;
+      const conds = [y > 0 ? i32('lt_s', C(y), L('rows')) : null, x > 0 ? i32('lt_s', C(x), L('cols')) : null].filter(Boolean);
+      const cond = conds.length === 2 ? i32('and', conds[0], conds[1]) : conds[0];
+      body.push(cond ? `(if ${cond} (then ${store}))` : store);
+    }
+  }
+  return `
+  ;; out[n, ${m}i + y, ${m}j + x, co] = act(bias[co] + (Aᵀ M A)[y][x]) for real tiles t0 + tl < T, clipped to Ho × Wo.
+  (func $outputTransform${m} (param $M i32) (param $bias i32) (param $out i32) (param $Co i32) (param $Tb i32) (param $th i32) (param $tw i32)
+    (param $Ho i32) (param $Wo i32) (param $T i32) (param $t0 i32) (param $nt i32) (param $hasBias i32) (param $relu i32)
+    (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
+    (local $co4 i32) (local $es i32) (local $ch i32) (local $p i32) (local $o i32) (local $rows i32) (local $cols i32) (local $ors i32)
+    ${v128locals(mm)} ${v128locals(ss)} (local $b v128) (local $zero v128) (local $y v128)
+    ${S('co4', i32('shl', L('Co'), C(2)))}
+    ${S('es', i32('mul', L('Tb'), L('co4')))}
+    ${S('tt', i32('mul', L('th'), L('tw')))}
+    ${S('ors', i32('mul', L('Wo'), L('co4')))}
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $b (local.get $zero))
+    (local.set $tl (i32.const 0))
+    (block $tDone (loop $tLoop
+      (br_if $tDone (i32.ge_s ${L('tl')} ${L('nt')}))
+      ${S('t', i32('add', L('t0'), L('tl')))}
+      ${tileCoords(m, 'th', 'tw')}
+      ;; output rows/columns of this tile inside the image
+      ${S('rows', i32('sub', L('Ho'), i32('mul', L('i'), C(m))))}
+      ${S('cols', i32('sub', L('Wo'), i32('mul', L('j'), C(m))))}
+      ${S('o', i32('add', L('out'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), L('Ho')), i32('mul', L('i'), C(m))), L('Wo')), i32('mul', L('j'), C(m))), L('co4'))))}
+      (local.set $ch (i32.const 0))
+      (loop $chLoop
+        ${S('p', i32('add', L('M'), i32('add', i32('mul', L('tl'), L('co4')), L('ch'))))}
+        ${body.join('\n        ')}
+        ${S('ch', i32('add', L('ch'), C(16)))}
+        (br_if $chLoop (i32.lt_u ${L('ch')} ${L('co4')})))
+      ${S('tl', i32('add', L('tl'), C(1)))}
+      (br $tLoop))))`;
+}
+
+function dyTransform(m) {
+  const a = m + 2, AT = VARIANTS[m].AT;
+  const yy = [], cc = [];
+  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) yy.push(`y${y}_${x}`);
+  for (let r = 0; r < a; r++) for (let x = 0; x < m; x++) cc.push(`c${r}_${x}`);
+  const body = [];
+  for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
+    body.push(S(`y${y}_${x}`, `(v128.load ${i32('add', L('p'), i32('add', i32('mul', L('rs'), C(y)), i32('mul', L('co4'), C(x))))})`));
+  }
+  // c[r][x] = Σ_y A[r][y] dY[y][x] (A = (Aᵀ)ᵀ); w[r][c] = Σ_x A[c][x] c[r][x]
+  for (let r = 0; r < a; r++) for (let x = 0; x < m; x++) body.push(S(`c${r}_${x}`, lincomb(AT.map((row, y) => [row[r], L(`y${y}_${x}`)]))));
+  body.push(S('pe', i32('add', L('q'), L('ch'))));
+  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) {
+    body.push(`(v128.store ${L('pe')} ${lincomb(AT.map((row, x) => [row[c], L(`c${r}_${x}`)]))})`);
+    body.push(S('pe', i32('add', L('pe'), L('es'))));
+  }
+  return `
+  ;; D[e][tl][co] = (A dY Aᵀ)[e] for tiles t0 + tl < ntr (zeros past T), dY the ${m}×${m} block dyp[n, ${m}i .., ${m}j .., co]
+  ;; of the output gradient padded with zeros to [N, ${m}·th, ${m}·tw, Co].
+  (func $dyTransform${m} (param $dyp i32) (param $D i32) (param $Co i32) (param $Tb i32) (param $th i32) (param $tw i32)
+    (param $T i32) (param $t0 i32) (param $ntr i32)
+    (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
+    (local $co4 i32) (local $rs i32) (local $es i32) (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
+    ${v128locals(yy)} ${v128locals(cc)}
+    ${S('co4', i32('shl', L('Co'), C(2)))}
+    ${S('rs', i32('mul', i32('mul', L('tw'), C(m)), L('co4')))}
+    ${S('es', i32('mul', L('Tb'), L('co4')))}
+    ${S('tt', i32('mul', L('th'), L('tw')))}
+    (local.set $tl (i32.const 0))
+    (block $tDone (loop $tLoop
+      (br_if $tDone (i32.ge_s ${L('tl')} ${L('ntr')}))
+      ${S('t', i32('add', L('t0'), L('tl')))}
+      ${S('q', i32('add', L('D'), i32('mul', L('tl'), L('co4'))))}
+      (if (i32.lt_s ${L('t')} ${L('T')})
+        (then
+          ${tileCoords(m, 'th', 'tw')}
+          ${S('base', i32('add', L('dyp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), i32('mul', L('th'), C(m))), i32('mul', L('i'), C(m))), i32('mul', L('tw'), C(m))), i32('mul', L('j'), C(m))), L('co4'))))}
+          (local.set $ch (i32.const 0))
+          (loop $chLoop
+            ${S('p', i32('add', L('base'), L('ch')))}
+            ${body.join('\n            ')}
+            ${S('ch', i32('add', L('ch'), C(16)))}
+            (br_if $chLoop (i32.lt_u ${L('ch')} ${L('co4')}))))
+        (else
+          (local.set $e (i32.const 0))
+          (loop $zLoop
+            (memory.fill ${i32('add', L('q'), i32('mul', L('e'), L('es')))} (i32.const 0) ${L('co4')})
+            ${S('e', i32('add', L('e'), C(1)))}
+            (br_if $zLoop (i32.lt_u ${L('e')} (i32.const ${a * a}))))))
+      ${S('tl', i32('add', L('tl'), C(1)))}
+      (br $tLoop))))`;
+}
+
+// forward GEMM, 4 tiles × 8 output channels per register tile
+const gemmForward = `
+  ;; M[e][tl][co] = Σ_ci V[e][tl][ci] · U[e][ci][co] for e < E, tl < ntr (a multiple of 4); U packed U[e][co/8][ci][8].
+  (func $gemmForward (param $V i32) (param $U i32) (param $M i32) (param $Ci i32) (param $Co i32) (param $Tb i32) (param $ntr i32) (param $E i32)
+    (local $e i32) (local $cb i32) (local $g i32) (local $cs i32) (local $co4 i32) (local $CB i32) (local $run i32)
+    (local $vE i32) (local $mE i32) (local $uB i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $w i32) (local $wEnd i32) (local $o i32)
+    ${v128locals(acc)} (local $w0 v128) (local $w1 v128) (local $s v128) (local $zero v128)
+    ${S('cs', i32('shl', L('Ci'), C(2)))}
+    ${S('co4', i32('shl', L('Co'), C(2)))}
+    ${S('CB', i32('shr_u', L('Co'), C(3)))}
+    ${S('run', i32('shl', L('Ci'), C(5)))}
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $e (i32.const 0))
+    (loop $eLoop
+      ${S('vE', i32('add', L('V'), i32('mul', L('e'), i32('mul', L('Tb'), L('cs')))))}
+      ${S('mE', i32('add', L('M'), i32('mul', L('e'), i32('mul', L('Tb'), L('co4')))))}
+      (local.set $cb (i32.const 0))
+      (loop $cbLoop
+        ${S('uB', i32('add', L('U'), i32('mul', i32('add', i32('mul', L('e'), L('CB')), L('cb')), L('run'))))}
+        (local.set $g (i32.const 0))
+        (loop $gLoop
+          ${acc.map((a) => S(a, L('zero'))).join(' ')}
+          ${S('p0', i32('add', L('vE'), i32('mul', L('g'), L('cs'))))}
+          ${S('p1', i32('add', L('p0'), L('cs')))}
+          ${S('p2', i32('add', L('p1'), L('cs')))}
+          ${S('p3', i32('add', L('p2'), L('cs')))}
+          ${S('w', L('uB'))}
+          ${S('wEnd', i32('add', L('uB'), L('run')))}
+          (loop $kLoop
+            (local.set $w0 (v128.load (local.get $w)))
+            (local.set $w1 (v128.load offset=16 (local.get $w)))
+            (local.set $s (v128.load32_splat (local.get $p0)))
+            ${madd('a00', 's', 'w0')}
+            ${madd('a01', 's', 'w1')}
+            (local.set $s (v128.load32_splat (local.get $p1)))
+            ${madd('a10', 's', 'w0')}
+            ${madd('a11', 's', 'w1')}
+            (local.set $s (v128.load32_splat (local.get $p2)))
+            ${madd('a20', 's', 'w0')}
+            ${madd('a21', 's', 'w1')}
+            (local.set $s (v128.load32_splat (local.get $p3)))
+            ${madd('a30', 's', 'w0')}
+            ${madd('a31', 's', 'w1')}
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
+            (local.set $p2 (i32.add (local.get $p2) (i32.const 4)))
+            (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
+            (local.set $w (i32.add (local.get $w) (i32.const 32)))
+            (br_if $kLoop (i32.lt_u (local.get $w) (local.get $wEnd))))
+          ${S('o', i32('add', L('mE'), i32('add', i32('mul', L('g'), L('co4')), i32('shl', L('cb'), C(5)))))}
+          (v128.store ${L('o')} ${L('a00')}) (v128.store offset=16 ${L('o')} ${L('a01')})
+          ${S('o', i32('add', L('o'), L('co4')))}
+          (v128.store ${L('o')} ${L('a10')}) (v128.store offset=16 ${L('o')} ${L('a11')})
+          ${S('o', i32('add', L('o'), L('co4')))}
+          (v128.store ${L('o')} ${L('a20')}) (v128.store offset=16 ${L('o')} ${L('a21')})
+          ${S('o', i32('add', L('o'), L('co4')))}
+          (v128.store ${L('o')} ${L('a30')}) (v128.store offset=16 ${L('o')} ${L('a31')})
+          ${S('g', i32('add', L('g'), C(4)))}
+          (br_if $gLoop (i32.lt_u ${L('g')} ${L('ntr')})))
+        ${S('cb', i32('add', L('cb'), C(1)))}
+        (br_if $cbLoop (i32.lt_u ${L('cb')} ${L('CB')})))
+      ${S('e', i32('add', L('e'), C(1)))}
+      (br_if $eLoop (i32.lt_u ${L('e')} ${L('E')}))))`;
+
+const gemmFilter = `
+  ;; G[e][ci][co] += Σ_{tl < ntr} V[e][tl][ci] · D[e][tl][co] (G: [E][Ci][Co]); tiles summed in order.
+  (func $gemmFilter (param $V i32) (param $D i32) (param $G i32) (param $Ci i32) (param $Co i32) (param $Tb i32) (param $ntr i32) (param $E i32)
+    (local $e i32) (local $ci i32) (local $cb i32) (local $cs i32) (local $co4 i32) (local $CB i32)
+    (local $vE i32) (local $dE i32) (local $gE i32) (local $op i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $xp i32) (local $dp i32) (local $dEnd i32) (local $span i32)
+    ${v128locals(acc)} (local $d0 v128) (local $d1 v128) (local $s v128)
+    ${S('cs', i32('shl', L('Ci'), C(2)))}
+    ${S('co4', i32('shl', L('Co'), C(2)))}
+    ${S('CB', i32('shr_u', L('Co'), C(3)))}
+    ${S('span', i32('mul', L('ntr'), L('co4')))}
+    (local.set $e (i32.const 0))
+    (loop $eLoop
+      ${S('vE', i32('add', L('V'), i32('mul', L('e'), i32('mul', L('Tb'), L('cs')))))}
+      ${S('dE', i32('add', L('D'), i32('mul', L('e'), i32('mul', L('Tb'), L('co4')))))}
+      ${S('gE', i32('add', L('G'), i32('mul', L('e'), i32('mul', L('Ci'), L('co4')))))}
+      (local.set $ci (i32.const 0))
+      (loop $ciLoop
+        (local.set $cb (i32.const 0))
+        (loop $cbLoop
+          ${S('op', i32('add', L('gE'), i32('add', i32('mul', L('ci'), L('co4')), i32('shl', L('cb'), C(5)))))}
+          ${S('o1', i32('add', L('op'), L('co4')))}
+          ${S('o2', i32('add', L('o1'), L('co4')))}
+          ${S('o3', i32('add', L('o2'), L('co4')))}
+          (local.set $a00 (v128.load (local.get $op))) (local.set $a01 (v128.load offset=16 (local.get $op)))
+          (local.set $a10 (v128.load (local.get $o1))) (local.set $a11 (v128.load offset=16 (local.get $o1)))
+          (local.set $a20 (v128.load (local.get $o2))) (local.set $a21 (v128.load offset=16 (local.get $o2)))
+          (local.set $a30 (v128.load (local.get $o3))) (local.set $a31 (v128.load offset=16 (local.get $o3)))
+          ${S('xp', i32('add', L('vE'), i32('shl', L('ci'), C(2))))}
+          ${S('dp', i32('add', L('dE'), i32('shl', L('cb'), C(5))))}
+          ${S('dEnd', i32('add', L('dp'), L('span')))}
+          (loop $tLoop
+            (local.set $d0 (v128.load (local.get $dp)))
+            (local.set $d1 (v128.load offset=16 (local.get $dp)))
+            (local.set $s (v128.load32_splat (local.get $xp)))
+            ${madd('a00', 's', 'd0')}
+            ${madd('a01', 's', 'd1')}
+            (local.set $s (v128.load32_splat offset=4 (local.get $xp)))
+            ${madd('a10', 's', 'd0')}
+            ${madd('a11', 's', 'd1')}
+            (local.set $s (v128.load32_splat offset=8 (local.get $xp)))
+            ${madd('a20', 's', 'd0')}
+            ${madd('a21', 's', 'd1')}
+            (local.set $s (v128.load32_splat offset=12 (local.get $xp)))
+            ${madd('a30', 's', 'd0')}
+            ${madd('a31', 's', 'd1')}
+            (local.set $xp (i32.add (local.get $xp) (local.get $cs)))
+            (local.set $dp (i32.add (local.get $dp) (local.get $co4)))
+            (br_if $tLoop (i32.lt_u (local.get $dp) (local.get $dEnd))))
+          (v128.store (local.get $op) (local.get $a00)) (v128.store offset=16 (local.get $op) (local.get $a01))
+          (v128.store (local.get $o1) (local.get $a10)) (v128.store offset=16 (local.get $o1) (local.get $a11))
+          (v128.store (local.get $o2) (local.get $a20)) (v128.store offset=16 (local.get $o2) (local.get $a21))
+          (v128.store (local.get $o3) (local.get $a30)) (v128.store offset=16 (local.get $o3) (local.get $a31))
+          ${S('cb', i32('add', L('cb'), C(1)))}
+          (br_if $cbLoop (i32.lt_u ${L('cb')} ${L('CB')})))
+        ${S('ci', i32('add', L('ci'), C(4)))}
+        (br_if $ciLoop (i32.lt_u ${L('ci')} ${L('Ci')})))
+      ${S('e', i32('add', L('e'), C(1)))}
+      (br_if $eLoop (i32.lt_u ${L('e')} ${L('E')}))))`;
+
+const sumParts = `
+  ;; G[0][i] += G[1][i] + … (added in chunk order) for i in [i0, i1) (4-float groups): the filter-gradient chunks.
+  (func (export "winoSumParts") (param $G i32) (param $K i32) (param $size i32) (param $i0 i32) (param $i1 i32)
+    (local $p i32) (local $end i32) (local $k i32) (local $q i32) (local $s v128) (local $stride i32)
+    ${S('stride', i32('shl', L('size'), C(2)))}
+    ${S('p', i32('add', L('G'), i32('shl', L('i0'), C(4))))}
+    ${S('end', i32('add', L('G'), i32('shl', L('i1'), C(4))))}
+    (block $done (loop $pLoop
+      (br_if $done (i32.ge_u ${L('p')} ${L('end')}))
+      ${S('s', `(v128.load ${L('p')})`)}
+      ${S('q', L('p'))}
+      ${S('k', C(1))}
+      (block $kDone (loop $kLoop
+        (br_if $kDone (i32.ge_s ${L('k')} ${L('K')}))
+        ${S('q', i32('add', L('q'), L('stride')))}
+        ${S('s', add(L('s'), `(v128.load ${L('q')})`))}
+        ${S('k', i32('add', L('k'), C(1)))}
+        (br $kLoop)))
+      (v128.store ${L('p')} ${L('s')})
+      ${S('p', i32('add', L('p'), C(16)))}
+      (br $pLoop))))`;
+
+const exportsFor = (m) => {
+  const a2 = (m + 2) ** 2;
+  return `
+  (func (export "winoConv${m}")
+    (param $xp i32) (param $U i32) (param $bias i32) (param $out i32) (param $V i32) (param $M i32)
+    (param $N i32) (param $Ci i32) (param $Co i32) (param $Ho i32) (param $Wo i32) (param $Tb i32)
+    (param $hasBias i32) (param $relu i32) (param $b0 i32) (param $b1 i32)
+    (local $th i32) (local $tw i32) (local $T i32) (local $blk i32) (local $t0 i32) (local $nt i32) (local $ntr i32)
+    ${S('th', i32('div_u', i32('add', L('Ho'), C(m - 1)), C(m)))}
+    ${S('tw', i32('div_u', i32('add', L('Wo'), C(m - 1)), C(m)))}
+    ${S('T', i32('mul', L('N'), i32('mul', L('th'), L('tw'))))}
+    ${S('blk', L('b0'))}
+    (block $done (loop $bLoop
+      (br_if $done (i32.ge_s ${L('blk')} ${L('b1')}))
+      ${S('t0', i32('mul', L('blk'), L('Tb')))}
+      ${S('nt', i32('sub', L('T'), L('t0')))}
+      (if (i32.gt_s ${L('nt')} ${L('Tb')}) (then ${S('nt', L('Tb'))}))
+      ${S('ntr', i32('and', i32('add', L('nt'), C(3)), C(-4)))}
+      (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+      (call $gemmForward ${['V', 'U', 'M', 'Ci', 'Co', 'Tb', 'ntr'].map(L).join(' ')} ${C(a2)})
+      (call $outputTransform${m} ${['M', 'bias', 'out', 'Co', 'Tb', 'th', 'tw', 'Ho', 'Wo', 'T', 't0', 'nt', 'hasBias', 'relu'].map(L).join(' ')})
+      ${S('blk', i32('add', L('blk'), C(1)))}
+      (br $bLoop))))
+
+  (func (export "winoFilterGrad${m}")
+    (param $xp i32) (param $dyp i32) (param $G i32) (param $V i32) (param $D i32)
+    (param $N i32) (param $Ci i32) (param $Co i32) (param $Ho i32) (param $Wo i32) (param $Tb i32)
+    (param $K i32) (param $k0 i32) (param $k1 i32)
+    (local $th i32) (local $tw i32) (local $T i32) (local $nB i32) (local $k i32) (local $blk i32) (local $bEnd i32)
+    (local $t0 i32) (local $nt i32) (local $ntr i32) (local $gK i32) (local $gSize i32)
+    ${S('th', i32('div_u', i32('add', L('Ho'), C(m - 1)), C(m)))}
+    ${S('tw', i32('div_u', i32('add', L('Wo'), C(m - 1)), C(m)))}
+    ${S('T', i32('mul', L('N'), i32('mul', L('th'), L('tw'))))}
+    ${S('nB', i32('div_u', i32('sub', i32('add', L('T'), L('Tb')), C(1)), L('Tb')))}
+    ${S('gSize', i32('shl', i32('mul', C(a2), i32('mul', L('Ci'), L('Co'))), C(2)))}
+    ${S('k', L('k0'))}
+    (block $kDone (loop $kLoop
+      (br_if $kDone (i32.ge_s ${L('k')} ${L('k1')}))
+      ${S('gK', i32('add', L('G'), i32('mul', L('k'), L('gSize'))))}
+      (memory.fill ${L('gK')} (i32.const 0) ${L('gSize')})
+      ${S('blk', i32('div_u', i32('mul', L('k'), L('nB')), L('K')))}
+      ${S('bEnd', i32('div_u', i32('mul', i32('add', L('k'), C(1)), L('nB')), L('K')))}
+      (block $bDone (loop $bLoop
+        (br_if $bDone (i32.ge_s ${L('blk')} ${L('bEnd')}))
+        ${S('t0', i32('mul', L('blk'), L('Tb')))}
+        ${S('nt', i32('sub', L('T'), L('t0')))}
+        (if (i32.gt_s ${L('nt')} ${L('Tb')}) (then ${S('nt', L('Tb'))}))
+        ${S('ntr', i32('and', i32('add', L('nt'), C(3)), C(-4)))}
+        (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+        (call $dyTransform${m} ${['dyp', 'D', 'Co', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+        (call $gemmFilter ${['V', 'D', 'gK', 'Ci', 'Co', 'Tb', 'ntr'].map(L).join(' ')} ${C(a2)})
+        ${S('blk', i32('add', L('blk'), C(1)))}
+        (br $bLoop)))
+      ${S('k', i32('add', L('k'), C(1)))}
+      (br $kLoop))))`;
+};
+
+const header = `;; Winograd convolutions F(m×m, 3×3), m = 2 and 4 (3×3 filter, stride 1, NHWC, float32), on the tfjs wasm heap,
+;; in wasm SIMD. Per m×m output tile and channel pair: (m + 2)² multiplies instead of 9·m² (F(2×2): 16 vs 36, 2.25×
+;; fewer; F(4×4): 36 vs 144, 4× fewer, at the price of larger transforms and rounding).
+;; Tiles t = (n·th + i)·tw + j cover output rows m·i .. m·i + m − 1 and the same columns (th = ⌈Ho/m⌉,
+;; tw = ⌈Wo/m⌉; the overhang of other sizes reads zero padding and is not written). Tiles go in blocks of Tb (a
+;; multiple of 4) through per-thread scratch (V: [E][Tb][Ci], M or D: [E][Tb][Co], E = (m + 2)²) so a block
+;; stays in cache:
+;; - winoConv<m> (forward; also the input gradient with the rotated filter): input transform V = Bᵀ d B, E GEMMs
+;;   M[e] = V[e]·U[e] (U = G g Gᵀ packed [E][Co/8][Ci][8] by winograd.ts), output transform Aᵀ M A + bias,
+;;   ReLU. Blocks [b0, b1) let threads split the tiles; every output is computed the same way whatever the split.
+;; - winoFilterGrad<m>: per chunk k of blocks (the chunks are fixed by the shape, not the threads), the partial
+;;   sum G_k[e][ci][co] = Σ_tiles (Bᵀ d B)[e][ci] · (A dY Aᵀ)[e][co]; winoSumParts adds the chunks in order and
+;;   winograd.ts takes dW = Gᵀ·G_e·G per (ci, co). So the result does not depend on the thread count.
+;; GEMM register tiles as the direct kernels: 4 pixels (tiles) × 8 channels, 8 f32x4 accumulators. Needs
+;; Ci % 4 == 0, Co % 8 == 0. Generated by winogradWat.mjs from the transform matrices (Lavin & Gray 2016) —
+;; edit that, then run node scripts/gen-model-wasm.mjs (which writes this file and assembles it).
+(module
+  (import "env" "memory" (memory 1 65536 shared))`;
+
+export const winogradWat = () => [header, inputTransform(2), inputTransform(4), outputTransform(2), outputTransform(4),
+  dyTransform(2), dyTransform(4), gemmForward, gemmFilter, sumParts, exportsFor(2), exportsFor(4), ')\n'].join('\n');
