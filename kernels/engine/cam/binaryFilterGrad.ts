@@ -5,15 +5,18 @@
  * Then every entry of dW is a count of positions where both masks are on: binaryFilterGrad.wat gets them
  * with 64 positions per and + popcount instead of a multiply-add per position, ≈ 50× fewer operations than
  * the float filter gradient on the reference net (exact counts: the result is the float one up to rounding).
- * Returns null where the masks have another form (any value other than 0 and its channel's one value), or
- * off the wasm backend; the caller then runs the float filter gradient.
+ * The masks are bit vectors over the zero-padded input grid, row-major or column-major: an x that is zero but
+ * on a few rows (or columns) is counted over those words only (Grad-CAM's border corrections).
+ * Null where the masks have another form (any value other than 0 and its channel's one value), or off the
+ * wasm backend; the caller then runs the float path.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { BINARY_FILTER_GRAD_SHARED_WASM_BASE64, BINARY_FILTER_GRAD_WASM_BASE64 } from './binaryFilterGradWasm';
 
-const KERNEL = 'LungcamBinaryFilterGrad';
+const COUNTS = 'LungcamBinaryFilterGrad';
 const MASK_BITS = 'LungcamMaskBits';
+const SET_BITS = 'LungcamSetBits';
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
@@ -23,11 +26,11 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-type KernelFn = (x: number, y: number, k: number, offs: number, out: number, shifted: number,
-  n: number, ci: number, co: number, xw: number, yw: number, t: number) => void;
+type CountsFn = (x: number, y: number, k: number, offs: number, out: number, shifted: number,
+  n: number, ci: number, co: number, xw: number, yw: number, t: number, w0: number, w1: number) => void;
 type MaskBitsFn = (x: number, bits: number, scale: number, n: number, h: number, w: number, c: number,
-  top: number, left: number, stride: number, words: number) => void;
-interface Kernels { binaryFilterGrad: KernelFn; maskBits: MaskBitsFn }
+  top: number, left: number, rowStep: number, colStep: number, words: number) => void;
+interface Kernels { binaryFilterGrad: CountsFn; maskBits: MaskBitsFn }
 
 const modules = new Map<boolean, WebAssembly.Module>();
 const instances = new WeakMap<WebAssembly.Memory, Kernels>();
@@ -49,16 +52,28 @@ function kernelsOn(memory: WebAssembly.Memory): Kernels {
   return k;
 }
 
+/** Where a padded-grid position (row, col) sits in a bit vector: row·rowStep + col·colStep. */
+export interface BitLayout {
+  rowStep: number;
+  colStep: number;
+  /** 64-bit words of the output mask (output position (oh, ow) at oh·rowStep + ow·colStep). */
+  yWords: number;
+  /** Bit offset of each tap (a, b), tap-major as the filter [kh, kw, ·, ·]. */
+  offsets: number[];
+  maxOffset: number;
+}
+
+type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> };
+
 /**
- * x [N, H, W, C] float32; attrs top, left, stride, words → bits [N, C, words·2] int32 (64-bit words as low,
- * high halves: bit (h + top)·stride + (w + left) set where x ≠ 0) and scale [N, C] (each channel's one
- * nonzero value, 0 for none, NaN where a channel holds two different values).
+ * x [N, H, W, C] float32; attrs top, left, rowStep, colStep, words → bits [N, C, words·2] int32 (64-bit words
+ * as low, high halves; bit (h + top)·rowStep + (w + left)·colStep set where x ≠ 0) and scale [N, C] (each
+ * channel's one nonzero value, 0 for none, NaN where a channel holds two different values).
  */
-function maskBitsWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo[] {
+function maskBitsWasm(args: Args): TensorInfo[] {
   const { x } = args.inputs;
-  const { top, left, stride, words } = args.attrs as { top: number; left: number; stride: number; words: number };
+  const { top, left, rowStep, colStep, words } = args.attrs as Record<string, number>;
   const backend = args.backend as HeapBackend;
-  const memory = heapOf(backend)!;
   const [n, h, w, c] = x.shape;
   const bits = backend.makeOutput([n, c, words * 2], 'int32');
   const scale = backend.makeOutput([n, c], 'float32');
@@ -66,26 +81,79 @@ function maskBitsWasm(args: { inputs: Record<string, TensorInfo>; backend: unkno
   backend.typedArrayFromHeap(bits).fill(0);
   backend.typedArrayFromHeap(scale).fill(0);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  kernelsOn(memory).maskBits(at(x), at(bits), at(scale), n, h, w, c, top, left, stride, words);
+  kernelsOn(heapOf(backend)!).maskBits(at(x), at(bits), at(scale), n, h, w, c, top, left, rowStep, colStep, words);
   return [bits, scale];
 }
 
-/** inputs xBits [N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [T, Ci, Co]; attrs offsets (bits per tap) → [N, Ci, Co]. */
-function binaryFilterGradWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }): TensorInfo {
-  const { xBits, yBits, filter } = args.inputs;
-  const offsets = args.attrs.offsets as number[];
+/** One set of border positions: output rows and columns of the conv below (null: all), and its bit layout. */
+export interface BorderSet { rows: number[] | null; cols: number[] | null; layout: BitLayout }
+
+/**
+ * Φ of each border set from the routing marks d [N, H, W, C] of the conv below (0/1 times a channel value,
+ * one mark per pool window at most): bits [J, N, C, words·2] of Φ_j[r] = Σ of d over r's window ∩ set j, at r
+ * (+ top, left) in the set's layout; scale [J, N, C] (NaN where not 0/1 times one value, e.g. two marks in
+ * one window). attrs: sets, pool [ph, pw], grid [ha, wa] (the pooled grid), top, left, words.
+ */
+function setBitsWasm(args: Args): TensorInfo[] {
+  const { d } = args.inputs;
+  const { sets, pool, grid, top, left, words } = args.attrs as { sets: BorderSet[]; pool: number[]; grid: number[]; top: number; left: number; words: number };
   const backend = args.backend as HeapBackend;
-  const memory = heapOf(backend)!;
-  const [n, ci, xw2] = xBits.shape;
+  const [n, h, w, c] = d.shape;
+  const bits = backend.makeOutput([sets.length, n, c, words * 2], 'int32');
+  const scale = backend.makeOutput([sets.length, n, c], 'float32');
+  const b = backend.typedArrayFromHeap(bits) as Int32Array, s = backend.typedArrayFromHeap(scale) as Float32Array;
+  const dv = backend.typedArrayFromHeap(d) as Float32Array;
+  b.fill(0);
+  s.fill(0);
+  const [ph, pw] = pool, [ha, wa] = grid;
+  const all = (size: number) => Array.from({ length: size }, (_, k) => k);
+  sets.forEach((set, j) => {
+    const rows = (set.rows ?? all(h)).filter((qr) => Math.floor(qr / ph) < ha);
+    const cols = (set.cols ?? all(w)).filter((qc) => Math.floor(qc / pw) < wa);
+    for (let p = 0; p < n; p++) {
+      const sBase = (j * n + p) * c;
+      for (const qr of rows) {
+        for (const qc of cols) {
+          const bit = (Math.floor(qr / ph) + top) * set.layout.rowStep + (Math.floor(qc / pw) + left) * set.layout.colStep;
+          const word = bit >> 5, mask = 1 << (bit & 31);
+          let src = ((p * h + qr) * w + qc) * c;
+          for (let ch = 0; ch < c; ch++, src++) {
+            const v = dv[src];
+            if (v === 0) continue;
+            const at = (sBase + ch) * words * 2 + word;
+            // A second mark in one window (or a second value in a channel) makes Φ_j no mask.
+            if (b[at] & mask || (s[sBase + ch] !== 0 && s[sBase + ch] !== v)) s[sBase + ch] = NaN;
+            else if (s[sBase + ch] === 0) s[sBase + ch] = v;
+            b[at] |= mask;
+          }
+        }
+      }
+    }
+  });
+  return [bits, scale];
+}
+
+/**
+ * inputs xBits [J, N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [Ci, Co, T]; attrs offsets, and per set
+ * index j in `sets` the output words [w0, w1) to count → [sets, N, Ci, Co].
+ */
+function countsWasm(args: Args): TensorInfo {
+  const { xBits, yBits, filter } = args.inputs;
+  const { offsets, sets, ranges } = args.attrs as { offsets: number[]; sets: number[]; ranges: [number, number][] };
+  const backend = args.backend as HeapBackend;
+  const [, n, ci, xw2] = xBits.shape;
   const [, co, yw2] = yBits.shape;
-  const out = backend.makeOutput([n, ci, co], 'float32');
+  const out = backend.makeOutput([sets.length, n, ci, co], 'float32');
   const offs = backend.makeOutput([offsets.length], 'int32');
-  const shifted = backend.makeOutput([yw2], 'int32');
-  // Views after every allocation (an allocation may grow, and so detach, the heap).
+  const shifted = backend.makeOutput([offsets.length * (Math.max(yw2, 4) + 1)], 'int32'); // T × max(YW, 2) words, T tap indices
   backend.typedArrayFromHeap(out).fill(0);
   backend.typedArrayFromHeap(offs).set(offsets);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  kernelsOn(memory).binaryFilterGrad(at(xBits), at(yBits), at(filter), at(offs), at(out), at(shifted), n, ci, co, xw2 / 2, yw2 / 2, offsets.length);
+  const kernels = kernelsOn(heapOf(backend)!);
+  sets.forEach((j, u) => {
+    kernels.binaryFilterGrad(at(xBits) + j * n * ci * xw2 * 4, at(yBits), at(filter), at(offs), at(out) + u * n * ci * co * 4, at(shifted),
+      n, ci, co, xw2 / 2, yw2 / 2, offsets.length, ranges[u][0], ranges[u][1]);
+  });
   backend.disposeData(offs.dataId);
   backend.disposeData(shifted.dataId);
   return out;
@@ -96,19 +164,111 @@ let registered = false;
 function wasmKernelReady(): boolean {
   if (tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
   if (!registered) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: binaryFilterGradWasm as unknown as KernelFunc });
+    tf.registerKernel({ kernelName: COUNTS, backendName: 'wasm', kernelFunc: countsWasm as unknown as KernelFunc });
     tf.registerKernel({ kernelName: MASK_BITS, backendName: 'wasm', kernelFunc: maskBitsWasm as unknown as KernelFunc });
+    tf.registerKernel({ kernelName: SET_BITS, backendName: 'wasm', kernelFunc: setBitsWasm as unknown as KernelFunc });
     registered = true;
   }
   return true;
 }
 
-/** The bit vectors and per-channel values of a 0/1-times-value map (see maskBitsWasm). */
-function maskBits(x: tf.Tensor4D, top: number, left: number, stride: number, words: number): [tf.Tensor3D, tf.Tensor2D] {
-  return tf.engine().runKernel(MASK_BITS, { x } as unknown as tf.NamedTensorMap, { top, left, stride, words } as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor3D, tf.Tensor2D];
-}
+const run = <T>(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) =>
+  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as T;
 
 export interface StrideOneConv { kh: number; kw: number; padTop: number; padLeft: number; inH: number; inW: number; outH: number; outW: number }
+
+const finite = (t: tf.Tensor) => (t.dataSync() as Float32Array).every((v) => Number.isFinite(v));
+
+/**
+ * The counting side of one conv (output mask dy, filter K, geometry g): Σ_t K · dW for any x, in either
+ * layout. Create with `maskCorrelator`; all tensors it makes live in the caller's tf.tidy.
+ */
+export interface MaskCorrelator {
+  layouts: { rows: BitLayout; cols: BitLayout };
+  /** x words per (patch, channel), enough for either layout. */
+  xWords: number;
+  /** For x [N, inH, inW, Ci] over every position: [N, Ci, Co], or null when x is not a mask. */
+  all(x: tf.Tensor4D): tf.Tensor3D | null;
+  /**
+   * For border sets of Φ built from routing marks d [N, H, W, Ci] (pool windows `pool` over the conv's input
+   * grid): [J, N, Ci, Co] in `sets` order, or null when a set's Φ is not a mask.
+   */
+  sets(d: tf.Tensor4D, sets: { rows: number[] | null; cols: number[] | null }[], pool: [number, number]): tf.Tensor4D | null;
+}
+
+/** The correlator of dy [N, outH, outW, Co] and kernel [kh, kw, Ci, Co], or null off wasm / for dy not a mask. */
+export function maskCorrelator(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOneConv): MaskCorrelator | null {
+  if (!wasmKernelReady() || dy.dtype !== 'float32') return null;
+  const [n, outH, outW, co] = dy.shape;
+  const ci = kernel.shape[2];
+  const hp = outH + g.kh - 1, wp = outW + g.kw - 1;
+  if (kernel.shape[3] !== co || kernel.shape[0] !== g.kh || kernel.shape[1] !== g.kw || outH !== g.outH || outW !== g.outW || g.padTop < 0 || g.padLeft < 0 || g.inH + g.padTop > hp || g.inW + g.padLeft > wp
+    || n === 0 || ci === 0 || co === 0) return null;
+  const taps = (step: (a: number, b: number) => number) => Array.from({ length: g.kh * g.kw }, (_, t) => step(Math.floor(t / g.kw), t % g.kw));
+  const layout = (rowStep: number, colStep: number): BitLayout => {
+    const offsets = taps((a, b) => a * rowStep + b * colStep);
+    return { rowStep, colStep, offsets, maxOffset: Math.max(...offsets), yWords: Math.ceil(((outH - 1) * rowStep + (outW - 1) * colStep + 1) / 64) };
+  };
+  const layouts = { rows: layout(wp, 1), cols: layout(1, hp) };
+  const xWords = Math.max(Math.ceil((hp * wp) / 64), ...[layouts.rows, layouts.cols].map((l) => l.yWords + Math.floor(l.maxOffset / 64) + 1));
+  const filter = tf.transpose(tf.reshape(kernel, [g.kh * g.kw, ci, co]), [1, 2, 0]); // [Ci, Co, T]: taps summed in a register
+  const yCache = new Map<BitLayout, [tf.Tensor3D, tf.Tensor2D] | null>();
+  const yOf = (l: BitLayout) => {
+    if (!yCache.has(l)) {
+      const [bits, scale] = run<[tf.Tensor3D, tf.Tensor2D]>(MASK_BITS, { x: dy }, { top: 0, left: 0, rowStep: l.rowStep, colStep: l.colStep, words: l.yWords });
+      yCache.set(l, finite(scale) ? [bits, scale] : null);
+    }
+    return yCache.get(l)!;
+  };
+  // counts [J, N, Ci, Co] for the given sets, times each channel pair's values.
+  const contract = (xBits: tf.Tensor4D, xScale: tf.Tensor3D, l: BitLayout, sets: number[], ranges: [number, number][]) => {
+    const y = yOf(l);
+    if (!y) return null;
+    const counts = run<tf.Tensor4D>(COUNTS, { xBits, yBits: y[0], filter }, { offsets: l.offsets, sets, ranges });
+    const xs = tf.reshape(tf.gather(xScale, sets), [sets.length, n, ci, 1]);
+    return tf.mul(counts, tf.mul(xs, tf.reshape(y[1], [1, n, 1, co]))) as tf.Tensor4D;
+  };
+  return {
+    layouts, xWords,
+    all(x) {
+      if (x.dtype !== 'float32' || x.shape[1] !== g.inH || x.shape[2] !== g.inW || x.shape[3] !== ci) return null;
+      const l = layouts.rows;
+      const [bits, scale] = run<[tf.Tensor3D, tf.Tensor2D]>(MASK_BITS, { x }, { top: g.padTop, left: g.padLeft, rowStep: l.rowStep, colStep: l.colStep, words: xWords });
+      if (!finite(scale)) return null;
+      const r = contract(tf.expandDims(bits, 0) as tf.Tensor4D, tf.expandDims(scale, 0) as tf.Tensor3D, l, [0], [[0, l.yWords]]);
+      return r ? tf.squeeze(r, [0]) as tf.Tensor3D : null;
+    },
+    sets(d, sets, pool) {
+      // Per set, the layout in which its positions span the fewest output words (rows: row-major; columns: column-major).
+      const [ph, pw] = pool;
+      const all = (size: number) => Array.from({ length: size }, (_, k) => k);
+      const choices = sets.map((s) => {
+        const rs = [...new Set((s.rows ?? all(d.shape[1])).map((qr) => Math.floor(qr / ph)).filter((r) => r < g.inH))];
+        const cs = [...new Set((s.cols ?? all(d.shape[2])).map((qc) => Math.floor(qc / pw)).filter((c) => c < g.inW))];
+        const best = [layouts.rows, layouts.cols].map((l) => {
+          if (!rs.length || !cs.length) return { l, range: [0, 0] as [number, number] };
+          const bitAt = (r: number, c: number) => (r + g.padTop) * l.rowStep + (c + g.padLeft) * l.colStep;
+          const lo = bitAt(Math.min(...rs), Math.min(...cs)), hi = bitAt(Math.max(...rs), Math.max(...cs)) + 1;
+          return { l, range: [Math.max(0, Math.floor((lo - l.maxOffset) / 64)), Math.min(l.yWords, Math.ceil(hi / 64))] as [number, number] };
+        }).sort((x, y) => (x.range[1] - x.range[0]) - (y.range[1] - y.range[0]))[0];
+        return { ...s, layout: best.l, range: best.range };
+      });
+      const [bits, scale] = run<[tf.Tensor4D, tf.Tensor3D]>(SET_BITS, { d }, {
+        sets: choices, pool, grid: [g.inH, g.inW], top: g.padTop, left: g.padLeft, words: xWords,
+      });
+      if (!finite(scale)) return null;
+      const out: (tf.Tensor4D | null)[] = new Array(sets.length).fill(null);
+      for (const l of [layouts.rows, layouts.cols]) {
+        const mine = choices.map((c, j) => j).filter((j) => choices[j].layout === l);
+        if (!mine.length) continue;
+        const r = contract(bits, scale, l, mine, mine.map((j) => choices[j].range));
+        if (!r) return null;
+        mine.forEach((j, u) => { out[j] = tf.slice(r, [u, 0, 0, 0], [1, -1, -1, -1]); });
+      }
+      return tf.concat(out as tf.Tensor4D[], 0) as tf.Tensor4D;
+    },
+  };
+}
 
 /**
  * r[n, ci, co] = Σ_t K[t, ci, co] Σ_o x[n, o + t, ci] dy[n, o, co] (x zero-padded as the conv pads it), for x
@@ -116,31 +276,9 @@ export interface StrideOneConv { kh: number; kw: number; padTop: number; padLeft
  * a per-channel value or the backend is not wasm. Returns [N, Ci, Co].
  */
 export function binaryFilterGradContracted(x: tf.Tensor4D, dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOneConv): tf.Tensor3D | null {
-  if (!wasmKernelReady() || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-  const [n, inH, inW, ci] = x.shape;
-  const co = dy.shape[3];
-  const hp = g.outH + g.kh - 1, wp = g.outW + g.kw - 1;
-  if (inH !== g.inH || inW !== g.inW || dy.shape[1] !== g.outH || dy.shape[2] !== g.outW || g.padTop < 0 || g.padLeft < 0
-    || inH + g.padTop > hp || inW + g.padLeft > wp || n === 0 || ci === 0 || co === 0) return null;
-  const yWords = Math.ceil(((g.outH - 1) * wp + g.outW) / 64);
-  const maxOffset = (g.kh - 1) * wp + g.kw - 1;
-  const xWords = Math.max(Math.ceil((hp * wp) / 64), yWords + Math.floor(maxOffset / 64) + 1);
-  const [xBits, xScale] = maskBits(x, g.padTop, g.padLeft, wp, xWords);
-  const [yBits, yScale] = maskBits(dy, 0, 0, wp, yWords);
-  // Any channel with two different nonzero values (NaN) or a non-finite one: not masks; the float path.
-  const scales = [xScale.dataSync(), yScale.dataSync()];
-  if (scales.some((v) => v.some((s) => !Number.isFinite(s)))) {
-    tf.dispose([xBits, xScale, yBits, yScale]);
-    return null;
-  }
-  const offsets: number[] = [];
-  for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) offsets.push(a * wp + b);
-  const result = tf.tidy(() => {
-    const filter = tf.reshape(kernel, [g.kh * g.kw, ci, co]);
-    const counts = tf.engine().runKernel(KERNEL, { xBits, yBits, filter } as unknown as tf.NamedTensorMap, { offsets } as unknown as tf.NamedAttrMap) as tf.Tensor3D;
-    // Each count times its two channels' values.
-    return tf.mul(counts, tf.mul(tf.reshape(xScale, [n, ci, 1]), tf.reshape(yScale, [n, 1, co]))) as tf.Tensor3D;
+  const kept = tf.tidy(() => {
+    const r = maskCorrelator(dy, kernel, g)?.all(x);
+    return r ? [r] : [];
   });
-  tf.dispose([xBits, xScale, yBits, yScale]);
-  return result;
+  return kept[0] ?? null;
 }

@@ -21,7 +21,7 @@
  * these shapes returns null and the caller uses chainGradients.
  */
 import * as tf from '@tensorflow/tfjs';
-import { binaryFilterGradContracted } from './binaryFilterGrad';
+import { maskCorrelator, type MaskCorrelator } from './binaryFilterGrad';
 
 type Layer = tf.layers.Layer & Record<string, unknown>;
 
@@ -347,7 +347,8 @@ function inputGradientSumsBelow(
   // Total over every position: M = A's filter gradient for input Φ and output gradient q, per patch.
   const phiAll = routing.phiAll();
   // Φ and Q are usually 0/1 masks times per-channel values: then the contracted filter gradient is counts.
-  const binary = binaryFilterGradContracted(phiAll, q, kernelA, geoA);
+  const correlator = maskCorrelator(q, kernelA, geoA);
+  const binary = correlator?.all(phiAll) ?? null;
   const r = binary ? tf.reshape(binary, [n * ci * co]) : floatFilterGradContracted(phiAll, q, kernelA, geoA); // [N·Ci·Co]
   const total = tf.transpose(tf.reshape(tf.matMul(tf.reshape(r, [n * ci, co]), v, false, true), [n, ci, classes]), [2, 0, 1]); // [C, N, Ci]
 
@@ -380,7 +381,10 @@ function inputGradientSumsBelow(
   const ciB = kernelB.shape[2];
   const foldTaps = (coefficients: Float32Array, rows: number) => tf.reshape(tf.matMul(tf.tensor2d(coefficients, [rows, taps]), kernelByTap), [rows * ci, ciB]);
   const parts: tf.Tensor[] = [tf.matMul(tf.reshape(total, [classes * n, ci]), foldTaps(new Float32Array(taps).fill(1), 1))]; // [C·N, Ci_B]
-  if (sets.length) {
+  // With Φ and Q masks, each set's border term is a count over its few rows (or columns) of bits.
+  const byBits = sets.length && binary && correlator ? borderTermsByCounts(correlator, routing, sets, coefTerms, taps, foldTaps, v, n, ha, wa) : null;
+  if (byBits) parts.push(byBits);
+  else if (sets.length) {
     const inSet = (x: { rows: number[] | null; cols: number[] | null }, qr: number, qc: number) =>
       (!x.rows || x.rows.includes(qr)) && (!x.cols || x.cols.includes(qc));
     // Pooled rows/columns whose windows hold an excluded output row/column (q outside every window has no gradient).
@@ -450,6 +454,27 @@ function inputGradientSumsBelow(
     }
   }
   return (parts.length > 1 ? tf.addN(parts) : parts[0]) as tf.Tensor2D;
+}
+
+/**
+ * Σ_sets (Σ_tap coef[set, tap] K_B[tap]) · Σ_r Φ_set[r] dX_c[r], [C·N, Ci_B], with Φ_set and Q as masks: per set
+ * the contracted filter gradient of A over the set's positions only (maskCorrelator), then V_c and the taps'
+ * coefficients. Null when a set's Φ is not a mask (the caller takes the rectangle products).
+ */
+function borderTermsByCounts(
+  correlator: MaskCorrelator, routing: Routing, sets: { rows: number[] | null; cols: number[] | null }[], coefTerms: [number, number, number][],
+  taps: number, foldTaps: (coefficients: Float32Array, rows: number) => tf.Tensor, v: tf.Tensor2D, n: number, ha: number, wa: number,
+): tf.Tensor2D | null {
+  const [ph, pw] = routing.pool;
+  const perSet = correlator.sets(routing.d(0, ha * ph, 0, wa * pw), sets, routing.pool); // [J, N, Ci, Co]
+  if (!perSet) return null;
+  const [j, , ci, co] = perSet.shape;
+  const classes = v.shape[0];
+  const byClass = tf.matMul(tf.reshape(perSet, [j * n * ci, co]), v, false, true); // [J·N·Ci, C]
+  const bySet = tf.reshape(tf.transpose(tf.reshape(byClass, [j, n, ci, classes]), [3, 1, 0, 2]), [classes * n, j * ci]);
+  const coefficients = new Float32Array(j * taps);
+  for (const [term, tap, value] of coefTerms) if (term > 0) coefficients[(term - 1) * taps + tap] += value;
+  return tf.matMul(bySet, foldTaps(coefficients, j)) as tf.Tensor2D;
 }
 
 /** Indices in [0, size) outside [lo, hi). */
