@@ -160,9 +160,15 @@ function countsWasm(args: Args): TensorInfo {
 }
 
 let registered = false;
+let countingEnabled = true;
+
+/** Turns the counting path off/on (tests check the float path it falls back to gives the same maps). */
+export function setMaskCounting(enabled: boolean): void {
+  countingEnabled = enabled;
+}
 
 function wasmKernelReady(): boolean {
-  if (tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
+  if (!countingEnabled || tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
   if (!registered) {
     tf.registerKernel({ kernelName: COUNTS, backendName: 'wasm', kernelFunc: countsWasm as unknown as KernelFunc });
     tf.registerKernel({ kernelName: MASK_BITS, backendName: 'wasm', kernelFunc: maskBitsWasm as unknown as KernelFunc });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { assertGradCamEqualsFullGradients, mapsFromFullGradients, normalPatches, setupBackend } from './helpers';
 import { camLayerNames } from '../../../kernels/engine/cam/layers';
+import { setMaskCounting } from '../../../kernels/engine/cam/binaryFilterGrad';
 
 before(setupBackend);
 
@@ -50,18 +51,36 @@ const cases: [string, number, Block[]][] = [
     { filters: 8, kernel: 3, padding: 'same', batchNorm: true }]],
 ];
 
-for (const [name, bands, blocks] of cases) {
-  test(`Grad-CAM of every layer × class from spatial means equals the full-gradient maps: ${name}`, async () => {
+for (const [name, bands, blocks] of cases) for (const counting of [true, false]) {
+  // Φ and Q are masks here, so the filter gradient and border terms are counted (binaryFilterGrad.ts); without
+  // counting, the float filter gradient and rectangle products they fall back to for other maps.
+  test(`Grad-CAM of every layer × class from spatial means equals the full-gradient maps: ${name}${counting ? '' : ', float path'}`, async (t) => {
+    setMaskCounting(counting);
+    t.after(() => setMaskCounting(true));
     const model = net(bands, blocks, 7);
     const layers = camLayerNames(model);
     const p = normalPatches(3, bands, 13);
-    const profile = await tf.profile(async () => {
-      await assertGradCamEqualsFullGradients(model, p, layers);
-    });
+    // Runs of the counting kernel, seen at the engine.
+    let counted = 0;
+    const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+    const runKernel = engine.runKernel;
+    engine.runKernel = function (name: string, ...rest: unknown[]) {
+      if (name === 'LungcamBinaryFilterGrad') counted++;
+      return runKernel.call(this, name, ...rest);
+    };
+    let profile: Awaited<ReturnType<typeof tf.profile>>;
+    try {
+      profile = await tf.profile(async () => {
+        await assertGradCamEqualsFullGradients(model, p, layers);
+      });
+    } finally {
+      engine.runKernel = runKernel;
+    }
     // gradCam itself ran no transposed convolution (layerGradients, the reference, runs them too: count them apart).
     const reference = await tf.profile(() => { mapsFromFullGradients(model, p, layers, [0, 1, 2, 3]); });
     const count = (prof: typeof profile) => prof.kernels.filter((k) => k.name === 'Conv2DBackpropInput').length;
     assert.equal(count(profile) - count(reference), 0, 'Grad-CAM fell back to per-class gradient maps');
+    assert.equal(counted > 0, counting, counting ? 'the masks were not counted' : 'counted though turned off');
     model.dispose();
   });
 }
