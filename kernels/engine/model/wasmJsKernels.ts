@@ -221,6 +221,16 @@ function identity(args: Args, builtin: KernelFunc): TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+/**
+ * Cast to the dtype the tensor already has (the ReLU gradient's cast(step(x), 'float32')) shares the
+ * buffer as Identity does; the built-in kernel copied it (2 % of a training step). Other casts: built-in.
+ */
+function cast(args: Args, builtin: KernelFunc): TensorInfo {
+  const { x } = args.inputs;
+  if ((args.attrs as { dtype?: string } | undefined)?.dtype !== x.dtype) return builtin(args as never) as TensorInfo;
+  return identity(args, builtin);
+}
+
 let registered = false;
 
 function replace(name: string, make: (builtin: KernelFunc) => KernelFunc): void {
@@ -246,4 +256,5 @@ export function registerWasmJsKernels(): void {
   replace('Tile', (b) => ((a: Args) => tile(a, b)) as unknown as KernelFunc);
   replace('Slice', (b) => ((a: Args) => slice(a, b)) as unknown as KernelFunc);
   replace('Identity', (b) => ((a: Args) => identity(a, b)) as unknown as KernelFunc);
+  replace('Cast', (b) => ((a: Args) => cast(a, b)) as unknown as KernelFunc);
 }

@@ -82,48 +82,64 @@ export function padInto(x: Float32Array, n: number, h: number, w: number, c: num
   }
 }
 
-/** U = G g Gᵀ per (ci, co), packed for the kernel as U[e][co / 8][ci][co % 8] (e = α·row + column, α = m + 2). */
+/**
+ * U = G g Gᵀ per (ci, co), packed for the kernel as U[e][co / 8][ci][co % 8] (e = α·row + column, α = m + 2).
+ * Computed plane by plane (each plane: every (ci, co) pair of one tap or one e), in doubles.
+ */
 export function packTransformedFilter(get: (a: number, b: number, ci: number, co: number) => number, ci: number, co: number, m: 2 | 4, into: Float32Array): void {
-  const G = FILTER_TRANSFORM[m], A = m + 2;
-  const g = new Float64Array(9), q = new Float64Array(A * 3);
-  const eStride = (co / 8) * ci * 8;
-  for (let i = 0; i < ci; i++) {
-    for (let o = 0; o < co; o++) {
-      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) g[a * 3 + b] = get(a, b, i, o);
-      for (let r = 0; r < A; r++) {
-        const [c0, c1, c2] = G[r];
-        for (let b = 0; b < 3; b++) q[r * 3 + b] = c0 * g[b] + c1 * g[3 + b] + c2 * g[6 + b];
-      }
-      const base = (Math.floor(o / 8) * ci + i) * 8 + (o % 8);
-      for (let r = 0; r < A; r++) {
-        const q0 = q[r * 3], q1 = q[r * 3 + 1], q2 = q[r * 3 + 2];
-        for (let c = 0; c < A; c++) into[base + (r * A + c) * eStride] = G[c][0] * q0 + G[c][1] * q1 + G[c][2] * q2;
+  const G = FILTER_TRANSFORM[m], A = m + 2, plane = ci * co;
+  const taps = Array.from({ length: 9 }, () => new Float64Array(plane));
+  for (let a = 0; a < 3; a++) {
+    for (let b = 0; b < 3; b++) {
+      const t = taps[a * 3 + b];
+      for (let i = 0, x = 0; i < ci; i++) for (let o = 0; o < co; o++, x++) t[x] = get(a, b, i, o);
+    }
+  }
+  // Q[r][b] = Σ_a G[r][a] g[a][b]; U[r][c] = Σ_b G[c][b] Q[r][b]
+  const q = Array.from({ length: 3 }, () => new Float64Array(plane));
+  const u = new Float64Array(plane);
+  for (let r = 0; r < A; r++) {
+    for (let b = 0; b < 3; b++) combine(q[b], [G[r][0], G[r][1], G[r][2]], [taps[b], taps[3 + b], taps[6 + b]]);
+    for (let c = 0; c < A; c++) {
+      combine(u, G[c], q);
+      const e = r * A + c;
+      // U[e] plane (ci, co) → U[e][co / 8][ci][co % 8]
+      for (let cb = 0; cb < co / 8; cb++) {
+        const dst = (e * (co / 8) + cb) * ci * 8;
+        for (let i = 0; i < ci; i++) {
+          const src = i * co + cb * 8, d = dst + i * 8;
+          for (let j = 0; j < 8; j++) into[d + j] = u[src + j];
+        }
       }
     }
   }
 }
 
-/** dW[a][b][ci][co] = (Gᵀ M G)[a][b], M[e] = sums[e][ci][co] (α² planes, α = m + 2). */
+/** out = Σ_k coef[k] · planes[k] (zero coefficients skipped). */
+function combine(out: Float64Array, coefs: number[], planes: Float64Array[] | Float32Array[]): void {
+  out.fill(0);
+  for (let k = 0; k < coefs.length; k++) {
+    const c = coefs[k], p = planes[k];
+    if (c === 0) continue;
+    for (let x = 0; x < out.length; x++) out[x] += c * p[x];
+  }
+}
+
+/** dW[a][b][ci][co] = (Gᵀ M G)[a][b], M[e] = sums[e][ci][co] (α² planes, α = m + 2), plane by plane in doubles. */
 export function filterFromTransformed(sums: Float32Array, ci: number, co: number, m: 2 | 4, into: Float32Array): void {
   const G = FILTER_TRANSFORM[m], A = m + 2, plane = ci * co;
-  const p = new Float64Array(A * 3);
-  for (let x = 0; x < plane; x++) {
-    // P = M G (α×3)
-    for (let r = 0; r < A; r++) {
-      let p0 = 0, p1 = 0, p2 = 0;
-      for (let c = 0; c < A; c++) {
-        const v = sums[(r * A + c) * plane + x];
-        p0 += v * G[c][0]; p1 += v * G[c][1]; p2 += v * G[c][2];
-      }
-      p[r * 3] = p0; p[r * 3 + 1] = p1; p[r * 3 + 2] = p2;
-    }
-    // dW = Gᵀ P (3×3)
-    for (let a = 0; a < 3; a++) {
-      for (let b = 0; b < 3; b++) {
-        let v = 0;
-        for (let r = 0; r < A; r++) v += G[r][a] * p[r * 3 + b];
-        into[(a * 3 + b) * plane + x] = v;
-      }
+  const M = (e: number) => sums.subarray(e * plane, (e + 1) * plane);
+  // P[r][b] = Σ_c M[r][c] G[c][b]; dW[a][b] = Σ_r G[r][a] P[r][b]
+  const p = Array.from({ length: A * 3 }, () => new Float64Array(plane));
+  for (let r = 0; r < A; r++) {
+    const row = Array.from({ length: A }, (_, c) => M(r * A + c));
+    for (let b = 0; b < 3; b++) combine(p[r * 3 + b], G.map((g) => g[b]), row);
+  }
+  const w = new Float64Array(plane);
+  for (let a = 0; a < 3; a++) {
+    for (let b = 0; b < 3; b++) {
+      combine(w, G.map((g) => g[a]), Array.from({ length: A }, (_, r) => p[r * 3 + b]));
+      into.set(w, (a * 3 + b) * plane);
     }
   }
 }

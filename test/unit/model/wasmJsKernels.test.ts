@@ -111,3 +111,21 @@ test('clone (Identity) shares the buffer yet each tensor disposes independently;
   assert.equal(tf.memory().numTensors, before.numTensors);
   assert.equal(tf.memory().numBytes, before.numBytes);
 });
+
+test('a cast to the same dtype shares the buffer and disposes independently; a cast to int32 converts', () => {
+  const before = tf.memory();
+  const a = tf.tensor1d([1.5, -2, 0]);
+  const same = tf.cast(a, 'float32');
+  const ints = tf.cast(a, 'int32');
+  a.dispose();
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 0]);
+  assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 0]);
+  assert.equal(ints.dtype, 'int32');
+  // The ReLU gradient's cast(step(x)) path: values as on cpu.
+  const x = tf.tensor1d([-1, 0.5, 2]);
+  const g = tf.grad((t: tf.Tensor) => tf.relu(t).sum())(x);
+  assert.deepEqual(Array.from(g.dataSync()), [0, 1, 1]);
+  tf.dispose([same, ints, x, g]);
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(tf.memory().numBytes, before.numBytes);
+});
