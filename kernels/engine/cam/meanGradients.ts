@@ -350,7 +350,7 @@ function inputGradientSumsBelow(
   const correlator = maskCorrelator(q, kernelA, geoA);
   const binary = correlator?.all(phiAll) ?? null;
   const r = binary ? tf.reshape(binary, [n * ci * co]) : floatFilterGradContracted(phiAll, q, kernelA, geoA); // [N·Ci·Co]
-  const total = tf.transpose(tf.reshape(tf.matMul(tf.reshape(r, [n * ci, co]), v, false, true), [n, ci, classes]), [2, 0, 1]); // [C, N, Ci]
+  const total = tf.transpose(tf.reshape(tf.matMul(tf.reshape(r, [n * ci, co]), tf.transpose(v)), [n, ci, classes]), [2, 0, 1]); // [C, N, Ci]
 
   // Border corrections: the output rows/columns some tap of B leaves out.
   const excludedRows = Array.from({ length: geoB.kh }, (_, t) => complement(tapRange(t, geoB.padTop, geoB.outH, geoB.inH), hb));
@@ -470,7 +470,8 @@ function borderTermsByCounts(
   if (!perSet) return null;
   const [j, , ci, co] = perSet.shape;
   const classes = v.shape[0];
-  const byClass = tf.matMul(tf.reshape(perSet, [j * n * ci, co]), v, false, true); // [J·N·Ci, C]
+  // v transposed first: tfjs-wasm's matMul with transposeB is a scalar loop (≈ 10× slower here).
+  const byClass = tf.matMul(tf.reshape(perSet, [j * n * ci, co]), tf.transpose(v)); // [J·N·Ci, C]
   const bySet = tf.reshape(tf.transpose(tf.reshape(byClass, [j, n, ci, classes]), [3, 1, 0, 2]), [classes * n, j * ci]);
   const coefficients = new Float32Array(j * taps);
   for (const [term, tap, value] of coefTerms) if (term > 0) coefficients[(term - 1) * taps + tap] += value;
