@@ -203,15 +203,17 @@ export function splitRanges(units: number, parts: number): Array<[number, number
 
 /**
  * Runs kernel `name` over `units` blocks, split across the calling thread and every ready helper;
- * `argsFor(u0, u1)` gives the kernel's arguments for blocks [u0, u1).
+ * `argsFor(u0, u1, part)` gives the kernel's arguments for blocks [u0, u1) on part `part` (0: the calling
+ * thread, 1 …: helpers; fewer than kernelThreadCount() parts, so per-part scratch can be indexed by it).
  */
-export function runSplit(memory: WebAssembly.Memory, name: KernelName, units: number, argsFor: (u0: number, u1: number) => number[]): void {
+export function runSplit(memory: WebAssembly.Memory, name: KernelName, units: number, argsFor: (u0: number, u1: number, part: number) => number[]): void {
   if (threadCount > 1 && isSharedMemory(memory) && helpersFor !== memory) startHelpers(memory);
-  const ready = helpersFor === memory ? helpers.filter((h) => !h.broken && Atomics.load(h.ctl, READY) === 1) : [];
+  // At most threadCount − 1 helpers (after setKernelThreads(1) the started helpers stay idle).
+  const ready = helpersFor === memory ? helpers.filter((h) => !h.broken && Atomics.load(h.ctl, READY) === 1).slice(0, threadCount - 1) : [];
   const ranges = splitRanges(units, 1 + ready.length);
   const used = ready.slice(0, ranges.length - 1);
   used.forEach((h, i) => {
-    const args = argsFor(...ranges[i + 1]);
+    const args = argsFor(...ranges[i + 1], i + 1);
     if (args.length > MAX_ARGS) throw new Error(`kernelThreads: ${name} takes too many arguments`);
     h.ctl[KERNEL] = NAMES.indexOf(name);
     h.ctl.set(args, ARGS);
@@ -219,7 +221,7 @@ export function runSplit(memory: WebAssembly.Memory, name: KernelName, units: nu
     Atomics.store(h.ctl, SEQ, h.seq);
     Atomics.notify(h.ctl, SEQ);
   });
-  kernelOn(memory, name)(...argsFor(...ranges[0]));
+  kernelOn(memory, name)(...argsFor(...ranges[0], 0));
   for (const h of used) {
     const started = Date.now();
     while (Atomics.load(h.ctl, DONE) !== h.seq) {

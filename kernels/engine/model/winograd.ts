@@ -174,9 +174,8 @@ export function winogradConvOnHeap(
   const bp = bias ? backend.getMemoryOffset(bias.dataId) : 0;
   const op = backend.getMemoryOffset(out.dataId);
   const sp = backend.getMemoryOffset(scratch.dataId);
-  let slot = 0;
-  runSplit(memory, t.m === 2 ? 'winoConv2' : 'winoConv4', t.blocks, (b0, b1) => {
-    const v = sp + (slot++ % slots) * per * 4;
+  runSplit(memory, t.m === 2 ? 'winoConv2' : 'winoConv4', t.blocks, (b0, b1, part) => {
+    const v = sp + part * per * 4;
     return [xp, up, bp, op, v, v + t.e * t.tb * ci * 4, N, ci, co, s.outHeight, s.outWidth, t.tb, bias ? 1 : 0, relu ? 1 : 0, b0, b1];
   });
   for (const x of [packed, staged, scratch]) if (x) backend.disposeData(x.dataId);
@@ -207,9 +206,8 @@ export function winogradFilterGradOnHeap(backend: HeapBackend, memory: WebAssemb
   const dp = backend.getMemoryOffset((dyStaged ?? dy).dataId);
   const gp = backend.getMemoryOffset(parts.dataId);
   const sp = backend.getMemoryOffset(scratch.dataId);
-  let slot = 0;
-  runSplit(memory, t.m === 2 ? 'winoFilterGrad2' : 'winoFilterGrad4', chunks, (k0, k1) => {
-    const v = sp + (slot++ % slots) * per * 4;
+  runSplit(memory, t.m === 2 ? 'winoFilterGrad2' : 'winoFilterGrad4', chunks, (k0, k1, part) => {
+    const v = sp + part * per * 4;
     return [xp, dp, gp, v, v + t.e * t.tb * ci * 4, N, ci, co, Ho, Wo, t.tb, chunks, k0, k1];
   });
   // Chunk sums into chunk 0, in chunk order (each element on its own: the split does not matter).
