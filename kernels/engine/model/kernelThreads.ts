@@ -27,6 +27,7 @@ const SOURCES = {
     fma: [fw.CONV_FORWARD_SHARED_FMA_WASM_BASE64, fw.CONV_FORWARD_FMA_WASM_BASE64] },
   // winograd.wat: one binary, instantiated once per export name.
   winoConv2: WINOGRAD, winoConv4: WINOGRAD, winoFilterGrad2: WINOGRAD, winoFilterGrad4: WINOGRAD, winoSumParts: WINOGRAD,
+  winoFilterTransform2: WINOGRAD, winoFilterTransform4: WINOGRAD, winoFilterUntransform2: WINOGRAD, winoFilterUntransform4: WINOGRAD,
 } as const;
 export type KernelName = keyof typeof SOURCES;
 const NAMES = Object.keys(SOURCES) as KernelName[];

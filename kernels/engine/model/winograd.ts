@@ -35,12 +35,6 @@ export function winogradApplies(s: ConvShape): boolean {
     && s.outChannels % 8 === 0 && s.outChannels > 0 && s.batch > 0 && s.outHeight > 0 && s.outWidth > 0;
 }
 
-/** G of F(m×m, 3×3) (Lavin & Gray 2016), (m + 2) × 3; the kernels hold Bᵀ and Aᵀ. */
-const FILTER_TRANSFORM: Record<2 | 4, number[][]> = {
-  2: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
-  4: [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]],
-};
-
 /** Tiles per block: the block's transformed input and output (E × Tb × (Ci + Co) floats) fit in L2. */
 export function blockTiles(ci: number, co: number, m: 2 | 4): number {
   const fromEnv = Number(process.env.LUNGCAM_WINOGRAD_TILES);
@@ -82,64 +76,11 @@ export function padInto(x: Float32Array, n: number, h: number, w: number, c: num
   }
 }
 
-/**
- * U = G g Gᵀ per (ci, co), packed for the kernel as U[e][co / 8][ci][co % 8] (e = α·row + column, α = m + 2).
- * Computed plane by plane (each plane: every (ci, co) pair of one tap or one e), in doubles.
- */
-export function packTransformedFilter(get: (a: number, b: number, ci: number, co: number) => number, ci: number, co: number, m: 2 | 4, into: Float32Array): void {
-  const G = FILTER_TRANSFORM[m], A = m + 2, plane = ci * co;
-  const taps = Array.from({ length: 9 }, () => new Float64Array(plane));
-  for (let a = 0; a < 3; a++) {
+/** The filter as the conv reads it (through `get`), laid out plainly [3][3][Ci][Co] for winoFilterTransform. */
+function plainFilterInto(get: (a: number, b: number, ci: number, co: number) => number, ci: number, co: number, into: Float32Array): void {
+  for (let a = 0, x = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
-      const t = taps[a * 3 + b];
-      for (let i = 0, x = 0; i < ci; i++) for (let o = 0; o < co; o++, x++) t[x] = get(a, b, i, o);
-    }
-  }
-  // Q[r][b] = Σ_a G[r][a] g[a][b]; U[r][c] = Σ_b G[c][b] Q[r][b]
-  const q = Array.from({ length: 3 }, () => new Float64Array(plane));
-  const u = new Float64Array(plane);
-  for (let r = 0; r < A; r++) {
-    for (let b = 0; b < 3; b++) combine(q[b], [G[r][0], G[r][1], G[r][2]], [taps[b], taps[3 + b], taps[6 + b]]);
-    for (let c = 0; c < A; c++) {
-      combine(u, G[c], q);
-      const e = r * A + c;
-      // U[e] plane (ci, co) → U[e][co / 8][ci][co % 8]
-      for (let cb = 0; cb < co / 8; cb++) {
-        const dst = (e * (co / 8) + cb) * ci * 8;
-        for (let i = 0; i < ci; i++) {
-          const src = i * co + cb * 8, d = dst + i * 8;
-          for (let j = 0; j < 8; j++) into[d + j] = u[src + j];
-        }
-      }
-    }
-  }
-}
-
-/** out = Σ_k coef[k] · planes[k] (zero coefficients skipped). */
-function combine(out: Float64Array, coefs: number[], planes: Float64Array[] | Float32Array[]): void {
-  out.fill(0);
-  for (let k = 0; k < coefs.length; k++) {
-    const c = coefs[k], p = planes[k];
-    if (c === 0) continue;
-    for (let x = 0; x < out.length; x++) out[x] += c * p[x];
-  }
-}
-
-/** dW[a][b][ci][co] = (Gᵀ M G)[a][b], M[e] = sums[e][ci][co] (α² planes, α = m + 2), plane by plane in doubles. */
-export function filterFromTransformed(sums: Float32Array, ci: number, co: number, m: 2 | 4, into: Float32Array): void {
-  const G = FILTER_TRANSFORM[m], A = m + 2, plane = ci * co;
-  const M = (e: number) => sums.subarray(e * plane, (e + 1) * plane);
-  // P[r][b] = Σ_c M[r][c] G[c][b]; dW[a][b] = Σ_r G[r][a] P[r][b]
-  const p = Array.from({ length: A * 3 }, () => new Float64Array(plane));
-  for (let r = 0; r < A; r++) {
-    const row = Array.from({ length: A }, (_, c) => M(r * A + c));
-    for (let b = 0; b < 3; b++) combine(p[r * 3 + b], G.map((g) => g[b]), row);
-  }
-  const w = new Float64Array(plane);
-  for (let a = 0; a < 3; a++) {
-    for (let b = 0; b < 3; b++) {
-      combine(w, G.map((g) => g[a]), Array.from({ length: A }, (_, r) => p[r * 3 + b]));
-      into.set(w, (a * 3 + b) * plane);
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++, x++) into[x] = get(a, b, i, o);
     }
   }
 }
@@ -159,13 +100,14 @@ export function winogradConvOnHeap(
   const t = tiles(s, tile === 2 ? 2 : 4);
   const out = backend.makeOutput([N, s.outHeight, s.outWidth, co], 'float32');
   const packed = backend.makeOutput([t.e, ci, co], 'float32');
+  const plain = backend.makeOutput([3, 3, ci, co], 'float32');
   const noPad = s.padTop === 0 && s.padLeft === 0 && s.inHeight === t.hp && s.inWidth === t.wp;
   const staged = noPad ? null : backend.makeOutput([N, t.hp, t.wp, ci], 'float32');
   const slots = Math.max(1, Math.min(kernelThreadCount(), t.blocks));
   const per = scratchFloats(t.e, t.tb, ci, co);
   const scratch = backend.makeOutput([slots, per], 'float32');
   // Views only after every allocation (an allocation may grow, and so detach, the heap).
-  packTransformedFilter(reader(backend.typedArrayFromHeap(filter)), ci, co, t.m, backend.typedArrayFromHeap(packed));
+  plainFilterInto(reader(backend.typedArrayFromHeap(filter)), ci, co, backend.typedArrayFromHeap(plain));
   if (staged) {
     padInto(backend.typedArrayFromHeap(input), N, s.inHeight, s.inWidth, ci, s.padTop, s.padLeft, t.hp, t.wp, backend.typedArrayFromHeap(staged));
   }
@@ -174,11 +116,13 @@ export function winogradConvOnHeap(
   const bp = bias ? backend.getMemoryOffset(bias.dataId) : 0;
   const op = backend.getMemoryOffset(out.dataId);
   const sp = backend.getMemoryOffset(scratch.dataId);
+  const gp = backend.getMemoryOffset(plain.dataId);
+  runSplit(memory, t.m === 2 ? 'winoFilterTransform2' : 'winoFilterTransform4', ci, (i0, i1) => [gp, up, ci, co, i0, i1]);
   runSplit(memory, t.m === 2 ? 'winoConv2' : 'winoConv4', t.blocks, (b0, b1, part) => {
     const v = sp + part * per * 4;
     return [xp, up, bp, op, v, v + t.e * t.tb * ci * 4, N, ci, co, s.outHeight, s.outWidth, t.tb, bias ? 1 : 0, relu ? 1 : 0, b0, b1];
   });
-  for (const x of [packed, staged, scratch]) if (x) backend.disposeData(x.dataId);
+  for (const x of [packed, plain, staged, scratch]) if (x) backend.disposeData(x.dataId);
   return out;
 }
 
@@ -213,7 +157,8 @@ export function winogradFilterGradOnHeap(backend: HeapBackend, memory: WebAssemb
   // Chunk sums into chunk 0, in chunk order (each element on its own: the split does not matter).
   const size = t.e * ci * co;
   if (chunks > 1) runSplit(memory, 'winoSumParts', size / 4, (i0, i1) => [gp, chunks, size, i0, i1]);
-  filterFromTransformed(backend.typedArrayFromHeap(parts), ci, co, t.m, backend.typedArrayFromHeap(out));
+  const op = backend.getMemoryOffset(out.dataId);
+  runSplit(memory, t.m === 2 ? 'winoFilterUntransform2' : 'winoFilterUntransform4', ci * co / 4, (x0, x1) => [gp, op, ci, co, x0, x1]);
   for (const b of [xStaged, dyStaged, parts, scratch]) if (b) backend.disposeData(b.dataId);
   return out;
 }

@@ -30,13 +30,86 @@ function lincomb(terms) {
 const VARIANTS = {
   2: {
     BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
+    G: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
     AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
   },
   4: {
     BT: [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]],
+    G: [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]],
     AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
   },
 };
+
+/** U = G g Gᵀ for input channels [ci0, ci1), 4 output channels at a time; g [3][3][Ci][Co], U packed [E][Co/8][Ci][8]. */
+function filterTransform(m) {
+  const a = m + 2, G = VARIANTS[m].G;
+  const g = [], q = [];
+  for (let r = 0; r < 3; r++) for (let b = 0; b < 3; b++) g.push(`g${r}_${b}`);
+  for (let r = 0; r < a; r++) for (let b = 0; b < 3; b++) q.push(`q${r}_${b}`);
+  const body = [];
+  for (let t = 0; t < 9; t++) body.push(S(`g${Math.floor(t / 3)}_${t % 3}`, `(v128.load ${i32('add', L('p'), i32('mul', L('tap'), C(t)))})`));
+  // Q[r][b] = Σ_k G[r][k] g[k][b]
+  for (let r = 0; r < a; r++) for (let b = 0; b < 3; b++) body.push(S(`q${r}_${b}`, lincomb(G[r].map((coef, k) => [coef, L(`g${k}_${b}`)]))));
+  // U[r][c] = Σ_b G[c][b] Q[r][b] at e = r·α + c
+  body.push(S('pe', L('q')));
+  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) {
+    body.push(`(v128.store ${L('pe')} ${lincomb(G[c].map((coef, b) => [coef, L(`q${r}_${b}`)]))})`);
+    body.push(S('pe', i32('add', L('pe'), L('es'))));
+  }
+  return `
+  ;; U = G g Gᵀ (the filter's transform) for input channels [ci0, ci1), 4 output channels at a time: g is the filter
+  ;; [3][3][Ci][Co], U packed for the GEMM as U[e][Co/8][Ci][8].
+  (func (export "winoFilterTransform${m}") (param $g i32) (param $U i32) (param $Ci i32) (param $Co i32) (param $ci0 i32) (param $ci1 i32)
+    (local $ci i32) (local $co i32) (local $tap i32) (local $es i32) (local $p i32) (local $q i32) (local $pe i32)
+    ${v128locals(g)} ${v128locals(q)}
+    ${S('tap', i32('shl', i32('mul', L('Ci'), L('Co')), C(2)))}
+    ${S('es', i32('shl', i32('mul', L('Ci'), L('Co')), C(2)))}
+    ${S('ci', L('ci0'))}
+    (block $ciDone (loop $ciLoop
+      (br_if $ciDone (i32.ge_s ${L('ci')} ${L('ci1')}))
+      ${S('co', C(0))}
+      (loop $coLoop
+        ${S('p', i32('add', L('g'), i32('shl', i32('add', i32('mul', L('ci'), L('Co')), L('co')), C(2))))}
+        ;; U[0][co / 8][ci][co % 8]
+        ${S('q', i32('add', L('U'), i32('add', i32('shl', i32('add', i32('mul', i32('shr_u', L('co'), C(3)), L('Ci')), L('ci')), C(5)), i32('shl', i32('and', L('co'), C(7)), C(2)))))}
+        ${body.join('\n        ')}
+        ${S('co', i32('add', L('co'), C(4)))}
+        (br_if $coLoop (i32.lt_u ${L('co')} ${L('Co')})))
+      ${S('ci', i32('add', L('ci'), C(1)))}
+      (br $ciLoop))))`;
+}
+
+/** dW = Gᵀ M G per (ci, co), 4 channel pairs at a time, for 4-float groups [x0, x1) of the Ci·Co plane. */
+function filterUntransform(m) {
+  const a = m + 2, G = VARIANTS[m].G;
+  const mm = [], p = [];
+  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) mm.push(`m${r}_${c}`);
+  for (let r = 0; r < a; r++) for (let b = 0; b < 3; b++) p.push(`p${r}_${b}`);
+  const body = [S('pe', L('src'))];
+  for (const name of mm) body.push(S(name, `(v128.load ${L('pe')})`), S('pe', i32('add', L('pe'), L('plane'))));
+  // P[r][b] = Σ_c M[r][c] G[c][b]; dW[k][b] = Σ_r G[r][k] P[r][b]
+  for (let r = 0; r < a; r++) for (let b = 0; b < 3; b++) body.push(S(`p${r}_${b}`, lincomb(G.map((row, c) => [row[b], L(`m${r}_${c}`)]))));
+  body.push(S('pe', L('dst')));
+  for (let k = 0; k < 3; k++) for (let b = 0; b < 3; b++) {
+    body.push(`(v128.store ${L('pe')} ${lincomb(G.map((row, r) => [row[k], L(`p${r}_${b}`)]))})`);
+    body.push(S('pe', i32('add', L('pe'), L('plane'))));
+  }
+  return `
+  ;; dW[k][b][ci][co] = (Gᵀ M G)[k][b], M[e] = sums[e][ci][co] (the filter gradient's transform undone), for the
+  ;; 4-float groups [x0, x1) of the Ci·Co plane.
+  (func (export "winoFilterUntransform${m}") (param $sums i32) (param $dW i32) (param $Ci i32) (param $Co i32) (param $x0 i32) (param $x1 i32)
+    (local $x i32) (local $plane i32) (local $src i32) (local $dst i32) (local $pe i32)
+    ${v128locals(mm)} ${v128locals(p)}
+    ${S('plane', i32('shl', i32('mul', L('Ci'), L('Co')), C(2)))}
+    ${S('x', L('x0'))}
+    (block $done (loop $xLoop
+      (br_if $done (i32.ge_s ${L('x')} ${L('x1')}))
+      ${S('src', i32('add', L('sums'), i32('shl', L('x'), C(4))))}
+      ${S('dst', i32('add', L('dW'), i32('shl', L('x'), C(4))))}
+      ${body.join('\n      ')}
+      ${S('x', i32('add', L('x'), C(1)))}
+      (br $xLoop))))`;
+}
 
 const tileCoords = (m, th, tw) => `
       ${S('n', i32('div_u', L('t'), L('tt')))}
@@ -423,11 +496,11 @@ const header = `;; Winograd convolutions F(m×m, 3×3), m = 2 and 4 (3×3 filter
 ;; multiple of 4) through per-thread scratch (V: [E][Tb][Ci], M or D: [E][Tb][Co], E = (m + 2)²) so a block
 ;; stays in cache:
 ;; - winoConv<m> (forward; also the input gradient with the rotated filter): input transform V = Bᵀ d B, E GEMMs
-;;   M[e] = V[e]·U[e] (U = G g Gᵀ packed [E][Co/8][Ci][8] by winograd.ts), output transform Aᵀ M A + bias,
+;;   M[e] = V[e]·U[e] (U = G g Gᵀ packed [E][Co/8][Ci][8] by winoFilterTransform<m>), output transform Aᵀ M A + bias,
 ;;   ReLU. Blocks [b0, b1) let threads split the tiles; every output is computed the same way whatever the split.
 ;; - winoFilterGrad<m>: per chunk k of blocks (the chunks are fixed by the shape, not the threads), the partial
 ;;   sum G_k[e][ci][co] = Σ_tiles (Bᵀ d B)[e][ci] · (A dY Aᵀ)[e][co]; winoSumParts adds the chunks in order and
-;;   winograd.ts takes dW = Gᵀ·G_e·G per (ci, co). So the result does not depend on the thread count.
+;;   winoFilterUntransform<m> takes dW = Gᵀ·G_e·G per (ci, co). So the result does not depend on the thread count.
 ;; GEMM register tiles as the direct kernels: 4 pixels (tiles) × 8 channels, 8 f32x4 accumulators. Needs
 ;; Ci % 4 == 0, Co % 8 == 0. Generated by winogradWat.mjs from the transform matrices (Lavin & Gray 2016) —
 ;; edit that, then run node scripts/gen-model-wasm.mjs (which writes this file and assembles it).
@@ -435,4 +508,5 @@ const header = `;; Winograd convolutions F(m×m, 3×3), m = 2 and 4 (3×3 filter
   (import "env" "memory" (memory 1 65536 shared))`;
 
 export const winogradWat = () => [header, inputTransform(2), inputTransform(4), outputTransform(2), outputTransform(4),
-  dyTransform(2), dyTransform(4), gemmForward, gemmFilter, sumParts, exportsFor(2), exportsFor(4), ')\n'].join('\n');
+  dyTransform(2), dyTransform(4), gemmForward, gemmFilter, sumParts, exportsFor(2), exportsFor(4),
+  filterTransform(2), filterTransform(4), filterUntransform(2), filterUntransform(4), ')\n'].join('\n');
