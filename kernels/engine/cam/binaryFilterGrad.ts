@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { BINARY_FILTER_GRAD_SHARED_WASM_BASE64, BINARY_FILTER_GRAD_WASM_BASE64 } from './binaryFilterGradWasm';
+import { camThreadCount, runCamSplit } from './camThreads';
 
 const COUNTS = 'LungcamBinaryFilterGrad';
 const MASK_BITS = 'LungcamMaskBits';
@@ -26,30 +26,9 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-type CountsFn = (x: number, y: number, k: number, offs: number, out: number, shifted: number,
-  n: number, ci: number, co: number, xw: number, yw: number, t: number, w0: number, w1: number) => void;
-type MaskBitsFn = (x: number, bits: number, scale: number, n: number, h: number, w: number, c: number,
-  top: number, left: number, rowStep: number, colStep: number, words: number) => void;
-interface Kernels { binaryFilterGrad: CountsFn; maskBits: MaskBitsFn }
-
-const modules = new Map<boolean, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, Kernels>();
-
 function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
-}
-
-function kernelsOn(memory: WebAssembly.Memory): Kernels {
-  let k = instances.get(memory);
-  if (!k) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    let m = modules.get(shared);
-    if (!m) modules.set(shared, (m = new WebAssembly.Module(Buffer.from(shared ? BINARY_FILTER_GRAD_SHARED_WASM_BASE64 : BINARY_FILTER_GRAD_WASM_BASE64, 'base64'))));
-    k = new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as Kernels;
-    instances.set(memory, k);
-  }
-  return k;
 }
 
 /** Where a padded-grid position (row, col) sits in a bit vector: row·rowStep + col·colStep. */
@@ -81,7 +60,9 @@ function maskBitsWasm(args: Args): TensorInfo[] {
   backend.typedArrayFromHeap(bits).fill(0);
   backend.typedArrayFromHeap(scale).fill(0);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  kernelsOn(heapOf(backend)!).maskBits(at(x), at(bits), at(scale), n, h, w, c, top, left, rowStep, colStep, words);
+  const [xp, bp, sp] = [x, bits, scale].map(at);
+  runCamSplit(heapOf(backend)!, 'maskBits', n, (n0, n1) => [xp + n0 * h * w * c * 4, bp + n0 * c * words * 8, sp + n0 * c * 4,
+    n1 - n0, h, w, c, top, left, rowStep, colStep, words]);
   return [bits, scale];
 }
 
@@ -145,14 +126,18 @@ function countsWasm(args: Args): TensorInfo {
   const [, co, yw2] = yBits.shape;
   const out = backend.makeOutput([sets.length, n, ci, co], 'float32');
   const offs = backend.makeOutput([offsets.length], 'int32');
-  const shifted = backend.makeOutput([offsets.length * (Math.max(yw2, 4) + 1)], 'int32'); // T × max(YW, 2) words, T tap indices
+  // Scratch per thread: T × max(YW, 2) words and T tap indices.
+  const scratchInts = offsets.length * (Math.max(yw2, 4) + 1);
+  const shifted = backend.makeOutput([scratchInts * camThreadCount()], 'int32');
   backend.typedArrayFromHeap(out).fill(0);
   backend.typedArrayFromHeap(offs).set(offsets);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  const kernels = kernelsOn(heapOf(backend)!);
+  const [xp, yp, fp, op, sp, shp] = [xBits, yBits, filter, offs, out, shifted].map(at);
+  const memory = heapOf(backend)!;
   sets.forEach((j, u) => {
-    kernels.binaryFilterGrad(at(xBits) + j * n * ci * xw2 * 4, at(yBits), at(filter), at(offs), at(out) + u * n * ci * co * 4, at(shifted),
-      n, ci, co, xw2 / 2, yw2 / 2, offsets.length, ranges[u][0], ranges[u][1]);
+    // Patches split across the wasm threads (camThreads.ts), each with its own scratch.
+    runCamSplit(memory, 'binaryFilterGrad', n, (n0, n1, part) => [xp + (j * n + n0) * ci * xw2 * 4, yp + n0 * co * yw2 * 4, fp, op,
+      sp + (u * n + n0) * ci * co * 4, shp + part * scratchInts * 4, n1 - n0, ci, co, xw2 / 2, yw2 / 2, offsets.length, ranges[u][0], ranges[u][1]]);
   });
   backend.disposeData(offs.dataId);
   backend.disposeData(shifted.dataId);

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { CAM_PRODUCT_SHARED_WASM_BASE64, CAM_PRODUCT_WASM_BASE64 } from './camProductWasm';
+import { runCamSplit } from './camThreads';
 
 const KERNEL = 'LungcamCamProduct';
 
@@ -20,26 +20,9 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-type CamProductFn = (a: number, w: number, out: number, n: number, p: number, k: number, c4: number, c: number) => void;
-
-const modules = new Map<boolean, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, CamProductFn>();
-
 function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
-}
-
-function kernelOn(memory: WebAssembly.Memory): CamProductFn {
-  let fn = instances.get(memory);
-  if (!fn) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    let m = modules.get(shared);
-    if (!m) modules.set(shared, (m = new WebAssembly.Module(Buffer.from(shared ? CAM_PRODUCT_SHARED_WASM_BASE64 : CAM_PRODUCT_WASM_BASE64, 'base64'))));
-    fn = new WebAssembly.Instance(m, { env: { memory } }).exports.camProduct as CamProductFn;
-    instances.set(memory, fn);
-  }
-  return fn;
 }
 
 /** Inputs a [N, P, K], w [N, K, C] (float32) → [C, N, P]. */
@@ -59,7 +42,9 @@ function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unk
     to.fill(0);
     for (let row = 0; row < n * k; row++) to.set(from.subarray(row * c, row * c + c), row * c4);
   }
-  kernelOn(memory)(backend.getMemoryOffset(a.dataId), backend.getMemoryOffset((packed ?? w).dataId), backend.getMemoryOffset(out.dataId), n, p, k, c4, c);
+  const [ap, wp, op] = [a, packed ?? w, out].map((t) => backend.getMemoryOffset(t.dataId));
+  // Patches split across the wasm threads (camThreads.ts).
+  runCamSplit(memory, 'camProduct', n, (n0, n1) => [ap + n0 * p * k * 4, wp + n0 * k * c4 * 4, op + n0 * p * 4, n1 - n0, p, k, c4, c, n]);
   if (packed) backend.disposeData(packed.dataId);
   return out;
 }

@@ -1,22 +1,23 @@
 ;; Grad-CAM's combination for every patch and class at once, on the tfjs wasm heap, in wasm SIMD:
 ;;   out[c, n, p] = max(0, Σ_k A[n, p, k] · W[n, k, c])   (class-major: each class's maps are one run)
 ;; A: [N, P, K] activations (P spatial positions); W: [N, K, C4] per-patch weights, the C classes padded to
-;; C4 (a multiple of 4) with zeros; out: [C, N, P]. tfjs's BatchMatMul for batch > 1 is a scalar loop on one
+;; C4 (a multiple of 4) with zeros; out: [C, NT, P] (a call may do patches n0 .. n0 + N of NT: A, W and out
+;; offset to patch n0). tfjs's BatchMatMul for batch > 1 is a scalar loop on one
 ;; thread; this is one pass over A with 4 classes per vector (4 positions at a time share each weight load),
 ;; the 4 × 4 tile transposed in registers to store 4 positions of one class at once.
 ;; Assembled by scripts/gen-cam-wasm.mjs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   (func (export "camProduct")
-    (param $a i32) (param $w i32) (param $out i32) (param $N i32) (param $P i32) (param $K i32) (param $C4 i32) (param $C i32)
+    (param $a i32) (param $w i32) (param $out i32) (param $N i32) (param $P i32) (param $K i32) (param $C4 i32) (param $C i32) (param $NT i32)
     (local $n i32) (local $cb i32) (local $p i32) (local $k i32)
     (local $rowA i32) (local $wBase i32) (local $wp i32) (local $pa i32) (local $o i32)
     (local $rowBytes i32) (local $wStride i32) (local $classBytes i32) (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
     (local $wv v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $zero v128)
     (local.set $rowBytes (i32.shl (local.get $K) (i32.const 2)))
     (local.set $wStride (i32.shl (local.get $C4) (i32.const 2)))
-    ;; one class's block of out: N·P floats
-    (local.set $classBytes (i32.shl (i32.mul (local.get $N) (local.get $P)) (i32.const 2)))
+    ;; one class's block of out: NT·P floats (NT patches in all; this call's N start at $out)
+    (local.set $classBytes (i32.shl (i32.mul (local.get $NT) (local.get $P)) (i32.const 2)))
     (local.set $zero (f32x4.splat (f32.const 0)))
     (local.set $n (i32.const 0))
     (block $nDone (loop $nLoop
@@ -63,7 +64,7 @@
           (local.set $s2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u2) (local.get $u3)))
           (local.set $s3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u2) (local.get $u3)))
           ;; out[cb, n, p]
-          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $N)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
+          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $NT)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
           (v128.store (local.get $o) (local.get $s0))
           (if (i32.lt_s (i32.add (local.get $cb) (i32.const 1)) (local.get $C))
             (then (v128.store (i32.add (local.get $o) (local.get $classBytes)) (local.get $s1))))
@@ -89,7 +90,7 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $k1Loop)))
           (local.set $s0 (f32x4.max (local.get $s0) (local.get $zero)))
-          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $N)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
+          (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $cb) (local.get $NT)) (local.get $n)) (local.get $P)) (local.get $p)) (i32.const 2))))
           (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $s0)))
           (if (i32.lt_s (i32.add (local.get $cb) (i32.const 1)) (local.get $C))
             (then (f32.store (i32.add (local.get $o) (local.get $classBytes)) (f32x4.extract_lane 1 (local.get $s0)))))
