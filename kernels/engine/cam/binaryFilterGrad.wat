@@ -70,6 +70,13 @@
             (else (local.set $sh (local.get $src))))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))
           (br $tLoop)))
+        ;; no tap sees a bit of x[n, ci] (a border set away from this channel's marks): out[n, ci, ·] = 0
+        (if (i32.eqz (local.get $live))
+          (then
+            (memory.fill (local.get $o) (i32.const 0) (i32.shl (local.get $Co) (i32.const 2)))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $Co) (i32.const 2))))
+            (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+            (br $ciLoop)))
         ;; K[ci, 0, 0]; y[n, 0, w0]
         (local.set $kRow (i32.add (local.get $k) (i32.shl (i32.mul (i32.mul (local.get $ci) (local.get $Co)) (local.get $T)) (i32.const 2))))
         (local.set $yRow (i32.add (i32.add (local.get $y) (i32.mul (i32.mul (local.get $n) (local.get $Co)) (local.get $yBytes))) (i32.shl (local.get $w0) (i32.const 3))))
