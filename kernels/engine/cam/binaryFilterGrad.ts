@@ -70,34 +70,40 @@ function maskBitsWasm(args: Args): TensorInfo[] {
 export interface BorderSet { rows: number[] | null; cols: number[] | null; layout: BitLayout }
 
 /**
- * Φ of each border set from the routing marks d [N, H, W, C] of the conv below (0/1 times a channel value,
- * one mark per pool window at most): bits [J, N, C, words·2] of Φ_j[r] = Σ of d over r's window ∩ set j, at r
- * (+ top, left) in the set's layout; scale [J, N, C] (NaN where not 0/1 times one value, e.g. two marks in
- * one window). attrs: sets, pool [ph, pw], grid [ha, wa] (the pooled grid), top, left, words.
+ * Φ of each border set from the routing marks d of the conv below (0/1 times a channel value, one mark per
+ * pool window at most), given on strips of whole windows (inputs s0, s1, …: [N, r1 − r0, c1 − c0, C] for attr
+ * strips [r0, r1, c0, c1]; every position of a set lies in one): bits [J, N, C, words·2] of Φ_j[r] = Σ of d
+ * over r's window ∩ set j, at r (+ top, left) in the set's layout; scale [J, N, C] (NaN where not 0/1 times
+ * one value, e.g. two marks in one window). attrs: sets, strips, pool [ph, pw], grid [ha, wa] (the pooled
+ * grid), top, left, words.
  */
 function setBitsWasm(args: Args): TensorInfo[] {
-  const { d } = args.inputs;
-  const { sets, pool, grid, top, left, words } = args.attrs as { sets: BorderSet[]; pool: number[]; grid: number[]; top: number; left: number; words: number };
+  const { sets, strips, pool, grid, top, left, words } = args.attrs as {
+    sets: BorderSet[]; strips: [number, number, number, number][]; pool: number[]; grid: number[]; top: number; left: number; words: number };
   const backend = args.backend as HeapBackend;
-  const [n, h, w, c] = d.shape;
+  const first = args.inputs.s0;
+  const [n, , , c] = first.shape;
   const bits = backend.makeOutput([sets.length, n, c, words * 2], 'int32');
   const scale = backend.makeOutput([sets.length, n, c], 'float32');
   const b = backend.typedArrayFromHeap(bits) as Int32Array, s = backend.typedArrayFromHeap(scale) as Float32Array;
-  const dv = backend.typedArrayFromHeap(d) as Float32Array;
+  const views = strips.map((_, k) => backend.typedArrayFromHeap(args.inputs[`s${k}`]) as Float32Array);
   b.fill(0);
   s.fill(0);
   const [ph, pw] = pool, [ha, wa] = grid;
   const all = (size: number) => Array.from({ length: size }, (_, k) => k);
   sets.forEach((set, j) => {
-    const rows = (set.rows ?? all(h)).filter((qr) => Math.floor(qr / ph) < ha);
-    const cols = (set.cols ?? all(w)).filter((qc) => Math.floor(qc / pw) < wa);
-    for (let p = 0; p < n; p++) {
-      const sBase = (j * n + p) * c;
-      for (const qr of rows) {
-        for (const qc of cols) {
-          const bit = (Math.floor(qr / ph) + top) * set.layout.rowStep + (Math.floor(qc / pw) + left) * set.layout.colStep;
-          const word = bit >> 5, mask = 1 << (bit & 31);
-          let src = ((p * h + qr) * w + qc) * c;
+    const rows = (set.rows ?? all(ha * ph)).filter((qr) => Math.floor(qr / ph) < ha);
+    const cols = (set.cols ?? all(wa * pw)).filter((qc) => Math.floor(qc / pw) < wa);
+    for (const qr of rows) {
+      for (const qc of cols) {
+        const k = strips.findIndex(([r0, r1, c0, c1]) => qr >= r0 && qr < r1 && qc >= c0 && qc < c1);
+        const [r0, r1, c0, c1] = strips[k];
+        const dv = views[k];
+        const bit = (Math.floor(qr / ph) + top) * set.layout.rowStep + (Math.floor(qc / pw) + left) * set.layout.colStep;
+        const word = bit >> 5, mask = 1 << (bit & 31);
+        for (let p = 0; p < n; p++) {
+          const sBase = (j * n + p) * c;
+          let src = ((p * (r1 - r0) + qr - r0) * (c1 - c0) + qc - c0) * c;
           for (let ch = 0; ch < c; ch++, src++) {
             const v = dv[src];
             if (v === 0) continue;
@@ -181,10 +187,11 @@ export interface MaskCorrelator {
   /** For x [N, inH, inW, Ci] over every position: [N, Ci, Co], or null when x is not a mask. */
   all(x: tf.Tensor4D): tf.Tensor3D | null;
   /**
-   * For border sets of Φ built from routing marks d [N, H, W, Ci] (pool windows `pool` over the conv's input
-   * grid): [J, N, Ci, Co] in `sets` order, or null when a set's Φ is not a mask.
+   * For border sets of Φ built from routing marks (`marks(r0, r1, c0, c1)`: [N, r1 − r0, c1 − c0, Ci] on a
+   * rectangle of whole pool windows `pool` over the conv's input grid): [J, N, Ci, Co] in `sets` order, or null
+   * when a set's Φ is not a mask.
    */
-  sets(d: tf.Tensor4D, sets: { rows: number[] | null; cols: number[] | null }[], pool: [number, number]): tf.Tensor4D | null;
+  sets(marks: (r0: number, r1: number, c0: number, c1: number) => tf.Tensor4D, sets: { rows: number[] | null; cols: number[] | null }[], pool: [number, number]): tf.Tensor4D | null;
 }
 
 /** The correlator of dy [N, outH, outW, Co] and kernel [kh, kw, Ci, Co], or null off wasm / for dy not a mask. */
@@ -229,13 +236,15 @@ export function maskCorrelator(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOn
       const r = contract(tf.expandDims(bits, 0) as tf.Tensor4D, tf.expandDims(scale, 0) as tf.Tensor3D, l, [0], [[0, l.yWords]]);
       return r ? tf.squeeze(r, [0]) as tf.Tensor3D : null;
     },
-    sets(d, sets, pool) {
+    sets(marks, sets, pool) {
       // Per set, the layout in which its positions span the fewest output words (rows: row-major; columns: column-major).
       const [ph, pw] = pool;
       const all = (size: number) => Array.from({ length: size }, (_, k) => k);
+      const pooledRows = (s: { rows: number[] | null }) => [...new Set((s.rows ?? all(g.inH * ph)).map((qr) => Math.floor(qr / ph)).filter((r) => r < g.inH))];
+      const pooledCols = (s: { cols: number[] | null }) => [...new Set((s.cols ?? all(g.inW * pw)).map((qc) => Math.floor(qc / pw)).filter((c) => c < g.inW))];
       const choices = sets.map((s) => {
-        const rs = [...new Set((s.rows ?? all(d.shape[1])).map((qr) => Math.floor(qr / ph)).filter((r) => r < g.inH))];
-        const cs = [...new Set((s.cols ?? all(d.shape[2])).map((qc) => Math.floor(qc / pw)).filter((c) => c < g.inW))];
+        const rs = pooledRows(s);
+        const cs = pooledCols(s);
         const best = [layouts.rows, layouts.cols].map((l) => {
           if (!rs.length || !cs.length) return { l, range: [0, 0] as [number, number] };
           const bitAt = (r: number, c: number) => (r + g.padTop) * l.rowStep + (c + g.padLeft) * l.colStep;
@@ -244,8 +253,18 @@ export function maskCorrelator(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOn
         }).sort((x, y) => (x.range[1] - x.range[0]) - (y.range[1] - y.range[0]))[0];
         return { ...s, layout: best.l, range: best.range };
       });
-      const [bits, scale] = run<[tf.Tensor4D, tf.Tensor3D]>(SET_BITS, { d }, {
-        sets: choices, pool, grid: [g.inH, g.inW], top: g.padTop, left: g.padLeft, words: xWords,
+      // The marks on strips of whole windows: each set's pooled rows across the map, or (for sets of columns
+      // only) its pooled columns down the map; a corner lies in its row's strip.
+      const strips: [number, number, number, number][] = [];
+      const addStrip = (r: [number, number, number, number]) => { if (!strips.some((x) => x.every((v, k) => v === r[k]))) strips.push(r); };
+      for (const s of sets) {
+        if (s.rows) pooledRows(s).forEach((r) => addStrip([r * ph, (r + 1) * ph, 0, g.inW * pw]));
+        else pooledCols(s).forEach((c) => addStrip([0, g.inH * ph, c * pw, (c + 1) * pw]));
+      }
+      if (!strips.length) return null;
+      const inputs = Object.fromEntries(strips.map((r, k) => [`s${k}`, marks(...r)]));
+      const [bits, scale] = run<[tf.Tensor4D, tf.Tensor3D]>(SET_BITS, inputs, {
+        sets: choices, strips, pool, grid: [g.inH, g.inW], top: g.padTop, left: g.padLeft, words: xWords,
       });
       if (!finite(scale)) return null;
       const out: (tf.Tensor4D | null)[] = new Array(sets.length).fill(null);

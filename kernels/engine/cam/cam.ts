@@ -156,9 +156,8 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
               // Grad-CAM from the gradients' spatial means (its weights): every class's map in one product.
               const hw = h * w;
               const a3 = tf.reshape(a, [n, hw, a.shape[3]]) as tf.Tensor3D;
-              const w3 = tf.stack(grads!.map((g) => g[li]), 2) as tf.Tensor3D;
-              const values = camProduct(a3, w3); // [classes, n, hw], ReLU'd
-              tf.dispose([a3, w3]);
+              const values = camProduct(a3, grads.map((g) => g[li] as tf.Tensor2D)); // [classes, n, hw], ReLU'd
+              a3.dispose();
               const classes = classIndices.length;
               classIndices.forEach((_, j) => {
                 const k = li * classes + j;

@@ -25,27 +25,29 @@ function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
   return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
 }
 
-/** Inputs a [N, P, K], w [N, K, C] (float32) → [C, N, P]. */
+/** Inputs a [N, P, K] and w0, w1, … (one per class, [N, K] each, float32) → [C, N, P]. */
 function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo {
-  const { a, w } = args.inputs;
+  const { a } = args.inputs;
+  const ws = Object.keys(args.inputs).filter((key) => key !== 'a').sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))).map((key) => args.inputs[key]);
   const backend = args.backend as HeapBackend;
   const memory = heapOf(backend)!;
   const [n, p, k] = a.shape;
-  const c = w.shape[2];
+  const c = ws.length;
   const c4 = Math.ceil(c / 4) * 4;
   const out = backend.makeOutput([c, n, p], 'float32');
-  let packed: TensorInfo | null = null;
-  if (c4 !== c) {
-    packed = backend.makeOutput([n, k, c4], 'float32');
-    // Views after every allocation (an allocation may grow, and so detach, the heap).
-    const from = backend.typedArrayFromHeap(w), to = backend.typedArrayFromHeap(packed);
-    to.fill(0);
-    for (let row = 0; row < n * k; row++) to.set(from.subarray(row * c, row * c + c), row * c4);
-  }
-  const [ap, wp, op] = [a, packed ?? w, out].map((t) => backend.getMemoryOffset(t.dataId));
+  // The kernel's weights [N, K, C4]: the classes interleaved, padded with zeros to a multiple of 4.
+  const packed = backend.makeOutput([n, k, c4], 'float32');
+  // Views after every allocation (an allocation may grow, and so detach, the heap).
+  const to = backend.typedArrayFromHeap(packed);
+  if (c4 !== c) to.fill(0);
+  ws.forEach((w, j) => {
+    const from = backend.typedArrayFromHeap(w);
+    for (let i = 0, dst = j; i < n * k; i++, dst += c4) to[dst] = from[i];
+  });
+  const [ap, wp, op] = [a, packed, out].map((t) => backend.getMemoryOffset(t.dataId));
   // Patches split across the wasm threads (camThreads.ts).
   runCamSplit(memory, 'camProduct', n, (n0, n1) => [ap + n0 * p * k * 4, wp + n0 * k * c4 * 4, op + n0 * p * 4, n1 - n0, p, k, c4, c, n]);
-  if (packed) backend.disposeData(packed.dataId);
+  backend.disposeData(packed.dataId);
   return out;
 }
 
@@ -61,13 +63,14 @@ function wasmKernelReady(): boolean {
 }
 
 /**
- * ReLU(A · W) per patch: a [N, P, K], w [N, K, C] → [C, N, P] values (class c's maps of every patch are the
- * run c·N·P .. (c + 1)·N·P). Tensors in, a plain array out (the inputs stay owned by the caller).
+ * ReLU(A · W) per patch: a [N, P, K] and one [N, K] weight tensor per class → [C, N, P] values (class c's maps
+ * of every patch are the run c·N·P .. (c + 1)·N·P). Tensors in, a plain array out (the inputs stay owned by
+ * the caller).
  */
-export function camProduct(a: tf.Tensor3D, w: tf.Tensor3D): Float32Array {
-  const out = a.dtype === 'float32' && w.dtype === 'float32' && a.size > 0 && w.size > 0 && wasmKernelReady()
-    ? tf.engine().runKernel(KERNEL, { a, w } as unknown as tf.NamedTensorMap, {}) as tf.Tensor
-    : tf.tidy(() => tf.transpose(tf.relu(tf.matMul(a, w)), [2, 0, 1]));
+export function camProduct(a: tf.Tensor3D, weights: tf.Tensor2D[]): Float32Array {
+  const out = a.dtype === 'float32' && weights.every((w) => w.dtype === 'float32') && a.size > 0 && weights.length > 0 && weights[0].size > 0 && wasmKernelReady()
+    ? tf.engine().runKernel(KERNEL, { a, ...Object.fromEntries(weights.map((w, j) => [`w${j}`, w])) } as unknown as tf.NamedTensorMap, {}) as tf.Tensor
+    : tf.tidy(() => tf.transpose(tf.relu(tf.matMul(a, tf.stack(weights, 2) as tf.Tensor3D)), [2, 0, 1]));
   const values = out.dataSync() as Float32Array;
   out.dispose();
   return values;

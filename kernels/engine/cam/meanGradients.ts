@@ -465,8 +465,7 @@ function borderTermsByCounts(
   correlator: MaskCorrelator, routing: Routing, sets: { rows: number[] | null; cols: number[] | null }[], coefTerms: [number, number, number][],
   taps: number, foldTaps: (coefficients: Float32Array, rows: number) => tf.Tensor, v: tf.Tensor2D, n: number, ha: number, wa: number,
 ): tf.Tensor2D | null {
-  const [ph, pw] = routing.pool;
-  const perSet = correlator.sets(routing.d(0, ha * ph, 0, wa * pw), sets, routing.pool); // [J, N, Ci, Co]
+  const perSet = correlator.sets(routing.d, sets, routing.pool); // [J, N, Ci, Co]
   if (!perSet) return null;
   const [j, , ci, co] = perSet.shape;
   const classes = v.shape[0];

@@ -14,8 +14,9 @@ for (const [n, p, k, c] of [[3, 13, 5, 3], [2, 8, 32, 4], [1, 7, 1, 6], [4, 384,
     assert.equal(tf.getBackend(), 'wasm');
     const a = tf.randomNormal([n, p, k], 0, 1, 'float32', 7) as tf.Tensor3D;
     const w = tf.randomNormal([n, k, c], 0, 1, 'float32', 8) as tf.Tensor3D;
+    const perClass = tf.unstack(w, 2) as tf.Tensor2D[];
     const before = tf.memory().numTensors;
-    const values = camProduct(a, w); // [c, n, p]
+    const values = camProduct(a, perClass); // [c, n, p]
     assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
     assert.equal(values.length, c * n * p);
     const expected = tf.tidy(() => tf.matMul(a, w)).arraySync() as number[][][];
@@ -27,6 +28,6 @@ for (const [n, p, k, c] of [[3, 13, 5, 3], [2, 8, 32, 4], [1, 7, 1, 6], [4, 384,
       assert.ok(Math.abs(got - want) <= 1e-5 * (1 + Math.abs(want)), `[${i}, ${j}, ${m}]: ${got} vs ${want}`);
     }
     assert.ok(negatives > 0, 'the check covers negative sums');
-    tf.dispose([a, w]);
+    tf.dispose([a, w, ...perClass]);
   });
 }

@@ -21,7 +21,7 @@ test('Grad-CAM kernels give the same values on one thread and on two', async (t)
     return;
   }
   const a = tf.randomNormal([7, 50, 24], 0, 1, 'float32', 3) as tf.Tensor3D;
-  const w = tf.randomNormal([7, 24, 5], 0, 1, 'float32', 4) as tf.Tensor3D;
+  const w = tf.unstack(tf.randomNormal([7, 24, 5], 0, 1, 'float32', 4), 2) as tf.Tensor2D[];
   const x = mask([7, 12, 9, 6], 5), dy = mask([7, 12, 9, 10], 7);
   const kernel = tf.randomNormal([3, 3, 6, 10], 0, 1, 'float32', 9) as tf.Tensor4D;
   const g = { kh: 3, kw: 3, padTop: 1, padLeft: 1, inH: 12, inW: 9, outH: 12, outW: 9 };
@@ -40,5 +40,5 @@ test('Grad-CAM kernels give the same values on one thread and on two', async (t)
   const two = [camProduct(a, w), counts()];
   assert.deepEqual(two[0], one[0]);
   assert.deepEqual(two[1], one[1]);
-  tf.dispose([a, w, x, dy, kernel]);
+  tf.dispose([a, ...w, x, dy, kernel]);
 });
