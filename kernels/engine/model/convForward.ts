@@ -2,7 +2,8 @@
  * Stride-1 convolutions by LungCAM's wasm SIMD kernel (convForward.wat) on the tfjs wasm heap, on every
  * wasm thread: the forward pass (Conv2D, FusedConv2D with bias and ReLU) and the input gradient (a forward
  * conv of dy with the rotated, transposed filter). Measured here it does more multiply-adds per CPU second
- * than XNNPACK's conv (about 1.2–1.4× by CPU time on the reference net's layers).
+ * than XNNPACK's conv (about 1.2–1.4× by CPU time on the reference net's layers). 3×3 convs with enough
+ * channels go to the Winograd kernels instead (winograd.ts, from convOnHeap).
  */
 import { runSplit } from './kernelThreads';
 import { winogradApplies, winogradConvOnHeap } from './winograd';
