@@ -121,7 +121,7 @@ function setBitsWasm(args: Args): TensorInfo[] {
 }
 
 /**
- * inputs xBits [J, N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [Ci, Co, T]; attrs offsets, and per set
+ * inputs xBits [J, N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [Ci, T, Co]; attrs offsets, and per set
  * index j in `sets` the output words [w0, w1) to count → [sets, N, Ci, Co].
  */
 function countsWasm(args: Args): TensorInfo {
@@ -132,8 +132,8 @@ function countsWasm(args: Args): TensorInfo {
   const [, co, yw2] = yBits.shape;
   const out = backend.makeOutput([sets.length, n, ci, co], 'float32');
   const offs = backend.makeOutput([offsets.length], 'int32');
-  // Scratch per thread: T × max(YW, 2) words and T tap indices.
-  const scratchInts = offsets.length * (Math.max(yw2, 4) + 1);
+  // Scratch per thread: T × max(YW, 2) words, T tap indices, T × Co counts.
+  const scratchInts = offsets.length * (Math.max(yw2, 4) + 1 + co);
   const shifted = backend.makeOutput([scratchInts * camThreadCount()], 'int32');
   backend.typedArrayFromHeap(out).fill(0);
   backend.typedArrayFromHeap(offs).set(offsets);
@@ -209,7 +209,7 @@ export function maskCorrelator(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOn
   };
   const layouts = { rows: layout(wp, 1), cols: layout(1, hp) };
   const xWords = Math.max(Math.ceil((hp * wp) / 64), ...[layouts.rows, layouts.cols].map((l) => l.yWords + Math.floor(l.maxOffset / 64) + 1));
-  const filter = tf.transpose(tf.reshape(kernel, [g.kh * g.kw, ci, co]), [1, 2, 0]); // [Ci, Co, T]: taps summed in a register
+  const filter = tf.transpose(tf.reshape(kernel, [g.kh * g.kw, ci, co]), [1, 0, 2]); // [Ci, T, Co]: four co at a time
   const yCache = new Map<BitLayout, [tf.Tensor3D, tf.Tensor2D] | null>();
   const yOf = (l: BitLayout) => {
     if (!yCache.has(l)) {

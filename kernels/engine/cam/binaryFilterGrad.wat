@@ -1,15 +1,16 @@
 ;; A conv's filter gradient, contracted with a filter, when input and output gradient are 0/1 masks (times
 ;; per-channel scales applied outside): for every patch n, input channel ci and output channel co
-;;   out[n, ci, co] = Σ_t K[ci, co, t] · #{o : x[n, o + off_t, ci] ≠ 0 and y[n, o, co] ≠ 0}
-;; (the filter transposed to [Ci, Co, T], so each output is one run of taps summed in a register)
+;;   out[n, ci, co] = Σ_t K[ci, t, co] · #{o : x[n, o + off_t, ci] ≠ 0 and y[n, o, co] ≠ 0}
 ;; with the masks as bit vectors over the zero-padded input grid (row stride Wp), so tap t = (a, b) is the
 ;; plain bit offset off_t = a·Wp + b: x[n, ci] has XW 64-bit words, y[n, co] has YW words (output o at bit
 ;; oh·Wp + ow; columns ≥ Wo are 0), XW ≥ YW + ⌈max off / 64⌉ + 1. Each count is YW and + popcnt. Per pair
 ;; that is YW·T popcounts where the float filter gradient costs (Ho·Wo)·T multiply-adds (≈ 50× more here).
 ;; Only output words [w0, w1) are counted (a mask known to be zero elsewhere: Grad-CAM's border rows).
-;; $shifted: scratch for T·max(YW, 2) words, x[n, ci] shifted by each tap, made once per (n, ci) and reused
-;; for every co, then T i32: the taps whose shifted words are not all zero (the only ones counted; a border
-;; set's x is mostly zero). Assembled by scripts/gen-cam-wasm.mjs.
+;; Per (n, ci): x shifted by each tap once (taps whose shifted words are all zero are dropped: a border set's x
+;; is mostly zero), then the counts of every kept tap and co as floats, then out[n, ci, ·] = Σ_t K · counts four
+;; co at a time (K laid out [Ci, T, Co] for that).
+;; $scratch: T·max(YW, 2) words of shifted x, T i32 kept taps, T·Co f32 counts.
+;; Assembled by scripts/gen-cam-wasm.mjs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   (func (export "binaryFilterGrad")
@@ -18,14 +19,18 @@
     (local $n i32) (local $ci i32) (local $t i32) (local $co i32) (local $w i32) (local $span i32) (local $spanBytes i32)
     (local $xRow i32) (local $yRow i32) (local $kRow i32) (local $o i32) (local $off i32) (local $q i32) (local $r i64)
     (local $src i32) (local $sh i32) (local $cnt i64) (local $lo i64) (local $hi i64) (local $yBytes i32)
-    (local $y0 i64) (local $y1 i64) (local $acc f32) (local $list i32) (local $live i32) (local $any i64) (local $i i32) (local $stride i32)
+    (local $list i32) (local $live i32) (local $any i64) (local $i i32) (local $stride i32) (local $counts i32) (local $c i32)
+    (local $coBytes i32) (local $co4 i32) (local $acc v128) (local $accS f32)
     (local.set $yBytes (i32.shl (local.get $YW) (i32.const 3)))
+    (local.set $coBytes (i32.shl (local.get $Co) (i32.const 2)))
+    (local.set $co4 (i32.and (local.get $Co) (i32.const -4)))
     (local.set $span (i32.sub (local.get $w1) (local.get $w0)))
     (local.set $spanBytes (i32.shl (local.get $span) (i32.const 3)))
     (if (i32.le_s (local.get $span) (i32.const 0)) (then (return)))
     ;; bytes per tap in the scratch: the span, at least two words
     (local.set $stride (select (local.get $spanBytes) (i32.const 16) (i32.gt_s (local.get $span) (i32.const 2))))
     (local.set $list (i32.add (local.get $shifted) (i32.mul (local.get $T) (local.get $stride))))
+    (local.set $counts (i32.add (local.get $list) (i32.shl (local.get $T) (i32.const 2))))
     (local.set $o (local.get $out))
     (local.set $n (i32.const 0))
     (block $nDone (loop $nLoop
@@ -34,8 +39,8 @@
       (block $ciDone (loop $ciLoop
         (br_if $ciDone (i32.ge_s (local.get $ci) (local.get $Ci)))
         (local.set $xRow (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $Ci)) (local.get $ci)) (local.get $XW)) (i32.const 3))))
-        ;; shifted[t][w − w0] = bits off_t + 64w .. of x[n, ci]: (x[w + q] >> r) | (x[w + q + 1] << (64 − r)); two
-        ;; words at least (the second 0 when the span is one word)
+        ;; shifted[i][w − w0] = bits off_t + 64w .. of x[n, ci]: (x[w + q] >> r) | (x[w + q + 1] << (64 − r)); two
+        ;; words at least (the second 0 when the span is one word); kept only if some word is not zero
         (local.set $sh (local.get $shifted))
         (local.set $live (i32.const 0))
         (local.set $t (i32.const 0))
@@ -61,7 +66,6 @@
             (local.set $sh (i32.add (local.get $sh) (i32.const 8)))
             (local.set $w (i32.add (local.get $w) (i32.const 1)))
             (br $sLoop)))
-          ;; keep the tap (its words stay, the next tap goes after them) only if some word is not zero
           (if (i64.ne (local.get $any) (i64.const 0))
             (then
               (i32.store (i32.add (local.get $list) (i32.shl (local.get $live) (i32.const 2))) (local.get $t))
@@ -70,43 +74,28 @@
             (else (local.set $sh (local.get $src))))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))
           (br $tLoop)))
-        ;; no tap sees a bit of x[n, ci] (a border set away from this channel's marks): out[n, ci, ·] = 0
-        (if (i32.eqz (local.get $live))
-          (then
-            (memory.fill (local.get $o) (i32.const 0) (i32.shl (local.get $Co) (i32.const 2)))
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $Co) (i32.const 2))))
-            (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
-            (br $ciLoop)))
-        ;; K[ci, 0, 0]; y[n, 0, w0]
-        (local.set $kRow (i32.add (local.get $k) (i32.shl (i32.mul (i32.mul (local.get $ci) (local.get $Co)) (local.get $T)) (i32.const 2))))
-        (local.set $yRow (i32.add (i32.add (local.get $y) (i32.mul (i32.mul (local.get $n) (local.get $Co)) (local.get $yBytes))) (i32.shl (local.get $w0) (i32.const 3))))
-        (local.set $co (i32.const 0))
-        (block $coDone (loop $coLoop
-          (br_if $coDone (i32.ge_s (local.get $co) (local.get $Co)))
-          (local.set $acc (f32.const 0))
-          (local.set $sh (local.get $shifted))
-          (if (i32.le_s (local.get $span) (i32.const 2))
+        ;; counts[i][co] for every kept tap i and co (y[n, co] from word w0)
+        (local.set $sh (local.get $shifted))
+        (local.set $c (local.get $counts))
+        (local.set $i (i32.const 0))
+        (block $iDone (loop $iLoop
+          (br_if $iDone (i32.ge_s (local.get $i) (local.get $live)))
+          (local.set $yRow (i32.add (i32.add (local.get $y) (i32.mul (i32.mul (local.get $n) (local.get $Co)) (local.get $yBytes))) (i32.shl (local.get $w0) (i32.const 3))))
+          (if (i32.eq (local.get $span) (i32.const 1))
             (then
-              ;; one or two words: y's kept in registers across the taps
-              (local.set $y0 (i64.load (local.get $yRow)))
-              (local.set $y1 (select (i64.load offset=8 (local.get $yRow)) (i64.const 0) (i32.eq (local.get $span) (i32.const 2))))
-              (local.set $i (i32.const 0))
-              (block $t2Done (loop $t2Loop
-                (br_if $t2Done (i32.ge_s (local.get $i) (local.get $live)))
-                (local.set $t (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
-                (local.set $cnt (i64.add
-                  (i64.popcnt (i64.and (i64.load (local.get $sh)) (local.get $y0)))
-                  (i64.popcnt (i64.and (i64.load offset=8 (local.get $sh)) (local.get $y1)))))
-                (local.set $acc (f32.add (local.get $acc) (f32.mul (f32.convert_i64_u (local.get $cnt))
-                  (f32.load (i32.add (local.get $kRow) (i32.shl (local.get $t) (i32.const 2)))))))
-                (local.set $sh (i32.add (local.get $sh) (i32.const 16)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $t2Loop))))
+              (local.set $lo (i64.load (local.get $sh)))
+              (local.set $co (i32.const 0))
+              (block $c1Done (loop $c1Loop
+                (br_if $c1Done (i32.ge_s (local.get $co) (local.get $Co)))
+                (f32.store (local.get $c) (f32.convert_i64_u (i64.popcnt (i64.and (local.get $lo) (i64.load (local.get $yRow))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (local.set $yRow (i32.add (local.get $yRow) (local.get $yBytes)))
+                (local.set $co (i32.add (local.get $co) (i32.const 1)))
+                (br $c1Loop))))
             (else
-              (local.set $i (i32.const 0))
-              (block $tnDone (loop $tnLoop
-                (br_if $tnDone (i32.ge_s (local.get $i) (local.get $live)))
-                (local.set $t (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $co (i32.const 0))
+              (block $cnDone (loop $cnLoop
+                (br_if $cnDone (i32.ge_s (local.get $co) (local.get $Co)))
                 (local.set $cnt (i64.const 0))
                 (local.set $w (i32.const 0))
                 (block $wDone (loop $wLoop
@@ -116,17 +105,49 @@
                     (i64.load (i32.add (local.get $yRow) (local.get $w)))))))
                   (local.set $w (i32.add (local.get $w) (i32.const 8)))
                   (br $wLoop)))
-                (local.set $acc (f32.add (local.get $acc) (f32.mul (f32.convert_i64_u (local.get $cnt))
-                  (f32.load (i32.add (local.get $kRow) (i32.shl (local.get $t) (i32.const 2)))))))
-                (local.set $sh (i32.add (local.get $sh) (local.get $stride)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $tnLoop)))))
-          (f32.store (local.get $o) (local.get $acc))
-          (local.set $o (i32.add (local.get $o) (i32.const 4)))
-          (local.set $kRow (i32.add (local.get $kRow) (i32.shl (local.get $T) (i32.const 2))))
-          (local.set $yRow (i32.add (local.get $yRow) (local.get $yBytes)))
+                (f32.store (local.get $c) (f32.convert_i64_u (local.get $cnt)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (local.set $yRow (i32.add (local.get $yRow) (local.get $yBytes)))
+                (local.set $co (i32.add (local.get $co) (i32.const 1)))
+                (br $cnLoop)))))
+          (local.set $sh (i32.add (local.get $sh) (local.get $stride)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $iLoop)))
+        ;; out[n, ci, co] = Σ_i K[ci, t_i, co] · counts[i][co], four co at a time
+        (local.set $co (i32.const 0))
+        (block $vDone (loop $vLoop
+          (br_if $vDone (i32.ge_s (local.get $co) (local.get $co4)))
+          (local.set $acc (f32x4.splat (f32.const 0)))
+          (local.set $i (i32.const 0))
+          (block $viDone (loop $viLoop
+            (br_if $viDone (i32.ge_s (local.get $i) (local.get $live)))
+            (local.set $t (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $kRow (i32.add (local.get $k) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ci) (local.get $T)) (local.get $t)) (local.get $Co)) (local.get $co)) (i32.const 2))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (v128.load (i32.add (local.get $counts) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $Co)) (local.get $co)) (i32.const 2))))
+              (v128.load (local.get $kRow)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $viLoop)))
+          (v128.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2))) (local.get $acc))
+          (local.set $co (i32.add (local.get $co) (i32.const 4)))
+          (br $vLoop)))
+        ;; the last Co mod 4 one by one
+        (block $sDone2 (loop $sLoop2
+          (br_if $sDone2 (i32.ge_s (local.get $co) (local.get $Co)))
+          (local.set $accS (f32.const 0))
+          (local.set $i (i32.const 0))
+          (block $siDone (loop $siLoop
+            (br_if $siDone (i32.ge_s (local.get $i) (local.get $live)))
+            (local.set $t (i32.load (i32.add (local.get $list) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $accS (f32.add (local.get $accS) (f32.mul
+              (f32.load (i32.add (local.get $counts) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $Co)) (local.get $co)) (i32.const 2))))
+              (f32.load (i32.add (local.get $k) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ci) (local.get $T)) (local.get $t)) (local.get $Co)) (local.get $co)) (i32.const 2)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $siLoop)))
+          (f32.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2))) (local.get $accS))
           (local.set $co (i32.add (local.get $co) (i32.const 1)))
-          (br $coLoop)))
+          (br $sLoop2)))
+        (local.set $o (i32.add (local.get $o) (local.get $coBytes)))
         (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
         (br $ciLoop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
