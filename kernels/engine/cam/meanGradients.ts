@@ -15,8 +15,12 @@
  *    classes instead of one transposed convolution per class. Tap regions differ from the whole map only on
  *    the border rows/columns; the few positions r whose windows hold those get dX_c directly (Q's taps times
  *    K_A ⊙ V_c, one matrix product per border rectangle), and the taps' coefficients are folded into K_B.
- * On the reference net (conv 32/64/128) the backward part is ≈ 45 M multiply-adds per patch (28 M filter
- * gradient, 15 M border) where one transposed convolution per class was ≈ 113 M, plus max-pool gradients.
+ * On the reference net (conv 32/64/128) that is ≈ 45 M multiply-adds per patch (28 M filter gradient, 15 M
+ * border) where one transposed convolution per class was ≈ 113 M, plus max-pool gradients.
+ * Usually Φ and Q are 0/1 masks times one value per channel (ReLU masks, max-pool marks, batch-norm factors):
+ * then M is counts, and so is each border set's term (Φ of the set's positions only): bit vectors and popcounts
+ * (binaryFilterGrad.ts), ≈ 1 M popcounts per patch on the reference net; the float products above remain for
+ * other maps.
  * Values equal chainGradients' to float precision (test/unit/cam/mean-gradients.test.ts). Anything outside
  * these shapes returns null and the caller uses chainGradients.
  */
