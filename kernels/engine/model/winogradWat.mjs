@@ -40,6 +40,50 @@ const VARIANTS = {
   },
 };
 
+const mulc = (e, c) => `(f32x4.mul ${e} ${fconst(num(c))})`;
+/** Temporaries the factored F(4×4) transforms use (declared in every function that calls xform). */
+const XFORM_TEMPS = ['xa', 'xb', 'xc', 'xd', 'xe', 'xf'];
+
+/**
+ * Statements setting locals `outs` to a 1-D transform of the expressions `ins`: 'BT' (Bᵀ·in), 'AT' (Aᵀ·in)
+ * or 'A' (A·in). F(4×4)'s are factored with shared partial sums (Lavin & Gray's tables: 21 instead of 28
+ * operations for Bᵀ, 13 instead of 20 for Aᵀ, 11 instead of 18 for A); F(2×2)'s are short sums as they are.
+ */
+function xform(m, kind, ins, outs) {
+  const [i0, i1, i2, i3, i4, i5] = ins;
+  const [ta, tb, tc, td, te, tf] = XFORM_TEMPS.map(L);
+  if (m === 2) {
+    const M = kind === 'BT' ? VARIANTS[2].BT : kind === 'AT' ? VARIANTS[2].AT : VARIANTS[2].AT[0].map((_, r) => VARIANTS[2].AT.map((row) => row[r]));
+    return outs.map((o, r) => S(o, lincomb(M[r].map((coef, k) => [coef, ins[k]]))));
+  }
+  if (kind === 'BT') {
+    return [
+      S('xa', add(i1, i2)), S('xb', add(i3, i4)), S('xc', sub(i1, i2)), S('xd', sub(i4, i3)),
+      S('xe', mulc(sub(i3, i1), 2)), S('xf', sub(i4, i2)),
+      S(outs[0], add(sub(i4, mulc(i2, 5)), mulc(i0, 4))),
+      S(outs[1], sub(tb, mulc(ta, 4))),
+      S(outs[2], add(mulc(tc, 4), td)),
+      S(outs[3], add(tf, te)),
+      S(outs[4], sub(tf, te)),
+      S(outs[5], add(sub(i5, mulc(i3, 5)), mulc(i1, 4))),
+    ];
+  }
+  if (kind === 'AT') {
+    return [
+      S('xa', add(i1, i2)), S('xb', sub(i1, i2)), S('xc', add(i3, i4)), S('xd', sub(i3, i4)),
+      S(outs[0], add(add(i0, ta), tc)),
+      S(outs[1], add(tb, mulc(td, 2))),
+      S(outs[2], add(ta, mulc(tc, 4))),
+      S(outs[3], add(add(tb, mulc(td, 8)), i5)),
+    ];
+  }
+  // A = (Aᵀ)ᵀ on 4 values → 6: y0; y0+y1+y2+y3; y0−y1+y2−y3; y0+2y1+4y2+8y3; y0−2y1+4y2−8y3; y3
+  return [
+    S('xa', add(i0, i2)), S('xb', add(i1, i3)), S('xc', add(i0, mulc(i2, 4))), S('xd', add(mulc(i1, 2), mulc(i3, 8))),
+    S(outs[0], i0), S(outs[1], add(ta, tb)), S(outs[2], sub(ta, tb)), S(outs[3], add(tc, td)), S(outs[4], sub(tc, td)), S(outs[5], i3),
+  ];
+}
+
 /** U = G g Gᵀ for input channels [ci0, ci1), 4 output channels at a time; g [3][3][Ci][Co], U packed [E][Co/8][Ci][8]. */
 function filterTransform(m) {
   const a = m + 2, G = VARIANTS[m].G;
@@ -125,15 +169,15 @@ function inputTransform(m) {
   for (let r = 0; r < a; r++) {
     for (let k = 0; k < a; k++) body.push(S(`d${k}`, `(v128.load ${k === 0 ? L('p') : i32('add', L('p'), i32('mul', L('cs'), C(k)))})`));
     // u_r = d_r B: u_r[c] = Σ_k Bᵀ[c][k] d_r[k]
-    for (let c = 0; c < a; c++) body.push(S(`u${r}_${c}`, lincomb(BT[c].map((coef, k) => [coef, L(`d${k}`)]))));
+    body.push(...xform(m, 'BT', d.map(L), [...Array(a).keys()].map((c) => `u${r}_${c}`)));
     body.push(S('p', i32('add', L('p'), L('rs'))));
   }
-  // v[r][c] = Σ_k Bᵀ[r][k] u_k[c], stored at e = r·α + c
-  body.push(S('pe', i32('add', L('q'), L('ch'))));
-  for (let r = 0; r < a; r++) {
-    for (let c = 0; c < a; c++) {
-      body.push(`(v128.store ${L('pe')} ${lincomb(BT[r].map((coef, k) => [coef, L(`u${k}_${c}`)]))})`);
-      body.push(S('pe', i32('add', L('pe'), L('es'))));
+  // v[r][c] = Σ_k Bᵀ[r][k] u_k[c] (column by column), stored at e = r·α + c
+  const w = [...Array(a).keys()].map((r) => `w${r}`);
+  for (let c = 0; c < a; c++) {
+    body.push(...xform(m, 'BT', [...Array(a).keys()].map((k) => L(`u${k}_${c}`)), w));
+    for (let r = 0; r < a; r++) {
+      body.push(`(v128.store ${i32('add', i32('add', L('q'), L('ch')), i32('mul', L('es'), C(r * a + c)))} ${L(`w${r}`)})`);
     }
   }
   return `
@@ -145,7 +189,7 @@ function inputTransform(m) {
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $cs i32) (local $rs i32) (local $es i32) (local $Hp i32) (local $Wp i32)
     (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
-    ${v128locals(d)} ${v128locals(u)}
+    ${v128locals(d)} ${v128locals(u)} ${v128locals([...Array(a).keys()].map((r) => `w${r}`))} ${v128locals(XFORM_TEMPS)}
     ${S('cs', i32('shl', L('Ci'), C(2)))}
     ${S('Hp', i32('add', i32('mul', L('th'), C(m)), C(2)))}
     ${S('Wp', i32('add', i32('mul', L('tw'), C(m)), C(2)))}
@@ -184,12 +228,13 @@ function outputTransform(m) {
   for (let y = 0; y < m; y++) for (let c = 0; c < a; c++) ss.push(`s${y}_${c}`);
   const body = [];
   for (const name of mm) body.push(S(name, `(v128.load ${L('p')})`), S('p', i32('add', L('p'), L('es'))));
-  // s[y][c] = Σ_k Aᵀ[y][k] m[k][c]
-  for (let y = 0; y < m; y++) for (let c = 0; c < a; c++) body.push(S(`s${y}_${c}`, lincomb(AT[y].map((coef, k) => [coef, L(`m${k}_${c}`)]))));
+  // s[y][c] = Σ_k Aᵀ[y][k] m[k][c] (column by column), then o[y][x] = Σ_k Aᵀ[x][k] s[y][k] (row by row)
+  for (let c = 0; c < a; c++) body.push(...xform(m, 'AT', [...Array(a).keys()].map((k) => L(`m${k}_${c}`)), [...Array(m).keys()].map((y) => `s${y}_${c}`)));
   body.push(`(if ${L('hasBias')} (then (local.set $b (v128.load ${i32('add', L('bias'), L('ch'))}))))`);
   for (let y = 0; y < m; y++) {
+    body.push(...xform(m, 'AT', [...Array(a).keys()].map((k) => L(`s${y}_${k}`)), [...Array(m).keys()].map((x) => `o${x}`)));
     for (let x = 0; x < m; x++) {
-      const val = lincomb(AT[x].map((coef, k) => [coef, L(`s${y}_${k}`)]));
+      const val = L(`o${x}`);
       const addr = i32('add', i32('add', L('o'), L('ch')), i32('add', i32('mul', L('ors'), C(y)), i32('mul', L('co4'), C(x))));
       const store = `${S('y', add(val, L('b')))}
           (if ${L('relu')} (then (local.set $y (f32x4.max (local.get $y) (local.get $zero)))))
@@ -205,7 +250,7 @@ function outputTransform(m) {
     (param $Ho i32) (param $Wo i32) (param $T i32) (param $t0 i32) (param $nt i32) (param $hasBias i32) (param $relu i32)
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $co4 i32) (local $es i32) (local $ch i32) (local $p i32) (local $o i32) (local $rows i32) (local $cols i32) (local $ors i32)
-    ${v128locals(mm)} ${v128locals(ss)} (local $b v128) (local $zero v128) (local $y v128)
+    ${v128locals(mm)} ${v128locals(ss)} ${v128locals([...Array(m).keys()].map((x) => `o${x}`))} ${v128locals(XFORM_TEMPS)} (local $b v128) (local $zero v128) (local $y v128)
     ${S('co4', i32('shl', L('Co'), C(2)))}
     ${S('es', i32('mul', L('Tb'), L('co4')))}
     ${S('tt', i32('mul', L('th'), L('tw')))}
@@ -240,12 +285,15 @@ function dyTransform(m) {
   for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
     body.push(S(`y${y}_${x}`, `(v128.load ${i32('add', L('p'), i32('add', i32('mul', L('rs'), C(y)), i32('mul', L('co4'), C(x))))})`));
   }
-  // c[r][x] = Σ_y A[r][y] dY[y][x] (A = (Aᵀ)ᵀ); w[r][c] = Σ_x A[c][x] c[r][x]
-  for (let r = 0; r < a; r++) for (let x = 0; x < m; x++) body.push(S(`c${r}_${x}`, lincomb(AT.map((row, y) => [row[r], L(`y${y}_${x}`)]))));
+  // c[r][x] = Σ_y A[r][y] dY[y][x] (A = (Aᵀ)ᵀ; column by column); w[r][c] = Σ_x A[c][x] c[r][x] (row by row)
+  for (let x = 0; x < m; x++) body.push(...xform(m, 'A', [...Array(m).keys()].map((y) => L(`y${y}_${x}`)), [...Array(a).keys()].map((r) => `c${r}_${x}`)));
   body.push(S('pe', i32('add', L('q'), L('ch'))));
-  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) {
-    body.push(`(v128.store ${L('pe')} ${lincomb(AT.map((row, x) => [row[c], L(`c${r}_${x}`)]))})`);
-    body.push(S('pe', i32('add', L('pe'), L('es'))));
+  for (let r = 0; r < a; r++) {
+    body.push(...xform(m, 'A', [...Array(m).keys()].map((x) => L(`c${r}_${x}`)), [...Array(a).keys()].map((c) => `w${c}`)));
+    for (let c = 0; c < a; c++) {
+      body.push(`(v128.store ${L('pe')} ${L(`w${c}`)})`);
+      body.push(S('pe', i32('add', L('pe'), L('es'))));
+    }
   }
   return `
   ;; D[e][tl][co] = (A dY Aᵀ)[e] for tiles t0 + tl < ntr (zeros past T), dY the ${m}×${m} block dyp[n, ${m}i .., ${m}j .., co]
@@ -254,7 +302,7 @@ function dyTransform(m) {
     (param $T i32) (param $t0 i32) (param $ntr i32)
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $co4 i32) (local $rs i32) (local $es i32) (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
-    ${v128locals(yy)} ${v128locals(cc)}
+    ${v128locals(yy)} ${v128locals(cc)} ${v128locals([...Array(a).keys()].map((c) => `w${c}`))} ${v128locals(XFORM_TEMPS)}
     ${S('co4', i32('shl', L('Co'), C(2)))}
     ${S('rs', i32('mul', i32('mul', L('tw'), C(m)), L('co4')))}
     ${S('es', i32('mul', L('Tb'), L('co4')))}
