@@ -6,10 +6,12 @@
  *  2. ms/patch, every conv layer × every class for a 20 s recording (21 patches), maps at the patch size;
  *  3. the same two figures for the LungCAM CNN (4 conv blocks with batch-norm), tfjs only.
  * Run: npx tsx test/bench/cam.bench.ts   (or `npm run bench -- cam`)
+ * LUNGCAM_CAM_PROFILE=1 adds where the time of (2) goes: per kernel (wall and CPU of every thread, ms per patch;
+ * a kernel's own time, without the kernels it calls) and the CPU time of each thread of the process.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
 import { buildModel, buildReferenceModel, convLayerNames } from '../../kernels/engine/model/model';
 import { gradCam, patchMaps, type PatchBatch } from '../../kernels/engine/cam/cam';
@@ -120,7 +122,66 @@ async function main() {
   console.log(`| LungCAM CNN, ${cnnLayers.length} layers × 4 classes, 20 s | ${f(allCnn)} | – | – |`);
 }
 
-main().catch((e) => {
+/** CPU ms of each thread of this process (Linux /proc), by thread id. */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync('/proc/self/task')) return out;
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(t, (Number(f[11]) + Number(f[12])) * 10); // utime + stime, 10 ms ticks
+    } catch { /* the thread ended */ }
+  }
+  return out;
+}
+
+/** Per-kernel profile of "every layer × every class" on the reference net (kernels wrapped at the registry). */
+async function profile(model: tf.LayersModel, p: PatchBatch, layers: string[]): Promise<void> {
+  const run = async () => {
+    const r = await gradCam(model, p, { layers, classes: 'all', batchSize: 64 });
+    for (const c of r.classIndices) for (const l of layers) patchMaps(r, c, { layers: [l] });
+  };
+  await run(); // registers LungCAM's own kernels too
+  const byKernel = new Map<string, { ms: number; cpu: number; calls: number }>();
+  let depth = 0;
+  const originals = tf.getKernelsForBackend(tf.getBackend());
+  for (const k of originals) {
+    tf.unregisterKernel(k.kernelName, k.backendName);
+    tf.registerKernel({ ...k, kernelFunc: ((args: { inputs: Record<string, { shape?: number[] }> }) => {
+      if (depth++ > 0) try { return k.kernelFunc(args as never); } finally { depth--; }
+      const c = process.cpuUsage(), t = performance.now();
+      try { return k.kernelFunc(args as never); } finally {
+        depth--;
+        const used = process.cpuUsage(c);
+        const key = `${k.kernelName} ${Object.values(args.inputs).map((x) => JSON.stringify(x?.shape ?? null)).join(' ')}`.slice(0, 90);
+        const e = byKernel.get(key) ?? { ms: 0, cpu: 0, calls: 0 };
+        e.ms += performance.now() - t; e.cpu += (used.user + used.system) / 1000; e.calls++;
+        byKernel.set(key, e);
+      }
+    }) as never });
+  }
+  const runs = 3;
+  const before = threadCpuMs();
+  const c = process.cpuUsage(), t = performance.now();
+  for (let i = 0; i < runs; i++) await run();
+  const wall = performance.now() - t, used = process.cpuUsage(c);
+  const after = threadCpuMs();
+  for (const k of originals) { tf.unregisterKernel(k.kernelName, k.backendName); tf.registerKernel(k); }
+  const per = (v: number) => (v / runs / p.count).toFixed(3);
+  const kernels = [...byKernel.values()];
+  console.log(`\nprofile, reference net, every layer × class, ms per patch: wall ${per(wall)}, CPU ${per((used.user + used.system) / 1000)}; `
+    + `in kernels: wall ${per(kernels.reduce((a, e) => a + e.ms, 0))}, CPU ${per(kernels.reduce((a, e) => a + e.cpu, 0))}`);
+  console.log(`CPU per thread (ms per patch): ${[...after].map(([id, v]) => [id, v - (before.get(id) ?? 0)] as const).filter(([, v]) => v > 0).map(([id, v]) => `${id}: ${per(v)}`).join(', ')}`);
+  console.log('| kernel and input shapes | wall | CPU | calls per run |\n|---|---|---|---|');
+  for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`| ${key} | ${per(e.ms)} | ${per(e.cpu)} | ${e.calls / runs} |`);
+}
+
+main().then(async () => {
+  if (!process.env.LUNGCAM_CAM_PROFILE) return;
+  const ref = buildReferenceModel(64, 0);
+  await profile(ref, patches(21, 64, 1), convLayerNames(ref));
+}).catch((e) => {
   console.error(e);
   process.exit(1);
 });
