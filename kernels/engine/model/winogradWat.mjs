@@ -164,18 +164,20 @@ const tileCoords = (m, th, tw) => `
 function inputTransform(m) {
   const a = m + 2, BT = VARIANTS[m].BT;
   const d = [...Array(a).keys()].map((k) => `d${k}`);
-  const u = [], body = [];
-  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) u.push(`u${r}_${c}`);
+  const body = [];
+  const w = [...Array(a).keys()].map((r) => `w${r}`);
+  const tmp = (e) => `offset=${e * 16} ${L('tmp')}`;
   for (let r = 0; r < a; r++) {
     for (let k = 0; k < a; k++) body.push(S(`d${k}`, `(v128.load ${k === 0 ? L('p') : i32('add', L('p'), i32('mul', L('cs'), C(k)))})`));
-    // u_r = d_r B: u_r[c] = Σ_k Bᵀ[c][k] d_r[k]
-    body.push(...xform(m, 'BT', d.map(L), [...Array(a).keys()].map((c) => `u${r}_${c}`)));
+    // u_r = d_r B: u_r[c] = Σ_k Bᵀ[c][k] d_r[k], parked in the small tmp buffer (L1; few values live)
+    body.push(...xform(m, 'BT', d.map(L), w));
+    for (let c = 0; c < a; c++) body.push(`(v128.store ${tmp(r * a + c)} ${L(`w${c}`)})`);
     body.push(S('p', i32('add', L('p'), L('rs'))));
   }
   // v[r][c] = Σ_k Bᵀ[r][k] u_k[c] (column by column), stored at e = r·α + c
-  const w = [...Array(a).keys()].map((r) => `w${r}`);
   for (let c = 0; c < a; c++) {
-    body.push(...xform(m, 'BT', [...Array(a).keys()].map((k) => L(`u${k}_${c}`)), w));
+    for (let k = 0; k < a; k++) body.push(S(`d${k}`, `(v128.load ${tmp(k * a + c)})`));
+    body.push(...xform(m, 'BT', d.map(L), w));
     for (let r = 0; r < a; r++) {
       body.push(`(v128.store ${i32('add', i32('add', L('q'), L('ch')), i32('mul', L('es'), C(r * a + c)))} ${L(`w${r}`)})`);
     }
@@ -185,11 +187,11 @@ function inputTransform(m) {
   ;; zeros), d the ${a}×${a} patch xp[n, ${m}i .., ${m}j .., ci] of the padded input [N, Hp, Wp, Ci] (Hp = ${m}·th + 2,
   ;; Wp = ${m}·tw + 2); t = (n·th + i)·tw + j. SIMD over 4 channels.
   (func $inputTransform${m} (param $xp i32) (param $V i32) (param $Ci i32) (param $Tb i32) (param $th i32) (param $tw i32)
-    (param $T i32) (param $t0 i32) (param $ntr i32)
+    (param $T i32) (param $t0 i32) (param $ntr i32) (param $tmp i32)
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $cs i32) (local $rs i32) (local $es i32) (local $Hp i32) (local $Wp i32)
     (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
-    ${v128locals(d)} ${v128locals(u)} ${v128locals([...Array(a).keys()].map((r) => `w${r}`))} ${v128locals(XFORM_TEMPS)}
+    ${v128locals(d)} ${v128locals([...Array(a).keys()].map((r) => `w${r}`))} ${v128locals(XFORM_TEMPS)}
     ${S('cs', i32('shl', L('Ci'), C(2)))}
     ${S('Hp', i32('add', i32('mul', L('th'), C(m)), C(2)))}
     ${S('Wp', i32('add', i32('mul', L('tw'), C(m)), C(2)))}
@@ -223,16 +225,19 @@ function inputTransform(m) {
 
 function outputTransform(m) {
   const a = m + 2, AT = VARIANTS[m].AT;
-  const mm = [], ss = [];
-  for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) mm.push(`m${r}_${c}`);
-  for (let y = 0; y < m; y++) for (let c = 0; c < a; c++) ss.push(`s${y}_${c}`);
   const body = [];
-  for (const name of mm) body.push(S(name, `(v128.load ${L('p')})`), S('p', i32('add', L('p'), L('es'))));
-  // s[y][c] = Σ_k Aᵀ[y][k] m[k][c] (column by column), then o[y][x] = Σ_k Aᵀ[x][k] s[y][k] (row by row)
-  for (let c = 0; c < a; c++) body.push(...xform(m, 'AT', [...Array(a).keys()].map((k) => L(`m${k}_${c}`)), [...Array(m).keys()].map((y) => `s${y}_${c}`)));
+  const tmp = (e) => `offset=${e * 16} ${L('tmp')}`;
+  const col = [...Array(a).keys()].map((k) => `m${k}`), o = [...Array(m).keys()].map((x) => `o${x}`);
+  // s[y][c] = Σ_k Aᵀ[y][k] m[k][c] (column by column) into the small tmp buffer; o[y][x] = Σ_k Aᵀ[x][k] s[y][k]
+  for (let c = 0; c < a; c++) {
+    for (let k = 0; k < a; k++) body.push(S(`m${k}`, `(v128.load ${i32('add', L('p'), i32('mul', L('es'), C(k * a + c)))})`));
+    body.push(...xform(m, 'AT', col.map(L), o));
+    for (let y = 0; y < m; y++) body.push(`(v128.store ${tmp(y * a + c)} ${L(`o${y}`)})`);
+  }
   body.push(`(if ${L('hasBias')} (then (local.set $b (v128.load ${i32('add', L('bias'), L('ch'))}))))`);
   for (let y = 0; y < m; y++) {
-    body.push(...xform(m, 'AT', [...Array(a).keys()].map((k) => L(`s${y}_${k}`)), [...Array(m).keys()].map((x) => `o${x}`)));
+    for (let k = 0; k < a; k++) body.push(S(`m${k}`, `(v128.load ${tmp(y * a + k)})`));
+    body.push(...xform(m, 'AT', col.map(L), o));
     for (let x = 0; x < m; x++) {
       const val = L(`o${x}`);
       const addr = i32('add', i32('add', L('o'), L('ch')), i32('add', i32('mul', L('ors'), C(y)), i32('mul', L('co4'), C(x))));
@@ -247,10 +252,10 @@ function outputTransform(m) {
   return `
   ;; out[n, ${m}i + y, ${m}j + x, co] = act(bias[co] + (Aᵀ M A)[y][x]) for real tiles t0 + tl < T, clipped to Ho × Wo.
   (func $outputTransform${m} (param $M i32) (param $bias i32) (param $out i32) (param $Co i32) (param $Tb i32) (param $th i32) (param $tw i32)
-    (param $Ho i32) (param $Wo i32) (param $T i32) (param $t0 i32) (param $nt i32) (param $hasBias i32) (param $relu i32)
+    (param $Ho i32) (param $Wo i32) (param $T i32) (param $t0 i32) (param $nt i32) (param $hasBias i32) (param $relu i32) (param $tmp i32)
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $co4 i32) (local $es i32) (local $ch i32) (local $p i32) (local $o i32) (local $rows i32) (local $cols i32) (local $ors i32)
-    ${v128locals(mm)} ${v128locals(ss)} ${v128locals([...Array(m).keys()].map((x) => `o${x}`))} ${v128locals(XFORM_TEMPS)} (local $b v128) (local $zero v128) (local $y v128)
+    ${v128locals([...Array(a).keys()].map((k) => `m${k}`))} ${v128locals([...Array(m).keys()].map((x) => `o${x}`))} ${v128locals(XFORM_TEMPS)} (local $b v128) (local $zero v128) (local $y v128)
     ${S('co4', i32('shl', L('Co'), C(2)))}
     ${S('es', i32('mul', L('Tb'), L('co4')))}
     ${S('tt', i32('mul', L('th'), L('tw')))}
@@ -497,9 +502,10 @@ const exportsFor = (m) => {
       ${S('nt', i32('sub', L('T'), L('t0')))}
       (if (i32.gt_s ${L('nt')} ${L('Tb')}) (then ${S('nt', L('Tb'))}))
       ${S('ntr', i32('and', i32('add', L('nt'), C(3)), C(-4)))}
-      (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+      ;; the transforms park their intermediate values in the scratch part not in use at the time
+      (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr', 'M'].map(L).join(' ')})
       (call $gemmForward ${['V', 'U', 'M', 'Ci', 'Co', 'Tb', 'ntr'].map(L).join(' ')} ${C(a2)})
-      (call $outputTransform${m} ${['M', 'bias', 'out', 'Co', 'Tb', 'th', 'tw', 'Ho', 'Wo', 'T', 't0', 'nt', 'hasBias', 'relu'].map(L).join(' ')})
+      (call $outputTransform${m} ${['M', 'bias', 'out', 'Co', 'Tb', 'th', 'tw', 'Ho', 'Wo', 'T', 't0', 'nt', 'hasBias', 'relu', 'V'].map(L).join(' ')})
       ${S('blk', i32('add', L('blk'), C(1)))}
       (br $bLoop))))
 
@@ -527,7 +533,7 @@ const exportsFor = (m) => {
         ${S('nt', i32('sub', L('T'), L('t0')))}
         (if (i32.gt_s ${L('nt')} ${L('Tb')}) (then ${S('nt', L('Tb'))}))
         ${S('ntr', i32('and', i32('add', L('nt'), C(3)), C(-4)))}
-        (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+        (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr', 'D'].map(L).join(' ')})
         (call $dyTransform${m} ${['dyp', 'D', 'Co', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
         (call $gemmFilter ${['V', 'D', 'gK', 'Ci', 'Co', 'Tb', 'ntr'].map(L).join(' ')} ${C(a2)})
         ${S('blk', i32('add', L('blk'), C(1)))}
