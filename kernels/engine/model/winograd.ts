@@ -85,8 +85,8 @@ function plainFilterInto(get: (a: number, b: number, ci: number, co: number) => 
   }
 }
 
-/** Per-thread scratch floats: V [E][Tb][Ci] then M or D [E][Tb][Co]. */
-const scratchFloats = (e: number, tb: number, ci: number, co: number) => e * tb * (ci + co);
+/** Per-thread scratch floats: V [E][Tb][Ci], then M or D [E][Tb][Co], then 1 KiB for the dy transform. */
+const scratchFloats = (e: number, tb: number, ci: number, co: number) => e * tb * (ci + co) + 256;
 
 /**
  * out = act(conv(input, filter) + bias) by Winograd F(2×2, 3×3); the filter read through `reader`

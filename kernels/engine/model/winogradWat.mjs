@@ -283,18 +283,25 @@ function outputTransform(m) {
 
 function dyTransform(m) {
   const a = m + 2, AT = VARIANTS[m].AT;
-  const yy = [], cc = [];
+  const yy = [];
   for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) yy.push(`y${y}_${x}`);
-  for (let r = 0; r < a; r++) for (let x = 0; x < m; x++) cc.push(`c${r}_${x}`);
   const body = [];
   for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) {
     body.push(S(`y${y}_${x}`, `(v128.load ${i32('add', L('p'), i32('add', i32('mul', L('rs'), C(y)), i32('mul', L('co4'), C(x))))})`));
   }
-  // c[r][x] = Σ_y A[r][y] dY[y][x] (A = (Aᵀ)ᵀ; column by column); w[r][c] = Σ_x A[c][x] c[r][x] (row by row)
-  for (let x = 0; x < m; x++) body.push(...xform(m, 'A', [...Array(m).keys()].map((y) => L(`y${y}_${x}`)), [...Array(a).keys()].map((r) => `c${r}_${x}`)));
+  // c[r][x] = Σ_y A[r][y] dY[y][x] (A = (Aᵀ)ᵀ; column by column, parked in the small tmp buffer);
+  // w[r][c] = Σ_x A[c][x] c[r][x] (row by row)
+  const tmp = (i) => `offset=${i * 16} ${L('tmp')}`;
+  const w = [...Array(a).keys()].map((c) => `w${c}`);
+  for (let x = 0; x < m; x++) {
+    body.push(...xform(m, 'A', [...Array(m).keys()].map((y) => L(`y${y}_${x}`)), w));
+    for (let r = 0; r < a; r++) body.push(`(v128.store ${tmp(r * m + x)} ${L(`w${r}`)})`);
+  }
   body.push(S('pe', i32('add', L('q'), L('ch'))));
   for (let r = 0; r < a; r++) {
-    body.push(...xform(m, 'A', [...Array(m).keys()].map((x) => L(`c${r}_${x}`)), [...Array(a).keys()].map((c) => `w${c}`)));
+    // (the dY locals of row 0 are free again: they hold c[r][·])
+    for (let x = 0; x < m; x++) body.push(S(`y0_${x}`, `(v128.load ${tmp(r * m + x)})`));
+    body.push(...xform(m, 'A', [...Array(m).keys()].map((x) => L(`y0_${x}`)), w));
     for (let c = 0; c < a; c++) {
       body.push(`(v128.store ${L('pe')} ${L(`w${c}`)})`);
       body.push(S('pe', i32('add', L('pe'), L('es'))));
@@ -304,10 +311,10 @@ function dyTransform(m) {
   ;; D[e][tl][co] = (A dY Aᵀ)[e] for tiles t0 + tl < ntr (zeros past T), dY the ${m}×${m} block dyp[n, ${m}i .., ${m}j .., co]
   ;; of the output gradient padded with zeros to [N, ${m}·th, ${m}·tw, Co].
   (func $dyTransform${m} (param $dyp i32) (param $D i32) (param $Co i32) (param $Tb i32) (param $th i32) (param $tw i32)
-    (param $T i32) (param $t0 i32) (param $ntr i32)
+    (param $T i32) (param $t0 i32) (param $ntr i32) (param $tmp i32)
     (local $tl i32) (local $t i32) (local $n i32) (local $rem i32) (local $i i32) (local $j i32) (local $tt i32)
     (local $co4 i32) (local $rs i32) (local $es i32) (local $base i32) (local $ch i32) (local $p i32) (local $q i32) (local $pe i32) (local $e i32)
-    ${v128locals(yy)} ${v128locals(cc)} ${v128locals([...Array(a).keys()].map((c) => `w${c}`))} ${v128locals(XFORM_TEMPS)}
+    ${v128locals(yy)} ${v128locals([...Array(a).keys()].map((c) => `w${c}`))} ${v128locals(XFORM_TEMPS)}
     ${S('co4', i32('shl', L('Co'), C(2)))}
     ${S('rs', i32('mul', i32('mul', L('tw'), C(m)), L('co4')))}
     ${S('es', i32('mul', L('Tb'), L('co4')))}
@@ -534,7 +541,8 @@ const exportsFor = (m) => {
         (if (i32.gt_s ${L('nt')} ${L('Tb')}) (then ${S('nt', L('Tb'))}))
         ${S('ntr', i32('and', i32('add', L('nt'), C(3)), C(-4)))}
         (call $inputTransform${m} ${['xp', 'V', 'Ci', 'Tb', 'th', 'tw', 'T', 't0', 'ntr', 'D'].map(L).join(' ')})
-        (call $dyTransform${m} ${['dyp', 'D', 'Co', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')})
+        ;; its tmp buffer: the 1 KiB after D in this thread's scratch
+        (call $dyTransform${m} ${['dyp', 'D', 'Co', 'Tb', 'th', 'tw', 'T', 't0', 'ntr'].map(L).join(' ')} ${i32('add', L('D'), i32('mul', C(a2 * 4), i32('mul', L('Tb'), L('Co'))))})
         (call $gemmFilter ${['V', 'D', 'gK', 'Ci', 'Co', 'Tb', 'ntr'].map(L).join(' ')} ${C(a2)})
         ${S('blk', i32('add', L('blk'), C(1)))}
         (br $bLoop)))
