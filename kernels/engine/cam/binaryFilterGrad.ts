@@ -130,11 +130,12 @@ function markPosition(d: Float32Array, first: number, patchStride: number, bits:
 }
 
 /**
- * inputs xBits [J, N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [Ci, T, Co]; attrs offsets, and per set
- * index j in `sets` the output words [w0, w1) to count → [sets, N, Ci, Co].
+ * inputs xBits [J, N, Ci, XW·2], yBits [N, Co, YW·2] (int32), filter [Ci, T, Co], xScale [J, N, Ci], yScale
+ * [N, Co]; attrs offsets, and per set index j in `sets` the output words [w0, w1) to count → [sets, N, Ci, Co],
+ * each count times K and the two channels' values.
  */
 function countsWasm(args: Args): TensorInfo {
-  const { xBits, yBits, filter } = args.inputs;
+  const { xBits, yBits, filter, xScale, yScale } = args.inputs;
   const { offsets, sets, ranges } = args.attrs as { offsets: number[]; sets: number[]; ranges: [number, number][] };
   const backend = args.backend as HeapBackend;
   const [, n, ci, xw2] = xBits.shape;
@@ -147,12 +148,13 @@ function countsWasm(args: Args): TensorInfo {
   backend.typedArrayFromHeap(out).fill(0);
   backend.typedArrayFromHeap(offs).set(offsets);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
-  const [xp, yp, fp, op, sp, shp] = [xBits, yBits, filter, offs, out, shifted].map(at);
+  const [xp, yp, fp, op, sp, shp, xsp, ysp] = [xBits, yBits, filter, offs, out, shifted, xScale, yScale].map(at);
   const memory = heapOf(backend)!;
   sets.forEach((j, u) => {
     // Patches split across the wasm threads (camThreads.ts), each with its own scratch.
     runCamSplit(memory, 'binaryFilterGrad', n, (n0, n1, part) => [xp + (j * n + n0) * ci * xw2 * 4, yp + n0 * co * yw2 * 4, fp, op,
-      sp + (u * n + n0) * ci * co * 4, shp + part * scratchInts * 4, n1 - n0, ci, co, xw2 / 2, yw2 / 2, offsets.length, ranges[u][0], ranges[u][1]]);
+      sp + (u * n + n0) * ci * co * 4, shp + part * scratchInts * 4, n1 - n0, ci, co, xw2 / 2, yw2 / 2, offsets.length, ranges[u][0], ranges[u][1],
+      xsp + (j * n + n0) * ci * 4, ysp + n0 * co * 4]);
   });
   backend.disposeData(offs.dataId);
   backend.disposeData(shifted.dataId);
@@ -231,9 +233,7 @@ export function maskCorrelator(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: StrideOn
   const contract = (xBits: tf.Tensor4D, xScale: tf.Tensor3D, l: BitLayout, sets: number[], ranges: [number, number][]) => {
     const y = yOf(l);
     if (!y) return null;
-    const counts = run<tf.Tensor4D>(COUNTS, { xBits, yBits: y[0], filter }, { offsets: l.offsets, sets, ranges });
-    const xs = tf.reshape(tf.gather(xScale, sets), [sets.length, n, ci, 1]);
-    return tf.mul(counts, tf.mul(xs, tf.reshape(y[1], [1, n, 1, co]))) as tf.Tensor4D;
+    return run<tf.Tensor4D>(COUNTS, { xBits, yBits: y[0], filter, xScale, yScale: y[1] }, { offsets: l.offsets, sets, ranges });
   };
   return {
     layouts, xWords,

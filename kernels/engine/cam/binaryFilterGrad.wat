@@ -1,6 +1,6 @@
 ;; A conv's filter gradient, contracted with a filter, when input and output gradient are 0/1 masks (times
 ;; per-channel scales applied outside): for every patch n, input channel ci and output channel co
-;;   out[n, ci, co] = Σ_t K[ci, t, co] · #{o : x[n, o + off_t, ci] ≠ 0 and y[n, o, co] ≠ 0}
+;;   out[n, ci, co] = sx[n, ci] · sy[n, co] · Σ_t K[ci, t, co] · #{o : x[n, o + off_t, ci] ≠ 0 and y[n, o, co] ≠ 0}
 ;; with the masks as bit vectors over the zero-padded input grid (row stride Wp), so tap t = (a, b) is the
 ;; plain bit offset off_t = a·Wp + b: x[n, ci] has XW 64-bit words, y[n, co] has YW words (output o at bit
 ;; oh·Wp + ow; columns ≥ Wo are 0), XW ≥ YW + ⌈max off / 64⌉ + 1. Each count is YW and + popcnt. Per pair
@@ -8,18 +8,18 @@
 ;; Only output words [w0, w1) are counted (a mask known to be zero elsewhere: Grad-CAM's border rows).
 ;; Per (n, ci): x shifted by each tap once (taps whose shifted words are all zero are dropped: a border set's x
 ;; is mostly zero), then the counts of every kept tap and co as floats, then out[n, ci, ·] = Σ_t K · counts four
-;; co at a time (K laid out [Ci, T, Co] for that).
+;; co at a time (K laid out [Ci, T, Co] for that), times the channels' values sx[n, ci] · sy[n, co].
 ;; $scratch: T·max(YW, 2) words of shifted x, T i32 kept taps, T·Co f32 counts.
 ;; Assembled by scripts/gen-cam-wasm.mjs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   (func (export "binaryFilterGrad")
     (param $x i32) (param $y i32) (param $k i32) (param $offs i32) (param $out i32) (param $shifted i32)
-    (param $N i32) (param $Ci i32) (param $Co i32) (param $XW i32) (param $YW i32) (param $T i32) (param $w0 i32) (param $w1 i32)
+    (param $N i32) (param $Ci i32) (param $Co i32) (param $XW i32) (param $YW i32) (param $T i32) (param $w0 i32) (param $w1 i32) (param $sx i32) (param $sy i32)
     (local $n i32) (local $ci i32) (local $t i32) (local $co i32) (local $w i32) (local $span i32) (local $spanBytes i32)
     (local $xRow i32) (local $yRow i32) (local $kRow i32) (local $o i32) (local $off i32) (local $q i32) (local $r i64)
     (local $src i32) (local $sh i32) (local $cnt i64) (local $lo i64) (local $hi i64) (local $yBytes i32)
-    (local $list i32) (local $live i32) (local $any i64) (local $i i32) (local $stride i32) (local $counts i32) (local $c i32)
+    (local $xs f32) (local $syRow i32) (local $list i32) (local $live i32) (local $any i64) (local $i i32) (local $stride i32) (local $counts i32) (local $c i32)
     (local $coBytes i32) (local $co4 i32) (local $acc v128) (local $accS f32)
     (local.set $yBytes (i32.shl (local.get $YW) (i32.const 3)))
     (local.set $coBytes (i32.shl (local.get $Co) (i32.const 2)))
@@ -113,7 +113,9 @@
           (local.set $sh (i32.add (local.get $sh) (local.get $stride)))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $iLoop)))
-        ;; out[n, ci, co] = Σ_i K[ci, t_i, co] · counts[i][co], four co at a time
+        ;; out[n, ci, co] = sx[n, ci] · sy[n, co] · Σ_i K[ci, t_i, co] · counts[i][co], four co at a time
+        (local.set $xs (f32.load (i32.add (local.get $sx) (i32.shl (i32.add (i32.mul (local.get $n) (local.get $Ci)) (local.get $ci)) (i32.const 2)))))
+        (local.set $syRow (i32.add (local.get $sy) (i32.shl (i32.mul (local.get $n) (local.get $Co)) (i32.const 2))))
         (local.set $co (i32.const 0))
         (block $vDone (loop $vLoop
           (br_if $vDone (i32.ge_s (local.get $co) (local.get $co4)))
@@ -128,7 +130,9 @@
               (v128.load (local.get $kRow)))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $viLoop)))
-          (v128.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2))) (local.get $acc))
+          (v128.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2)))
+            (f32x4.mul (f32x4.mul (local.get $acc) (v128.load (i32.add (local.get $syRow) (i32.shl (local.get $co) (i32.const 2)))))
+              (f32x4.splat (local.get $xs))))
           (local.set $co (i32.add (local.get $co) (i32.const 4)))
           (br $vLoop)))
         ;; the last Co mod 4 one by one
@@ -144,7 +148,8 @@
               (f32.load (i32.add (local.get $k) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ci) (local.get $T)) (local.get $t)) (local.get $Co)) (local.get $co)) (i32.const 2)))))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $siLoop)))
-          (f32.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2))) (local.get $accS))
+          (f32.store (i32.add (local.get $o) (i32.shl (local.get $co) (i32.const 2)))
+            (f32.mul (f32.mul (local.get $accS) (f32.load (i32.add (local.get $syRow) (i32.shl (local.get $co) (i32.const 2))))) (local.get $xs)))
           (local.set $co (i32.add (local.get $co) (i32.const 1)))
           (br $sLoop2)))
         (local.set $o (i32.add (local.get $o) (local.get $coBytes)))
