@@ -320,6 +320,13 @@ function floatFilterGradContracted(phiAll: tf.Tensor4D, q: tf.Tensor4D, kernelA:
   return tf.sum(tf.reshape(tf.mul(m, tf.reshape(kernelA, [tapsA, 1, ci * co])), [tapsA, n * ci * co]), 0) as tf.Tensor1D;
 }
 
+/** folded[out + co·ciB + cib] += c · K_B[tap, cib, co] for one tap's block (tapBase) of K_B [taps, Ci_B, Co_B]. */
+function foldTap(folded: Float32Array, kernel: Float32Array, c: number, out: number, tapBase: number, coB: number, ciB: number): void {
+  for (let cib = 0; cib < ciB; cib++) {
+    for (let co = 0, k = tapBase + cib * coB; co < coB; co++, k++) folded[out + co * ciB + cib] += c * kernel[k];
+  }
+}
+
 /** Runs of consecutive values in a sorted list of integers, as [start, end) pairs. */
 function runs(sorted: number[]): [number, number][] {
   const out: [number, number][] = [];
@@ -381,9 +388,21 @@ function inputGradientSumsBelow(
   }
   // Σ_tap K_B[tap] · S(tap) = (Σ_tap K_B) · total + Σ_sets (Σ_tap coef[set, tap] K_B[tap]) · Σ_set: the taps'
   // coefficients are folded into K_B, so no per-tap sums are formed.
-  const kernelByTap = tf.reshape(tf.transpose(kernelB, [0, 1, 3, 2]), [taps, ci * kernelB.shape[2]]); // [taps, Co_B·Ci_B]
   const ciB = kernelB.shape[2];
-  const foldTaps = (coefficients: Float32Array, rows: number) => tf.reshape(tf.matMul(tf.tensor2d(coefficients, [rows, taps]), kernelByTap), [rows * ci, ciB]);
+  // [rows·Co_B, Ci_B]: Σ_tap coefficient[row, tap] K_B[tap, ·, co], in plain JS (a few hundred thousand
+  // multiply-adds; as a tfjs matMul with a fresh weight matrix it cost ≈ 0.1 ms per patch in launches).
+  let kernelBValues: Float32Array | null = null;
+  const foldTaps = (coefficients: Float32Array, rows: number) => {
+    kernelBValues ??= kernelB.dataSync() as Float32Array;
+    const folded = new Float32Array(rows * ci * ciB);
+    for (let r = 0; r < rows; r++) {
+      for (let t = 0; t < taps; t++) {
+        const c = coefficients[r * taps + t];
+        if (c !== 0) foldTap(folded, kernelBValues, c, r * ci * ciB, t * ciB * ci, ci, ciB);
+      }
+    }
+    return tf.tensor2d(folded, [rows * ci, ciB]);
+  };
   const parts: tf.Tensor[] = [tf.matMul(tf.reshape(total, [classes * n, ci]), foldTaps(new Float32Array(taps).fill(1), 1))]; // [C·N, Ci_B]
   // With Φ and Q masks, each set's border term is a count over its few rows (or columns) of bits.
   const byBits = sets.length && binary && correlator ? borderTermsByCounts(correlator, routing, sets, coefTerms, taps, foldTaps, v, n, ha, wa) : null;
