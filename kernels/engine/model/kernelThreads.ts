@@ -18,9 +18,14 @@ import * as wg from './winogradWasm';
  * The kernels, by export name: binaries for [shared heap, plain heap] × [plain SIMD, relaxed-SIMD FMA].
  * Each takes i32 arguments (heap byte offsets and sizes).
  */
-const WINOGRAD = { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
-  fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] } as const;
-const SOURCES = {
+export type KernelName = 'filterGrad' | 'conv' | 'winoConv2' | 'winoConv4' | 'winoFilterGrad2' | 'winoFilterGrad4'
+  | 'winoSumParts' | 'winoFilterTransform2' | 'winoFilterTransform4' | 'winoFilterUntransform2' | 'winoFilterUntransform4';
+/** Base64 binaries: [shared heap, plain heap] for plain SIMD and for relaxed-SIMD FMA. */
+interface Binaries { plain: readonly [string, string]; fma: readonly [string, string] }
+// (Typed explicitly: inferred from the constants, the binaries' text became the type, too long for declarations.)
+const WINOGRAD: Binaries = { plain: [wg.WINOGRAD_SHARED_WASM_BASE64, wg.WINOGRAD_WASM_BASE64],
+  fma: [wg.WINOGRAD_SHARED_FMA_WASM_BASE64, wg.WINOGRAD_FMA_WASM_BASE64] };
+const SOURCES: Record<KernelName, Binaries> = {
   filterGrad: { plain: [fg.CONV_FILTER_GRAD_SHARED_WASM_BASE64, fg.CONV_FILTER_GRAD_WASM_BASE64],
     fma: [fg.CONV_FILTER_GRAD_SHARED_FMA_WASM_BASE64, fg.CONV_FILTER_GRAD_FMA_WASM_BASE64] },
   conv: { plain: [fw.CONV_FORWARD_SHARED_WASM_BASE64, fw.CONV_FORWARD_WASM_BASE64],
@@ -28,8 +33,7 @@ const SOURCES = {
   // winograd.wat: one binary, instantiated once per export name.
   winoConv2: WINOGRAD, winoConv4: WINOGRAD, winoFilterGrad2: WINOGRAD, winoFilterGrad4: WINOGRAD, winoSumParts: WINOGRAD,
   winoFilterTransform2: WINOGRAD, winoFilterTransform4: WINOGRAD, winoFilterUntransform2: WINOGRAD, winoFilterUntransform4: WINOGRAD,
-} as const;
-export type KernelName = keyof typeof SOURCES;
+};
 const NAMES = Object.keys(SOURCES) as KernelName[];
 type KernelFn = (...args: number[]) => void;
 
