@@ -19,7 +19,7 @@ import * as wg from './winogradWasm';
  * Each takes i32 arguments (heap byte offsets and sizes).
  */
 export type KernelName = 'filterGrad' | 'conv' | 'winoConv2' | 'winoConv4' | 'winoFilterGrad2' | 'winoFilterGrad4'
-  | 'winoSumParts' | 'winoFilterTransform2' | 'winoFilterTransform4' | 'winoFilterUntransform2' | 'winoFilterUntransform4';
+  | 'winoSumParts' | 'winoPad' | 'winoFilterTransform2' | 'winoFilterTransform4' | 'winoFilterUntransform2' | 'winoFilterUntransform4';
 /** Base64 binaries: [shared heap, plain heap] for plain SIMD and for relaxed-SIMD FMA. */
 interface Binaries { plain: readonly [string, string]; fma: readonly [string, string] }
 // (Typed explicitly: inferred from the constants, the binaries' text became the type, too long for declarations.)
@@ -31,7 +31,7 @@ const SOURCES: Record<KernelName, Binaries> = {
   conv: { plain: [fw.CONV_FORWARD_SHARED_WASM_BASE64, fw.CONV_FORWARD_WASM_BASE64],
     fma: [fw.CONV_FORWARD_SHARED_FMA_WASM_BASE64, fw.CONV_FORWARD_FMA_WASM_BASE64] },
   // winograd.wat: one binary, instantiated once per export name.
-  winoConv2: WINOGRAD, winoConv4: WINOGRAD, winoFilterGrad2: WINOGRAD, winoFilterGrad4: WINOGRAD, winoSumParts: WINOGRAD,
+  winoConv2: WINOGRAD, winoConv4: WINOGRAD, winoFilterGrad2: WINOGRAD, winoFilterGrad4: WINOGRAD, winoSumParts: WINOGRAD, winoPad: WINOGRAD,
   winoFilterTransform2: WINOGRAD, winoFilterTransform4: WINOGRAD, winoFilterUntransform2: WINOGRAD, winoFilterUntransform4: WINOGRAD,
 };
 const NAMES = Object.keys(SOURCES) as KernelName[];

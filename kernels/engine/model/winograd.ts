@@ -54,26 +54,11 @@ function tiles(s: ConvShape, m: 2 | 4) {
 }
 
 /**
- * into[n, r, c, ch] = x[n, r − top, c − left, ch] inside x, else 0; into is [N, Hp, Wp, C] (x is [N, H, W, C]).
- * Rows are copied whole; only the border is zeroed.
+ * into[n, r, c, ch] = x[n, r − top, c − left, ch] inside x, else 0 (heap byte offsets; x is [N, H, W, C], into
+ * [N, Hp, Wp, C]), by winoPad on every thread (rows copied whole, only the border zeroed).
  */
-export function padInto(x: Float32Array, n: number, h: number, w: number, c: number, top: number, left: number, hp: number, wp: number, into: Float32Array): void {
-  const w0 = Math.max(0, -left), w1 = Math.max(w0, Math.min(w, wp - left));
-  const c0 = (w0 + left) * c, c1 = (w1 + left) * c, row = wp * c;
-  for (let b = 0; b < n; b++) {
-    for (let r = 0; r < hp; r++) {
-      const src = r - top;
-      const dst = (b * hp + r) * row;
-      if (src < 0 || src >= h || c1 === c0) {
-        into.fill(0, dst, dst + row);
-        continue;
-      }
-      into.fill(0, dst, dst + c0);
-      const from = ((b * h + src) * w + w0) * c;
-      into.set(x.subarray(from, from + c1 - c0), dst + c0);
-      into.fill(0, dst + c1, dst + row);
-    }
-  }
+function padOnHeap(memory: WebAssembly.Memory, x: number, into: number, n: number, h: number, w: number, c: number, top: number, left: number, hp: number, wp: number): void {
+  runSplit(memory, 'winoPad', n * hp, (g0, g1) => [x, into, h, w, c, top, left, hp, wp, g0, g1]);
 }
 
 /** The filter as the conv reads it (through `get`), laid out plainly [3][3][Ci][Co] for winoFilterTransform. */
@@ -109,7 +94,7 @@ export function winogradConvOnHeap(
   // Views only after every allocation (an allocation may grow, and so detach, the heap).
   plainFilterInto(reader(backend.typedArrayFromHeap(filter)), ci, co, backend.typedArrayFromHeap(plain));
   if (staged) {
-    padInto(backend.typedArrayFromHeap(input), N, s.inHeight, s.inWidth, ci, s.padTop, s.padLeft, t.hp, t.wp, backend.typedArrayFromHeap(staged));
+    padOnHeap(memory, backend.getMemoryOffset(input.dataId), backend.getMemoryOffset(staged.dataId), N, s.inHeight, s.inWidth, ci, s.padTop, s.padLeft, t.hp, t.wp);
   }
   const xp = backend.getMemoryOffset((staged ?? input).dataId);
   const up = backend.getMemoryOffset(packed.dataId);
@@ -143,9 +128,11 @@ export function winogradFilterGradOnHeap(backend: HeapBackend, memory: WebAssemb
   const per = scratchFloats(t.e, t.tb, ci, co);
   const scratch = backend.makeOutput([slots, per], 'float32');
   if (xStaged) {
-    padInto(backend.typedArrayFromHeap(x), N, s.inHeight, s.inWidth, ci, s.padTop, s.padLeft, t.hp, t.wp, backend.typedArrayFromHeap(xStaged));
+    padOnHeap(memory, backend.getMemoryOffset(x.dataId), backend.getMemoryOffset(xStaged.dataId), N, s.inHeight, s.inWidth, ci, s.padTop, s.padLeft, t.hp, t.wp);
   }
-  if (dyStaged) padInto(backend.typedArrayFromHeap(dy), N, Ho, Wo, co, 0, 0, t.m * t.th, t.m * t.tw, backend.typedArrayFromHeap(dyStaged));
+  if (dyStaged) {
+    padOnHeap(memory, backend.getMemoryOffset(dy.dataId), backend.getMemoryOffset(dyStaged.dataId), N, Ho, Wo, co, 0, 0, t.m * t.th, t.m * t.tw);
+  }
   const xp = backend.getMemoryOffset((xStaged ?? x).dataId);
   const dp = backend.getMemoryOffset((dyStaged ?? dy).dataId);
   const gp = backend.getMemoryOffset(parts.dataId);

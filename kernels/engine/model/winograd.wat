@@ -1364,6 +1364,37 @@
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $pLoop))))
 
+  ;; into[n, r, c, ch] = x[n, r − top, c − left, ch] inside x, else 0, for padded rows g = n·Hp + r in [g0, g1):
+  ;; x is [N, H, W, C], into [N, Hp, Wp, C]. Rows are one copy; only the border is zeroed.
+  (func (export "winoPad") (param $x i32) (param $into i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $top i32) (param $left i32) (param $Hp i32) (param $Wp i32) (param $g0 i32) (param $g1 i32)
+    (local $g i32) (local $n i32) (local $r i32) (local $src i32) (local $dst i32) (local $row i32)
+    (local $w0 i32) (local $w1 i32) (local $c0 i32) (local $c1 i32)
+    ;; columns of x that land inside the padded row: [w0, w1); bytes [c0, c1) of the padded row hold them
+    (local.set $w0 (i32.sub (i32.const 0) (local.get $left)))
+    (if (i32.lt_s (local.get $w0) (i32.const 0)) (then (local.set $w0 (i32.const 0))))
+    (local.set $w1 (i32.sub (local.get $Wp) (local.get $left)))
+    (if (i32.gt_s (local.get $w1) (local.get $W)) (then (local.set $w1 (local.get $W))))
+    (if (i32.lt_s (local.get $w1) (local.get $w0)) (then (local.set $w1 (local.get $w0))))
+    (local.set $c0 (i32.shl (i32.mul (i32.add (local.get $w0) (local.get $left)) (local.get $C)) (i32.const 2)))
+    (local.set $c1 (i32.shl (i32.mul (i32.add (local.get $w1) (local.get $left)) (local.get $C)) (i32.const 2)))
+    (local.set $row (i32.shl (i32.mul (local.get $Wp) (local.get $C)) (i32.const 2)))
+    (local.set $g (local.get $g0))
+    (block $done (loop $gLoop
+      (br_if $done (i32.ge_s (local.get $g) (local.get $g1)))
+      (local.set $n (i32.div_u (local.get $g) (local.get $Hp)))
+      (local.set $r (i32.sub (i32.sub (local.get $g) (i32.mul (local.get $n) (local.get $Hp))) (local.get $top)))
+      (local.set $dst (i32.add (local.get $into) (i32.mul (local.get $g) (local.get $row))))
+      (if (i32.or (i32.or (i32.lt_s (local.get $r) (i32.const 0)) (i32.ge_s (local.get $r) (local.get $H))) (i32.eq (local.get $c1) (local.get $c0)))
+        (then (memory.fill (local.get $dst) (i32.const 0) (local.get $row)))
+        (else
+          (memory.fill (local.get $dst) (i32.const 0) (local.get $c0))
+          (local.set $src (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $H)) (local.get $r)) (local.get $W)) (local.get $w0)) (local.get $C)) (i32.const 2))))
+          (memory.copy (i32.add (local.get $dst) (local.get $c0)) (local.get $src) (i32.sub (local.get $c1) (local.get $c0)))
+          (memory.fill (i32.add (local.get $dst) (local.get $c1)) (i32.const 0) (i32.sub (local.get $row) (local.get $c1)))))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $gLoop))))
+
   (func (export "winoConv2")
     (param $xp i32) (param $U i32) (param $bias i32) (param $out i32) (param $V i32) (param $M i32)
     (param $N i32) (param $Ci i32) (param $Co i32) (param $Ho i32) (param $Wo i32) (param $Tb i32)

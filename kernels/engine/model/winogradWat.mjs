@@ -491,6 +491,38 @@ const sumParts = `
       ${S('p', i32('add', L('p'), C(16)))}
       (br $pLoop))))`;
 
+const padRows = `
+  ;; into[n, r, c, ch] = x[n, r − top, c − left, ch] inside x, else 0, for padded rows g = n·Hp + r in [g0, g1):
+  ;; x is [N, H, W, C], into [N, Hp, Wp, C]. Rows are one copy; only the border is zeroed.
+  (func (export "winoPad") (param $x i32) (param $into i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $top i32) (param $left i32) (param $Hp i32) (param $Wp i32) (param $g0 i32) (param $g1 i32)
+    (local $g i32) (local $n i32) (local $r i32) (local $src i32) (local $dst i32) (local $row i32)
+    (local $w0 i32) (local $w1 i32) (local $c0 i32) (local $c1 i32)
+    ;; columns of x that land inside the padded row: [w0, w1); bytes [c0, c1) of the padded row hold them
+    ${S('w0', i32('sub', C(0), L('left')))}
+    (if (i32.lt_s ${L('w0')} (i32.const 0)) (then ${S('w0', C(0))}))
+    ${S('w1', i32('sub', L('Wp'), L('left')))}
+    (if (i32.gt_s ${L('w1')} ${L('W')}) (then ${S('w1', L('W'))}))
+    (if (i32.lt_s ${L('w1')} ${L('w0')}) (then ${S('w1', L('w0'))}))
+    ${S('c0', i32('shl', i32('mul', i32('add', L('w0'), L('left')), L('C')), C(2)))}
+    ${S('c1', i32('shl', i32('mul', i32('add', L('w1'), L('left')), L('C')), C(2)))}
+    ${S('row', i32('shl', i32('mul', L('Wp'), L('C')), C(2)))}
+    ${S('g', L('g0'))}
+    (block $done (loop $gLoop
+      (br_if $done (i32.ge_s ${L('g')} ${L('g1')}))
+      ${S('n', i32('div_u', L('g'), L('Hp')))}
+      ${S('r', i32('sub', i32('sub', L('g'), i32('mul', L('n'), L('Hp'))), L('top')))}
+      ${S('dst', i32('add', L('into'), i32('mul', L('g'), L('row'))))}
+      (if (i32.or (i32.or (i32.lt_s ${L('r')} (i32.const 0)) (i32.ge_s ${L('r')} ${L('H')})) (i32.eq ${L('c1')} ${L('c0')}))
+        (then (memory.fill ${L('dst')} (i32.const 0) ${L('row')}))
+        (else
+          (memory.fill ${L('dst')} (i32.const 0) ${L('c0')})
+          ${S('src', i32('add', L('x'), i32('shl', i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), L('H')), L('r')), L('W')), L('w0')), L('C')), C(2))))}
+          (memory.copy ${i32('add', L('dst'), L('c0'))} ${L('src')} ${i32('sub', L('c1'), L('c0'))})
+          (memory.fill ${i32('add', L('dst'), L('c1'))} (i32.const 0) ${i32('sub', L('row'), L('c1'))})))
+      ${S('g', i32('add', L('g'), C(1)))}
+      (br $gLoop))))`;
+
 const exportsFor = (m) => {
   const a2 = (m + 2) ** 2;
   return `
@@ -570,5 +602,5 @@ const header = `;; Winograd convolutions F(m×m, 3×3), m = 2 and 4 (3×3 filter
   (import "env" "memory" (memory 1 65536 shared))`;
 
 export const winogradWat = () => [header, inputTransform(2), inputTransform(4), outputTransform(2), outputTransform(4),
-  dyTransform(2), dyTransform(4), gemmForward, gemmFilter, sumParts, exportsFor(2), exportsFor(4),
+  dyTransform(2), dyTransform(4), gemmForward, gemmFilter, sumParts, padRows, exportsFor(2), exportsFor(4),
   filterTransform(2), filterTransform(4), filterUntransform(2), filterUntransform(4), ')\n'].join('\n');
