@@ -1,14 +1,10 @@
 /**
- * Runs LungCAM's wasm SIMD kernels (convFilterGrad.wat, convForward.wat) on every wasm thread: the threaded
- * tfjs backend's heap is a shared WebAssembly.Memory, so helper workers instantiate the same kernels on
- * that very memory and each computes a contiguous range of output-channel blocks (each output is computed
- * the same way whatever the split, so results do not depend on the thread count). The calling thread hands
- * out a job through Atomics on a small shared control array, computes its own range, and waits for the
- * helpers. Helpers start in the background at the first call; until one is ready the calling thread does
- * its share. Workers are unref'd (never keep a finished process alive).
+ * The model's wasm SIMD kernels (convFilterGrad.wat, convForward.wat, winograd.wat) on every wasm thread,
+ * through a KernelPool (kernelPool.ts: helper workers on the backend's shared heap, each computing a
+ * contiguous range of output-channel blocks or tiles), and trainOps.wat on the calling thread.
  */
 import * as v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { KernelPool, isSharedMemory } from './kernelPool';
 import * as fg from './convFilterGradWasm';
 import * as fw from './convForwardWasm';
 import * as ops from './trainOpsWasm';
@@ -37,37 +33,9 @@ const SOURCES: Record<KernelName, Binaries> = {
 const NAMES = Object.keys(SOURCES) as KernelName[];
 type KernelFn = (...args: number[]) => void;
 
-/** Control slots: job sequence (caller → helper), done sequence (helper → caller), ready flag, kernel, args. */
-const SEQ = 0, DONE = 1, READY = 2, KERNEL = 3, ARGS = 4, MAX_ARGS = 24, SLOTS = ARGS + MAX_ARGS;
-/** A helper that has not answered within this long is treated as broken (never seen; a guard). */
-const HELPER_TIMEOUT_MS = 60_000;
-
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { modules, names, memory, control } = workerData;
-const fns = names.map((name, i) => new WebAssembly.Instance(modules[i], { env: { memory } }).exports[name]);
-const ctl = new Int32Array(control);
-let seen = 0;
-Atomics.store(ctl, ${READY}, 1);
-for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
-  const seq = Atomics.load(ctl, ${SEQ});
-  if (seq === seen) continue;
-  if (seq < 0) break;
-  seen = seq;
-  const fn = fns[ctl[${KERNEL}]];
-  fn(...Array.from(ctl.subarray(${ARGS}, ${ARGS} + fn.length)));
-  Atomics.store(ctl, ${DONE}, seq);
-  Atomics.notify(ctl, ${DONE});
-}
-`;
+export { isSharedMemory, splitRanges } from './kernelPool';
 
 const compiled = new Map<string, WebAssembly.Module>();
-const instances = new WeakMap<WebAssembly.Memory, Map<KernelName, KernelFn>>();
-
-export function isSharedMemory(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-}
 
 /** trainOps.wat: memory-bound step kernels, run on the calling thread only. */
 export interface TrainOps {
@@ -131,79 +99,32 @@ function kernelModule(name: KernelName, shared: boolean): WebAssembly.Module {
   return m;
 }
 
+/** The pool runs the kernels with the thread count backend.ts sets (1 until then). */
+const pool = new KernelPool<KernelName>('LungCAM wasm kernel', { names: NAMES, module: kernelModule }, () => 1);
+
 /** The kernel bound to `memory` on this thread (instantiated once per memory). */
 export function kernelOn(memory: WebAssembly.Memory, name: KernelName): KernelFn {
-  let byName = instances.get(memory);
-  if (!byName) instances.set(memory, (byName = new Map()));
-  let fn = byName.get(name);
-  if (!fn) {
-    fn = new WebAssembly.Instance(kernelModule(name, isSharedMemory(memory)), { env: { memory } }).exports[name] as KernelFn;
-    byName.set(name, fn);
-  }
-  return fn;
+  return pool.kernelOn(memory, name);
 }
-
-interface Helper {
-  worker: Worker;
-  ctl: Int32Array;
-  seq: number;
-  broken: boolean;
-}
-
-let helpers: Helper[] = [];
-let helpersFor: WebAssembly.Memory | null = null;
-let threadCount = 1;
 
 /** How many threads runSplit may use at most (the calling thread and its helpers). */
 export function kernelThreadCount(): number {
-  return threadCount;
+  return pool.threads();
 }
 
 /** How many threads the kernels may use (the wasm backend's thread count); 1 disables the helpers. */
 export function setKernelThreads(threads: number): void {
-  threadCount = Math.max(1, Math.floor(threads));
-}
-
-function startHelpers(memory: WebAssembly.Memory): void {
-  stopKernelHelpers();
-  helpersFor = memory;
-  const modules = NAMES.map((n) => kernelModule(n, true));
-  for (let i = 1; i < threadCount; i++) {
-    const control = new SharedArrayBuffer(SLOTS * 4);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modules, names: NAMES, memory, control } });
-    worker.unref();
-    const helper: Helper = { worker, ctl: new Int32Array(control), seq: 0, broken: false };
-    worker.on('error', () => { helper.broken = true; });
-    worker.on('exit', () => { helper.broken = true; });
-    helpers.push(helper);
-  }
+  pool.setThreads(threads);
 }
 
 /** Helper workers ready to take a share (0 before the first call, or with one thread). */
 export function readyKernelHelpers(): number {
-  return helpers.filter((h) => !h.broken && Atomics.load(h.ctl, READY) === 1).length;
+  return pool.readyHelpers();
 }
 
 /** Ends the helper workers (tests; a process exit ends them anyway). */
 export function stopKernelHelpers(): void {
-  for (const h of helpers) {
-    Atomics.store(h.ctl, SEQ, -1);
-    Atomics.notify(h.ctl, SEQ);
-  }
-  helpers = [];
-  helpersFor = null;
-}
-
-/** Contiguous ranges of `units` for `parts` threads, as even as possible (never empty). */
-export function splitRanges(units: number, parts: number): Array<[number, number]> {
-  const n = Math.max(1, Math.min(parts, units));
-  const ranges: Array<[number, number]> = [];
-  for (let i = 0, start = 0; i < n; i++) {
-    const end = Math.round(((i + 1) * units) / n);
-    ranges.push([start, end]);
-    start = end;
-  }
-  return ranges;
+  pool.stopHelpers();
 }
 
 /**
@@ -212,29 +133,5 @@ export function splitRanges(units: number, parts: number): Array<[number, number
  * thread, 1 …: helpers; fewer than kernelThreadCount() parts, so per-part scratch can be indexed by it).
  */
 export function runSplit(memory: WebAssembly.Memory, name: KernelName, units: number, argsFor: (u0: number, u1: number, part: number) => number[]): void {
-  if (threadCount > 1 && isSharedMemory(memory) && helpersFor !== memory) startHelpers(memory);
-  // At most threadCount − 1 helpers (after setKernelThreads(1) the started helpers stay idle).
-  const ready = helpersFor === memory ? helpers.filter((h) => !h.broken && Atomics.load(h.ctl, READY) === 1).slice(0, threadCount - 1) : [];
-  const ranges = splitRanges(units, 1 + ready.length);
-  const used = ready.slice(0, ranges.length - 1);
-  used.forEach((h, i) => {
-    const args = argsFor(...ranges[i + 1], i + 1);
-    if (args.length > MAX_ARGS) throw new Error(`kernelThreads: ${name} takes too many arguments`);
-    h.ctl[KERNEL] = NAMES.indexOf(name);
-    h.ctl.set(args, ARGS);
-    h.seq++;
-    Atomics.store(h.ctl, SEQ, h.seq);
-    Atomics.notify(h.ctl, SEQ);
-  });
-  kernelOn(memory, name)(...argsFor(...ranges[0], 0));
-  for (const h of used) {
-    const started = Date.now();
-    while (Atomics.load(h.ctl, DONE) !== h.seq) {
-      if (Date.now() - started > HELPER_TIMEOUT_MS) {
-        h.broken = true;
-        throw new Error(`LungCAM wasm kernel ${name}: a helper thread did not answer within ${HELPER_TIMEOUT_MS / 1000} s (set LUNGCAM_WASM_THREADS=1 to run on one thread)`);
-      }
-      Atomics.wait(h.ctl, DONE, Atomics.load(h.ctl, DONE), 1000);
-    }
-  }
+  pool.runSplit(memory, name, units, argsFor);
 }
