@@ -161,6 +161,35 @@ const tileCoords = (m, th, tw) => `
       ${S('i', i32('div_u', L('rem'), L(tw)))}
       ${S('j', i32('sub', L('rem'), i32('mul', L('i'), L(tw))))}`;
 
+/**
+ * The tile loop of the input and dY transforms: for tiles t0 + tl, tl < ntr, `body` turns the a×a patch at
+ * byte `base` (4 channels per step over `bytes` bytes of channels) into a² rows of `dst` (es bytes apart);
+ * tiles past the last (T) get zeros.
+ */
+const transformTileLoop = (m, a, dst, bytes, base, body) => `(local.set $tl (i32.const 0))
+    (block $tDone (loop $tLoop
+      (br_if $tDone (i32.ge_s ${L('tl')} ${L('ntr')}))
+      ${S('t', i32('add', L('t0'), L('tl')))}
+      ${S('q', i32('add', L(dst), i32('mul', L('tl'), L(bytes))))}
+      (if (i32.lt_s ${L('t')} ${L('T')})
+        (then
+          ${tileCoords(m, 'th', 'tw')}
+          ${S('base', base)}
+          (local.set $ch (i32.const 0))
+          (loop $chLoop
+            ${S('p', i32('add', L('base'), L('ch')))}
+            ${body.join('\n            ')}
+            ${S('ch', i32('add', L('ch'), C(16)))}
+            (br_if $chLoop (i32.lt_u ${L('ch')} ${L(bytes)}))))
+        (else
+          (local.set $e (i32.const 0))
+          (loop $zLoop
+            (memory.fill ${i32('add', L('q'), i32('mul', L('e'), L('es')))} (i32.const 0) ${L(bytes)})
+            ${S('e', i32('add', L('e'), C(1)))}
+            (br_if $zLoop (i32.lt_u ${L('e')} (i32.const ${a * a}))))))
+      ${S('tl', i32('add', L('tl'), C(1)))}
+      (br $tLoop)))`;
+
 function inputTransform(m) {
   const a = m + 2, BT = VARIANTS[m].BT;
   const d = [...Array(a).keys()].map((k) => `d${k}`);
@@ -198,29 +227,7 @@ function inputTransform(m) {
     ${S('rs', i32('mul', L('Wp'), L('cs')))}
     ${S('es', i32('mul', L('Tb'), L('cs')))}
     ${S('tt', i32('mul', L('th'), L('tw')))}
-    (local.set $tl (i32.const 0))
-    (block $tDone (loop $tLoop
-      (br_if $tDone (i32.ge_s ${L('tl')} ${L('ntr')}))
-      ${S('t', i32('add', L('t0'), L('tl')))}
-      ${S('q', i32('add', L('V'), i32('mul', L('tl'), L('cs'))))}
-      (if (i32.lt_s ${L('t')} ${L('T')})
-        (then
-          ${tileCoords(m, 'th', 'tw')}
-          ${S('base', i32('add', L('xp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), L('Hp')), i32('mul', L('i'), C(m))), L('Wp')), i32('mul', L('j'), C(m))), L('cs'))))}
-          (local.set $ch (i32.const 0))
-          (loop $chLoop
-          ${S('p', i32('add', L('base'), L('ch')))}
-          ${body.join('\n          ')}
-          ${S('ch', i32('add', L('ch'), C(16)))}
-          (br_if $chLoop (i32.lt_u ${L('ch')} ${L('cs')}))))
-        (else
-          (local.set $e (i32.const 0))
-          (loop $zLoop
-            (memory.fill ${i32('add', L('q'), i32('mul', L('e'), L('es')))} (i32.const 0) ${L('cs')})
-            ${S('e', i32('add', L('e'), C(1)))}
-            (br_if $zLoop (i32.lt_u ${L('e')} (i32.const ${a * a}))))))
-      ${S('tl', i32('add', L('tl'), C(1)))}
-      (br $tLoop))))`;
+    ${transformTileLoop(m, a, 'V', 'cs', i32('add', L('xp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), L('Hp')), i32('mul', L('i'), C(m))), L('Wp')), i32('mul', L('j'), C(m))), L('cs'))), body)})`;
 }
 
 function outputTransform(m) {
@@ -319,29 +326,7 @@ function dyTransform(m) {
     ${S('rs', i32('mul', i32('mul', L('tw'), C(m)), L('co4')))}
     ${S('es', i32('mul', L('Tb'), L('co4')))}
     ${S('tt', i32('mul', L('th'), L('tw')))}
-    (local.set $tl (i32.const 0))
-    (block $tDone (loop $tLoop
-      (br_if $tDone (i32.ge_s ${L('tl')} ${L('ntr')}))
-      ${S('t', i32('add', L('t0'), L('tl')))}
-      ${S('q', i32('add', L('D'), i32('mul', L('tl'), L('co4'))))}
-      (if (i32.lt_s ${L('t')} ${L('T')})
-        (then
-          ${tileCoords(m, 'th', 'tw')}
-          ${S('base', i32('add', L('dyp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), i32('mul', L('th'), C(m))), i32('mul', L('i'), C(m))), i32('mul', L('tw'), C(m))), i32('mul', L('j'), C(m))), L('co4'))))}
-          (local.set $ch (i32.const 0))
-          (loop $chLoop
-            ${S('p', i32('add', L('base'), L('ch')))}
-            ${body.join('\n            ')}
-            ${S('ch', i32('add', L('ch'), C(16)))}
-            (br_if $chLoop (i32.lt_u ${L('ch')} ${L('co4')}))))
-        (else
-          (local.set $e (i32.const 0))
-          (loop $zLoop
-            (memory.fill ${i32('add', L('q'), i32('mul', L('e'), L('es')))} (i32.const 0) ${L('co4')})
-            ${S('e', i32('add', L('e'), C(1)))}
-            (br_if $zLoop (i32.lt_u ${L('e')} (i32.const ${a * a}))))))
-      ${S('tl', i32('add', L('tl'), C(1)))}
-      (br $tLoop))))`;
+    ${transformTileLoop(m, a, 'D', 'co4', i32('add', L('dyp'), i32('mul', i32('add', i32('mul', i32('add', i32('mul', L('n'), i32('mul', L('th'), C(m))), i32('mul', L('i'), C(m))), i32('mul', L('tw'), C(m))), i32('mul', L('j'), C(m))), L('co4'))), body)})`;
 }
 
 // forward GEMM, 4 tiles × 8 output channels per register tile
