@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { heapMemory } from '../model/convForward';
 import { camThreadCount, runCamSplit } from './camThreads';
 
 const COUNTS = 'LungcamBinaryFilterGrad';
@@ -26,10 +27,6 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
-}
 
 /** Where a padded-grid position (row, col) sits in a bit vector: row·rowStep + col·colStep. */
 export interface BitLayout {
@@ -61,7 +58,7 @@ function maskBitsWasm(args: Args): TensorInfo[] {
   backend.typedArrayFromHeap(scale).fill(0);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
   const [xp, bp, sp] = [x, bits, scale].map(at);
-  runCamSplit(heapOf(backend)!, 'maskBits', n, (n0, n1) => [xp + n0 * h * w * c * 4, bp + n0 * c * words * 8, sp + n0 * c * 4,
+  runCamSplit(heapMemory(backend)!, 'maskBits', n, (n0, n1) => [xp + n0 * h * w * c * 4, bp + n0 * c * words * 8, sp + n0 * c * 4,
     n1 - n0, h, w, c, top, left, rowStep, colStep, words]);
   return [bits, scale];
 }
@@ -149,7 +146,7 @@ function countsWasm(args: Args): TensorInfo {
   backend.typedArrayFromHeap(offs).set(offsets);
   const at = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
   const [xp, yp, fp, op, sp, shp, xsp, ysp] = [xBits, yBits, filter, offs, out, shifted, xScale, yScale].map(at);
-  const memory = heapOf(backend)!;
+  const memory = heapMemory(backend)!;
   sets.forEach((j, u) => {
     // Patches split across the wasm threads (camThreads.ts), each with its own scratch.
     runCamSplit(memory, 'binaryFilterGrad', n, (n0, n1, part) => [xp + (j * n + n0) * ci * xw2 * 4, yp + n0 * co * yw2 * 4, fp, op,
@@ -170,7 +167,7 @@ export function setMaskCounting(enabled: boolean): void {
 }
 
 function wasmKernelReady(): boolean {
-  if (!countingEnabled || tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
+  if (!countingEnabled || tf.getBackend() !== 'wasm' || !heapMemory(tf.backend() as unknown as HeapBackend)) return false;
   if (!registered) {
     tf.registerKernel({ kernelName: COUNTS, backendName: 'wasm', kernelFunc: countsWasm as unknown as KernelFunc });
     tf.registerKernel({ kernelName: MASK_BITS, backendName: 'wasm', kernelFunc: maskBitsWasm as unknown as KernelFunc });

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { heapMemory } from '../model/convForward';
 import { runCamSplit } from './camThreads';
 
 const KERNEL = 'LungcamCamProduct';
@@ -20,17 +21,13 @@ interface HeapBackend {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-function heapOf(backend: HeapBackend): WebAssembly.Memory | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
-}
 
 /** Inputs a [N, P, K] and w0, w1, … (one per class, [N, K] each, float32) → [C, N, P]. */
 function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo {
   const { a } = args.inputs;
   const ws = Object.keys(args.inputs).filter((key) => key !== 'a').sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))).map((key) => args.inputs[key]);
   const backend = args.backend as HeapBackend;
-  const memory = heapOf(backend)!;
+  const memory = heapMemory(backend)!;
   const [n, p, k] = a.shape;
   const c = ws.length;
   const c4 = Math.ceil(c / 4) * 4;
@@ -54,7 +51,7 @@ function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unk
 let registered = false;
 
 function wasmKernelReady(): boolean {
-  if (tf.getBackend() !== 'wasm' || !heapOf(tf.backend() as unknown as HeapBackend)) return false;
+  if (tf.getBackend() !== 'wasm' || !heapMemory(tf.backend() as unknown as HeapBackend)) return false;
   if (!registered) {
     tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: camProductWasm as unknown as KernelFunc });
     registered = true;

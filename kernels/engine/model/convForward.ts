@@ -33,7 +33,7 @@ export interface ConvShape {
 }
 
 /** The heap of a tfjs wasm backend, or null when this is not one we can run on. */
-export function heapMemory(backend: HeapBackend): WebAssembly.Memory | null {
+export function heapMemory(backend: { getMemoryOffset?: unknown; wasm?: HeapBackend['wasm'] }): WebAssembly.Memory | null {
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
 }

@@ -127,8 +127,8 @@ function backpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unk
 
 /** dW by the wasm SIMD kernel on the backend's heap (convFilterGrad.ts), or null where it does not apply. */
 function directFilterGrad(x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo, backend: HeapBackend): TensorInfo | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!memory || typeof backend.getMemoryOffset !== 'function') return null;
+  const memory = heapMemory(backend);
+  if (!memory) return null;
   const shape: FilterGradShape = {
     batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
     outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
