@@ -129,7 +129,7 @@ function fftBound(): void {
     return b;
   };
   const wasmSpectra = wasm
-    ? best(() => { wasm.loadSamples(x); for (let f = 0; f < frames; f += 2) wasm.pair(f * 160, Math.min(f + 1, frames - 1) * 160, 4, 240); })
+    ? best(() => { wasm.loadSamples(x); for (let f = 0; f < frames; f += 4) wasm.quad(f * 160, Math.min(f + 1, frames - 1) * 160, Math.min(f + 2, frames - 1) * 160, Math.min(f + 3, frames - 1) * 160, 4, 240); })
     : NaN;
   const wasmWhole = best(() => whole.frames(x, 0, frames, out, 0));
   const jsSpectra = best(() => { for (let f = 0; f < frames; f++) jsFft.magnitude(x, f * 160, win, spec); });

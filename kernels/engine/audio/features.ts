@@ -1,7 +1,7 @@
 /**
  * WAV file → log-mel, streaming and in parallel: the recording is cut into independent row jobs
  * (featureJobs.ts: decoding its own slice of the file, resampling, framing, mel) that this thread computes,
- * helped by worker threads on long recordings (≥ 5 min at 16 kHz, ≥ 1 min to resample) when the worker
+ * helped by worker threads on long recordings (≥ 15 min at 16 kHz, ≥ 1 min to resample) when the worker
  * script is available. Memory stays near the size of the output (a 1-hour 44.1 kHz stereo file is never
  * held whole), or far below it when each thread writes its rows straight into the output file (rowsTo),
  * and the result is bit-identical whichever thread computed which rows.
@@ -21,14 +21,16 @@ export const resampledLength = (frames: number, rate: number) =>
   rate === SAMPLE_RATE ? frames : Math.floor((frames * SAMPLE_RATE) / rate);
 
 /**
- * Recordings long enough for helper threads. A worker thread takes ≈ 45 ms to start here (Node's own
- * worker bootstrap, ≈ 60–90 ms of cpu on the other core), gets jobs only once started, and one still
- * starting when this thread finishes delays the process exit. This thread computes a minute of 16 kHz
- * audio in ≈ 10–15 ms, so below ≈ 5 minutes it is done before a helper could take a job; resampled
- * audio is ≈ 10× the work per second, but a helper also builds its own resampling table first.
- * Measured under load: 90 s and 150 s at 16 kHz, and 60 s at 44.1 kHz stereo, were slower with a helper.
+ * Recordings long enough for helper threads. A worker thread takes ≈ 50–80 ms to start here (Node's own
+ * worker bootstrap, on the other core), gets jobs only once started, and one still starting when this
+ * thread finishes delays the process exit. This thread computes a minute of 16 kHz audio (decode, float32
+ * log-mel, write) in ≈ 15 ms, so it has done ≈ 4 minutes before a helper takes its first job. Measured on
+ * this 2-core machine, alternating 8 runs each: 10 and 15 min at 16 kHz took the same wall time with a
+ * helper as without (so one thread, half the cpu), 20 and 30 min were 10–20 % faster with it. Resampled
+ * audio is ≈ 10× the work per second, but a helper also builds its own resampling table first; 60 s at
+ * 44.1 kHz stereo was slower with a helper.
  */
-const MIN_ROWS_HELPERS_16K = 30000;
+const MIN_ROWS_HELPERS_16K = 90000;
 const MIN_ROWS_HELPERS_RESAMPLED = 6000;
 
 export interface FileFeatureOptions {

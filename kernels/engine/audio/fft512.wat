@@ -1,19 +1,21 @@
-;; |rfft 512| of two Hann-windowed 400-sample frames at once (VGGish framing), float64, WebAssembly SIMD.
-;; Each v128 holds the same quantity for frame A (lane 0) and frame B (lane 1), so the code reads like a
-;; scalar FFT: real FFT of 512 = complex FFT of 256 (even samples real, odd imaginary) by four radix-4
-;; decimation-in-time stages, then one unpacking pass to the 257 magnitudes.
+;; |rfft 512| of four Hann-windowed 400-sample frames at once (VGGish framing), float32, WebAssembly SIMD.
+;; Each v128 holds the same quantity for frames A, B, C, D (lanes 0–3), so the code reads like a scalar
+;; FFT: real FFT of 512 = complex FFT of 256 (even samples real, odd imaginary) by four radix-4
+;; decimation-in-time stages, then one unpacking pass to the 257 magnitudes, then the mel sums and ln.
+;; Float32 as VGGish's own TensorFlow front end: four frames per instruction instead of two in float64, and
+;; the log-mel stays within ≈ 5e-4 of numpy's float64 (the golden tolerance is 2e-3; fftWasm.ts).
 ;; Source of kernels/engine/audio/fft512Wasm.ts (regenerate: node scripts/gen-fft-wasm.mjs).
 ;;
-;; Memory layout (bytes), filled by fftWasm.ts at start-up except RE/IM/MAG:
+;; Memory layout (bytes), filled by fftWasm.ts at start-up except RE/IM/MAG/SUMS:
 ;;   0      (unused)
-;;   1024   WIN    400 × f64   periodic Hann
+;;   1024   WIN    400 × f32   periodic Hann
 ;;   4224   RE     256 × v128  real parts        8320 IM 256 × v128 imaginary parts
 ;;   12416  TW     stages L = 4, 16, 64: per k, W^k, W^2k, W^3k as (re, im) pairs of splatted v128 (96 B)
 ;;   20480  UNP    k = 0..256: cos(2πk/512), −sin(2πk/512), splatted v128 (32 B)
-;;   28704  MAG    257 × v128  |X[k]| for (A, B)
+;;   28704  MAG    257 × v128  |X[k]| for (A, B, C, D)
 ;;   32816  BANDS  ≤ 256 × (first bin, bin count, byte offset of its first weight, 0) i32 — the sparse mel matrix
-;;   36912  WEIGHTS ≤ 1026 × v128 f64 weights, each splatted (same value in both lanes)
-;;   53328  SUMS   ≤ 256 × v128 mel sums of the current pair
+;;   36912  WEIGHTS ≤ 1026 × v128 f32 weights, each splatted (same value in every lane)
+;;   53328  SUMS   ≤ 256 × v128 mel sums of the current four frames
 ;;   65536  free for the caller's samples (f32), then (frames export) its output rows (f32)
 (module
   (memory (export "memory") 2)
@@ -21,11 +23,10 @@
   ;; The windowed frames (z[j] = w[2j]·x[2j] + i·w[2j+1]·x[2j+1], 0 for j ≥ 200) go straight into the first
   ;; radix-4 stage (span 1, no twiddles): output slots 4g..4g+3 combine z[j] for j = rev3(g) + 64·r,
   ;; r = 0..3 (rev3 = base-4 digit reversal of 3 digits), so nothing is stored in digit-reversed order and
-  ;; read back. Same operations and order as a separate load and stage, so the same results bit for bit.
-  ;; Samples are f32 at byte offsets xa, xb (lanes: frame A, frame B); the kernel reads 16 bytes where it
-  ;; uses 8, so callers leave 8 bytes of slack after their samples.
-  (func $loadStage1 (param $xa i32) (param $xb i32)
-    (local $g i32) (local $i i32) (local $rg i32) (local $j i32) (local $a i32) (local $w i32) (local $v v128)
+  ;; read back. Samples are f32 at byte offsets xa, xb, xc, xd (lanes: frames A–D); each z[j] is one 8-byte
+  ;; load per frame, and two shuffles sort the real and imaginary parts into lanes.
+  (func $loadStage1 (param $xa i32) (param $xb i32) (param $xc i32) (param $xd i32)
+    (local $g i32) (local $i i32) (local $rg i32) (local $a i32) (local $lo v128) (local $hi v128)
     (local $r0 v128) (local $i0 v128) (local $r1 v128) (local $i1 v128)
     (local $r2 v128) (local $i2 v128) (local $r3 v128) (local $i3 v128)
     (local $s02r v128) (local $s02i v128) (local $d02r v128) (local $d02i v128)
@@ -36,69 +37,65 @@
           (i32.shl (i32.and (local.get $g) (i32.const 3)) (i32.const 4))
           (i32.and (local.get $g) (i32.const 12)))
           (i32.shr_u (local.get $g) (i32.const 4))))
-        (local.set $j (local.get $rg))
-        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
-        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
-        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
-          (v128.load (i32.add (local.get $xa) (local.get $a)))
-          (v128.load (i32.add (local.get $xb) (local.get $a)))))
-        (local.set $r0 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
-        (local.set $i0 (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
-          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
-        (local.set $j (i32.add (local.get $rg) (i32.const 64)))
-        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
-        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
-        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
-          (v128.load (i32.add (local.get $xa) (local.get $a)))
-          (v128.load (i32.add (local.get $xb) (local.get $a)))))
-        (local.set $r1 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
-        (local.set $i1 (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
-          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
-        (local.set $j (i32.add (local.get $rg) (i32.const 128)))
-        (local.set $a (i32.shl (local.get $j) (i32.const 3)))
-        (local.set $w (i32.shl (local.get $j) (i32.const 4)))
-        (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
-          (v128.load (i32.add (local.get $xa) (local.get $a)))
-          (v128.load (i32.add (local.get $xb) (local.get $a)))))
-        (local.set $r2 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
-        (local.set $i2 (f64x2.mul
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
-          (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+        (local.set $a (i32.shl (local.get $rg) (i32.const 3)))
+        (local.set $lo (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xa) (local.get $a))) (i64.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $hi (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xc) (local.get $a))) (i64.load (i32.add (local.get $xd) (local.get $a)))))
+        (local.set $r0 (f32x4.mul (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1024 (local.get $a)))))
+        (local.set $i0 (f32x4.mul (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1028 (local.get $a)))))
+        (local.set $a (i32.shl (i32.add (local.get $rg) (i32.const 64)) (i32.const 3)))
+        (local.set $lo (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xa) (local.get $a))) (i64.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $hi (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xc) (local.get $a))) (i64.load (i32.add (local.get $xd) (local.get $a)))))
+        (local.set $r1 (f32x4.mul (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1024 (local.get $a)))))
+        (local.set $i1 (f32x4.mul (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1028 (local.get $a)))))
+        (local.set $a (i32.shl (i32.add (local.get $rg) (i32.const 128)) (i32.const 3)))
+        (local.set $lo (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xa) (local.get $a))) (i64.load (i32.add (local.get $xb) (local.get $a)))))
+        (local.set $hi (i64x2.replace_lane 1
+          (v128.load64_splat (i32.add (local.get $xc) (local.get $a))) (i64.load (i32.add (local.get $xd) (local.get $a)))))
+        (local.set $r2 (f32x4.mul (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1024 (local.get $a)))))
+        (local.set $i2 (f32x4.mul (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $lo) (local.get $hi))
+          (f32x4.splat (f32.load offset=1028 (local.get $a)))))
         ;; z[192 + rg] exists for rg < 8 only (j < 200); above it is the zero padding.
         (local.set $r3 (v128.const i64x2 0 0))
         (local.set $i3 (v128.const i64x2 0 0))
         (if (i32.lt_u (local.get $rg) (i32.const 8))
           (then
-            (local.set $j (i32.add (local.get $rg) (i32.const 192)))
-            (local.set $a (i32.shl (local.get $j) (i32.const 3)))
-            (local.set $w (i32.shl (local.get $j) (i32.const 4)))
-            (local.set $v (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
-              (v128.load (i32.add (local.get $xa) (local.get $a)))
-              (v128.load (i32.add (local.get $xb) (local.get $a)))))
-            (local.set $r3 (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (f64x2.splat (f64.load offset=1024 (local.get $w)))))
-            (local.set $i3 (f64x2.mul
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
-              (f64x2.splat (f64.load offset=1032 (local.get $w)))))
+            (local.set $a (i32.shl (i32.add (local.get $rg) (i32.const 192)) (i32.const 3)))
+            (local.set $lo (i64x2.replace_lane 1
+              (v128.load64_splat (i32.add (local.get $xa) (local.get $a))) (i64.load (i32.add (local.get $xb) (local.get $a)))))
+            (local.set $hi (i64x2.replace_lane 1
+              (v128.load64_splat (i32.add (local.get $xc) (local.get $a))) (i64.load (i32.add (local.get $xd) (local.get $a)))))
+            (local.set $r3 (f32x4.mul (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi))
+              (f32x4.splat (f32.load offset=1024 (local.get $a)))))
+            (local.set $i3 (f32x4.mul (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $lo) (local.get $hi))
+              (f32x4.splat (f32.load offset=1028 (local.get $a)))))
           ))
-        (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
-        (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
-        (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
-        (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
-        (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
-        (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
-        (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
-        (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
+        (local.set $s02r (f32x4.add (local.get $r0) (local.get $r2)))
+        (local.set $s02i (f32x4.add (local.get $i0) (local.get $i2)))
+        (local.set $d02r (f32x4.sub (local.get $r0) (local.get $r2)))
+        (local.set $d02i (f32x4.sub (local.get $i0) (local.get $i2)))
+        (local.set $s13r (f32x4.add (local.get $r1) (local.get $r3)))
+        (local.set $s13i (f32x4.add (local.get $i1) (local.get $i3)))
+        (local.set $d13r (f32x4.sub (local.get $r1) (local.get $r3)))
+        (local.set $d13i (f32x4.sub (local.get $i1) (local.get $i3)))
         (local.set $i (i32.shl (local.get $g) (i32.const 6)))
-        (v128.store offset=4224 (local.get $i) (f64x2.add (local.get $s02r) (local.get $s13r)))
-        (v128.store offset=8320 (local.get $i) (f64x2.add (local.get $s02i) (local.get $s13i)))
-        (v128.store offset=4256 (local.get $i) (f64x2.sub (local.get $s02r) (local.get $s13r)))
-        (v128.store offset=8352 (local.get $i) (f64x2.sub (local.get $s02i) (local.get $s13i)))
-        (v128.store offset=4240 (local.get $i) (f64x2.add (local.get $d02r) (local.get $d13i)))
-        (v128.store offset=8336 (local.get $i) (f64x2.sub (local.get $d02i) (local.get $d13r)))
-        (v128.store offset=4272 (local.get $i) (f64x2.sub (local.get $d02r) (local.get $d13i)))
-        (v128.store offset=8368 (local.get $i) (f64x2.add (local.get $d02i) (local.get $d13r)))
+        (v128.store offset=4224 (local.get $i) (f32x4.add (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $i) (f32x4.add (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4256 (local.get $i) (f32x4.sub (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8352 (local.get $i) (f32x4.sub (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4240 (local.get $i) (f32x4.add (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8336 (local.get $i) (f32x4.sub (local.get $d02i) (local.get $d13r)))
+        (v128.store offset=4272 (local.get $i) (f32x4.sub (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8368 (local.get $i) (f32x4.add (local.get $d02i) (local.get $d13r)))
       (br_if $groups (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 64)))))
 
   ;; A radix-4 stage combining sub-DFTs of span L (lb = 16·L bytes); twiddles from byte offset tw.
@@ -123,44 +120,44 @@
         (local.set $xi (v128.load offset=8320 (local.get $a)))
         (local.set $wr (v128.load (local.get $t)))
         (local.set $wi (v128.load offset=16 (local.get $t)))
-        (local.set $r1 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
-        (local.set $i1 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
+        (local.set $r1 (f32x4.sub (f32x4.mul (local.get $xr) (local.get $wr)) (f32x4.mul (local.get $xi) (local.get $wi))))
+        (local.set $i1 (f32x4.add (f32x4.mul (local.get $xr) (local.get $wi)) (f32x4.mul (local.get $xi) (local.get $wr))))
         ;; x2 · W^2k
         (local.set $a (i32.add (local.get $a) (local.get $lb)))
         (local.set $xr (v128.load offset=4224 (local.get $a)))
         (local.set $xi (v128.load offset=8320 (local.get $a)))
         (local.set $wr (v128.load offset=32 (local.get $t)))
         (local.set $wi (v128.load offset=48 (local.get $t)))
-        (local.set $r2 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
-        (local.set $i2 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
+        (local.set $r2 (f32x4.sub (f32x4.mul (local.get $xr) (local.get $wr)) (f32x4.mul (local.get $xi) (local.get $wi))))
+        (local.set $i2 (f32x4.add (f32x4.mul (local.get $xr) (local.get $wi)) (f32x4.mul (local.get $xi) (local.get $wr))))
         ;; x3 · W^3k
         (local.set $a (i32.add (local.get $a) (local.get $lb)))
         (local.set $xr (v128.load offset=4224 (local.get $a)))
         (local.set $xi (v128.load offset=8320 (local.get $a)))
         (local.set $wr (v128.load offset=64 (local.get $t)))
         (local.set $wi (v128.load offset=80 (local.get $t)))
-        (local.set $r3 (f64x2.sub (f64x2.mul (local.get $xr) (local.get $wr)) (f64x2.mul (local.get $xi) (local.get $wi))))
-        (local.set $i3 (f64x2.add (f64x2.mul (local.get $xr) (local.get $wi)) (f64x2.mul (local.get $xi) (local.get $wr))))
-        (local.set $s02r (f64x2.add (local.get $r0) (local.get $r2)))
-        (local.set $s02i (f64x2.add (local.get $i0) (local.get $i2)))
-        (local.set $d02r (f64x2.sub (local.get $r0) (local.get $r2)))
-        (local.set $d02i (f64x2.sub (local.get $i0) (local.get $i2)))
-        (local.set $s13r (f64x2.add (local.get $r1) (local.get $r3)))
-        (local.set $s13i (f64x2.add (local.get $i1) (local.get $i3)))
-        (local.set $d13r (f64x2.sub (local.get $r1) (local.get $r3)))
-        (local.set $d13i (f64x2.sub (local.get $i1) (local.get $i3)))
+        (local.set $r3 (f32x4.sub (f32x4.mul (local.get $xr) (local.get $wr)) (f32x4.mul (local.get $xi) (local.get $wi))))
+        (local.set $i3 (f32x4.add (f32x4.mul (local.get $xr) (local.get $wi)) (f32x4.mul (local.get $xi) (local.get $wr))))
+        (local.set $s02r (f32x4.add (local.get $r0) (local.get $r2)))
+        (local.set $s02i (f32x4.add (local.get $i0) (local.get $i2)))
+        (local.set $d02r (f32x4.sub (local.get $r0) (local.get $r2)))
+        (local.set $d02i (f32x4.sub (local.get $i0) (local.get $i2)))
+        (local.set $s13r (f32x4.add (local.get $r1) (local.get $r3)))
+        (local.set $s13i (f32x4.add (local.get $i1) (local.get $i3)))
+        (local.set $d13r (f32x4.sub (local.get $r1) (local.get $r3)))
+        (local.set $d13i (f32x4.sub (local.get $i1) (local.get $i3)))
         (local.set $a (i32.add (local.get $start) (local.get $k)))
-        (v128.store offset=4224 (local.get $a) (f64x2.add (local.get $s02r) (local.get $s13r)))
-        (v128.store offset=8320 (local.get $a) (f64x2.add (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4224 (local.get $a) (f32x4.add (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $a) (f32x4.add (local.get $s02i) (local.get $s13i)))
         (local.set $a (i32.add (local.get $a) (local.get $lb)))
-        (v128.store offset=4224 (local.get $a) (f64x2.add (local.get $d02r) (local.get $d13i)))
-        (v128.store offset=8320 (local.get $a) (f64x2.sub (local.get $d02i) (local.get $d13r)))
+        (v128.store offset=4224 (local.get $a) (f32x4.add (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8320 (local.get $a) (f32x4.sub (local.get $d02i) (local.get $d13r)))
         (local.set $a (i32.add (local.get $a) (local.get $lb)))
-        (v128.store offset=4224 (local.get $a) (f64x2.sub (local.get $s02r) (local.get $s13r)))
-        (v128.store offset=8320 (local.get $a) (f64x2.sub (local.get $s02i) (local.get $s13i)))
+        (v128.store offset=4224 (local.get $a) (f32x4.sub (local.get $s02r) (local.get $s13r)))
+        (v128.store offset=8320 (local.get $a) (f32x4.sub (local.get $s02i) (local.get $s13i)))
         (local.set $a (i32.add (local.get $a) (local.get $lb)))
-        (v128.store offset=4224 (local.get $a) (f64x2.sub (local.get $d02r) (local.get $d13i)))
-        (v128.store offset=8320 (local.get $a) (f64x2.add (local.get $d02i) (local.get $d13r)))
+        (v128.store offset=4224 (local.get $a) (f32x4.sub (local.get $d02r) (local.get $d13i)))
+        (v128.store offset=8320 (local.get $a) (f32x4.add (local.get $d02i) (local.get $d13r)))
         (local.set $t (i32.add (local.get $t) (i32.const 96)))
         (br_if $ks (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 16))) (local.get $lb))))
       (br_if $blocks (i32.lt_u
@@ -191,26 +188,26 @@
             (local.set $zr (v128.load offset=4224 (local.get $a)))
             (local.set $zi (v128.load offset=8320 (local.get $a)))
             (local.set $cr (v128.load offset=4224 (local.get $b)))
-            (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
-            (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
-            (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
-            (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
-            (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
+            (local.set $ci (f32x4.neg (v128.load offset=8320 (local.get $b))))
+            (local.set $er (f32x4.add (local.get $zr) (local.get $cr)))
+            (local.set $ei (f32x4.add (local.get $zi) (local.get $ci)))
+            (local.set $or (f32x4.sub (local.get $zi) (local.get $ci)))
+            (local.set $oi (f32x4.sub (local.get $cr) (local.get $zr)))
             (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
             (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
-            (local.set $tr (f64x2.sub (f64x2.mul (local.get $or) (local.get $wr)) (f64x2.mul (local.get $oi) (local.get $wi))))
-            (local.set $ti (f64x2.add (f64x2.mul (local.get $or) (local.get $wi)) (f64x2.mul (local.get $oi) (local.get $wr))))
+            (local.set $tr (f32x4.sub (f32x4.mul (local.get $or) (local.get $wr)) (f32x4.mul (local.get $oi) (local.get $wi))))
+            (local.set $ti (f32x4.add (f32x4.mul (local.get $or) (local.get $wi)) (f32x4.mul (local.get $oi) (local.get $wr))))
             ;; |X[256 − k]| first: at k = 128 both are the same bin, and X[k]'s formula is the one kept.
-            (local.set $xr (f64x2.sub (local.get $er) (local.get $tr)))
-            (local.set $xi (f64x2.sub (local.get $ei) (local.get $ti)))
+            (local.set $xr (f32x4.sub (local.get $er) (local.get $tr)))
+            (local.set $xi (f32x4.sub (local.get $ei) (local.get $ti)))
             (v128.store offset=28704 (local.get $b)
-              (f64x2.mul (v128.const f64x2 0.5 0.5)
-                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
-            (local.set $xr (f64x2.add (local.get $er) (local.get $tr)))
-            (local.set $xi (f64x2.add (local.get $ei) (local.get $ti)))
+              (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))))
+            (local.set $xr (f32x4.add (local.get $er) (local.get $tr)))
+            (local.set $xi (f32x4.add (local.get $ei) (local.get $ti)))
             (v128.store offset=28704 (local.get $a)
-              (f64x2.mul (v128.const f64x2 0.5 0.5)
-                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+              (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))))
             (br_if $both (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))
         (else
           (loop $single
@@ -219,62 +216,70 @@
             (local.set $zr (v128.load offset=4224 (local.get $a)))
             (local.set $zi (v128.load offset=8320 (local.get $a)))
             (local.set $cr (v128.load offset=4224 (local.get $b)))
-            (local.set $ci (f64x2.neg (v128.load offset=8320 (local.get $b))))
-            (local.set $er (f64x2.add (local.get $zr) (local.get $cr)))
-            (local.set $ei (f64x2.add (local.get $zi) (local.get $ci)))
-            (local.set $or (f64x2.sub (local.get $zi) (local.get $ci)))
-            (local.set $oi (f64x2.sub (local.get $cr) (local.get $zr)))
+            (local.set $ci (f32x4.neg (v128.load offset=8320 (local.get $b))))
+            (local.set $er (f32x4.add (local.get $zr) (local.get $cr)))
+            (local.set $ei (f32x4.add (local.get $zi) (local.get $ci)))
+            (local.set $or (f32x4.sub (local.get $zi) (local.get $ci)))
+            (local.set $oi (f32x4.sub (local.get $cr) (local.get $zr)))
             (local.set $wr (v128.load offset=20480 (i32.shl (local.get $k) (i32.const 5))))
             (local.set $wi (v128.load offset=20496 (i32.shl (local.get $k) (i32.const 5))))
-            (local.set $tr (f64x2.sub (f64x2.mul (local.get $or) (local.get $wr)) (f64x2.mul (local.get $oi) (local.get $wi))))
-            (local.set $ti (f64x2.add (f64x2.mul (local.get $or) (local.get $wi)) (f64x2.mul (local.get $oi) (local.get $wr))))
-            (local.set $xr (f64x2.add (local.get $er) (local.get $tr)))
-            (local.set $xi (f64x2.add (local.get $ei) (local.get $ti)))
+            (local.set $tr (f32x4.sub (f32x4.mul (local.get $or) (local.get $wr)) (f32x4.mul (local.get $oi) (local.get $wi))))
+            (local.set $ti (f32x4.add (f32x4.mul (local.get $or) (local.get $wi)) (f32x4.mul (local.get $oi) (local.get $wr))))
+            (local.set $xr (f32x4.add (local.get $er) (local.get $tr)))
+            (local.set $xi (f32x4.add (local.get $ei) (local.get $ti)))
             (v128.store offset=28704 (local.get $a)
-              (f64x2.mul (v128.const f64x2 0.5 0.5)
-                (f64x2.sqrt (f64x2.add (f64x2.mul (local.get $xr) (local.get $xr)) (f64x2.mul (local.get $xi) (local.get $xi))))))
+              (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+                (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $xr) (local.get $xr)) (f32x4.mul (local.get $xi) (local.get $xi))))))
             (br_if $single (i32.le_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $hi)))))))
     (v128.store offset=28704 (i32.const 0)
-      (f64x2.abs (f64x2.add (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
+      (f32x4.abs (f32x4.add (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0)))))
     (v128.store offset=28704 (i32.const 4096)
-      (f64x2.abs (f64x2.sub (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0))))))
+      (f32x4.abs (f32x4.sub (v128.load offset=4224 (i32.const 0)) (v128.load offset=8320 (i32.const 0))))))
 
-  ;; |rfft 512| of the windowed frames at byte offsets xa and xb into MAG (the bins of k = lo..hi, with
+  ;; |rfft 512| of the windowed frames at byte offsets xa–xd into MAG (the bins of k = lo..hi, with
   ;; mirror ≠ 0 also 256 − k, and 0, 256).
-  (func $pair (export "pair") (param $xa i32) (param $xb i32) (param $lo i32) (param $hi i32) (param $mirror i32)
-    (call $loadStage1 (local.get $xa) (local.get $xb))
+  (func $quad (export "quad") (param $xa i32) (param $xb i32) (param $xc i32) (param $xd i32) (param $lo i32) (param $hi i32) (param $mirror i32)
+    (call $loadStage1 (local.get $xa) (local.get $xb) (local.get $xc) (local.get $xd))
     (call $stage (i32.const 64) (i32.const 12416))
     (call $stage (i32.const 256) (i32.const 12800))
     (call $stage (i32.const 1024) (i32.const 14336))
     (call $unpack (local.get $lo) (local.get $hi) (local.get $mirror)))
+
   ;; Log-mel rows of `count` frames (hop 160 samples = 640 bytes) of the f32 samples at byte offset x, into
   ;; f32 rows of `bands` at byte offset out: the whole loop in wasm, so JS pays one call and one copy per
-  ;; chunk instead of a call and two row copies per pair (≈ a third of the time of the per-pair loop).
-  ;; An odd last frame is computed in both lanes and written once.
+  ;; chunk. Past the last frame the lanes repeat it (computed again, written again: the same values).
   (func (export "frames") (param $x i32) (param $count i32) (param $lo i32) (param $hi i32) (param $mirror i32) (param $bands i32) (param $out i32)
-    (local $f i32) (local $second i32) (local $row i32)
+    (local $f i32) (local $last i32) (local $fb i32) (local $fc i32) (local $fd i32) (local $row i32)
     (local.set $row (i32.shl (local.get $bands) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $count) (i32.const 1)))
     (block $done
       (br_if $done (i32.le_s (local.get $count) (i32.const 0)))
-      (loop $pairs
-        (local.set $second (select
-          (i32.add (local.get $f) (i32.const 1)) (local.get $f)
+      (loop $quads
+        (local.set $fb (select (i32.add (local.get $f) (i32.const 1)) (local.get $last)
           (i32.lt_s (i32.add (local.get $f) (i32.const 1)) (local.get $count))))
-        (call $pair
+        (local.set $fc (select (i32.add (local.get $f) (i32.const 2)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $f) (i32.const 2)) (local.get $count))))
+        (local.set $fd (select (i32.add (local.get $f) (i32.const 3)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $f) (i32.const 3)) (local.get $count))))
+        (call $quad
           (i32.add (local.get $x) (i32.mul (local.get $f) (i32.const 640)))
-          (i32.add (local.get $x) (i32.mul (local.get $second) (i32.const 640)))
+          (i32.add (local.get $x) (i32.mul (local.get $fb) (i32.const 640)))
+          (i32.add (local.get $x) (i32.mul (local.get $fc) (i32.const 640)))
+          (i32.add (local.get $x) (i32.mul (local.get $fd) (i32.const 640)))
           (local.get $lo) (local.get $hi) (local.get $mirror))
         (call $melLogTo (local.get $bands)
           (i32.add (local.get $out) (i32.mul (local.get $f) (local.get $row)))
-          (i32.add (local.get $out) (i32.mul (local.get $second) (local.get $row))))
-        (br_if $pairs (i32.lt_s (local.tee $f (i32.add (local.get $f) (i32.const 2))) (local.get $count))))))
+          (i32.add (local.get $out) (i32.mul (local.get $fb) (local.get $row)))
+          (i32.add (local.get $out) (i32.mul (local.get $fc) (local.get $row)))
+          (i32.add (local.get $out) (i32.mul (local.get $fd) (local.get $row))))
+        (br_if $quads (i32.lt_s (local.tee $f (i32.add (local.get $f) (i32.const 4))) (local.get $count))))))
 
-  ;; ln(mel + 0.01) of both frames' spectra in MAG, as f32 rows at byte offsets outA (frame A) and outB
-  ;; (frame B). Two passes: band b sums weight × |X[k]| over its bins into SUMS (weights stored splatted,
-  ;; so each is one v128 load), then ln of every sum. The ln pass's iterations are independent, so the CPU
-  ;; overlaps them (one pass doing both waited on each band's add chain, then on its division).
-  (func $melLogTo (param $bands i32) (param $outA i32) (param $outB i32)
-    (local $b i32) (local $t i32) (local $k i32) (local $end i32) (local $w i32) (local $s v128)
+  ;; ln(mel + 0.01) of the four frames' spectra in MAG, as f32 rows at byte offsets outA–outD. Two passes:
+  ;; band b sums weight × |X[k]| over its bins into SUMS (weights stored splatted, so each is one v128
+  ;; load), then ln of every sum. The ln pass's iterations are independent, so the CPU overlaps them (one
+  ;; pass doing both waited on each band's add chain, then on its division).
+  (func $melLogTo (param $bands i32) (param $outA i32) (param $outB i32) (param $outC i32) (param $outD i32)
+    (local $b i32) (local $t i32) (local $k i32) (local $end i32) (local $w i32) (local $at i32) (local $s v128)
     (local $x v128) (local $e v128) (local $m v128) (local $big v128) (local $z v128) (local $p v128)
     (local.set $b (i32.const 0))
     (block $done
@@ -288,41 +293,41 @@
         (block $empty
           (br_if $empty (i32.ge_u (local.get $k) (local.get $end)))
           (loop $bin
-            (local.set $s (f64x2.add (local.get $s)
-              (f64x2.mul (v128.load (local.get $w)) (v128.load offset=28704 (local.get $k)))))
+            (local.set $s (f32x4.add (local.get $s)
+              (f32x4.mul (v128.load (local.get $w)) (v128.load offset=28704 (local.get $k)))))
             (local.set $w (i32.add (local.get $w) (i32.const 16)))
             (br_if $bin (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 16))) (local.get $end)))))
         (v128.store offset=53328 (i32.shl (local.get $b) (i32.const 4)) (local.get $s))
         (br_if $band (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))
       (local.set $b (i32.const 0))
       (loop $lnBand
-        (local.set $x (f64x2.add (v128.load offset=53328 (i32.shl (local.get $b) (i32.const 4))) (v128.const f64x2 0.01 0.01)))
+        (local.set $x (f32x4.add (v128.load offset=53328 (i32.shl (local.get $b) (i32.const 4))) (v128.const f32x4 0.01 0.01 0.01 0.01)))
         ;; ln x, x ≥ 0.01 (finite, normal): x = m·2^e with m in [√½, √2), ln m = 2 atanh(s), s = (m−1)/(m+1),
-        ;; |s| < 0.172, series to s^9: truncation < 1e-9 absolute, far below the float32 rounding of the
-        ;; output (≈ 2.4e-7 at |ln| ≈ 2…4; at most one float32 step from Math.log's row, and rarely that).
-        ;; e = biased exponent as f64 (the 2^52 trick) minus the bias
-        (local.set $e (f64x2.sub
-          (v128.or (i64x2.shr_u (local.get $x) (i32.const 52)) (v128.const i64x2 0x4330000000000000 0x4330000000000000))
-          (v128.const f64x2 4503599627371519 4503599627371519)))
+        ;; |s| < 0.172, series to s^9: truncation < 1e-9, below the float32 rounding of the output.
+        (local.set $e (f32x4.convert_i32x4_s
+          (i32x4.sub (i32x4.shr_u (local.get $x) (i32.const 23)) (v128.const i32x4 127 127 127 127))))
         (local.set $m (v128.or
-          (v128.and (local.get $x) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
-          (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
-        (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
-        (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m) (local.get $big)))
-        (local.set $e (f64x2.add (local.get $e) (v128.and (local.get $big) (v128.const f64x2 1 1))))
-        (local.set $s (f64x2.div
-          (f64x2.sub (local.get $m) (v128.const f64x2 1 1))
-          (f64x2.add (local.get $m) (v128.const f64x2 1 1))))
-        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-        (local.set $p (v128.const f64x2 0.1111111111111111 0.1111111111111111))
-        (local.set $p (f64x2.add (v128.const f64x2 0.14285714285714285 0.14285714285714285) (f64x2.mul (local.get $z) (local.get $p))))
-        (local.set $p (f64x2.add (v128.const f64x2 0.2 0.2) (f64x2.mul (local.get $z) (local.get $p))))
-        (local.set $p (f64x2.add (v128.const f64x2 0.3333333333333333 0.3333333333333333) (f64x2.mul (local.get $z) (local.get $p))))
-        (local.set $p (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $z) (local.get $p))))
-        (local.set $x (f64x2.add
-          (f64x2.mul (local.get $e) (v128.const f64x2 0.6931471805599453 0.6931471805599453))
-          (f64x2.mul (f64x2.add (local.get $s) (local.get $s)) (local.get $p))))
-        (f32.store (i32.add (local.get $outA) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $x))))
-        (f32.store (i32.add (local.get $outB) (i32.shl (local.get $b) (i32.const 2))) (f32.demote_f64 (f64x2.extract_lane 1 (local.get $x))))
+          (v128.and (local.get $x) (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff))
+          (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000)))
+        (local.set $big (f32x4.gt (local.get $m) (v128.const f32x4 1.4142135 1.4142135 1.4142135 1.4142135)))
+        (local.set $m (v128.bitselect (f32x4.mul (local.get $m) (v128.const f32x4 0.5 0.5 0.5 0.5)) (local.get $m) (local.get $big)))
+        (local.set $e (f32x4.add (local.get $e) (v128.and (local.get $big) (v128.const f32x4 1 1 1 1))))
+        (local.set $s (f32x4.div
+          (f32x4.sub (local.get $m) (v128.const f32x4 1 1 1 1))
+          (f32x4.add (local.get $m) (v128.const f32x4 1 1 1 1))))
+        (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
+        (local.set $p (v128.const f32x4 0.11111111 0.11111111 0.11111111 0.11111111))
+        (local.set $p (f32x4.add (v128.const f32x4 0.14285715 0.14285715 0.14285715 0.14285715) (f32x4.mul (local.get $z) (local.get $p))))
+        (local.set $p (f32x4.add (v128.const f32x4 0.2 0.2 0.2 0.2) (f32x4.mul (local.get $z) (local.get $p))))
+        (local.set $p (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (local.get $p))))
+        (local.set $p (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $z) (local.get $p))))
+        (local.set $x (f32x4.add
+          (f32x4.mul (local.get $e) (v128.const f32x4 0.6931472 0.6931472 0.6931472 0.6931472))
+          (f32x4.mul (f32x4.add (local.get $s) (local.get $s)) (local.get $p))))
+        (local.set $at (i32.shl (local.get $b) (i32.const 2)))
+        (f32.store (i32.add (local.get $outA) (local.get $at)) (f32x4.extract_lane 0 (local.get $x)))
+        (f32.store (i32.add (local.get $outB) (local.get $at)) (f32x4.extract_lane 1 (local.get $x)))
+        (f32.store (i32.add (local.get $outC) (local.get $at)) (f32x4.extract_lane 2 (local.get $x)))
+        (f32.store (i32.add (local.get $outD) (local.get $at)) (f32x4.extract_lane 3 (local.get $x)))
         (br_if $lnBand (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $bands))))))
 )

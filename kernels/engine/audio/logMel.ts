@@ -1,6 +1,7 @@
 /**
  * 16 kHz samples → VGGish log-mel [frames, bands]: periodic Hann 400, hop 160, |rfft 512|, HTK mel
- * (melFilter.ts), ln(mel + 0.01). No padding; partial frames dropped. Float64 inside, Float32 out.
+ * (melFilter.ts), ln(mel + 0.01). No padding; partial frames dropped. Float32 out; float32 inside on the
+ * WebAssembly path (as VGGish's TensorFlow front end; fftWasm.ts), float64 in the JS fallback.
  * LogMelStream takes the audio in blocks so long files never need to be held whole.
  */
 import { FFT_SIZE, HOP_SAMPLES, WINDOW_SAMPLES, type FeatureParams, type LogMel } from '../types';
@@ -109,16 +110,16 @@ export class LogMelFrameKernel {
     }
     wasm.loadSamples(samples);
     const mag = wasm.magnitudes();
-    for (let f = 0; f < count; f += 2) {
-      const second = f + 1 < count ? f + 1 : f;
-      wasm.pair(f * HOP_SAMPLES, second * HOP_SAMPLES, this.fromBin, this.toBin);
-      this.melRow(mag, 2, 0, out, (outRow + f) * bands);
-      if (second !== f) this.melRow(mag, 2, 1, out, (outRow + second) * bands);
+    for (let f = 0; f < count; f += 4) {
+      const lanes = Math.min(4, count - f);
+      const at = (lane: number) => (f + Math.min(lane, lanes - 1)) * HOP_SAMPLES;
+      wasm.quad(at(0), at(1), at(2), at(3), this.fromBin, this.toBin);
+      for (let lane = 0; lane < lanes; lane++) this.melRow(mag, 4, lane, out, (outRow + f + lane) * bands);
     }
   }
 
   /** ln(mel + 0.01) of one spectrum stored at spectrum[stride·k + lane]. */
-  private melRow(spectrum: Float64Array, stride: number, lane: number, out: Float32Array, at: number): void {
+  private melRow(spectrum: Float64Array | Float32Array, stride: number, lane: number, out: Float32Array, at: number): void {
     const { bands, firstBin, length, weights, offset } = this.bank;
     for (let b = 0; b < bands; b++) {
       let s = 0;

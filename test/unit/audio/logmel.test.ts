@@ -104,7 +104,7 @@ test('FFT sizes with a radix-2 stage (odd log2 of n/2) and partial bin ranges ar
   }
 });
 
-test('the WebAssembly SIMD spectra give the same log-mel as the JS FFT path', async () => {
+test('the float32 WebAssembly SIMD log-mel stays within the golden tolerance of the float64 JS path', async () => {
   const { LogMelFrameKernel } = await import('../../../kernels/engine/audio/logMel');
   // Loud and very quiet stretches: the quiet bands of loud frames are where precision shows.
   const x = Float32Array.from({ length: 16000 * 3 + 123 }, (_, i) => Math.sin(i * 0.05) * (i % 3000 < 1500 ? 1 : 1e-4) + ((i * 7919) % 1000) / 4e6);
@@ -121,8 +121,14 @@ test('the WebAssembly SIMD spectra give the same log-mel as the JS FFT path', as
     js.frames(x, 0, frames, a, 0);
     wasm.frames(x, 0, frames, b, 0);
     let max = 0;
-    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-    assert.ok(max < 1e-6, `max |wasm − js| = ${max}`);
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+      sum += Math.abs(a[i] - b[i]);
+    }
+    // The golden arrays allow 2e-3 / 2e-4 (max / mean) against numpy's float64; keep a margin of 2× / 4×.
+    assert.ok(max < 1e-3, `max |wasm − js| = ${max}`);
+    assert.ok(sum / a.length < 5e-5, `mean |wasm − js| = ${sum / a.length}`);
   }
 });
 
