@@ -16,7 +16,8 @@
  *     the product's own time can be read apart from the environment's. The headline ratio uses the
  *     environment as it is.
  *
- * Env: LUNGCAM_BENCH_ROUNDS (default 3), LUNGCAM_BENCH_SKIP_HOUR=1 to skip the 1-hour file.
+ * Env: LUNGCAM_BENCH_ROUNDS (default 7: single runs here vary by ±25 % with the host's load, so the medians
+ * need several), LUNGCAM_BENCH_SKIP_HOUR=1 to skip the 1-hour file.
  * Peak memory comes from /usr/bin/time -v when present.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'bin', 'lungcam.js');
 const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
-const ROUNDS = Number(process.env.LUNGCAM_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.LUNGCAM_BENCH_ROUNDS ?? 7);
 
 /** Writes a 16-bit PCM WAV of `seconds` of a breath-like test signal, block by block (never all in memory). */
 function writeWav(file: string, rate: number, channels: number, seconds: number): void {
