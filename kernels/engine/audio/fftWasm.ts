@@ -135,10 +135,7 @@ export class WasmFrameSpectra {
     this.quadFn(SAMPLES + 4 * a, SAMPLES + 4 * b, SAMPLES + 4 * c, SAMPLES + 4 * d, ...unpackRange(fromBin, toBin));
   }
 
-  /**
-   * Loads a sparse mel filterbank for logMelRows(); false when it does not fit the kernel's tables (the caller
-   * then applies the filterbank in JS).
-   */
+  /** Loads a sparse mel filterbank for logMelRows(); false when it does not fit the kernel's tables. */
   setFilterbank(bank: { bands: number; firstBin: Int32Array; length: Int32Array; weights: Float64Array; offset: Int32Array }): boolean {
     if (bank.bands > MAX_BANDS || bank.weights.length > MAX_WEIGHTS) return false;
     const mem = this.memory.buffer;
@@ -154,10 +151,5 @@ export class WasmFrameSpectra {
     for (let i = 0; i < bank.weights.length; i++) splat.fill(bank.weights[i], 4 * i, 4 * i + 4);
     this.bands = bank.bands;
     return true;
-  }
-
-  /** |X[k]| of frames A–D of the last quad() at [4k] … [4k + 3] (a view: re-read after loadSamples may grow memory). */
-  magnitudes(): Float32Array {
-    return new Float32Array(this.memory.buffer, MAG, 4 * (M + 1));
   }
 }

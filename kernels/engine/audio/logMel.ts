@@ -18,14 +18,13 @@ export function periodicHann(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
 }
 
-/** Computes log-mel rows for frames of a sample buffer (WebAssembly SIMD spectra when available). */
+/** Computes log-mel rows for frames of a sample buffer (on WebAssembly SIMD when available). */
 export class LogMelFrameKernel {
   /** The JS FFT, made only where the WebAssembly path is missing (it loads fft.js and its tables). */
   private fftJs: RealFftMagnitude | null = null;
   private readonly window = periodicHann(WINDOW_SAMPLES);
   private readonly spectrum = new Float64Array(FFT_SIZE / 2 + 1);
   private readonly wasm: WasmFrameSpectra | null;
-  private readonly melInWasm: boolean;
   private scratch = new Float32Array(0);
   private rowsScratch = new Float32Array(0);
   /** The bins any band reads: the rest of the spectrum is never unpacked. */
@@ -41,9 +40,10 @@ export class LogMelFrameKernel {
     }
     this.fromBin = Math.min(from, to);
     this.toBin = to;
-    this.wasm = opts.wasm === false ? null : WasmFrameSpectra.create(this.window);
-    // Mel and log in wasm too, unless the filterbank is too big for its tables.
-    this.melInWasm = this.wasm ? this.wasm.setFilterbank(bank) : false;
+    const wasm = opts.wasm === false ? null : WasmFrameSpectra.create(this.window);
+    // The kernel's tables hold every filterbank melFilterbank() makes (≤ 256 bands, a bin in ≤ 2 of
+    // them); one that did not fit would take the JS path.
+    this.wasm = wasm && wasm.setFilterbank(bank) ? wasm : null;
   }
 
   /** True when frames() runs on WebAssembly SIMD. */
@@ -57,14 +57,14 @@ export class LogMelFrameKernel {
    * resampler) writes them where the kernel reads them. Valid until the next call on this kernel.
    */
   inputBuffer(sampleCount: number, count: number): Float32Array {
-    if (this.wasm && this.melInWasm) return this.wasm.inputView(sampleCount, count);
+    if (this.wasm) return this.wasm.inputView(sampleCount, count);
     if (this.scratch.length < sampleCount) this.scratch = new Float32Array(sampleCount);
     return this.scratch.subarray(0, sampleCount);
   }
 
   /** frames() of the first `count` frames of the last inputBuffer(sampleCount, count). */
   framesOfInput(sampleCount: number, count: number, out: Float32Array, outRow: number): void {
-    if (this.wasm && this.melInWasm) this.wasm.logMelRowsOfInput(sampleCount, count, this.fromBin, this.toBin, out, outRow * this.bank.bands);
+    if (this.wasm) this.wasm.logMelRowsOfInput(sampleCount, count, this.fromBin, this.toBin, out, outRow * this.bank.bands);
     else this.frames(this.scratch.subarray(0, sampleCount), 0, count, out, outRow);
   }
 
@@ -74,7 +74,7 @@ export class LogMelFrameKernel {
    * next call on this kernel.
    */
   framesOfInputView(sampleCount: number, count: number): Float32Array {
-    if (this.wasm && this.melInWasm) return this.wasm.logMelRowsOfInputView(sampleCount, count, this.fromBin, this.toBin);
+    if (this.wasm) return this.wasm.logMelRowsOfInputView(sampleCount, count, this.fromBin, this.toBin);
     const size = count * this.bank.bands;
     if (this.rowsScratch.length < size) this.rowsScratch = new Float32Array(size);
     const rows = this.rowsScratch.subarray(0, size);
@@ -90,7 +90,8 @@ export class LogMelFrameKernel {
       for (let f = 0; f < count; f += CHUNK) {
         const n = Math.min(CHUNK, count - f);
         const s0 = start + f * HOP_SAMPLES;
-        this.framesWasm(this.wasm, samples.subarray(s0, s0 + (n - 1) * HOP_SAMPLES + WINDOW_SAMPLES), n, out, outRow + f);
+        const chunk = samples.subarray(s0, s0 + (n - 1) * HOP_SAMPLES + WINDOW_SAMPLES);
+        this.wasm.logMelRows(chunk, n, this.fromBin, this.toBin, out, (outRow + f) * this.bank.bands);
       }
       return;
     }
@@ -98,33 +99,17 @@ export class LogMelFrameKernel {
     const fft = (this.fftJs ??= new RealFftMagnitude(FFT_SIZE));
     for (let f = 0; f < count; f++) {
       fft.magnitude(samples, start + f * HOP_SAMPLES, this.window, spectrum, this.fromBin, this.toBin);
-      this.melRow(spectrum, 1, 0, out, (outRow + f) * bank.bands);
+      this.melRow(spectrum, out, (outRow + f) * bank.bands);
     }
   }
 
-  private framesWasm(wasm: WasmFrameSpectra, samples: Float32Array, count: number, out: Float32Array, outRow: number): void {
-    const bands = this.bank.bands;
-    if (this.melInWasm) {
-      wasm.logMelRows(samples, count, this.fromBin, this.toBin, out, outRow * bands);
-      return;
-    }
-    wasm.loadSamples(samples);
-    const mag = wasm.magnitudes();
-    for (let f = 0; f < count; f += 4) {
-      const lanes = Math.min(4, count - f);
-      const at = (lane: number) => (f + Math.min(lane, lanes - 1)) * HOP_SAMPLES;
-      wasm.quad(at(0), at(1), at(2), at(3), this.fromBin, this.toBin);
-      for (let lane = 0; lane < lanes; lane++) this.melRow(mag, 4, lane, out, (outRow + f + lane) * bands);
-    }
-  }
-
-  /** ln(mel + 0.01) of one spectrum stored at spectrum[stride·k + lane]. */
-  private melRow(spectrum: Float64Array | Float32Array, stride: number, lane: number, out: Float32Array, at: number): void {
+  /** ln(mel + 0.01) of one magnitude spectrum, into out[at…]. */
+  private melRow(spectrum: Float64Array, out: Float32Array, at: number): void {
     const { bands, firstBin, length, weights, offset } = this.bank;
     for (let b = 0; b < bands; b++) {
       let s = 0;
       const w0 = offset[b] - firstBin[b];
-      for (let k = firstBin[b], end = firstBin[b] + length[b]; k < end; k++) s += weights[w0 + k] * spectrum[stride * k + lane];
+      for (let k = firstBin[b], end = firstBin[b] + length[b]; k < end; k++) s += weights[w0 + k] * spectrum[k];
       out[at + b] = Math.log(s + LOG_OFFSET);
     }
   }
