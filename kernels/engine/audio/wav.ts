@@ -123,9 +123,13 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   // The container width: from bitsPerSample rounded up to bytes; blockAlign must agree with it.
   let bytesPerSample = Math.ceil(bitsPerSample / 8);
   if (bytesPerSample === 0 && blockAlignStored > 0 && blockAlignStored % channels === 0) bytesPerSample = blockAlignStored / channels;
+  // A wider block than the bits need means wider containers (20-bit samples in 32-bit ones), unless the
+  // byte rate says the frames are as wide as the bits: then the block align is what is wrong (every SPRSound
+  // recording declares 16-bit mono with a block align of 4 and a byte rate of 2 bytes × rate).
+  const byteRate = u32(body, 8);
   if (blockAlignStored > 0 && blockAlignStored !== bytesPerSample * channels && blockAlignStored % channels === 0
-      && blockAlignStored / channels > bytesPerSample) {
-    bytesPerSample = blockAlignStored / channels; // e.g. 20-bit samples in 32-bit containers
+      && blockAlignStored / channels > bytesPerSample && byteRate !== sampleRate * bytesPerSample * channels) {
+    bytesPerSample = blockAlignStored / channels;
   }
   const ok =
     (encoding === 'pcm' && bytesPerSample >= 1 && bytesPerSample <= 4) ||
