@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
+import { registerDepthwiseGradKernels } from './depthwiseGrad';
 import { winogradApplies, winogradFilterGradOnHeap } from './winograd';
 export { setWinograd } from './winograd';
 import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
@@ -266,4 +267,5 @@ export function registerWasmTrainingKernels(): void {
   replaceConv('Conv2D');
   replaceConv('FusedConv2D');
   registerWasmJsKernels();
+  registerDepthwiseGradKernels();
 }
