@@ -38,16 +38,23 @@ const GRID = Array.from({ length: 19 }, (_, i) => 0.05 + 0.05 * i);
 
 /**
  * The thresholds (on a 0.05 grid) with the best ICBHI score on labelled cycles; ties go to the pair
- * closest to 0.5 so that a flat score surface keeps the plain rule.
+ * closest to 0.5 so that a flat score surface keeps the plain rule. With `strata` (a database per cycle),
+ * the best mean of the strata's scores, so a small database weighs as much as a large one.
  */
-export function calibrateFlagThresholds(scores: readonly CycleFlagScores[], labels: readonly number[]): { thresholds: FlagThresholds; metrics: ClassificationMetrics } {
+export function calibrateFlagThresholds(
+  scores: readonly CycleFlagScores[], labels: readonly number[], strata?: readonly number[],
+): { thresholds: FlagThresholds; metrics: ClassificationMetrics } {
+  const groups = strata ? [...new Set(strata)].map((g) => strata.flatMap((v, i) => (v === g ? [i] : []))) : null;
   let best: { thresholds: FlagThresholds; metrics: ClassificationMetrics; key: number; dist: number } | null = null;
   for (const crackle of GRID) {
     for (const wheeze of GRID) {
       const t = { crackle, wheeze };
-      const metrics = classificationMetrics(labels, scores.map((s) => flagLabel(s, t)));
+      const predicted = scores.map((s) => flagLabel(s, t));
+      const metrics = classificationMetrics(labels, predicted);
       const dist = Math.abs(crackle - 0.5) + Math.abs(wheeze - 0.5);
-      const key = metrics.icbhiScore ?? 0;
+      const key = groups
+        ? groups.reduce((sum, ix) => sum + (classificationMetrics(ix.map((i) => labels[i]), ix.map((i) => predicted[i])).icbhiScore ?? 0), 0) / groups.length
+        : metrics.icbhiScore ?? 0;
       if (!best || key > best.key + 1e-12 || (Math.abs(key - best.key) <= 1e-12 && dist < best.dist)) {
         best = { thresholds: { crackle: round2(crackle), wheeze: round2(wheeze) }, metrics, key, dist };
       }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES } from '../types';
 import { AugmentOptions, DEFAULT_AUGMENT, augmentPatch, makeRandom } from './augment';
-import { calibrateFlagThresholds, cycleFlagScores, type FlagThresholds } from './calibrate';
+import { calibrateFlagThresholds, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { argmax, meanRows } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import { CLASSES, buildModel, type ModelOptions } from './model';
@@ -20,6 +20,11 @@ export interface PatchSet {
   labels: Int32Array;
   /** Optional group per patch (its cycle): validation is then scored per group, as ICBHI scores cycles. */
   cycleId?: Int32Array;
+  /**
+   * Optional database (or other stratum) per patch, with cycleId: validation then scores each stratum on
+   * its own and selects by their mean ICBHI score, so a small database weighs as much as a large one.
+   */
+  stratum?: Int32Array;
 }
 
 export interface EpochInfo {
@@ -28,6 +33,9 @@ export interface EpochInfo {
   valLoss: number | null;
   /** Validation metrics: per cycle (mean patch probability) when the set has cycleId, else per patch. */
   val: ClassificationMetrics | null;
+  /** With validation strata: each stratum's metrics and the mean score used for selection. */
+  valByStratum?: ClassificationMetrics[];
+  valSelection?: number | null;
   seconds: number;
   improved: boolean;
 }
@@ -41,6 +49,13 @@ export interface TrainOptions {
   learningRate?: number;
   /** Weight classes by inverse frequency (balanced). Default true. */
   classWeighting?: boolean;
+  /**
+   * 'shuffle' (default): every patch once per epoch. 'balanced': as many draws per epoch, each class equally
+   * likely (patches drawn with replacement within their class); class weights then stay at 1.
+   */
+  sampling?: 'shuffle' | 'balanced';
+  /** Mixup: each patch mixed with another of its batch, λ ~ Beta(α, α), labels mixed alike (0: off). */
+  mixupAlpha?: number;
   /** false disables augmentation. */
   augment?: AugmentOptions | false;
   model?: ModelOptions;
@@ -146,14 +161,34 @@ function crossEntropy(logits: Float32Array, labels: Int32Array, weights: number[
   return wsum > 0 ? total / wsum : 0;
 }
 
-/** Evaluates a model on a patch set: patch-level metrics and weighted loss. */
+/** Evaluation of a patch set (see evaluatePatches). */
+export interface PatchSetEvaluation {
+  /** Cycle-level metrics over every cycle (patch level without cycleId). */
+  metrics: ClassificationMetrics;
+  loss: number;
+  thresholds?: FlagThresholds;
+  /** With strata: each stratum's cycle-level metrics, and the mean of their ICBHI scores (model selection). */
+  byStratum?: ClassificationMetrics[];
+  selectionScore: number | null;
+}
+
+/** Mean ICBHI score over strata (those with a score). */
+function meanScore(ms: ClassificationMetrics[]): number | null {
+  const scores = ms.map((m) => m.icbhiScore).filter((v): v is number => v !== null);
+  return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
+}
+
+/** Evaluates a model on a patch set: cycle-level (or patch-level) metrics and weighted loss. */
 export function evaluatePatches(
   model: tf.LayersModel, set: PatchSet, weights?: number[], aggregation: 'mean' | 'max-flags' = 'mean',
-): { metrics: ClassificationMetrics; loss: number; thresholds?: FlagThresholds } {
+): PatchSetEvaluation {
   const k = CLASSES.length;
   const logits = predictLogits(model, set.x, set.count, set.bands);
   const loss = crossEntropy(logits, set.labels, weights ?? new Array(k).fill(1), k);
-  if (!set.cycleId) return { metrics: classificationMetrics(set.labels, argmaxRows(logits, k)), loss };
+  if (!set.cycleId) {
+    const metrics = classificationMetrics(set.labels, argmaxRows(logits, k));
+    return { metrics, loss, selectionScore: metrics.icbhiScore };
+  }
   // Per cycle: mean softmax of its patches ('mean'), or crackle/wheeze flags from the most telling patch,
   // with thresholds calibrated on these cycles ('max-flags').
   const probs = softmaxRows(logits, k);
@@ -165,12 +200,91 @@ export function evaluatePatches(
   }
   const groups = [...rowsByCycle.values()];
   const truth = groups.map((rows) => set.labels[rows[0]]);
+  const strata = set.stratum ? groups.map((rows) => set.stratum![rows[0]]) : null;
+  const byStratum = (predicted: number[]) => {
+    if (!strata) return undefined;
+    return [...new Set(strata)].sort((a, b) => a - b).map((s) => {
+      const idx = strata.flatMap((v, i) => (v === s ? [i] : []));
+      return classificationMetrics(idx.map((i) => truth[i]), idx.map((i) => predicted[i]));
+    });
+  };
   if (aggregation === 'max-flags' && k === 4) {
-    const { thresholds, metrics } = calibrateFlagThresholds(groups.map((rows) => cycleFlagScores(probs, rows)), truth);
-    return { metrics, loss, thresholds };
+    const { thresholds, metrics } = calibrateFlagThresholds(groups.map((rows) => cycleFlagScores(probs, rows)), truth, strata ?? undefined);
+    const scores = groups.map((rows) => cycleFlagScores(probs, rows));
+    const strataMetrics = byStratum(scores.map((sc) => flagLabel(sc, thresholds)));
+    return { metrics, loss, thresholds, byStratum: strataMetrics, selectionScore: strataMetrics ? meanScore(strataMetrics) : metrics.icbhiScore };
   }
   const predicted = groups.map((rows) => argmax(meanRows(probs, rows, k)));
-  return { metrics: classificationMetrics(truth, predicted), loss };
+  const metrics = classificationMetrics(truth, predicted);
+  const strataMetrics = byStratum(predicted);
+  return { metrics, loss, byStratum: strataMetrics, selectionScore: strataMetrics ? meanScore(strataMetrics) : metrics.icbhiScore };
+}
+
+/** Beta(α, α) from two gamma draws (Marsaglia–Tsang; α < 1 boosted by U^(1/α)). */
+function betaSample(alpha: number, rand: () => number): number {
+  const gamma = (a: number): number => {
+    if (a < 1) return gamma(a + 1) * Math.pow(Math.max(rand(), 1e-12), 1 / a);
+    const d = a - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        const u1 = Math.max(rand(), 1e-12);
+        x = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rand());
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = rand();
+      if (Math.log(Math.max(u, 1e-12)) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+  };
+  const a = gamma(alpha);
+  const b = gamma(alpha);
+  return a / (a + b);
+}
+
+/** The epoch's patch order: a shuffle, or class-balanced draws with replacement. */
+function epochOrder(labels: Int32Array, sampling: 'shuffle' | 'balanced', rand: () => number, order: Int32Array): Int32Array {
+  if (sampling === 'balanced') {
+    const byClass: number[][] = CLASSES.map(() => []);
+    labels.forEach((l, i) => byClass[l].push(i));
+    const present = byClass.filter((ix) => ix.length > 0);
+    return Int32Array.from({ length: labels.length }, () => {
+      const ix = present[Math.floor(rand() * present.length)];
+      return ix[Math.floor(rand() * ix.length)];
+    });
+  }
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/**
+ * Mixes each patch of a batch with another of the same batch (a seeded permutation): x ← λx + (1−λ)x',
+ * targets and sample weights alike. Returns soft targets [n, k].
+ */
+function mixBatch(xb: Float32Array, yb: Int32Array, w: number[], alpha: number, rand: () => number, size: number, k: number): { targets: Float32Array; weights: Float32Array } {
+  const n = yb.length;
+  const targets = new Float32Array(n * k);
+  const weights = new Float32Array(n);
+  const partner = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [partner[i], partner[j]] = [partner[j], partner[i]];
+  }
+  const original = xb.slice();
+  for (let i = 0; i < n; i++) {
+    const j = partner[i];
+    const lambda = betaSample(alpha, rand);
+    for (let e = 0; e < size; e++) xb[i * size + e] = lambda * original[i * size + e] + (1 - lambda) * original[j * size + e];
+    targets[i * k + yb[i]] += lambda;
+    targets[i * k + yb[j]] += 1 - lambda;
+    weights[i] = lambda * (w[yb[i]] || 1) + (1 - lambda) * (w[yb[j]] || 1);
+  }
+  return { targets, weights };
 }
 
 /** Trains a new model (or `opts.model`'s architecture) on `train`, validating on `val` each epoch. */
@@ -182,7 +296,9 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
   const patience = opts.patience ?? 6;
   const augment = opts.augment === undefined ? DEFAULT_AUGMENT : opts.augment;
   const k = CLASSES.length;
-  const weights = opts.classWeighting === false ? new Array<number>(k).fill(1) : classWeightsFor(train.labels, k);
+  const sampling = opts.sampling ?? 'shuffle';
+  const mixupAlpha = opts.mixupAlpha ?? 0;
+  const weights = opts.classWeighting === false || sampling === 'balanced' ? new Array<number>(k).fill(1) : classWeightsFor(train.labels, k);
   const rand = makeRandom(seed * 7919 + 17);
   const model = buildModel({ ...opts.model, seed: opts.model?.seed ?? seed });
   const optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
@@ -193,27 +309,25 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
   let trainedSamples = 0;
   let trainMs = 0;
   let stoppedEarly = false;
-  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const shuffled = Int32Array.from({ length: train.count }, (_, i) => i);
   const started = performance.now();
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       if (opts.signal?.aborted) throw new Error('training cancelled');
       const t0 = performance.now();
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = epochOrder(train.labels, sampling, rand, shuffled);
       const batches = Math.ceil(order.length / batchSize);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
         const xb = gatherBatch(train, idx, augment, rand);
         const yb = Int32Array.from(idx, (i) => train.labels[i]);
+        const mixed = mixupAlpha > 0 ? mixBatch(xb, yb, weights, mixupAlpha, rand, PATCH_FRAMES * train.bands, k) : null;
         const loss = tf.tidy(() => {
           const x = tf.tensor4d(xb, [idx.length, PATCH_FRAMES, train.bands, 1]);
           const y = tf.tensor1d(yb, 'int32');
-          const onehot = tf.oneHot(y, k);
-          const w = tf.gather(weightTensor, y);
+          const onehot = mixed ? tf.tensor2d(mixed.targets, [idx.length, k]) : tf.oneHot(y, k);
+          const w = mixed ? tf.tensor1d(mixed.weights) : tf.gather(weightTensor, y);
           return optimizer.minimize(() => {
             const logits = model.apply(x, { training: true }) as tf.Tensor2D;
             const ce = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.NONE);
@@ -233,14 +347,19 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
       let valLoss: number | null = null;
       let valMetrics: ClassificationMetrics | null = null;
       let thresholds: FlagThresholds | undefined;
+      let selection: number | null = null;
+      let byStratum: ClassificationMetrics[] | undefined;
       if (val && val.count > 0) {
         const r = evaluatePatches(model, val, weights, opts.aggregation);
         valLoss = r.loss;
         valMetrics = r.metrics;
         thresholds = r.thresholds;
+        selection = r.selectionScore;
+        byStratum = r.byStratum;
       }
-      // Model selection: validation ICBHI score, then validation loss; training loss without validation.
-      const score = valMetrics?.icbhiScore ?? -trainLoss;
+      // Model selection: validation ICBHI score (mean over strata when given), then validation loss;
+      // training loss without validation.
+      const score = selection ?? -trainLoss;
       const lossKey = valLoss ?? trainLoss;
       const improved = !best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && lossKey < best.loss);
       if (improved) {
@@ -248,7 +367,7 @@ export async function trainOnPatches(train: PatchSet, val: PatchSet | null, opts
         best = { score, loss: lossKey, epoch, weights: model.getWeights().map((w) => w.clone()), val: valMetrics, thresholds };
         sinceBest = 0;
       } else sinceBest++;
-      const info: EpochInfo = { epoch, trainLoss, valLoss, val: valMetrics, seconds: (performance.now() - t0) / 1000, improved };
+      const info: EpochInfo = { epoch, trainLoss, valLoss, val: valMetrics, ...(byStratum ? { valByStratum: byStratum, valSelection: selection } : {}), seconds: (performance.now() - t0) / 1000, improved };
       history.push(info);
       opts.onEpoch?.(info);
       if (patience > 0 && sinceBest >= patience) {
