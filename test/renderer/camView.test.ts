@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput } from './fixtures';
-import { bandProfile, camAt, shareAbove } from '../../webview/renderer/camMath';
+import { bandProfile, camAt, shareAbove } from '../../kernels/shared/view/summaries';
 
 let browser: Browser;
 before(async () => {

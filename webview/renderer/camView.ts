@@ -7,19 +7,19 @@ import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } f
 import { scaleLinear } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import type { CamMap, CamOutput, RendererRequest } from '../../kernels/shared/outputTypes';
-import { decodeMatrix, valueAt, type ByteMatrix } from './quantized';
-import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, colormapLut, colormapStops, type ColormapName } from './colormaps';
+import { decodeMatrix, valueAt, type ByteMatrix } from '../../kernels/shared/view/quantized';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, colormapLut, colormapStops, type ColormapName } from '../../kernels/shared/view/colormaps';
 import {
   bandAtY, bandScale, formatHz, formatSeconds, hzTicks, patchAtFrame, patchesInView, recordingSeconds, timeScale,
 } from './scales';
 import { drawHzAxis, drawTimeAxis, drawValueAxis } from './axes';
 import { drawCam, drawSpectrogram, setupCanvas } from './heatmap';
-import { bandProfile, camAt, shareAbove, shareByRanges, timeProfile, topRegions } from './camMath';
-import { drawBandProfile, timeProfilePoints } from './profiles';
-import { drawMarks } from './marks';
-import { createOverview, type Overview } from './overview';
-import { button, checkbox, dropdown, slider, type Dropdown } from './controls';
-import { camSummary } from './summary';
+import { bandProfile, camAt, shareAbove, shareByRanges, timeProfile, topRegions } from '../../kernels/shared/view/summaries';
+import { drawBandProfile, timeProfilePoints } from './cam/profiles';
+import { drawMarks } from './cam/lanes';
+import { createOverview, type Overview } from './cam/overview';
+import { button, checkbox, dropdown, slider, type Dropdown } from './widgets';
+import { camSummary } from './cam/summary';
 import { exportFileName, exportedHeight, offerDownload, svgToPngDataUrl, viewToSvg } from './export';
 import { el, svgEl, uniqueId } from './dom';
 

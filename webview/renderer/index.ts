@@ -6,11 +6,11 @@
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { MIME, type CamOutput, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
 import { renderCamView, type CamViewHandle, type CamViewState, type KernelLink } from './camView';
-import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from './colormaps';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../../kernels/shared/view/colormaps';
 import { renderSpectrogramView } from './spectrogramView';
 import { renderAudioView } from './audioView';
 import { renderPredictionsView } from './predictionsView';
-import { registerToolkit } from './controls';
+import { registerToolkit } from './widgets';
 import { followVsCodeTheme } from './theme';
 import { injectStyles } from './styles';
 

@@ -2,7 +2,7 @@
 // re-laid hundreds of SVG nodes per frame; a canvas redraw costs a fraction of that): the per-patch
 // probability strip, the cycle lane, patch boundaries, annotated events and the time profile.
 import type { ScaleLinear } from 'd3-scale';
-import type { CamOutput } from '../../kernels/shared/outputTypes';
+import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import type { TimePoint } from './profiles';
 
 export interface MarksLayout {
