@@ -8,7 +8,7 @@
  */
 import type { CamMap, CamOutput } from '../kernels/shared/outputTypes';
 import { dequantize } from '../kernels/engine/show/quantize';
-import type { CamFigure } from '../kernels/engine/export/figure';
+import type { CamFigure } from '../kernels/shared/view/figure';
 import { camFigurePng } from '../kernels/engine/export/png';
 import { camFigureSvg } from '../kernels/engine/export/svg';
 import { encodeNpy } from '../kernels/engine/io/npy';
