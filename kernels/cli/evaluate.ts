@@ -10,7 +10,7 @@ import { parseNonNegativeInt, parsePositiveInt } from './args';
 import { addModelOptions, defaultModelDir, loadModelFromOptions, type ModelOptionValues } from './modelOptions';
 
 interface EvaluateOptions extends ModelOptionValues {
-  split: 'all' | 'train' | 'test';
+  split: 'all' | 'train' | 'validation' | 'test';
   splitFile?: string;
   seed?: number;
   cycles?: boolean;
@@ -24,8 +24,8 @@ export function register(program: Command): void {
     .description('Evaluate a model on a dataset folder (ICBHI and/or SPRSound layout): Se, Sp and ICBHI score with 95 % intervals over patients, per database and device.')
     .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI) and/or NAME.wav + NAME.json (SPRSound), subfolders included');
   addModelOptions(cmd)
-    .addOption(new Option('--split <set>', 'which recordings: all, or the train/test side of the split').choices(['all', 'train', 'test']).default('all'))
-    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|test" (default: official_split.txt in the folder, else seeded by patient)')
+    .addOption(new Option('--split <set>', 'which recordings: all, or one side of the split (validation: the split file\'s validation patients)').choices(['all', 'train', 'validation', 'test']).default('all'))
+    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|validation|test" (default: official_split.txt in the folder, else seeded by patient)')
     .addOption(new Option('--seed <s>', "seed of the patient-wise split without a split file (default: the model's training seed, so --split test is the model's own test set)").argParser(parseNonNegativeInt))
     .addOption(new Option('--aggregation <method>', "cycle label from its patches: mean probability, or max-flags (crackle/wheeze if any patch shows it); default: the model's").choices(['mean', 'max-flags']))
     .addOption(new Option('--resamples <n>', 'bootstrap resamples of patients for the 95 % intervals').argParser(parsePositiveInt).default(2000))

@@ -45,7 +45,7 @@ export function register(program: Command): void {
   addFeatureOptions(cmd)
     .addOption(new Option('--epochs <n>', 'most epochs').argParser(parsePositiveInt).default(30))
     .addOption(new Option('--seed <s>', 'seed: split, initial weights, shuffling, augmentation').argParser(parseNonNegativeInt).default(1))
-    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|test" (default: official_split.txt in the folder, else seeded by patient)')
+    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|validation|test"; validation patients select the epoch (default: official_split.txt in the folder, else seeded by patient)')
     .addOption(new Option('--batch-size <n>', 'patches per batch').argParser(parsePositiveInt).default(32))
     .addOption(new Option('--patience <n>', 'stop after this many epochs without a better validation score (0: never)').argParser(parseNonNegativeInt).default(6))
     .addOption(new Option('--learning-rate <x>', 'Adam learning rate').argParser(parseNumber).default(0.001))

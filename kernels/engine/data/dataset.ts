@@ -51,6 +51,8 @@ export interface DatasetSplit {
   /** The split file used (official or `splitFile`), else null. */
   file: string | null;
   train: DatasetRecording[];
+  /** Held-out training patients listed as `validation` in a split file (else empty: training carves its own). */
+  validation: DatasetRecording[];
   test: DatasetRecording[];
 }
 
@@ -217,25 +219,28 @@ function readSplit(dir: string, recordings: DatasetRecording[], opts: ReadDatase
     if (opts.splitFile && !existsSync(opts.splitFile)) throw new LungcamInputError('split file not found', opts.splitFile);
     const sides = parseOfficialSplit(readFileSync(file, 'utf8'), file);
     const train: DatasetRecording[] = [];
+    const validation: DatasetRecording[] = [];
     const test: DatasetRecording[] = [];
     const unlisted: string[] = [];
     for (const r of recordings) {
       const set = sides.get(r.name) ?? sides.get(r.patientId);
       if (set === 'train') train.push(r);
+      else if (set === 'validation') validation.push(r);
       else if (set === 'test') test.push(r);
       else unlisted.push(r.name);
     }
     if (unlisted.length) {
       warnings.push(`${unlisted.length} recording${unlisted.length > 1 ? 's are' : ' is'} not listed in ${file}: left out of both sets (${unlisted.slice(0, 5).join(', ')}${unlisted.length > 5 ? ', …' : ''})`);
     }
-    const shared = sharedPatients(train, test);
-    if (shared.length) {
-      const message = `patient${shared.length > 1 ? 's' : ''} ${shared.slice(0, 5).join(', ')} ${shared.length > 1 ? 'are' : 'is'} in both the train and the test set`;
+    for (const [a, aName, b, bName] of [[train, 'train', test, 'test'], [validation, 'validation', test, 'test'], [train, 'train', validation, 'validation']] as const) {
+      const shared = sharedPatients(a, b);
+      if (!shared.length) continue;
+      const message = `patient${shared.length > 1 ? 's' : ''} ${shared.slice(0, 5).join(', ')} ${shared.length > 1 ? 'are' : 'is'} in both the ${aName} and the ${bName} set`;
       // A user's own split must be patient-wise; a database's official file is reported, not refused.
       if (opts.splitFile) throw new LungcamInputError(`${message}: every split must be by patient`, file);
       warnings.push(`${file}: ${message}`);
     }
-    return { source: opts.splitFile ? 'file' : 'official', seed: null, file, train, test };
+    return { source: opts.splitFile ? 'file' : 'official', seed: null, file, train, validation, test };
   }
   const seed = opts.seed ?? 0;
   const testFraction = opts.testFraction ?? 0.4;
@@ -248,6 +253,7 @@ function readSplit(dir: string, recordings: DatasetRecording[], opts: ReadDatase
   return {
     source: 'patient', seed, file: null,
     train: recordings.filter((r) => !inTest.has(r)),
+    validation: [],
     test: recordings.filter((r) => inTest.has(r)),
   };
 }

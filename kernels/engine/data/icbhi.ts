@@ -60,19 +60,22 @@ export function parseAnnotations(text: string, file: string): Cycle[] {
 
 /**
  * Parses a split file: `NAME<tab>train|test` per line (official_split.txt, ICBHI_challenge_train_test.txt,
- * or a `--split` file, where NAME may also be a patient id).
+ * or a `--split-file`, where NAME may also be a patient id). A `--split-file` may also put recordings in
+ * `validation`: the held-out patients training selects its epoch and thresholds on.
  */
-export function parseOfficialSplit(text: string, file: string): Map<string, 'train' | 'test'> {
-  const split = new Map<string, 'train' | 'test'>();
+export function parseOfficialSplit(text: string, file: string): Map<string, SplitSide> {
+  const split = new Map<string, SplitSide>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
     const set = fields[1]?.toLowerCase();
-    if (fields.length !== 2 || (set !== 'train' && set !== 'test')) {
-      throw new LungcamInputError(`expected "NAME<tab>train|test", got "${line.slice(0, 60)}"`, `${file}:${i + 1}`);
+    if (fields.length !== 2 || (set !== 'train' && set !== 'test' && set !== 'validation')) {
+      throw new LungcamInputError(`expected "NAME<tab>train|validation|test", got "${line.slice(0, 60)}"`, `${file}:${i + 1}`);
     }
     split.set(fields[0].replace(/\.wav$/i, ''), set);
   });
   return split;
 }
+
+export type SplitSide = 'train' | 'validation' | 'test';

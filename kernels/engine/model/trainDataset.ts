@@ -51,7 +51,10 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
   if (dataset.skipped.length) log(`skipped ${dataset.skipped.length} recordings (${skipSummary(dataset.skipped)})`);
   const { train: trainAll, test } = dataset.split;
   if (count(trainAll, (r) => r.cycles.length) === 0) throw new LungcamInputError('no annotated cycles in the training set', dir);
-  const { train, test: val } = splitByPatient(trainAll, seed + 1, opts.validationFraction ?? 0.2);
+  // Validation patients from the split file when it names them, else carved from the training patients.
+  const { train, test: val } = dataset.split.validation.length
+    ? { train: trainAll, test: dataset.split.validation }
+    : splitByPatient(trainAll, seed + 1, opts.validationFraction ?? 0.2);
   log(`dataset ${dir}: ${dataset.recordings.length} recordings (${dataset.split.source} split) → train ${train.length}, validation ${val.length}, test ${test.length} recordings`);
   const labels = opts.labels ?? 'cycles';
   if (labels === 'events' && !train.some((r) => r.eventsPath)) {

@@ -143,6 +143,16 @@ test('a split file assigns recordings or whole patients; one that puts a patient
   put(splits, 'leaky.txt', '101_1b1_Al_sc_Meditron\ttest\n101_1b1_Ar_sc_Meditron\ttrain\n');
   inputError(() => readDataset(dir, { splitFile: path.join(splits, 'leaky.txt') }), /leaky\.txt: patient 101 is in both the train and the test set: every split must be by patient/);
   inputError(() => readDataset(dir, { splitFile: path.join(splits, 'nope.txt') }), /nope\.txt: split file not found/);
+  // A third side: validation patients (held out from training for model selection).
+  put(splits, 'three.txt', '101\ttest\n102\ttrain\n103\tvalidation\n');
+  const three = readDataset(dir, { splitFile: path.join(splits, 'three.txt') });
+  assert.deepEqual(three.split.validation.map((r) => r.name), ['103_1b1_Ar_sc_Meditron']);
+  assert.deepEqual(three.split.train.map((r) => r.name), ['102_1b1_Ar_sc_Meditron']);
+  assert.equal(readDataset(dir, {}).split.validation.length, 0, 'a seeded split leaves validation to training');
+  put(splits, 'leaky-validation.txt', '101_1b1_Al_sc_Meditron\tvalidation\n101_1b1_Ar_sc_Meditron\ttrain\n');
+  inputError(() => readDataset(dir, { splitFile: path.join(splits, 'leaky-validation.txt') }), /patient 101 is in both the train and the validation set: every split must be by patient/);
+  put(splits, 'bad-side.txt', '101\tholdout\n');
+  inputError(() => readDataset(dir, { splitFile: path.join(splits, 'bad-side.txt') }), /bad-side\.txt:1: expected "NAME<tab>train\|validation\|test", got "101\tholdout"/);
 });
 
 test('real ICBHI recordings (icbhi/) read in place with the README counts', { skip: noReal }, () => {

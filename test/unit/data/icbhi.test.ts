@@ -127,8 +127,8 @@ test('official_split.txt is used when present; a bad line is reported as file:li
   assert.deepEqual(ds.split.test.map((r) => r.name), ['201_1b1_Al_sc_Litt3200']);
   assert.deepEqual(ds.split.train.map((r) => r.name), ['200_1b1_Al_sc_Litt3200', '202_1b1_Al_sc_Litt3200']);
   assert.match(ds.warnings.join(), /1 recording is not listed in .*official_split\.txt: left out of both sets \(203_1b1_Al_sc_Litt3200\)/);
-  writeFileSync(path.join(dir, 'official_split.txt'), '200_1b1_Al_sc_Litt3200\ttrain\n201_1b1_Al_sc_Litt3200\tvalidation\n');
-  inputError(() => readDataset(dir), /official_split\.txt:2: expected "NAME<tab>train\|test"/);
+  writeFileSync(path.join(dir, 'official_split.txt'), '200_1b1_Al_sc_Litt3200\ttrain\n201_1b1_Al_sc_Litt3200\tdev\n');
+  inputError(() => readDataset(dir), /official_split\.txt:2: expected "NAME<tab>train\|validation\|test"/);
   // The name the ICBHI download uses works too.
   rmSync(path.join(dir, 'official_split.txt'));
   writeFileSync(path.join(dir, 'ICBHI_challenge_train_test.txt'), '200_1b1_Al_sc_Litt3200\ttest\n201_1b1_Al_sc_Litt3200\ttrain\n202_1b1_Al_sc_Litt3200\ttrain\n203_1b1_Al_sc_Litt3200\ttrain\n');
