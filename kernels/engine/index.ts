@@ -57,6 +57,12 @@ export { classificationMetrics, formatMetrics } from './model/metrics';
 export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
 export { saveModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
 export type { ModelMetadata, LoadedModel } from './model/modelIO';
+// Model families by band cutoff (family.json: members trained the same way at a ladder of cutoffs) and the
+// masking what-if for any cutoff with one model (bands above it replaced by a neutral value).
+export { readModelFamily, loadModelFamily, familyMember, isModelFamily, FAMILY_FORMAT, FAMILY_MANIFEST } from './model/family';
+export type { ModelFamily, LoadedFamily, FamilyMember, FamilyManifest } from './model/family';
+export { maskBandsAbove, bandStatistics, checkCutoffHz, firstMaskedBand, MASK_FILLS, DEFAULT_MASK_FILL } from './model/bandMask';
+export type { MaskFill, BandStatistics } from './model/bandMask';
 export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
 export type { AugmentOptions } from './model/augment';
 // Grad-CAM of a recording and its renderer output (used by lc.show and the quickstart notebook).
