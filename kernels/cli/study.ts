@@ -1,29 +1,42 @@
 /**
- * `lungcam study <dataset-dir> [--cutoff 1500] --out <report-dir> [--seed S] [--epochs N]`: the seed's
- * band-cutoff experiment end to end (train full band → Grad-CAM attention by band → cut → retrain →
- * compare), written as report.md + report.json + figures (PNG and SVG).
+ * `lungcam study <dataset-dir> --out <report-dir> [--cutoff 1500] [--sweep 1000,1250,…] [--seeds N]`: the
+ * seed's band-cutoff experiment end to end (train full band → Grad-CAM attention by band → cut → retrain →
+ * compare). One seed and one cutoff: the classic report. With --seeds N > 1 or --sweep: every rung of the
+ * ladder trained with N seeds, the masking what-if of the full-band model at each cutoff, figures over
+ * seeds with intervals, and the first seed's models as a family. Written as report.md + report.json +
+ * figures (PNG and SVG).
  */
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './args';
+import { addRecipeOptions, recipeFrom, type RecipeOptionValues } from './recipeOptions';
 
-interface StudyCliOptions {
+interface StudyCliOptions extends RecipeOptionValues {
   cutoff: number;
+  sweep?: number[];
+  seeds: number;
   out: string;
   seed: number;
-  epochs: number;
   quiet?: boolean;
 }
 
+function parseCutoffs(value: string): number[] {
+  const list = value.split(',').map((s) => parseNumber(s.trim()));
+  if (list.length === 0 || list.some((v) => !(v > 100 && v < 2000))) throw new InvalidArgumentError('expected cutoffs in Hz inside the study\'s 100–2000 Hz band, comma-separated, e.g. 1000,1250,1500,1750.');
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('study')
-    .description('Reproduce the band-cutoff study: full-band model, Grad-CAM attention by band, cut, retrain, compare.')
-    .argument('<dataset-dir>', 'ICBHI-layout folder (NAME.wav + NAME.txt), e.g. made by `lungcam synth`')
+    .description('The band-cutoff study: full-band model, Grad-CAM attention by band, cut, retrain, compare — at one cutoff or a ladder, over several seeds.')
+    .argument('<dataset-dir>', 'dataset folder (ICBHI and/or SPRSound layout, subfolders included), e.g. ../shared/realdata or one made by `lungcam synth`')
     .requiredOption('--out <dir>', 'report folder (report.md, report.json, figures)')
-    .addOption(new Option('--cutoff <hz>', 'drop mel bands whose centre lies above this frequency').argParser(parseNumber).default(1500))
-    .addOption(new Option('--seed <s>', 'random seed (split, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1))
-    .addOption(new Option('--epochs <n>', 'maximum epochs per model (early stopping on validation)').argParser(parsePositiveInt).default(12))
+    .addOption(new Option('--cutoff <hz>', 'drop mel bands whose centre lies above this frequency (the figures\' cutoff with --sweep)').argParser(parseNumber).default(1500))
+    .addOption(new Option('--sweep <list>', 'a ladder of cutoffs, e.g. 1000,1250,1500,1750: each retrained, and the full-band model masked at each').argParser(parseCutoffs))
+    .addOption(new Option('--seeds <n>', 'training seeds per model (seed, seed+1, …): scores with intervals over seeds').argParser(parsePositiveInt).default(1))
+    .addOption(new Option('--seed <s>', 'first random seed (split without a split file, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1));
+  addRecipeOptions(cmd, { epochs: 12, patience: 6 })
     .option('--quiet', 'no progress lines')
     .action(async (dir: string, opts: StudyCliOptions) => runStudyCli(dir, opts));
 }
@@ -34,18 +47,31 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
     throw new LungcamInputError(`the cutoff must lie inside the study's 100–2000 Hz band (got ${opts.cutoff})`, '--cutoff');
   }
   const { initBackend } = await import('../engine/model/backend');
-  const { runStudy } = await import('../engine/study/study');
-  const { writeStudyReport } = await import('../engine/study/report');
   await initBackend();
   const start = Date.now();
   const say = (m: string) => {
-    if (!opts.quiet) process.stderr.write(`[${((Date.now() - start) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+    if (!opts.quiet) process.stderr.write(`[${((Date.now() - start) / 1000).toFixed(0).padStart(5)} s] ${m}\n`);
   };
-  const result = await runStudy(dir, { cutoffHz: opts.cutoff, seed: opts.seed, epochs: opts.epochs, onProgress: say });
-  const command = `lungcam study ${dir} --cutoff ${opts.cutoff} --seed ${opts.seed} --epochs ${opts.epochs} --out ${opts.out}`;
+  const recipe = await recipeFrom(opts);
+  const command = ['lungcam', ...process.argv.slice(2)].join(' ');
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+  if (opts.sweep || opts.seeds > 1) {
+    const { runSweep } = await import('../engine/study/sweep');
+    const { writeSweepReport } = await import('../engine/study/sweepReport');
+    const { databaseCitations } = await import('../engine/study/citations');
+    const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);
+    const result = await runSweep(dir, { cutoffs: opts.sweep ?? [opts.cutoff], primaryCutoffHz: opts.cutoff, seeds, splitFile: opts.splitFile, recipe, onProgress: say });
+    const dbs = Object.keys(result.blankAbove);
+    await writeSweepReport(result, opts.out, command, databaseCitations(dbs));
+    const full = result.retrained[0];
+    process.stdout.write(`${opts.out}: ${result.runs.length} models (${seeds.length} seeds); score ${result.retrained.map((r) => `${r.cutoffHz ?? 'full'} ${pct(r.score.mean)}`).join(', ')}; lower-half attention ${pct(full.lowerHalf.mean)} full band; what-if fill ${result.chosenFill} (${(result.seconds / 60).toFixed(1)} min)\n`);
+    return;
+  }
+  const { runStudy } = await import('../engine/study/study');
+  const { writeStudyReport } = await import('../engine/study/report');
+  const result = await runStudy(dir, { cutoffHz: opts.cutoff, seed: opts.seed, epochs: opts.epochs, patience: opts.patience, splitFile: opts.splitFile, recipe, onProgress: say });
   await writeStudyReport(result, opts.out, command);
   const f = result.full.test.cycles;
   const c = result.cut.test.cycles;
-  const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
   process.stdout.write(`${opts.out}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
 }

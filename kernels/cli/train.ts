@@ -3,37 +3,16 @@
  * SPRSound layout; official_split.txt, a --split file or a seeded patient-wise split) and saves a model folder.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
-import { addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, parsePositiveInt, type FeatureOptionValues } from './args';
+import { Option } from 'commander';
+import { addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, type FeatureOptionValues } from './args';
+import { addRecipeOptions, recipeFrom, type RecipeOptionValues } from './recipeOptions';
 
-interface TrainCliOptions extends FeatureOptionValues {
+interface TrainCliOptions extends FeatureOptionValues, RecipeOptionValues {
   out: string;
-  epochs: number;
   seed: number;
-  splitFile?: string;
-  batchSize: number;
-  patience: number;
-  learningRate: number;
-  filters?: number[];
-  augment: boolean;
-  deviceEq?: number;
-  trainHop: number;
-  labels: 'cycles' | 'events';
   maxMinutes?: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   quiet?: boolean;
-}
-
-function parseProbability(value: string): number {
-  const v = parseNumber(value);
-  if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError('expected a probability between 0 and 1.');
-  return v;
-}
-
-function parseFilters(value: string): number[] {
-  const list = value.split(',').map((s) => parsePositiveInt(s.trim()));
-  if (list.length < 1 || list.length > 6) throw new InvalidArgumentError('expected 1 to 6 comma-separated filter counts, e.g. 16,32,64,128.');
-  return list;
 }
 
 export function register(program: Command): void {
@@ -42,19 +21,9 @@ export function register(program: Command): void {
     .description('Train the LungCAM CNN on a dataset folder (ICBHI and/or SPRSound layout) and save a model folder.')
     .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, also `lungcam synth`) and/or NAME.wav + NAME.json (SPRSound), subfolders included')
     .requiredOption('--out <model-dir>', 'model folder to write (model.json, weights.bin, metadata.json)');
-  addFeatureOptions(cmd)
-    .addOption(new Option('--epochs <n>', 'most epochs').argParser(parsePositiveInt).default(30))
+  addRecipeOptions(addFeatureOptions(cmd), { epochs: 30, patience: 6 })
     .addOption(new Option('--seed <s>', 'seed: split, initial weights, shuffling, augmentation').argParser(parseNonNegativeInt).default(1))
-    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|validation|test"; validation patients select the epoch (default: official_split.txt in the folder, else seeded by patient)')
-    .addOption(new Option('--batch-size <n>', 'patches per batch').argParser(parsePositiveInt).default(32))
-    .addOption(new Option('--patience <n>', 'stop after this many epochs without a better validation score (0: never)').argParser(parseNonNegativeInt).default(6))
-    .addOption(new Option('--learning-rate <x>', 'Adam learning rate').argParser(parseNumber).default(0.001))
-    .addOption(new Option('--filters <list>', 'conv filters per block, input side first (default 16,32,64,128)').argParser(parseFilters))
-    .addOption(new Option('--train-hop <frames>', 'hop between training patches inside a cycle (96: no overlap)').argParser(parsePositiveInt).default(48))
-    .addOption(new Option('--labels <source>', 'training patch labels: the cycle annotation, or the events in NAME.events.json (synthetic corpora; cycles then scored with max-flags)').choices(['cycles', 'events']).default('cycles'))
     .addOption(new Option('--max-minutes <m>', 'time budget: no epoch starts that would end after it (best weights kept)').argParser(parseNumber))
-    .option('--no-augment', 'train without augmentation')
-    .addOption(new Option('--device-eq <probability>', 'augmentation: share of training patches coloured like another stethoscope (random tilt and resonances, smooth across bands; default 0)').argParser(parseProbability))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
     .action(async (dir: string, opts: TrainCliOptions) => runTrain(dir, opts));
@@ -73,7 +42,6 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   const { initBackend } = await import('../engine/model/backend');
   const { trainOnDataset } = await import('../engine/model/trainDataset');
   const { formatMetrics } = await import('../engine/model/metrics');
-  const { DEFAULT_AUGMENT } = await import('../engine/model/augment');
   await initBackend(opts.backend);
   const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
   const say = (line: string) => {
@@ -87,17 +55,9 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     process.once('SIGINT', () => process.exit(130));
   });
   const { loaded, result, test } = await trainOnDataset(dir, {
+    ...(await recipeFrom(opts)),
     featureParams: params,
-    epochs: opts.epochs,
     seed: opts.seed,
-    splitFile: opts.splitFile,
-    batchSize: opts.batchSize,
-    patience: opts.patience,
-    learningRate: opts.learningRate,
-    augment: !opts.augment ? false : opts.deviceEq ? { ...DEFAULT_AUGMENT, deviceEqProbability: opts.deviceEq } : undefined,
-    model: opts.filters ? { filters: opts.filters } : undefined,
-    trainHopFrames: opts.trainHop,
-    labels: opts.labels,
     maxSeconds: opts.maxMinutes !== undefined ? opts.maxMinutes * 60 : undefined,
     // First Ctrl-C: finish this epoch, keep the best weights, evaluate and save; a second one aborts.
     shouldStop: () => interrupted,
@@ -110,6 +70,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
       const v = e.val;
       say(`epoch ${e.epoch}/${opts.epochs}: train loss ${e.trainLoss.toFixed(3)}` +
         (e.valLoss !== null ? `, validation loss ${e.valLoss.toFixed(3)}, ICBHI score ${((v?.icbhiScore ?? 0) * 100).toFixed(1)}% (Se ${((v?.sensitivity ?? 0) * 100).toFixed(1)}%, Sp ${((v?.specificity ?? 0) * 100).toFixed(1)}%)` : '') +
+        (e.valByStratum ? `; by database ${e.valByStratum.map((m) => `${((m.icbhiScore ?? 0) * 100).toFixed(1)}%`).join(' / ')}, mean ${((e.valSelection ?? 0) * 100).toFixed(1)}%` : '') +
         ` ${e.seconds.toFixed(1)} s${e.improved ? ' *' : ''}`);
     },
   }, opts.out);

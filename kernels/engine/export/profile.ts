@@ -20,6 +20,14 @@ export interface ProfileFigure {
   series: ProfileSeries[];
   cutoffHz?: number;
   yLabel: string;
+  /** Default: 0 to 1.1 × the largest value. */
+  yRange?: [number, number];
+  /** Default: frequency (Hz, mel-spaced). */
+  xLabel?: string;
+  /** Default: round frequencies inside the axis. */
+  xTicksHz?: number[];
+  /** Dots at the points (few points per series, e.g. one per cutoff). */
+  markers?: boolean;
 }
 
 const W = 640;
@@ -31,10 +39,10 @@ function geometry(fig: ProfileFigure) {
   const ph = H - M.t - M.b;
   const n = fig.axisCentersHz.length;
   const xOfHz = (hz: number) => M.l + ((bandPosition(hz, fig.axisCentersHz) + 0.5) / n) * pw;
-  const yMax = Math.max(1e-9, ...fig.series.flatMap((s) => s.values)) * 1.1;
-  const yOf = (v: number) => M.t + ph - (v / yMax) * ph;
-  const xTicks = [100, 200, 300, 500, 750, 1000, 1500, 2000, 4000, 7500].filter((hz) => hz >= fig.axisCentersHz[0] && hz <= fig.axisCentersHz[n - 1]);
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax / 1.1);
+  const [yMin, yMax] = fig.yRange ?? [0, Math.max(1e-9, ...fig.series.flatMap((s) => s.values)) * 1.1];
+  const yOf = (v: number) => M.t + ph - ((v - yMin) / (yMax - yMin)) * ph;
+  const xTicks = (fig.xTicksHz ?? [100, 200, 300, 500, 750, 1000, 1500, 2000, 4000, 7500]).filter((hz) => hz >= fig.axisCentersHz[0] && hz <= fig.axisCentersHz[n - 1]);
+  const yTicks = fig.yRange ? [0, 0.25, 0.5, 0.75, 1].map((f) => yMin + f * (yMax - yMin)) : [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax / 1.1);
   return { pw, ph, xOfHz, yOf, xTicks, yTicks };
 }
 
@@ -47,7 +55,7 @@ export function profileSvg(fig: ProfileFigure): string {
     `<rect width="100%" height="100%" fill="#fff"/><text x="${M.l}" y="18">${fig.title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`,
     `<rect x="${M.l}" y="${M.t}" width="${g.pw}" height="${g.ph}" fill="none" stroke="#000"/>`,
     ...g.xTicks.map((hz) => `<line x1="${g.xOfHz(hz).toFixed(1)}" x2="${g.xOfHz(hz).toFixed(1)}" y1="${M.t + g.ph}" y2="${M.t + g.ph + 4}" stroke="#000"/><text x="${g.xOfHz(hz).toFixed(1)}" y="${M.t + g.ph + 15}" text-anchor="middle">${hz}</text>`),
-    `<text x="${M.l + g.pw / 2}" y="${H - 8}" text-anchor="middle">frequency (Hz, mel-spaced)</text>`,
+    `<text x="${M.l + g.pw / 2}" y="${H - 8}" text-anchor="middle">${fig.xLabel ?? 'frequency (Hz, mel-spaced)'}</text>`,
     ...g.yTicks.map((v) => `<line x1="${M.l - 4}" x2="${M.l}" y1="${g.yOf(v).toFixed(1)}" y2="${g.yOf(v).toFixed(1)}" stroke="#000"/><text x="${M.l - 6}" y="${(g.yOf(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v)}</text>`),
     `<text transform="translate(14 ${M.t + g.ph / 2}) rotate(-90)" text-anchor="middle">${fig.yLabel}</text>`,
   ];
@@ -58,6 +66,7 @@ export function profileSvg(fig: ProfileFigure): string {
   fig.series.forEach((s, i) => {
     const d = s.values.map((v, b) => `${b ? 'L' : 'M'}${g.xOfHz(s.bandCentersHz[b]).toFixed(1)},${g.yOf(v).toFixed(1)}`).join('');
     out.push(`<path d="${d}" fill="none" stroke="${toHex(s.colour)}" stroke-width="2"/>`);
+    if (fig.markers) s.values.forEach((v, b) => out.push(`<circle cx="${g.xOfHz(s.bandCentersHz[b]).toFixed(1)}" cy="${g.yOf(v).toFixed(1)}" r="3" fill="${toHex(s.colour)}"/>`));
     out.push(`<line x1="${M.l + 10}" x2="${M.l + 30}" y1="${M.t + 14 + i * 14}" y2="${M.t + 14 + i * 14}" stroke="${toHex(s.colour)}" stroke-width="2"/><text x="${M.l + 34}" y="${M.t + 18 + i * 14}">${s.label}</text>`);
   });
   out.push('</svg>');
@@ -73,7 +82,7 @@ export function profilePng(fig: ProfileFigure): Buffer {
     r.rect(g.xOfHz(hz), M.t + g.ph, 1, 4, [0, 0, 0]);
     r.text(String(hz), g.xOfHz(hz), M.t + g.ph + 15, 'middle');
   }
-  r.text('frequency (Hz, mel-spaced)', M.l + g.pw / 2, H - 8, 'middle');
+  r.text(fig.xLabel ?? 'frequency (Hz, mel-spaced)', M.l + g.pw / 2, H - 8, 'middle');
   for (const v of g.yTicks) {
     r.rect(M.l - 4, g.yOf(v), 4, 1, [0, 0, 0]);
     r.text(fmt(v), M.l - 6, g.yOf(v) + 4, 'end');
@@ -88,6 +97,7 @@ export function profilePng(fig: ProfileFigure): Buffer {
     for (let b = 1; b < s.values.length; b++) {
       r.line(g.xOfHz(s.bandCentersHz[b - 1]), g.yOf(s.values[b - 1]), g.xOfHz(s.bandCentersHz[b]), g.yOf(s.values[b]), s.colour, 2);
     }
+    if (fig.markers) s.values.forEach((v, b) => r.rect(g.xOfHz(s.bandCentersHz[b]) - 2, g.yOf(v) - 2, 5, 5, s.colour));
     r.line(M.l + 10, M.t + 14 + i * 14, M.l + 30, M.t + 14 + i * 14, s.colour, 2);
     r.text(s.label, M.l + 34, M.t + 18 + i * 14);
   });

@@ -11,6 +11,7 @@ import { PATCH_FRAMES, type FeatureParams } from '../types';
 import { predictProbabilities, aggregateCycle, type CycleAggregation } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import type { LoadedModel } from './modelIO';
+import { bandStatistics, maskBandsAbove, type MaskFill } from './bandMask';
 import type { PatchSet } from './train';
 
 export interface RecordingPatches extends PatchSet {
@@ -112,10 +113,19 @@ export interface DatasetEvaluation {
   skippedCycles: number;
 }
 
-/** Cycle-level evaluation of a loaded model on recordings (ICBHI protocol: one label per cycle). */
+/** The masking what-if: bands above `cutoffHz` replaced before classification (bandMask.ts). */
+export interface BandMaskOptions {
+  cutoffHz: number;
+  fill: MaskFill;
+}
+
+/**
+ * Cycle-level evaluation of a loaded model on recordings (ICBHI protocol: one label per cycle). With
+ * `mask`, every recording's bands above the cutoff are replaced first (the what-if of a cutoff).
+ */
 export async function evaluateRecordings(
   loaded: LoadedModel, recordings: readonly DatasetRecording[],
-  opts: { onRecording?: (i: number, n: number) => void; aggregation?: CycleAggregation } = {},
+  opts: { onRecording?: (i: number, n: number) => void; aggregation?: CycleAggregation; mask?: BandMaskOptions } = {},
 ): Promise<DatasetEvaluation> {
   const { model, meta } = loaded;
   const method = opts.aggregation ?? meta.cycleAggregation ?? 'mean';
@@ -124,6 +134,10 @@ export async function evaluateRecordings(
   for (let i = 0; i < recordings.length; i++) {
     const r = recordings[i];
     const mel = await logMelFromFile(r.wavPath, meta.featureParams);
+    if (opts.mask) {
+      const stats = bandStatistics(mel.data, mel.frames, mel.bands);
+      mel.data = maskBandsAbove(mel.data, mel.axes.bandCentersHz, opts.mask.cutoffHz, opts.mask.fill, stats, i);
+    }
     const cp = cyclePatches(mel, r.cycles);
     const probs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     r.cycles.forEach((c, ci) => {

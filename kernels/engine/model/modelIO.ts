@@ -38,6 +38,12 @@ export interface ModelMetadata {
     augment: boolean;
     /** Share of training patches coloured like another device (absent: 0). */
     deviceEqProbability?: number;
+    /** 'shuffle' (absent: the same) or class-balanced draws. */
+    sampling?: 'shuffle' | 'balanced';
+    /** Mixup's Beta(α, α) (absent: no mixup). */
+    mixupAlpha?: number;
+    /** How the epoch was chosen when it was not the plain validation ICBHI score. */
+    selection?: string;
     classWeights: number[];
     msPerSamplePerEpoch: number;
     seconds: number;

@@ -66,6 +66,10 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
   const classCounts = (labels: Int32Array) => CLASSES.map((_, c) => labels.filter((l) => l === c).length);
   log(`patches (96 frames × ${trainPatches.bands} bands): train ${trainPatches.count} [${classCounts(trainPatches.labels).join('/')}], validation ${valPatches.count} [${classCounts(valPatches.labels).join('/')}] (normal/crackle/wheeze/both)`);
 
+  // With several databases among the validation patients, each is scored on its own and the epoch (and
+  // max-flags thresholds) chosen by the mean of their scores: the larger database must not decide alone.
+  const valDatabases = [...new Set(val.map((r) => r.database))].sort();
+  if (valDatabases.length > 1) valPatches.stratum = Int32Array.from(valPatches.recordingIndex, (i) => valDatabases.indexOf(val[i].database));
   const result = await trainOnPatches(trainPatches, valPatches.count > 0 ? valPatches : null, { ...opts, aggregation });
   const filters = opts.model?.filters ?? DEFAULT_FILTERS;
   const meta: ModelMetadata = {
@@ -87,6 +91,9 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
       learningRate: opts.learningRate ?? 1e-3,
       augment: opts.augment !== false,
       ...(opts.augment && opts.augment.deviceEqProbability ? { deviceEqProbability: opts.augment.deviceEqProbability } : {}),
+      sampling: opts.sampling ?? 'shuffle',
+      ...(opts.mixupAlpha ? { mixupAlpha: opts.mixupAlpha } : {}),
+      ...(valDatabases.length > 1 ? { selection: `mean of the validation ICBHI scores of ${valDatabases.join(' and ')}` } : {}),
       classWeights: result.classWeights.map((w) => Math.round(w * 1e4) / 1e4),
       msPerSamplePerEpoch: Math.round(result.msPerSamplePerEpoch * 100) / 100,
       seconds: 0,

@@ -3,10 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { predictProbabilities } from '../model/classify';
 import { classificationMetrics, type ClassificationMetrics } from '../model/metrics';
 import type { StudySet } from './data';
+import type { DatasetEvaluation } from '../model/dataset';
 
 export interface StudyEvaluation {
   cycles: ClassificationMetrics;
   patches: ClassificationMetrics;
+  /** The cycle-level evaluation as `lungcam evaluate` makes it (per cycle, with database and patient). */
+  recordings?: DatasetEvaluation;
 }
 
 export function evaluateCycles(model: tf.LayersModel, set: StudySet, classes: string[]): StudyEvaluation {

@@ -161,7 +161,7 @@ function meanFigure(arm: StudyArm, logMelMean: Float32Array, title: string, valu
 }
 
 /** Prepares the report folder target: refuse to replace a folder that is not an earlier report. */
-function checkTarget(dir: string): void {
+export function checkTarget(dir: string): void {
   const parent = path.dirname(path.resolve(dir));
   if (!existsSync(parent)) throw new LungcamInputError(`cannot write the report: folder ${parent} does not exist`, dir);
   if (existsSync(dir)) {
@@ -173,51 +173,60 @@ function checkTarget(dir: string): void {
   }
 }
 
+/**
+ * The seed's Figures 3 and 4 (Grad-CAM of one test recording, full band and cut; and the mean over the
+ * test patches) and the attention-by-band profiles, PNG and SVG, into `dir`. Returns the example's name.
+ */
+export async function writeStudyFigures(dir: string, r: StudyResult): Promise<string> {
+  const [fullTest, cutTest] = r.testSetForFigures;
+  // Example: the test recording with the most abnormal cycles.
+  let example = 0;
+  let best = -1;
+  fullTest.logMels.forEach((_, i) => {
+    const abnormal = fullTest.cycles.filter((c) => c.recording === i && c.label !== 0).length;
+    if (abnormal > best) { best = abnormal; example = i; }
+  });
+  const name = fullTest.logMels[example].source?.fileName ?? `recording ${example}`;
+  for (const [arm, set, file] of [[r.full, fullTest, 'fig3-full-band'], [r.cut, cutTest, 'fig4-cut']] as const) {
+    const cm: CamModel = { model: arm.model, id: arm.name === 'cut' ? `cut${r.cutoffHz}` : 'full-band', classes: [...CLASSES], convLayers: convLayerNames(arm.model) };
+    const rc = await recordingCam(cm, set.logMels[example], {});
+    const fig = figureFor(rc, cm, 'gradcam', null);
+    fig.title = `Figure ${arm.name === 'cut' ? 4 : 3}: ${fig.title}`;
+    await fs.writeFile(path.join(dir, `${file}.png`), camFigurePng(fig));
+    await fs.writeFile(path.join(dir, `${file}.svg`), camFigureSvg(fig));
+  }
+  const meanLogMel = (set: typeof fullTest) => {
+    const size = PATCH_FRAMES * set.bands;
+    const m = new Float32Array(size);
+    for (let p = 0; p < set.count; p++) for (let i = 0; i < size; i++) m[i] += set.x[p * size + i] / set.count;
+    return m;
+  };
+  const vmax = Math.max(...r.full.attention.meanMap, ...r.cut.attention.meanMap);
+  for (const [arm, set, file, n] of [[r.full, fullTest, 'fig3-mean-full-band', 3], [r.cut, cutTest, 'fig4-mean-cut', 4]] as const) {
+    const fig = meanFigure(arm, meanLogMel(set), `Figure ${n} (mean of ${set.count} test patches): ${arm.name} model, Grad-CAM ${arm.attention.layer}, predicted class`, vmax);
+    await fs.writeFile(path.join(dir, `${file}.png`), camFigurePng(fig));
+    await fs.writeFile(path.join(dir, `${file}.svg`), camFigureSvg(fig));
+  }
+  const profile = {
+    title: `Grad-CAM attention by band over the test set (${r.full.attention.patches} patches)`,
+    axisCentersHz: r.full.bandCentersHz,
+    series: [
+      { label: 'full band 100–2000 Hz', bandCentersHz: r.full.bandCentersHz, values: r.full.attention.byBand, colour: [188, 55, 84] as [number, number, number] },
+      { label: `cut at ${r.cutoffHz} Hz, retrained`, bandCentersHz: r.cut.bandCentersHz, values: r.cut.attention.byBand, colour: [33, 145, 140] as [number, number, number] },
+    ],
+    cutoffHz: r.cutoffHz,
+    yLabel: 'mean attention',
+  };
+  await fs.writeFile(path.join(dir, 'attention-by-band.png'), profilePng(profile));
+  await fs.writeFile(path.join(dir, 'attention-by-band.svg'), profileSvg(profile));
+  return name;
+}
+
 export async function writeStudyReport(r: StudyResult, outDir: string, command: string): Promise<void> {
   checkTarget(outDir);
   const target = path.resolve(outDir);
   await atomicWriteDir(target, async (tmp) => {
-    const [fullTest, cutTest] = r.testSetForFigures;
-    // Example: the test recording with the most abnormal cycles among those blank above the cutoff.
-    let example = 0;
-    let best = -1;
-    fullTest.logMels.forEach((_, i) => {
-      const abnormal = fullTest.cycles.filter((c) => c.recording === i && c.label !== 0).length;
-      if (abnormal > best) { best = abnormal; example = i; }
-    });
-    const name = fullTest.logMels[example].source?.fileName ?? `recording ${example}`;
-    for (const [arm, set, file] of [[r.full, fullTest, 'fig3-full-band'], [r.cut, cutTest, 'fig4-cut']] as const) {
-      const cm: CamModel = { model: arm.model, id: arm.name === 'cut' ? `cut${r.cutoffHz}` : 'full-band', classes: [...CLASSES], convLayers: convLayerNames(arm.model) };
-      const rc = await recordingCam(cm, set.logMels[example], {});
-      const fig = figureFor(rc, cm, 'gradcam', null);
-      fig.title = `Figure ${arm.name === 'cut' ? 4 : 3}: ${fig.title}`;
-      await fs.writeFile(path.join(tmp, `${file}.png`), camFigurePng(fig));
-      await fs.writeFile(path.join(tmp, `${file}.svg`), camFigureSvg(fig));
-    }
-    const meanLogMel = (set: typeof fullTest) => {
-      const size = PATCH_FRAMES * set.bands;
-      const m = new Float32Array(size);
-      for (let p = 0; p < set.count; p++) for (let i = 0; i < size; i++) m[i] += set.x[p * size + i] / set.count;
-      return m;
-    };
-    const vmax = Math.max(...r.full.attention.meanMap, ...r.cut.attention.meanMap);
-    for (const [arm, set, file, n] of [[r.full, fullTest, 'fig3-mean-full-band', 3], [r.cut, cutTest, 'fig4-mean-cut', 4]] as const) {
-      const fig = meanFigure(arm, meanLogMel(set), `Figure ${n} (mean of ${set.count} test patches): ${arm.name} model, Grad-CAM ${arm.attention.layer}, predicted class`, vmax);
-      await fs.writeFile(path.join(tmp, `${file}.png`), camFigurePng(fig));
-      await fs.writeFile(path.join(tmp, `${file}.svg`), camFigureSvg(fig));
-    }
-    const profile = {
-      title: `Grad-CAM attention by band over the test set (${r.full.attention.patches} patches)`,
-      axisCentersHz: r.full.bandCentersHz,
-      series: [
-        { label: 'full band 100–2000 Hz', bandCentersHz: r.full.bandCentersHz, values: r.full.attention.byBand, colour: [188, 55, 84] as [number, number, number] },
-        { label: `cut at ${r.cutoffHz} Hz, retrained`, bandCentersHz: r.cut.bandCentersHz, values: r.cut.attention.byBand, colour: [33, 145, 140] as [number, number, number] },
-      ],
-      cutoffHz: r.cutoffHz,
-      yLabel: 'mean attention',
-    };
-    await fs.writeFile(path.join(tmp, 'attention-by-band.png'), profilePng(profile));
-    await fs.writeFile(path.join(tmp, 'attention-by-band.svg'), profileSvg(profile));
+    const name = await writeStudyFigures(tmp, r);
     // The two trained models, so their maps can be explored again (`lungcam gradcam --model …/models/cut`).
     await fs.mkdir(path.join(tmp, 'models'));
     for (const arm of [r.full, r.cut]) {

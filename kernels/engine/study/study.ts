@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDataset } from '../data/dataset';
-import { trainOnDataset } from '../model/trainDataset';
+import { trainOnDataset, type TrainDatasetOptions } from '../model/trainDataset';
+import type { DatasetRecording } from '../data/dataset';
 import type { ModelMetadata } from '../model/modelIO';
 import { CLASSES, convLayerNames } from '../model/model';
 import { melAxes, resolveFeatureParams } from '../audio/melFilter';
@@ -18,6 +19,9 @@ import { evaluateCycles, type StudyEvaluation } from './evaluate';
 import { attentionShare, bandAttention, type BandAttention } from './attention';
 import { localiseRecordings, type DatasetLocalisation } from '../cam/localiseDataset';
 
+/** How the study's models are trained: `lungcam train`'s options, except the features and the seed. */
+export type StudyRecipe = Omit<TrainDatasetOptions, 'featureParams' | 'seed' | 'log' | 'onEpoch' | 'onBatch' | 'signal' | 'splitFile'>;
+
 export interface StudyOptions {
   cutoffHz?: number;
   seed?: number;
@@ -26,6 +30,10 @@ export interface StudyOptions {
   validationFraction?: number;
   /** Epochs without a better validation score before stopping (default 6). */
   patience?: number;
+  /** A patient-wise split file (train/validation/test); default: the folder's official split or a seeded one. */
+  splitFile?: string;
+  /** Further training options (sampling, augmentation, hop, …), the same for every model of the study. */
+  recipe?: StudyRecipe;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -76,63 +84,81 @@ function corpusDescription(dir: string): string | null {
   }
 }
 
-export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<StudyResult> {
-  const t0 = performance.now();
-  const seed = opts.seed ?? 1;
-  const epochs = opts.epochs ?? 12;
-  const cutoffHz = opts.cutoffHz ?? 1500;
+/**
+ * One model of the study: trained with the study's recipe at `params`, evaluated on the test recordings
+ * (cycle level as \`lungcam evaluate\`, and per patch), and its Grad-CAM attention by band over the test
+ * patches (last conv layer, predicted class). `test` may be given to reuse the test patches of `params`.
+ */
+export async function studyArm(
+  dir: string, name: 'full-band' | 'cut', params: FeatureParams, testRecs: DatasetRecording[], opts: StudyOptions, test?: StudySet,
+): Promise<[StudyArm, StudySet]> {
   const say = opts.onProgress ?? (() => undefined);
-  // The same reader and split as the model's own training (trainOnDataset): the test recordings match.
-  const dataset = readDataset(dir, { seed });
-  const testRecs = dataset.split.test;
-  const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
-  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
-
-  const arm = async (name: 'full-band' | 'cut', params: FeatureParams): Promise<[StudyArm, StudySet]> => {
-    say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''})`);
-    const t = performance.now();
-    // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
-    const trained = await trainOnDataset(dir, {
-      featureParams: params, epochs, seed, patience: opts.patience, validationFraction: opts.validationFraction, signal: opts.signal,
-      log: (line) => say(`${name}: ${line}`),
-      onEpoch: (e) => say(`${name}: epoch ${e.epoch} loss ${e.trainLoss.toFixed(3)}${e.val ? ` val ICBHI ${((e.val.icbhiScore ?? 0) * 100).toFixed(1)}` : ''}`),
-    });
-    const seconds = (performance.now() - t) / 1000;
-    const model = trained.result.model;
-    const test = await studySet(testRecs, params);
-    const evaluation: StudyEvaluation = {
-      cycles: trained.test?.metrics ?? evaluateCycles(model, test, [...CLASSES]).cycles,
-      patches: evaluateCycles(model, test, [...CLASSES]).patches,
-    };
-    const layers = convLayerNames(model);
-    const axes = melAxes(params, 0);
-    say(`${name}: test ICBHI ${((evaluation.cycles.icbhiScore ?? 0) * 100).toFixed(1)}; Grad-CAM over ${test.count} test patches`);
-    const attention = await bandAttention(model, test, layers[layers.length - 1], [...CLASSES], axes.bandCentersHz, opts.signal);
-    const withEvents = testRecs.filter((r) => r.eventsPath);
-    const localisation = withEvents.length
-      ? await localiseRecordings({ model, id: name, classes: [...CLASSES], convLayers: layers }, withEvents, params)
-      : null;
-    return [{
-      name, params, bands: test.bands, bandCentersHz: axes.bandCentersHz,
-      train: {
-        recordings: Number((trained.loaded.meta.data.recordings as { train: number }).train), validationRecordings: Number((trained.loaded.meta.data.recordings as { validation: number }).validation),
-        epochsRun: trained.result.history.length, bestEpoch: trained.result.bestEpoch, seconds, msPerSamplePerEpoch: trained.result.msPerSamplePerEpoch,
-      },
-      test: evaluation, attention, localisation, model, meta: trained.loaded.meta,
-    }, test];
+  const seed = opts.seed ?? 1;
+  say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''}), seed ${seed}`);
+  const t = performance.now();
+  // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
+  const trained = await trainOnDataset(dir, {
+    ...opts.recipe,
+    featureParams: params, seed, splitFile: opts.splitFile, signal: opts.signal,
+    epochs: opts.epochs ?? opts.recipe?.epochs ?? 12,
+    patience: opts.patience ?? opts.recipe?.patience, validationFraction: opts.validationFraction ?? opts.recipe?.validationFraction,
+    log: (line) => say(`${name}: ${line}`),
+    onEpoch: (e) => say(`${name}: epoch ${e.epoch} loss ${e.trainLoss.toFixed(3)}${e.val ? ` val ICBHI ${((e.valSelection ?? e.val.icbhiScore ?? 0) * 100).toFixed(1)}` : ''}`),
+  });
+  const seconds = (performance.now() - t) / 1000;
+  const model = trained.result.model;
+  const set = test ?? await studySet(testRecs, params);
+  const evaluation: StudyEvaluation = {
+    cycles: trained.test?.metrics ?? evaluateCycles(model, set, [...CLASSES]).cycles,
+    patches: evaluateCycles(model, set, [...CLASSES]).patches,
+    recordings: trained.test ?? undefined,
   };
+  const layers = convLayerNames(model);
+  const axes = melAxes(params, 0);
+  say(`${name}: test ICBHI ${((evaluation.cycles.icbhiScore ?? 0) * 100).toFixed(1)}; Grad-CAM over ${set.count} test patches`);
+  const attention = await bandAttention(model, set, layers[layers.length - 1], [...CLASSES], axes.bandCentersHz, opts.signal);
+  const withEvents = testRecs.filter((r) => r.eventsPath);
+  const localisation = withEvents.length
+    ? await localiseRecordings({ model, id: name, classes: [...CLASSES], convLayers: layers }, withEvents, params)
+    : null;
+  return [{
+    name, params, bands: set.bands, bandCentersHz: axes.bandCentersHz,
+    train: {
+      recordings: Number((trained.loaded.meta.data.recordings as { train: number }).train), validationRecordings: Number((trained.loaded.meta.data.recordings as { validation: number }).validation),
+      epochsRun: trained.result.history.length, bestEpoch: trained.result.bestEpoch, seconds, msPerSamplePerEpoch: trained.result.msPerSamplePerEpoch,
+    },
+    test: evaluation, attention, localisation, model, meta: trained.loaded.meta,
+  }, set];
+}
 
-  const [full, fullTest] = await arm('full-band', fullParams);
-  const [cut, cutTest] = await arm('cut', cutParams);
-
-  // Blank high band: mean log-mel over the bands above the cutoff close to the floor.
-  const above = full.bandCentersHz.map((hz) => hz > cutoffHz);
-  const blank = fullTest.logMels.filter((lm) => {
+/** The band above `cutoffHz` is blank in a recording when its mean log-mel is within 1 of the ln(0.01) floor. */
+export function blankAbove(logMels: readonly { data: Float32Array; frames: number; bands: number }[], bandCentersHz: readonly number[], cutoffHz: number): number {
+  const above = bandCentersHz.map((hz) => hz > cutoffHz);
+  return logMels.filter((lm) => {
     let s = 0;
     let n = 0;
     for (let f = 0; f < lm.frames; f++) for (let b = 0; b < lm.bands; b++) if (above[b]) { s += lm.data[f * lm.bands + b]; n++; }
     return n > 0 && s / n < FLOOR + 1;
   }).length;
+}
+
+export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<StudyResult> {
+  const t0 = performance.now();
+  const seed = opts.seed ?? 1;
+  const epochs = opts.epochs ?? 12;
+  const cutoffHz = opts.cutoffHz ?? 1500;
+  // The same reader and split as the model's own training (trainOnDataset): the test recordings match.
+  const dataset = readDataset(dir, { seed, splitFile: opts.splitFile });
+  const testRecs = dataset.split.test;
+  const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
+  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
+  const arm = (name: 'full-band' | 'cut', params: FeatureParams) => studyArm(dir, name, params, testRecs, { ...opts, seed, epochs });
+
+  const [full, fullTest] = await arm('full-band', fullParams);
+  const [cut, cutTest] = await arm('cut', cutParams);
+
+  const above = full.bandCentersHz.map((hz) => hz > cutoffHz);
+  const blank = blankAbove(fullTest.logMels, full.bandCentersHz, cutoffHz);
   const lowerHalfHz = full.bandCentersHz[Math.floor(full.bands / 2) - 1];
   return {
     dataset: {
