@@ -21,6 +21,9 @@ export interface RecipeOptionValues {
   mixup?: number;
   aggregation?: 'mean' | 'max-flags';
   splitFile?: string;
+  yamnet?: string;
+  yamnetBlocks: number;
+  freezeBelow: number;
 }
 
 function parseProbability(value: string): number {
@@ -55,6 +58,9 @@ export function addRecipeOptions(cmd: Command, defaults: { epochs: number; patie
     .addOption(new Option('--sampling <how>', 'each epoch: every patch once (shuffle, class-weighted loss), or class-balanced draws').choices(['shuffle', 'balanced']).default('shuffle'))
     .addOption(new Option('--mixup <alpha>', 'mix each training patch with another of its batch, λ ~ Beta(α, α), labels alike (default: off)').argParser(parsePositive))
     .addOption(new Option('--aggregation <rule>', 'cycle label from its patches, saved with the model: mean probability, or max-flags with thresholds calibrated on the validation patients (default: mean; max-flags with --labels events)').choices(['mean', 'max-flags']))
+    .option('--yamnet <dir>', "start from YAMNet's AudioSet-pretrained blocks (the tfjs layers model in this folder, e.g. ../shared/pretrained/yamnet) instead of the small CNN; fine-tuned, Apache-2.0")
+    .addOption(new Option('--yamnet-blocks <n>', "with --yamnet: keep YAMNet's blocks 1…n (1–14)").argParser(parsePositiveInt).default(9))
+    .addOption(new Option('--freeze-below <n>', 'with --yamnet: blocks below this one keep their pretrained weights').argParser(parsePositiveInt).default(1))
     .option('--no-augment', 'train without augmentation')
     .addOption(new Option('--device-eq <probability>', 'augmentation: share of training patches coloured like another stethoscope (random tilt and resonances, smooth across bands; default 0)').argParser(parseProbability));
 }
@@ -69,7 +75,8 @@ export async function recipeFrom(opts: RecipeOptionValues): Promise<Omit<TrainDa
     patience: opts.patience,
     learningRate: opts.learningRate,
     augment: !opts.augment ? false : opts.deviceEq ? { ...DEFAULT_AUGMENT, deviceEqProbability: opts.deviceEq } : undefined,
-    model: opts.filters ? { filters: opts.filters } : undefined,
+    model: opts.yamnet ? { backbone: { dir: opts.yamnet, layers: opts.yamnetBlocks, trainableFrom: opts.freezeBelow } }
+      : opts.filters ? { filters: opts.filters } : undefined,
     trainHopFrames: opts.trainHop,
     labels: opts.labels,
     sampling: opts.sampling,

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES } from '../types';
+import { buildYamnetModel, type YamnetBackbone } from './yamnet';
 
 export const CLASSES = ['normal', 'crackle', 'wheeze', 'both'] as const;
 export type ClassName = (typeof CLASSES)[number];
@@ -22,17 +23,20 @@ export interface ModelOptions {
   seed?: number;
   /** Fixed band count, or null for any (the default). */
   bands?: number | null;
+  /** Start from YAMNet's pretrained blocks instead of the small CNN (yamnet.ts). */
+  backbone?: YamnetBackbone;
 }
 
 export const DEFAULT_FILTERS = [16, 32, 64, 128];
 
 /** Names of the conv layers of a model built here, input side first. */
 export function convLayerNames(model: tf.LayersModel): string[] {
-  return model.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.name);
+  return model.layers.filter((l) => l.getClassName() === 'Conv2D' || l.getClassName() === 'DepthwiseConv2D').map((l) => l.name);
 }
 
 /** Builds the LungCAM CNN (logits out). Layer names are fixed so saved models and CAM code agree. */
 export function buildModel(opts: ModelOptions = {}): tf.LayersModel {
+  if (opts.backbone) return buildYamnetModel(opts.backbone, { classes: opts.classes ?? CLASSES.length, seed: opts.seed ?? 1, bands: opts.bands });
   const filters = opts.filters ?? DEFAULT_FILTERS;
   // Batch norm after every conv costs more than the convs themselves on wasm (its gradient is a dozen
   // full-size elementwise ops per layer), so the default normalises the input only.

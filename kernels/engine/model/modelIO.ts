@@ -25,7 +25,13 @@ export interface ModelMetadata {
   inputBands: number;
   /** Conv layer names, input side first (for Grad-CAM). */
   convLayers: string[];
-  architecture: { filters: number[]; batchNorm: boolean; inputNorm: boolean };
+  architecture: {
+    filters: number[];
+    batchNorm: boolean;
+    inputNorm: boolean;
+    /** Set when the conv layers are YAMNet's pretrained blocks (fine-tuned), not the small CNN. */
+    backbone?: { name: 'yamnet'; blocks: number; trainableFrom: number; license: string };
+  };
   training: {
     command: string;
     seed: number;

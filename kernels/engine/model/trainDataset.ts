@@ -13,6 +13,7 @@ import type { FeatureParams } from '../types';
 import { backendName } from './backend';
 import { recordingPatches, evaluateRecordings, type DatasetEvaluation } from './dataset';
 import { CLASSES, DEFAULT_FILTERS, convLayerNames } from './model';
+import { YAMNET_NOTICE } from './yamnet';
 import { MODEL_FORMAT, saveModel, type LoadedModel, type ModelMetadata } from './modelIO';
 import { trainOnPatches, type TrainOptions, type TrainResult } from './train';
 
@@ -79,7 +80,10 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
     featureParams: params,
     inputBands: trainPatches.bands,
     convLayers: convLayerNames(result.model),
-    architecture: { filters, batchNorm: opts.model?.batchNorm ?? false, inputNorm: opts.model?.inputNorm ?? true },
+    architecture: {
+      filters: opts.model?.backbone ? [] : filters, batchNorm: opts.model?.batchNorm ?? false, inputNorm: opts.model?.backbone ? false : opts.model?.inputNorm ?? true,
+      ...(opts.model?.backbone ? { backbone: { name: 'yamnet' as const, blocks: opts.model.backbone.layers, trainableFrom: opts.model.backbone.trainableFrom ?? 1, license: YAMNET_NOTICE } } : {}),
+    },
     training: {
       command: opts.command ?? '',
       seed,
