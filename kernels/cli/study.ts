@@ -21,7 +21,7 @@ interface StudyCliOptions extends RecipeOptionValues {
 }
 
 function parseCutoffs(value: string): number[] {
-  const list = value.split(',').map((s) => parseNumber(s.trim()));
+  const list = value.split(',').map((s) => Number(s.trim()));
   if (list.length === 0 || list.some((v) => !(v > 100 && v < 2000))) throw new InvalidArgumentError('expected cutoffs in Hz inside the study\'s 100–2000 Hz band, comma-separated, e.g. 1000,1250,1500,1750.');
   return [...new Set(list)].sort((a, b) => a - b);
 }
