@@ -3,6 +3,7 @@
  * specificity, ICBHI score, confusion matrix and per-class figures of a model on an ICBHI-layout dataset.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import * as path from 'node:path';
 import { parseNonNegativeInt } from './args';
@@ -32,7 +33,7 @@ async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
   const { readDataset } = await import('../engine/data/icbhi');
   const loaded = await loadModelFromOptions(opts);
   const dataset = readDataset(dir, { seed: opts.seed ?? loaded.meta.training?.seed ?? 1 });
-  for (const w of dataset.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings(dataset.warnings);
   const { evaluateRecordings } = await import('../engine/model/dataset');
   const { formatMetrics } = await import('../engine/model/metrics');
   const recordings = opts.split === 'all' ? dataset.recordings : dataset.split[opts.split];
