@@ -5,6 +5,8 @@
  * Extra fields are allowed (a `key` tells two outputs of the same recording apart) and are kept when
  * the id is passed through a recomputation.
  */
+import { isAbsolute } from 'node:path';
+
 export interface ViewSource {
   wav: string;
   model: string;
@@ -17,12 +19,29 @@ export function encodeRequestId(source: ViewSource & { key?: string }): string {
   return PREFIX + Buffer.from(JSON.stringify(key === undefined ? { wav, model } : { wav, model, key })).toString('base64url');
 }
 
-export function decodeRequestId(id: string): ViewSource | undefined {
-  if (typeof id !== 'string' || !id.startsWith(PREFIX)) return undefined;
+/** At most this long: an id is two paths; anything longer is not one of ours. */
+const MAX_ID_LENGTH = 16384;
+
+/**
+ * The recording and model a requestId names, or undefined when it is not a well-formed id. A notebook
+ * output can hold anything, so the id is checked before any of it reaches a command line: base64url only,
+ * and two absolute paths without control characters, the recording a .wav file.
+ */
+export function decodeRequestId(id: unknown): ViewSource | undefined {
+  if (!isRequestId(id)) return undefined;
   try {
     const v = JSON.parse(Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8'));
-    return typeof v?.wav === 'string' && typeof v?.model === 'string' ? { wav: v.wav, model: v.model } : undefined;
+    if (!isSafePath(v?.wav) || !isSafePath(v?.model) || !/\.wav$/i.test(v.wav)) return undefined;
+    return { wav: v.wav, model: v.model };
   } catch {
     return undefined;
   }
 }
+
+/** The shape of an id encodeRequestId makes (the prefix, then base64url). */
+export function isRequestId(id: unknown): id is string {
+  return typeof id === 'string' && id.length <= MAX_ID_LENGTH && id.startsWith(PREFIX) && /^[A-Za-z0-9_-]+$/.test(id.slice(PREFIX.length));
+}
+
+// eslint-disable-next-line no-control-regex
+const isSafePath = (p: unknown): p is string => typeof p === 'string' && isAbsolute(p) && !/[\x00-\x1f\x7f]/.test(p);
