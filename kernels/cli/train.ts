@@ -3,6 +3,7 @@
  * SPRSound layout; official_split.txt, a --split file or a seeded patient-wise split) and saves a model folder.
  */
 import type { Command } from 'commander';
+import { printable } from '../engine/errors';
 import { InvalidArgumentError, Option } from 'commander';
 import { addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, parsePositiveInt, type FeatureOptionValues } from './args';
 
@@ -115,5 +116,5 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   }, opts.out);
   say(`best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.msPerSamplePerEpoch.toFixed(1)} ms per patch per epoch on ${loaded.meta.backend}`);
   if (test) say(`test set (cycle level):\n${formatMetrics(test.metrics)}`);
-  process.stdout.write(`${opts.out}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
+  process.stdout.write(`${printable(opts.out)}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
 }
