@@ -21,7 +21,7 @@ export const INSTALL_HINT = 'on the server run `npm install -g PACKAGE` (a LungC
 export class JupyterServerError extends Error {
   constructor(
     message: string,
-    readonly reason: 'bad-url' | 'unreachable' | 'token' | 'not-jupyter' | 'no-kernelspec' | 'server',
+    readonly reason: 'bad-url' | 'not-connected' | 'unreachable' | 'token' | 'not-jupyter' | 'no-kernelspec' | 'server',
   ) {
     super(message);
     this.name = 'JupyterServerError';
