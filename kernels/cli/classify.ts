@@ -1,9 +1,10 @@
 /**
  * `lungcam classify <wav|dir> [--model DIR] [--json]`: per-patch probabilities, a recording label and,
- * when NAME.txt (ICBHI cycles) sits beside the WAV, one label per cycle.
+ * when annotations sit beside the WAV (NAME.txt ICBHI cycles or NAME.json SPRSound events), one label per
+ * cycle or event against the annotated one.
  */
 import type { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError } from '../engine/errors';
 import { addModelOptions, loadModelFromOptions, type ModelOptionValues } from './modelOptions';
@@ -11,7 +12,7 @@ import { addModelOptions, loadModelFromOptions, type ModelOptionValues } from '.
 export function register(program: Command): void {
   const cmd = program
     .command('classify')
-    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt exists.')
+    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt (ICBHI) or NAME.json (SPRSound) annotations exist.')
     .argument('<wav|dir>', 'a WAV file, or a folder of WAV files');
   addModelOptions(cmd).action(async (input: string, opts: ModelOptionValues) => runClassify(input, opts));
 }
@@ -30,14 +31,15 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
   const files = wavFiles(input);
   const loaded = await loadModelFromOptions(opts);
   const { logMelFromFile } = await import('../engine/audio/features');
-  const { parseAnnotations } = await import('../engine/data/icbhi');
+  const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
   const results = [];
   for (const file of files) {
-    const txt = file.replace(/\.wav$/i, '.txt');
-    const cycles = existsSync(txt) ? parseAnnotations(readFileSync(txt, 'utf8'), txt) : undefined;
     const mel = await logMelFromFile(file, loaded.meta.featureParams);
     for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
+    for (const w of annotations?.warnings ?? []) process.stderr.write(`lungcam: warning: ${w}\n`);
+    const cycles = annotations?.cycles;
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,
       ...classifyLogMel(loaded, mel, cycles?.map((c) => ({ startSeconds: c.startSeconds, endSeconds: c.endSeconds, label: c.label }))),

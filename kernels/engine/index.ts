@@ -25,10 +25,20 @@ export type { PatchOptions } from './audio/patches';
 export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
 export type { NpyArray } from './io/npy';
 export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';
-// Datasets (issue 4): the ICBHI 2017 layout reader, cycle patches, and the synthetic corpus.
-export { readDataset, cyclePatches, cycleFrames, parseAnnotations, parseOfficialSplit, parseRecordingName, CYCLE_LABELS, labelFromFlags, flagsFromLabel, isCycleLabel } from './data/icbhi';
-export type { Dataset, DatasetRecording, DatasetSplit, Cycle, CycleLabel, CyclePatches, CyclePatchOptions, ReadDatasetOptions, RecordingName } from './data/icbhi';
+// Datasets: ICBHI 2017 and SPRSound layouts (and mixed folders), annotations of one recording, cycle patches.
+export { readDataset, findWavFiles, skipSummary, OFFICIAL_SPLIT_FILES } from './data/dataset';
+export type { Dataset, DatasetRecording, DatasetSplit, DatabaseName, SkippedRecording, SkipReason, ReadDatasetOptions } from './data/dataset';
+export { readRecordingAnnotations, annotationPaths } from './data/annotations';
+export type { RecordingAnnotations, AnnotationFormat } from './data/annotations';
+export { cyclePatches, cycleFrames } from './data/cycles';
+export type { Cycle, CyclePatches, CyclePatchOptions } from './data/cycles';
+export { parseAnnotations, parseOfficialSplit, parseRecordingName } from './data/icbhi';
+export type { RecordingName } from './data/icbhi';
+export { parseSprsoundAnnotation, parseSprsoundName, SPRSOUND_EVENT_LABELS, SPRSOUND_RECORD_LABELS } from './data/sprsound';
+export { CYCLE_LABELS, labelFromFlags, flagsFromLabel, isCycleLabel } from './data/labels';
+export type { CycleLabel } from './data/labels';
 export { splitByPatient } from './data/split';
+// The synthetic corpus.
 export { writeSynthCorpus, synthesizeCorpus, renderRecording, annotationText, eventsDocument } from './data/synth';
 export type { SynthOptions, SynthRecording, CorpusSummary, AnnotatedCycle } from './data/synth';
 export type { SynthEvent, CrackleEvent, WheezeEvent, HarmonicBand } from './data/events';
