@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findPackageRoot } from '../../client/packageRoot';
 import { LungcamInputError } from '../errors';
-import { decodeRequestId } from './requestId';
+import { decodeRequestId } from '../../shared/requestId';
 import { show } from '../show';
 import type { CamOutput } from '../../shared/outputTypes';
 
