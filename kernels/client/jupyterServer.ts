@@ -7,6 +7,8 @@ import { ServerConnection, KernelSpecAPI } from '@jupyterlab/services';
 import WebSocket from 'ws';
 
 export const KERNEL_NAME = 'lungcam';
+/** Long enough for a busy server's first kernelspec listing (it imports each kernel's package), short enough to say so. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ServerAddress {
   /** The server's base URL, ending in `/` (for JupyterHub: `https://hub/user/NAME/`). */
@@ -49,7 +51,7 @@ export function parseServerAddress(input: string): { baseUrl: string; token?: st
 }
 
 /** `@jupyterlab/services` settings for Node: `ws` for WebSockets, the token in their URL, a timeout on every request. */
-export function serverSettings(address: ServerAddress, requestTimeoutMs = 15_000): ServerConnection.ISettings {
+export function serverSettings(address: ServerAddress, requestTimeoutMs = REQUEST_TIMEOUT_MS): ServerConnection.ISettings {
   return ServerConnection.makeSettings({
     baseUrl: address.baseUrl,
     wsUrl: address.baseUrl.replace(/^http/, 'ws'),

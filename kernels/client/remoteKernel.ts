@@ -17,7 +17,7 @@ export interface RemoteKernelOptions {
   server: ServerAddress;
   /** The notebook's path relative to the server's root folder: cells run in its folder there. */
   notebookPath: string;
-  /** Each REST request (default 15 s). */
+  /** Each REST request (default 30 s). */
   requestTimeoutMs?: number;
   /** How long a dropped WebSocket may take to come back before running cells fail (default 10 s). */
   reconnectGraceMs?: number;

@@ -59,13 +59,15 @@ describe('LungCAM notebook on a Jupyter Server', function () {
     const CELLS = ['let count = 2;\nconsole.log("breath", count);', 'while (true) {}', 'count * 10', 'count'];
     let doc: vscode.NotebookDocument;
     before(async () => {
+      assert.strictEqual(await vscode.commands.executeCommand('lungcam.connectJupyterServer', { url: server.url, token: server.token }), true);
       doc = await notebookWith(CELLS, REMOTE_CONTROLLER_ID);
     });
     after(() => closeWithoutSaving(doc));
 
     it('interrupts a loop (variables kept) and restarts (variables gone)', async () => {
       await runAndWait(doc, 0, 1, 120_000);
-      assert.strictEqual(stdoutOf(doc.cellAt(0)), 'breath 2\n');
+      assert.strictEqual(stdoutOf(doc.cellAt(0)), 'breath 2\n', JSON.stringify(errorOf(doc.cellAt(0))));
+      assert.ok((await status(doc) as RemoteState).location, 'the notebook does not run on the server kernel');
       await vscode.window.showNotebookDocument(doc);
       await runCells(doc, 1, 2);
       await waitFor('the loop to start', async () => ((await status(doc)).runningCell === 1 ? true : undefined));

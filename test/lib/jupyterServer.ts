@@ -73,7 +73,11 @@ export async function startJupyterServer(o: { packageRoot: string; rootDir: stri
     if (child.exitCode !== null) throw new Error(`jupyter server exited (${child.exitCode}):\n${log}`);
     try {
       const r = await fetch(`${url}api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(2000) });
-      if (r.ok) break;
+      if (r.ok) {
+        // the first kernelspec listing imports every kernel's package: slow on a loaded machine, so not in a test's time
+        await fetch(`${url}api/kernelspecs`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(120_000) });
+        break;
+      }
     } catch {
       /* not listening yet */
     }
