@@ -5,6 +5,7 @@
  * interrupt, restart; a wrong token and a server that went away, told in the cell and the status.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startJupyterServer, type TestJupyterServer } from '../lib/jupyterServer';
@@ -49,7 +50,7 @@ describe('LungCAM notebook on a Jupyter Server', function () {
       assert.strictEqual(s.status, 'idle');
       assert.strictEqual(s.pid, undefined, 'the kernel ran on this machine as a child of VS Code');
       assert.strictEqual(s.location?.server, server.url);
-      assert.strictEqual(s.location?.folder, path.dirname(doc.uri.fsPath), 'cells did not run in the notebook\'s folder on the server');
+      assert.strictEqual(s.location?.folder, fs.realpathSync(path.dirname(doc.uri.fsPath)), 'cells did not run in the notebook\'s folder on the server');
     } finally {
       await closeWithoutSaving(doc);
     }
