@@ -10,6 +10,9 @@ export * from './show';
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
 export { logMelFromFile, loadModel, recordingCam } from './show/sources';
+// A view's recomputation run by a kernel on a Jupyter Server (the extension asks the kernel for it).
+export { showRecomputedView } from './show/viewInKernel';
+export type { ViewRecomputation } from './show/viewInKernel';
 // Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
 export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
 export type { WavFormat, WavLayout, WavStream } from './audio/wav';
