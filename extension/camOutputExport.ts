@@ -8,11 +8,11 @@
  */
 import type { CamMap, CamOutput } from '../kernels/shared/outputTypes';
 import { dequantize } from '../kernels/engine/show/quantize';
-import type { CamFigure } from '../kernels/engine/export/figure';
+import type { CamFigure } from '../kernels/shared/view/figure';
 import { camFigurePng } from '../kernels/engine/export/png';
 import { camFigureSvg } from '../kernels/engine/export/svg';
 import { encodeNpy } from '../kernels/engine/io/npy';
-import { upsampleWeights } from '../webview/renderer/camMath';
+import { upsampleWeights } from '../kernels/shared/view/summaries';
 import { mapCsv } from './heatmapCsv';
 
 /** The formats both exports offer (a WAV's heatmap via `lungcam gradcam`, a notebook output's from its maps). */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../kernels/shared/outputTypes';
 import { backendSetting, runCli } from './cliRunner';
-import { encodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
+import { encodeRequestId, type ViewSource } from '../kernels/shared/requestId';
 import { viewArgs } from './viewArgs';
 
 export interface ViewOutputs {
@@ -18,7 +18,7 @@ export interface ViewOutputs {
   cam: CamOutput;
 }
 
-export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
+export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/shared/requestId';
 
 export type ComputeResult = { ok: true; outputs: ViewOutputs } | { ok: false; message: string; cancelled: boolean };
 

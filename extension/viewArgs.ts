@@ -4,7 +4,7 @@
  * options are given as `--name=value` (a value can never be taken for another option), and the recording
  * comes after `--` (it can never be taken for an option).
  */
-import { isRequestId, type ViewSource } from '../kernels/engine/show/requestId';
+import { isRequestId, type ViewSource } from '../kernels/shared/requestId';
 
 export interface ViewRequest {
   method?: unknown;

@@ -29,6 +29,8 @@ const commands: Array<[name: string, load: Loader]> = [
   ['classify', () => import('./cli/classify')],
   ['evaluate', () => import('./cli/evaluate')],
   ['view', () => import('./cli/view')],
+  ['batch', () => import('./cli/batch')],
+  ['batch-shard', () => import('./cli/batch')],
 ];
 
 async function main(argv: string[]): Promise<number> {
@@ -36,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
   const chosen = named ? [named] : commands;
   const modules = await Promise.all(chosen.map(([, load]) => load()));
   const { runCli } = await import('./cli/run');
-  return runCli(modules.map((m) => m.register), argv);
+  // batch and batch-shard share a module: register it once
+  return runCli([...new Set(modules.map((m) => m.register))], argv);
 }
 
 let settled = false;

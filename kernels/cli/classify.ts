@@ -1,10 +1,11 @@
 /**
  * `lungcam classify <wav|dir> [--model DIR] [--json]`: per-patch probabilities, a recording label and,
- * when NAME.txt (ICBHI cycles) sits beside the WAV, one label per cycle.
+ * when annotations sit beside the WAV (NAME.txt ICBHI cycles or NAME.json SPRSound events), one label per
+ * cycle or event against the annotated one.
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError, printable } from '../engine/errors';
 import { notRegularFileReason, statInput } from '../engine/io/inputFile';
@@ -13,7 +14,7 @@ import { addModelOptions, loadModelFromOptions, modelMetadataFromOptions, type M
 export function register(program: Command): void {
   const cmd = program
     .command('classify')
-    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt exists.')
+    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt (ICBHI) or NAME.json (SPRSound) annotations exist.')
     .argument('<wav|dir>', 'a WAV file, or a folder of WAV files');
   addModelOptions(cmd).action(async (input: string, opts: ModelOptionValues) => runClassify(input, opts));
 }
@@ -38,16 +39,16 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
   const meta = await modelMetadataFromOptions(opts);
   const { logMelFromFile } = await import('../engine/audio/features');
   const { checkModelInput } = await import('../engine/audio/audioCheck');
-  const { parseAnnotations } = await import('../engine/data/icbhi');
+  const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
   const results = [];
   // Loaded once the first recording has passed its checks: bad input is refused before the backend starts.
   let loaded: Awaited<ReturnType<typeof loadModelFromOptions>> | undefined;
   for (const file of files) {
-    const txt = file.replace(/\.wav$/i, '.txt');
-    const cycles = existsSync(txt) ? parseAnnotations(readFileSync(txt, 'utf8'), txt) : undefined;
     const mel = await logMelFromFile(file, meta.featureParams);
-    printWarnings([...mel.warnings, ...checkModelInput(mel, file)]);
+    const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
+    printWarnings([...mel.warnings, ...checkModelInput(mel, file), ...(annotations?.warnings ?? [])]);
+    const cycles = annotations?.cycles;
     loaded ??= await loadModelFromOptions(opts);
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,

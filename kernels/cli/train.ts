@@ -1,6 +1,6 @@
 /**
- * `lungcam train <dataset-dir> --out <model-dir>`: trains the LungCAM CNN on an ICBHI-layout dataset
- * (NAME.wav + NAME.txt; official_split.txt or a seeded patient-wise split) and saves a model folder.
+ * `lungcam train <dataset-dir> --out <model-dir>`: trains the LungCAM CNN on a dataset folder (ICBHI and/or
+ * SPRSound layout; official_split.txt, a --split file or a seeded patient-wise split) and saves a model folder.
  */
 import type { Command } from 'commander';
 import { printable } from '../engine/errors';
@@ -11,6 +11,7 @@ interface TrainCliOptions extends FeatureOptionValues {
   out: string;
   epochs: number;
   seed: number;
+  splitFile?: string;
   batchSize: number;
   patience: number;
   learningRate: number;
@@ -39,12 +40,13 @@ function parseFilters(value: string): number[] {
 export function register(program: Command): void {
   const cmd = program
     .command('train')
-    .description('Train the LungCAM CNN on a dataset folder in the ICBHI layout and save a model folder.')
-    .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, e.g. made by `lungcam synth`)')
+    .description('Train the LungCAM CNN on a dataset folder (ICBHI and/or SPRSound layout) and save a model folder.')
+    .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, also `lungcam synth`) and/or NAME.wav + NAME.json (SPRSound), subfolders included')
     .requiredOption('--out <model-dir>', 'model folder to write (model.json, weights.bin, metadata.json)');
   addFeatureOptions(cmd)
     .addOption(new Option('--epochs <n>', 'most epochs').argParser(parsePositiveInt).default(30))
     .addOption(new Option('--seed <s>', 'seed: split, initial weights, shuffling, augmentation').argParser(parseNonNegativeInt).default(1))
+    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|test" (default: official_split.txt in the folder, else seeded by patient)')
     .addOption(new Option('--batch-size <n>', 'patches per batch').argParser(parsePositiveInt).default(32))
     .addOption(new Option('--patience <n>', 'stop after this many epochs without a better validation score (0: never)').argParser(parseNonNegativeInt).default(6))
     .addOption(new Option('--learning-rate <x>', 'Adam learning rate').argParser(parseNumber).default(0.001))
@@ -89,6 +91,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     featureParams: params,
     epochs: opts.epochs,
     seed: opts.seed,
+    splitFile: opts.splitFile,
     batchSize: opts.batchSize,
     patience: opts.patience,
     learningRate: opts.learningRate,

@@ -7,8 +7,10 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { ExecuteHandlers, ExecuteOutcome, JupyterClient, KernelDiedError } from './jupyterClient';
 import { KernelExit, KernelLaunchOptions, KernelProcess, DEFAULT_MAX_OLD_SPACE_MB } from './kernelProcess';
+import type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
+import { delay } from './tslabQuirks';
 
-export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'stopped';
+export type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
 
 export interface KernelOptions extends KernelLaunchOptions {
   startTimeoutMs?: number;
@@ -28,8 +30,6 @@ export const START_TIMEOUT_MS = 180000;
 /** The longest wait for a cell the kernel said will stop (kernelGuard.ts), and for the kernel's answer. */
 export const INTERRUPT_STOP_MS = 20000;
 
-export type InterruptResult = 'interrupted' | 'restarted' | 'nothing-running';
-
 /** A one-line, user-facing reason for an unexpected exit. */
 export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
   const tail = exit.stderrTail;
@@ -40,7 +40,7 @@ export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
   return `The kernel ${how}. Restart the kernel to continue; variables are lost.`;
 }
 
-export class TslabKernel {
+export class TslabKernel implements NotebookKernel {
   private readonly events = new EventEmitter();
   private proc!: KernelProcess;
   private client!: JupyterClient;
@@ -193,8 +193,4 @@ export class TslabKernel {
     this._status = s;
     this.events.emit('status', s);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput } from './fixtures';
-import { bandProfile, camAt, shareAbove } from '../../webview/renderer/camMath';
+import { bandProfile, camAt, shareAbove } from '../../kernels/shared/view/summaries';
 
 let browser: Browser;
 before(async () => {
@@ -395,6 +395,8 @@ test('the lungcam.colormap setting: asked for at start, the default of new views
   await send(page, { type: 'settings', colormap: 'jet' });
   await nextFrame(page);
   const switched = await colormapOf(page, before.id);
+  const valueAxes = await page.evaluate((id) => [...document.querySelectorAll(`#${id} .lc-colorbars > g`)].map((g) => g.querySelectorAll('.lc-axis-value').length), before.id);
+  assert.deepEqual(valueAxes, [1, 1], 'each colour bar keeps one value axis when it is redrawn');
   assert.equal(switched.dropdown, 'jet', 'an open view switches its dropdown');
   assert.equal(switched.shown, 'jet');
   assert.notEqual(switched.hash, viridis.hash, 'and redraws its overlay in the new colours');

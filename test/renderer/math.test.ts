@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandScale, hzTicks, patchAtFrame, patchesInView, formatHz } from '../../webview/renderer/scales';
-import { upsampleWeights, shareAbove, bandProfile, camAt, topRegions } from '../../webview/renderer/camMath';
-import { base64ToBytes, bytesToBase64 } from '../../webview/renderer/quantized';
+import { upsampleWeights, shareAbove, bandProfile, camAt, topRegions } from '../../kernels/shared/view/summaries';
+import { base64ToBytes, bytesToBase64 } from '../../kernels/shared/view/quantized';
 import { exportFileName } from '../../webview/renderer/export';
 import { featureAxes, makeCamOutput, patchInfo, quantize } from './fixtures';
 

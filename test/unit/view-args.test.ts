@@ -2,7 +2,7 @@
 // the `lungcam view` command line is checked, given as --name=value, and the recording follows `--`.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeRequestId, encodeRequestId } from '../../kernels/engine/show/requestId';
+import { decodeRequestId, encodeRequestId } from '../../kernels/shared/requestId';
 import { viewArgs } from '../../extension/viewArgs';
 import { buildProgram } from '../../kernels/cli/run';
 import { register } from '../../kernels/cli/view';

@@ -99,6 +99,7 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   let formatTag = u16(body, 0);
   const channels = u16(body, 2);
   const sampleRate = u32(body, 4);
+  const byteRate = u32(body, 8);
   const blockAlignStored = u16(body, 12);
   const bitsPerSample = u16(body, 14);
   let tag = formatTag;
@@ -125,8 +126,11 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   // The container width: from bitsPerSample rounded up to bytes; blockAlign must agree with it.
   let bytesPerSample = Math.ceil(bitsPerSample / 8);
   if (bytesPerSample === 0 && blockAlignStored > 0 && blockAlignStored % channels === 0) bytesPerSample = blockAlignStored / channels;
+  // A wider block align is a wider container only when the byte rate agrees with it: SPRSound's 16-bit
+  // mono files declare a block align of 4 with a byte rate of 2 bytes per frame (the data holds 2).
+  const byteRateFitsBits = byteRate === sampleRate * bytesPerSample * channels;
   if (blockAlignStored > 0 && blockAlignStored !== bytesPerSample * channels && blockAlignStored % channels === 0
-      && blockAlignStored / channels > bytesPerSample) {
+      && blockAlignStored / channels > bytesPerSample && !byteRateFitsBits) {
     bytesPerSample = blockAlignStored / channels; // e.g. 20-bit samples in 32-bit containers
   }
   const ok =

@@ -9,7 +9,7 @@ import { readEvents, recordingProbabilities, summariseCam, type CamModel, type R
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
-import type { CamFigure } from './figure';
+import type { CamFigure } from '../../shared/view/figure';
 import { axesFields, patchFields } from '../io/axesJson';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));

@@ -2,7 +2,7 @@
 import { encodePng } from '../show/png';
 import { inferno, type Rgb } from './colormaps';
 import { FONT_ASCENT, FONT_HEIGHT, GLYPHS } from './font';
-import { layout, plotRaster, type CamFigure } from './figure';
+import { layout, plotRaster, type CamFigure } from '../../shared/view/figure';
 
 /** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
 export class Raster {

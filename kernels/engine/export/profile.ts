@@ -3,7 +3,7 @@
  * labelled in Hz), one line per model, with the cutoff marked. The study's "where does attention go" figure.
  */
 import { Raster } from './png';
-import { bandPosition } from './figure';
+import { bandPosition } from '../../shared/view/figure';
 import { toHex, type Rgb } from './colormaps';
 
 export interface ProfileSeries {

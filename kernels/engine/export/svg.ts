@@ -4,7 +4,7 @@
  */
 import { encodePng } from '../show/png';
 import { INFERNO_STOPS, toHex } from './colormaps';
-import { layout, plotRaster, type CamFigure } from './figure';
+import { layout, plotRaster, type CamFigure } from '../../shared/view/figure';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES, type LogMel } from '../types';
 import type { LoadedModel } from './modelIO';
-import { cyclePatches, type Cycle } from '../data/icbhi';
+import { cyclePatches, type Cycle } from '../data/cycles';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { inferLogits } from './inference';
 import { checkModelInput } from '../audio/audioCheck';

@@ -11,7 +11,7 @@ import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
-import { encodeRequestId } from './requestId';
+import { encodeRequestId } from '../../shared/requestId';
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */

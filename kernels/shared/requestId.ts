@@ -5,8 +5,6 @@
  * Extra fields are allowed (a `key` tells two outputs of the same recording apart) and are kept when
  * the id is passed through a recomputation.
  */
-import { isAbsolute } from 'node:path';
-
 export interface ViewSource {
   wav: string;
   model: string;
@@ -43,5 +41,7 @@ export function isRequestId(id: unknown): id is string {
   return typeof id === 'string' && id.length <= MAX_ID_LENGTH && id.startsWith(PREFIX) && /^[A-Za-z0-9_-]+$/.test(id.slice(PREFIX.length));
 }
 
+/** POSIX `/…`, Windows `C:\…` or `\\server\…` (no node:path here: the webview imports kernels/shared). */
+const isAbsolutePath = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 // eslint-disable-next-line no-control-regex
-const isSafePath = (p: unknown): p is string => typeof p === 'string' && isAbsolute(p) && !/[\x00-\x1f\x7f]/.test(p);
+const isSafePath = (p: unknown): p is string => typeof p === 'string' && isAbsolutePath(p) && !/[\x00-\x1f\x7f]/.test(p);

@@ -1,5 +1,5 @@
 // Decoding of the 8-bit quantised matrices the kernel sends (kernels/shared/outputTypes.ts).
-import type { QuantizedMatrix } from '../../kernels/shared/outputTypes';
+import type { QuantizedMatrix } from '../outputTypes';
 
 const BASE64_CODES = (() => {
   const t = new Uint8Array(256).fill(255);

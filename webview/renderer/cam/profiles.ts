@@ -3,7 +3,7 @@
 import { area, curveMonotoneX } from 'd3-shape';
 import { scaleLinear } from 'd3-scale';
 import type { Selection } from 'd3-selection';
-import type { CamMap, FeatureAxes, PatchInfo } from '../../kernels/shared/outputTypes';
+import type { CamMap, FeatureAxes, PatchInfo } from '../../../kernels/shared/outputTypes';
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
 

@@ -3,8 +3,8 @@
  * inferno, time in seconds across, frequency in Hz up (mel-spaced, as the model sees it), a colour bar, and
  * ground-truth event boxes when known. This file holds the geometry and the raster of the plot area.
  */
-import type { EventAnnotation } from '../../shared/outputTypes';
-import { grey, inferno, type Rgb } from './colormaps';
+import type { EventAnnotation } from '../outputTypes';
+import { grey, inferno, type Rgb } from '../../engine/export/colormaps';
 
 export interface Grid {
   data: Float32Array;

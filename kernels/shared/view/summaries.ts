@@ -1,7 +1,7 @@
 // Numbers derived from a CAM map for profiles, the cutoff share, the readout and the text summary.
 // Maps arrive at the layer's native resolution (rows = patches × timeSteps, cols = bandSteps,
 // normalised per patch); here they are related to frames and mel bands without drawing anything.
-import type { CamMap, FeatureAxes, PatchInfo } from '../../kernels/shared/outputTypes';
+import type { CamMap, FeatureAxes, PatchInfo } from '../outputTypes';
 import { decodeMatrix, type ByteMatrix } from './quantized';
 
 /** Normalised CAM values 0..1 of a map, row-major [patches × timeSteps, bandSteps]. */
