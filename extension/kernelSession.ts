@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { KernelDiedError } from '../kernels/client/jupyterClient';
 import { InterruptResult, TslabKernel } from '../kernels/client/kernel';
 import { resolveRuntime } from '../kernels/client/kernelProcess';
+import { engineEnv } from './cliRunner';
 import { CellOutputWriter } from './cellOutputs';
 import type { KernelView } from './statusBar';
 
@@ -141,6 +142,8 @@ export class KernelSession implements vscode.Disposable {
         cwd: kernelCwd(this.notebook),
         runtime: resolveRuntime(config.get<string>('runtime', 'auto')),
         maxOldSpaceMB: config.get<number>('maxMemoryMB', 4096),
+        // Cells' lc.initBackend() follows the lungcam.backend setting, like every command.
+        env: engineEnv(),
       }).then(
         (kernel) => {
           this.kernel = kernel;
