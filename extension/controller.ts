@@ -7,11 +7,11 @@
 import * as vscode from 'vscode';
 import { KernelSession } from './kernelSession';
 import { KernelStatusBar } from './statusBar';
+import { controllerId, KERNELSPEC, NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
-const LUNGCAM_NOTEBOOK = 'lungcam-notebook';
 const JUPYTER_NOTEBOOK = 'jupyter-notebook';
 const JUPYTER_EXTENSION = 'ms-toolsai.jupyter';
-export const CONTROLLER_LABEL = 'LungCAM (TypeScript)';
+export const CONTROLLER_LABEL = KERNELSPEC.display_name;
 
 export const UNTRUSTED_MESSAGE =
   'LungCAM runs no code in an untrusted workspace: notebook cells could run anything on this machine. ' +
@@ -40,7 +40,7 @@ export function registerController(context: vscode.ExtensionContext): void {
   };
 
   const createController = (notebookType: string) => {
-    const controller = vscode.notebooks.createNotebookController(`lungcam-kernel-${notebookType}`, notebookType, CONTROLLER_LABEL);
+    const controller = vscode.notebooks.createNotebookController(controllerId(notebookType), notebookType, CONTROLLER_LABEL);
     controller.supportedLanguages = ['typescript'];
     controller.supportsExecutionOrder = true;
     controller.description = 'tslab, in its own process';
@@ -56,10 +56,10 @@ export function registerController(context: vscode.ExtensionContext): void {
     return controller;
   };
 
-  const lungcamController = createController(LUNGCAM_NOTEBOOK);
+  const lungcamController = createController(NOTEBOOK_TYPE);
   // LungCAM notebooks prefer this controller; Jupyter notebooks only offer it.
   const preferForLungcam = (nb: vscode.NotebookDocument) => {
-    if (nb.notebookType === LUNGCAM_NOTEBOOK) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    if (nb.notebookType === NOTEBOOK_TYPE) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
   };
   vscode.workspace.notebookDocuments.forEach(preferForLungcam);
 

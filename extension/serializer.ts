@@ -11,7 +11,7 @@ import {
   notebookLanguage, defaultNotebookMetadata, mimeValueToBytes, bytesToMimeValue, newCellId, NotebookFormatError,
 } from './nbformat';
 
-export const NOTEBOOK_TYPE = 'lungcam-notebook';
+import { NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 /** Code cells whose nbformat cell_type is "raw" use this language id (as VS Code's ipynb support does). */
 const RAW_LANGUAGE = 'raw';
 const STDOUT = 'application/vnd.code.notebook.stdout';
