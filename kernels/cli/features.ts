@@ -3,10 +3,11 @@
  * [patches, 96, bands] with --patches). JSON carries its own axes and the parameters that produced it.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
 import type { RowFile } from '../engine/audio/rowFile';
-import { LungcamInputError } from '../engine/errors';
+import { LungcamInputError, printable } from '../engine/errors';
 import type { LogMel, Patches } from '../engine/types';
 import { addFeatureOptions, featureParamsFrom, parsePositiveInt, type FeatureOptionValues } from './args';
 
@@ -48,7 +49,7 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
 
   const compute = async (rowsTo?: (frames: number, bands: number) => RowFile) => {
     const mel = await logMelFromFile(wav, params, rowsTo ? { rowsTo } : {});
-    for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    printWarnings(mel.warnings);
     if (mel.frames === 0) {
       throw new LungcamInputError(`the recording is ${mel.source?.durationSeconds.toFixed(3)} s long, shorter than one 25 ms frame`, wav);
     }
@@ -79,6 +80,6 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
   }
   if (!opts.quiet) {
     const what = patches ? `${patches.count} patches × 96 frames × ${patches.bands} bands${patches.padded.some(Boolean) ? ` (${patches.padded.filter(Boolean).length} padded)` : ''}` : `${logMel.frames} frames × ${logMel.bands} bands`;
-    process.stdout.write(`${opts.out}: ${what} (${logMel.source?.durationSeconds.toFixed(2)} s at ${logMel.source?.originalSampleRate} Hz)\n`);
+    process.stdout.write(`${printable(opts.out)}: ${what} (${logMel.source?.durationSeconds.toFixed(2)} s at ${logMel.source?.originalSampleRate} Hz)\n`);
   }
 }

@@ -5,10 +5,11 @@
  * on request, faithfulness and sanity numbers; PNG/SVG are figures; HTML is one interactive page.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
-import { LungcamInputError } from '../engine/errors';
+import { LungcamInputError, printable } from '../engine/errors';
 import { addBackendOption, addFeatureOptions, featureFlagsGiven, parseNumber, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
@@ -63,9 +64,12 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
+  const { checkRegularFile } = await import('../engine/io/inputFile');
+  checkRegularFile(wav);
   const { initBackend, backendDescription } = await import('../engine/model/backend');
   const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
   const { recordingCam } = await import('../engine/cam/explain');
 
@@ -79,7 +83,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
   const params = checkFeatureParams(loaded.meta, requestedFeatures(opts), featureFlagsGiven(opts));
   const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
   const rc = await recordingCam(cm, logMel, {
     layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
   });
@@ -116,6 +120,6 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const p = rc.result.probabilities;
     const c = cm.classes.length;
     const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
 }

@@ -27,14 +27,20 @@ export function addModelOptions(cmd: Command): Command {
   return addBackendOption(cmd).option('--json', 'print JSON instead of text');
 }
 
+/** The metadata of the model named by --model (or the default), checked against the feature flags: cheap, no weights. */
+export async function modelMetadataFromOptions(opts: ModelOptionValues) {
+  const { checkFeatureParams, readModelMetadata } = await import('../engine/model/modelIO');
+  const meta = readModelMetadata(opts.model ?? defaultModelDir());
+  checkFeatureParams(meta, requestedFeatures(opts), featureFlagsGiven(opts));
+  return meta;
+}
+
 /** Loads the model named by --model (or the default) after starting the backend. */
 export async function loadModelFromOptions(opts: ModelOptionValues) {
   const { initBackend } = await import('../engine/model/backend');
-  const { loadModel, checkFeatureParams, readModelMetadata } = await import('../engine/model/modelIO');
-  const dir = opts.model ?? defaultModelDir();
+  const { loadModel } = await import('../engine/model/modelIO');
   // Metadata and feature flags first: cheap, and the likeliest mistakes.
-  const meta = readModelMetadata(dir);
-  checkFeatureParams(meta, requestedFeatures(opts), featureFlagsGiven(opts));
+  await modelMetadataFromOptions(opts);
   await initBackend(opts.backend);
-  return loadModel(dir);
+  return loadModel(opts.model ?? defaultModelDir());
 }

@@ -4,6 +4,7 @@
  * compare), written as report.md + report.json + figures (PNG and SVG).
  */
 import type { Command } from 'commander';
+import { printable } from '../engine/errors';
 import { Option } from 'commander';
 import { addBackendOption, cutoffOption, parseNonNegativeInt, parsePositiveInt, type BackendChoice } from './args';
 
@@ -49,5 +50,5 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   const f = result.full.test.cycles;
   const c = result.cut.test.cycles;
   const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
-  process.stdout.write(`${opts.out}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
+  process.stdout.write(`${printable(opts.out)}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
 }

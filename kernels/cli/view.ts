@@ -6,10 +6,11 @@
  * Progress goes to stderr as `progress: <step>` lines; the file is written atomically.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
-import { LungcamInputError } from '../engine/errors';
+import { LungcamInputError, printable } from '../engine/errors';
 import { addBackendOption, addFeatureOptions, featureFlagsGiven, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 
@@ -55,8 +56,9 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   const params = checkFeatureParams(meta, requestedFeatures(opts), featureFlagsGiven(opts));
   progress('reading the recording');
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
   progress('loading the model');
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
@@ -90,5 +92,5 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   };
   progress('writing');
   await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${opts.out}: ${method} of ${cm.id}, label ${prediction.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id}, label ${prediction.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
 }

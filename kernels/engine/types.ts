@@ -27,6 +27,19 @@ export const PATCH_FRAMES = 96;
 
 import type { FeatureAxes, SourceInfo } from '../shared/outputTypes';
 
+/** What the samples of a recording were like (audio/audioCheck.ts gathers them while decoding). */
+export interface AudioStats {
+  /** Samples looked at (mono, after averaging channels). */
+  samples: number;
+  /** NaN or ±Infinity samples, and the index of the first one (−1: none). */
+  nonFinite: number;
+  firstNonFinite: number;
+  /** Largest |sample| among the finite ones. */
+  peak: number;
+  /** Samples at full scale or beyond. */
+  clipped: number;
+}
+
 /** Decoded audio, channels averaged to mono, at its original rate. */
 export interface DecodedAudio {
   sampleRate: number;
@@ -36,6 +49,8 @@ export interface DecodedAudio {
   durationSeconds: number;
   /** Non-fatal problems (e.g. a truncated data chunk read to the end of the file). */
   warnings: string[];
+  /** What the samples were like (silence, clipping); set by the WAV readers. */
+  audio?: AudioStats;
 }
 
 /** A log-mel spectrogram: [frames, bands] row-major, ln(mel + 0.01), low band first. */
@@ -46,6 +61,8 @@ export interface LogMel {
   axes: FeatureAxes;
   params: FeatureParams;
   source?: SourceInfo;
+  /** What the samples it was computed from were like, when known (models refuse silence and clipping). */
+  audio?: AudioStats;
 }
 
 /** Log-mel cut into model inputs: [count, 96, bands] row-major. */

@@ -5,9 +5,12 @@
 
 export const NOTEBOOK_TYPE = 'lungcam-notebook';
 
-/** The LungCAM controller of a notebook type (LungCAM's own, or Jupyter's when that extension is present). */
-export function controllerId(notebookType: string): string {
-  return `lungcam-kernel-${notebookType}`;
+/**
+ * The id of a LungCAM controller for a notebook type (LungCAM's own, or Jupyter's when that extension is
+ * present): the local kernel's, or the one that runs cells on a connected Jupyter Server.
+ */
+export function controllerId(notebookType: string, kind: 'local' | 'remote' = 'local'): string {
+  return kind === 'local' ? `lungcam-kernel-${notebookType}` : `lungcam-remote-kernel-${notebookType}`;
 }
 
 export const KERNELSPEC = { name: 'lungcam', display_name: 'LungCAM (TypeScript)', language: 'typescript' } as const;

@@ -4,10 +4,12 @@
  * plus per-patch probabilities and the summaries. Used by `lungcam gradcam`, the notebook module and `study`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkModelInput } from '../audio/audioCheck';
+import { readRegularTextFile } from '../io/inputFile';
 import type { EventAnnotation } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
-import { LungcamInputError } from '../errors';
+import { LungcamInputError, isInputError } from '../errors';
 import { toPatches } from '../audio/patches';
 import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
 import { patchProbabilities, recordingClass } from './output';
@@ -45,6 +47,7 @@ export interface RecordingCam {
 }
 
 export async function recordingCam(cm: CamModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+  checkModelInput(logMel);
   const patches = toPatches(logMel);
   const classIndex = opts.className === undefined ? null : resolveClasses([opts.className], cm.classes)[0];
   const result = await gradCam(cm.model, patches, {
@@ -94,8 +97,9 @@ export function readEvents(wavPath: string, explicit?: string): EventAnnotation[
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
+    doc = JSON.parse(readRegularTextFile(file));
+  } catch (e) {
+    if (isInputError(e)) throw e;
     throw new LungcamInputError('not valid JSON (expected {"events": [{type, startSeconds, endSeconds, lowHz, highHz}]})', file);
   }
   const list = Array.isArray(doc) ? doc : (doc as { events?: unknown }).events;
