@@ -3,6 +3,7 @@
  * for turning output values into bytes and back. No `vscode` import, so it is unit-tested in Node.
  */
 import { createScanner, SyntaxKind } from 'jsonc-parser';
+import { KERNELSPEC } from '../kernels/shared/notebook';
 
 /** nbformat's "multiline string": one string, or a list of lines that are joined. */
 export type MultilineString = string | string[];
@@ -310,10 +311,10 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** The tslab kernelspec, so the same file also runs under Jupyter with the tslab kernel. */
+/** The LungCAM kernelspec (`lungcam jupyter-install`), so the same file also runs under Jupyter. */
 export function defaultNotebookMetadata(): JsonObject {
   return {
-    kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+    kernelspec: { ...KERNELSPEC },
     language_info: {
       name: 'typescript',
       file_extension: '.ts',

@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import { NotebookFormatError, readNotebook, stringifyNotebook } from './nbformat';
 import { notebookToPlain, plainToNotebook, type OutputMetadata, type PlainCell, type PlainNotebook, type PlainOutput } from './notebookData';
+import { NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
-export const NOTEBOOK_TYPE = 'lungcam-notebook';
 export type { OutputMetadata };
 
 export function registerSerializer(context: vscode.ExtensionContext): void {

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .description('Compute the VGGish log-mel spectrogram of a WAV file ([frames, bands], ln(mel + 0.01)).')
     .argument('<wav>', 'input WAV file (PCM 8/16/24/32, float 32/64, μ-law, A-law; any rate and channels)')
     .requiredOption('--out <file>', 'output file: .npy (float32/float64, C order) or .json (with axes)');
-  addFeatureOptions(cmd)
+  addFeatureOptions(cmd, 'set')
     .option('--patches', 'cut into 0.96 s patches: [patches, 96, bands]')
     .addOption(new Option('--hop <frames>', 'patch hop in frames (with --patches; 96 = no overlap)').argParser(parsePositiveInt))
     .addOption(new Option('--tail <policy>', 'last partial patch (with --patches): pad it with silence when ≥ 0.48 s, or drop it').choices(['pad', 'drop']).default('pad'))

@@ -10,24 +10,24 @@ import { Option } from 'commander';
 import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError, printable } from '../engine/errors';
-import { parseNumber, parsePositiveInt } from './args';
+import { addBackendOption, addFeatureOptions, featureFlagsGiven, parseNumber, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
+import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 
-export interface GradcamCliOptions {
+export interface GradcamCliOptions extends FeatureOptionValues {
   model?: string;
   layer?: string[];
   class?: string;
   method?: string;
   raw?: boolean;
-  fmin?: number;
-  fmax?: number;
-  bands?: number;
-  cutoff?: number;
   out: string;
   events?: string;
   attentionCutoff: number;
   faithfulness?: boolean;
   sanity?: boolean;
   batchSize: number;
+  colormap: ColormapName;
+  backend: BackendChoice;
   quiet?: boolean;
 }
 
@@ -37,7 +37,7 @@ const OUTPUTS = ['.json', '.npy', '.png', '.svg', '.html'];
 const parseList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('gradcam')
     .description('Grad-CAM of a recording: where in time and frequency the model looks for a class.')
     .argument('<wav>', 'input WAV file')
@@ -45,17 +45,16 @@ export function register(program: Command): void {
     .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
-    .option('--method <name>', 'gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam or scorecam', 'gradcam')
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch')
-    .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
-    .addOption(new Option('--cutoff <hz>', 'band cutoff (default: the model\'s)').argParser(parseNumber))
+    .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch');
+  addFeatureOptions(cmd, 'model');
+  addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
     .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
     .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .addOption(new Option('--colormap <name>', 'colour map of .png/.svg figures and the .html view (the views\' lungcam.colormap)').choices(CAM_COLORMAPS).default(DEFAULT_CAM_COLORMAP))
     .option('--quiet', 'do not print the summary line')
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
 }
@@ -76,18 +75,13 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
 
   const method = resolveMethod(opts.method);
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
-  await initBackend(undefined, { quiet: true });
+  await initBackend(opts.backend, { quiet: true });
   const loaded = await loadModel(opts.model ?? defaultModelDir());
   const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
   // Check the user's choices before the (slow) audio and CAM work.
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const params = checkFeatureParams(loaded.meta, {
-    ...(opts.fmin !== undefined ? { fmin: opts.fmin } : {}),
-    ...(opts.fmax !== undefined ? { fmax: opts.fmax } : {}),
-    ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
-    ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
-  }, '--fmin/--fmax/--bands/--cutoff');
+  const params = checkFeatureParams(loaded.meta, requestedFeatures(opts), featureFlagsGiven(opts));
   const logMel = await logMelFromFile(wav, params);
   printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
   const rc = await recordingCam(cm, logMel, {
@@ -103,7 +97,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   } else if (ext === '.png' || ext === '.svg') {
     const { figureFor } = await import('../engine/export/json');
     const { readEvents } = await import('../engine/cam/explain');
-    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events));
+    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events), opts.colormap);
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -120,7 +114,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
       ...(events ? { annotations: { events } } : {}),
     });
-    await atomicWriteFile(opts.out, camHtml(out));
+    await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
   }
   if (!opts.quiet) {
     const p = rc.result.probabilities;

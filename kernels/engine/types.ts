@@ -11,6 +11,14 @@ export const VGGISH_PARAMS: FeatureParams = { fmin: 125, fmax: 7500, bands: 64, 
 /** The seed paper's base model: 100–2000 Hz, 64 bands. */
 export const SEED_PARAMS: FeatureParams = { fmin: 100, fmax: 2000, bands: 64, cutoffHz: null };
 
+/**
+ * TensorFlow.js backends LungCAM can run on: tfjs-node (native), WebAssembly, plain JavaScript, or the
+ * first of those that loads. Chosen by `--backend`, else by env LUNGCAM_BACKEND (which the VS Code
+ * extension sets from the `lungcam.backend` setting for every engine process it starts), else auto.
+ */
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+
 export const SAMPLE_RATE = 16000;
 export const WINDOW_SAMPLES = 400;
 export const HOP_SAMPLES = 160;

@@ -10,11 +10,22 @@ export interface ViewSource {
   model: string;
 }
 
+import { base64ToBytes, bytesToBase64 } from './view/quantized';
+
 const PREFIX = 'lungcam-view:';
+
+/** base64url without padding (RFC 4648 §5) of the text's UTF-8 bytes. */
+function toBase64Url(text: string): string {
+  return bytesToBase64(new TextEncoder().encode(text)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(code: string): string {
+  return new TextDecoder().decode(base64ToBytes(code.replace(/-/g, '+').replace(/_/g, '/')));
+}
 
 export function encodeRequestId(source: ViewSource & { key?: string }): string {
   const { wav, model, key } = source;
-  return PREFIX + Buffer.from(JSON.stringify(key === undefined ? { wav, model } : { wav, model, key })).toString('base64url');
+  return PREFIX + toBase64Url(JSON.stringify(key === undefined ? { wav, model } : { wav, model, key }));
 }
 
 /** At most this long: an id is two paths; anything longer is not one of ours. */
@@ -28,7 +39,7 @@ const MAX_ID_LENGTH = 16384;
 export function decodeRequestId(id: unknown): ViewSource | undefined {
   if (!isRequestId(id)) return undefined;
   try {
-    const v = JSON.parse(Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8'));
+    const v = JSON.parse(fromBase64Url(id.slice(PREFIX.length)));
     if (!isSafePath(v?.wav) || !isSafePath(v?.model) || !/\.wav$/i.test(v.wav)) return undefined;
     return { wav: v.wav, model: v.model };
   } catch {

@@ -12,8 +12,8 @@ import type { LogMel, Patches } from '../types';
 import { LungcamInputError, isInputError } from '../errors';
 import { toPatches } from '../audio/patches';
 import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
-import { recordingClass } from './output';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from './summaries';
+import { patchProbabilities, recordingClass } from './output';
+import { attentionByBand, attentionByTime, recordingProbabilities as meanOverPatches, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
 import { resolveClasses, resolveLayers } from './layers';
 
 /** What Grad-CAM needs to know about a model (a loaded LungCAM model folder provides all of it). */
@@ -67,14 +67,7 @@ export async function recordingCam(cm: CamModel, logMel: LogMel, opts: Recording
 
 /** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
 export function recordingProbabilities(rc: RecordingCam): number[] {
-  const c = rc.result.classNames.length;
-  const use = rc.patches.padded.some((p) => !p) ? rc.patches.padded.map((p) => !p) : rc.patches.padded.map(() => true);
-  const n = use.filter(Boolean).length || 1;
-  return rc.result.classNames.map((_, k) => {
-    let s = 0;
-    for (let p = 0; p < rc.result.patchCount; p++) if (use[p]) s += rc.result.probabilities[p * c + k];
-    return s / n;
-  });
+  return meanOverPatches(patchProbabilities(rc.result), rc.patches.padded);
 }
 
 export interface CamSummary {
