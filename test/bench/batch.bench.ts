@@ -1,5 +1,5 @@
 // Batch throughput: `npm run bench -- batch`. One synthetic corpus (LUNGCAM_BENCH_BATCH_COUNT recordings,
-// default 16, 8–12 s each), explained (classify + Grad-CAM) side by side in one run by: the single-process
+// default 24, 8–12 s each), explained (classify + Grad-CAM) side by side in one run by: the single-process
 // loop (`lungcam batch` without --local), `--local 1`, `--local 2`, and a Dask LocalCluster of two worker
 // processes (one thread each) on this machine. Prints recordings per minute, wall time, and the
 // load average around each run: on a shared machine the load decides the figures, so compare within a run.
@@ -10,7 +10,7 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin', 'lungcam.js');
-const count = Number(process.env.LUNGCAM_BENCH_BATCH_COUNT ?? 16);
+const count = Number(process.env.LUNGCAM_BENCH_BATCH_COUNT ?? 24);
 const work = mkdtempSync(path.join(tmpdir(), 'lungcam-batch-bench-'));
 const load = () => loadavg()[0].toFixed(1);
 
@@ -67,7 +67,8 @@ async function main() {
   rows.push(timeBatch('--local 2', ['--local', '2'], dataset));
   const cluster = await localCluster(2);
   try {
-    rows.push(timeBatch('Dask LocalCluster, 2 workers', ['--scheduler', cluster.address, '--shard-size', '2'], dataset));
+    // two tasks per worker: each task starts LungCAM once (the default --shard-size 16 is for archives)
+    rows.push(timeBatch('Dask LocalCluster, 2 workers', ['--scheduler', cluster.address, '--shard-size', String(Math.ceil(count / 4))], dataset));
   } finally {
     await cluster.stop();
   }
