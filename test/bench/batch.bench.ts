@@ -1,10 +1,11 @@
 // Batch throughput: `npm run bench -- batch`. One synthetic corpus (LUNGCAM_BENCH_BATCH_COUNT recordings,
 // default 24, 8–12 s each), explained (classify + Grad-CAM) side by side in one run by: the single-process
 // loop (`lungcam batch` without --local), `--local 1`, `--local 2`, and a Dask LocalCluster of two worker
-// processes (one thread each) on this machine. Prints recordings per minute, wall time, and the
+// processes (one thread each) on this machine. Prints recordings per minute, wall time, CPU time per
+// recording (GNU time; Dask's workers not counted), and the
 // load average around each run: on a shared machine the load decides the figures, so compare within a run.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -39,9 +40,12 @@ async function localCluster(workers: number): Promise<{ address: string; stop():
   };
 }
 
+const TIME = '/usr/bin/time';
+
 interface Row {
   how: string;
   seconds: number;
+  cpuSeconds: number;
   loadBefore: string;
   loadAfter: string;
 }
@@ -50,10 +54,13 @@ function timeBatch(how: string, extra: string[], dataset: string): Row {
   const out = path.join(work, how.replace(/\W+/g, '-'));
   const loadBefore = load();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, 'batch', dataset, '--out', out, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // GNU time gives the CPU time of the batch and every process it started (not Dask's workers: not its children)
+  const timed = existsSync(TIME) ? [TIME, '-f', 'cpu-seconds %U %S', process.execPath] : [process.execPath];
+  const r = spawnSync(timed[0], [...timed.slice(1), bin, 'batch', dataset, '--out', out, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${how}: ${r.stderr}`);
-  return { how, seconds, loadBefore, loadAfter: load() };
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { how, seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, loadBefore, loadAfter: load() };
 }
 
 async function main() {
@@ -73,9 +80,10 @@ async function main() {
     await cluster.stop();
   }
   const base = rows[0].seconds;
-  console.log('  how                              recordings/min   wall s   vs loop   load (1 min) before → after');
+  console.log('  how                              recordings/min   wall s   vs loop   CPU s/recording   load (1 min) before → after');
   for (const r of rows) {
-    console.log(`  ${r.how.padEnd(32)} ${(count / (r.seconds / 60)).toFixed(1).padStart(14)} ${r.seconds.toFixed(1).padStart(8)} ${(base / r.seconds).toFixed(2).padStart(8)}×   ${r.loadBefore} → ${r.loadAfter}`);
+    const cpu = Number.isFinite(r.cpuSeconds) ? (r.cpuSeconds / count).toFixed(2) : '–';
+    console.log(`  ${r.how.padEnd(32)} ${(count / (r.seconds / 60)).toFixed(1).padStart(14)} ${r.seconds.toFixed(1).padStart(8)} ${(base / r.seconds).toFixed(2).padStart(8)}× ${cpu.padStart(17)}   ${r.loadBefore} → ${r.loadAfter}`);
   }
 }
 
