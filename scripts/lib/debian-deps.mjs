@@ -21,6 +21,8 @@ export const pythonPackages = [
   { name: 'jupyter-nbconvert', why: 'runs notebooks under Jupyter', check: () => dpkgInstalled('jupyter-nbconvert') },
   { name: 'python3-ipykernel', why: 'Jupyter interop tests', check: () => pyImports('ipykernel') },
   { name: 'jupyter-client', why: 'Jupyter interop tests', check: () => dpkgInstalled('jupyter-client') },
+  { name: 'jupyter-server', why: 'remote kernel tests: a real Jupyter Server on loopback', check: () => existsSync('/usr/bin/jupyter-server') },
+  { name: 'python3-distributed', why: 'batch tests and bench: dask scheduler, workers and LocalCluster', check: () => pyImports('distributed') && existsSync('/usr/bin/dask') },
 ];
 
 export const allPackages = [...harnessPackages, ...pythonPackages];
