@@ -8,7 +8,8 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './args';
+import { printable } from '../engine/errors';
+import { addBackendOption, cutoffOption, parseNonNegativeInt, parsePositiveInt, type BackendChoice } from './args';
 import { addRecipeOptions, recipeFrom, type RecipeOptionValues } from './recipeOptions';
 
 interface StudyCliOptions extends RecipeOptionValues {
@@ -18,6 +19,7 @@ interface StudyCliOptions extends RecipeOptionValues {
   out: string;
   seed: number;
   quiet?: boolean;
+  backend?: BackendChoice;
 }
 
 function parseCutoffs(value: string): number[] {
@@ -32,11 +34,11 @@ export function register(program: Command): void {
     .description('The band-cutoff study: full-band model, Grad-CAM attention by band, cut, retrain, compare — at one cutoff or a ladder, over several seeds.')
     .argument('<dataset-dir>', 'dataset folder (ICBHI and/or SPRSound layout, subfolders included), e.g. ../shared/realdata or one made by `lungcam synth`')
     .requiredOption('--out <dir>', 'report folder (report.md, report.json, figures)')
-    .addOption(new Option('--cutoff <hz>', 'drop mel bands whose centre lies above this frequency (the figures\' cutoff with --sweep)').argParser(parseNumber).default(1500))
+    .addOption(cutoffOption('drop mel bands whose centre lies above this frequency, Hz (the figures\' cutoff with --sweep)').default(1500))
     .addOption(new Option('--sweep <list>', 'a ladder of cutoffs, e.g. 1000,1250,1500,1750: each retrained, and the full-band model masked at each').argParser(parseCutoffs))
     .addOption(new Option('--seeds <n>', 'training seeds per model (seed, seed+1, …): scores with intervals over seeds').argParser(parsePositiveInt).default(1))
     .addOption(new Option('--seed <s>', 'first random seed (split without a split file, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1));
-  addRecipeOptions(cmd, { epochs: 12, patience: 6 })
+  addRecipeOptions(addBackendOption(cmd), { epochs: 12, patience: 6 })
     .option('--quiet', 'no progress lines')
     .action(async (dir: string, opts: StudyCliOptions) => runStudyCli(dir, opts));
 }
@@ -47,7 +49,7 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
     throw new LungcamInputError(`the cutoff must lie inside the study's 100–2000 Hz band (got ${opts.cutoff})`, '--cutoff');
   }
   const { initBackend } = await import('../engine/model/backend');
-  await initBackend();
+  await initBackend(opts.backend);
   const start = Date.now();
   const say = (m: string) => {
     if (!opts.quiet) process.stderr.write(`[${((Date.now() - start) / 1000).toFixed(0).padStart(5)} s] ${m}\n`);
@@ -64,7 +66,7 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
     const dbs = Object.keys(result.blankAbove);
     await writeSweepReport(result, opts.out, command, databaseCitations(dbs));
     const full = result.retrained[0];
-    process.stdout.write(`${opts.out}: ${result.runs.length} models (${seeds.length} seeds); score ${result.retrained.map((r) => `${r.cutoffHz ?? 'full'} ${pct(r.score.mean)}`).join(', ')}; lower-half attention ${pct(full.lowerHalf.mean)} full band; what-if fill ${result.chosenFill} (${(result.seconds / 60).toFixed(1)} min)\n`);
+    process.stdout.write(`${printable(opts.out)}: ${result.runs.length} models (${seeds.length} seeds); score ${result.retrained.map((r) => `${r.cutoffHz ?? 'full'} ${pct(r.score.mean)}`).join(', ')}; lower-half attention ${pct(full.lowerHalf.mean)} full band; what-if fill ${result.chosenFill} (${(result.seconds / 60).toFixed(1)} min)\n`);
     return;
   }
   const { runStudy } = await import('../engine/study/study');
@@ -73,5 +75,5 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   await writeStudyReport(result, opts.out, command);
   const f = result.full.test.cycles;
   const c = result.cut.test.cycles;
-  process.stdout.write(`${opts.out}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
+  process.stdout.write(`${printable(opts.out)}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
 }

@@ -4,14 +4,15 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, type FeatureOptionValues } from './args';
+import { printable } from '../engine/errors';
+import { addBackendOption, addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, type BackendChoice, type FeatureOptionValues } from './args';
 import { addRecipeOptions, recipeFrom, type RecipeOptionValues } from './recipeOptions';
 
 interface TrainCliOptions extends FeatureOptionValues, RecipeOptionValues {
   out: string;
   seed: number;
   maxMinutes?: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendChoice;
   quiet?: boolean;
 }
 
@@ -21,10 +22,9 @@ export function register(program: Command): void {
     .description('Train the LungCAM CNN on a dataset folder (ICBHI and/or SPRSound layout) and save a model folder.')
     .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, also `lungcam synth`) and/or NAME.wav + NAME.json (SPRSound), subfolders included')
     .requiredOption('--out <model-dir>', 'model folder to write (model.json, weights.bin, metadata.json)');
-  addRecipeOptions(addFeatureOptions(cmd), { epochs: 30, patience: 6 })
+  addRecipeOptions(addBackendOption(addFeatureOptions(cmd, 'set')), { epochs: 30, patience: 6 })
     .addOption(new Option('--seed <s>', 'seed: split, initial weights, shuffling, augmentation').argParser(parseNonNegativeInt).default(1))
     .addOption(new Option('--max-minutes <m>', 'time budget: no epoch starts that would end after it (best weights kept)').argParser(parseNumber))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
     .action(async (dir: string, opts: TrainCliOptions) => runTrain(dir, opts));
 }
@@ -76,5 +76,5 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   }, opts.out);
   say(`best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.msPerSamplePerEpoch.toFixed(1)} ms per patch per epoch on ${loaded.meta.backend}`);
   if (test) say(`test set (cycle level):\n${formatMetrics(test.metrics)}`);
-  process.stdout.write(`${opts.out}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
+  process.stdout.write(`${printable(opts.out)}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
 }

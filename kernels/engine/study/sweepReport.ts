@@ -9,7 +9,7 @@ import { atomicWriteDir } from '../io/atomicWrite';
 import { saveModel } from '../model/modelIO';
 import { FAMILY_FORMAT, FAMILY_MANIFEST, type FamilyManifest } from '../model/family';
 import { profilePng, profileSvg, type ProfileFigure, type ProfileSeries } from '../export/profile';
-import type { Rgb } from '../export/colormaps';
+import type { Rgb } from '../../shared/view/colormaps';
 import { checkTarget, writeStudyFigures } from './report';
 import type { RungSummary, SweepResult } from './sweep';
 import type { SeedSummary } from './seedStats';
