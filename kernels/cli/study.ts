@@ -16,6 +16,7 @@ interface StudyCliOptions extends RecipeOptionValues {
   cutoff: number;
   sweep?: number[];
   seeds: number;
+  ladderSeeds?: number;
   out: string;
   seed: number;
   quiet?: boolean;
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .addOption(cutoffOption('drop mel bands whose centre lies above this frequency, Hz (the figures\' cutoff with --sweep)').default(1500))
     .addOption(new Option('--sweep <list>', 'a ladder of cutoffs, e.g. 1000,1250,1500,1750: each retrained, and the full-band model masked at each').argParser(parseCutoffs))
     .addOption(new Option('--seeds <n>', 'training seeds per model (seed, seed+1, …): scores with intervals over seeds').argParser(parsePositiveInt).default(1))
+    .addOption(new Option('--ladder-seeds <n>', 'with --sweep: train the rungs other than the full band and --cutoff with only the first n seeds (default: all --seeds)').argParser(parsePositiveInt))
     .addOption(new Option('--seed <s>', 'first random seed (split without a split file, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1));
   addRecipeOptions(addBackendOption(cmd), { epochs: 12, patience: 6 })
     .option('--quiet', 'no progress lines')
@@ -62,7 +64,7 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
     const { writeSweepReport } = await import('../engine/study/sweepReport');
     const { databaseCitations } = await import('../engine/study/citations');
     const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);
-    const result = await runSweep(dir, { cutoffs: opts.sweep ?? [opts.cutoff], primaryCutoffHz: opts.cutoff, seeds, splitFile: opts.splitFile, recipe, onProgress: say });
+    const result = await runSweep(dir, { cutoffs: opts.sweep ?? [opts.cutoff], primaryCutoffHz: opts.cutoff, seeds, ladderSeeds: opts.ladderSeeds, splitFile: opts.splitFile, recipe, onProgress: say });
     const dbs = Object.keys(result.blankAbove);
     await writeSweepReport(result, opts.out, command, databaseCitations(dbs));
     const full = result.retrained[0];

@@ -31,6 +31,11 @@ export interface SweepOptions extends Omit<StudyOptions, 'cutoffHz' | 'seed'> {
   primaryCutoffHz?: number;
   /** Fills of the masking what-if (default all three). */
   maskFills?: MaskFill[];
+  /**
+   * Train the rungs other than the full band and the primary cutoff with only the first this-many seeds
+   * (default: all): the seed's comparison gets every seed, the ladder fewer, for less compute.
+   */
+  ladderSeeds?: number;
 }
 
 /** Se, Sp and ICBHI score of one set of scored units. */
@@ -207,6 +212,7 @@ export async function runSweep(dir: string, opts: SweepOptions): Promise<SweepRe
     }
     let primaryArm: [StudyArm, StudySet] | null = null;
     for (const c of cutoffs) {
+      if (c !== primary && opts.ladderSeeds !== undefined && si >= opts.ladderSeeds) continue;
       const params = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz: c });
       const key = `cut${c}`;
       const [cut, cutTest] = await studyArm(dir, 'cut', params, testRecs, armOpts, testSets.get(key));

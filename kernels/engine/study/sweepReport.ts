@@ -81,7 +81,7 @@ Command: \`${command}\`
 
 Data: ${r.dataset.dir} — ${r.dataset.recordings} recordings; ${r.dataset.split} split${r.dataset.splitFile ? ` (\`${path.basename(r.dataset.splitFile)}\`)` : ''}: ${r.dataset.train} training, ${r.dataset.validation} validation (model selection), ${r.dataset.test} test recordings (${Object.entries(r.dataset.testPatients).map(([db, n]) => `${n} ${db} patients`).join(', ')}). ${citation}
 
-Models: the seed recipe (VGGish log-mel 100–2000 Hz, 64 bands, 0.96 s patches), full band and retrained at ${r.cutoffs.map((c) => `${c}`).join(', ')} Hz, each with seeds ${r.seeds.join(', ')} (${r.runs.length} models, ${trainMinutes.toFixed(0)} min of training; ${(r.seconds / 60).toFixed(0)} min in all). Scores are on the test patients only: ICBHI cycles and SPRSound events are scored separately ("score" = ICBHI score = (Se + Sp)/2; "mean of databases" weighs both the same). Intervals are 95 % t intervals over the training seeds (training variance, not patient sampling).
+Models: the seed recipe (VGGish log-mel 100–2000 Hz, 64 bands, 0.96 s patches), full band and retrained at ${r.cutoffs.map((c) => `${c}`).join(', ')} Hz, ${seedText(r)} (${r.runs.length} models, ${trainMinutes.toFixed(0)} min of training; ${(r.seconds / 60).toFixed(0)} min in all). Scores are on the test patients only: ICBHI cycles and SPRSound events are scored separately ("score" = ICBHI score = (Se + Sp)/2; "mean of databases" weighs both the same). Intervals are 95 % t intervals over the training seeds (training variance, not patient sampling).
 
 **${verdict(r)}**
 
@@ -141,6 +141,13 @@ function locText(r: SweepResult): string {
 ${rows.map((s) => `| ${rungName(s.cutoffHz)} | ${s.localisationRatio!.mean.toFixed(2)}× (${s.localisationRatio!.low?.toFixed(2) ?? '–'}–${s.localisationRatio!.high?.toFixed(2) ?? '–'}) | ${ci(s.pointingGame)} % |`).join('\n')}
 
 First seed, full band, by class (ratio / pointing game (events)): ${byClass}; ${first?.events ?? 0} events in ${first?.recordings ?? 0} recordings.`;
+}
+
+/** Which seeds trained which rungs. */
+function seedText(r: SweepResult): string {
+  const by = r.retrained.map((s) => `${s.cutoffHz ?? 'full'}: ${s.score.n}`);
+  const all = r.retrained.every((s) => s.score.n === r.seeds.length);
+  return all ? `each with seeds ${r.seeds.join(', ')}` : `with seeds ${r.seeds.join(', ')} (seeds per rung — ${by.join(', ')})`;
 }
 
 function cutoffAxis(r: SweepResult): number[] {
