@@ -1,7 +1,8 @@
 /**
  * `lungcam evaluate <dataset-dir> [--model DIR] [--json]`: cycle-level (ICBHI) or event-level (SPRSound)
  * sensitivity, specificity and ICBHI score with bootstrap intervals over patients, overall, per database
- * and per device; counts per class; the confusion matrix; and the recordings skipped, with why.
+ * and per device; counts per class; the confusion matrix; the recordings skipped, with why; and with
+ * --localise, Grad-CAM in time against the timed SPRSound events.
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
@@ -9,6 +10,8 @@ import { Option } from 'commander';
 import * as path from 'node:path';
 import { parseNonNegativeInt, parsePositiveInt } from './args';
 import { addModelOptions, loadModelFromOptions, modelMetadataFromOptions, type ModelOptionValues } from './modelOptions';
+import type { LoadedModel } from '../engine/model/modelIO';
+import type { DatasetRecording } from '../engine/data/dataset';
 
 interface EvaluateOptions extends ModelOptionValues {
   split: 'all' | 'train' | 'validation' | 'test';
@@ -17,6 +20,7 @@ interface EvaluateOptions extends ModelOptionValues {
   cycles?: boolean;
   aggregation?: 'mean' | 'max-flags';
   resamples: number;
+  localise?: boolean;
 }
 
 export function register(program: Command): void {
@@ -31,7 +35,17 @@ export function register(program: Command): void {
     .addOption(new Option('--aggregation <method>', "cycle label from its patches: mean probability, or max-flags (crackle/wheeze if any patch shows it); default: the model's").choices(['mean', 'max-flags']))
     .addOption(new Option('--resamples <n>', 'bootstrap resamples of patients for the 95 % intervals').argParser(parsePositiveInt).default(2000))
     .option('--cycles', 'with --json: include every cycle\'s prediction')
+    .option('--localise', 'also Grad-CAM in time against the timed SPRSound events: energy inside the event windows against their share of time, and the pointing game')
     .action(async (dir: string, opts: EvaluateOptions) => runEvaluate(dir, opts));
+}
+
+/** Time localisation on the recordings with timed events (SPRSound); null when there are none. */
+async function timeLocalisation(loaded: LoadedModel, recordings: readonly DatasetRecording[]) {
+  const { localiseInTime } = await import('../engine/cam/timeLocalisation');
+  const timed = recordings.filter((r) => r.database === 'sprsound');
+  if (timed.length === 0) return null;
+  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
+  return localiseInTime(cm, timed, loaded.meta.featureParams);
 }
 
 async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
@@ -46,6 +60,7 @@ async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
   const recordings = opts.split === 'all' ? dataset.recordings : dataset.split[opts.split];
   const evaluation = await evaluateRecordings(loaded, recordings, { aggregation: opts.aggregation });
   const report = evaluationReport(evaluation.cycles, loaded.meta.classes, { resamples: opts.resamples });
+  const localisation = opts.localise ? await timeLocalisation(loaded, recordings) : undefined;
   const skippedRecordings = {
     count: dataset.skipped.length,
     byReason: Object.fromEntries([...new Set(dataset.skipped.map((s) => s.reason))].map((r) => [r, dataset.skipped.filter((s) => s.reason === r).length])),
@@ -58,6 +73,7 @@ async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
       split: opts.split, splitSource: dataset.split.source, splitFile: dataset.split.file && path.resolve(dataset.split.file),
       recordings: evaluation.recordings, skippedRecordings, skippedCycles: evaluation.skippedCycles,
       ...metrics, intervals, ...rest,
+      ...(localisation !== undefined ? { localisation } : {}),
       ...(opts.cycles ? { cycles: evaluation.cycles } : {}),
     }, null, 1) + '\n');
     return;
@@ -76,5 +92,9 @@ async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
   };
   groups('database', report.byDatabase as Record<string, typeof report>);
   groups('device', report.byDevice as Record<string, typeof report>);
+  if (localisation) {
+    lines.push(`Grad-CAM (${localisation.layer}) in time on ${localisation.events} adventitious events of ${localisation.recordings} recordings: energy ${(100 * localisation.meanEnergyShare).toFixed(1)} % in ${(100 * localisation.meanTimeShare).toFixed(1)} % of the time, ${localisation.meanRatio.toFixed(2)}× the time share; pointing game ${(100 * localisation.pointingGameRate).toFixed(1)} %`);
+    for (const [k, v] of Object.entries(localisation.byClass)) lines.push(`  ${k.padEnd(12)} ${String(v.events).padStart(5)} events: ${v.meanRatio.toFixed(2)}×, pointing game ${(100 * v.pointingGameRate).toFixed(1)} %`);
+  } else if (localisation === null) lines.push('no timed events (SPRSound) among these recordings: nothing to localise');
   process.stdout.write(lines.join('\n') + '\n');
 }
