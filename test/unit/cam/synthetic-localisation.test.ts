@@ -1,8 +1,9 @@
-// Acceptance on the shipped baseline model and the project's synthetic test set: Grad-CAM energy inside the
+// Acceptance on the shipped synthetic model (samples/models/synthetic, trained on the synthetic corpus; the
+// real-data models have no ground-truth boxes to be scored against) and the project's synthetic test set: Grad-CAM energy inside the
 // ground-truth crackle and wheeze boxes is at least twice the boxes' share of the area, on average. The test
 // set is the test split of the corpus the model was trained on when it is on this machine (metadata
 // data.dir, e.g. .bench/corpus-s1), else the default corpus (`lungcam synth DIR`: 40 recordings, seed 0,
-// which the model never saw), all of it. Skipped until samples/models/baseline exists. Prints the figures.
+// which the model never saw), all of it. Skipped until samples/models/synthetic exists. Prints the figures.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,11 +15,11 @@ import { writeSynthCorpus } from '../../../kernels/engine/data/synth';
 import { readDataset } from '../../../kernels/engine/data/dataset';
 import { localiseRecordings } from '../../../kernels/engine/cam/localiseDataset';
 
-const BASELINE = path.resolve(__dirname, '../../../samples/models/baseline');
-const present = existsSync(path.join(BASELINE, 'metadata.json'));
+const SYNTHETIC = path.resolve(__dirname, '../../../samples/models/synthetic');
+const present = existsSync(path.join(SYNTHETIC, 'metadata.json'));
 let dir: string;
 
-describe('Grad-CAM localisation on the shipped baseline', { skip: present ? false : 'samples/models/baseline is not there yet' }, () => {
+describe('Grad-CAM localisation on the shipped synthetic model', { skip: present ? false : 'samples/models/synthetic is not there yet' }, () => {
   before(async () => {
     await initBackend(undefined, { quiet: true });
     dir = mkdtempSync(path.join(tmpdir(), 'lungcam-loc-'));
@@ -26,7 +27,7 @@ describe('Grad-CAM localisation on the shipped baseline', { skip: present ? fals
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('puts at least twice the area share of the energy inside crackle and wheeze boxes', async () => {
-    const loaded = await loadModel(BASELINE);
+    const loaded = await loadModel(SYNTHETIC);
     const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
     const own = String(loaded.meta.data?.dir ?? '');
     let test;
@@ -37,7 +38,7 @@ describe('Grad-CAM localisation on the shipped baseline', { skip: present ? fals
       test = readDataset(dir, { seed: 0 }).recordings;
     }
     const r = await localiseRecordings(cm, test, loaded.meta.featureParams);
-    console.log(`baseline localisation on ${r.recordings} test recordings, ${r.events} events: energy/area ${r.meanRatio.toFixed(2)} (energy ${(r.meanEnergyShare * 100).toFixed(1)} % in ${(r.meanAreaShare * 100).toFixed(1)} % of the area), pointing game ${(r.pointingGameRate * 100).toFixed(1)} %; ${JSON.stringify(r.byType)}`);
+    console.log(`synthetic model localisation on ${r.recordings} test recordings, ${r.events} events: energy/area ${r.meanRatio.toFixed(2)} (energy ${(r.meanEnergyShare * 100).toFixed(1)} % in ${(r.meanAreaShare * 100).toFixed(1)} % of the area), pointing game ${(r.pointingGameRate * 100).toFixed(1)} %; ${JSON.stringify(r.byType)}`);
     assert.ok(r.events > 10, 'enough events to judge');
     assert.ok(r.meanRatio >= 2, `energy inside the boxes is ${r.meanRatio.toFixed(2)}× their area share`);
   });
