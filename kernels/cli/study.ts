@@ -45,6 +45,29 @@ export function register(program: Command): void {
     .action(async (dir: string, opts: StudyCliOptions) => runStudyCli(dir, opts));
 }
 
+/** Flags of `study` that `train` has not (with whether they take a value). */
+const STUDY_ONLY: Record<string, boolean> = { '--out': true, '--cutoff': true, '--sweep': true, '--seeds': true, '--ladder-seeds': true, '--seed': true, '--quiet': false };
+
+/**
+ * The `lungcam train` command that trains one of the study's models: the study's own arguments (dataset and
+ * recipe) without the study's flags, plus the seed recipe's features, this model's cutoff and seed.
+ */
+export function trainCommand(studyArgv: readonly string[], seed: number, cutoffHz: number | null): string {
+  const kept: string[] = [];
+  for (let i = 0; i < studyArgv.length; i++) {
+    const a = studyArgv[i];
+    if (i === 0 && a === 'study') continue;
+    const [flag] = a.split('=');
+    if (flag in STUDY_ONLY) {
+      if (STUDY_ONLY[flag] && !a.includes('=')) i++;
+      continue;
+    }
+    kept.push(a);
+  }
+  const features = ['--fmin', '100', '--fmax', '2000', '--bands', '64', ...(cutoffHz !== null ? ['--cutoff', String(cutoffHz)] : [])];
+  return ['lungcam', 'train', ...kept, ...features, '--seed', String(seed), '--out', cutoffHz === null ? 'full' : `cut${cutoffHz}`].join(' ');
+}
+
 async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   const { LungcamInputError } = await import('../engine/errors');
   if (!(opts.cutoff > 100 && opts.cutoff < 2000)) {
@@ -57,14 +80,16 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
     if (!opts.quiet) process.stderr.write(`[${((Date.now() - start) / 1000).toFixed(0).padStart(5)} s] ${m}\n`);
   };
   const recipe = await recipeFrom(opts);
-  const command = ['lungcam', ...process.argv.slice(2)].join(' ');
+  const argv = process.argv.slice(2);
+  const command = ['lungcam', ...argv].join(' ');
+  const commandFor = (seed: number, cutoffHz: number | null) => trainCommand(argv, seed, cutoffHz);
   const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
   if (opts.sweep || opts.seeds > 1) {
     const { runSweep } = await import('../engine/study/sweep');
     const { writeSweepReport } = await import('../engine/study/sweepReport');
     const { databaseCitations } = await import('../engine/study/citations');
     const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.seed + i);
-    const result = await runSweep(dir, { cutoffs: opts.sweep ?? [opts.cutoff], primaryCutoffHz: opts.cutoff, seeds, ladderSeeds: opts.ladderSeeds, splitFile: opts.splitFile, recipe, onProgress: say });
+    const result = await runSweep(dir, { cutoffs: opts.sweep ?? [opts.cutoff], primaryCutoffHz: opts.cutoff, seeds, ladderSeeds: opts.ladderSeeds, splitFile: opts.splitFile, recipe, commandFor, onProgress: say });
     const dbs = Object.keys(result.blankAbove);
     await writeSweepReport(result, opts.out, command, databaseCitations(dbs));
     const full = result.retrained[0];
@@ -73,7 +98,7 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   }
   const { runStudy } = await import('../engine/study/study');
   const { writeStudyReport } = await import('../engine/study/report');
-  const result = await runStudy(dir, { cutoffHz: opts.cutoff, seed: opts.seed, epochs: opts.epochs, patience: opts.patience, splitFile: opts.splitFile, recipe, onProgress: say });
+  const result = await runStudy(dir, { cutoffHz: opts.cutoff, seed: opts.seed, epochs: opts.epochs, patience: opts.patience, splitFile: opts.splitFile, recipe, commandFor, onProgress: say });
   await writeStudyReport(result, opts.out, command);
   const f = result.full.test.cycles;
   const c = result.cut.test.cycles;

@@ -34,6 +34,8 @@ export interface StudyOptions {
   splitFile?: string;
   /** Further training options (sampling, augmentation, hop, …), the same for every model of the study. */
   recipe?: StudyRecipe;
+  /** The `lungcam train` command line that makes the same model (saved in its metadata). */
+  commandFor?: (seed: number, cutoffHz: number | null) => string;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -99,7 +101,7 @@ export async function studyArm(
   // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
   const trained = await trainOnDataset(dir, {
     ...opts.recipe,
-    featureParams: params, seed, splitFile: opts.splitFile, signal: opts.signal,
+    featureParams: params, seed, splitFile: opts.splitFile, signal: opts.signal, command: opts.commandFor?.(seed, params.cutoffHz ?? null),
     epochs: opts.epochs ?? opts.recipe?.epochs ?? 12,
     patience: opts.patience ?? opts.recipe?.patience, validationFraction: opts.validationFraction ?? opts.recipe?.validationFraction,
     log: (line) => say(`${name}: ${line}`),

@@ -11,7 +11,7 @@ import { runSweep } from '../../../kernels/engine/study/sweep';
 import { writeSweepReport } from '../../../kernels/engine/study/sweepReport';
 import { readModelFamily } from '../../../kernels/engine/model/family';
 import { runCli } from '../../../kernels/cli/run';
-import { register as registerStudy } from '../../../kernels/cli/study';
+import { register as registerStudy, trainCommand } from '../../../kernels/cli/study';
 
 const REAL = process.env.LUNGCAM_REALDATA_DIR ?? path.resolve(__dirname, '../../../../shared/realdata');
 const noReal = !existsSync(path.join(REAL, 'sprsound')) && `no real data at ${REAL} (set LUNGCAM_REALDATA_DIR)`;
@@ -40,7 +40,10 @@ function subset(): { dir: string; splitFile: string } {
 
 test('a two-seed sweep over two cutoffs on real recordings: figures per rung, the what-if per fill, a report and a family', { skip: noReal }, async () => {
   const { dir, splitFile } = subset();
-  const r = await runSweep(dir, { cutoffs: [1000, 1500], seeds: [1, 2], splitFile, recipe: { epochs: 1, patience: 0, model: { filters: [4, 8] }, trainHopFrames: 96 }, maskFills: ['floor', 'band-mean'] });
+  const r = await runSweep(dir, {
+    cutoffs: [1000, 1500], seeds: [1, 2], splitFile, recipe: { epochs: 1, patience: 0, model: { filters: [4, 8] }, trainHopFrames: 96 }, maskFills: ['floor', 'band-mean'],
+    commandFor: (seed, cutoffHz) => `train seed ${seed} cutoff ${cutoffHz}`,
+  });
   assert.equal(r.runs.length, 6, 'two seeds × (full band + two cutoffs)');
   assert.deepEqual(r.retrained.map((s) => s.cutoffHz), [null, 1000, 1500]);
   assert.deepEqual(r.retrained.map((s) => s.bandCentersHz.length), [64, 40, 54]);
@@ -68,6 +71,7 @@ test('a two-seed sweep over two cutoffs on real recordings: figures per rung, th
   const family = readModelFamily(path.join(out, 'models'));
   assert.deepEqual(family.members.map((m) => m.cutoffHz), [null, 1000, 1500]);
   assert.deepEqual(family.members.map((m) => m.meta.inputBands), [64, 40, 54]);
+  assert.deepEqual(family.members.map((m) => m.meta.training.command), ['train seed 1 cutoff null', 'train seed 1 cutoff 1000', 'train seed 1 cutoff 1500']);
   const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   assert.equal(json.kind, 'lungcam-sweep');
   assert.equal(json.runs.length, 6);
@@ -84,4 +88,10 @@ test('study: a ladder outside 100–2000 Hz or not a list of numbers is one clea
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
   }
+});
+
+test("each study model's metadata names the `lungcam train` command that makes it", () => {
+  const argv = ['study', 'data', '--split-file', 's.tsv', '--sweep', '1000,1500', '--seeds', '5', '--ladder-seeds=3', '--epochs', '15', '--aggregation', 'max-flags', '--out', 'report', '--quiet', '--cutoff', '1500'];
+  assert.equal(trainCommand(argv, 2, 1000), 'lungcam train data --split-file s.tsv --epochs 15 --aggregation max-flags --fmin 100 --fmax 2000 --bands 64 --cutoff 1000 --seed 2 --out cut1000');
+  assert.equal(trainCommand(argv, 1, null), 'lungcam train data --split-file s.tsv --epochs 15 --aggregation max-flags --fmin 100 --fmax 2000 --bands 64 --seed 1 --out full');
 });
