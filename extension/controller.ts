@@ -9,13 +9,12 @@ import * as vscode from 'vscode';
 import { JupyterServerConnection, type ConnectArgs } from './jupyterServerConnection';
 import { KernelSession, startLocalKernel, type KernelStarter } from './kernelSession';
 import { KernelStatusBar } from './statusBar';
+import { controllerId, KERNELSPEC, NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
-const LUNGCAM_NOTEBOOK = 'lungcam-notebook';
 const JUPYTER_NOTEBOOK = 'jupyter-notebook';
 const JUPYTER_EXTENSION = 'ms-toolsai.jupyter';
-export const CONTROLLER_LABEL = 'LungCAM (TypeScript)';
+export const CONTROLLER_LABEL = KERNELSPEC.display_name;
 export const REMOTE_CONTROLLER_LABEL = 'LungCAM on Jupyter Server';
-const controllerId = (notebookType: string, kind: 'local' | 'remote') => (kind === 'local' ? `lungcam-kernel-${notebookType}` : `lungcam-remote-kernel-${notebookType}`);
 
 export const UNTRUSTED_MESSAGE =
   'LungCAM runs no code in an untrusted workspace: notebook cells could run anything on this machine. ' +
@@ -83,15 +82,15 @@ export function registerController(context: vscode.ExtensionContext): NotebookKe
     remoteControllers.forEach((c) => c.dispose());
     remoteControllers = [];
     if (!server.baseUrl) return;
-    remoteControllers = [createController(LUNGCAM_NOTEBOOK, 'remote')];
+    remoteControllers = [createController(NOTEBOOK_TYPE, 'remote')];
     if (vscode.extensions.getExtension(JUPYTER_EXTENSION)) remoteControllers.push(createController(JUPYTER_NOTEBOOK, 'remote'));
   };
   showRemote();
 
-  const lungcamController = createController(LUNGCAM_NOTEBOOK);
+  const lungcamController = createController(NOTEBOOK_TYPE);
   // LungCAM notebooks prefer this controller; Jupyter notebooks only offer it.
   const preferForLungcam = (nb: vscode.NotebookDocument) => {
-    if (nb.notebookType === LUNGCAM_NOTEBOOK) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    if (nb.notebookType === NOTEBOOK_TYPE) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
   };
   vscode.workspace.notebookDocuments.forEach(preferForLungcam);
 
@@ -147,8 +146,8 @@ export function registerController(context: vscode.ExtensionContext): NotebookKe
       if (!(await server.connect(args ?? {}))) return false;
       // the active LungCAM notebook moves to the server: that is why one connects from a notebook
       const nb = activeNotebook();
-      if (nb?.notebookType === LUNGCAM_NOTEBOOK) {
-        await vscode.commands.executeCommand('notebook.selectKernel', { id: controllerId(LUNGCAM_NOTEBOOK, 'remote'), extension: context.extension.id });
+      if (nb?.notebookType === NOTEBOOK_TYPE) {
+        await vscode.commands.executeCommand('notebook.selectKernel', { id: controllerId(NOTEBOOK_TYPE, 'remote'), extension: context.extension.id });
       }
       void vscode.window.showInformationMessage(
         `LungCAM: connected to ${server.baseUrl}. Notebooks on the kernel "${REMOTE_CONTROLLER_LABEL}" run there: recordings named in cells are read on the server, relative to the notebook's folder there.`,

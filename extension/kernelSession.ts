@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { KernelDiedError, type ExecuteHandlers, type ExecuteOutcome } from '../kernels/client/jupyterClient';
 import { InterruptResult, TslabKernel, type NotebookKernel } from '../kernels/client/kernel';
 import { resolveRuntime } from '../kernels/client/kernelProcess';
+import { engineEnv } from './cliRunner';
 import { CellOutputWriter } from './cellOutputs';
 import type { KernelView } from './statusBar';
 
@@ -41,6 +42,8 @@ export const startLocalKernel: KernelStarter = (notebook) => {
     cwd: kernelCwd(notebook),
     runtime: resolveRuntime(config.get<string>('runtime', 'auto')),
     maxOldSpaceMB: config.get<number>('maxMemoryMB', 4096),
+    // Cells' lc.initBackend() follows the lungcam.backend setting, like every command.
+    env: engineEnv(),
   });
 };
 
@@ -166,6 +169,8 @@ export class KernelSession implements vscode.Disposable {
 
   private ensureKernel(): Promise<NotebookKernel> {
     if (this.kernel) return Promise.resolve(this.kernel);
+    // The controller refuses cells in an untrusted workspace; this also covers restart and any other way in.
+    if (!vscode.workspace.isTrusted) return Promise.reject(new Error('the workspace is not trusted: trust it to run cells'));
     if (!this.starting) {
       this.update({ status: 'starting' });
       this.starting = this.startKernel(this.notebook).then(

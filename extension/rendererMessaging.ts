@@ -1,8 +1,8 @@
 /**
- * The extension side of the renderer's kernel link.
+ * The extension side of the renderer's host link (webview/renderer/hostLink.ts).
  * - `recompute` requests from a CAM view (another method, a cutoff, a layer/class left out) are answered
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
- *   the view's WAV and model (kernels/engine/show/requestId.ts): Quick Analysis outputs carry one, and so do
+ *   the view's WAV and model (kernels/shared/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
  *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
  *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
@@ -12,15 +12,22 @@
  */
 import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
-import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
+import { fallbackPng, summaryText } from '../kernels/engine/formats';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
 import { computeView, decodeRequestId, type ViewSource } from './recompute';
 import type { NotebookKernels } from './controller';
 import { camInKernel } from './kernelRecompute';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
+/** `lungcam.colormap`: what views open with, and what exported figures are drawn in (so they match). */
+export function colormapSetting(): ColormapName {
+  const name = vscode.workspace.getConfiguration('lungcam').get<string>('colormap', DEFAULT_CAM_COLORMAP);
+  return CAM_COLORMAPS.includes(name as ColormapName) ? (name as ColormapName) : DEFAULT_CAM_COLORMAP;
+}
+
 export function rendererSettings(): RendererReply {
-  return { type: 'settings', colormap: vscode.workspace.getConfiguration('lungcam').get<string>('colormap', 'viridis') };
+  return { type: 'settings', colormap: colormapSetting() };
 }
 
 export interface RequestContext {

@@ -14,6 +14,7 @@
  * suggestions are unchanged. A command's own help and errors do not depend on its siblings.
  */
 import type { RegisterCommand } from './cli/run';
+import { printable } from './engine/errors';
 
 type Loader = () => Promise<{ register: RegisterCommand }>;
 
@@ -53,7 +54,7 @@ void main(process.argv).then((code) => {
 }, (err: unknown) => {
   settled = true;
   clearInterval(keepAlive);
-  process.stderr.write(`lungcam: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`lungcam: internal error: ${printable(err instanceof Error ? err.message : String(err))}\n`);
   process.exitCode = 1;
 });
 // If the event loop empties while the command is still awaiting something (a promise nothing keeps

@@ -106,7 +106,7 @@ async function explain(rec: PlannedRecording, ctx: RecordingContext, paths: Retu
   if (what.includes('gradcam')) {
     const { recordingCam } = await import('../engine/cam/explain');
     const { resolveMethod } = await import('../engine/cam/layers');
-    const { attentionByBand } = await import('../engine/cam/summaries');
+    const { attentionByBand } = await import('../shared/view/summaries');
     const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
     const rc = await recordingCam(cm, logMel, { method: resolveMethod(ctx.method), className: out.label });
     await writeNpy(paths.gradcam, rc.map, [logMel.frames, logMel.bands], 'float32');

@@ -22,9 +22,8 @@ export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hz
 export { logMelFromAudio } from './audio/features';
 export { toPatches, patchLayout, MIN_TAIL_FRAMES } from './audio/patches';
 export type { PatchOptions } from './audio/patches';
-export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
-export type { NpyArray } from './io/npy';
-export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';
+// Files and pictures without TensorFlow.js (what the VS Code extension uses): NPY, figures, atomic writes.
+export * from './formats';
 // Datasets: ICBHI 2017 and SPRSound layouts (and mixed folders), annotations of one recording, cycle patches.
 export { readDataset, findWavFiles, skipSummary, OFFICIAL_SPLIT_FILES } from './data/dataset';
 export type { Dataset, DatasetRecording, DatasetSplit, DatabaseName, SkippedRecording, SkipReason, ReadDatasetOptions } from './data/dataset';
@@ -69,11 +68,11 @@ export * from './cam/output';
 // Grad-CAM engine (issue 5): the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
 export { gradCam, camImage, patchMaps, findCam, layerGradients } from './cam/cam';
 export type { GradCamOptions, GradCamResult, LayerClassCam, PatchBatch } from './cam/cam';
-export { CAM_METHODS, isCamMethod } from './cam/methods';
-export type { CamMethodName } from './cam/methods';
+export { CAM_METHODS, isCamMethod } from '../shared/view/methods';
+export type { CamMethodName } from '../shared/view/methods';
 export { camLayerNames, activationLayerFor } from './cam/layers';
-export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from './cam/summaries';
-export type { RecordingMap, CutoffShare, Region } from './cam/summaries';
+export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../shared/view/summaries';
+export type { RecordingMap, CutoffShare, Region } from '../shared/view/summaries';
 export { localise, summariseLocalisation, eventBox } from './cam/localisation';
 export type { EventLocalisation, LocalisationSummary } from './cam/localisation';
 export { localiseRecordings } from './cam/localiseDataset';
@@ -82,8 +81,6 @@ export { faithfulness, trapezoidAuc } from './cam/faithfulness';
 export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faithfulness';
 export { randomisationCheck, spearman } from './cam/sanity';
 export type { SanityResult } from './cam/sanity';
-export { camFigurePng } from './export/png';
-export { camFigureSvg } from './export/svg';
 export { camHtml } from './export/html';
 export { runStudy } from './study/study';
 export type { StudyOptions, StudyResult } from './study/study';

@@ -1,14 +1,14 @@
 // The text a screen reader gets for a CAM view: what is shown, where the model looks most, and how the
 // attention splits across frequency ranges, including the share above the band cutoff.
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
-import type { Region } from '../../../kernels/shared/view/summaries';
+import type { PatchPeak } from '../../../kernels/shared/view/summaries';
 import { formatHz, formatSeconds } from '../scales';
 
 export interface SummaryInput {
   output: CamOutput;
   layer: string;
   className: string;
-  regions: Region[];
+  regions: PatchPeak[];
   ranges: { lowHz: number; highHz: number; share: number }[];
   cutoffHz: number;
   shareAboveCutoff: number;
