@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
 import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
 import { computeView, decodeRequestId } from './recompute';
+import { cutoffWhatIf } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
@@ -36,11 +37,11 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post(rendererSettings());
     return;
   }
-  if (request.type !== 'recompute' || typeof request.requestId !== 'string') return;
+  if ((request.type !== 'recompute' && request.type !== 'cutoffWhatIf') || typeof request.requestId !== 'string') return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
-    post({ type: 'error', requestId, message: 'this output does not name its recording and model: change the method or cutoff in the cell and run it again' });
+    post({ type: 'error', requestId, message: 'this output does not name its recording and model: compute it with lc.logMelFromFile, lc.loadModel (or lc.loadModelFamily) and run the cell again' });
     return;
   }
   if (!vscode.workspace.isTrusted) {
@@ -51,7 +52,12 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
   try {
-    const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId });
+    if (request.type === 'cutoffWhatIf') {
+      const reply = await cutoffWhatIf(source, request, cts.token);
+      if (reply) post(reply);
+      return;
+    }
+    const r = await computeView(source, { method: request.method, token: cts.token, requestId });
     if (!r.ok) {
       if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
       return;

@@ -5,6 +5,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FeatureParams } from '../engine/types';
 import { VGGISH_PARAMS } from '../engine/types';
+import { DEFAULT_MASK_FILL, MASK_FILLS } from '../engine/cutoff/bandMask';
+import { DEFAULT_ATTENTION_THRESHOLD_HZ } from '../shared/cutoff';
 
 /** A finite number (e.g. `--fmin 125`). */
 export function parseNumber(value: string): number {
@@ -50,6 +52,26 @@ export function featureParamsFrom(opts: FeatureOptionValues): FeatureParams {
     fmin: opts.fmin ?? VGGISH_PARAMS.fmin,
     fmax: opts.fmax ?? VGGISH_PARAMS.fmax,
     bands: opts.bands ?? VGGISH_PARAMS.bands,
-    cutoffHz: opts.cutoff ?? null,
+    bandCutoffHz: opts.cutoff ?? null,
   };
+}
+
+/**
+ * `--cutoff HZ` on commands that run a model: the band cutoff to look at. Read as text and checked once the
+ * model or family is known (cutoff/plan.ts readBandCutoff), so every error can name the valid range.
+ */
+export function bandCutoffOption(): Option {
+  return new Option('--cutoff <hz>', 'band cutoff: remove the bands above it (a family\'s model trained at that cutoff when it has one, otherwise a what-if: the same model with those bands masked); "full" = the full band');
+}
+
+/** `--mask-fill`: the neutral value of a masked what-if. */
+export function maskFillOption(): Option {
+  return new Option('--mask-fill <fill>', 'what a masked what-if puts in place of the removed bands: floor = ln(0.01) (silence), bandMean = each band\'s mean, noise = band mean + its own spread')
+    .choices([...MASK_FILLS]).default(DEFAULT_MASK_FILL);
+}
+
+/** `--attention-threshold HZ`: where the share of attention above is reported (changes nothing the model sees). */
+export function attentionThresholdOption(): Option {
+  return new Option('--attention-threshold <hz>', 'report the share of attention above this frequency (a display threshold: the model\'s input is unchanged)')
+    .argParser(parseNumber).default(DEFAULT_ATTENTION_THRESHOLD_HZ);
 }

@@ -9,7 +9,8 @@ import { Option } from 'commander';
 import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
-import { parseNumber, parsePositiveInt } from './args';
+import { attentionThresholdOption, bandCutoffOption, maskFillOption, parseNumber, parsePositiveInt } from './args';
+import type { MaskFill } from '../engine/cutoff/bandMask';
 
 export interface GradcamCliOptions {
   model?: string;
@@ -20,10 +21,11 @@ export interface GradcamCliOptions {
   fmin?: number;
   fmax?: number;
   bands?: number;
-  cutoff?: number;
+  cutoff?: string;
+  maskFill: MaskFill;
   out: string;
   events?: string;
-  attentionCutoff: number;
+  attentionThreshold: number;
   faithfulness?: boolean;
   sanity?: boolean;
   batchSize: number;
@@ -49,9 +51,10 @@ export function register(program: Command): void {
     .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
     .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
     .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
-    .addOption(new Option('--cutoff <hz>', 'band cutoff (default: the model\'s)').argParser(parseNumber))
+    .addOption(bandCutoffOption())
+    .addOption(maskFillOption())
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
-    .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
+    .addOption(attentionThresholdOption())
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
     .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
@@ -65,37 +68,40 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
   const { initBackend, backendDescription } = await import('../engine/model/backend');
-  const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
+  const { checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
-  const { recordingCam } = await import('../engine/cam/explain');
+  const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const { MemberModels, camModelOf, cutoffCam } = await import('../engine/cutoff/cutoffCam');
 
   const method = resolveMethod(opts.method);
-  // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
-  await initBackend(undefined, { quiet: true });
-  const loaded = await loadModel(opts.model ?? defaultModelDir());
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  // Check the user's choices before the (slow) audio and CAM work.
-  resolveLayers(cm.model, opts.layer, cm.convLayers);
-  if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const params = checkFeatureParams(loaded.meta, {
+  // Check the user's choices before the (slow) audio and CAM work: the model or family, the cutoff.
+  const source = openModelSource(opts.model ?? defaultModelDir());
+  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source), opts.maskFill);
+  checkFeatureParams(plan.member.meta, {
     ...(opts.fmin !== undefined ? { fmin: opts.fmin } : {}),
     ...(opts.fmax !== undefined ? { fmax: opts.fmax } : {}),
     ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
-    ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
-  }, '--fmin/--fmax/--bands/--cutoff');
-  const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
-  const rc = await recordingCam(cm, logMel, {
+  }, '--fmin/--fmax/--bands');
+  // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
+  await initBackend(undefined, { quiet: true });
+  const models = new MemberModels(source);
+  const cm = camModelOf(await models.get(plan.member));
+  resolveLayers(cm.model, opts.layer, cm.convLayers);
+  if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
+  const full = await logMelFromFile(wav, source.featureParams);
+  for (const w of full.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  const { rc } = await cutoffCam(models, full, plan, {
     layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
   });
+  const logMel = rc.logMel;
 
   if (ext === '.npy') {
     const { writeNpy } = await import('../engine/io/npy');
     await writeNpy(opts.out, rc.map, [logMel.frames, logMel.bands], 'float32');
   } else if (ext === '.json') {
     const { gradcamJson } = await import('../engine/export/json');
-    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source) }));
   } else if (ext === '.png' || ext === '.svg') {
     const { figureFor } = await import('../engine/export/json');
     const { readEvents } = await import('../engine/cam/explain');
@@ -122,6 +128,6 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const p = rc.result.probabilities;
     const c = cm.classes.length;
     const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${opts.out}: ${method} of ${describePlan(plan)}, layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
 }

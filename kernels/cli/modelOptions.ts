@@ -44,7 +44,7 @@ export function requestedFeatures(opts: ModelOptionValues): Partial<FeatureParam
   if (opts.fmin !== undefined) r.fmin = opts.fmin;
   if (opts.fmax !== undefined) r.fmax = opts.fmax;
   if (opts.bands !== undefined) r.bands = opts.bands;
-  if (opts.cutoff !== undefined) r.cutoffHz = opts.cutoff;
+  if (opts.cutoff !== undefined) r.bandCutoffHz = opts.cutoff;
   return r;
 }
 

@@ -10,13 +10,16 @@ import { Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
-import { parseNumber } from './args';
+import { bandCutoffOption, maskFillOption } from './args';
+import type { MaskFill } from '../engine/cutoff/bandMask';
 
 export interface ViewCliOptions {
   out: string;
   model?: string;
   method: string;
-  cutoff?: number;
+  cutoff?: string;
+  maskFill: MaskFill;
+  onlyCutoff?: boolean;
   requestId?: string;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 }
@@ -30,9 +33,11 @@ export function register(program: Command): void {
     .description('Spectrogram, predictions and Grad-CAM (every layer × class) of a recording as the renderer\'s JSON.')
     .argument('<wav>', 'input WAV file')
     .requiredOption('--out <file.json>', 'output JSON: { spectrogram, predictions, cam }')
-    .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
+    .option('--model <dir>', 'model folder or model family folder (default: the shipped samples/models/baseline)')
     .option('--method <name>', VIEW_METHODS.join(', '), 'gradcam')
-    .addOption(new Option('--cutoff <hz>', "check: the model's band cutoff (a model is trained with one cutoff)").argParser(parseNumber))
+    .addOption(bandCutoffOption())
+    .addOption(maskFillOption())
+    .option('--only-cutoff', 'with a family: only the cutoff asked, not the other members (a what-if for a view that has them)')
     .option('--request-id <id>', 'opaque id stored in the CAM output, for recomputation requests from the view')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .action(async (wav: string, opts: ViewCliOptions) => runView(wav, opts));
@@ -46,51 +51,43 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   checkOutputPath(opts.out);
   const { resolveMethod } = await import('../engine/cam/layers');
   const method = resolveMethod(opts.method);
-  const modelDir = opts.model ?? defaultModelDir();
-  const { readModelMetadata, checkFeatureParams, loadModel } = await import('../engine/model/modelIO');
-  const meta = readModelMetadata(modelDir);
-  if (opts.cutoff !== undefined && opts.cutoff !== (meta.featureParams.cutoffHz ?? null)) {
-    throw new LungcamInputError(
-      `model ${meta.name} was trained ${meta.featureParams.cutoffHz === null ? 'on the full band' : `with a cutoff at ${meta.featureParams.cutoffHz} Hz`}; to compare a cutoff at ${opts.cutoff} Hz, train a model with --cutoff ${opts.cutoff} and select it`,
-      '--cutoff',
-    );
-  }
-  const params = checkFeatureParams(meta, {}, 'features');
+  const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const source = openModelSource(opts.model ?? defaultModelDir());
+  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source), opts.maskFill);
   progress('reading the recording');
   const { logMelFromFile } = await import('../engine/audio/features');
-  const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
-  progress('loading the model');
+  const full = await logMelFromFile(wav, source.featureParams);
+  for (const w of full.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  progress(source.kind === 'family' ? `loading the ${source.members.length} models of family ${source.name}` : 'loading the model');
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
-  const loaded = await loadModel(modelDir);
+  const { MemberModels, cutoffInput } = await import('../engine/cutoff/cutoffCam');
+  const models = new MemberModels(source);
+  const loaded = await models.get(plan.member);
   const fileName = basename(wav);
   progress('classifying');
   const { classifyLogMel } = await import('../engine/model/classify');
   const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  const prediction = classifyLogMel(loaded, logMel);
-  progress('computing Grad-CAM for every layer and class');
-  const { recordingCam, readEvents } = await import('../engine/cam/explain');
-  const { camOutput } = await import('../engine/cam/output');
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  const rc = await recordingCam(cm, logMel, { method, everything: true });
+  const prediction = classifyLogMel(loaded, cutoffInput(full, plan));
+  progress(source.kind === 'family' && !opts.onlyCutoff ? `computing Grad-CAM for every layer and class at ${source.members.length} cutoffs` : 'computing Grad-CAM for every layer and class');
+  const { readEvents } = await import('../engine/cam/explain');
+  const { cutoffOutput, rungPlans } = await import('../engine/cutoff/cutoffOutput');
   const events = readEvents(wav);
-  const source = logMel.source ?? { fileName, durationSeconds: logMel.frames / 100, originalSampleRate: 16000, channels: 1 };
-  const cam = {
-    ...camOutput({
-      result: rc.result, logMel: { ...logMel, source }, patches: rc.patches, modelId: cm.id,
-      defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
-      ...(opts.requestId ? { requestId: opts.requestId } : {}),
-    }),
-    methods: VIEW_METHODS,
-  };
+  const recording = full.source ?? { fileName, durationSeconds: full.frames / 100, originalSampleRate: 16000, channels: 1 };
+  const { output } = await cutoffOutput(models, { ...full, source: recording }, plan, source.kind === 'family' && !opts.onlyCutoff ? rungPlans(source.members, plan) : [], {
+    method,
+    ...(source.kind === 'family' ? { family: source.name } : {}),
+    ...(events ? { annotations: { events } } : {}),
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
+  });
+  const cam = { ...output, methods: VIEW_METHODS };
   const out = {
-    spectrogram: spectrogramOutput(logMel, { fileName }),
-    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: cm.id }),
+    spectrogram: spectrogramOutput(full, { fileName }),
+    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: loaded.meta.name }),
     cam,
+    cutoff: cutoffFields(plan, source),
   };
   progress('writing');
   await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${opts.out}: ${method} of ${cm.id}, label ${prediction.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  process.stdout.write(`${opts.out}: ${method} of ${describePlan(plan)}${cam.rungs?.length ? ` and ${cam.rungs.length} more cutoff(s) of family ${source.name}` : ''}, label ${prediction.label}, ${full.frames} frames × ${full.bands} bands\n`);
 }

@@ -58,7 +58,7 @@ export function featureAxes(durationSeconds: number, fmin = 100, fmax = 2000, ba
   const hi = melOf(fmax);
   const bandEdgesHz = Array.from({ length: bands + 2 }, (_, i) => hzOf(lo + ((hi - lo) * i) / (bands + 1)));
   return {
-    sampleRate: 16000, fmin, fmax, melBands: bands, bands, cutoffHz: null, frames,
+    sampleRate: 16000, fmin, fmax, melBands: bands, bands, bandCutoffHz: null, frames,
     hopSeconds: HOP_SECONDS, windowSeconds: 0.025,
     bandCentersHz: bandEdgesHz.slice(1, bands + 1), bandEdgesHz,
   };

@@ -111,7 +111,7 @@ h1{font-size:16px;margin:0 0 4px}.meta{color:#555;margin-bottom:8px}
   clsSel.selectAll('option').data(o.classes).join('option').attr('value', (d) => d).text((d) => d);
   layerSel.property('value', o.defaultLayer); clsSel.property('value', o.defaultClass);
   const mean = o.classes.map((_, k) => d3.mean(o.probabilities, (p) => p[k]));
-  d3.select('#meta').text(o.source.durationSeconds.toFixed(2) + ' s, ' + o.axes.fmin + '–' + o.axes.fmax + ' Hz, ' + B + ' bands' + (o.axes.cutoffHz ? ', cut above ' + o.axes.cutoffHz + ' Hz' : '') + '; model ' + o.modelId + '; mean probabilities: ' + o.classes.map((c, k) => c + ' ' + (100 * mean[k]).toFixed(1) + '%').join(', '));
+  d3.select('#meta').text(o.source.durationSeconds.toFixed(2) + ' s, ' + o.axes.fmin + '–' + o.axes.fmax + ' Hz, ' + B + ' bands' + (o.axes.bandCutoffHz ? ', cut above ' + o.axes.bandCutoffHz + ' Hz' : '') + '; model ' + o.modelId + '; mean probabilities: ' + o.classes.map((c, k) => c + ' ' + (100 * mean[k]).toFixed(1) + '%').join(', '));
   function draw() {
     const layer = layerSel.property('value'), cls = clsSel.property('value'), a = +d3.select('#alpha').property('value');
     const map = recordingMap(layer, cls), ctx = canvas.node().getContext('2d'), img = ctx.createImageData(W, H);

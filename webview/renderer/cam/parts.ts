@@ -15,7 +15,7 @@ import { SIDE, marksHeight } from './layout';
 import type { Navigation } from './navigation';
 import type { Part, ViewData } from './part';
 
-const CUTOFF_COLOUR = '#ff4d4d';
+const THRESHOLD_COLOUR = '#ff4d4d';
 
 /** The figure's parts; `navigation` is looked up when drawn (it is made anew for each output). */
 export function figureParts(fig: CamFigure, container: HTMLElement, navigation: () => Navigation | undefined): Part[] {
@@ -28,7 +28,8 @@ export function figureParts(fig: CamFigure, container: HTMLElement, navigation: 
     overlayOpacity(fig),
     bandProfile(fig),
     colorBars(fig),
-    cutoffLine(fig),
+    removedBands(fig),
+    thresholdLine(fig),
   ];
 }
 
@@ -42,7 +43,7 @@ function windowPictures(fig: CamFigure): Part {
       const height = layout.rows.map.height;
       drawSpectrogram(fig.canvases.spectrogram.getContext('2d')!, logMel, output.axes, x, plotWidth, height, colormapLut('greys'));
       const ctx = fig.canvases.cam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap));
+      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, plotWidth, height);
     },
   };
@@ -84,7 +85,7 @@ function overviewPictures(fig: CamFigure): Part {
       const { overviewSpectrogram, overviewCam } = fig.canvases;
       drawSpectrogram(overviewSpectrogram.getContext('2d')!, logMel, output.axes, xFull, layout.plotWidth, overview.height, colormapLut('greys'));
       const ctx = overviewCam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap));
+      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, layout.plotWidth, overview.height);
     },
   };
@@ -137,29 +138,56 @@ function colorBars(fig: CamFigure): Part {
   };
 }
 
-/** "12.3% of attention above 1.5 kHz": the share of the band profile above the cutoff. */
-export function cutoffText(v: ViewData): string {
-  return `${(cutoffShare(v) * 100).toFixed(1)}% of attention above ${formatHz(v.state.cutoffHz)}`;
+/** "12.3% of attention above 1.5 kHz": the share of the band profile above the attention threshold. */
+export function thresholdText(v: ViewData): string {
+  return `${(thresholdShare(v) * 100).toFixed(1)}% of attention above ${formatHz(v.state.attentionThresholdHz)}`;
 }
 
-export function cutoffShare({ output, selection, state }: ViewData): number {
-  return shareAbove(selection.bandProfile, output.axes.bandCentersHz, state.cutoffHz);
+export function thresholdShare({ output, selection, state }: ViewData): number {
+  return shareAbove(selection.bandProfile, output.axes.bandCentersHz, state.attentionThresholdHz);
 }
 
-/** The dashed cutoff line across the map, with its share. */
-function cutoffLine(fig: CamFigure): Part {
+/** The dashed attention-threshold line across the map, with its share. */
+function thresholdLine(fig: CamFigure): Part {
   return {
-    reads: ['cutoffHz', 'map'],
+    reads: ['attentionThresholdHz', 'map'],
     draw(v) {
       const { layout, y, state } = v;
-      const text = cutoffText(v);
-      const yy = layout.rows.map.top + y(state.cutoffHz);
+      const text = thresholdText(v);
+      const yy = layout.rows.map.top + y(state.attentionThresholdHz);
       fig.g.cutoff.selectAll('line').data([yy]).join('line')
         .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
-        .attr('stroke', CUTOFF_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
+        .attr('stroke', THRESHOLD_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
       fig.g.cutoff.selectAll('text').data([text]).join('text')
         .attr('x', layout.plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
-        .attr('fill', CUTOFF_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+        .attr('fill', THRESHOLD_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+        .text((d) => d);
+    },
+  };
+}
+
+/**
+ * The bands the shown band cutoff removed, veiled across the map and labelled: not seen at all by a
+ * model trained without them, or masked with a neutral value in a what-if.
+ */
+function removedBands(fig: CamFigure): Part {
+  return {
+    reads: ['bandCutoffHz', 'map'],
+    draw({ output, layout, cutoffs: { shown } }) {
+      const { axes } = output;
+      const height = layout.rows.map.height;
+      const removed = shown.keptBands < axes.bands;
+      const top = layout.rows.map.top;
+      const bottom = top + height * (1 - shown.keptBands / axes.bands);
+      const label = shown.cutoffMode === 'masked'
+        ? `masked above ${formatHz(shown.bandCutoffHz ?? axes.fmax)} (what-if: ${shown.maskFill ?? 'floor'})`
+        : `removed above ${formatHz(shown.bandCutoffHz ?? axes.fmax)}: model ${shown.modelId} never saw these bands`;
+      fig.g.removed.selectAll('rect').data(removed ? [0] : []).join('rect')
+        .attr('x', 0).attr('y', top).attr('width', layout.plotWidth).attr('height', bottom - top)
+        .attr('fill', shown.cutoffMode === 'masked' ? 'url(#' + fig.ids.maskHatch + ')' : 'rgba(0, 0, 0, 0.55)');
+      fig.g.removed.selectAll('text').data(removed ? [label] : []).join('text')
+        .attr('x', 6).attr('y', top + 14).attr('font-size', 11).attr('fill', 'white')
+        .attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
         .text((d) => d);
     },
   };
