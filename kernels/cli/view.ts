@@ -49,45 +49,34 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   if (extname(opts.out).toLowerCase() !== '.json') throw new LungcamInputError('the output must end in .json', opts.out);
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
-  const { resolveMethod } = await import('../engine/cam/layers');
-  const method = resolveMethod(opts.method);
-  const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
-  const source = openModelSource(opts.model ?? defaultModelDir());
-  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source), opts.maskFill);
-  progress('reading the recording');
-  const { logMelFromFile } = await import('../engine/audio/features');
-  const full = await logMelFromFile(wav, source.featureParams);
-  for (const w of full.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
-  progress(source.kind === 'family' ? `loading the ${source.members.length} models of family ${source.name}` : 'loading the model');
+  const { planCutoffView, computeCutoffView } = await import('../engine/cutoff/cutoffView');
+  const { cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const modelDir = opts.model ?? defaultModelDir();
+  // The model or family and the cutoff are checked before the slow work; the backend before the models load.
+  planCutoffView(modelDir, { bandCutoffHz: opts.cutoff, maskFill: opts.maskFill });
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
-  const { MemberModels, cutoffInput } = await import('../engine/cutoff/cutoffCam');
-  const models = new MemberModels(source);
-  const loaded = await models.get(plan.member);
+  const view = await computeCutoffView(wav, modelDir, {
+    method: opts.method, bandCutoffHz: opts.cutoff, maskFill: opts.maskFill, onlyCutoff: opts.onlyCutoff,
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    onProgress: progress,
+    onWarning: (w) => process.stderr.write(`lungcam: warning: ${w}\n`),
+  });
+  const { source, plan, full, main } = view;
   const fileName = basename(wav);
   progress('classifying');
   const { classifyLogMel } = await import('../engine/model/classify');
+  const { cutoffInput } = await import('../engine/cutoff/cutoffCam');
   const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  const prediction = classifyLogMel(loaded, cutoffInput(full, plan));
-  progress(source.kind === 'family' && !opts.onlyCutoff ? `computing Grad-CAM for every layer and class at ${source.members.length} cutoffs` : 'computing Grad-CAM for every layer and class');
-  const { readEvents } = await import('../engine/cam/explain');
-  const { cutoffOutput, rungPlans } = await import('../engine/cutoff/cutoffOutput');
-  const events = readEvents(wav);
-  const recording = full.source ?? { fileName, durationSeconds: full.frames / 100, originalSampleRate: 16000, channels: 1 };
-  const { output } = await cutoffOutput(models, { ...full, source: recording }, plan, source.kind === 'family' && !opts.onlyCutoff ? rungPlans(source.members, plan) : [], {
-    method,
-    ...(source.kind === 'family' ? { family: source.name } : {}),
-    ...(events ? { annotations: { events } } : {}),
-    ...(opts.requestId ? { requestId: opts.requestId } : {}),
-  });
-  const cam = { ...output, methods: VIEW_METHODS };
+  const prediction = classifyLogMel(main.loaded, cutoffInput(full, plan));
+  const cam = { ...view.cam, methods: VIEW_METHODS };
   const out = {
     spectrogram: spectrogramOutput(full, { fileName }),
-    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: loaded.meta.name }),
+    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: main.loaded.meta.name }),
     cam,
     cutoff: cutoffFields(plan, source),
   };
   progress('writing');
   await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${opts.out}: ${method} of ${describePlan(plan)}${cam.rungs?.length ? ` and ${cam.rungs.length} more cutoff(s) of family ${source.name}` : ''}, label ${prediction.label}, ${full.frames} frames × ${full.bands} bands\n`);
+  process.stdout.write(`${opts.out}: ${cam.method} of ${describePlan(plan)}${cam.rungs?.length ? ` and ${cam.rungs.length} more cutoff(s) of family ${source.name}` : ''}, label ${prediction.label}, ${full.frames} frames × ${full.bands} bands\n`);
 }

@@ -207,6 +207,33 @@ export function makeCamOutput(opts: FixtureOptions = {}): CamOutput {
   return out;
 }
 
+/**
+ * A family's output: `output` (the full-band member) plus rungs at `cutoffsHz`, each with maps covering only
+ * its kept bands (band steps scaled down) and probabilities of its own, as `lungcam view --model FAMILY` gives.
+ */
+export function withCutoffRungs(output: CamOutput, cutoffsHz: number[], layers: LayerShape[] = COMPACT_LAYERS, seed = 21): CamOutput {
+  const rand = prng(seed);
+  const { axes, patches, classes } = output;
+  const rungs = cutoffsHz.map((hz, r) => {
+    const kept = axes.bandCentersHz.filter((c) => c <= hz).length;
+    const maps: CamOutput['maps'] = {};
+    layers.forEach((shape, li) => {
+      const cut = { ...shape, bandSteps: Math.max(1, Math.round((shape.bandSteps * kept) / axes.bands)) };
+      maps[shape.name] = {};
+      // Shift each rung's blobs in class order, so every rung draws different pictures.
+      classes.forEach((c, ci) => { maps[shape.name][c] = syntheticCamMap(cut, patches, (ci + r + 1) % classes.length, li, classes.length, rand); });
+    });
+    return { bandCutoffHz: hz, cutoffMode: 'model' as const, modelId: `cut${hz}`, bands: kept, keptBands: kept, probabilities: probabilities(patches.startFrame.length, classes.length, rand), maps };
+  });
+  return {
+    ...output,
+    modelId: 'full',
+    cutoff: { bandCutoffHz: null, cutoffMode: 'model', modelId: 'full', bands: axes.bands, keptBands: axes.bands },
+    family: { name: 'fixture-cutoffs' },
+    rungs,
+  };
+}
+
 export function makeSpectrogramOutput(opts: FixtureOptions = {}): SpectrogramOutput {
   const cam = makeCamOutput({ ...opts, layers: [{ name: 'conv1', timeSteps: 1, bandSteps: 1 }], classes: ['x'] });
   return { kind: 'spectrogram', version: 1, source: cam.source, axes: cam.axes, logMel: cam.logMel, annotations: cam.annotations };

@@ -9,7 +9,7 @@ import { loadModel, type LoadedModel } from '../model/modelIO';
 import type { LogMel } from '../types';
 import { maskBandsAbove } from './bandMask';
 import { lowBandsOf } from './lowBands';
-import type { CutoffPlan, ModelSource } from './plan';
+import { openModelSource, type CutoffPlan, type ModelSource } from './plan';
 
 /** Loads a source's members on first use and keeps them (a view switches between them). */
 export class MemberModels {
@@ -22,6 +22,14 @@ export class MemberModels {
     if (!m) this.loaded.set(member.dir, (m = loadModel(member.dir)));
     return m;
   }
+}
+
+/** A family (or one model) with every member's weights loaded. */
+export async function loadModelFamily(dir: string): Promise<{ source: ModelSource; members: (FamilyMember & { loaded: LoadedModel })[] }> {
+  const source = openModelSource(dir);
+  const models = new MemberModels(source);
+  const members = await Promise.all(source.members.map(async (m) => ({ ...m, loaded: await models.get(m) })));
+  return { source, members };
 }
 
 export const camModelOf = (m: LoadedModel): CamModel => ({ model: m.model, id: m.meta.name, classes: m.meta.classes, convLayers: m.meta.convLayers });

@@ -12,6 +12,8 @@ import type { ControlHost } from './controls';
 import type { Control, ViewData } from './part';
 
 const STEP_HZ = 10;
+/** A what-if is asked for once the slider rests this long (arrow keys fire a change per step). */
+const ASK_AFTER_MS = 300;
 
 /** The class the variant shown favours over the recording, with its mean probability. */
 function favoured({ output }: ViewData): string {
@@ -45,11 +47,17 @@ export function bandCutoffControl(host: ControlHost, output: CamOutput): Control
     host.say(`Computing the what-if at ${bandCutoffLabel(state.bandCutoffHz)}: model ${now.shown.modelId} with the bands above masked…`);
     host.link.post({ type: 'cutoffWhatIf', requestId: output.requestId, bandCutoffHz: state.bandCutoffHz, method: output.method });
   };
-  s.input.addEventListener('change', ask);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  s.input.addEventListener('input', () => clearTimeout(timer));
+  s.input.addEventListener('change', () => {
+    clearTimeout(timer);
+    timer = setTimeout(ask, ASK_AFTER_MS);
+  });
 
   return {
     element: s.wrapper,
     reads: ['bandCutoffHz', 'output'],
+    dispose: () => clearTimeout(timer),
     draw(v) {
       const want = v.state.bandCutoffHz ?? v.cutoffs.shown.bandCutoffHz;
       const position = valueOf(want);
