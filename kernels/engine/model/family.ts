@@ -118,7 +118,7 @@ function checkMembers(dir: string, manifest: FamilyManifest, where: string): Fam
     try {
       meta = readModelMetadata(memberDir);
     } catch (e) {
-      throw new LungcamInputError(`${who}: ${(e as Error).message} (${memberDir})`, where);
+      throw new LungcamInputError(`${who}: ${(e as Error).message}`, where);
     }
     if (!sameNumber(meta.featureParams.bandCutoffHz, m.bandCutoffHz)) {
       const own = meta.featureParams.bandCutoffHz;
@@ -126,9 +126,11 @@ function checkMembers(dir: string, manifest: FamilyManifest, where: string): Fam
     }
     return { bandCutoffHz: m.bandCutoffHz, dir: memberDir, meta, bands: keptBands(meta.featureParams) };
   });
-  const first = members[0];
+  // The odd one out is named: compare with the member most others agree with.
+  const agreeing = members.map((m) => members.filter((o) => differences(m.meta, o.meta).length === 0).length);
+  const reference = members[agreeing.indexOf(Math.max(...agreeing))];
   members.forEach((m, i) => {
-    const diff = differences(first.meta, m.meta);
+    const diff = differences(reference.meta, m.meta);
     if (diff.length) throw new LungcamInputError(`${memberName(i, manifest.members[i])}: mixed feature parameters: it has ${diff.join(', ')}; every member must be trained on the same features`, where);
     const twin = members.findIndex((o, j) => j < i && o.bands === m.bands);
     if (twin >= 0) {
