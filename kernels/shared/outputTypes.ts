@@ -16,16 +16,21 @@ export const MIME = {
 export type OutputKind = keyof typeof MIME;
 
 /**
- * A matrix quantised to 8 bits for display: value = min + (byte / 255) * (max - min).
- * Row-major, `rows` × `cols`, bytes base64-encoded.
+ * A matrix quantised to bytes for display: value = min + (byte / levels) * (max - min), levels 255 unless
+ * said otherwise. Row-major, `rows` × `cols`, bytes base64-encoded (zlib-compressed first when `zlib`).
+ * Read it with kernels/shared/view/quantized.ts (matrixBytes, decodeMatrix), which handles both.
  */
 export interface QuantizedMatrix {
   rows: number;
   cols: number;
   min: number;
   max: number;
-  /** base64 of rows*cols unsigned bytes, row-major. */
+  /** base64 of rows*cols unsigned bytes, row-major (of their zlib stream when `zlib` is true). */
   u8: string;
+  /** The bytes are zlib-compressed (outputs that carry many maps: a family's cutoffs). */
+  zlib?: true;
+  /** The top byte value (default 255): 127 stores 7 bits a value. */
+  levels?: number;
 }
 
 /** Time and frequency axes of a [frames, bands] log-mel array (VGGish recipe). */

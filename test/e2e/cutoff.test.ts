@@ -67,7 +67,17 @@ describe('band cutoff in Quick Analysis with a model family', { skip: !existsSyn
 
   it('Select Model… offers the model family and selects it whole', async () => {
     await session.guard(async () => {
-      await runCommand(page, 'LungCAM: Select Model');
+      // Right after the window opens the palette may not list the extension's commands yet: retried.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await runCommand(page, 'LungCAM: Select Model');
+          break;
+        } catch (e) {
+          if (attempt === 6) throw e;
+          await page.keyboard.press('Escape');
+          await page.waitForTimeout(5_000);
+        }
+      }
       const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'synthetic-cutoffs' }).first();
       await row.waitFor({ timeout: 30_000 });
       assert.match(await row.innerText(), /shipped family · family of 2 models by band cutoff \(1500 Hz and the full band\), 100–2000 Hz/);

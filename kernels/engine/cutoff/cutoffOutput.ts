@@ -9,6 +9,7 @@ import type { GradCamResult } from '../cam/cam';
 import type { RecordingCamOptions } from '../cam/explain';
 import { CAM_OUTPUT_MAX_BYTES, camMap, camOutput, fitLayers, type CamOutputInput } from '../cam/output';
 import type { LogMel } from '../types';
+import { compactMatrix } from '../../shared/view/quantized';
 import { cutoffCam, type CutoffCam, type MemberModels } from './cutoffCam';
 import type { CutoffPlan } from './plan';
 
@@ -30,6 +31,15 @@ function mapsOf(result: GradCamResult): Record<string, Record<string, CamMap>> {
   return maps;
 }
 
+/**
+ * Maps in fewer bytes (7 bits, zlib: kernels/shared/view/quantized.ts compactMatrix): a family's output
+ * carries every member's maps, ≈ 4 MB for 20 s and five cutoffs as plain 8-bit bytes, ≈ 1.9 MB so.
+ */
+function compactMaps(maps: Record<string, Record<string, CamMap>>): Record<string, Record<string, CamMap>> {
+  for (const layer of Object.values(maps)) for (const [c, m] of Object.entries(layer)) layer[c] = { ...m, map: compactMatrix(m.map) };
+  return maps;
+}
+
 function probabilitiesOf(result: GradCamResult): number[][] {
   const c = result.classNames.length;
   return Array.from({ length: result.patchCount }, (_, p) =>
@@ -38,7 +48,7 @@ function probabilitiesOf(result: GradCamResult): number[][] {
 
 /** A variant as a rung of an output, its layers fitted into `budget` bytes (the default layer always stays). */
 export function cutoffRung(c: CutoffCam, budget: number, keepLayer: string): CutoffRung {
-  const maps = mapsOf(c.rc.result);
+  const maps = compactMaps(mapsOf(c.rc.result));
   const omitted = fitLayers(maps, budget, keepLayer);
   return { ...cutoffInfo(c), probabilities: probabilitiesOf(c.rc.result), maps, ...(omitted.length ? { omittedLayers: omitted } : {}) };
 }
@@ -66,6 +76,7 @@ export async function cutoffOutput(models: MemberModels, full: LogMel, plan: Cut
     ...(o.family ? { family: { name: o.family } } : {}),
   };
   if (rungs.length) {
+    compactMaps(output.maps);
     const others: CutoffRung[] = [];
     let left = budget * 0.95 - jsonBytes(output);
     for (const [i, p] of rungs.entries()) {

@@ -90,11 +90,14 @@ function camPng(o: CamOutput): Buffer {
   if (!cam) return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
   const camValues = unitBytes(cam.map);
   const framesPerPatch = o.patches.frames;
+  // A model trained at a band cutoff has maps of its own (low) bands only: the rest stays grey.
+  const covered = o.cutoff?.bands ?? o.logMel.cols;
   return matrixPng(o.logMel, 3, (frame, band, v) => {
+    if (band >= covered) return [Math.round(v * 160), Math.round(v * 160), Math.round(v * 160)];
     // map (frame, band) to the CAM cell: first patch covering the frame, native resolution
     const p = Math.max(0, o.patches.startFrame.findIndex((s) => frame >= s && frame < s + framesPerPatch));
     const t = Math.min(cam.timeSteps - 1, Math.floor(((frame - (o.patches.startFrame[p] ?? 0)) / framesPerPatch) * cam.timeSteps));
-    const b = Math.min(cam.bandSteps - 1, Math.floor((band / o.logMel.cols) * cam.bandSteps));
+    const b = Math.min(cam.bandSteps - 1, Math.floor((band / covered) * cam.bandSteps));
     const a = camValues[(p * cam.timeSteps + t) * cam.bandSteps + b] / 255;
     const [r, g, bl] = heat(a);
     const grey = v * 255;

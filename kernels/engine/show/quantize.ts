@@ -1,4 +1,5 @@
 /** 8-bit quantisation of a row-major matrix for display (see QuantizedMatrix), and its inverse (bytes or values). */
+import { matrixBytes } from '../../shared/view/quantized';
 import type { QuantizedMatrix } from '../../shared/outputTypes';
 
 export function quantize(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
@@ -21,9 +22,9 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
   return { rows, cols, min, max, u8: Buffer.from(bytes).toString('base64') };
 }
 
-/** Values 0..1 (byte / 255) of a quantised matrix, row-major. */
+/** Values 0..1 (byte / 255) of a quantised matrix, row-major (whatever its encoding). */
 export function unitBytes(m: QuantizedMatrix): Uint8Array {
-  return new Uint8Array(Buffer.from(m.u8, 'base64'));
+  return matrixBytes(m);
 }
 
 /** The values a quantised matrix stands for (min + byte/255 · (max − min)), row-major. */
