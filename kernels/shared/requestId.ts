@@ -10,17 +10,28 @@ export interface ViewSource {
   model: string;
 }
 
+import { base64ToBytes, bytesToBase64 } from './view/quantized';
+
 const PREFIX = 'lungcam-view:';
+
+/** base64url without padding (RFC 4648 §5) of the text's UTF-8 bytes. */
+function toBase64Url(text: string): string {
+  return bytesToBase64(new TextEncoder().encode(text)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(code: string): string {
+  return new TextDecoder().decode(base64ToBytes(code.replace(/-/g, '+').replace(/_/g, '/')));
+}
 
 export function encodeRequestId(source: ViewSource & { key?: string }): string {
   const { wav, model, key } = source;
-  return PREFIX + Buffer.from(JSON.stringify(key === undefined ? { wav, model } : { wav, model, key })).toString('base64url');
+  return PREFIX + toBase64Url(JSON.stringify(key === undefined ? { wav, model } : { wav, model, key }));
 }
 
 export function decodeRequestId(id: string): ViewSource | undefined {
   if (typeof id !== 'string' || !id.startsWith(PREFIX)) return undefined;
   try {
-    const v = JSON.parse(Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8'));
+    const v = JSON.parse(fromBase64Url(id.slice(PREFIX.length)));
     return typeof v?.wav === 'string' && typeof v?.model === 'string' ? { wav: v.wav, model: v.model } : undefined;
   } catch {
     return undefined;

@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { logMelFromFile } from '../../kernels/engine/audio/features';
 import { toPatches } from '../../kernels/engine/audio/patches';
-import { attentionByBand } from '../../kernels/engine/cam/summaries';
+import { attentionByBand } from '../../kernels/shared/view/summaries';
 import { recordingCam, type CamModel } from '../../kernels/engine/cam/explain';
 import { MASK_FILLS, maskBandsAbove, type MaskFill } from '../../kernels/engine/cutoff/bandMask';
 import { lowBandsOf } from '../../kernels/engine/cutoff/lowBands';

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput } from './fixtures';
-import { bandProfile, camAt, shareAbove } from '../../kernels/shared/view/summaries';
+import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 
 let browser: Browser;
 before(async () => {
@@ -124,7 +124,7 @@ test('the attention-threshold slider moves the threshold line and updates the at
   const first = await read();
   assert.equal(first.cutoff, 1500);
   const profile = bandProfile(output.maps.conv3.crackle, output.axes.bands);
-  const expected = (hz: number) => shareAbove(profile, output.axes.bandCentersHz, hz);
+  const expected = (hz: number) => shareAboveCutoff(profile, output.axes.bandCentersHz, hz).attentionShare;
   assert.ok(Math.abs(first.share - expected(1500)) < 1e-4, `share ${first.share} vs ${expected(1500)}`);
   assert.match(first.text, new RegExp(`^${(expected(1500) * 100).toFixed(1)}% of attention above 1\\.5 kHz$`));
   // Keyboard only: focus the slider and step it down.

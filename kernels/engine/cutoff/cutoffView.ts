@@ -9,6 +9,7 @@ import type { CamOutput } from '../../shared/outputTypes';
 import { encodeRequestId } from '../../shared/requestId';
 import type { BandCutoffHz } from '../../shared/cutoff';
 import { logMelFromFile } from '../audio/features';
+import { checkModelInput } from '../audio/audioCheck';
 import { readEvents } from '../cam/explain';
 import { resolveMethod } from '../cam/layers';
 import type { LogMel } from '../types';
@@ -27,8 +28,8 @@ export interface CutoffViewOptions {
   requestId?: string;
   /** Each step as it starts (the CLI's progress lines). */
   onProgress?: (step: string) => void;
-  /** Decode warnings of the WAV file. */
-  onWarning?: (warning: string) => void;
+  /** What is odd about the recording: decode warnings and audio the model may not read well. */
+  onWarnings?: (warnings: string[]) => void;
 }
 
 export interface CutoffView {
@@ -54,7 +55,7 @@ export async function computeCutoffView(wav: string, modelDir: string, opts: Cut
   const { source, plan } = planCutoffView(modelDir, opts);
   say('reading the recording');
   const full = await logMelFromFile(wav, source.featureParams);
-  for (const w of full.warnings) opts.onWarning?.(w);
+  opts.onWarnings?.([...full.warnings, ...checkModelInput(full, wav)]);
   const family = source.kind === 'family' && !opts.onlyCutoff;
   say(source.kind === 'family' ? `loading the ${source.members.length} models of family ${source.name}` : 'loading the model');
   const models = new MemberModels(source);

@@ -10,6 +10,7 @@ import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import type { CamFigure } from '../../shared/view/figure';
+import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
@@ -92,7 +93,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
   return JSON.stringify(doc);
 }
 
-export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null): CamFigure {
+export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   let hi = 0;
   for (const v of rc.map) if (v > hi) hi = v;
   const p = recordingProbabilities(rc)[rc.classIndex];
@@ -106,5 +107,6 @@ export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events
     valueRange: rc.raw ? [0, hi || 1] : [0, 1],
     valueLabel: rc.raw ? 'attention (raw)' : 'attention (per patch)',
     events: events ?? undefined,
+    colormap,
   };
 }

@@ -9,6 +9,7 @@ import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/cycles';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { inferLogits } from './inference';
+import { checkModelInput } from '../audio/audioCheck';
 
 /**
  * Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy; conv + ReLU
@@ -146,8 +147,12 @@ export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: num
 
 const FRAMES_PER_SECOND = 100; // hop 10 ms
 
-/** Classifies one log-mel (computed with the model's feature parameters) and optional cycles. */
+/**
+ * Classifies one log-mel (computed with the model's feature parameters) and optional cycles. A recording
+ * a model should not be asked about (silent, clipped throughout, under 0.48 s: audioCheck.ts) is refused.
+ */
 export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[], aggregation?: CycleAggregation): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+  checkModelInput(logMel);
   const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
   const { model, meta } = loaded;
   const k = meta.classes.length;

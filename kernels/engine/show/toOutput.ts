@@ -5,7 +5,7 @@
 import { LungcamInputError } from '../errors';
 import type { DecodedAudio, LogMel } from '../types';
 import { MIME, type AudioOutput, type LungcamOutput, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
-import { quantize } from './quantize';
+import { quantize } from '../../shared/view/quantized';
 import { camOutput } from '../cam/output';
 import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';

@@ -1,4 +1,6 @@
-// Colour tables: 256 RGBA entries indexed directly by the quantised bytes, so drawing is one lookup a pixel.
+// The colour maps of every LungCAM picture, from d3-scale-chromatic: 256-entry tables indexed by the
+// quantised bytes (one lookup a pixel on screen), and the same entries for the engine's figures and the
+// fallback images, so an exported or saved picture has the colours the view shows.
 import { interpolateInferno, interpolateViridis, interpolateGreys, interpolateMagma } from 'd3-scale-chromatic';
 import { rgb } from 'd3-color';
 
@@ -52,6 +54,17 @@ export function colormapStops(name: ColormapName, count = 11): { offset: number;
   const f = interpolator(name);
   return Array.from({ length: count }, (_, i) => ({ offset: i / (count - 1), color: rgb(f(i / (count - 1))).formatHex() }));
 }
+
+export type Rgb = [number, number, number];
+
+/** The colour the screen shows for a value t in 0..1 (clamped; not a number counts as 0): table entry round(t · 255). */
+export function colourAt(name: ColormapName, t: number): Rgb {
+  const lut = colormapLut(name);
+  const i = Math.round(Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * 255) * 4;
+  return [lut[i], lut[i + 1], lut[i + 2]];
+}
+
+export const toHex = ([r, g, b]: Rgb): string => '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
 
 export function isColormapName(s: string): s is ColormapName {
   return (CAM_COLORMAPS as string[]).includes(s) || s === 'greys';

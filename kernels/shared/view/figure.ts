@@ -1,10 +1,15 @@
 /**
- * One figure, two renderings (png.ts, svg.ts): the log-mel spectrogram in grey with the CAM map over it in
- * inferno, time in seconds across, frequency in Hz up (mel-spaced, as the model sees it), a colour bar, and
- * ground-truth event boxes when known. This file holds the geometry and the raster of the plot area.
+ * The heatmap figure every static picture draws (the engine's PNG and SVG writers, exports from a notebook
+ * output, the fallback image of `lc.show`): the log-mel spectrogram in the views' greys with the CAM map over
+ * it in the chosen colour map (the views' colours, colormaps.ts), time in seconds across, frequency in Hz up
+ * (mel-spaced, as the model sees it), a colour bar, and ground-truth event boxes when known. This file holds
+ * the description, its geometry and the raster of the plot area.
  */
-import type { EventAnnotation } from '../outputTypes';
-import { grey, inferno, type Rgb } from '../../engine/export/colormaps';
+import type { CamOutput, EventAnnotation } from '../outputTypes';
+import { colourAt, DEFAULT_CAM_COLORMAP, type ColormapName, type Rgb } from './colormaps';
+import { mapOnFrames } from './maps';
+import { dequantize } from './quantized';
+import { recordingProbabilities } from './summaries';
 
 export interface Grid {
   data: Float32Array;
@@ -23,8 +28,10 @@ export interface CamFigure {
   valueRange: [number, number];
   valueLabel: string;
   events?: EventAnnotation[];
-  /** Weight of the map over the spectrogram (default 0.6). */
+  /** Weight of the map over the spectrogram (default 0.6, as the views open). */
   overlay?: number;
+  /** Colour map of the CAM (default: the views' default, viridis). */
+  colormap?: ColormapName;
 }
 
 export interface Tick {
@@ -107,17 +114,58 @@ export function plotRaster(fig: CamFigure, w: number, h: number): Uint8Array {
   const [lo, hi] = logMelRange(fig.logMel.data);
   const [vlo, vhi] = fig.valueRange;
   const a = fig.overlay ?? 0.6;
+  const colormap = fig.colormap ?? DEFAULT_CAM_COLORMAP;
   const out = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     const band = Math.min(bands - 1, Math.floor(((h - 1 - y) / h) * bands));
     for (let x = 0; x < w; x++) {
       const frame = Math.min(frames - 1, Math.floor((x / w) * frames));
       const i = frame * bands + band;
-      const g: Rgb = grey((fig.logMel.data[i] - lo) / (hi - lo || 1));
-      const c: Rgb = inferno((fig.map.data[i] - vlo) / (vhi - vlo || 1));
+      const g: Rgb = colourAt('greys', (fig.logMel.data[i] - lo) / (hi - lo || 1));
+      const c: Rgb = colourAt(colormap, (fig.map.data[i] - vlo) / (vhi - vlo || 1));
       const o = (y * w + x) * 3;
       for (let k = 0; k < 3; k++) out[o + k] = Math.round((1 - a) * g[k] + a * c[k]);
     }
   }
   return out;
+}
+
+/** A map an output carries: one layer × class. */
+export interface LayerClass {
+  layer: string;
+  className: string;
+}
+
+/**
+ * The figure of one layer × class map of a CAM output, from its quantised values (nothing recomputed):
+ * what the view shows, drawn as the CLI draws `lungcam gradcam` figures. Null when the output left it out.
+ */
+/** [frames, covered] values as the low columns of a [frames, bands] grid (zeros above). */
+function widenBands(low: Float32Array, frames: number, covered: number, bands: number): Float32Array {
+  const out = new Float32Array(frames * bands);
+  for (let f = 0; f < frames; f++) out.set(low.subarray(f * covered, (f + 1) * covered), f * bands);
+  return out;
+}
+
+export function camOutputFigure(out: CamOutput, pick: LayerClass, colormap: ColormapName = DEFAULT_CAM_COLORMAP): { figure: CamFigure; grid: Float32Array } | null {
+  const map = out.maps[pick.layer]?.[pick.className];
+  if (!map) return null;
+  const { frames, bands } = out.axes;
+  // A model trained at a band cutoff has maps of its low bands only: the bands above stay at zero.
+  const covered = Math.min(bands, out.cutoff?.bands ?? bands);
+  const low = mapOnFrames(map, out.patches, frames, covered);
+  const grid = covered === bands ? low : widenBands(low, frames, covered, bands);
+  const p = recordingProbabilities(out.probabilities, out.patches.padded)[out.classes.indexOf(pick.className)] ?? 0;
+  const figure: CamFigure = {
+    title: `${out.source.fileName} — ${out.method}, ${pick.layer}, class ${pick.className} (p ${p.toFixed(2)}), model ${out.modelId}`,
+    logMel: { data: dequantize(out.logMel), frames, bands },
+    map: { data: grid, frames, bands },
+    hopSeconds: out.axes.hopSeconds,
+    bandCentersHz: out.axes.bandCentersHz,
+    valueRange: [0, 1],
+    valueLabel: 'attention (per patch)',
+    events: out.annotations?.events,
+    colormap,
+  };
+  return { figure, grid };
 }

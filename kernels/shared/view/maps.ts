@@ -3,6 +3,8 @@
  * aggregate_multi_layers): per-patch min–max normalisation, half-pixel-centre bilinear resizing,
  * multi-layer averaging, and stitching patch maps back onto the recording's [frames, bands] grid.
  */
+import type { CamMap, PatchInfo } from '../outputTypes';
+import { dequantize } from './quantized';
 
 export const NORMALISE_EPS = 1e-7;
 
@@ -117,4 +119,16 @@ export function stitchPatches(
     if (cover[f] > 1) for (let b = 0; b < bands; b++) out[f * bands + b] /= cover[f];
   }
   return out;
+}
+
+/**
+ * An output's quantised native map (CamMap: patches × timeSteps rows, bandSteps columns) on the recording's
+ * [frames, bands] grid: each patch resized to patchFrames × bands, then stitched — the engine's own steps,
+ * so a map exported from a notebook output lines up with `lungcam gradcam` (within its 8-bit quantisation).
+ */
+export function mapOnFrames(map: CamMap, patches: PatchInfo, frames: number, bands: number): Float32Array {
+  const native = dequantize(map.map);
+  const count = patches.startFrame.length;
+  const resized = resizeMaps(native, count, map.timeSteps, map.bandSteps, patches.frames, bands);
+  return stitchPatches(resized, patches.startFrame, patches.frames, bands, frames);
 }

@@ -1,6 +1,10 @@
-// Decoding of the 8-bit quantised matrices the kernel sends (kernels/shared/outputTypes.ts).
+// The 8-bit quantised matrices of the outputs (QuantizedMatrix in ../outputTypes.ts): encoded by the engine,
+// decoded by the renderer, the extension's export and the fallback images. Runs in Node and in browsers.
 import { unzlibSync, zlibSync } from 'fflate';
 import type { QuantizedMatrix } from '../outputTypes';
+
+/** Node's Buffer when running in Node (much faster than the portable code below); absent in browsers. */
+const NodeBuffer = (globalThis as unknown as { Buffer?: { from(data: unknown, a?: unknown, b?: unknown): Uint8Array & { toString(enc: string): string } } }).Buffer;
 
 const BASE64_CODES = (() => {
   const t = new Uint8Array(256).fill(255);
@@ -11,11 +15,12 @@ const BASE64_CODES = (() => {
 
 /**
  * base64 → bytes. Maps are megabytes of base64 and decoding them is most of a first paint, so: the native
- * Uint8Array.fromBase64 where the browser has it, else a table decoder (≈ 3× faster than atob + a copy loop).
+ * Uint8Array.fromBase64 where the browser has it, Node's Buffer in Node, else a table decoder (≈ 3× faster than atob + a copy loop).
  */
 export function base64ToBytes(base64: string): Uint8Array {
   const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
   if (typeof native === 'function') return native(base64);
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(base64, 'base64'));
   let end = base64.length;
   while (end > 0 && base64.charCodeAt(end - 1) === 61 /* = */) end--;
   const out = new Uint8Array(Math.floor((end * 3) / 4));
@@ -37,8 +42,9 @@ export function base64ToBytes(base64: string): Uint8Array {
   return out;
 }
 
-/** bytes → base64, in chunks so large arrays do not overflow the argument list. */
+/** bytes → base64: Node's Buffer where there is one, else btoa in chunks (no argument-list overflow). */
 export function bytesToBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let binary = '';
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) {
@@ -49,7 +55,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
 /**
  * The matrix's bytes on the 0..255 scale (inflated when compressed, stretched when stored with fewer
- * levels), so colour tables index them directly whatever the encoding.
+ * levels), so colour tables index them directly whatever the encoding. Every reader goes through it.
  */
 export function matrixBytes(m: QuantizedMatrix): Uint8Array {
   const stored = base64ToBytes(m.u8);
@@ -105,4 +111,45 @@ export function byteValue(m: ByteMatrix, byte: number): number {
 
 export function valueAt(m: ByteMatrix, row: number, col: number): number {
   return byteValue(m, m.bytes[row * m.cols + col]);
+}
+
+/** Values as bytes over their own finite range (min → 0, max → 255); non-finite values count as the minimum. */
+export function quantize(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < rows * cols; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (!Number.isFinite(min)) min = max = 0;
+  const span = max - min || 1;
+  const bytes = new Uint8Array(rows * cols);
+  for (let i = 0; i < bytes.length; i++) {
+    const v = Number.isFinite(values[i]) ? values[i] : min;
+    bytes[i] = Math.round(((v - min) / span) * 255);
+  }
+  return { rows, cols, min, max, u8: bytesToBase64(bytes) };
+}
+
+/**
+ * Values already in 0..1 (normalised CAM maps) as bytes over that fixed range, so byte 255 always means
+ * "the patch maximum"; values outside are clamped, non-finite ones count as 0.
+ */
+export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
+  const bytes = new Uint8Array(rows * cols);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
+  return { rows, cols, min: 0, max: 1, u8: bytesToBase64(bytes) };
+}
+
+/** The values a quantised matrix stands for (min + byte/255 · (max − min)), row-major. */
+export function dequantize(m: QuantizedMatrix): Float32Array {
+  const bytes = matrixBytes(m);
+  if (bytes.length !== m.rows * m.cols) throw new Error(`the output's matrix has ${bytes.length} values, expected ${m.rows} × ${m.cols}`);
+  const out = new Float32Array(bytes.length);
+  const scale = (m.max - m.min) / 255;
+  for (let i = 0; i < bytes.length; i++) out[i] = m.min + bytes[i] * scale;
+  return out;
 }

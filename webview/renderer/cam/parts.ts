@@ -4,7 +4,7 @@
 import { scaleLinear } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { colormapLut, colormapStops } from '../../../kernels/shared/view/colormaps';
-import { shareAbove } from '../../../kernels/shared/view/summaries';
+import { shareAboveCutoff } from '../../../kernels/shared/view/summaries';
 import { drawTimeAxis, drawValueAxis } from '../axes';
 import { drawCam, drawSpectrogram } from '../heatmap';
 import { drawMarks } from './lanes';
@@ -144,7 +144,7 @@ export function thresholdText(v: ViewData): string {
 }
 
 export function thresholdShare({ output, selection, state }: ViewData): number {
-  return shareAbove(selection.bandProfile, output.axes.bandCentersHz, state.attentionThresholdHz);
+  return shareAboveCutoff(selection.bandProfile, output.axes.bandCentersHz, state.attentionThresholdHz).attentionShare;
 }
 
 /** The dashed attention-threshold line across the map, with its share. */

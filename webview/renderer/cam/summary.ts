@@ -2,7 +2,7 @@
 // attention splits across frequency ranges, including the share above the attention threshold, and which
 // band cutoff (model or what-if) the map is for.
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
-import type { Region } from '../../../kernels/shared/view/summaries';
+import type { PatchPeak } from '../../../kernels/shared/view/summaries';
 import { formatHz, formatSeconds } from '../scales';
 import { variantLabel } from './cutoffs';
 
@@ -10,7 +10,7 @@ export interface SummaryInput {
   output: CamOutput;
   layer: string;
   className: string;
-  regions: Region[];
+  regions: PatchPeak[];
   ranges: { lowHz: number; highHz: number; share: number }[];
   attentionThresholdHz: number;
   shareAboveThreshold: number;

@@ -2,7 +2,7 @@
 // attributes tests and tools read, and the screen-reader summary (written a moment after the last change).
 import { camSummary } from './summary';
 import { formatSeconds } from '../scales';
-import { shareByRanges, topRegions } from '../../../kernels/shared/view/summaries';
+import { patchPeaks, shareByRanges } from '../../../kernels/shared/view/summaries';
 import type { CamFigure } from './figure';
 import type { Part, ViewData } from './part';
 import { thresholdShare } from './parts';
@@ -90,7 +90,7 @@ function summary(element: HTMLElement): Part {
     }
     element.textContent = camSummary({
       output, layer: state.layer, className: state.className,
-      regions: topRegions(selection.map, output.patches, { ...output.axes, bands: selection.bands }, SUMMARY_REGIONS),
+      regions: patchPeaks(selection.map, output.patches, { ...output.axes, bands: selection.bands }, SUMMARY_REGIONS),
       ranges: shareByRanges(selection.bandProfile, output.axes.bandCentersHz, SUMMARY_RANGES_HZ),
       attentionThresholdHz: state.attentionThresholdHz,
       shareAboveThreshold: thresholdShare(v),
