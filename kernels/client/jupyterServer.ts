@@ -17,7 +17,7 @@ export interface ServerAddress {
 }
 
 const CONNECT_AGAIN = 'then run "LungCAM: Connect to Jupyter Server…" again';
-export const INSTALL_HINT = 'on the server run `npm install -g PACKAGE` (a LungCAM checkout, or the tarball `npm pack` makes of one) and then `lungcam jupyter-install`';
+export const INSTALL_HINT = 'on the server, in a LungCAM checkout, run `npm install`, `npm install -g .` and then `lungcam jupyter-install` (see `lungcam jupyter-install --help`)';
 
 /** Why the server could not be used; `message` is the user's sentence. */
 export class JupyterServerError extends Error {

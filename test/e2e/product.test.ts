@@ -216,6 +216,20 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
     });
   });
 
+  it('the notebook kernel\'s sockets were never offered for forwarding: no "ports forwarded" notification', async () => {
+    // The notebook test above ran a kernel; code-server forwards the ports its processes listen on and
+    // says so ("Your application running on port N is available", "Over 20 ports have been automatically
+    // forwarded"). Notifications stay in the notification center after their toast is gone.
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Notifications: Show Notifications');
+    const center = page.locator('.notifications-center');
+    await center.waitFor({ timeout: 30_000 });
+    await shot(page, 'notifications');
+    const shown = [...await center.allInnerTexts(), ...await page.locator('.notifications-toasts').allInnerTexts()].join('\n');
+    assert.doesNotMatch(shown, /automatically forwarded|forwarded ports?|running on port \d+ is available/i);
+    await page.keyboard.press('Escape');
+  });
+
   it('the installed extension activated offline with no warnings or errors about LungCAM or missing files', async () => {
     const folder = `${pkg.publisher}.${pkg.name}-${pkg.version}`;
     const files = extensionHostLogFiles(runDir);

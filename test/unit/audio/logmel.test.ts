@@ -133,7 +133,7 @@ test('the float32 WebAssembly SIMD log-mel stays within the golden tolerance of 
 });
 
 test('the WebAssembly unpacking pass covers every bin a filterbank reads', async () => {
-  const { unpackRange } = await import('../../../kernels/engine/audio/fftWasm');
+  const { unpackRange } = await import('../../../kernels/engine/accel/audio/fftWasm');
   for (let from = 0; from <= 256; from += 3) {
     for (let to = from; to <= 256; to += 5) {
       const [lo, hi, mirror] = unpackRange(from, to);
