@@ -110,7 +110,8 @@ describe('band cutoff in Quick Analysis with a model family', { skip: !existsSyn
       await session.shot('1000-what-if');
       assert.deepStrictEqual([whatIf.mode, whatIf.model, whatIf.cutoff, whatIf.pending], ['masked', 'cut1500', '1000', 'false']);
       assert.match(whatIf.label, /^What-if \(occlusion\): model cut1500 with the bands above 1 kHz masked \(floor\), not retrained · predicts/);
-      assert.strictEqual(await cam.locator('.lc-removed rect').count(), 1, 'the masked bands are marked on the map');
+      assert.strictEqual(await cam.locator('.lc-removed rect[fill^="url(#lc-hatch"]').count(), 1, 'the masked bands (1–1.5 kHz) are hatched');
+      assert.strictEqual(await cam.locator('.lc-removed rect').count(), 2, 'and the bands cut1500 never saw (above 1.5 kHz) are darkened');
     });
   });
 });

@@ -103,9 +103,11 @@ test('with a single model the cutoff control offers the what-if: asks the host, 
   const pending = await seen(page, id);
   assert.equal(pending.pending, 'true');
   assert.match(pending.label, /^What-if at 1\.2 kHz \(occlusion, not retrained\)/);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'cutoffWhatIf'));
+  // Once the slider rests at 1.2 kHz the view asks for that what-if (on a loaded machine a key step can
+  // rest long enough to ask for one on the way too: the host cancels those, the view keeps whatever comes).
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string; bandCutoffHz?: number }[] }).__posted.some((m) => m.type === 'cutoffWhatIf' && m.bandCutoffHz === 1200));
   const asked = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type === 'cutoffWhatIf');
-  assert.deepEqual(asked, [{ type: 'cutoffWhatIf', requestId: 'req-w', bandCutoffHz: 1200, method: 'gradcam' }], 'one request, once the slider rests');
+  assert.deepEqual(asked.at(-1), { type: 'cutoffWhatIf', requestId: 'req-w', bandCutoffHz: 1200, method: 'gradcam' });
 
   // The host's answer: the same model, bands above 1.2 kHz masked.
   const masked = makeCamOutput({ durationSeconds: 20, seed: 99, layers: COMPACT_LAYERS });

@@ -167,8 +167,9 @@ function thresholdLine(fig: CamFigure): Part {
 }
 
 /**
- * The bands the shown band cutoff removed, veiled across the map and labelled: not seen at all by a
- * model trained without them, or masked with a neutral value in a what-if.
+ * The bands the shown band cutoff removed, veiled across the map and labelled: darkened where the model
+ * never saw them (trained without them), hatched where a what-if masked them with a neutral value (the
+ * model saw that value there, so its map shows through).
  */
 function removedBands(fig: CamFigure): Part {
   return {
@@ -176,19 +177,23 @@ function removedBands(fig: CamFigure): Part {
     draw({ output, layout, cutoffs: { shown } }) {
       const { axes } = output;
       const height = layout.rows.map.height;
-      const removed = shown.keptBands < axes.bands;
-      const top = layout.rows.map.top;
-      const bottom = top + height * (1 - shown.keptBands / axes.bands);
-      const label = shown.cutoffMode === 'masked'
-        ? `masked above ${formatHz(shown.bandCutoffHz ?? axes.fmax)} (what-if: ${shown.maskFill ?? 'floor'})`
-        : `removed above ${formatHz(shown.bandCutoffHz ?? axes.fmax)}: model ${shown.modelId} never saw these bands`;
-      fig.g.removed.selectAll('rect').data(removed ? [0] : []).join('rect')
-        .attr('x', 0).attr('y', top).attr('width', layout.plotWidth).attr('height', bottom - top)
-        .attr('fill', shown.cutoffMode === 'masked' ? 'url(#' + fig.ids.maskHatch + ')' : 'rgba(0, 0, 0, 0.55)');
-      fig.g.removed.selectAll('text').data(removed ? [label] : []).join('text')
-        .attr('x', 6).attr('y', top + 14).attr('font-size', 11).attr('fill', 'white')
+      const yOfBand = (b: number) => layout.rows.map.top + height * (1 - b / axes.bands);
+      const cutLabel = formatHz(shown.bandCutoffHz ?? axes.fmax);
+      const zones = [];
+      // Above the model's own bands: never seen. Between the cutoff and them: masked in a what-if.
+      if (shown.bands < axes.bands) {
+        zones.push({ from: shown.bands, fill: 'rgba(0, 0, 0, 0.55)', label: shown.cutoffMode === 'masked' ? `model ${shown.modelId} never saw these bands` : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands` });
+      }
+      if (shown.cutoffMode === 'masked' && shown.keptBands < shown.bands) {
+        zones.push({ from: shown.keptBands, to: shown.bands, fill: `url(#${fig.ids.maskHatch})`, label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})` });
+      }
+      const placed = zones.map((z) => ({ ...z, top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands), bottom: yOfBand(z.from) }));
+      fig.g.removed.selectAll('rect').data(placed).join('rect')
+        .attr('x', 0).attr('y', (z) => z.top).attr('width', layout.plotWidth).attr('height', (z) => z.bottom - z.top).attr('fill', (z) => z.fill);
+      fig.g.removed.selectAll('text').data(placed).join('text')
+        .attr('x', 6).attr('y', (z) => z.top + 14).attr('font-size', 11).attr('fill', 'white')
         .attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
-        .text((d) => d);
+        .text((z) => z.label);
     },
   };
 }
