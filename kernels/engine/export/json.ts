@@ -22,7 +22,10 @@ function nestRows(data: Float32Array, rows: number, cols: number): number[][] {
 export interface GradcamJsonOptions {
   wav: string;
   events?: string;
-  attentionCutoffHz: number | null;
+  /** Report the share of attention above this frequency (null: not at all). */
+  attentionThresholdHz: number | null;
+  /** The band cutoff the map is for and how its bands were removed (cutoff/plan.ts cutoffFields). */
+  cutoff?: Record<string, unknown>;
   faithfulness?: boolean;
   sanity?: boolean;
   method: string;
@@ -53,6 +56,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     version: 1,
     source: logMel.source,
     modelId: cm.id,
+    ...opts.cutoff,
     method: opts.method,
     layers: rc.layers,
     activationLayers: rc.layers.map((l) => result.activationLayers[result.layers.indexOf(l)]),
@@ -65,7 +69,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     recordingProbabilities: recordingProbabilities(rc).map((v) => round(v)),
     zeroPatches: single?.zeroPatches ?? [],
     nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
-    summary: summariseCam(rc, opts.attentionCutoffHz),
+    summary: summariseCam(rc, opts.attentionThresholdHz),
   };
   if (events) doc.localisation = await localisationFor(rc, cm, events);
   if (opts.faithfulness || opts.sanity) {
