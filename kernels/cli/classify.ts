@@ -33,25 +33,30 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
   const { logMelFromFile } = await import('../engine/audio/features');
   const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
+  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const { cycleSummary, cycleNoun } = await import('../shared/view/cycleVerdicts');
+  const { classWords, plural } = await import('../shared/view/words');
   const results = [];
   for (const file of files) {
     const mel = await logMelFromFile(file, loaded.meta.featureParams);
     for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
     const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
     for (const w of annotations?.warnings ?? []) process.stderr.write(`lungcam: warning: ${w}\n`);
-    const cycles = annotations?.cycles;
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,
-      ...classifyLogMel(loaded, mel, cycles?.map((c) => ({ startSeconds: c.startSeconds, endSeconds: c.endSeconds, label: c.label }))),
+      ...classifyLogMel(loaded, mel, annotations),
     };
     results.push(r);
     if (!opts.json) {
       const probs = r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ');
-      const lines = [`${file}: ${r.label} (${probs}; ${r.patches.length} patches, ${r.durationSeconds.toFixed(1)} s)`];
+      const lines = [`${file}: ${r.label} (${probs}; ${plural(r.patches.length, 'patch', 'patches')}, ${r.durationSeconds.toFixed(1)} s)`];
+      const lane = cycleLaneOf(r);
+      const noun = cycleNoun(lane?.source);
       for (const c of r.cycles ?? []) {
-        const mark = c.trueLabel ? (c.trueLabel === c.label ? ' ✓' : ` ✗ annotated ${c.trueLabel}`) : '';
-        lines.push(`  cycle ${c.startSeconds.toFixed(2)}–${c.endSeconds.toFixed(2)} s: ${c.label} ${pct(Math.max(...c.probabilities))}${mark}`);
+        const mark = c.trueLabel ? (c.trueLabel === c.label ? ' ✓' : ` ✗ annotated ${classWords(c.trueLabel)}`) : '';
+        lines.push(`  ${noun} ${c.startSeconds.toFixed(2)}–${c.endSeconds.toFixed(2)} s: ${classWords(c.label)} ${pct(Math.max(...c.probabilities))}${mark}`);
       }
+      if (lane?.cycles) lines.push(`  ${cycleSummary(lane.cycles, lane.source)}`);
       process.stdout.write(lines.join('\n') + '\n');
     }
   }

@@ -10,6 +10,7 @@ import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
 import { parseNumber, parsePositiveInt } from './args';
+import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
 
 export interface GradcamCliOptions {
   model?: string;
@@ -17,6 +18,7 @@ export interface GradcamCliOptions {
   class?: string;
   method?: string;
   raw?: boolean;
+  normalise: CamNormalisation;
   fmin?: number;
   fmax?: number;
   bands?: number;
@@ -45,7 +47,9 @@ export function register(program: Command): void {
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .option('--method <name>', 'gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam or scorecam', 'gradcam')
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch')
+    .addOption(new Option('--normalise <how>', `how the map is scaled to 0..1: ${NORMALISATIONS.map((n) => `${n.normalisation} (${n.meaning})`).join('; ')}`)
+      .choices(NORMALISATIONS.map((n) => n.normalisation)).default(DEFAULT_NORMALISATION))
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1')
     .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
     .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
     .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
@@ -86,8 +90,12 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   }, '--fmin/--fmax/--bands/--cutoff');
   const logMel = await logMelFromFile(wav, params);
   for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  // The classification with the annotated cycles (when NAME.txt/NAME.json sit beside the WAV): the
+  // cycle lane of every output, and the same numbers `classify` prints.
+  const { annotatedPrediction } = await import('./annotatedPrediction');
+  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, logMel, wav);
   const rc = await recordingCam(cm, logMel, {
-    layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
+    layers: opts.layer, className: opts.class, method, raw: opts.raw, normalisation: opts.normalise, batchSize: opts.batchSize, everything: ext === '.html', prediction,
   });
 
   if (ext === '.npy') {
@@ -111,17 +119,23 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const { camOutput } = await import('../engine/cam/output');
     const { camHtml } = await import('../engine/export/html');
     const { readEvents } = await import('../engine/cam/explain');
+    const { cycleLaneOf } = await import('../engine/show/cycleLane');
     const events = readEvents(wav, opts.events);
+    const lane = cycleLaneOf(rc.prediction);
     const out = camOutput({
       result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
+      ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}),
     });
     await atomicWriteFile(opts.out, camHtml(out));
   }
   if (!opts.quiet) {
-    const p = rc.result.probabilities;
-    const c = cm.classes.length;
-    const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    const { recordingProbabilities } = await import('../engine/cam/explain');
+    const { argmax } = await import('../shared/view/recordingLabel');
+    const { plural } = await import('../shared/view/words');
+    const mean = recordingProbabilities(rc);
+    const top = argmax(mean);
+    const explained = top === rc.classIndex ? `the predicted class ${rc.className} (p ${mean[top].toFixed(2)})` : `class ${rc.className} (p ${mean[rc.classIndex].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
+    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')}, ${explained}, over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
+
 }

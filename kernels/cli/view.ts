@@ -66,31 +66,36 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   const loaded = await loadModel(modelDir);
   const fileName = basename(wav);
   progress('classifying');
-  const { classifyLogMel } = await import('../engine/model/classify');
+  const { annotatedPrediction } = await import('./annotatedPrediction');
   const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  const prediction = classifyLogMel(loaded, logMel);
+  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const prediction = await annotatedPrediction(loaded, logMel, wav);
   progress('computing Grad-CAM for every layer and class');
   const { recordingCam, readEvents } = await import('../engine/cam/explain');
   const { camOutput } = await import('../engine/cam/output');
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  const rc = await recordingCam(cm, logMel, { method, everything: true });
+  const rc = await recordingCam(loaded, logMel, { method, everything: true, prediction });
   const events = readEvents(wav);
+  const lane = cycleLaneOf(prediction);
+  const annotations = lane || events ? { ...lane, ...(events ? { events } : {}) } : undefined;
   const source = logMel.source ?? { fileName, durationSeconds: logMel.frames / 100, originalSampleRate: 16000, channels: 1 };
   const cam = {
     ...camOutput({
-      result: rc.result, logMel: { ...logMel, source }, patches: rc.patches, modelId: cm.id,
+      result: rc.result, logMel: { ...logMel, source }, patches: rc.patches, modelId: rc.modelId,
       defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
+      ...(annotations ? { annotations } : {}),
       ...(opts.requestId ? { requestId: opts.requestId } : {}),
     }),
     methods: VIEW_METHODS,
   };
   const out = {
-    spectrogram: spectrogramOutput(logMel, { fileName }),
-    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: cm.id }),
+    spectrogram: { ...spectrogramOutput(logMel, { fileName }), ...(annotations ? { annotations } : {}) },
+    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: rc.modelId }),
     cam,
   };
   progress('writing');
   await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${opts.out}: ${method} of ${cm.id}, label ${prediction.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  const { cycleSummary } = await import('../shared/view/cycleVerdicts');
+  const { plural } = await import('../shared/view/words');
+  const verdicts = lane?.cycles ? ` ${cycleSummary(lane.cycles, lane.source)}` : '';
+  process.stdout.write(`${opts.out}: ${method} of ${rc.modelId}, label ${prediction.label} over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands.${verdicts}\n`);
 }

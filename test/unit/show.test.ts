@@ -54,7 +54,7 @@ describe('lc.show conversions', () => {
     assert.equal(out.source.fileName, '101_1b1_Al_sc_Meditron.wav');
     assert.deepEqual(out.patches, { startFrame: [0, 96], frames: 96, padded: [false, true] });
     assert.deepEqual(out.probabilities, [[0.2, 0.8], [0.6, 0.4]]);
-    assert.equal(summaryText(out), 'Prediction 101_1b1_Al_sc_Meditron.wav (2.50 s) by baseline: crackle — crackle 70.0%, normal 30.0% (2 patch(es))');
+    assert.equal(summaryText(out), 'Prediction 101_1b1_Al_sc_Meditron.wav (2.50 s) by baseline: crackle — crackle 70.0%, normal 30.0% (2 patches)');
   });
 
   it('anything else is a one-line input error naming lc.show', () => {

@@ -6,6 +6,7 @@
 import type { Annotations, CamMap, CamOutput } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
 import { quantize } from '../show/quantize';
+import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { GradCamResult, LayerClassCam } from './cam';
 
 export interface CamOutputInput {
@@ -43,15 +44,9 @@ function quantizeUnit(values: Float32Array): string {
   return Buffer.from(bytes).toString('base64');
 }
 
-/** The class with the highest mean probability over (unpadded, if any) patches. */
-export function recordingClass(result: GradCamResult, padded: boolean[]): number {
-  const c = result.classNames.length;
-  const use = padded.some((p) => !p) ? padded.map((p) => !p) : padded.map(() => true);
-  const mean = new Float64Array(c);
-  for (let p = 0; p < result.patchCount; p++) if (use[p]) for (let k = 0; k < c; k++) mean[k] += result.probabilities[p * c + k];
-  let best = 0;
-  for (let k = 1; k < c; k++) if (mean[k] > mean[best]) best = k;
-  return best;
+/** The recording's predicted class: the one rule of shared/view/recordingLabel.ts (mean over every patch). */
+export function recordingClass(result: GradCamResult): number {
+  return argmax(recordingProbabilities(result.probabilities, result.classNames.length));
 }
 
 /** Base64 bytes of one layer's maps (all classes): what dominates a long recording's output. */
@@ -92,7 +87,7 @@ export function camOutput(input: CamOutputInput): CamOutput {
   const probabilities = Array.from({ length: result.patchCount }, (_, p) =>
     Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
   const explained = result.classIndices.map((i) => result.classNames[i]);
-  const predicted = result.classNames[recordingClass(result, patches.padded)];
+  const predicted = result.classNames[recordingClass(result)];
   return {
     kind: 'cam',
     version: 1,

@@ -1,9 +1,14 @@
 /**
  * One figure, two renderings (png.ts, svg.ts): the log-mel spectrogram in grey with the CAM map over it in
- * inferno, time in seconds across, frequency in Hz up (mel-spaced, as the model sees it), a colour bar, and
- * ground-truth event boxes when known. This file holds the geometry and the raster of the plot area.
+ * inferno, time in seconds across, frequency in Hz up (mel-spaced, as the model sees it), a colour bar,
+ * ground-truth event boxes when known, and the cycle lane when the recording is annotated (each cycle's
+ * annotated class over the model's, wrong ones crossed, the summary line above). This file holds the
+ * geometry and the raster of the plot area.
  */
-import type { EventAnnotation } from '../../shared/outputTypes';
+import type { CycleAnnotation, EventAnnotation } from '../../shared/outputTypes';
+import { verdictOf, type Verdict } from '../../shared/view/cycleVerdicts';
+import { classColour } from '../../shared/view/classColours';
+import { classWords } from '../../shared/view/words';
 import { grey, inferno, type Rgb } from './colormaps';
 
 export interface Grid {
@@ -25,6 +30,28 @@ export interface CamFigure {
   events?: EventAnnotation[];
   /** Weight of the map over the spectrogram (default 0.6). */
   overlay?: number;
+  /** Lines under the title (the cycle summary, what the colours mean). */
+  notes?: string[];
+  /** Annotated cycles with the model's verdict on each, and the model's classes (their colours). */
+  cycles?: CycleAnnotation[];
+  classes?: string[];
+  /** A small figure (the outputs' PNG fallback): a narrower, lower plot. */
+  compact?: boolean;
+}
+
+/** One cycle in the lane: its span in pixels, the annotated and predicted colours, right or wrong. */
+export interface LaneCell {
+  x: number;
+  w: number;
+  annotated: string | null;
+  predicted: string | null;
+  verdict: Verdict;
+}
+
+export interface LaneRow {
+  label: string;
+  y: number;
+  h: number;
 }
 
 export interface Tick {
@@ -41,6 +68,32 @@ export interface Layout {
   freqTicks: Tick[];
   barTicks: Tick[];
   eventBoxes: { x: number; y: number; w: number; h: number; type: string }[];
+  /** Baselines of the note lines under the title. */
+  noteLines: { y: number; text: string }[];
+  /** The cycle lane: rows "annotated" and "model" (empty without cycles) and a cell per cycle. */
+  laneRows: LaneRow[];
+  laneCells: LaneCell[];
+  /** What the lane's colours mean: a swatch and a class name each (and the cross for a wrong cycle). */
+  legend: { x: number; y: number; colour: string | null; label: string }[];
+}
+
+const LINE = 14;
+const LANE_ROW = 10;
+/** Average width of a character of the figures' 11 px font, for wrapping notes. */
+const CHAR_WIDTH = 6.2;
+
+/** Words of `text` in lines of at most `max` characters (a longer word stands alone). */
+export function wrapText(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 const niceSteps = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
@@ -59,9 +112,18 @@ export function bandPosition(hz: number, centres: number[]): number {
 }
 
 export function layout(fig: CamFigure): Layout {
-  const plotW = Math.max(480, Math.min(1200, fig.map.frames));
-  const plotH = Math.max(192, Math.min(320, fig.map.bands * 4));
-  const plot = { x: 64, y: 28, w: plotW, h: plotH };
+  const plotW = fig.compact ? 480 : Math.max(480, Math.min(1200, fig.map.frames));
+  const plotH = fig.compact ? 160 : Math.max(192, Math.min(320, fig.map.bands * 4));
+  const maxChars = Math.floor((plotW + 130) / CHAR_WIDTH);
+  const notes = (fig.notes ?? []).flatMap((n) => wrapText(n, maxChars));
+  const noteLines = notes.map((text, i) => ({ y: 18 + LINE * (i + 1), text }));
+  const cycles = fig.cycles ?? [];
+  const legendY = 28 + LINE * notes.length;
+  const laneTop = legendY + (cycles.length ? LINE + 2 : 0);
+  const laneRows: LaneRow[] = cycles.length
+    ? [{ label: 'annotated', y: laneTop, h: LANE_ROW }, { label: 'model', y: laneTop + LANE_ROW + 2, h: LANE_ROW }]
+    : [];
+  const plot = { x: 64, y: laneRows.length ? laneTop + 2 * LANE_ROW + 8 : laneTop, w: plotW, h: plotH };
   const bar = { x: plot.x + plotW + 16, y: plot.y, w: 14, h: plotH };
   const width = bar.x + bar.w + 56;
   const height = plot.y + plotH + 42;
@@ -87,7 +149,27 @@ export function layout(fig: CamFigure): Layout {
     const yBottom = yOfHz(Math.max(e.lowHz, centres[0]));
     return { x: x0, y: yTop, w: Math.max(1, x1 - x0), h: Math.max(1, yBottom - yTop), type: e.type };
   });
-  return { width, height, plot, bar, timeTicks, freqTicks, barTicks, eventBoxes };
+  const classes = fig.classes ?? [];
+  const laneCells: LaneCell[] = cycles.map((c) => {
+    const x0 = plot.x + (Math.max(0, c.startSeconds) / seconds) * plotW;
+    const x1 = plot.x + (Math.min(seconds, c.endSeconds) / seconds) * plotW;
+    return {
+      x: x0, w: Math.max(1, x1 - x0 - 1),
+      annotated: c.label ? classColour(c.label, classes) : null,
+      predicted: c.predicted && c.predicted.label !== 'none' ? classColour(c.predicted.label, classes) : null,
+      verdict: verdictOf(c),
+    };
+  });
+  const legend: Layout['legend'] = [];
+  if (cycles.length) {
+    let x = plot.x;
+    for (const [i, c] of classes.entries()) {
+      legend.push({ x, y: legendY, colour: classColour(c, classes), label: classWords(c) });
+      x += 16 + classWords(c).length * CHAR_WIDTH + 12;
+      if (i === classes.length - 1) legend.push({ x, y: legendY, colour: null, label: '× the model is wrong' });
+    }
+  }
+  return { width, height, plot, bar, timeTicks, freqTicks, barTicks, eventBoxes, noteLines, laneRows, laneCells, legend };
 }
 
 /** Display range of a log-mel: its maximum down 10 nats (quiet floors stay dark, not mid-grey). */

@@ -11,6 +11,11 @@ import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import type { CamFigure } from './figure';
 import { axesFields, patchFields } from '../io/axesJson';
+import { cycleLaneOf } from '../show/cycleLane';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { normalisationInfo } from '../../shared/view/normalisation';
+import { argmax } from '../../shared/view/recordingLabel';
+import { classWords, plural } from '../../shared/view/words';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -47,6 +52,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
   const c = result.classNames.length;
   const single = rc.layers.length === 1 ? result.maps.find((m) => m.layer === rc.layers[0] && m.classIndex === rc.classIndex) : undefined;
   const events = readEvents(opts.wav, opts.events);
+  const lane = cycleLaneOf(rc.prediction);
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
@@ -58,6 +64,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     class: rc.className,
     classes: result.classNames,
     raw: rc.raw,
+    normalisation: rc.raw ? null : rc.normalisation,
     ...axesFields(logMel),
     patches: patchFields(patches),
     probabilities: Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
@@ -65,6 +72,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     zeroPatches: single?.zeroPatches ?? [],
     nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
     summary: summariseCam(rc, opts.attentionCutoffHz),
+    ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
   };
   if (events) doc.localisation = await localisationFor(rc, cm, events);
   if (opts.faithfulness || opts.sanity) {
@@ -91,16 +99,27 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
 export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null): CamFigure {
   let hi = 0;
   for (const v of rc.map) if (v > hi) hi = v;
-  const p = recordingProbabilities(rc)[rc.classIndex];
+  const mean = recordingProbabilities(rc);
+  const top = argmax(mean);
   const name = rc.logMel.source?.fileName ?? 'recording';
+  const lane = cycleLaneOf(rc.prediction);
+  const notes = [
+    top === rc.classIndex
+      ? `The model predicts ${classWords(rc.className)} (p ${mean[top].toFixed(2)} over ${plural(rc.patches.count, 'patch', 'patches')}).`
+      : `The model predicts ${classWords(cm.classes[top])} (p ${mean[top].toFixed(2)}); this map explains ${classWords(rc.className)} (p ${mean[rc.classIndex].toFixed(2)}).`,
+    ...(lane?.cycles ? [cycleSummary(lane.cycles, lane.source)] : []),
+    rc.raw ? 'Raw attention (not normalised): comparable between recordings made with this model.' : `Normalised ${normalisationInfo(rc.normalisation).label}: ${normalisationInfo(rc.normalisation).meaning}.`,
+  ];
   return {
-    title: `${name} — ${method}, ${rc.layers.join('+')}, class ${rc.className} (p ${p.toFixed(2)}), model ${cm.id}`,
+    title: `${name} — ${method} of model ${cm.id}, layer ${rc.layers.join('+')}, class ${classWords(rc.className)}`,
     logMel: { data: rc.logMel.data, frames: rc.logMel.frames, bands: rc.logMel.bands },
     map: { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands },
     hopSeconds: rc.logMel.axes.hopSeconds,
     bandCentersHz: rc.logMel.axes.bandCentersHz,
     valueRange: rc.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: rc.raw ? 'attention (raw)' : 'attention (per patch)',
+    valueLabel: rc.raw ? 'attention (raw)' : `attention (${normalisationInfo(rc.normalisation).label})`,
     events: events ?? undefined,
+    notes,
+    ...(lane?.cycles ? { cycles: lane.cycles, classes: cm.classes } : {}),
   };
 }

@@ -2,7 +2,8 @@
 import { encodePng } from '../show/png';
 import { inferno, type Rgb } from './colormaps';
 import { FONT_ASCENT, FONT_HEIGHT, GLYPHS } from './font';
-import { layout, plotRaster, type CamFigure } from './figure';
+import { layout, plotRaster, type CamFigure, type Layout } from './figure';
+import { hexToRgb } from '../../shared/view/classColours';
 
 /** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
 export class Raster {
@@ -70,6 +71,30 @@ export class Raster {
   }
 }
 
+/** The cycle lane: annotated class over the model's, a cross through the model's cell where they differ. */
+function drawLane(r: Raster, L: Layout): void {
+  const [annotated, model] = L.laneRows;
+  if (!annotated) return;
+  for (const item of L.legend) {
+    if (item.colour) r.rect(item.x, item.y - 9, 10, 10, hexToRgb(item.colour));
+    r.text(item.label, item.x + (item.colour ? 14 : 0), item.y);
+  }
+  for (const row of L.laneRows) r.text(row.label, L.plot.x - 6, row.y + row.h - 1, 'end');
+  for (const c of L.laneCells) {
+    if (c.annotated) r.rect(c.x, annotated.y, c.w, annotated.h, hexToRgb(c.annotated));
+    else r.outline(c.x, annotated.y, c.w, annotated.h, [140, 140, 140]);
+    if (c.predicted) r.rect(c.x, model.y, c.w, model.h, hexToRgb(c.predicted));
+    if (c.verdict === 'wrong') {
+      const cx = c.x + c.w / 2;
+      const top = annotated.y - 1;
+      const bottom = model.y + model.h;
+      r.outline(c.x - 1, top, c.w + 2, bottom - top + 1, [0, 0, 0]);
+      r.line(cx - 4, model.y + 1, cx + 4, model.y + model.h - 2, [255, 255, 255], 2);
+      r.line(cx - 4, model.y + model.h - 2, cx + 4, model.y + 1, [255, 255, 255], 2);
+    }
+  }
+}
+
 export function camFigurePng(fig: CamFigure): Buffer {
   const L = layout(fig);
   const r = new Raster(L.width, L.height);
@@ -96,5 +121,7 @@ export function camFigurePng(fig: CamFigure): Buffer {
   }
   r.verticalText(fig.valueLabel, L.width - 8, bar.y + bar.h / 2);
   r.text(fig.title, plot.x, 18);
+  for (const n of L.noteLines) r.text(n.text, plot.x, n.y);
+  drawLane(r, L);
   return encodePng(L.width, L.height, r.rgb);
 }

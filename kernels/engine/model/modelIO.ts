@@ -9,6 +9,7 @@ import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
 import { atomicWriteDir } from '../io/atomicWrite';
+import { resolveModelDir } from './modelNames';
 import type { FeatureParams } from '../types';
 import type { ClassificationMetrics } from './metrics';
 
@@ -124,8 +125,9 @@ function readJson(file: string, dir: string, what: string): unknown {
   }
 }
 
-/** Reads and checks metadata.json only (cheap: no weights). */
-export function readModelMetadata(dir: string): ModelMetadata {
+/** Reads and checks metadata.json only (cheap: no weights). `ref` is a folder or a portable name (modelNames.ts). */
+export function readModelMetadata(ref: string): ModelMetadata {
+  const dir = resolveModelDir(ref);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LungcamInputError('model folder not found', dir);
   }
@@ -140,8 +142,12 @@ export function readModelMetadata(dir: string): ModelMetadata {
   return meta as ModelMetadata;
 }
 
-/** Loads a LungCAM model folder: validates metadata, topology and weight files, then builds the model. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/**
+ * Loads a LungCAM model — a folder, or a portable name (`baseline`, a path relative to the working folder:
+ * modelNames.ts) — validating metadata, topology and weight files, then builds the model.
+ */
+export async function loadModel(ref: string): Promise<LoadedModel> {
+  const dir = resolveModelDir(ref);
   const meta = readModelMetadata(dir);
   const modelJson = readJson(path.join(dir, 'model.json'), dir, 'model.json') as {
     modelTopology?: unknown; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;

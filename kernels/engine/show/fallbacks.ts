@@ -3,8 +3,13 @@
  * (waveform, spectrogram, probability bars, or the spectrogram with the default CAM map over it).
  */
 import type { AudioOutput, CamOutput, LungcamOutput, PredictionsOutput, SpectrogramOutput, QuantizedMatrix } from '../../shared/outputTypes';
-import { Canvas, heat, viridis, type Rgb } from './png';
+import { Canvas, viridis, type Rgb } from './png';
 import { unitBytes } from './quantize';
+import { plural } from '../../shared/view/words';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { DEFAULT_NORMALISATION, normalisationInfo } from '../../shared/view/normalisation';
+import { outputFigure } from '../export/outputFigure';
+import { camFigurePng } from '../export/png';
 
 const WIDTH = 640;
 
@@ -20,11 +25,17 @@ export function summaryText(o: LungcamOutput): string {
       return `Log-mel spectrogram ${src}: ${o.axes.frames} frames × ${o.axes.bands} bands, ${hz(o.axes.fmin)}–${hz(o.axes.fmax)}${o.axes.cutoffHz ? `, cut above ${hz(o.axes.cutoffHz)}` : ''}`;
     case 'predictions': {
       const ranked = o.classes.map((c, i) => [c, o.recordingProbabilities[i]] as const).sort((a, b) => b[1] - a[1]);
-      return `Prediction ${src} by ${o.modelId}: ${o.label} — ${ranked.map(([c, p]) => `${c} ${pct(p)}`).join(', ')} (${o.probabilities.length} patch(es))`;
+      return `Prediction ${src} by ${o.modelId}: ${o.label} — ${ranked.map(([c, p]) => `${c} ${pct(p)}`).join(', ')} (${plural(o.probabilities.length, 'patch', 'patches')})${laneText(o)}`;
     }
     case 'cam':
-      return `${o.method} ${src} by ${o.modelId}: layers ${o.layers.join(', ')}; classes ${o.classes.join(', ')}; shown ${o.defaultLayer} / ${o.defaultClass}`;
+      return `${o.method} ${src} by ${o.modelId}: layers ${o.layers.join(', ')}; classes ${o.classes.join(', ')}; shown ${o.defaultLayer} / ${o.defaultClass}, normalised ${normalisationInfo(DEFAULT_NORMALISATION).label}${laneText(o)}`;
   }
+}
+
+/** The cycle summary after a sentence, when the output has annotated cycles. */
+function laneText(o: PredictionsOutput | CamOutput): string {
+  const cycles = o.annotations?.cycles;
+  return cycles?.length ? `. ${cycleSummary(cycles, o.annotations?.source)}` : '';
 }
 
 export function fallbackPng(o: LungcamOutput): Buffer {
@@ -84,20 +95,12 @@ function predictionsPng(o: PredictionsOutput): Buffer {
   return c.png();
 }
 
-/** Spectrogram in grey with the default layer/class attention blended over it. */
+/**
+ * The figure Export Heatmap… writes (outputFigure.ts), small: the spectrogram with the default layer ×
+ * class map on the default normalisation, the cycle lane and the words saying what is shown.
+ */
 function camPng(o: CamOutput): Buffer {
-  const cam = o.maps[o.defaultLayer]?.[o.defaultClass];
-  if (!cam) return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
-  const camValues = unitBytes(cam.map);
-  const framesPerPatch = o.patches.frames;
-  return matrixPng(o.logMel, 3, (frame, band, v) => {
-    // map (frame, band) to the CAM cell: first patch covering the frame, native resolution
-    const p = Math.max(0, o.patches.startFrame.findIndex((s) => frame >= s && frame < s + framesPerPatch));
-    const t = Math.min(cam.timeSteps - 1, Math.floor(((frame - (o.patches.startFrame[p] ?? 0)) / framesPerPatch) * cam.timeSteps));
-    const b = Math.min(cam.bandSteps - 1, Math.floor((band / o.logMel.cols) * cam.bandSteps));
-    const a = camValues[(p * cam.timeSteps + t) * cam.bandSteps + b] / 255;
-    const [r, g, bl] = heat(a);
-    const grey = v * 255;
-    return [Math.round(0.4 * grey + 0.6 * r), Math.round(0.4 * grey + 0.6 * g), Math.round(0.4 * grey + 0.6 * bl)];
-  });
+  const pick = { layer: o.defaultLayer, className: o.defaultClass };
+  if (!o.maps[pick.layer]?.[pick.className]) return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
+  return camFigurePng({ ...outputFigure(o, pick, DEFAULT_NORMALISATION), compact: true });
 }

@@ -12,11 +12,14 @@ import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
 import { encodeRequestId } from './requestId';
+import { cycleLaneOf } from './cycleLane';
+
+const withLane = (annotations: ReturnType<typeof cycleLaneOf>) => (annotations ? { annotations } : {});
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */
   fileName?: string;
-  /** Model name shown with a Grad-CAM result (a RecordingCam does not carry it). */
+  /** Model name shown with a prediction or Grad-CAM result (default: the name they carry). */
   modelId?: string;
 }
 
@@ -79,9 +82,10 @@ function camOutputOf(rc: RecordingCam, options: ShowSourceOptions): LungcamOutpu
     result: rc.result,
     logMel: { ...rc.logMel, source: rc.logMel.source ?? (options.fileName ? { fileName: options.fileName, durationSeconds: rc.logMel.frames / FRAMES_PER_SECOND, originalSampleRate: 16000, channels: 1 } : undefined) },
     patches: rc.patches,
-    modelId: options.modelId ?? 'model',
+    modelId: options.modelId ?? rc.modelId ?? 'model',
     defaultLayer: rc.layers[rc.layers.length - 1],
     defaultClass: explained.includes(rc.className) ? rc.className : undefined,
+    annotations: cycleLaneOf(rc.prediction),
     ...(source ? { requestId: encodeRequestId({ ...source, key: randomBytes(6).toString('hex') }) } : {}),
   });
 }
@@ -111,6 +115,7 @@ export function predictionsOutput(
     probabilities: p.patches.map((x) => x.probabilities),
     label: p.label,
     recordingProbabilities: p.probabilities,
+    ...withLane(cycleLaneOf(p)),
   };
 }
 

@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, runLungcam } from '../cliHarness';
-import { EXPORT_FORMATS, exportCamOutput, exportableMaps, mapOnFrames } from '../../../extension/camOutputExport';
+import { EXPORT_FORMATS, exportCamOutput, exportableMaps } from '../../../extension/camOutputExport';
+import { outputMapOnFrames } from '../../../kernels/engine/export/outputFigure';
+import { classWords } from '../../../kernels/shared/view/words';
 import { decodeNpy } from '../../../kernels/engine/io/npy';
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { makeCamOutput } from '../../renderer/fixtures';
@@ -57,7 +59,7 @@ describe('exporting a notebook CAM output', () => {
     assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
     const svg = exportCamOutput(cam, pick, 'svg') as string;
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    assert.ok(svg.includes(`class ${pick.className}`) && svg.includes(pick.layer), 'the title names layer and class');
+    assert.ok(svg.includes(`class ${classWords(pick.className)}`) && svg.includes(pick.layer), 'the title names layer and class');
     const json = JSON.parse(exportCamOutput(cam, pick, 'json') as string);
     assert.strictEqual(json.kind, 'gradcam');
     assert.deepStrictEqual(json.layers, [pick.layer]);
@@ -73,18 +75,18 @@ describe('exporting a notebook CAM output', () => {
   });
 });
 
-describe('mapOnFrames', () => {
+describe('outputMapOnFrames', () => {
   it('gives one value per frame and band, 0..1; a constant map stays constant where patches overlap', () => {
     const out = makeCamOutput({ durationSeconds: 2.5 });
     const { frames, bands } = out.axes;
     const pick = exportableMaps(out)[0];
-    const grid = mapOnFrames(out.maps[pick.layer][pick.className], out.patches, frames, bands);
+    const grid = outputMapOnFrames(out, pick, 'patch');
     assert.strictEqual(grid.length, frames * bands);
     assert.ok(grid.every((v) => Number.isFinite(v) && v >= -1e-6 && v <= 1 + 1e-6), 'normalised values 0..1');
     // a constant map gives the same constant everywhere a patch covers
     const m = out.maps[pick.layer][pick.className];
-    const flat = { ...m, map: { ...m.map, min: 0.5, max: 0.5 } };
-    const g = mapOnFrames(flat, out.patches, frames, bands);
+    const flat = { ...out, maps: { ...out.maps, [pick.layer]: { ...out.maps[pick.layer], [pick.className]: { ...m, map: { ...m.map, min: 0.5, max: 0.5 } } } } };
+    const g = outputMapOnFrames(flat, pick, 'patch');
     assert.ok(g.every((v) => Math.abs(v - 0.5) < 1e-6));
   });
 
