@@ -40,13 +40,13 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
       'const audio = await lc.readWav(wavPath);',
       `lc.show(audio, { fileName: ${JSON.stringify(name)} });`,
     ].join('\n')),
-    md('## Log-mel spectrogram\n\nThe features the model sees, computed with the band range the model was trained on.'),
+    md('## Log-mel spectrogram\n\nThe features the model sees, computed with the band range the model was trained on. The Grad-CAM view below draws this spectrogram under its maps (overlay opacity 0 shows it alone), so the notebook keeps it once; `lc.show(logMel)` shows it on its own.'),
     code([
       'await lc.initBackend();',
       // a shipped model by its name, a nearby one by a relative path: the notebook still runs when shared or after an upgrade
       `const model = await lc.loadModel(${JSON.stringify(portableModelRef(o.modelDir, path.dirname(o.notebookPath)))});`,
       'const logMel = await lc.logMelFromFile(wavPath, model.meta.featureParams);',
-      'lc.show(logMel);',
+      'console.log(`${logMel.frames} frames × ${logMel.bands} bands, ${logMel.axes.fmin}–${logMel.axes.fmax} Hz (model ${model.meta.name})`);',
     ].join('\n')),
     md([
       '## Classify',
@@ -62,7 +62,7 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
     ].join('\n')),
     md('## Grad-CAM\n\nWhere in time and frequency the model looks, for every conv layer and class: switch layer and class in the view. By default the maps share one scale across classes, weighted by each class\'s probability, so a class the model rejects stays dark; the view also offers per recording and per patch (pytorch-grad-cam\'s).'),
     code([
-      `const cam = await lc.recordingCam(model, logMel, { everything: true, prediction${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
+      `const cam = await lc.recordingCam(model, logMel, { everything: true, prediction: prediction${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
       'lc.show(cam);',
     ].join('\n')),
   ];

@@ -15,15 +15,16 @@ export type OutputKind = keyof typeof MIME;
 
 /**
  * A matrix quantised to 8 bits for display: value = min + (byte / 255) * (max - min).
- * Row-major, `rows` × `cols`, bytes base64-encoded.
+ * Row-major, `rows` × `cols`, bytes base64-encoded (deflated first when `encoding` says so).
  */
 export interface QuantizedMatrix {
   rows: number;
   cols: number;
   min: number;
   max: number;
-  /** base64 of rows*cols unsigned bytes, row-major. */
+  /** base64 of rows*cols unsigned bytes, row-major — or, with `encoding: 'deflate'`, of those bytes raw-DEFLATEd (RFC 1951). */
   u8: string;
+  encoding?: 'deflate';
 }
 
 /** Time and frequency axes of a [frames, bands] log-mel array (VGGish recipe). */
@@ -103,7 +104,7 @@ export interface AudioOutput {
   source: SourceInfo;
   /** Min/max envelope for drawing the waveform: `peaks` pairs per bucket, bucketSeconds apart. */
   envelope: { bucketSeconds: number; min: number[]; max: number[] };
-  /** A small playable WAV (16 kHz mono 16-bit) as a data: URL when under the size limit, else null. */
+  /** A playable preview (mono, at most 8 kHz, μ-law 8-bit WAV) as a data: URL; null when too long to embed. */
   wavDataUrl: string | null;
   annotations?: Annotations;
 }

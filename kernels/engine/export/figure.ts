@@ -10,6 +10,7 @@ import { verdictOf, type Verdict } from '../../shared/view/cycleVerdicts';
 import { classColour } from '../../shared/view/classColours';
 import { classWords } from '../../shared/view/words';
 import { grey, inferno, type Rgb } from './colormaps';
+import { GLYPHS } from './font';
 
 export interface Grid {
   data: Float32Array;
@@ -68,8 +69,8 @@ export interface Layout {
   freqTicks: Tick[];
   barTicks: Tick[];
   eventBoxes: { x: number; y: number; w: number; h: number; type: string }[];
-  /** Baselines of the note lines under the title. */
-  noteLines: { y: number; text: string }[];
+  /** The title and the notes under it, wrapped to the figure's width: each line's baseline and text. */
+  textLines: { y: number; text: string }[];
   /** The cycle lane: rows "annotated" and "model" (empty without cycles) and a cell per cycle. */
   laneRows: LaneRow[];
   laneCells: LaneCell[];
@@ -79,15 +80,17 @@ export interface Layout {
 
 const LINE = 14;
 const LANE_ROW = 10;
-/** Average width of a character of the figures' 11 px font, for wrapping notes. */
-const CHAR_WIDTH = 6.2;
+/** Width in pixels of text in the figures' 11 px font (the PNG's glyphs; SVG viewers draw it about as wide). */
+export function textWidth(text: string): number {
+  return [...text].reduce((sum, ch) => sum + (GLYPHS[ch]?.[0] ?? 6), 0);
+}
 
-/** Words of `text` in lines of at most `max` characters (a longer word stands alone). */
-export function wrapText(text: string, max: number): string[] {
+/** Words of `text` in lines at most `maxWidth` pixels wide (a longer word stands alone). */
+export function wrapText(text: string, maxWidth: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > max) {
+    if (line && textWidth(`${line} ${word}`) > maxWidth) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -112,13 +115,13 @@ export function bandPosition(hz: number, centres: number[]): number {
 }
 
 export function layout(fig: CamFigure): Layout {
-  const plotW = fig.compact ? 480 : Math.max(480, Math.min(1200, fig.map.frames));
-  const plotH = fig.compact ? 160 : Math.max(192, Math.min(320, fig.map.bands * 4));
-  const maxChars = Math.floor((plotW + 130) / CHAR_WIDTH);
-  const notes = (fig.notes ?? []).flatMap((n) => wrapText(n, maxChars));
-  const noteLines = notes.map((text, i) => ({ y: 18 + LINE * (i + 1), text }));
+  const plotW = fig.compact ? 400 : Math.max(480, Math.min(1200, fig.map.frames));
+  const plotH = fig.compact ? 128 : Math.max(192, Math.min(320, fig.map.bands * 4));
+  const textWidthMax = plotW + 16 + 14 + 56 - 8; // up to the figure's right edge
+  const lines = [fig.title, ...(fig.notes ?? [])].flatMap((n) => wrapText(n, textWidthMax));
+  const textLines = lines.map((text, i) => ({ y: 18 + LINE * i, text }));
   const cycles = fig.cycles ?? [];
-  const legendY = 28 + LINE * notes.length;
+  const legendY = 28 + LINE * (lines.length - 1);
   const laneTop = legendY + (cycles.length ? LINE + 2 : 0);
   const laneRows: LaneRow[] = cycles.length
     ? [{ label: 'annotated', y: laneTop, h: LANE_ROW }, { label: 'model', y: laneTop + LANE_ROW + 2, h: LANE_ROW }]
@@ -162,14 +165,14 @@ export function layout(fig: CamFigure): Layout {
   });
   const legend: Layout['legend'] = [];
   if (cycles.length) {
+    const items = [...classes.map((c) => ({ colour: classColour(c, classes) as string | null, label: classWords(c) })), { colour: null, label: '× the model is wrong' }];
     let x = plot.x;
-    for (const [i, c] of classes.entries()) {
-      legend.push({ x, y: legendY, colour: classColour(c, classes), label: classWords(c) });
-      x += 16 + classWords(c).length * CHAR_WIDTH + 12;
-      if (i === classes.length - 1) legend.push({ x, y: legendY, colour: null, label: '× the model is wrong' });
+    for (const item of items) {
+      legend.push({ ...item, x, y: legendY });
+      x += (item.colour ? 14 : 0) + textWidth(item.label) + 12;
     }
   }
-  return { width, height, plot, bar, timeTicks, freqTicks, barTicks, eventBoxes, noteLines, laneRows, laneCells, legend };
+  return { width, height, plot, bar, timeTicks, freqTicks, barTicks, eventBoxes, textLines, laneRows, laneCells, legend };
 }
 
 /** Display range of a log-mel: its maximum down 10 nats (quiet floors stay dark, not mid-grey). */
@@ -183,20 +186,37 @@ function logMelRange(data: Float32Array): [number, number] {
   return [Math.max(lo, hi - 10), hi];
 }
 
-/** RGB pixels of the plot area (w × h, top row = highest band), nearest cell per pixel. */
+/**
+ * Each pixel column's mean over the frames it covers (a box filter when the plot is narrower than the
+ * recording: no aliasing of 10 ms detail, and smoother, smaller images), [w, bands].
+ */
+function columnMeans(grid: Grid, w: number): Float32Array {
+  const { frames, bands, data } = grid;
+  const out = new Float32Array(w * bands);
+  for (let x = 0; x < w; x++) {
+    const first = Math.min(frames - 1, Math.floor((x / w) * frames));
+    const end = Math.max(first + 1, Math.min(frames, Math.floor(((x + 1) / w) * frames)));
+    for (let f = first; f < end; f++) for (let b = 0; b < bands; b++) out[x * bands + b] += data[f * bands + b];
+    for (let b = 0; b < bands; b++) out[x * bands + b] /= end - first;
+  }
+  return out;
+}
+
+/** RGB pixels of the plot area (w × h, top row = highest band): each column the mean of its frames. */
 export function plotRaster(fig: CamFigure, w: number, h: number): Uint8Array {
-  const { frames, bands } = fig.map;
+  const { bands } = fig.map;
   const [lo, hi] = logMelRange(fig.logMel.data);
   const [vlo, vhi] = fig.valueRange;
   const a = fig.overlay ?? 0.6;
+  const logMel = columnMeans(fig.logMel, w);
+  const map = columnMeans(fig.map, w);
   const out = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) {
     const band = Math.min(bands - 1, Math.floor(((h - 1 - y) / h) * bands));
     for (let x = 0; x < w; x++) {
-      const frame = Math.min(frames - 1, Math.floor((x / w) * frames));
-      const i = frame * bands + band;
-      const g: Rgb = grey((fig.logMel.data[i] - lo) / (hi - lo || 1));
-      const c: Rgb = inferno((fig.map.data[i] - vlo) / (vhi - vlo || 1));
+      const i = x * bands + band;
+      const g: Rgb = grey((logMel[i] - lo) / (hi - lo || 1));
+      const c: Rgb = inferno((map[i] - vlo) / (vhi - vlo || 1));
       const o = (y * w + x) * 3;
       for (let k = 0; k < 3; k++) out[o + k] = Math.round((1 - a) * g[k] + a * c[k]);
     }

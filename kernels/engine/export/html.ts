@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CamOutput } from '../../shared/outputTypes';
+import { plainMatrix } from '../show/quantize';
 
 /** d3's UMD bundle, beside its ESM entry in node_modules. */
 function d3Source(): string {
@@ -18,6 +19,14 @@ function scriptJson(value: unknown): string {
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page's script only base64-decodes: its matrices are stored plain. */
+function withPlainMatrices(out: CamOutput): CamOutput {
+  const maps = Object.fromEntries(Object.entries(out.maps).map(([layer, byClass]) => [
+    layer, Object.fromEntries(Object.entries(byClass).map(([c, m]) => [c, { ...m, map: plainMatrix(m.map) }])),
+  ]));
+  return { ...out, logMel: plainMatrix(out.logMel), maps };
+}
 
 export function camHtml(out: CamOutput): string {
   const title = `LungCAM ${out.method}: ${out.source.fileName}`;
@@ -44,7 +53,7 @@ h1{font-size:16px;margin:0 0 4px}.meta{color:#555;margin-bottom:8px}
 <div id="plot"></div>
 <div class="note">Attention is normalised per 0.96 s patch (0 = ignored, 1 = the patch's most important cell), pytorch-grad-cam convention. Frequency axis is mel-spaced (as the model sees it), labelled in Hz.</div>
 <script>${d3Source()}</script>
-<script type="application/json" id="data">${scriptJson(out)}</script>
+<script type="application/json" id="data">${scriptJson(withPlainMatrices(out))}</script>
 <script>
 (function () {
   const o = JSON.parse(document.getElementById('data').textContent);

@@ -117,7 +117,7 @@ export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events
     hopSeconds: rc.logMel.axes.hopSeconds,
     bandCentersHz: rc.logMel.axes.bandCentersHz,
     valueRange: rc.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: rc.raw ? 'attention (raw)' : `attention (${normalisationInfo(rc.normalisation).label})`,
+    valueLabel: rc.raw ? 'attention (raw)' : 'attention',
     events: events ?? undefined,
     notes,
     ...(lane?.cycles ? { cycles: lane.cycles, classes: cm.classes } : {}),

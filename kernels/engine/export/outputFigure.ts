@@ -57,7 +57,7 @@ export function outputFigure(out: CamOutput, pick: LayerClass, normalisation: Ca
     hopSeconds: out.axes.hopSeconds,
     bandCentersHz: out.axes.bandCentersHz,
     valueRange: [0, 1],
-    valueLabel: `attention (${normalisationInfo(normalisation).label})`,
+    valueLabel: 'attention',
     events: out.annotations?.events,
     notes: outputNotes(out, pick, normalisation),
     ...(cycles?.length ? { cycles, classes: out.classes } : {}),

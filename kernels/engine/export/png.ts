@@ -2,7 +2,7 @@
 import { encodePng } from '../show/png';
 import { inferno, type Rgb } from './colormaps';
 import { FONT_ASCENT, FONT_HEIGHT, GLYPHS } from './font';
-import { layout, plotRaster, type CamFigure, type Layout } from './figure';
+import { layout, plotRaster, textWidth, type CamFigure, type Layout } from './figure';
 import { hexToRgb } from '../../shared/view/classColours';
 
 /** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
@@ -40,7 +40,7 @@ export class Raster {
     return encodePng(this.width, this.height, this.rgb);
   }
   textWidth(s: string): number {
-    return [...s].reduce((sum, ch) => sum + (GLYPHS[ch]?.[0] ?? 6), 0);
+    return textWidth(s);
   }
   /** Text with its baseline at y; anchor start | middle | end. */
   text(s: string, x: number, y: number, anchor: 'start' | 'middle' | 'end' = 'start', c: Rgb = [0, 0, 0]): void {
@@ -120,8 +120,7 @@ export function camFigurePng(fig: CamFigure): Buffer {
     r.text(t.label, bar.x + bar.w + 5, t.at + 4);
   }
   r.verticalText(fig.valueLabel, L.width - 8, bar.y + bar.h / 2);
-  r.text(fig.title, plot.x, 18);
-  for (const n of L.noteLines) r.text(n.text, plot.x, n.y);
+  for (const line of L.textLines) r.text(line.text, plot.x, line.y);
   drawLane(r, L);
   return encodePng(L.width, L.height, r.rgb);
 }

@@ -82,7 +82,7 @@ function matrixPng(m: QuantizedMatrix, heightPerBand: number, colour: (row: numb
 }
 
 function spectrogramPng(o: SpectrogramOutput): Buffer {
-  return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
+  return matrixPng(o.logMel, 2, (_r, _c, v) => viridis(v));
 }
 
 function predictionsPng(o: PredictionsOutput): Buffer {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
 import { encodeRequestId } from './requestId';
 import { cycleLaneOf } from './cycleLane';
+import { previewWavDataUrl } from './audioPreview';
 
 const withLane = (annotations: ReturnType<typeof cycleLaneOf>) => (annotations ? { annotations } : {});
 
@@ -25,9 +26,8 @@ export interface ShowSourceOptions {
 
 const FRAMES_PER_SECOND = 100; // VGGish hop 10 ms
 
-/** Playable preview only under this many PCM bytes (keeps notebooks small). */
-const MAX_WAV_BYTES = 4 * 1024 * 1024;
-const ENVELOPE_BUCKETS = 1000;
+/** Waveform buckets: two per pixel of a wide view; values to 3 decimals (a notebook stores every one). */
+const ENVELOPE_BUCKETS = 600;
 
 export function isLungcamOutput(v: unknown): v is LungcamOutput {
   const o = v as { kind?: unknown; version?: unknown } | null;
@@ -136,8 +136,8 @@ export function audioOutput(audio: DecodedAudio & { source?: SourceInfo }, optio
       if (samples[i] < lo) lo = samples[i];
       if (samples[i] > hi) hi = samples[i];
     }
-    min.push(round4(lo));
-    max.push(round4(hi));
+    min.push(round3(lo));
+    max.push(round3(hi));
   }
   const durationSeconds = audio.durationSeconds ?? samples.length / sampleRate;
   return {
@@ -145,7 +145,7 @@ export function audioOutput(audio: DecodedAudio & { source?: SourceInfo }, optio
     version: 1,
     source: sourceOf(audio, { fileName: 'audio', durationSeconds, originalSampleRate: sampleRate, channels: audio.channels ?? 1 }, options),
     envelope: { bucketSeconds: per / sampleRate, min, max },
-    wavDataUrl: samples.length * 2 <= MAX_WAV_BYTES ? wavDataUrl(samples, sampleRate) : null,
+    wavDataUrl: previewWavDataUrl(samples, sampleRate),
   };
 }
 
@@ -160,27 +160,7 @@ export function spectrogramOutput(logMel: LogMel, options: ShowSourceOptions = {
   };
 }
 
-/** Mono 16-bit PCM WAV as a data: URL (playable in the renderer's <audio>). */
-export function wavDataUrl(samples: Float32Array, sampleRate: number): string {
-  const bytes = Buffer.alloc(44 + samples.length * 2);
-  bytes.write('RIFF', 0, 'ascii');
-  bytes.writeUInt32LE(36 + samples.length * 2, 4);
-  bytes.write('WAVEfmt ', 8, 'ascii');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(1, 20); // PCM
-  bytes.writeUInt16LE(1, 22); // mono
-  bytes.writeUInt32LE(sampleRate, 24);
-  bytes.writeUInt32LE(sampleRate * 2, 28);
-  bytes.writeUInt16LE(2, 32);
-  bytes.writeUInt16LE(16, 34);
-  bytes.write('data', 36, 'ascii');
-  bytes.writeUInt32LE(samples.length * 2, 40);
-  for (let i = 0; i < samples.length; i++) {
-    bytes.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767))), 44 + i * 2);
-  }
-  return `data:audio/wav;base64,${bytes.toString('base64')}`;
-}
 
-function round4(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
+function round3(x: number): number {
+  return Math.round(x * 1e3) / 1e3;
 }

@@ -61,7 +61,9 @@ describe('the analysis notebook of Open WAV File in Notebook', () => {
     assert.match(code[1], /lc\.loadModel\("baseline"\)/, 'the shipped model by name: survives sharing and upgrades');
     assert.match(code[2], /lc\.readRecordingAnnotations\(wavPath\)/, 'the annotations beside the recording');
     assert.match(code[2], /lc\.classifyLogMel\(model, logMel, truth\)/);
-    assert.match(code[3], /lc\.recordingCam\(model, logMel, \{ everything: true, prediction, method: "layercam" \}\)/, 'the cycle lane goes into the Grad-CAM view');
+    // `prediction: prediction`, not the shorthand: tslab does not rewrite shorthand properties to its cell variables
+    assert.match(code[3], /lc\.recordingCam\(model, logMel, \{ everything: true, prediction: prediction, method: "layercam" \}\)/, 'the cycle lane goes into the Grad-CAM view');
+    assert.doesNotMatch(code[1], /lc\.show\(logMel\)/, 'the spectrogram is kept once, in the Grad-CAM view');
     assert.match(cells('/data/rec/models/m')[1], /lc\.loadModel\("\.\/models\/m"\)/);
     assert.match(cells('/opt/elsewhere/m')[1], /lc\.loadModel\("\/opt\/elsewhere\/m"\)/);
     assert.ok(!code.join('\n').includes(repoRoot), 'no path inside the installed extension');
