@@ -1,4 +1,6 @@
-// Decoding of the 8-bit quantised matrices the kernel sends (kernels/shared/outputTypes.ts).
+// Decoding of the 8-bit quantised matrices the kernel sends (kernels/shared/outputTypes.ts): base64, and
+// raw DEFLATE when the matrix says so (fflate's synchronous inflate: a first paint cannot wait on streams).
+import { inflateSync } from 'fflate';
 import type { QuantizedMatrix } from '../../kernels/shared/outputTypes';
 
 const BASE64_CODES = (() => {
@@ -61,7 +63,8 @@ const cache = new WeakMap<QuantizedMatrix, ByteMatrix>();
 export function decodeMatrix(m: QuantizedMatrix): ByteMatrix {
   let out = cache.get(m);
   if (!out) {
-    const bytes = base64ToBytes(m.u8);
+    const stored = base64ToBytes(m.u8);
+    const bytes = m.encoding === 'deflate' ? inflateSync(stored, { out: new Uint8Array(m.rows * m.cols) }) : stored;
     if (bytes.length !== m.rows * m.cols) {
       throw new Error(`matrix has ${bytes.length} bytes, expected ${m.rows} × ${m.cols}`);
     }
