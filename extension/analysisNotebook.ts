@@ -13,6 +13,8 @@ export interface AnalysisNotebookOptions {
   notebookPath: string;
   /** The model folder, absolute (the cells name it portably: portableModelRef). */
   modelDir: string;
+  /** A model family folder, absolute: the Grad-CAM cell shows every member's cutoff (modelDir is one of them). */
+  familyDir?: string;
   /** CAM method (`lungcam.method`). */
   method?: string;
 }
@@ -60,16 +62,22 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
       'const prediction = lc.classifyLogMel(model, logMel, truth);',
       `lc.show(prediction, { fileName: ${JSON.stringify(name)} });`,
     ].join('\n')),
-    md('## Grad-CAM\n\nWhere in time and frequency the model looks, for every conv layer and class: switch layer and class in the view. By default the maps share one scale across classes, weighted by each class\'s probability, so a class the model rejects stays dark; the view also offers per recording and per patch (pytorch-grad-cam\'s).'),
-    code([
-      `const cam = await lc.recordingCam(model, logMel, { everything: true, prediction: prediction${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
-      'lc.show(cam);',
-    ].join('\n')),
+    md('## Grad-CAM\n\nWhere in time and frequency the model looks, for every conv layer and class: switch layer and class in the view, move the attention threshold to see how much attention lies above it, and the band cutoff to see the model without the bands above (a model trained without them, or a what-if). By default the maps share one scale across classes, weighted by each class\'s probability, so a class the model rejects stays dark; the view also offers per recording and per patch (pytorch-grad-cam\'s).'),
+    o.familyDir
+      ? code([
+        '// Every member of the model family, precomputed: the band-cutoff control switches between them.',
+        `const cam = await lc.cutoffView(wavPath, ${JSON.stringify(portableModelRef(o.familyDir, path.dirname(o.notebookPath)))}${method ? `, { method: ${JSON.stringify(method)} }` : ''});`,
+        'lc.show(cam);',
+      ].join('\n'))
+      : code([
+        `const cam = await lc.recordingCam(model, logMel, { everything: true, prediction: prediction${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
+        'lc.show(cam);',
+      ].join('\n')),
   ];
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { ...defaultNotebookMetadata(), kernelspec: { display_name: 'LungCAM (TypeScript)', language: 'typescript', name: 'lungcam' } },
+    metadata: defaultNotebookMetadata(),
     cells,
   };
 }

@@ -1,22 +1,21 @@
 /**
  * Export of a notebook's CAM output (the JSON the renderer draws, kernels/shared/outputTypes.ts) without
- * recomputing anything: the chosen layer × class map on the chosen normalisation, brought back onto the
- * recording's [frames, bands] grid (outputFigure.ts, as the engine stitches maps) and written by the CLI's
- * own writers: camFigurePng/camFigureSvg (figure with the cycle lane), encodeNpy, mapCsv, and a JSON
- * document with the fields of `lungcam gradcam --out F.json`. No `vscode` import: unit-testable.
- * The values are the output's 8-bit display quantisation (within 1/255 of the computed map).
+ * recomputing anything: the chosen layer × class map on the chosen normalisation is brought back onto the
+ * recording's [frames, bands] grid as the engine stitches maps, and written by the CLI's own writers: the
+ * heatmap figure (with the cycle lane) as PNG/SVG, NPY, CSV, and a JSON document with the fields of
+ * `lungcam gradcam --out F.json`. No `vscode` import: unit-testable. The values are the output's 8-bit
+ * display quantisation (within 1/255 of the computed map).
  */
 import type { CamOutput } from '../kernels/shared/outputTypes';
-import { outputFigure, outputMapOnFrames, type LayerClass } from '../kernels/engine/export/outputFigure';
-import { camFigurePng } from '../kernels/engine/export/png';
-import { camFigureSvg } from '../kernels/engine/export/svg';
-import { encodeNpy } from '../kernels/engine/io/npy';
-import { DEFAULT_NORMALISATION, type CamNormalisation } from '../kernels/shared/view/normalisation';
+import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
+import { camOutputFigure, type LayerClass } from '../kernels/shared/view/figure';
 import { recordingProbabilities } from '../kernels/shared/view/recordingLabel';
 import { cycleSummary } from '../kernels/shared/view/cycleVerdicts';
+import { DEFAULT_NORMALISATION, type CamNormalisation } from '../kernels/shared/view/normalisation';
+import { camFigurePng, camFigureSvg, encodeNpy } from '../kernels/engine/formats';
 import { mapCsv } from './heatmapCsv';
 
-export type { LayerClass };
+export type { LayerClass } from '../kernels/shared/view/figure';
 
 /** The formats both exports offer (a WAV's heatmap via `lungcam gradcam`, a notebook output's from its maps). */
 export const EXPORT_FORMATS = [
@@ -73,20 +72,23 @@ export function outputJson(out: CamOutput, pick: LayerClass, grid: Float32Array,
   });
 }
 
-/** The file's bytes for one format. */
-export function exportCamOutput(out: CamOutput, pick: LayerClass, ext: ExportExt, normalisation: CamNormalisation = DEFAULT_NORMALISATION): string | Uint8Array {
+/** The file's bytes for one format; figures in `colormap` (the views' colour map setting), maps on `normalisation`. */
+export function exportCamOutput(
+  out: CamOutput, pick: LayerClass, ext: ExportExt, colormap: ColormapName = DEFAULT_CAM_COLORMAP, normalisation: CamNormalisation = DEFAULT_NORMALISATION,
+): string | Uint8Array {
+  const drawn = camOutputFigure(out, pick, colormap, normalisation);
+  if (!drawn) throw new Error(`the output has no map for layer ${pick.layer}, class ${pick.className}`);
   const { frames, bands } = out.axes;
-  const grid = outputMapOnFrames(out, pick, normalisation);
   switch (ext) {
     case 'png':
-      return camFigurePng(outputFigure(out, pick, normalisation, grid));
+      return camFigurePng(drawn.figure);
     case 'svg':
-      return camFigureSvg(outputFigure(out, pick, normalisation, grid));
+      return camFigureSvg(drawn.figure);
     case 'npy':
-      return encodeNpy(grid, [frames, bands], 'float32');
+      return encodeNpy(drawn.grid, [frames, bands], 'float32');
     case 'csv':
-      return mapCsv(grid, frames, bands, out.axes.hopSeconds);
+      return mapCsv(drawn.grid, frames, bands, out.axes.hopSeconds);
     case 'json':
-      return outputJson(out, pick, grid, normalisation);
+      return outputJson(out, pick, drawn.grid, normalisation);
   }
 }

@@ -19,7 +19,7 @@ import { registerWavEditor } from './wavEditor';
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
   registerCommands(context);
-  registerController(context);
+  const kernels = registerController(context);
   setExtensionRoot(context.extensionPath);
   registerSelectModel(context);
   registerOpenWav(context);
@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTrainCommand(context);
   registerStudyCommand(context);
   registerExportHeatmap(context);
-  registerRendererMessaging(context);
+  registerRendererMessaging(context, kernels);
   registerWavEditor(context);
 }
 

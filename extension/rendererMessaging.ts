@@ -1,29 +1,42 @@
 /**
- * The extension side of the renderer's kernel link.
- * - `recompute` requests from a CAM view (another method, a cutoff, a layer/class left out) are answered
+ * The extension side of the renderer's host link (webview/renderer/hostLink.ts).
+ * - `recompute` requests from a CAM view (another method, a layer/class left out) are answered
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
- *   the view's WAV and model (kernels/engine/show/requestId.ts): Quick Analysis outputs carry one, and so do
+ *   the view's WAV and model (kernels/shared/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
  *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
  *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
+ * - `cutoffWhatIf` (a band cutoff the output has no model for) is answered by cutoffWhatIf.ts.
  * - `ready` (a renderer instance started) is answered with the settings the views follow
  *   (`lungcam.colormap`); a settings change is posted to every open notebook's renderer.
  * One request per view at a time: a newer request from the same view cancels the older one.
  */
 import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
-import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
-import { computeView, decodeRequestId } from './recompute';
+import { fallbackPng, summaryText } from '../kernels/engine/formats';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
+import { computeView, decodeRequestId, type ViewSource } from './recompute';
+import type { NotebookKernels } from './controller';
+import { camInKernel } from './kernelRecompute';
+import { whatIfReply } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
+/** `lungcam.colormap`: what views open with, and what exported figures are drawn in (so they match). */
+export function colormapSetting(): ColormapName {
+  const name = vscode.workspace.getConfiguration('lungcam').get<string>('colormap', DEFAULT_CAM_COLORMAP);
+  return CAM_COLORMAPS.includes(name as ColormapName) ? (name as ColormapName) : DEFAULT_CAM_COLORMAP;
+}
+
 export function rendererSettings(): RendererReply {
-  return { type: 'settings', colormap: vscode.workspace.getConfiguration('lungcam').get<string>('colormap', 'viridis') };
+  return { type: 'settings', colormap: colormapSetting() };
 }
 
 export interface RequestContext {
   /** The notebook the request came from (absent for the Quick Analysis panel). */
   notebook?: vscode.NotebookDocument;
+  /** Recomputes in the notebook's own kernel (one on a Jupyter Server: the paths are the server's). */
+  inKernel?: (request: CamRequest) => Promise<CamResult>;
 }
 
 export async function answerRendererRequest(request: RendererRequest, post: (reply: RendererReply) => void, context: RequestContext = {}): Promise<void> {
@@ -36,11 +49,11 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post(rendererSettings());
     return;
   }
-  if (request.type !== 'recompute' || typeof request.requestId !== 'string') return;
+  if ((request.type !== 'recompute' && request.type !== 'cutoffWhatIf') || typeof request.requestId !== 'string') return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
-    post({ type: 'error', requestId, message: 'this output does not name its recording and model: change the method or cutoff in the cell and run it again' });
+    post({ type: 'error', requestId, message: 'this output does not name its recording and model: compute it with lc.logMelFromFile, lc.loadModel (or lc.cutoffView) and run the cell again' });
     return;
   }
   if (!vscode.workspace.isTrusted) {
@@ -51,19 +64,42 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
   try {
-    const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId });
+    const camRequest: CamRequest = { requestId, method: request.method, ...(request.type === 'cutoffWhatIf' ? { bandCutoffHz: request.bandCutoffHz } : {}) };
+    const r = context.inKernel ? await context.inKernel(camRequest) : await computeCam(source, camRequest, cts.token);
+    if (cts.token.isCancellationRequested) return;
+    if (request.type === 'cutoffWhatIf') {
+      const reply = whatIfReply(requestId, r);
+      if (reply) post(reply);
+      return;
+    }
     if (!r.ok) {
       if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
       return;
     }
     // In a notebook the cell's output is replaced (the view is drawn again from it, keeping its layer,
     // class and window); elsewhere, or when the output is gone, the view updates itself from the reply.
-    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.outputs.cam) : false;
-    if (!replaced) post({ type: 'output', requestId, output: r.outputs.cam });
+    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.cam) : false;
+    if (!replaced) post({ type: 'output', requestId, output: r.cam });
   } finally {
     if (running.get(requestId) === cts) running.delete(requestId);
     cts.dispose();
   }
+}
+
+export interface CamRequest {
+  requestId: string;
+  method?: string;
+  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
+  bandCutoffHz?: number;
+}
+
+export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
+
+/** The CAM of a view recomputed on this machine (`lungcam view` in a child process). */
+async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken): Promise<CamResult> {
+  const bandCutoff = request.bandCutoffHz === undefined ? undefined : { hz: request.bandCutoffHz, only: true };
+  const r = await computeView(source, { method: request.method, ...(bandCutoff ? { bandCutoff } : {}), token, requestId: request.requestId });
+  return r.ok ? { ok: true, cam: r.outputs.cam } : r;
 }
 
 function camOf(item: vscode.NotebookCellOutputItem): CamOutput | undefined {
@@ -102,11 +138,13 @@ export async function replaceCamOutput(notebook: vscode.NotebookDocument, reques
   return false;
 }
 
-export function registerRendererMessaging(context: vscode.ExtensionContext): void {
+export function registerRendererMessaging(context: vscode.ExtensionContext, kernels: NotebookKernels): void {
   const messaging = vscode.notebooks.createRendererMessaging('lungcam-renderer');
   context.subscriptions.push(
     messaging.onDidReceiveMessage(({ editor, message }) => {
-      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor), { notebook: editor.notebook });
+      const session = kernels.sessionOf(editor.notebook);
+      const inKernel = session?.kind === 'remote' ? (request: CamRequest) => camInKernel(session, request) : undefined;
+      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor), { notebook: editor.notebook, inKernel });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('lungcam.colormap')) void messaging.postMessage(rendererSettings());

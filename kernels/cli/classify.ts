@@ -4,10 +4,12 @@
  * cycle or event against the annotated one.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { LungcamInputError } from '../engine/errors';
-import { addModelOptions, loadModelFromOptions, type ModelOptionValues } from './modelOptions';
+import { LungcamInputError, printable } from '../engine/errors';
+import { notRegularFileReason, statInput } from '../engine/io/inputFile';
+import { addModelOptions, loadModelFromOptions, modelMetadataFromOptions, type ModelOptionValues } from './modelOptions';
 
 export function register(program: Command): void {
   const cmd = program
@@ -17,9 +19,14 @@ export function register(program: Command): void {
   addModelOptions(cmd).action(async (input: string, opts: ModelOptionValues) => runClassify(input, opts));
 }
 
+/** The WAV files to classify: the file itself, or a folder's *.wav; anything else is refused before any read. */
 function wavFiles(input: string): string[] {
-  if (!existsSync(input)) throw new LungcamInputError('no such file or folder', input);
-  if (!statSync(input).isDirectory()) return [input];
+  const st = statInput(input);
+  if (!st.isDirectory()) {
+    const reason = notRegularFileReason(st);
+    if (reason) throw new LungcamInputError(reason, input);
+    return [input];
+  }
   const wavs = readdirSync(input).filter((f) => /\.wav$/i.test(f)).sort().map((f) => path.join(input, f));
   if (wavs.length === 0) throw new LungcamInputError(`no WAV files in ${input}`, input);
   return wavs;
@@ -29,19 +36,22 @@ const pct = (p: number) => `${(100 * p).toFixed(0)}%`;
 
 async function runClassify(input: string, opts: ModelOptionValues): Promise<void> {
   const files = wavFiles(input);
-  const loaded = await loadModelFromOptions(opts);
+  const meta = await modelMetadataFromOptions(opts);
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
   const { cycleLaneOf } = await import('../engine/show/cycleLane');
   const { cycleSummary, cycleNoun } = await import('../shared/view/cycleVerdicts');
   const { classWords, plural } = await import('../shared/view/words');
   const results = [];
+  // Loaded once the first recording has passed its checks: bad input is refused before the backend starts.
+  let loaded: Awaited<ReturnType<typeof loadModelFromOptions>> | undefined;
   for (const file of files) {
-    const mel = await logMelFromFile(file, loaded.meta.featureParams);
-    for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    const mel = await logMelFromFile(file, meta.featureParams);
     const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
-    for (const w of annotations?.warnings ?? []) process.stderr.write(`lungcam: warning: ${w}\n`);
+    printWarnings([...mel.warnings, ...checkModelInput(mel, file), ...(annotations?.warnings ?? [])]);
+    loaded ??= await loadModelFromOptions(opts);
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,
       ...classifyLogMel(loaded, mel, annotations),
@@ -49,7 +59,7 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
     results.push(r);
     if (!opts.json) {
       const probs = r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ');
-      const lines = [`${file}: ${r.label} (${probs}; ${plural(r.patches.length, 'patch', 'patches')}, ${r.durationSeconds.toFixed(1)} s)`];
+      const lines = [`${printable(file)}: ${r.label} (${probs}; ${plural(r.patches.length, 'patch', 'patches')}, ${r.durationSeconds.toFixed(1)} s)`];
       const lane = cycleLaneOf(r);
       const noun = cycleNoun(lane?.source);
       for (const c of r.cycles ?? []) {
@@ -60,7 +70,7 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
       process.stdout.write(lines.join('\n') + '\n');
     }
   }
-  if (opts.json) {
+  if (opts.json && loaded) {
     const out = { model: loaded.meta.name, modelDir: path.resolve(loaded.dir), featureParams: loaded.meta.featureParams, recordings: results };
     process.stdout.write(JSON.stringify(statSync(input).isDirectory() ? out : { ...out, recordings: undefined, ...results[0] }, null, 1) + '\n');
   }

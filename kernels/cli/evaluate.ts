@@ -4,10 +4,11 @@
  * and per device; counts per class; the confusion matrix; and the recordings skipped, with why.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import * as path from 'node:path';
 import { parseNonNegativeInt, parsePositiveInt } from './args';
-import { addModelOptions, defaultModelDir, loadModelFromOptions, type ModelOptionValues } from './modelOptions';
+import { addModelOptions, loadModelFromOptions, modelMetadataFromOptions, type ModelOptionValues } from './modelOptions';
 
 interface EvaluateOptions extends ModelOptionValues {
   split: 'all' | 'train' | 'test';
@@ -35,12 +36,11 @@ export function register(program: Command): void {
 
 async function runEvaluate(dir: string, opts: EvaluateOptions): Promise<void> {
   const { readDataset, skipSummary } = await import('../engine/data/dataset');
-  const { readModelMetadata } = await import('../engine/model/modelIO');
   // The dataset before the model: a folder that cannot be read is the likelier mistake, and cheap to find.
-  const trainingSeed = readModelMetadata(opts.model ?? defaultModelDir()).training?.seed;
+  const trainingSeed = (await modelMetadataFromOptions(opts)).training?.seed;
   const dataset = readDataset(dir, { seed: opts.seed ?? trainingSeed ?? 1, splitFile: opts.splitFile });
   const loaded = await loadModelFromOptions(opts);
-  for (const w of dataset.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings(dataset.warnings);
   const { evaluateRecordings } = await import('../engine/model/dataset');
   const { evaluationReport } = await import('../engine/model/evaluationReport');
   const recordings = opts.split === 'all' ? dataset.recordings : dataset.split[opts.split];

@@ -5,30 +5,35 @@
  * on request, faithfulness and sanity numbers; PNG/SVG are figures; HTML is one interactive page.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
-import { LungcamInputError } from '../engine/errors';
-import { parseNumber, parsePositiveInt } from './args';
+import { LungcamInputError, printable } from '../engine/errors';
+import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureFlagsGiven, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import type { MaskFill } from '../engine/cutoff/bandMask';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
+import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
 
-export interface GradcamCliOptions {
+export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   model?: string;
+  /** The band cutoff to look at, as typed (checked against the model or family: cutoff/plan.ts). */
+  cutoff?: string;
+  maskFill: MaskFill;
   layer?: string[];
   class?: string;
   method?: string;
   raw?: boolean;
   normalise: CamNormalisation;
-  fmin?: number;
-  fmax?: number;
-  bands?: number;
-  cutoff?: number;
   out: string;
   events?: string;
-  attentionCutoff: number;
+  attentionThreshold: number;
   faithfulness?: boolean;
   sanity?: boolean;
   batchSize: number;
+  colormap: ColormapName;
+  backend: BackendChoice;
   quiet?: boolean;
 }
 
@@ -38,27 +43,26 @@ const OUTPUTS = ['.json', '.npy', '.png', '.svg', '.html'];
 const parseList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('gradcam')
     .description('Grad-CAM of a recording: where in time and frequency the model looks for a class.')
     .argument('<wav>', 'input WAV file')
     .requiredOption('--out <file>', 'output: .json (map + axes + numbers), .npy ([frames, bands] float32), .png/.svg (figure) or .html (interactive page)')
-    .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
+    .option('--model <dir>', 'model folder or model family folder (default: the shipped samples/models/baseline)')
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
-    .option('--method <name>', 'gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam or scorecam', 'gradcam')
+    .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
     .addOption(new Option('--normalise <how>', `how the map is scaled to 0..1: ${NORMALISATIONS.map((n) => `${n.normalisation} (${n.meaning})`).join('; ')}`)
       .choices(NORMALISATIONS.map((n) => n.normalisation)).default(DEFAULT_NORMALISATION))
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1')
-    .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
-    .addOption(new Option('--cutoff <hz>', 'band cutoff (default: the model\'s)').argParser(parseNumber))
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1');
+  addFeatureOptions(cmd, 'view');
+  addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
-    .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
+    .addOption(attentionThresholdOption())
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
     .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .addOption(new Option('--colormap <name>', 'colour map of .png/.svg figures and the .html view (the views\' lungcam.colormap)').choices(CAM_COLORMAPS).default(DEFAULT_CAM_COLORMAP))
     .option('--quiet', 'do not print the summary line')
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
 }
@@ -68,46 +72,50 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
+  const { checkRegularFile } = await import('../engine/io/inputFile');
+  checkRegularFile(wav);
   const { initBackend, backendDescription } = await import('../engine/model/backend');
-  const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
+  const { checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
-  const { recordingCam } = await import('../engine/cam/explain');
+  const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const { MemberModels, camModelOf, cutoffCam, cutoffInput } = await import('../engine/cutoff/cutoffCam');
 
   const method = resolveMethod(opts.method);
+  // Check the user's choices before the (slow) audio and CAM work: the model or family, the cutoff.
+  const source = openModelSource(opts.model ?? defaultModelDir());
+  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source), opts.maskFill);
+  const features = { ...opts, cutoff: undefined };
+  checkFeatureParams(plan.member.meta, requestedFeatures(features), featureFlagsGiven(features));
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
-  await initBackend(undefined, { quiet: true });
-  const loaded = await loadModel(opts.model ?? defaultModelDir());
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  // Check the user's choices before the (slow) audio and CAM work.
+  await initBackend(opts.backend, { quiet: true });
+  const models = new MemberModels(source);
+  const loaded = await models.get(plan.member);
+  const cm = camModelOf(loaded);
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const params = checkFeatureParams(loaded.meta, {
-    ...(opts.fmin !== undefined ? { fmin: opts.fmin } : {}),
-    ...(opts.fmax !== undefined ? { fmax: opts.fmax } : {}),
-    ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
-    ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
-  }, '--fmin/--fmax/--bands/--cutoff');
-  const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  const full = await logMelFromFile(wav, source.featureParams);
+  printWarnings([...full.warnings, ...checkModelInput(full, wav)]);
   // The classification with the annotated cycles (when NAME.txt/NAME.json sit beside the WAV): the
   // cycle lane of every output, and the same numbers `classify` prints.
   const { annotatedPrediction } = await import('./annotatedPrediction');
-  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, logMel, wav);
-  const rc = await recordingCam(cm, logMel, {
+  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, cutoffInput(full, plan), wav);
+  const { rc } = await cutoffCam(models, full, plan, {
     layers: opts.layer, className: opts.class, method, raw: opts.raw, normalisation: opts.normalise, batchSize: opts.batchSize, everything: ext === '.html', prediction,
   });
+  const logMel = rc.logMel;
 
   if (ext === '.npy') {
     const { writeNpy } = await import('../engine/io/npy');
     await writeNpy(opts.out, rc.map, [logMel.frames, logMel.bands], 'float32');
   } else if (ext === '.json') {
     const { gradcamJson } = await import('../engine/export/json');
-    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source) }));
   } else if (ext === '.png' || ext === '.svg') {
     const { figureFor } = await import('../engine/export/json');
     const { readEvents } = await import('../engine/cam/explain');
-    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events));
+    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events), opts.colormap);
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -126,7 +134,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
       ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}),
     });
-    await atomicWriteFile(opts.out, camHtml(out));
+    await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
   }
   if (!opts.quiet) {
     const { recordingProbabilities } = await import('../engine/cam/explain');
@@ -135,7 +143,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const mean = recordingProbabilities(rc);
     const top = argmax(mean);
     const explained = top === rc.classIndex ? `the predicted class ${rc.className} (p ${mean[top].toFixed(2)})` : `class ${rc.className} (p ${mean[rc.classIndex].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')}, ${explained}, over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${rc.layers.join('+')}, ${explained}, over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
 
 }

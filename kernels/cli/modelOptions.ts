@@ -1,14 +1,12 @@
 /**
  * Options shared by the model commands (classify, evaluate): --model (default: the shipped baseline,
- * found from the package root, not the working directory) and optional feature flags that must agree
- * with the model's own feature parameters.
+ * found from the package root, not the working directory; a model family folder means its member at
+ * --cutoff, else its widest) and optional feature flags that must agree with the model's own feature parameters.
  */
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import * as path from 'node:path';
 import { findPackageRoot } from '../client/packageRoot';
-import { parseNumber, parsePositiveInt } from './args';
-import type { FeatureParams } from '../engine/types';
+import { addBackendOption, addFeatureOptions, featureFlagsGiven, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
 
 export const DEFAULT_MODEL = path.join('samples', 'models', 'baseline');
 
@@ -17,45 +15,52 @@ export function defaultModelDir(): string {
   return path.join(findPackageRoot(__dirname), DEFAULT_MODEL);
 }
 
-export interface ModelOptionValues {
+export interface ModelOptionValues extends FeatureOptionValues {
   model?: string;
-  fmin?: number;
-  fmax?: number;
-  bands?: number;
-  cutoff?: number;
   json?: boolean;
-  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: BackendChoice;
 }
 
 export function addModelOptions(cmd: Command): Command {
-  return cmd
-    .option('--model <dir>', `model folder made by \`lungcam train\` (default: ${DEFAULT_MODEL} in the LungCAM package)`)
-    .addOption(new Option('--fmin <hz>', "check: the model's lowest mel edge (default: the model's)").argParser(parseNumber))
-    .addOption(new Option('--fmax <hz>', "check: the model's highest mel edge (default: the model's)").argParser(parseNumber))
-    .addOption(new Option('--bands <n>', "check: the model's band count (default: the model's)").argParser(parsePositiveInt))
-    .addOption(new Option('--cutoff <hz>', "check: the model's band cutoff (default: the model's)").argParser(parseNumber))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-    .option('--json', 'print JSON instead of text');
+  cmd.option('--model <dir>', `model folder made by \`lungcam train\`, or a model family folder (its member at --cutoff, else the widest) (default: ${DEFAULT_MODEL} in the LungCAM package)`);
+  addFeatureOptions(cmd, 'model');
+  return addBackendOption(cmd).option('--json', 'print JSON instead of text');
 }
 
-/** The feature flags the user actually gave (to check against the model). */
-export function requestedFeatures(opts: ModelOptionValues): Partial<FeatureParams> {
-  const r: Partial<FeatureParams> = {};
-  if (opts.fmin !== undefined) r.fmin = opts.fmin;
-  if (opts.fmax !== undefined) r.fmax = opts.fmax;
-  if (opts.bands !== undefined) r.bands = opts.bands;
-  if (opts.cutoff !== undefined) r.cutoffHz = opts.cutoff;
-  return r;
+/**
+ * The model folder --model names. A family answers with its member trained at --cutoff (then the cutoff
+ * has chosen the model and is not checked again), else its widest member; a cutoff no member was
+ * trained at is one line naming the members (what-ifs are gradcam's and view's).
+ */
+export async function modelDirFromOptions(opts: ModelOptionValues): Promise<{ dir: string; checks: ModelOptionValues }> {
+  const dir = opts.model ?? defaultModelDir();
+  const { isModelFamilyFolder, describeFamily } = await import('../engine/model/family');
+  if (!isModelFamilyFolder(dir)) return { dir, checks: opts };
+  const { openModelSource, planBandCutoff, readBandCutoff } = await import('../engine/cutoff/plan');
+  const source = openModelSource(dir);
+  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source));
+  if (plan.cutoffMode !== 'model' && source.kind === 'family') {
+    const { LungcamInputError } = await import('../engine/errors');
+    throw new LungcamInputError(`no member of family ${describeFamily(source.family)} was trained at ${opts.cutoff} Hz; for a what-if with the bands above masked use lungcam gradcam or view --cutoff`, '--cutoff');
+  }
+  return { dir: plan.member.dir, checks: { ...opts, cutoff: undefined } };
+}
+
+/** The metadata of the model named by --model (or the default), checked against the feature flags: cheap, no weights. */
+export async function modelMetadataFromOptions(opts: ModelOptionValues) {
+  const { checkFeatureParams, readModelMetadata } = await import('../engine/model/modelIO');
+  const { dir, checks } = await modelDirFromOptions(opts);
+  const meta = readModelMetadata(dir);
+  checkFeatureParams(meta, requestedFeatures(checks), featureFlagsGiven(checks));
+  return meta;
 }
 
 /** Loads the model named by --model (or the default) after starting the backend. */
 export async function loadModelFromOptions(opts: ModelOptionValues) {
   const { initBackend } = await import('../engine/model/backend');
-  const { loadModel, checkFeatureParams, readModelMetadata } = await import('../engine/model/modelIO');
-  const dir = opts.model ?? defaultModelDir();
+  const { loadModel } = await import('../engine/model/modelIO');
   // Metadata and feature flags first: cheap, and the likeliest mistakes.
-  const meta = readModelMetadata(dir);
-  checkFeatureParams(meta, requestedFeatures(opts), opts.cutoff !== undefined ? '--cutoff' : '--fmin/--fmax/--bands');
-  await initBackend(opts.backend ?? 'auto');
-  return loadModel(dir);
+  await modelMetadataFromOptions(opts);
+  await initBackend(opts.backend);
+  return loadModel((await modelDirFromOptions(opts)).dir);
 }

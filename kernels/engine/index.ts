@@ -10,6 +10,9 @@ export * from './show';
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
 export { logMelFromFile, loadModel, recordingCam } from './show/sources';
+// A view's recomputation run by a kernel on a Jupyter Server (the extension asks the kernel for it).
+export { showRecomputedView } from './show/viewInKernel';
+export type { ViewRecomputation } from './show/viewInKernel';
 // Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
 export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
 export type { WavFormat, WavLayout, WavStream } from './audio/wav';
@@ -19,9 +22,8 @@ export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hz
 export { logMelFromAudio } from './audio/features';
 export { toPatches, patchLayout, MIN_TAIL_FRAMES } from './audio/patches';
 export type { PatchOptions } from './audio/patches';
-export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
-export type { NpyArray } from './io/npy';
-export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';
+// Files and pictures without TensorFlow.js (what the VS Code extension uses): NPY, figures, atomic writes.
+export * from './formats';
 // Datasets: ICBHI 2017 and SPRSound layouts (and mixed folders), annotations of one recording, cycle patches.
 export { readDataset, findWavFiles, skipSummary, OFFICIAL_SPLIT_FILES } from './data/dataset';
 export type { Dataset, DatasetRecording, DatasetSplit, DatabaseName, SkippedRecording, SkipReason, ReadDatasetOptions } from './data/dataset';
@@ -73,11 +75,11 @@ export * from './cam/output';
 // Grad-CAM engine (issue 5): the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
 export { gradCam, camImage, patchMaps, findCam, layerGradients } from './cam/cam';
 export type { GradCamOptions, GradCamResult, LayerClassCam, PatchBatch } from './cam/cam';
-export { CAM_METHODS, isCamMethod } from './cam/methods';
-export type { CamMethodName } from './cam/methods';
+export { CAM_METHODS, isCamMethod } from '../shared/view/methods';
+export type { CamMethodName } from '../shared/view/methods';
 export { camLayerNames, activationLayerFor } from './cam/layers';
-export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from './cam/summaries';
-export type { RecordingMap, CutoffShare, Region } from './cam/summaries';
+export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../shared/view/summaries';
+export type { RecordingMap, CutoffShare, Region } from '../shared/view/summaries';
 export { localise, summariseLocalisation, eventBox } from './cam/localisation';
 export type { EventLocalisation, LocalisationSummary } from './cam/localisation';
 export { localiseRecordings } from './cam/localiseDataset';
@@ -86,9 +88,20 @@ export { faithfulness, trapezoidAuc } from './cam/faithfulness';
 export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faithfulness';
 export { randomisationCheck, spearman } from './cam/sanity';
 export type { SanityResult } from './cam/sanity';
-export { camFigurePng } from './export/png';
-export { camFigureSvg } from './export/svg';
 export { camHtml } from './export/html';
+// Band cutoff: model families by cutoff, the occlusion what-if, which model answers a cutoff, views at a cutoff.
+export { FAMILY_FORMAT, FAMILY_MANIFEST, isModelFamilyFolder, readModelFamily, writeFamilyManifest, describeFamily } from './model/family';
+export type { ModelFamily, FamilyMember, FamilyManifest, FamilyManifestMember } from './model/family';
+export { maskBandsAbove, MASK_FILLS, DEFAULT_MASK_FILL } from './cutoff/bandMask';
+export type { MaskFill, BandMatrix } from './cutoff/bandMask';
+export { lowBandsOf } from './cutoff/lowBands';
+export { openModelSource, planBandCutoff, readBandCutoff, bandCutoffRange, describePlan, cutoffFields } from './cutoff/plan';
+export type { ModelSource, CutoffPlan } from './cutoff/plan';
+export { MemberModels, cutoffInput, cutoffCam, loadModelFamily } from './cutoff/cutoffCam';
+export type { CutoffCam } from './cutoff/cutoffCam';
+export { cutoffView, computeCutoffView } from './cutoff/cutoffView';
+export type { CutoffViewOptions, CutoffView } from './cutoff/cutoffView';
+export * from '../shared/cutoff';
 export { runStudy } from './study/study';
 export type { StudyOptions, StudyResult } from './study/study';
 export { writeStudyReport } from './study/report';

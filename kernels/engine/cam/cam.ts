@@ -9,10 +9,11 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
-import { camProduct } from './camProduct';
-import { METHODS, weightedSum, type CamMethodName } from './methods';
+import { camProduct } from '../accel/cam/camProduct';
+import { METHODS, weightedSum } from './methods';
+import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
-import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
+import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
 import { applyPatchScaling, patchScaling, type CamNormalisation } from '../../shared/view/normalisation';
 

@@ -4,15 +4,17 @@
  * plus per-patch probabilities and the summaries. Used by `lungcam gradcam`, the notebook module and `study`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkModelInput } from '../audio/audioCheck';
+import { readRegularTextFile } from '../io/inputFile';
 import type { EventAnnotation } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
-import { LungcamInputError } from '../errors';
+import { LungcamInputError, isInputError } from '../errors';
 import { toPatches } from '../audio/patches';
 import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
 import { recordingClass } from './output';
 import { recordingProbabilities as meanOverPatches } from '../../shared/view/recordingLabel';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from './summaries';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
 import { resolveClasses, resolveLayers } from './layers';
 import type { CyclePredictionLike } from '../show/cycleLane';
 import { DEFAULT_NORMALISATION, type CamNormalisation } from '../../shared/view/normalisation';
@@ -75,6 +77,7 @@ export interface RecordingCam {
 }
 
 export async function recordingCam(model: CamModel | LoadedModelLike, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+  checkModelInput(logMel);
   const cm = asCamModel(model);
   const patches = toPatches(logMel);
   const given = opts.prediction?.patches?.length;
@@ -110,17 +113,18 @@ export function recordingProbabilities(rc: RecordingCam): number[] {
 export interface CamSummary {
   attentionByBand: number[];
   attentionByTime: number[];
-  aboveCutoff: CutoffShare | null;
+  /** Share of the attention above the attention threshold (a display threshold, not the band cutoff). */
+  aboveThreshold: CutoffShare | null;
   topRegions: Region[];
 }
 
-export function summariseCam(rc: RecordingCam, cutoffHz: number | null): CamSummary {
+export function summariseCam(rc: RecordingCam, attentionThresholdHz: number | null): CamSummary {
   const grid = { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands };
   const byBand = attentionByBand(grid);
   return {
     attentionByBand: Array.from(byBand),
     attentionByTime: Array.from(attentionByTime(grid)),
-    aboveCutoff: cutoffHz === null ? null : shareAboveCutoff(byBand, rc.logMel.axes.bandCentersHz, cutoffHz),
+    aboveThreshold: attentionThresholdHz === null ? null : shareAboveCutoff(byBand, rc.logMel.axes.bandCentersHz, attentionThresholdHz),
     topRegions: topRegions(grid, rc.logMel.axes),
   };
 }
@@ -134,8 +138,9 @@ export function readEvents(wavPath: string, explicit?: string): EventAnnotation[
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
+    doc = JSON.parse(readRegularTextFile(file));
+  } catch (e) {
+    if (isInputError(e)) throw e;
     throw new LungcamInputError('not valid JSON (expected {"events": [{type, startSeconds, endSeconds, lowHz, highHz}]})', file);
   }
   const list = Array.isArray(doc) ? doc : (doc as { events?: unknown }).events;

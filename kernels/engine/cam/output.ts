@@ -5,7 +5,7 @@
  */
 import type { Annotations, CamMap, CamOutput } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
-import { encodeBytes, quantize } from '../show/quantize';
+import { quantize, quantizeUnit } from '../../shared/view/quantized';
 import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { GradCamResult, LayerClassCam } from './cam';
 
@@ -30,8 +30,7 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
   return {
     timeSteps: m.timeSteps,
     bandSteps: m.bandSteps,
-    // Quantised against the fixed 0..1 range of normalised maps, so byte 255 always means "the patch maximum".
-    map: { rows: patchCount * m.timeSteps, cols: m.bandSteps, min: 0, max: 1, ...encodeBytes(quantizeUnit(m.normalised)) },
+    map: quantizeUnit(m.normalised, patchCount * m.timeSteps, m.bandSteps),
     // Display ranges: 5 significant digits are far finer than the 8-bit values they scale.
     rawMin: Array.from(m.rawMin, significant5),
     rawMax: Array.from(m.rawMax, significant5),
@@ -40,12 +39,6 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
 }
 
 const significant5 = (v: number) => Number(v.toPrecision(5));
-
-function quantizeUnit(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
-  return bytes;
-}
 
 /** The recording's predicted class: the one rule of shared/view/recordingLabel.ts (mean over every patch). */
 export function recordingClass(result: GradCamResult): number {

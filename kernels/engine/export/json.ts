@@ -9,13 +9,12 @@ import { readEvents, recordingProbabilities, summariseCam, type CamModel, type R
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
-import type { CamFigure } from './figure';
+import { figureNotes, type CamFigure } from '../../shared/view/figure';
+import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 import { cycleLaneOf } from '../show/cycleLane';
 import { cycleSummary } from '../../shared/view/cycleVerdicts';
-import { normalisationInfo } from '../../shared/view/normalisation';
-import { argmax } from '../../shared/view/recordingLabel';
-import { classWords, plural } from '../../shared/view/words';
+import { classWords } from '../../shared/view/words';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -26,7 +25,10 @@ function nestRows(data: Float32Array, rows: number, cols: number): number[][] {
 export interface GradcamJsonOptions {
   wav: string;
   events?: string;
-  attentionCutoffHz: number | null;
+  /** Report the share of attention above this frequency (null: not at all). */
+  attentionThresholdHz: number | null;
+  /** The band cutoff the map is for and how its bands were removed (cutoff/plan.ts cutoffFields). */
+  cutoff?: Record<string, unknown>;
   faithfulness?: boolean;
   sanity?: boolean;
   method: string;
@@ -58,6 +60,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     version: 1,
     source: logMel.source,
     modelId: cm.id,
+    ...opts.cutoff,
     method: opts.method,
     layers: rc.layers,
     activationLayers: rc.layers.map((l) => result.activationLayers[result.layers.indexOf(l)]),
@@ -71,7 +74,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     recordingProbabilities: recordingProbabilities(rc).map((v) => round(v)),
     zeroPatches: single?.zeroPatches ?? [],
     nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
-    summary: summariseCam(rc, opts.attentionCutoffHz),
+    summary: summariseCam(rc, opts.attentionThresholdHz),
     ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
   };
   if (events) doc.localisation = await localisationFor(rc, cm, events);
@@ -96,20 +99,15 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
   return JSON.stringify(doc);
 }
 
-export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null): CamFigure {
+export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   let hi = 0;
   for (const v of rc.map) if (v > hi) hi = v;
-  const mean = recordingProbabilities(rc);
-  const top = argmax(mean);
   const name = rc.logMel.source?.fileName ?? 'recording';
   const lane = cycleLaneOf(rc.prediction);
-  const notes = [
-    top === rc.classIndex
-      ? `The model predicts ${classWords(rc.className)} (p ${mean[top].toFixed(2)} over ${plural(rc.patches.count, 'patch', 'patches')}).`
-      : `The model predicts ${classWords(cm.classes[top])} (p ${mean[top].toFixed(2)}); this map explains ${classWords(rc.className)} (p ${mean[rc.classIndex].toFixed(2)}).`,
-    ...(lane?.cycles ? [cycleSummary(lane.cycles, lane.source)] : []),
-    rc.raw ? 'Raw attention (not normalised): comparable between recordings made with this model.' : `Normalised ${normalisationInfo(rc.normalisation).label}: ${normalisationInfo(rc.normalisation).meaning}.`,
-  ];
+  const notes = figureNotes({
+    classes: cm.classes, recordingProbabilities: recordingProbabilities(rc), classIndex: rc.classIndex, patchCount: rc.patches.count,
+    annotations: lane, normalisation: rc.raw ? 'raw' : rc.normalisation,
+  });
   return {
     title: `${name} — ${method} of model ${cm.id}, layer ${rc.layers.join('+')}, class ${classWords(rc.className)}`,
     logMel: { data: rc.logMel.data, frames: rc.logMel.frames, bands: rc.logMel.bands },
@@ -121,5 +119,6 @@ export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events
     events: events ?? undefined,
     notes,
     ...(lane?.cycles ? { cycles: lane.cycles, classes: cm.classes } : {}),
+    colormap,
   };
 }

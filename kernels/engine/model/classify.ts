@@ -15,6 +15,7 @@ import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThreshold
 import { inferLogits } from './inference';
 import type { RecordingAnnotations } from '../data/annotations';
 import type { AnnotationSource } from '../../shared/outputTypes';
+import { checkModelInput } from '../audio/audioCheck';
 
 /**
  * Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy; conv + ReLU
@@ -123,11 +124,13 @@ function isRecordingAnnotations(v: CycleSpan[] | RecordingAnnotations): v is Rec
 /**
  * Classifies one log-mel (computed with the model's feature parameters) and, optionally, its annotated
  * cycles: a list of spans, or a recording's annotations as `readRecordingAnnotations` returns them (then
- * the result also names the annotation file, for the views' cycle lane). `null` means none.
+ * the result also names the annotation file, for the views' cycle lane). `null` means none. A recording
+ * a model should not be asked about (silent, clipped throughout, under 0.48 s: audioCheck.ts) is refused.
  */
 export function classifyLogMel(
   loaded: LoadedModel, logMel: LogMel, annotated?: CycleSpan[] | RecordingAnnotations | null, aggregation?: CycleAggregation,
 ): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+  checkModelInput(logMel);
   const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
   const found = annotated && isRecordingAnnotations(annotated) ? annotated : null;
   const cycles = found ? found.cycles : (annotated as CycleSpan[] | null | undefined) ?? undefined;

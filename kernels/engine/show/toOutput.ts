@@ -5,15 +5,16 @@
 import { LungcamInputError } from '../errors';
 import type { DecodedAudio, LogMel } from '../types';
 import { MIME, type AudioOutput, type LungcamOutput, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
-import { quantize } from './quantize';
+import { quantize } from '../../shared/view/quantized';
 import { camOutput } from '../cam/output';
 import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
-import { encodeRequestId } from './requestId';
 import { cycleLaneOf } from './cycleLane';
 import { previewWavDataUrl } from './audioPreview';
+
+import { encodeRequestId } from '../../shared/requestId';
 
 const withLane = (annotations: ReturnType<typeof cycleLaneOf>) => (annotations ? { annotations } : {});
 

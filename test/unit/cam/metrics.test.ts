@@ -2,13 +2,13 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../../../kernels/engine/cam/summaries';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../../../kernels/shared/view/summaries';
 import { localise, summariseLocalisation } from '../../../kernels/engine/cam/localisation';
 import { faithfulness, trapezoidAuc } from '../../../kernels/engine/cam/faithfulness';
 import { randomisationCheck, spearman } from '../../../kernels/engine/cam/sanity';
 import { gradCam, patchMaps } from '../../../kernels/engine/cam/cam';
 import { camOutput } from '../../../kernels/engine/cam/output';
-import { unitBytes } from '../../../kernels/engine/show/quantize';
+import { matrixBytes as unitBytes } from '../../../kernels/shared/view/quantized';
 import { assertClose, randomPatches, setupBackend, smallNet } from './helpers';
 
 // A 10-frame × 4-band recording, hop 0.01 s, band centres 100/200/300/400 Hz, edges every 50 Hz.
@@ -106,8 +106,8 @@ describe('CAM summaries and metrics', () => {
     const patches = randomPatches(2, 16, 8, 6);
     const r = await gradCam(model, patches, { layers: ['conv1', 'conv2'], classNames: ['normal', 'crackle', 'wheeze'] });
     const logMel = {
-      data: new Float32Array(30 * 8), frames: 30, bands: 8, params: { fmin: 100, fmax: 2000, bands: 8, cutoffHz: null },
-      axes: { sampleRate: 16000 as const, fmin: 100, fmax: 2000, melBands: 8, bands: 8, cutoffHz: null, frames: 30, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
+      data: new Float32Array(30 * 8), frames: 30, bands: 8, params: { fmin: 100, fmax: 2000, bands: 8, bandCutoffHz: null },
+      axes: { sampleRate: 16000 as const, fmin: 100, fmax: 2000, melBands: 8, bands: 8, bandCutoffHz: null, frames: 30, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
     };
     const out = camOutput({ result: r, logMel, patches: { startFrame: [0, 16], padded: [false, true], frames: 16 }, modelId: 'test' });
     assert.deepEqual(Object.keys(out.maps), ['conv1', 'conv2']);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, runLungcam } from '../cliHarness';
 import { EXPORT_FORMATS, exportCamOutput, exportableMaps } from '../../../extension/camOutputExport';
-import { outputMapOnFrames } from '../../../kernels/engine/export/outputFigure';
+import { decodeNpy } from '../../../kernels/engine/formats';
+import { mapOnFrames } from '../../../kernels/shared/view/maps';
 import { classWords } from '../../../kernels/shared/view/words';
-import { decodeNpy } from '../../../kernels/engine/io/npy';
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { makeCamOutput } from '../../renderer/fixtures';
 
@@ -75,18 +75,18 @@ describe('exporting a notebook CAM output', () => {
   });
 });
 
-describe('outputMapOnFrames', () => {
+describe('mapOnFrames', () => {
   it('gives one value per frame and band, 0..1; a constant map stays constant where patches overlap', () => {
     const out = makeCamOutput({ durationSeconds: 2.5 });
     const { frames, bands } = out.axes;
     const pick = exportableMaps(out)[0];
-    const grid = outputMapOnFrames(out, pick, 'patch');
+    const grid = mapOnFrames(out.maps[pick.layer][pick.className], out.patches, frames, bands);
     assert.strictEqual(grid.length, frames * bands);
     assert.ok(grid.every((v) => Number.isFinite(v) && v >= -1e-6 && v <= 1 + 1e-6), 'normalised values 0..1');
     // a constant map gives the same constant everywhere a patch covers
     const m = out.maps[pick.layer][pick.className];
-    const flat = { ...out, maps: { ...out.maps, [pick.layer]: { ...out.maps[pick.layer], [pick.className]: { ...m, map: { ...m.map, min: 0.5, max: 0.5 } } } } };
-    const g = outputMapOnFrames(flat, pick, 'patch');
+    const flat = { ...m, map: { ...m.map, min: 0.5, max: 0.5 } };
+    const g = mapOnFrames(flat, out.patches, frames, bands);
     assert.ok(g.every((v) => Math.abs(v - 0.5) < 1e-6));
   });
 

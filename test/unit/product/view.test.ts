@@ -35,16 +35,16 @@ describe('lungcam view', () => {
     assert.strictEqual(v.predictions.label, v.predictions.classes[v.predictions.recordingProbabilities.indexOf(Math.max(...v.predictions.recordingProbabilities))]);
   });
 
-  it('a text file: one line, exit 2, no output; a cutoff the model was not trained with: says how to get one', () => {
+  it('a text file: one line, exit 2, no output; a cutoff outside the model\'s band: one line naming the band', () => {
     const notWav = path.join(dir, 'notes.wav');
     writeFileSync(notWav, 'not audio\n');
     const out = path.join(dir, 'bad.json');
     const r = runLungcam(['view', notWav, '--model', model, '--out', out]);
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr.trim().split('\n').pop()!, /^lungcam: .*notes\.wav.*not a WAV/);
-    const c = runLungcam(['view', wav, '--model', model, '--out', out, '--cutoff', '1234']);
+    const c = runLungcam(['view', wav, '--model', model, '--out', out, '--cutoff', '99999']);
     assert.strictEqual(c.code, 2);
-    assert.match(c.stderr, /train a model with --cutoff 1234 and select it/);
+    assert.match(c.stderr, /--cutoff: 99999 Hz is outside the band: model baseline answers cutoffs above .* up to 2000 Hz/);
     assert.ok(!existsSync(out));
     assert.deepStrictEqual(readdirSync(dir).filter((f) => f.includes('bad')), [], 'no temp file left');
   });

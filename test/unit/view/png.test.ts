@@ -2,7 +2,7 @@
 // with a palette when the image has few colours (smaller notebooks), with row filters either way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodePng } from '../../../kernels/engine/show/png';
+import { encodePng } from '../../../kernels/engine/export/raster';
 import { decodePng } from '../pngDecode';
 
 test('an image of ≤ 256 colours is written with a palette and reads back pixel for pixel', () => {
