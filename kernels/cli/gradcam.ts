@@ -14,6 +14,7 @@ import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureF
 import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
+import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
 
 export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   model?: string;
@@ -24,6 +25,7 @@ export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   class?: string;
   method?: string;
   raw?: boolean;
+  normalise: CamNormalisation;
   out: string;
   events?: string;
   attentionThreshold: number;
@@ -50,7 +52,9 @@ export function register(program: Command): void {
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch');
+    .addOption(new Option('--normalise <how>', `how the map is scaled to 0..1: ${NORMALISATIONS.map((n) => `${n.normalisation} (${n.meaning})`).join('; ')}`)
+      .choices(NORMALISATIONS.map((n) => n.normalisation)).default(DEFAULT_NORMALISATION))
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1');
   addFeatureOptions(cmd, 'view');
   addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
@@ -76,7 +80,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
   const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
-  const { MemberModels, camModelOf, cutoffCam } = await import('../engine/cutoff/cutoffCam');
+  const { MemberModels, camModelOf, cutoffCam, cutoffInput } = await import('../engine/cutoff/cutoffCam');
 
   const method = resolveMethod(opts.method);
   // Check the user's choices before the (slow) audio and CAM work: the model or family, the cutoff.
@@ -87,13 +91,18 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
   await initBackend(opts.backend, { quiet: true });
   const models = new MemberModels(source);
-  const cm = camModelOf(await models.get(plan.member));
+  const loaded = await models.get(plan.member);
+  const cm = camModelOf(loaded);
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
   const full = await logMelFromFile(wav, source.featureParams);
   printWarnings([...full.warnings, ...checkModelInput(full, wav)]);
+  // The classification with the annotated cycles (when NAME.txt/NAME.json sit beside the WAV): the
+  // cycle lane of every output, and the same numbers `classify` prints.
+  const { annotatedPrediction } = await import('./annotatedPrediction');
+  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, cutoffInput(full, plan), wav);
   const { rc } = await cutoffCam(models, full, plan, {
-    layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
+    layers: opts.layer, className: opts.class, method, raw: opts.raw, normalisation: opts.normalise, batchSize: opts.batchSize, everything: ext === '.html', prediction,
   });
   const logMel = rc.logMel;
 
@@ -118,17 +127,23 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const { camOutput } = await import('../engine/cam/output');
     const { camHtml } = await import('../engine/export/html');
     const { readEvents } = await import('../engine/cam/explain');
+    const { cycleLaneOf } = await import('../engine/show/cycleLane');
     const events = readEvents(wav, opts.events);
+    const lane = cycleLaneOf(rc.prediction);
     const out = camOutput({
       result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
+      ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}),
     });
     await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
   }
   if (!opts.quiet) {
-    const p = rc.result.probabilities;
-    const c = cm.classes.length;
-    const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    const { recordingProbabilities } = await import('../engine/cam/explain');
+    const { argmax } = await import('../shared/view/recordingLabel');
+    const { plural } = await import('../shared/view/words');
+    const mean = recordingProbabilities(rc);
+    const top = argmax(mean);
+    const explained = top === rc.classIndex ? `the predicted class ${rc.className} (p ${mean[top].toFixed(2)})` : `class ${rc.className} (p ${mean[rc.classIndex].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${rc.layers.join('+')}, ${explained}, over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
   }
+
 }

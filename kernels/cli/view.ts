@@ -65,22 +65,23 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
     onProgress: progress,
     onWarnings: printWarnings,
   });
-  const { source, plan, full, main } = view;
+  const { source, plan, full, main, prediction } = view;
   const fileName = basename(wav);
-  progress('classifying');
-  const { classifyLogMel } = await import('../engine/model/classify');
-  const { cutoffInput } = await import('../engine/cutoff/cutoffCam');
   const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  const prediction = classifyLogMel(main.loaded, cutoffInput(full, plan));
   // The methods the view's dropdown offers: every one the engine computes.
   const cam = { ...view.cam, methods: [...CAM_METHODS] };
   const out = {
-    spectrogram: spectrogramOutput(full, { fileName }),
+    spectrogram: { ...spectrogramOutput(full, { fileName }), ...(cam.annotations ? { annotations: cam.annotations } : {}) },
     predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: main.loaded.meta.name }),
     cam,
     cutoff: cutoffFields(plan, source),
   };
   progress('writing');
   await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${cam.rungs?.length ? ` and ${cam.rungs.length} more cutoff(s) of family ${source.name}` : ''}, label ${prediction.label}, ${full.frames} frames × ${full.bands} bands\n`);
+  const { cycleSummary } = await import('../shared/view/cycleVerdicts');
+  const { plural } = await import('../shared/view/words');
+  const cycles = cam.annotations?.cycles;
+  const verdicts = cycles?.length ? ` ${cycleSummary(cycles, cam.annotations?.source)}` : '';
+  const rungs = cam.rungs?.length ? ` and ${plural(cam.rungs.length, 'more cutoff')} of family ${source.name}` : '';
+  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${rungs}, label ${prediction.label} over ${plural(cam.patches.startFrame.length, 'patch', 'patches')}, ${full.frames} frames × ${full.bands} bands.${verdicts}\n`);
 }

@@ -1,7 +1,8 @@
 /**
  * Everything a Grad-CAM view of one recording needs at a band cutoff, from a model folder or a family
  * folder: the recording's full-band log-mel, the planned variant (plan.ts) and, for a family, every other
- * member precomputed (cutoffOutput.ts). `lungcam view` and notebook cells (`lc.cutoffView`) both use it.
+ * member precomputed (cutoffOutput.ts), and the recording's annotated cycles with the planned member's
+ * verdict on each (the views' cycle lane). `lungcam view` and notebook cells (`lc.cutoffView`) both use it.
  */
 import { randomBytes } from 'node:crypto';
 import { basename, resolve } from 'node:path';
@@ -14,7 +15,10 @@ import { readEvents } from '../cam/explain';
 import { resolveMethod } from '../cam/layers';
 import type { LogMel } from '../types';
 import { DEFAULT_MASK_FILL, type MaskFill } from './bandMask';
-import { MemberModels, type CutoffCam } from './cutoffCam';
+import { MemberModels, cutoffInput, type CutoffCam } from './cutoffCam';
+import { readRecordingAnnotations } from '../data/annotations';
+import { classifyLogMel } from '../model/classify';
+import { cycleLaneOf } from '../show/cycleLane';
 import { cutoffOutput, rungPlans } from './cutoffOutput';
 import { openModelSource, planBandCutoff, readBandCutoff, type CutoffPlan, type ModelSource } from './plan';
 
@@ -40,6 +44,8 @@ export interface CutoffView {
   models: MemberModels;
   main: CutoffCam;
   cam: CamOutput;
+  /** The planned member's classification of the recording and of its annotated cycles (the cycle lane). */
+  prediction: ReturnType<typeof classifyLogMel>;
 }
 
 /** Opens the source and plans the cutoff before any audio or model work (bad input fails fast). */
@@ -59,17 +65,23 @@ export async function computeCutoffView(wav: string, modelDir: string, opts: Cut
   const family = source.kind === 'family' && !opts.onlyCutoff;
   say(source.kind === 'family' ? `loading the ${source.members.length} models of family ${source.name}` : 'loading the model');
   const models = new MemberModels(source);
-  await models.get(plan.member);
+  const loaded = await models.get(plan.member);
+  say('classifying');
+  const truth = readRecordingAnnotations(wav, { durationSeconds: full.source?.durationSeconds });
+  opts.onWarnings?.(truth?.warnings ?? []);
+  const prediction = classifyLogMel(loaded, cutoffInput(full, plan), truth);
+  const lane = cycleLaneOf(prediction);
   say(family ? `computing Grad-CAM for every layer and class at ${source.members.length} cutoffs` : 'computing Grad-CAM for every layer and class');
   const events = readEvents(wav);
+  const annotations = lane || events ? { ...lane, ...(events ? { events } : {}) } : undefined;
   const recording = { ...full, source: full.source ?? { fileName: basename(wav), durationSeconds: full.frames * full.axes.hopSeconds, originalSampleRate: 16000, channels: 1 } };
   const { output, main } = await cutoffOutput(models, recording, plan, family ? rungPlans(source.members, plan) : [], {
     method: resolveMethod(opts.method),
     ...(source.kind === 'family' ? { family: source.name } : {}),
-    ...(events ? { annotations: { events } } : {}),
+    ...(annotations ? { annotations } : {}),
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
   });
-  return { source, plan, full, models, main, cam: output };
+  return { source, plan, full, models, main, cam: output, prediction };
 }
 
 /**
@@ -78,7 +90,7 @@ export async function computeCutoffView(wav: string, modelDir: string, opts: Cut
  * names the WAV and the folder, so other cutoffs (what-ifs) and methods can be asked for.
  */
 export async function cutoffView(wavPath: string, modelDir: string, opts: Omit<CutoffViewOptions, 'requestId'> = {}): Promise<CamOutput> {
-  const requestId = encodeRequestId({ wav: resolve(wavPath), model: resolve(modelDir), key: randomBytes(6).toString('hex') });
+  const requestId = encodeRequestId({ wav: resolve(wavPath), model: openModelSource(modelDir).dir, key: randomBytes(6).toString('hex') });
   return (await computeCutoffView(wavPath, modelDir, { ...opts, requestId })).cam;
 }
 

@@ -9,9 +9,12 @@ import { readEvents, recordingProbabilities, summariseCam, type CamModel, type R
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
-import type { CamFigure } from '../../shared/view/figure';
+import { figureNotes, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
+import { cycleLaneOf } from '../show/cycleLane';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { classWords } from '../../shared/view/words';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -51,6 +54,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
   const c = result.classNames.length;
   const single = rc.layers.length === 1 ? result.maps.find((m) => m.layer === rc.layers[0] && m.classIndex === rc.classIndex) : undefined;
   const events = readEvents(opts.wav, opts.events);
+  const lane = cycleLaneOf(rc.prediction);
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
@@ -63,6 +67,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     class: rc.className,
     classes: result.classNames,
     raw: rc.raw,
+    normalisation: rc.raw ? null : rc.normalisation,
     ...axesFields(logMel),
     patches: patchFields(patches),
     probabilities: Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
@@ -70,6 +75,7 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
     zeroPatches: single?.zeroPatches ?? [],
     nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
     summary: summariseCam(rc, opts.attentionThresholdHz),
+    ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
   };
   if (events) doc.localisation = await localisationFor(rc, cm, events);
   if (opts.faithfulness || opts.sanity) {
@@ -96,17 +102,23 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
 export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   let hi = 0;
   for (const v of rc.map) if (v > hi) hi = v;
-  const p = recordingProbabilities(rc)[rc.classIndex];
   const name = rc.logMel.source?.fileName ?? 'recording';
+  const lane = cycleLaneOf(rc.prediction);
+  const notes = figureNotes({
+    classes: cm.classes, recordingProbabilities: recordingProbabilities(rc), classIndex: rc.classIndex, patchCount: rc.patches.count,
+    annotations: lane, normalisation: rc.raw ? 'raw' : rc.normalisation,
+  });
   return {
-    title: `${name} — ${method}, ${rc.layers.join('+')}, class ${rc.className} (p ${p.toFixed(2)}), model ${cm.id}`,
+    title: `${name} — ${method} of model ${cm.id}, layer ${rc.layers.join('+')}, class ${classWords(rc.className)}`,
     logMel: { data: rc.logMel.data, frames: rc.logMel.frames, bands: rc.logMel.bands },
     map: { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands },
     hopSeconds: rc.logMel.axes.hopSeconds,
     bandCentersHz: rc.logMel.axes.bandCentersHz,
     valueRange: rc.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: rc.raw ? 'attention (raw)' : 'attention (per patch)',
+    valueLabel: rc.raw ? 'attention (raw)' : 'attention',
     events: events ?? undefined,
+    notes,
+    ...(lane?.cycles ? { cycles: lane.cycles, classes: cm.classes } : {}),
     colormap,
   };
 }

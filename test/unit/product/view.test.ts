@@ -52,15 +52,23 @@ describe('lungcam view', () => {
 });
 
 describe('the analysis notebook of Open WAV File in Notebook', () => {
-  it('names the WAV relative to the notebook and an outside model by its absolute path', () => {
+  it('names the WAV relative to the notebook, a shipped model by its name, a nearby one relatively, another by its path', () => {
     const nbPath = '/data/rec/a.lungnb';
-    const nb = analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir: '/opt/ext/samples/models/baseline', method: 'layercam' });
-    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => joinSource(c.source));
+    const cells = (modelDir: string, method?: string) => analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir, method })
+      .cells.filter((c) => c.cell_type === 'code').map((c) => joinSource(c.source));
+    const code = cells(model, 'layercam');
     assert.strictEqual(code.length, 4);
     assert.match(code[0], /const wavPath = "\.\/a\.wav";/);
-    assert.match(code[1], /lc\.loadModel\("\/opt\/ext\/samples\/models\/baseline"\)/);
-    assert.match(code[3], /method: "layercam"/);
-    assert.strictEqual((nb.metadata.kernelspec as { name: string }).name, 'lungcam');
+    assert.match(code[1], /lc\.loadModel\("baseline"\)/, 'the shipped model by name: survives sharing and upgrades');
+    assert.match(code[2], /lc\.readRecordingAnnotations\(wavPath\)/, 'the annotations beside the recording');
+    assert.match(code[2], /lc\.classifyLogMel\(model, logMel, truth\)/);
+    // `prediction: prediction`, not the shorthand: tslab does not rewrite shorthand properties to its cell variables
+    assert.match(code[3], /lc\.recordingCam\(model, logMel, \{ everything: true, prediction: prediction, method: "layercam" \}\)/, 'the cycle lane goes into the Grad-CAM view');
+    assert.doesNotMatch(code[1], /lc\.show\(logMel\)/, 'the spectrogram is kept once, in the Grad-CAM view');
+    assert.match(cells('/data/rec/models/m')[1], /lc\.loadModel\("\.\/models\/m"\)/);
+    assert.match(cells('/opt/elsewhere/m')[1], /lc\.loadModel\("\/opt\/elsewhere\/m"\)/);
+    assert.ok(!code.join('\n').includes(repoRoot), 'no path inside the installed extension');
+    assert.strictEqual((analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir: model }).metadata.kernelspec as { name: string }).name, 'lungcam');
   });
 
   it('cellPath and free notebook names', () => {
