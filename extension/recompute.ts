@@ -22,11 +22,20 @@ export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/sh
 
 export type ComputeResult = { ok: true; outputs: ViewOutputs } | { ok: false; message: string; cancelled: boolean };
 
-export async function computeView(source: ViewSource, o: { method?: string; cutoffHz?: number | null; token?: vscode.CancellationToken; onLine?: (l: string) => void; requestId?: string } = {}): Promise<ComputeResult> {
+export interface ComputeViewOptions {
+  method?: string;
+  /** A band cutoff to show (a family's rung there, else the what-if); `only`: not the family's other rungs. */
+  bandCutoff?: { hz: number; only?: boolean };
+  token?: vscode.CancellationToken;
+  onLine?: (l: string) => void;
+  requestId?: string;
+}
+
+export async function computeView(source: ViewSource, o: ComputeViewOptions = {}): Promise<ComputeResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lungcam-view-'));
   try {
     const out = path.join(dir, 'view.json');
-    const built = viewArgs(source, out, { method: o.method || undefined, cutoffHz: o.cutoffHz, requestId: o.requestId ?? encodeRequestId(source), backend: backendSetting() });
+    const built = viewArgs(source, out, { method: o.method || undefined, bandCutoffHz: o.bandCutoff?.hz, onlyCutoff: o.bandCutoff?.only, requestId: o.requestId ?? encodeRequestId(source), backend: backendSetting() });
     if ('refused' in built) return { ok: false, message: built.refused, cancelled: false };
     const r = await runCli(built.args, { token: o.token, onLine: o.onLine, cwd: path.dirname(source.wav) });
     if (r.cancelled) return { ok: false, message: 'cancelled', cancelled: true };

@@ -8,7 +8,10 @@ import { isRequestId, type ViewSource } from '../kernels/shared/requestId';
 
 export interface ViewRequest {
   method?: unknown;
-  cutoffHz?: unknown;
+  /** The band cutoff to compute (a family's member there, else the what-if). */
+  bandCutoffHz?: unknown;
+  /** Only that cutoff, not a family's other members (the view has them). */
+  onlyCutoff?: boolean;
   requestId?: unknown;
   backend: string;
 }
@@ -25,9 +28,10 @@ export function viewArgs(source: ViewSource, out: string, o: ViewRequest): { arg
     if (typeof o.method !== 'string' || !/^[a-z][a-z+]{0,19}$/.test(o.method)) return { refused: 'the CAM method is not a method name' };
     args.push(`--method=${o.method}`);
   }
-  if (o.cutoffHz !== undefined && o.cutoffHz !== null) {
-    if (typeof o.cutoffHz !== 'number' || !Number.isFinite(o.cutoffHz) || o.cutoffHz <= 0) return { refused: 'the band cutoff is not a positive number of Hz' };
-    args.push(`--cutoff=${o.cutoffHz}`);
+  if (o.bandCutoffHz !== undefined && o.bandCutoffHz !== null) {
+    if (typeof o.bandCutoffHz !== 'number' || !Number.isFinite(o.bandCutoffHz) || o.bandCutoffHz <= 0) return { refused: 'the band cutoff is not a positive number of Hz' };
+    args.push(`--cutoff=${o.bandCutoffHz}`);
+    if (o.onlyCutoff) args.push('--only-cutoff');
   }
   args.push('--', source.wav);
   return { args };

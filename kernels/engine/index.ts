@@ -5,7 +5,7 @@
 export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
-export * from './show';
+export * from './show/display';
 // logMelFromFile, loadModel and recordingCam as the engine's, plus a note of the WAV file and model folder
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
@@ -53,18 +53,19 @@ export { trainOnDataset } from './model/trainDataset';
 export type { TrainDatasetOptions, TrainDatasetResult } from './model/trainDataset';
 export { recordingPatches, evaluateRecordings } from './model/dataset';
 export type { RecordingPatches, DatasetEvaluation, CycleResult } from './model/dataset';
-export { predictProbabilities, classifyLogMel, patchesInSpan } from './model/classify';
-export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan } from './model/classify';
+export { predictProbabilities, classifyLogMel } from './model/classify';
+export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan, CycleAggregation } from './model/classify';
+// What the views say about a recording: the recording label rule, cycle verdicts, normalisations, plain words.
+export { recordingProbabilities as meanPatchProbabilities } from '../shared/view/recordingLabel';
+export { cycleSummary, cycleHoverText, verdictOf, verdictCounts } from '../shared/view/cycleVerdicts';
+export { NORMALISATIONS, DEFAULT_NORMALISATION, normalisationInfo } from '../shared/view/normalisation';
+export type { CamNormalisation } from '../shared/view/normalisation';
+export { cycleLaneOf } from './show/cycleLane';
 export { classificationMetrics, formatMetrics } from './model/metrics';
 export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
 export { saveModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
+export { resolveModelDir, shippedModelNames, isModelName, portableModelRef } from './model/modelNames';
 export type { ModelMetadata, LoadedModel } from './model/modelIO';
-// Model families by band cutoff (family.json: members trained the same way at a ladder of cutoffs) and the
-// masking what-if for any cutoff with one model (bands above it replaced by a neutral value).
-export { readModelFamily, loadModelFamily, familyMember, isModelFamily, FAMILY_FORMAT, FAMILY_MANIFEST } from './model/family';
-export type { ModelFamily, LoadedFamily, FamilyMember, FamilyManifest } from './model/family';
-export { maskBandsAbove, bandStatistics, checkCutoffHz, firstMaskedBand, MASK_FILLS, DEFAULT_MASK_FILL } from './model/bandMask';
-export type { MaskFill, BandStatistics } from './model/bandMask';
 export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
 export type { AugmentOptions } from './model/augment';
 // Grad-CAM of a recording and its renderer output (used by lc.show and the quickstart notebook).
@@ -90,6 +91,19 @@ export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faith
 export { randomisationCheck, spearman } from './cam/sanity';
 export type { SanityResult } from './cam/sanity';
 export { camHtml } from './export/html';
+// Band cutoff: model families by cutoff, the occlusion what-if, which model answers a cutoff, views at a cutoff.
+export { FAMILY_FORMAT, FAMILY_MANIFEST, isModelFamilyFolder, readModelFamily, writeFamilyManifest, describeFamily } from './model/family';
+export type { ModelFamily, FamilyMember, FamilyManifest, FamilyManifestMember } from './model/family';
+export { maskBandsAbove, MASK_FILLS, DEFAULT_MASK_FILL } from './cutoff/bandMask';
+export type { MaskFill, BandMatrix } from './cutoff/bandMask';
+export { lowBandsOf } from './cutoff/lowBands';
+export { openModelSource, planBandCutoff, readBandCutoff, bandCutoffRange, describePlan, cutoffFields } from './cutoff/plan';
+export type { ModelSource, CutoffPlan } from './cutoff/plan';
+export { MemberModels, cutoffInput, cutoffCam, loadModelFamily } from './cutoff/cutoffCam';
+export type { CutoffCam } from './cutoff/cutoffCam';
+export { cutoffView, computeCutoffView } from './cutoff/cutoffView';
+export type { CutoffViewOptions, CutoffView } from './cutoff/cutoffView';
+export * from '../shared/cutoff';
 export { runStudy, studyArm } from './study/study';
 export { runSweep } from './study/sweep';
 export type { SweepOptions, SweepResult, RungSummary } from './study/sweep';

@@ -36,7 +36,7 @@ describe('the view command line for a recomputation', () => {
   const source = { wav: '/data/-odd name.wav', model: '/models/--weird' };
 
   it('passes every value as --name=value and the recording after --, so none can be read as an option', async () => {
-    const built = viewArgs(source, '/tmp/o/view.json', { method: 'gradcam++', cutoffHz: 1500, requestId: encodeRequestId(source), backend: 'wasm' });
+    const built = viewArgs(source, '/tmp/o/view.json', { method: 'gradcam++', bandCutoffHz: 1500, onlyCutoff: true, requestId: encodeRequestId(source), backend: 'wasm' });
     assert.ok('args' in built);
     assert.deepEqual(built.args.slice(-2), ['--', '/data/-odd name.wav']);
     // commander reads them back exactly
@@ -49,15 +49,16 @@ describe('the view command line for a recomputation', () => {
     assert.equal(seen!.wav, '/data/-odd name.wav');
     assert.equal(seen!.opts.model, '/models/--weird');
     assert.equal(seen!.opts.method, 'gradcam++');
-    assert.equal(seen!.opts.cutoff, 1500);
+    assert.equal(seen!.opts.cutoff, '1500', 'the band cutoff, as typed (checked against the model by the CLI)');
+    assert.equal(seen!.opts.onlyCutoff, true);
   });
 
   it('refuses a method, cutoff or requestId that is not what LungCAM makes', () => {
     const base = { backend: 'wasm', requestId: encodeRequestId(source) };
     assert.ok('refused' in viewArgs(source, '/o.json', { ...base, method: '--out=/x' }));
     assert.ok('refused' in viewArgs(source, '/o.json', { ...base, method: 'gradcam; rm -rf ~' }));
-    assert.ok('refused' in viewArgs(source, '/o.json', { ...base, cutoffHz: Number.NaN }));
-    assert.ok('refused' in viewArgs(source, '/o.json', { ...base, cutoffHz: '1500' }));
+    assert.ok('refused' in viewArgs(source, '/o.json', { ...base, bandCutoffHz: Number.NaN }));
+    assert.ok('refused' in viewArgs(source, '/o.json', { ...base, bandCutoffHz: '1500' }));
     assert.ok('refused' in viewArgs(source, '/o.json', { ...base, requestId: 'lungcam-view:abc --model=/x' }));
   });
 });

@@ -11,7 +11,7 @@ import { PATCH_FRAMES, type FeatureParams } from '../types';
 import { predictProbabilities, aggregateCycle, type CycleAggregation } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import type { LoadedModel } from './modelIO';
-import { bandStatistics, maskBandsAbove, type MaskFill } from './bandMask';
+import { maskBandsAbove, type MaskFill } from '../cutoff/bandMask';
 import type { PatchSet } from './train';
 
 export interface RecordingPatches extends PatchSet {
@@ -113,9 +113,9 @@ export interface DatasetEvaluation {
   skippedCycles: number;
 }
 
-/** The masking what-if: bands above `cutoffHz` replaced before classification (bandMask.ts). */
+/** The masking what-if: bands above `bandCutoffHz` replaced before classification (cutoff/bandMask.ts). */
 export interface BandMaskOptions {
-  cutoffHz: number;
+  bandCutoffHz: number;
   fill: MaskFill;
 }
 
@@ -133,11 +133,8 @@ export async function evaluateRecordings(
   let skipped = 0;
   for (let i = 0; i < recordings.length; i++) {
     const r = recordings[i];
-    const mel = await logMelFromFile(r.wavPath, meta.featureParams);
-    if (opts.mask) {
-      const stats = bandStatistics(mel.data, mel.frames, mel.bands);
-      mel.data = maskBandsAbove(mel.data, mel.axes.bandCentersHz, opts.mask.cutoffHz, opts.mask.fill, stats, i);
-    }
+    const computed = await logMelFromFile(r.wavPath, meta.featureParams);
+    const mel = opts.mask ? maskBandsAbove(computed, computed.axes.bandCentersHz, opts.mask.bandCutoffHz, opts.mask.fill, i) : computed;
     const cp = cyclePatches(mel, r.cycles);
     const probs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     r.cycles.forEach((c, ci) => {

@@ -96,12 +96,12 @@ export async function studyArm(
 ): Promise<[StudyArm, StudySet]> {
   const say = opts.onProgress ?? (() => undefined);
   const seed = opts.seed ?? 1;
-  say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''}), seed ${seed}`);
+  say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.bandCutoffHz ? `, cut above ${params.bandCutoffHz} Hz` : ''}), seed ${seed}`);
   const t = performance.now();
   // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
   const trained = await trainOnDataset(dir, {
     ...opts.recipe,
-    featureParams: params, seed, splitFile: opts.splitFile, signal: opts.signal, command: opts.commandFor?.(seed, params.cutoffHz ?? null),
+    featureParams: params, seed, splitFile: opts.splitFile, signal: opts.signal, command: opts.commandFor?.(seed, params.bandCutoffHz ?? null),
     epochs: opts.epochs ?? opts.recipe?.epochs ?? 12,
     patience: opts.patience ?? opts.recipe?.patience, validationFraction: opts.validationFraction ?? opts.recipe?.validationFraction,
     log: (line) => say(`${name}: ${line}`),
@@ -153,7 +153,7 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
   const dataset = readDataset(dir, { seed, splitFile: opts.splitFile });
   const testRecs = dataset.split.test;
   const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
-  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
+  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, bandCutoffHz: cutoffHz });
   const arm = (name: 'full-band' | 'cut', params: FeatureParams) => studyArm(dir, name, params, testRecs, { ...opts, seed, epochs });
 
   const [full, fullTest] = await arm('full-band', fullParams);

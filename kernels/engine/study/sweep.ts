@@ -14,8 +14,9 @@ import { SEED_PARAMS, PATCH_FRAMES } from '../types';
 import { CLASSES, convLayerNames } from '../model/model';
 import { classificationMetrics } from '../model/metrics';
 import { evaluateRecordings, type DatasetEvaluation } from '../model/dataset';
-import { bandStatistics, maskBandsAbove, MASK_FILLS, type MaskFill } from '../model/bandMask';
+import { maskBandsAbove, MASK_FILLS, type MaskFill } from '../cutoff/bandMask';
 import type { ModelMetadata } from '../model/modelIO';
+import { cyclePatches } from '../data/cycles';
 import { attentionShare, bandAttention } from './attention';
 import { studySet, type StudySet } from './data';
 import { blankAbove, studyArm, type StudyArm, type StudyOptions, type StudyResult } from './study';
@@ -132,15 +133,20 @@ function figuresOf(evaluation: DatasetEvaluation): Pick<SweepFigures, 'score' | 
   return { score: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length), overall: scoresOf(evaluation.cycles), byDatabase };
 }
 
-/** The test patches with the bands above `cutoffHz` replaced (each recording's own band statistics). */
-function maskedSet(set: StudySet, bandCentersHz: number[], cutoffHz: number, fill: MaskFill): StudySet {
-  const stats = set.logMels.map((lm) => bandStatistics(lm.data, lm.frames, lm.bands));
-  const size = PATCH_FRAMES * set.bands;
+/**
+ * The test patches with the bands above `bandCutoffHz` replaced as the product's what-if does it: each
+ * recording's log-mel masked (its own band statistics), then cut into the same cycle patches again.
+ */
+function maskedSet(set: StudySet, recordings: readonly DatasetRecording[], bandCutoffHz: number, fill: MaskFill): StudySet {
   const x = new Float32Array(set.x.length);
-  for (let p = 0; p < set.count; p++) {
-    const patch = set.x.subarray(p * size, (p + 1) * size);
-    x.set(maskBandsAbove(patch, bandCentersHz, cutoffHz, fill, stats[set.recording[p]], p), p * size);
-  }
+  let offset = 0;
+  set.logMels.forEach((lm, r) => {
+    const masked = maskBandsAbove(lm, lm.axes.bandCentersHz, bandCutoffHz, fill, r);
+    const cp = cyclePatches(masked, recordings[r].cycles);
+    x.set(cp.data, offset);
+    offset += cp.data.length;
+  });
+  if (offset !== x.length) throw new Error(`maskedSet: ${offset / (PATCH_FRAMES * set.bands)} masked patches for ${set.count} test patches`);
   return { ...set, x };
 }
 
@@ -203,9 +209,9 @@ export async function runSweep(dir: string, opts: SweepOptions): Promise<SweepRe
     for (const c of cutoffs) {
       for (const fill of fills) {
         if (opts.signal?.aborted) throw new Error('study cancelled');
-        const evaluation = await evaluateRecordings(loaded, testRecs, { mask: { cutoffHz: c, fill } });
+        const evaluation = await evaluateRecordings(loaded, testRecs, { mask: { bandCutoffHz: c, fill } });
         const layers = convLayerNames(full.model);
-        const attention = await bandAttention(full.model, maskedSet(fullTest, centres, c, fill), layers[layers.length - 1], [...CLASSES], centres, opts.signal);
+        const attention = await bandAttention(full.model, maskedSet(fullTest, testRecs, c, fill), layers[layers.length - 1], [...CLASSES], centres, opts.signal);
         masked.push({ seed, cutoffHz: c, fill, ...figuresOf(evaluation), ...attentionFigures(attention) });
         say(`seed ${seed}: what-if at ${c} Hz (${fill}): score ${(100 * masked[masked.length - 1].score).toFixed(1)}`);
       }
@@ -213,7 +219,7 @@ export async function runSweep(dir: string, opts: SweepOptions): Promise<SweepRe
     let primaryArm: [StudyArm, StudySet] | null = null;
     for (const c of cutoffs) {
       if (c !== primary && opts.ladderSeeds !== undefined && si >= opts.ladderSeeds) continue;
-      const params = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz: c });
+      const params = resolveFeatureParams({ ...SEED_PARAMS, bandCutoffHz: c });
       const key = `cut${c}`;
       const [cut, cutTest] = await studyArm(dir, 'cut', params, testRecs, armOpts, testSets.get(key));
       testSets.set(key, cutTest);

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { atomicWriteDir } from '../io/atomicWrite';
 import { saveModel } from '../model/modelIO';
-import { FAMILY_FORMAT, FAMILY_MANIFEST, type FamilyManifest } from '../model/family';
+import { FAMILY_MANIFEST, writeFamilyManifest } from '../model/family';
 import { profilePng, profileSvg, type ProfileFigure, type ProfileSeries } from '../export/profile';
 import type { Rgb } from '../../shared/view/colormaps';
 import { checkTarget, writeStudyFigures } from './report';
@@ -97,7 +97,7 @@ Grad-CAM of the last conv layer for the predicted class, over the ${s.full.atten
 
 ${rungRows(r)}
 
-"masked": the full-band model itself with the bands above the cutoff replaced (the what-if, no retraining): \`floor\` = ln(0.01), \`band-mean\` = each band's mean over the recording, \`noise\` = draws from each band's mean and spread. Does masking predict retraining? Mean absolute difference between the what-if's Δ score and the retrained Δ score over the cutoffs — ${agree}. Chosen fill: **${r.chosenFill}** (the smallest score error); the product's what-if uses it.
+"masked": the full-band model itself with the bands above the cutoff replaced (the what-if, no retraining): \`floor\` = ln(0.01), \`bandMean\` = each band's mean over the recording, \`noise\` = draws from each band's mean and spread. Does masking predict retraining? Mean absolute difference between the what-if's Δ score and the retrained Δ score over the cutoffs — ${agree}. Chosen fill: **${r.chosenFill}** (the smallest score error); the product's what-if uses it.
 
 ![Score against cutoff](score-vs-cutoff.png)
 
@@ -207,12 +207,11 @@ export async function writeSweepReport(r: SweepResult, outDir: string, command: 
     const models = path.join(tmp, 'models');
     await fs.mkdir(models);
     for (const m of r.firstSeedModels) await saveModel(path.join(models, memberDir(m.cutoffHz)), m.model, { ...m.meta, name: memberDir(m.cutoffHz) });
-    const manifest: FamilyManifest = {
-      format: FAMILY_FORMAT, name: 'seed recipe by cutoff',
+    await writeFamilyManifest(models, {
+      name: 'seed recipe by cutoff',
       description: `The seed recipe (log-mel 100–2000 Hz, 64 bands) trained the same way at each cutoff (seed ${r.seeds[0]}): ${command}`,
-      members: r.firstSeedModels.map((m) => ({ cutoffHz: m.cutoffHz, dir: memberDir(m.cutoffHz) })),
-    };
-    await fs.writeFile(path.join(models, FAMILY_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+      members: r.firstSeedModels.map((m) => ({ bandCutoffHz: m.cutoffHz, dir: memberDir(m.cutoffHz) })),
+    });
     await fs.writeFile(path.join(tmp, 'report.json'), JSON.stringify(sweepJson(r, command), null, 1) + '\n');
     await fs.writeFile(path.join(tmp, 'report.md'), sweepMarkdown(r, command, example, citation));
   });

@@ -54,7 +54,7 @@ export async function cachedLogMel(rec: { name: string; wavPath: string }, param
     const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 8, buf.byteOffset + 8 + frames * bands * 4));
     return { data, frames, bands };
   }
-  const mel = await logMelFromFile(rec.wavPath, { ...params, cutoffHz: null }, { threads: 1 });
+  const mel = await logMelFromFile(rec.wavPath, { ...params, bandCutoffHz: null }, { threads: 1 });
   mkdirSync(dir, { recursive: true });
   const out = Buffer.alloc(8 + mel.data.byteLength);
   out.writeInt32LE(mel.frames, 0);

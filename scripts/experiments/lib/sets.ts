@@ -76,7 +76,7 @@ function normalise(data: Float32Array, frames: number, bands: number, norm: SetS
 
 /** Patches of `recs` under `spec` (every unit of every recording). */
 export async function unitSet(recs: readonly RealRecording[], spec: SetSpec, hopFrames = spec.hopFrames): Promise<UnitSet> {
-  const p = resolveFeatureParams({ fmin: spec.fmin, fmax: spec.fmax, bands: spec.bands, cutoffHz: spec.cutoffHz });
+  const p = resolveFeatureParams({ fmin: spec.fmin, fmax: spec.fmax, bands: spec.bands, bandCutoffHz: spec.cutoffHz });
   const kept = keptBands(p);
   const size = PATCH_FRAMES * kept;
   const chunks: Float32Array[] = [];

@@ -41,7 +41,7 @@ function subset(): { dir: string; splitFile: string } {
 test('a two-seed sweep over two cutoffs on real recordings: figures per rung, the what-if per fill, a report and a family', { skip: noReal }, async () => {
   const { dir, splitFile } = subset();
   const r = await runSweep(dir, {
-    cutoffs: [1000, 1500], seeds: [1, 2], splitFile, recipe: { epochs: 1, patience: 0, model: { filters: [4, 8] }, trainHopFrames: 96 }, maskFills: ['floor', 'band-mean'],
+    cutoffs: [1000, 1500], seeds: [1, 2], splitFile, recipe: { epochs: 1, patience: 0, model: { filters: [4, 8] }, trainHopFrames: 96 }, maskFills: ['floor', 'bandMean'],
     commandFor: (seed, cutoffHz) => `train seed ${seed} cutoff ${cutoffHz}`,
   });
   assert.equal(r.runs.length, 6, 'two seeds × (full band + two cutoffs)');
@@ -58,7 +58,7 @@ test('a two-seed sweep over two cutoffs on real recordings: figures per rung, th
   assert.ok(r.retrained[0].above['1000'].mean > 0);
   assert.equal(r.retrained[0].delta.mean, 0, 'the full band against itself');
   assert.equal(r.masked.length, 2 * 2 * 2, 'seeds × cutoffs × fills');
-  assert.ok(['floor', 'band-mean'].includes(r.chosenFill));
+  assert.ok(['floor', 'bandMean'].includes(r.chosenFill));
   assert.ok(r.runs.every((x) => x.localisation === null || x.localisation.events >= 0));
   assert.deepEqual(r.firstSeedModels.map((m) => m.cutoffHz), [null, 1000, 1500]);
 
@@ -66,12 +66,15 @@ test('a two-seed sweep over two cutoffs on real recordings: figures per rung, th
   await writeSweepReport(r, out, 'lungcam study (test)', 'citation');
   const md = readFileSync(path.join(out, 'report.md'), 'utf8');
   assert.match(md, /\| cut at 1000 Hz, retrained \|/);
-  assert.match(md, /\| full band, masked above 1500 Hz \(band-mean\) \|/);
+  assert.match(md, /\| full band, masked above 1500 Hz \(bandMean\) \|/);
   for (const f of ['score-vs-cutoff.png', 'attention-vs-cutoff.svg', 'fig3-full-band.png', 'fig4-cut.png', 'report.json']) assert.ok(existsSync(path.join(out, f)), f);
   const family = readModelFamily(path.join(out, 'models'));
-  assert.deepEqual(family.members.map((m) => m.cutoffHz), [null, 1000, 1500]);
-  assert.deepEqual(family.members.map((m) => m.meta.inputBands), [64, 40, 54]);
-  assert.deepEqual(family.members.map((m) => m.meta.training.command), ['train seed 1 cutoff null', 'train seed 1 cutoff 1000', 'train seed 1 cutoff 1500']);
+  // Read back with the engine's family loader (fewest bands first, the full band last).
+  assert.deepEqual(family.members.map((m) => m.bandCutoffHz), [1000, 1500, null]);
+  assert.deepEqual(family.members.map((m) => m.meta.inputBands), [40, 54, 64]);
+  assert.deepEqual(family.members.map((m) => m.meta.featureParams.bandCutoffHz), [1000, 1500, null]);
+  assert.deepEqual(family.members.map((m) => m.meta.training.command), ['train seed 1 cutoff 1000', 'train seed 1 cutoff 1500', 'train seed 1 cutoff null']);
+  assert.equal(JSON.parse(readFileSync(path.join(out, 'models', 'family.json'), 'utf8')).members[0].bandCutoffHz, null);
   const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   assert.equal(json.kind, 'lungcam-sweep');
   assert.equal(json.runs.length, 6);
