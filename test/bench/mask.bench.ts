@@ -7,7 +7,7 @@
  * profile of the last conv layer on the bands both keep (Pearson r). "none" is the unmasked full model:
  * a fill is worth something only where it moves the full model towards the retrained one.
  * Recordings: real ones read in place (../shared/realdata: the six, icbhi/, the first SPRSOUND_COUNT of
- * sprsound/) and a synthetic test corpus made with the shipped models' training recipe (another seed).
+ * sprsound/) and a synthetic test corpus made with the synthetic models' training recipe (another seed).
  * Run: npm run bench -- mask
  */
 import { spawnSync } from 'node:child_process';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const cut = await loadModel(path.join(ROOT, 'samples/models/cut1500'));
   const params = { ...full.meta.featureParams, bandCutoffHz: null };
   if (!existsSync(path.join(SYNTH_DIR, 'done'))) {
-    // The shipped models' training corpus options (samples/models/README.md), another seed: unseen recordings.
+    // The synthetic models' training corpus options (samples/models/README.md), another seed: unseen recordings.
     const args = ['synth', SYNTH_DIR, '--count', '40', '--seed', '7', '--clicks', '0.3-5', '--valve-clicks', '0.3-1.5', '--crackle-transmission', '150-1200', '--crackle-level', '5-20'];
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/kernels/cli.js'), ...args], { stdio: 'ignore' });
     if (r.status !== 0) throw new Error('lungcam synth failed');

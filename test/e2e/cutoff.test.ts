@@ -1,9 +1,9 @@
 /**
  * The band cutoff in VS Code (code-server + Chromium), as a user would: Select Model… offers the shipped
- * model family (samples/models/synthetic-cutoffs: baseline on the full band and cut1500) and selects it;
+ * model family (samples/models/synthetic-cutoffs: synthetic on the full band and synthetic-cut1500) and selects it;
  * Quick Analysis of a real recording (../shared/realdata, read in place through a link) shows the family's
  * view; the Band cutoff slider, moved with the mouse and the arrow keys from the full band to 1500 Hz,
- * switches to cut1500 at once (no recompute), and on to 1000 Hz, where no member was trained, asks for the
+ * switches to synthetic-cut1500 at once (no recompute), and on to 1000 Hz, where no member was trained, asks for the
  * what-if and shows it labelled as a masked occlusion. Screenshots: test-artifacts/e2e/cutoff-*.png.
  */
 import { after, before, describe, it } from 'node:test';
@@ -95,21 +95,21 @@ describe('band cutoff in Quick Analysis with a model family', { skip: !existsSyn
       await slider.scrollIntoViewIfNeeded();
       const full = await cutoffShown(cam);
       await session.shot('full-band');
-      assert.deepStrictEqual([full.mode, full.model, full.cutoff, full.slider], ['model', 'baseline', 'full', 2000]);
-      assert.match(full.label, /^Model baseline, trained on the full band · predicts/);
+      assert.deepStrictEqual([full.mode, full.model, full.cutoff, full.slider], ['model', 'synthetic', 'full', 2000]);
+      assert.match(full.label, /^Model synthetic, trained on the full band · predicts/);
 
       await moveSliderTo(page, slider, 1500);
       const rung = await cutoffShown(cam);
       await session.shot('1500-member');
-      assert.deepStrictEqual([rung.mode, rung.model, rung.cutoff, rung.pending], ['model', 'cut1500', '1500', 'false'], 'the family member, from the output itself');
-      assert.match(rung.label, /^Model cut1500, trained without the bands above 1\.5 kHz · predicts/);
+      assert.deepStrictEqual([rung.mode, rung.model, rung.cutoff, rung.pending], ['model', 'synthetic-cut1500', '1500', 'false'], 'the family member, from the output itself');
+      assert.match(rung.label, /^Model synthetic-cut1500, trained without the bands above 1\.5 kHz · predicts/);
 
       await moveSliderTo(page, slider, 1000);
       await cam.locator('.lc-cutoff-mode[data-mode="masked"]').waitFor({ timeout: 300_000 });
       const whatIf = await cutoffShown(cam);
       await session.shot('1000-what-if');
-      assert.deepStrictEqual([whatIf.mode, whatIf.model, whatIf.cutoff, whatIf.pending], ['masked', 'cut1500', '1000', 'false']);
-      assert.match(whatIf.label, /^What-if \(occlusion\): model cut1500 with the bands above 1 kHz masked \(floor\), not retrained · predicts/);
+      assert.deepStrictEqual([whatIf.mode, whatIf.model, whatIf.cutoff, whatIf.pending], ['masked', 'synthetic-cut1500', '1000', 'false']);
+      assert.match(whatIf.label, /^What-if \(occlusion\): model synthetic-cut1500 with the bands above 1 kHz masked \(floor\), not retrained · predicts/);
       assert.strictEqual(await cam.locator('.lc-removed rect[fill^="url(#lc-hatch"]').count(), 1, 'the masked bands (1–1.5 kHz) are hatched');
       assert.strictEqual(await cam.locator('.lc-removed rect').count(), 2, 'and the bands cut1500 never saw (above 1.5 kHz) are darkened');
     });

@@ -89,7 +89,7 @@ describe('family.json', () => {
   });
 
   it('model folders written before the band cutoff had its name still read (featureParams.cutoffHz)', () => {
-    assert.equal(readModelMetadata(path.join(REPO, 'samples/models/cut1500')).featureParams.bandCutoffHz, 1500);
+    assert.equal(readModelMetadata(path.join(REPO, 'samples/models/synthetic-cut1500')).featureParams.bandCutoffHz, 1500);
   });
 });
 
