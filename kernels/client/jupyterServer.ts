@@ -5,8 +5,10 @@
  */
 import { ServerConnection, KernelSpecAPI } from '@jupyterlab/services';
 import WebSocket from 'ws';
+import { KERNELSPEC } from '../shared/notebook';
 
-export const KERNEL_NAME = 'lungcam';
+/** The kernelspec `lungcam jupyter-install` registers: the one asked of the server. */
+export const KERNEL_NAME = KERNELSPEC.name;
 /** Long enough for a busy server's first kernelspec listing (it imports each kernel's package), short enough to say so. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 

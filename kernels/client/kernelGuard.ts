@@ -4,8 +4,8 @@
  *
  * - Parent watchdog. Started by LungCAM, the kernel gets a control socket as fd 3 (LUNGCAM_KERNEL_CONTROL_FD):
  *   when it closes (the process that started the kernel died, even by SIGKILL), the helper removes the
- *   kernel's private folder (key, sockets) and kills the process. Started by Jupyter, it polls the
- *   parent's pid instead (a changed ppid: the parent is gone).
+ *   kernel's private folder (key, sockets) and kills the process. Started by Jupyter, it polls its
+ *   parent pid instead (changed from the one it started with: the parent is gone).
  * - Interrupt. tslab stops a synchronous cell with vm's breakOnSigint, whose SIGINT watchdog is only
  *   armed while the cell's code runs: a SIGINT arriving while Node sets it up or takes it down (it swaps
  *   the signal handler for the default one) kills the whole process, and one arriving while tslab still
@@ -199,7 +199,7 @@ export async function startKernelGuard(tslabDist: string, configPath: string): P
   setInterval(() => Atomics.add(state, Slot.Heartbeat, 1), 50).unref();
   const helper = new Worker(HELPER, {
     eval: true,
-    workerData: { state: state.buffer, controlFd, parentPid: Number(process.env.JPY_PARENT_PID) || process.ppid, privateDir: removable },
+    workerData: { state: state.buffer, controlFd, parentPid: process.ppid, privateDir: removable },
   });
   helper.unref();
   await new Promise<void>((resolve, reject) => {

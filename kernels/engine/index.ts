@@ -5,7 +5,7 @@
 export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
-export * from './show';
+export * from './show/display';
 // logMelFromFile, loadModel and recordingCam as the engine's, plus a note of the WAV file and model folder
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodePng } from './pngDecode';
-import { mimeBundle, toOutput, summaryText } from '../../kernels/engine/show';
+import { mimeBundle, toOutput, summaryText } from '../../kernels/engine/show/display';
 import { isInputError } from '../../kernels/engine/errors';
 import type { LogMel } from '../../kernels/engine/types';
 import type { PredictionsOutput, SpectrogramOutput } from '../../kernels/shared/outputTypes';

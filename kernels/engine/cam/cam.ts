@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
-import { camProduct } from '../accel/cam/camProduct';
-import { METHODS, weightedSum } from './methods';
+import { camProduct } from '../accel';
+import { METHODS } from './methods';
 import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
@@ -118,7 +118,7 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       // Every intermediate value is kept: the hand-written backward pass reuses them (no second forward pass).
       const recorded = new Map<number, tf.Tensor>();
       const forward = tf.tidy(() => {
-        const f = forwardWithActivations(model, x, activationLayers, method.needsGradients ? recorded : undefined);
+        const f = forwardWithActivations(model, x, activationLayers, method.gradients !== 'none' ? recorded : undefined);
         recorded.forEach((t) => tf.keep(t));
         return { logits: tf.keep(f.logits), activations: f.activations.map((a) => tf.keep(a)) };
       });
@@ -127,13 +127,13 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       // from the earliest layer (probes on the others); otherwise one per layer and class.
       let grads: tf.Tensor[][] | null = null;
       try {
-        // Grad-CAM needs only the spatial mean of the earliest layer's gradient (its weights): see chainGradients.
-        grads = method.needsGradients
-          ? layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.name === 'gradcam')
-          : null;
-        // Grad-CAM's weights are the spatial means: take them from any full gradient too, so every layer's
-        // maps for all classes come from one product below.
-        if (grads && method.name === 'gradcam') {
+        // A method that needs only the gradients' spatial means gets them from the fast route where it can
+        // (the earliest layer's never built per class: see chainGradients), and from full gradients elsewhere.
+        grads = method.gradients === 'none'
+          ? null
+          : layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.gradients === 'spatialMeans');
+        // Spatial means for every layer, so every layer's maps for all classes come from one product below.
+        if (grads && method.gradients === 'spatialMeans') {
           grads = grads.map((perLayer) => perLayer.map((g) => {
             if (g.rank === 2) return g;
             const mean = tf.mean(g, [1, 2]);
@@ -154,8 +154,8 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
             : null;
           try {
-            if (grads && grads[0][li].rank === 2) {
-              // Grad-CAM from the gradients' spatial means (its weights): every class's map in one product.
+            if (grads && method.gradients === 'spatialMeans') {
+              // The gradients' spatial means are the channel weights: every class's map in one product.
               const hw = h * w;
               const a3 = tf.reshape(a, [n, hw, a.shape[3]]) as tf.Tensor3D;
               const values = camProduct(a3, grads.map((g) => g[li] as tf.Tensor2D)); // [classes, n, hw], ReLU'd
@@ -170,9 +170,7 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             }
             classIndices.forEach((c, j) => {
               const g = grads ? grads[j][li] : null;
-              const cam = tf.tidy(() => tf.relu(g?.rank === 2
-                ? weightedSum(a, g as tf.Tensor2D) // Grad-CAM from the gradient's spatial means (its weights) directly
-                : method.camImage({ activations: a, gradients: g as tf.Tensor4D | null, classIndex: c, maskedScores: () => scores! })));
+              const cam = tf.tidy(() => tf.relu(method.camImage({ activations: a, gradients: g as tf.Tensor4D | null, classIndex: c, maskedScores: () => scores! })));
               const k = li * classIndices.length + j;
               if (start === 0) raws[k] = new Float32Array(count * h * w);
               raws[k].set(cam.dataSync(), start * h * w);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { findPackageRoot } from '../../client/packageRoot';
 import { LungcamInputError } from '../errors';
 import { decodeRequestId } from '../../shared/requestId';
-import { show } from '../show';
+import { show } from './display';
 import type { CamOutput } from '../../shared/outputTypes';
 
 export interface ViewRecomputation {
