@@ -12,6 +12,7 @@ import { cycleHoverText, cycleSummary, verdictOf } from '../../kernels/shared/vi
 import { normalisationInfo } from '../../kernels/shared/view/normalisation';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput, makePredictionsOutput } from './fixtures';
+import { chooseOption, nextFrame } from './pageHelpers';
 
 let browser: Browser;
 before(async () => {
@@ -21,8 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const nextFrame = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
 
 /** The layout numbers of a rendered CAM view (the figure's box, the plot's left edge, the lane's rows). */
 async function figureBox(page: Page, id: string): Promise<{ x: number; y: number; left: number; laneTop: number; plotWidth: number }> {
@@ -115,10 +114,7 @@ async function overlayBrightness(page: Page, id: string): Promise<{ mean: number
 }
 
 async function pick(page: Page, id: string, control: string, value: string): Promise<void> {
-  const dd = page.locator(`#${id} vscode-dropdown[data-control="${control}"]`);
-  await dd.click();
-  await dd.locator(`vscode-option[value="${value}"]`).click();
-  await page.waitForFunction(([oid, c, v]) => (document.querySelector(`#${oid} vscode-dropdown[data-control="${c}"]`) as HTMLElement & { value: string }).value === v, [id, control, value] as const);
+  await chooseOption(page, id, control, value);
   await nextFrame(page);
 }
 
