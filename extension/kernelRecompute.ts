@@ -6,7 +6,16 @@
 import { MIME, type CamOutput } from '../kernels/shared/outputTypes';
 import { backendSetting } from './cliRunner';
 import type { KernelSession } from './kernelSession';
-import type { CamRequest, CamResult } from './rendererMessaging';
+
+/** What a CAM view asks to recompute: its output's requestId and what changes. */
+export interface CamRequest {
+  requestId: string;
+  method?: string;
+  cutoffHz?: number | null;
+}
+
+/** A recomputed CAM output, or why there is none. */
+export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
 
 export async function camInKernel(session: KernelSession, request: CamRequest): Promise<CamResult> {
   const args = JSON.stringify({ ...request, backend: backendSetting() });

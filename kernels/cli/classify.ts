@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError, printable } from '../engine/errors';
 import { notRegularFileReason, statInput } from '../engine/io/inputFile';

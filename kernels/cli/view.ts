@@ -7,7 +7,6 @@
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
-import { Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError, printable } from '../engine/errors';

@@ -6,7 +6,7 @@ import { changedKeys, clampWindow, fitToOutput, initialState, windowForKey } fro
 import { camLayout } from '../../webview/renderer/cam/layout';
 import { makeCamOutput } from './fixtures';
 
-test('a new view opens on the output\'s default layer and class; a long recording on its first 30 s', () => {
+test("a new view opens on the output's default layer and class; a long recording on its first 30 s", () => {
   const output = makeCamOutput({ durationSeconds: 600 });
   const s = fitToOutput(initialState(undefined, 'magma'), output, false);
   assert.equal(s.layer, output.defaultLayer);
@@ -20,7 +20,13 @@ test('a new view opens on the output\'s default layer and class; a long recordin
 
 test('choices the output cannot show give way to its defaults; a window it still holds is kept', () => {
   const output = makeCamOutput({ durationSeconds: 60 });
-  const restored = { ...initialState(undefined, 'jet'), layer: 'conv1', className: 'nope', cutoffHz: 99999, window: [10, 20] as [number, number] };
+  const restored = {
+    ...initialState(undefined, 'jet'),
+    layer: 'conv1',
+    className: 'nope',
+    cutoffHz: 99999,
+    window: [10, 20] as [number, number],
+  };
   const s = fitToOutput(restored, output, true);
   assert.equal(s.layer, 'conv1', 'a layer the output has is kept');
   assert.equal(s.className, output.defaultClass, 'an unknown class falls back to the default');

@@ -34,16 +34,38 @@ type ControlSpec = (host: ControlHost, output: CamOutput) => Control | Control[]
 const still = (element: HTMLElement): Control => ({ element, reads: [], draw: () => undefined });
 
 const layerControl: ControlSpec = (host, output) =>
-  still(dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), host.view().state.layer, (layer) => host.set({ layer }), 'layer').wrapper);
+  still(
+    dropdown(
+      'Layer',
+      output.layers.map((l) => ({ value: l, label: l })),
+      host.view().state.layer,
+      (layer) => host.set({ layer }),
+      'layer',
+    ).wrapper,
+  );
 
 const classControl: ControlSpec = (host, output) =>
-  still(dropdown('Class', output.classes.map((c) => ({ value: c, label: c })), host.view().state.className, (className) => host.set({ className }), 'class').wrapper);
+  still(
+    dropdown(
+      'Class',
+      output.classes.map((c) => ({ value: c, label: c })),
+      host.view().state.className,
+      (className) => host.set({ className }),
+      'class',
+    ).wrapper,
+  );
 
 /** Follows `lungcam.colormap` when the setting changes while the view is open. */
 const colormapControl: ControlSpec = (host) => {
-  const d = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), host.view().state.colormap, (v) => {
-    if (CAM_COLORMAPS.includes(v as ColormapName)) host.set({ colormap: v as ColormapName });
-  }, 'colormap');
+  const d = dropdown(
+    'Colour map',
+    CAM_COLORMAPS.map((c) => ({ value: c, label: c })),
+    host.view().state.colormap,
+    (v) => {
+      if (CAM_COLORMAPS.includes(v as ColormapName)) host.set({ colormap: v as ColormapName });
+    },
+    'colormap',
+  );
   return {
     element: d.wrapper,
     reads: ['colormap'],
@@ -54,7 +76,18 @@ const colormapControl: ControlSpec = (host) => {
 };
 
 const opacityControl: ControlSpec = (host) =>
-  still(slider('Overlay opacity', 0, 100, 5, Math.round(host.view().state.opacity * 100), (v) => `${v}%`, (v) => host.set({ opacity: v / 100 }), 'opacity').wrapper);
+  still(
+    slider(
+      'Overlay opacity',
+      0,
+      100,
+      5,
+      Math.round(host.view().state.opacity * 100),
+      (v) => `${v}%`,
+      (v) => host.set({ opacity: v / 100 }),
+      'opacity',
+    ).wrapper,
+  );
 
 const boundariesControl: ControlSpec = (host) =>
   still(checkbox('Patch boundaries', host.view().state.showBoundaries, (showBoundaries) => host.set({ showBoundaries }), 'boundaries'));
@@ -63,10 +96,25 @@ const boundariesControl: ControlSpec = (host) =>
 const cutoffControl: ControlSpec = (host, output) => {
   const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
   const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
-  const s = slider('Band cutoff', lo, hi, 10, Math.round(host.view().state.cutoffHz), (v) => formatHz(v), (cutoffHz) => host.set({ cutoffHz }), 'cutoff');
+  const s = slider(
+    'Band cutoff',
+    lo,
+    hi,
+    10,
+    Math.round(host.view().state.cutoffHz),
+    (v) => formatHz(v),
+    (cutoffHz) => host.set({ cutoffHz }),
+    'cutoff',
+  );
   const share = el('span', { class: 'lc-share', 'aria-live': 'polite' });
   s.wrapper.append(share);
-  return { element: s.wrapper, reads: ['cutoffHz', 'map'], draw: (v) => { share.textContent = cutoffText(v); } };
+  return {
+    element: s.wrapper,
+    reads: ['cutoffHz', 'map'],
+    draw: (v) => {
+      share.textContent = cutoffText(v);
+    },
+  };
 };
 
 /**
@@ -80,17 +128,28 @@ const recomputeControls: ControlSpec = (host, output) => {
     note.textContent = `Method: ${output.method}. ${link.disabledReason ?? ''}`;
     return still(note);
   }
-  const method = dropdown('Method', camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })), output.method, (m) => {
-    if (m === output.method || !output.requestId) return;
-    host.say(`Asking the kernel for ${m}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, method: m });
-  }, 'method');
-  const rerun = button('Re-run with this cutoff', () => {
-    if (!output.requestId) return;
-    const { cutoffHz, layer, className } = host.view().state;
-    host.say(`Asking the kernel to re-run with the cutoff at ${formatHz(cutoffHz)}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
-  }, 'rerun', 'primary');
+  const method = dropdown(
+    'Method',
+    camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })),
+    output.method,
+    (m) => {
+      if (m === output.method || !output.requestId) return;
+      host.say(`Asking the kernel for ${m}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, method: m });
+    },
+    'method',
+  );
+  const rerun = button(
+    'Re-run with this cutoff',
+    () => {
+      if (!output.requestId) return;
+      const { cutoffHz, layer, className } = host.view().state;
+      host.say(`Asking the kernel to re-run with the cutoff at ${formatHz(cutoffHz)}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
+    },
+    'rerun',
+    'primary',
+  );
   const reason = el('span', { class: 'lc-reason', 'data-reason': 'host' });
   if (link.disabledReason) {
     method.setDisabled(true, link.disabledReason);

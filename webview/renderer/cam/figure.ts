@@ -95,12 +95,30 @@ export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes
   fig.hit.attr('x', 0).attr('y', map.top).attr('width', plotWidth).attr('height', map.height);
   drawHzAxis(g.hzAxis.attr('transform', `translate(0, ${map.top})`), y, hzTicks(axes, map.height), map.height);
   g.labels.selectAll('*').remove();
-  g.labels.append('text').attr('class', 'lc-strip-label').attr('x', -8).attr('y', strip.top + strip.height - 2)
-    .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor');
-  g.labels.append('text').attr('x', -8).attr('y', timeProfile.top + timeProfile.height / 2 + 3)
-    .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text('Time profile');
-  g.labels.append('rect').attr('y', timeProfile.top).attr('width', plotWidth).attr('height', timeProfile.height)
-    .attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
+  g.labels
+    .append('text')
+    .attr('class', 'lc-strip-label')
+    .attr('x', -8)
+    .attr('y', strip.top + strip.height - 2)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor');
+  g.labels
+    .append('text')
+    .attr('x', -8)
+    .attr('y', timeProfile.top + timeProfile.height / 2 + 3)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text('Time profile');
+  g.labels
+    .append('rect')
+    .attr('y', timeProfile.top)
+    .attr('width', plotWidth)
+    .attr('height', timeProfile.height)
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.3);
   g.timeAxis.attr('transform', `translate(0, ${timeAxis.top})`);
   g.bandProfile.attr('transform', `translate(${layout.bandProfileX}, ${map.top})`);
   g.colorBars.attr('transform', `translate(${layout.colorBarsX}, ${map.top})`);
@@ -114,9 +132,15 @@ export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes
   place(canvases.overviewSpectrogram, overview.top, plotWidth, overview.height);
   place(canvases.overviewCam, overview.top, plotWidth, overview.height);
   g.overviewBrush.attr('transform', `translate(0, ${overview.top})`);
-  g.overviewFrame.attr('transform', `translate(0, ${overview.top})`)
-    .append('text').attr('x', -8).attr('y', overview.height / 2 + 3).attr('text-anchor', 'end')
-    .attr('font-size', 10).attr('fill', 'currentColor').text('Overview');
+  g.overviewFrame
+    .attr('transform', `translate(0, ${overview.top})`)
+    .append('text')
+    .attr('x', -8)
+    .attr('y', overview.height / 2 + 3)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text('Overview');
 }
 
 /** A canvas at (SIDE.left, top) in the figure, width × height CSS pixels. */

@@ -50,7 +50,8 @@ const cycleLane: Lane = (ctx, { output, x, rows, foreground }) => {
   for (const c of output.annotations?.cycles ?? []) {
     if (c.endSeconds < t0 || c.startSeconds > t1) continue;
     const abnormal = c.crackles || c.wheezes;
-    ctx.fillStyle = c.crackles && c.wheezes ? CYCLE_COLOURS.both : c.crackles ? CYCLE_COLOURS.crackles : c.wheezes ? CYCLE_COLOURS.wheezes : foreground;
+    ctx.fillStyle =
+      c.crackles && c.wheezes ? CYCLE_COLOURS.both : c.crackles ? CYCLE_COLOURS.crackles : c.wheezes ? CYCLE_COLOURS.wheezes : foreground;
     ctx.globalAlpha = abnormal ? 0.9 : 0.25;
     const a = x(c.startSeconds);
     ctx.fillRect(a, rows.cycles.top, Math.max(1, x(c.endSeconds) - a - 1), rows.cycles.height);

@@ -61,12 +61,20 @@ function marks(fig: CamFigure, container: HTMLElement): Part {
       const [first, last] = patchesInView(output.patches, output.axes.hopSeconds, state.window[0], state.window[1]);
       const classIndex = output.classes.indexOf(state.className);
       drawMarks(fig.canvases.marks.getContext('2d')!, {
-        output, x, y, width: layout.plotWidth, first, last, classIndex,
+        output,
+        x,
+        y,
+        width: layout.plotWidth,
+        first,
+        last,
+        classIndex,
         classColour: schemeTableau10[Math.max(0, classIndex) % 10],
         rows: layout.rows,
         height: marksHeight(layout),
         showBoundaries: state.showBoundaries,
-        timePoints: selection.map ? timeProfilePoints(selection.timeProfile, selection.map, output.patches, output.axes.hopSeconds, first, last) : [],
+        timePoints: selection.map
+          ? timeProfilePoints(selection.timeProfile, selection.map, output.patches, output.axes.hopSeconds, first, last)
+          : [],
         timeProfileMax: selection.timeProfileMax,
         foreground: getComputedStyle(container).color || '#888',
       });
@@ -82,9 +90,18 @@ function overviewPictures(fig: CamFigure): Part {
       const overview = layout.rows.overview;
       if (!overview) return;
       const { overviewSpectrogram, overviewCam } = fig.canvases;
-      drawSpectrogram(overviewSpectrogram.getContext('2d')!, logMel, output.axes, xFull, layout.plotWidth, overview.height, colormapLut('greys'));
+      drawSpectrogram(
+        overviewSpectrogram.getContext('2d')!,
+        logMel,
+        output.axes,
+        xFull,
+        layout.plotWidth,
+        overview.height,
+        colormapLut('greys'),
+      );
       const ctx = overviewCam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap));
+      if (selection.map)
+        drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap));
       else ctx.clearRect(0, 0, layout.plotWidth, overview.height);
     },
   };
@@ -116,23 +133,57 @@ function colorBars(fig: CamFigure): Part {
     reads: ['colormap'],
     draw({ output, state, layout }) {
       const h = layout.rows.map.height;
-      const bar = (cls: string, id: string, stops: { offset: number; color: string }[], domain: [number, number], label: string, dx: number) => {
-        fig.svg.select(`#${id}`).selectAll('stop').data(stops).join('stop')
-          .attr('offset', (d) => d.offset).attr('stop-color', (d) => d.color);
+      const bar = (
+        cls: string,
+        id: string,
+        stops: { offset: number; color: string }[],
+        domain: [number, number],
+        label: string,
+        dx: number,
+      ) => {
+        fig.svg
+          .select(`#${id}`)
+          .selectAll('stop')
+          .data(stops)
+          .join('stop')
+          .attr('offset', (d) => d.offset)
+          .attr('stop-color', (d) => d.color);
         const g = fig.g.colorBars.selectAll<SVGGElement, number>(`g.${cls}`).data([0]).join('g').attr('class', cls) as unknown as G;
         g.attr('transform', `translate(${dx}, 0)`);
-        g.selectAll('rect').data([0]).join('rect').attr('width', SIDE.barWidth).attr('height', h).attr('fill', `url(#${id})`)
-          .attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
+        g.selectAll('rect')
+          .data([0])
+          .join('rect')
+          .attr('width', SIDE.barWidth)
+          .attr('height', h)
+          .attr('fill', `url(#${id})`)
+          .attr('stroke', 'currentColor')
+          .attr('stroke-opacity', 0.3);
         // drawValueAxis gives the group its class: select by that one, so a redraw reuses the group.
-        const axisG = g.selectAll<SVGGElement, number>('g.lc-axis-value').data([0]).join('g')
+        const axisG = g
+          .selectAll<SVGGElement, number>('g.lc-axis-value')
+          .data([0])
+          .join('g')
           .attr('transform', `translate(${SIDE.barWidth}, 0)`) as unknown as G;
         drawValueAxis(axisG, scaleLinear().domain(domain).range([h, 0]), '.1f');
-        g.selectAll('text.lc-bar-label').data([label]).join('text').attr('class', 'lc-bar-label')
-          .attr('transform', `translate(${SIDE.barWidth / 2}, -6)`).attr('text-anchor', 'middle')
-          .attr('font-size', 10).attr('fill', 'currentColor').text((d) => d);
+        g.selectAll('text.lc-bar-label')
+          .data([label])
+          .join('text')
+          .attr('class', 'lc-bar-label')
+          .attr('transform', `translate(${SIDE.barWidth / 2}, -6)`)
+          .attr('text-anchor', 'middle')
+          .attr('font-size', 10)
+          .attr('fill', 'currentColor')
+          .text((d) => d);
       };
       bar('lc-bar-cam', fig.ids.camGradient, colormapStops(state.colormap), [0, 1], 'CAM', 0);
-      bar('lc-bar-lm', fig.ids.logMelGradient, colormapStops('greys'), [output.logMel.min, output.logMel.max], 'log-mel', SIDE.barWidth + SIDE.barAxis);
+      bar(
+        'lc-bar-lm',
+        fig.ids.logMelGradient,
+        colormapStops('greys'),
+        [output.logMel.min, output.logMel.max],
+        'log-mel',
+        SIDE.barWidth + SIDE.barAxis,
+      );
     },
   };
 }
@@ -154,12 +205,30 @@ function cutoffLine(fig: CamFigure): Part {
       const { layout, y, state } = v;
       const text = cutoffText(v);
       const yy = layout.rows.map.top + y(state.cutoffHz);
-      fig.g.cutoff.selectAll('line').data([yy]).join('line')
-        .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
-        .attr('stroke', CUTOFF_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
-      fig.g.cutoff.selectAll('text').data([text]).join('text')
-        .attr('x', layout.plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
-        .attr('fill', CUTOFF_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      fig.g.cutoff
+        .selectAll('line')
+        .data([yy])
+        .join('line')
+        .attr('x1', 0)
+        .attr('x2', layout.plotWidth)
+        .attr('y1', (d) => d)
+        .attr('y2', (d) => d)
+        .attr('stroke', CUTOFF_COLOUR)
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', '6 3');
+      fig.g.cutoff
+        .selectAll('text')
+        .data([text])
+        .join('text')
+        .attr('x', layout.plotWidth - 4)
+        .attr('y', yy - 4)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 11)
+        .attr('fill', CUTOFF_COLOUR)
+        .attr('paint-order', 'stroke')
+        .attr('stroke', 'black')
+        .attr('stroke-width', 2.5)
+        .attr('stroke-opacity', 0.6)
         .text((d) => d);
     },
   };

@@ -12,8 +12,18 @@ const SUMMARY_RANGES_HZ = [250, 500, 1000, 2000, 4000];
 const SUMMARY_DELAY_MS = 250;
 const SUMMARY_REGIONS = 3;
 
-export function textParts(els: { title: HTMLElement; status: HTMLElement; summary: HTMLElement; container: HTMLElement }, fig: CamFigure, hostCanSend: () => boolean): Part[] {
-  return [title(els.title), mapStatus(els.status, fig, hostCanSend), dataAttributes(els.container), windowAttributes(els.container), summary(els.summary)];
+export function textParts(
+  els: { title: HTMLElement; status: HTMLElement; summary: HTMLElement; container: HTMLElement },
+  fig: CamFigure,
+  hostCanSend: () => boolean,
+): Part[] {
+  return [
+    title(els.title),
+    mapStatus(els.status, fig, hostCanSend),
+    dataAttributes(els.container),
+    windowAttributes(els.container),
+    summary(els.summary),
+  ];
 }
 
 /** File name, duration, model, method and the class the model favours over the recording. */
@@ -44,7 +54,10 @@ function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boole
       if (!map) {
         status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
       } else {
-        status.textContent = map.zeroPatches.length > 0 ? `${map.zeroPatches.length} patch(es) have an all-zero map for ${className} at ${layer}: shown as zero.` : '';
+        status.textContent =
+          map.zeroPatches.length > 0
+            ? `${map.zeroPatches.length} patch(es) have an all-zero map for ${className} at ${layer}: shown as zero.`
+            : '';
       }
       fig.g.labels.select('.lc-strip-label').text(`P(${className})`);
     },
@@ -84,7 +97,9 @@ function summary(element: HTMLElement): Part {
       return;
     }
     element.textContent = camSummary({
-      output, layer: state.layer, className: state.className,
+      output,
+      layer: state.layer,
+      className: state.className,
       regions: patchPeaks(selection.map, output.patches, output.axes, SUMMARY_REGIONS),
       ranges: shareByRanges(selection.bandProfile, output.axes.bandCentersHz, SUMMARY_RANGES_HZ),
       cutoffHz: state.cutoffHz,
