@@ -11,7 +11,8 @@ import type { KernelSession } from './kernelSession';
 export interface CamRequest {
   requestId: string;
   method?: string;
-  cutoffHz?: number | null;
+  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
+  bandCutoffHz?: number;
 }
 
 /** A recomputed CAM output, or why there is none. */

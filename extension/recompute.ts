@@ -10,6 +10,7 @@ import type * as vscode from 'vscode';
 import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../kernels/shared/outputTypes';
 import { backendSetting, runCli } from './cliRunner';
 import { encodeRequestId, type ViewSource } from '../kernels/shared/requestId';
+import { viewArgs } from './viewArgs';
 
 export interface ViewOutputs {
   spectrogram: SpectrogramOutput;
@@ -21,14 +22,22 @@ export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/sh
 
 export type ComputeResult = { ok: true; outputs: ViewOutputs } | { ok: false; message: string; cancelled: boolean };
 
-export async function computeView(source: ViewSource, o: { method?: string; cutoffHz?: number | null; token?: vscode.CancellationToken; onLine?: (l: string) => void; requestId?: string } = {}): Promise<ComputeResult> {
+export interface ComputeViewOptions {
+  method?: string;
+  /** A band cutoff to show (a family's rung there, else the what-if); `only`: not the family's other rungs. */
+  bandCutoff?: { hz: number; only?: boolean };
+  token?: vscode.CancellationToken;
+  onLine?: (l: string) => void;
+  requestId?: string;
+}
+
+export async function computeView(source: ViewSource, o: ComputeViewOptions = {}): Promise<ComputeResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lungcam-view-'));
   try {
     const out = path.join(dir, 'view.json');
-    const args = ['view', source.wav, '--model', source.model, '--out', out, '--request-id', o.requestId ?? encodeRequestId(source), '--backend', backendSetting()];
-    if (o.method) args.push('--method', o.method);
-    if (typeof o.cutoffHz === 'number') args.push('--cutoff', String(o.cutoffHz));
-    const r = await runCli(args, { token: o.token, onLine: o.onLine, cwd: path.dirname(source.wav) });
+    const built = viewArgs(source, out, { method: o.method || undefined, bandCutoffHz: o.bandCutoff?.hz, onlyCutoff: o.bandCutoff?.only, requestId: o.requestId ?? encodeRequestId(source), backend: backendSetting() });
+    if ('refused' in built) return { ok: false, message: built.refused, cancelled: false };
+    const r = await runCli(built.args, { token: o.token, onLine: o.onLine, cwd: path.dirname(source.wav) });
     if (r.cancelled) return { ok: false, message: 'cancelled', cancelled: true };
     if (r.code !== 0) return { ok: false, message: r.message || `lungcam view exited with ${r.code}`, cancelled: false };
     return { ok: true, outputs: JSON.parse(readFileSync(out, 'utf8')) as ViewOutputs };

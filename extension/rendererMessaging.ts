@@ -1,11 +1,12 @@
 /**
  * The extension side of the renderer's host link (webview/renderer/hostLink.ts).
- * - `recompute` requests from a CAM view (another method, a cutoff, a layer/class left out) are answered
+ * - `recompute` requests from a CAM view (another method, a layer/class left out) are answered
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
  *   the view's WAV and model (kernels/shared/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
  *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
  *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
+ * - `cutoffWhatIf` (a band cutoff the output has no model for) is answered by cutoffWhatIf.ts.
  * - `ready` (a renderer instance started) is answered with the settings the views follow
  *   (`lungcam.colormap`); a settings change is posted to every open notebook's renderer.
  * One request per view at a time: a newer request from the same view cancels the older one.
@@ -17,6 +18,7 @@ import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kerne
 import { computeView, decodeRequestId, type ViewSource } from './recompute';
 import type { NotebookKernels } from './controller';
 import { camInKernel, type CamRequest, type CamResult } from './kernelRecompute';
+import { whatIfReply } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
@@ -47,11 +49,11 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post(rendererSettings());
     return;
   }
-  if (request.type !== 'recompute' || typeof request.requestId !== 'string') return;
+  if ((request.type !== 'recompute' && request.type !== 'cutoffWhatIf') || typeof request.requestId !== 'string') return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
-    post({ type: 'error', requestId, message: 'this output does not name its recording and model: change the method or cutoff in the cell and run it again' });
+    post({ type: 'error', requestId, message: 'this output does not name its recording and model: compute it with lc.logMelFromFile, lc.loadModel (or lc.cutoffView) and run the cell again' });
     return;
   }
   if (!vscode.workspace.isTrusted) {
@@ -62,9 +64,14 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
   try {
-    const camRequest = { requestId, method: request.method, cutoffHz: request.cutoffHz };
+    const camRequest: CamRequest = { requestId, method: request.method, ...(request.type === 'cutoffWhatIf' ? { bandCutoffHz: request.bandCutoffHz } : {}) };
     const r = context.inKernel ? await context.inKernel(camRequest) : await computeCam(source, camRequest, cts.token);
     if (cts.token.isCancellationRequested) return;
+    if (request.type === 'cutoffWhatIf') {
+      const reply = whatIfReply(requestId, r);
+      if (reply) post(reply);
+      return;
+    }
     if (!r.ok) {
       if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
       return;
@@ -82,7 +89,8 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
 
 /** The CAM of a view recomputed on this machine (`lungcam view` in a child process). */
 async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken): Promise<CamResult> {
-  const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token, requestId: request.requestId });
+  const bandCutoff = request.bandCutoffHz === undefined ? undefined : { hz: request.bandCutoffHz, only: true };
+  const r = await computeView(source, { method: request.method, ...(bandCutoff ? { bandCutoff } : {}), token, requestId: request.requestId });
   return r.ok ? { ok: true, cam: r.outputs.cam } : r;
 }
 

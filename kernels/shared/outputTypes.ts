@@ -4,6 +4,8 @@
  * still render after a reload with no kernel. webview/ imports only this file from kernels/.
  */
 
+import type { BandCutoffHz, CutoffMode } from './cutoff';
+
 export const MIME_PREFIX = 'application/vnd.lungcam.';
 export const MIME = {
   audio: 'application/vnd.lungcam.audio+json',
@@ -14,16 +16,21 @@ export const MIME = {
 export type OutputKind = keyof typeof MIME;
 
 /**
- * A matrix quantised to 8 bits for display: value = min + (byte / 255) * (max - min).
- * Row-major, `rows` × `cols`, bytes base64-encoded.
+ * A matrix quantised to bytes for display: value = min + (byte / levels) * (max - min), levels 255 unless
+ * said otherwise. Row-major, `rows` × `cols`, bytes base64-encoded (zlib-compressed first when `zlib`).
+ * Read it with kernels/shared/view/quantized.ts (matrixBytes, decodeMatrix), which handles both.
  */
 export interface QuantizedMatrix {
   rows: number;
   cols: number;
   min: number;
   max: number;
-  /** base64 of rows*cols unsigned bytes, row-major. */
+  /** base64 of rows*cols unsigned bytes, row-major (of their zlib stream when `zlib` is true). */
   u8: string;
+  /** The bytes are zlib-compressed (every map and log-mel the engine writes: they are mostly smooth or zero). */
+  zlib?: true;
+  /** The top byte value (default 255): 127 stores 7 bits a value. */
+  levels?: number;
 }
 
 /** Time and frequency axes of a [frames, bands] log-mel array (VGGish recipe). */
@@ -33,9 +40,9 @@ export interface FeatureAxes {
   fmax: number;
   /** Bands the mel filterbank was built with before any cutoff. */
   melBands: number;
-  /** Bands kept (after dropping bands above cutoffHz). */
+  /** Bands kept (after dropping bands above bandCutoffHz). */
   bands: number;
-  cutoffHz: number | null;
+  bandCutoffHz: number | null;
   frames: number;
   hopSeconds: number; // 0.01
   windowSeconds: number; // 0.025
@@ -53,12 +60,22 @@ export interface SourceInfo {
   channels: number;
 }
 
-/** A respiratory cycle from an ICBHI-style annotation file. */
+/**
+ * A respiratory cycle (ICBHI `.txt`) or a timed event (SPRSound `.json`) as annotated and, when a model
+ * classified it, the model's verdict: the cycle lane draws the annotated class with the predicted one
+ * under it and marks disagreements.
+ */
 export interface CycleAnnotation {
   startSeconds: number;
   endSeconds: number;
   crackles: boolean;
   wheezes: boolean;
+  /** The annotated class: normal, crackle, wheeze or both (absent in outputs written before it was kept). */
+  label?: string;
+  /** The annotator's own words when they are not a class name (SPRSound "Fine Crackle", "Rhonchi", …). */
+  annotatedAs?: string;
+  /** The model's label for this cycle, from the patches cut within it (as evaluation scores it). */
+  predicted?: { label: string; probabilities: number[] };
 }
 
 /** A ground-truth event from a synthetic recording's events.json. */
@@ -70,9 +87,21 @@ export interface EventAnnotation {
   highHz: number;
 }
 
+/** Where the cycles came from and how the model's cycle labels were made. */
+export interface AnnotationSource {
+  /** The annotation file's name (display only). */
+  fileName: string;
+  format: 'icbhi' | 'sprsound';
+  /** SPRSound's label of the whole recording ("Normal", "CAS", …); absent for ICBHI. */
+  recordLabel?: string;
+  /** How a cycle's label comes from its patches' probabilities ('mean' or 'max-flags'). */
+  cycleAggregation?: string;
+}
+
 export interface Annotations {
   cycles?: CycleAnnotation[];
   events?: EventAnnotation[];
+  source?: AnnotationSource;
 }
 
 export interface AudioOutput {
@@ -81,7 +110,7 @@ export interface AudioOutput {
   source: SourceInfo;
   /** Min/max envelope for drawing the waveform: `peaks` pairs per bucket, bucketSeconds apart. */
   envelope: { bucketSeconds: number; min: number[]; max: number[] };
-  /** A small playable WAV (16 kHz mono 16-bit) as a data: URL when under the size limit, else null. */
+  /** A playable preview (mono, at most 8 kHz, μ-law 8-bit WAV) as a data: URL; null when too long to embed. */
   wavDataUrl: string | null;
   annotations?: Annotations;
 }
@@ -114,9 +143,11 @@ export interface PredictionsOutput {
   patches: PatchInfo;
   /** [patch][class] softmax probabilities. */
   probabilities: number[][];
-  /** Recording-level label and its probabilities (mean over patches). */
+  /** Recording-level label and its probabilities (mean over every patch: shared/view/recordingLabel.ts). */
   label: string;
   recordingProbabilities: number[];
+  /** Annotated cycles with the model's verdict on each, when annotations sit beside the recording. */
+  annotations?: Annotations;
 }
 
 /**
@@ -134,6 +165,31 @@ export interface CamMap {
   rawMax: number[];
   /** Patches whose map was all zero before normalisation (reported, never NaN). */
   zeroPatches: number[];
+}
+
+/** The band cutoff a set of maps and probabilities is for, and how the bands above it were removed. */
+export interface CutoffInfo {
+  /** null: the full band. */
+  bandCutoffHz: BandCutoffHz;
+  /** 'model': a model trained without those bands; 'masked': the what-if, the same model with them masked. */
+  cutoffMode: CutoffMode;
+  /** The model that answered (a family member's folder name). */
+  modelId: string;
+  /** Mel bands the maps cover, low bands first (the model's input); the output's axes may hold more. */
+  bands: number;
+  /** Bands the cutoff keeps; in masked mode the model's bands from here up held `maskFill`. */
+  keptBands: number;
+  /** masked: the neutral value put in place of the removed bands ('floor', 'bandMean' or 'noise'). */
+  maskFill?: string;
+}
+
+/** Another cutoff of the same recording, precomputed: a family member's predictions and maps. */
+export interface CutoffRung extends CutoffInfo {
+  probabilities: number[][];
+  /** maps[layer][className], as CamOutput.maps. */
+  maps: Record<string, Record<string, CamMap>>;
+  /** Layers whose maps were left out to keep the output small. */
+  omittedLayers?: string[];
 }
 
 export interface CamOutput {
@@ -160,6 +216,14 @@ export interface CamOutput {
   requestId?: string;
   /** CAM methods the kernel can compute for this output (renderer's method dropdown); absent = the renderer's default list. */
   methods?: string[];
+  /**
+   * The band cutoff of `maps` and `probabilities`. When present, `axes` and `logMel` are the recording's
+   * full band (every member's filterbank) and the maps cover `cutoff.bands` of those bands.
+   */
+  cutoff?: CutoffInfo;
+  /** The model family the output came from: its other members' cutoffs are in `rungs`. */
+  family?: { name: string };
+  rungs?: CutoffRung[];
 }
 
 export type LungcamOutput = AudioOutput | SpectrogramOutput | PredictionsOutput | CamOutput;
@@ -170,11 +234,12 @@ export type RendererRequest =
       type: 'recompute';
       requestId: string;
       method?: string;
-      cutoffHz?: number | null;
       /** The layer and class on screen (so a map left out of a large output can be fetched; optional). */
       layer?: string;
       className?: string;
     }
+  /** The what-if at a band cutoff no precomputed rung answers: the output's model with the bands above masked. */
+  | { type: 'cutoffWhatIf'; requestId: string; bandCutoffHz: number; method?: string }
   | { type: 'ping' }
   /** A renderer instance started: the extension answers with `settings`. */
   | { type: 'ready' };
@@ -185,6 +250,8 @@ export type RendererRequest =
  */
 export type RendererReply =
   | { type: 'output'; requestId: string; output: CamOutput }
+  /** The answer to `cutoffWhatIf`: the masked variant, for the view to add to its cutoffs (not saved). */
+  | { type: 'cutoffWhatIf'; requestId: string; rung: CutoffRung }
   | { type: 'error'; requestId: string; message: string }
   | { type: 'pong' }
   /** VS Code settings the views follow: `colormap` = `lungcam.colormap` (new views start with it; open views switch to it). */

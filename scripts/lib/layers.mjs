@@ -4,7 +4,7 @@
 // webview → kernels/shared; inside the engine each folder imports only the folders below it.
 
 /** The engine's folders from the ground up: a folder may import those before it, never those after it. */
-export const ENGINE_FLOORS = ['io', 'accel', 'audio', 'data', 'model', 'cam', 'export', 'show', 'study'];
+export const ENGINE_FLOORS = ['io', 'accel', 'audio', 'data', 'model', 'cam', 'export', 'show', 'cutoff', 'study'];
 
 /** The engine's faces: what the rest of the product may import of it. */
 export const ENGINE_FACES = {

@@ -85,13 +85,13 @@ test('switching class and layer changes the overlay pixels (no kernel needed)', 
   await page.context().close();
 });
 
-test('the band-cutoff slider moves the cutoff line and updates the attention share above it', async () => {
+test('the attention-threshold slider moves the threshold line and updates the attention share above it', async () => {
   const output = makeCamOutput({ durationSeconds: 20 });
   const page = await openPage(browser, 'light');
   const { id } = await render(page, MIME.cam, output);
   const read = () => page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
-    const input = root.querySelector('input[data-control="cutoff"]') as HTMLInputElement;
+    const input = root.querySelector('input[data-control="attention-threshold"]') as HTMLInputElement;
     return {
       text: root.querySelector('.lc-share')!.textContent!,
       cutoff: Number(input.value),
@@ -106,13 +106,13 @@ test('the band-cutoff slider moves the cutoff line and updates the attention sha
   assert.ok(Math.abs(first.share - expected(1500)) < 1e-4, `share ${first.share} vs ${expected(1500)}`);
   assert.match(first.text, new RegExp(`^${(expected(1500) * 100).toFixed(1)}% of attention above 1\\.5 kHz$`));
   // Keyboard only: focus the slider and step it down.
-  await page.locator(`#${id} input[data-control="cutoff"]`).focus();
+  await page.locator(`#${id} input[data-control="attention-threshold"]`).focus();
   for (let i = 0; i < 70; i++) await page.keyboard.press('ArrowLeft');
   const second = await read();
   assert.equal(second.cutoff, 800);
   assert.ok(second.share > first.share + 0.1, `more attention lies above 800 Hz (${second.share}) than above 1.5 kHz (${first.share})`);
   assert.ok(Math.abs(second.share - expected(800)) < 1e-4);
-  assert.ok(second.lineY > first.lineY, 'a lower cutoff draws the line lower');
+  assert.ok(second.lineY > first.lineY, 'a lower threshold draws the line lower');
   assert.match(second.text, /of attention above 800 Hz$/);
   await page.context().close();
 });
@@ -246,14 +246,14 @@ test('every control has an accessible name and is reachable with Tab; the summar
   const out = page.locator(`#${id}`);
   for (const [role, name] of [
     ['combobox', 'Layer'], ['combobox', 'Class'], ['combobox', 'Colour map'], ['combobox', 'Method'],
-    ['slider', 'Overlay opacity'], ['slider', 'Band cutoff'], ['checkbox', 'Patch boundaries'],
-    ['button', 'Re-run with this cutoff'], ['button', 'Export PNG'], ['button', 'Export SVG'], ['button', 'Zoom in'],
+    ['slider', 'Overlay opacity'], ['slider', 'Attention threshold'], ['slider', 'Band cutoff'], ['checkbox', 'Patch boundaries'],
+    ['button', 'Re-run'], ['button', 'Export PNG'], ['button', 'Export SVG'], ['button', 'Zoom in'],
   ] as const) {
     assert.equal(await out.getByRole(role, { name, exact: true }).count(), 1, `${role} "${name}"`);
   }
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   const reached = new Set<string>();
-  for (let i = 0; i < 25; i++) {
+  for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
     const c = await page.evaluate(() => {
       const a = document.activeElement as HTMLElement | null;
@@ -261,7 +261,7 @@ test('every control has an accessible name and is reachable with Tab; the summar
     });
     if (c) reached.add(c);
   }
-  for (const c of ['layer', 'class', 'colormap', 'opacity', 'boundaries', 'cutoff', 'method', 'rerun', 'zoom-in', 'export-png', 'export-svg', 'map']) {
+  for (const c of ['layer', 'class', 'colormap', 'opacity', 'boundaries', 'attention-threshold', 'band-cutoff', 'method', 'rerun', 'zoom-in', 'export-png', 'export-svg', 'map']) {
     assert.ok(reached.has(c), `Tab reaches ${c} (reached: ${[...reached].join(', ')})`);
   }
   const live = await page.evaluate((oid) => {
@@ -269,7 +269,7 @@ test('every control has an accessible name and is reachable with Tab; the summar
     return { live: s.getAttribute('aria-live'), text: s.textContent };
   }, id);
   assert.equal(live.live, 'polite');
-  assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above the 1\.5 kHz cutoff\./);
+  assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above 1\.5 kHz\./);
   await page.context().close();
 });
 

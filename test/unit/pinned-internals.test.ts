@@ -104,12 +104,19 @@ test('tfjs-backend-wasm: the heap the wasm kernels write into, and the bundle te
   }
 });
 
-test('tslab: the kernel entry, its TypeScript and the display writer LungCAM calls', () => {
+test('tslab: the kernel entry, its TypeScript, the display writer and the methods the kernel guard wraps', () => {
   const dist = path.join(packageDir('tslab'), 'dist');
   assert.match(fs.readFileSync(path.join(dist, 'main.js'), 'utf8'), /exports\.startKernel = startKernel/, 'dist/main.js exports startKernel (kernelMain.ts)');
   assert.match(fs.readFileSync(path.join(dist, 'jupyter.js'), 'utf8'), /exports\.lastWriteDisplayData = writeDisplayData/,
     'dist/jupyter.js publishes the running cell\'s display writer as lastWriteDisplayData (show/display.ts)');
   assert.ok(require.resolve('@tslab/typescript-for-tslab', { paths: [packageDir('tslab')] }), 'tslab\'s own TypeScript is found from its folder');
+  /* eslint-disable @typescript-eslint/no-require-imports -- the files the kernel loads, by path, as it loads them */
+  const jupyter = require(path.join(dist, 'jupyter.js')) as Record<string, { prototype: Record<string, unknown> } | undefined>;
+  const util = require(path.join(dist, 'util.js')) as Record<string, { prototype: Record<string, unknown> } | undefined>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  assert.equal(typeof jupyter.JupyterHandlerImpl?.prototype.handleExecuteImpl, 'function', 'JupyterHandlerImpl.handleExecuteImpl (kernelGuard.ts marks each execution)');
+  assert.equal(typeof jupyter.ZmqServer?.prototype.bindSocket, 'function', 'ZmqServer.bindSocket (kernelGuard.ts binds Jupyter\'s IPC names)');
+  assert.equal(typeof util.TaskQueue?.prototype.reset, 'function', 'TaskQueue.reset (kernelGuard.ts drops the abort window)');
 });
 
 test('webview-ui-toolkit: the design-token map the renderer binds to VS Code\'s theme', () => {

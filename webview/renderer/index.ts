@@ -61,6 +61,8 @@ export const activate: ActivationFunction = (ctx) => {
       if (message.type === 'output' && message.output?.kind === 'cam') {
         m.cam.update(message.output);
         m.requestId = message.output.requestId ?? m.requestId;
+      } else if (message.type === 'cutoffWhatIf' && message.rung) {
+        m.cam.addCutoff(message.rung);
       } else if (message.type === 'error') {
         m.cam.showError(`The kernel could not recompute: ${String(message.message)}`);
       }

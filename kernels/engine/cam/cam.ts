@@ -15,6 +15,7 @@ import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
+import { applyPatchScaling, patchScaling, type CamNormalisation } from '../../shared/view/normalisation';
 
 /** Model inputs: [count, frames, bands] row-major (the `Patches` of types.ts fit). */
 export interface PatchBatch {
@@ -348,22 +349,43 @@ export function findCam(result: GradCamResult, layer: string, classIndex: number
 }
 
 /**
- * The map a user looks at, per patch at the patch size [patches, patchFrames, bands]: each layer's
- * normalised map resized (half-pixel bilinear), several layers combined as the reference does (ReLU,
- * average, renormalise). `raw: true` resizes the unnormalised maps instead (and averages them).
+ * The map a user looks at, per patch at the patch size [patches, patchFrames, bands]: each layer's map on
+ * the chosen normalisation (shared/view/normalisation.ts; default per patch, pytorch-grad-cam's), resized
+ * (half-pixel bilinear). Several layers per patch are combined as the reference does (ReLU, average,
+ * renormalise); on the other normalisations they are averaged as they are (each already on one scale).
+ * `raw: true` resizes the unnormalised maps instead (and averages them).
  */
-export function patchMaps(result: GradCamResult, classIndex: number, opts: { layers?: string[]; raw?: boolean } = {}): Float32Array {
+export function patchMaps(result: GradCamResult, classIndex: number, opts: PatchMapOptions = {}): Float32Array {
   const layers = opts.layers ?? result.layers;
+  const normalisation = opts.normalisation ?? 'patch';
   const { patchCount: count, patchFrames, bands } = result;
   const resized = layers.map((l) => {
     const m = findCam(result, l, classIndex);
-    return resizeMaps(opts.raw ? m.raw : m.normalised, count, m.timeSteps, m.bandSteps, patchFrames, bands);
+    const values = opts.raw || normalisation === 'patch' ? (opts.raw ? m.raw : m.normalised) : normalisedAs(result, m, normalisation);
+    return resizeMaps(values, count, m.timeSteps, m.bandSteps, patchFrames, bands);
   });
   if (resized.length === 1) return resized[0]; // already a fresh array (resizeMaps copies even at the same size)
-  if (!opts.raw) return combineLayerMaps(resized, count, patchFrames * bands);
+  if (!opts.raw && normalisation === 'patch') return combineLayerMaps(resized, count, patchFrames * bands);
   const mean = new Float32Array(count * patchFrames * bands);
   for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
   return mean;
+}
+
+export interface PatchMapOptions {
+  layers?: string[];
+  raw?: boolean;
+  /** How the map is normalised (ignored with `raw`); default 'patch'. */
+  normalisation?: CamNormalisation;
+}
+
+/** One layer × class map on a recording-wide normalisation (a fresh array). */
+function normalisedAs(result: GradCamResult, m: LayerClassCam, normalisation: CamNormalisation): Float32Array {
+  const k = result.classNames.length;
+  const probabilities = Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * k, (p + 1) * k)));
+  const allClasses: (LayerClassCam | undefined)[] = result.classNames.map((_, c) => result.maps.find((x) => x.layer === m.layer && x.classIndex === c));
+  const scaling = patchScaling({ normalisation, classIndex: m.classIndex, ranges: m, allClasses, probabilities });
+  const size = m.timeSteps * m.bandSteps;
+  return applyPatchScaling(m.normalised.slice(), result.patchCount, size, scaling);
 }
 
 /** The map stitched onto the recording: [frames, bands], aligned frame for frame with the log-mel. */
@@ -371,7 +393,7 @@ export function camImage(
   result: GradCamResult,
   classIndex: number,
   placement: { startFrame: number[]; frames: number },
-  opts: { layers?: string[]; raw?: boolean } = {},
+  opts: PatchMapOptions = {},
 ): Float32Array {
   return stitchPatches(patchMaps(result, classIndex, opts), placement.startFrame, result.patchFrames, result.bands, placement.frames);
 }

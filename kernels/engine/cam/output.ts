@@ -6,7 +6,7 @@
 import type { Annotations, CamMap, CamOutput } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
 import { quantize, quantizeUnit } from '../../shared/view/quantized';
-import { recordingProbabilities } from '../../shared/view/summaries';
+import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { GradCamResult, LayerClassCam } from './cam';
 
 export interface CamOutputInput {
@@ -31,24 +31,18 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
     timeSteps: m.timeSteps,
     bandSteps: m.bandSteps,
     map: quantizeUnit(m.normalised, patchCount * m.timeSteps, m.bandSteps),
-    rawMin: Array.from(m.rawMin),
-    rawMax: Array.from(m.rawMax),
+    // Display ranges: 5 significant digits are far finer than the 8-bit values they scale.
+    rawMin: Array.from(m.rawMin, significant5),
+    rawMax: Array.from(m.rawMax, significant5),
     zeroPatches: m.zeroPatches,
   };
 }
 
-/** Each patch's class probabilities (views into result.probabilities). */
-export function patchProbabilities(result: GradCamResult): Float32Array[] {
-  const c = result.classNames.length;
-  return Array.from({ length: result.patchCount }, (_, p) => result.probabilities.subarray(p * c, (p + 1) * c));
-}
+const significant5 = (v: number) => Number(v.toPrecision(5));
 
-/** The class with the highest mean probability over (unpadded, if any) patches. */
-export function recordingClass(result: GradCamResult, padded: boolean[]): number {
-  const mean = recordingProbabilities(patchProbabilities(result), padded);
-  let best = 0;
-  for (let k = 1; k < mean.length; k++) if (mean[k] > mean[best]) best = k;
-  return best;
+/** The recording's predicted class: the one rule of shared/view/recordingLabel.ts (mean over every patch). */
+export function recordingClass(result: GradCamResult): number {
+  return argmax(recordingProbabilities(result.probabilities, result.classNames.length));
 }
 
 /** Base64 bytes of one layer's maps (all classes): what dominates a long recording's output. */
@@ -89,7 +83,7 @@ export function camOutput(input: CamOutputInput): CamOutput {
   const probabilities = Array.from({ length: result.patchCount }, (_, p) =>
     Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
   const explained = result.classIndices.map((i) => result.classNames[i]);
-  const predicted = result.classNames[recordingClass(result, patches.padded)];
+  const predicted = result.classNames[recordingClass(result)];
   return {
     kind: 'cam',
     version: 1,

@@ -9,9 +9,12 @@ import { readEvents, recordingProbabilities, summariseCam, type CamModel, type R
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
-import type { CamFigure } from '../../shared/view/figure';
+import { figureNotes, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
+import { cycleLaneOf } from '../model/cycleLane';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { classWords } from '../../shared/view/words';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -22,7 +25,10 @@ function nestRows(data: Float32Array, rows: number, cols: number): number[][] {
 export interface GradcamJsonOptions {
   wav: string;
   events?: string;
-  attentionCutoffHz: number | null;
+  /** Report the share of attention above this frequency (null: not at all). */
+  attentionThresholdHz: number | null;
+  /** The band cutoff the map is for and how its bands were removed (cutoff/plan.ts cutoffFields). */
+  cutoff?: Record<string, unknown>;
   faithfulness?: boolean;
   sanity?: boolean;
   method: string;
@@ -48,24 +54,28 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
   const c = result.classNames.length;
   const single = rc.layers.length === 1 ? result.maps.find((m) => m.layer === rc.layers[0] && m.classIndex === rc.classIndex) : undefined;
   const events = readEvents(opts.wav, opts.events);
+  const lane = cycleLaneOf(rc.prediction);
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
     source: logMel.source,
     modelId: cm.id,
+    ...opts.cutoff,
     method: opts.method,
     layers: rc.layers,
     activationLayers: rc.layers.map((l) => result.activationLayers[result.layers.indexOf(l)]),
     class: rc.className,
     classes: result.classNames,
     raw: rc.raw,
+    normalisation: rc.raw ? null : rc.normalisation,
     ...axesFields(logMel),
     patches: patchFields(patches),
     probabilities: Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
     recordingProbabilities: recordingProbabilities(rc).map((v) => round(v)),
     zeroPatches: single?.zeroPatches ?? [],
     nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
-    summary: summariseCam(rc, opts.attentionCutoffHz),
+    summary: summariseCam(rc, opts.attentionThresholdHz),
+    ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
   };
   if (events) doc.localisation = await localisationFor(rc, cm, events);
   if (opts.faithfulness || opts.sanity) {
@@ -92,17 +102,23 @@ export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJ
 export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   let hi = 0;
   for (const v of rc.map) if (v > hi) hi = v;
-  const p = recordingProbabilities(rc)[rc.classIndex];
   const name = rc.logMel.source?.fileName ?? 'recording';
+  const lane = cycleLaneOf(rc.prediction);
+  const notes = figureNotes({
+    classes: cm.classes, recordingProbabilities: recordingProbabilities(rc), classIndex: rc.classIndex, patchCount: rc.patches.count,
+    annotations: lane, normalisation: rc.raw ? 'raw' : rc.normalisation,
+  });
   return {
-    title: `${name} — ${method}, ${rc.layers.join('+')}, class ${rc.className} (p ${p.toFixed(2)}), model ${cm.id}`,
+    title: `${name} — ${method} of model ${cm.id}, layer ${rc.layers.join('+')}, class ${classWords(rc.className)}`,
     logMel: { data: rc.logMel.data, frames: rc.logMel.frames, bands: rc.logMel.bands },
     map: { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands },
     hopSeconds: rc.logMel.axes.hopSeconds,
     bandCentersHz: rc.logMel.axes.bandCentersHz,
     valueRange: rc.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: rc.raw ? 'attention (raw)' : 'attention (per patch)',
+    valueLabel: rc.raw ? 'attention (raw)' : 'attention',
     events: events ?? undefined,
+    notes,
+    ...(lane?.cycles ? { cycles: lane.cycles, classes: cm.classes } : {}),
     colormap,
   };
 }

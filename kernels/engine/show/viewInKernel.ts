@@ -1,5 +1,5 @@
 /**
- * A CAM view's recomputation (another method or cutoff) inside the notebook's kernel, for a kernel
+ * A CAM view's recomputation (another method, or the what-if at a band cutoff) inside the notebook's kernel, for a kernel
  * that runs on another machine (a Jupyter Server): the request names the recording and model by their
  * paths there, so only the kernel's side can read them. Runs the same `lungcam view` as the extension
  * does locally, in a child process of the kernel (the kernel's memory stays as the cells left it), and
@@ -18,7 +18,8 @@ import type { CamOutput } from '../../shared/outputTypes';
 export interface ViewRecomputation {
   requestId: string;
   method?: string;
-  cutoffHz?: number | null;
+  /** The what-if at this band cutoff (only it: the view has the rest). */
+  bandCutoffHz?: number;
   backend?: string;
 }
 
@@ -31,7 +32,7 @@ export async function showRecomputedView(request: ViewRecomputation): Promise<vo
     const cli = path.join(findPackageRoot(__dirname), 'dist', 'kernels', 'cli.js');
     const args = [cli, 'view', source.wav, '--model', source.model, '--out', out, '--request-id', request.requestId, '--backend', request.backend ?? 'auto'];
     if (request.method) args.push('--method', request.method);
-    if (typeof request.cutoffHz === 'number') args.push('--cutoff', String(request.cutoffHz));
+    if (typeof request.bandCutoffHz === 'number') args.push('--cutoff', String(request.bandCutoffHz), '--only-cutoff');
     await new Promise<void>((resolve, reject) => {
       execFile(process.execPath, args, { cwd: path.dirname(source.wav), maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
         if (!error) return resolve();
