@@ -7,29 +7,11 @@ import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/c
 import { camMethodsOffered } from '../../../kernels/shared/view/methods';
 import { button, checkbox, dropdown, slider } from '../widgets';
 import { exportFileName, offerDownload, svgDataUrl } from '../export';
-import type { HostLink } from '../hostLink';
 import { el } from '../dom';
 import { formatHz } from '../scales';
-import type { Control, ViewData } from './part';
+import type { Control, ControlHost, ControlSpec } from './part';
 import { bandCutoffControl } from './cutoffControl';
 import { thresholdText } from './parts';
-import type { CamViewState } from './state';
-
-/** What a control may do. */
-export interface ControlHost {
-  view(): ViewData;
-  set(patch: Partial<CamViewState>): void;
-  /** The same as pressing `key` on the figure (zoom buttons). */
-  key(key: string): void;
-  /** The host (the extension) that recomputes outputs. */
-  link: HostLink;
-  /** A line in the view's status. */
-  say(text: string): void;
-  exportSvg(): string;
-  exportPng(): Promise<string>;
-}
-
-type ControlSpec = (host: ControlHost, output: CamOutput) => Control | Control[];
 
 /** A control with nothing to redraw. */
 const still = (element: HTMLElement): Control => ({ element, reads: [], draw: () => undefined });
