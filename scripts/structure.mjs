@@ -59,6 +59,8 @@ function place(f) {
 function backUp(from, to) {
   const a = place(from),
     b = place(to);
+  // scripts/ are tools over the product, like the tests: they may use any part of it (not the other way).
+  if (a.part === 'scripts') return null;
   if (a.part === 'engine' && b.part === 'engine' && b.floor > a.floor)
     return `engine/${ENGINE_FLOORS[a.floor]} → engine/${ENGINE_FLOORS[b.floor]}`;
   if (a.part === 'engine' && b.part === 'face') return 'engine folder → the engine face that imports it';
