@@ -5,7 +5,7 @@
  * view, not the cell's result.
  */
 import type { CamOutput, CutoffRung, RendererReply } from '../kernels/shared/outputTypes';
-import type { CamResult } from './rendererMessaging';
+import type { CamResult } from './kernelRecompute';
 
 /** The CAM output's own maps as a rung (what the view adds to its cutoffs). */
 export function rungOf(cam: CamOutput): CutoffRung | undefined {

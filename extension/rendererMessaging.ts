@@ -17,7 +17,7 @@ import { fallbackPng, summaryText } from '../kernels/engine/formats';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
 import { computeView, decodeRequestId, type ViewSource } from './recompute';
 import type { NotebookKernels } from './controller';
-import { camInKernel } from './kernelRecompute';
+import { camInKernel, type CamRequest, type CamResult } from './kernelRecompute';
 import { whatIfReply } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
@@ -86,14 +86,6 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   }
 }
 
-export interface CamRequest {
-  requestId: string;
-  method?: string;
-  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
-  bandCutoffHz?: number;
-}
-
-export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
 
 /** The CAM of a view recomputed on this machine (`lungcam view` in a child process). */
 async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken): Promise<CamResult> {

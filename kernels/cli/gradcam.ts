@@ -127,7 +127,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const { camOutput } = await import('../engine/cam/output');
     const { camHtml } = await import('../engine/export/html');
     const { readEvents } = await import('../engine/cam/explain');
-    const { cycleLaneOf } = await import('../engine/show/cycleLane');
+    const { cycleLaneOf } = await import('../engine/model/cycleLane');
     const events = readEvents(wav, opts.events);
     const lane = cycleLaneOf(rc.prediction);
     const out = camOutput({

@@ -12,7 +12,7 @@ import { randomisationCheck } from '../cam/sanity';
 import { figureNotes, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
-import { cycleLaneOf } from '../show/cycleLane';
+import { cycleLaneOf } from '../model/cycleLane';
 import { cycleSummary } from '../../shared/view/cycleVerdicts';
 import { classWords } from '../../shared/view/words';
 

@@ -3,6 +3,7 @@
 import type { CamOutput, FeatureAxes } from '../../../kernels/shared/outputTypes';
 import { DEFAULT_ATTENTION_THRESHOLD_HZ, type BandCutoffHz } from '../../../kernels/shared/cutoff';
 import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../../../kernels/shared/view/colormaps';
+import { DEFAULT_NORMALISATION, type CamNormalisation } from '../../../kernels/shared/view/normalisation';
 import { recordingSeconds } from '../scales';
 
 /** What the user chose in a view: kept when the same output is drawn again (recomputed, scrolled back). */
@@ -10,6 +11,8 @@ export interface CamViewState {
   layer: string;
   className: string;
   colormap: ColormapName;
+  /** How the maps are scaled for display (normalisation.ts): across classes × probability by default. */
+  normalisation: CamNormalisation;
   opacity: number;
   showBoundaries: boolean;
   /** Where the line and the share of attention above it are drawn (changes nothing the model sees). */
@@ -33,6 +36,7 @@ export function initialState(restored: CamViewState | undefined, colormap: Color
     layer: restored?.layer ?? '',
     className: restored?.className ?? '',
     colormap: restored?.colormap ?? colormap ?? DEFAULT_CAM_COLORMAP,
+    normalisation: restored?.normalisation ?? DEFAULT_NORMALISATION,
     opacity: restored?.opacity ?? DEFAULT_OPACITY,
     showBoundaries: restored?.showBoundaries ?? true,
     attentionThresholdHz: restored?.attentionThresholdHz ?? DEFAULT_ATTENTION_THRESHOLD_HZ,
@@ -48,8 +52,16 @@ export function initialState(restored: CamViewState | undefined, colormap: Color
  */
 export function fitToOutput(state: CamViewState, output: CamOutput, keepWindow: boolean): CamViewState {
   const { layers, classes, axes } = output;
-  const layer = layers.includes(state.layer) ? state.layer : layers.includes(output.defaultLayer) ? output.defaultLayer : layers[layers.length - 1];
-  const className = classes.includes(state.className) ? state.className : classes.includes(output.defaultClass) ? output.defaultClass : classes[0];
+  const layer = layers.includes(state.layer)
+    ? state.layer
+    : layers.includes(output.defaultLayer)
+      ? output.defaultLayer
+      : layers[layers.length - 1];
+  const className = classes.includes(state.className)
+    ? state.className
+    : classes.includes(output.defaultClass)
+      ? output.defaultClass
+      : classes[0];
   const lo = axes.bandEdgesHz[1];
   const hi = axes.bandEdgesHz[axes.bands];
   const t = state.attentionThresholdHz;
@@ -79,15 +91,23 @@ export function windowForKey(key: string, window: [number, number], axes: Featur
   const span = end - start;
   const total = recordingSeconds(axes);
   switch (key) {
-    case 'ArrowLeft': return [start - span * 0.2, end - span * 0.2];
-    case 'ArrowRight': return [start + span * 0.2, end + span * 0.2];
+    case 'ArrowLeft':
+      return [start - span * 0.2, end - span * 0.2];
+    case 'ArrowRight':
+      return [start + span * 0.2, end + span * 0.2];
     case '+':
-    case '=': return [start + span * 0.25, end - span * 0.25];
-    case '-': return [start - span * 0.5, end + span * 0.5];
-    case '0': return [0, total];
-    case 'Home': return [0, span];
-    case 'End': return [total - span, total];
-    default: return null;
+    case '=':
+      return [start + span * 0.25, end - span * 0.25];
+    case '-':
+      return [start - span * 0.5, end + span * 0.5];
+    case '0':
+      return [0, total];
+    case 'Home':
+      return [0, span];
+    case 'End':
+      return [total - span, total];
+    default:
+      return null;
   }
 }
 
