@@ -7,11 +7,10 @@ import { logMelFromFile } from '../audio/features';
 import { resolveFeatureParams } from '../audio/melFilter';
 import { cyclePatches } from '../data/cycles';
 import type { DatasetRecording } from '../data/dataset';
-import { PATCH_FRAMES, type FeatureParams } from '../types';
+import { PATCH_FRAMES, type FeatureParams, type LogMel } from '../types';
 import { predictProbabilities, aggregateCycle, type CycleAggregation } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
 import type { LoadedModel } from './modelIO';
-import { maskBandsAbove, type MaskFill } from '../cutoff/bandMask';
 import type { PatchSet } from './train';
 
 export interface RecordingPatches extends PatchSet {
@@ -113,19 +112,14 @@ export interface DatasetEvaluation {
   skippedCycles: number;
 }
 
-/** The masking what-if: bands above `bandCutoffHz` replaced before classification (cutoff/bandMask.ts). */
-export interface BandMaskOptions {
-  bandCutoffHz: number;
-  fill: MaskFill;
-}
 
 /**
  * Cycle-level evaluation of a loaded model on recordings (ICBHI protocol: one label per cycle). With
- * `mask`, every recording's bands above the cutoff are replaced first (the what-if of a cutoff).
+ * `transform`, every recording's log-mel is changed first (the study's band-cutoff what-if masks it).
  */
 export async function evaluateRecordings(
   loaded: LoadedModel, recordings: readonly DatasetRecording[],
-  opts: { onRecording?: (i: number, n: number) => void; aggregation?: CycleAggregation; mask?: BandMaskOptions } = {},
+  opts: { onRecording?: (i: number, n: number) => void; aggregation?: CycleAggregation; transform?: (logMel: LogMel, recording: number) => LogMel } = {},
 ): Promise<DatasetEvaluation> {
   const { model, meta } = loaded;
   const method = opts.aggregation ?? meta.cycleAggregation ?? 'mean';
@@ -134,7 +128,7 @@ export async function evaluateRecordings(
   for (let i = 0; i < recordings.length; i++) {
     const r = recordings[i];
     const computed = await logMelFromFile(r.wavPath, meta.featureParams);
-    const mel = opts.mask ? maskBandsAbove(computed, computed.axes.bandCentersHz, opts.mask.bandCutoffHz, opts.mask.fill, i) : computed;
+    const mel = opts.transform ? opts.transform(computed, i) : computed;
     const cp = cyclePatches(mel, r.cycles);
     const probs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     r.cycles.forEach((c, ci) => {

@@ -18,7 +18,7 @@ import { maskBandsAbove, MASK_FILLS, type MaskFill } from '../cutoff/bandMask';
 import type { ModelMetadata } from '../model/modelIO';
 import { cyclePatches } from '../data/cycles';
 import { attentionShare, bandAttention } from './attention';
-import { studySet, type StudySet } from './data';
+import type { StudySet } from './data';
 import { blankAbove, studyArm, type StudyArm, type StudyOptions, type StudyResult } from './study';
 import { seedSummary, type SeedSummary } from './seedStats';
 import { localiseInTime, type TimeLocalisation } from '../cam/timeLocalisation';
@@ -209,7 +209,7 @@ export async function runSweep(dir: string, opts: SweepOptions): Promise<SweepRe
     for (const c of cutoffs) {
       for (const fill of fills) {
         if (opts.signal?.aborted) throw new Error('study cancelled');
-        const evaluation = await evaluateRecordings(loaded, testRecs, { mask: { bandCutoffHz: c, fill } });
+        const evaluation = await evaluateRecordings(loaded, testRecs, { transform: (mel, r) => maskBandsAbove(mel, mel.axes.bandCentersHz, c, fill, r) });
         const layers = convLayerNames(full.model);
         const attention = await bandAttention(full.model, maskedSet(fullTest, testRecs, c, fill), layers[layers.length - 1], [...CLASSES], centres, opts.signal);
         masked.push({ seed, cutoffHz: c, fill, ...figuresOf(evaluation), ...attentionFigures(attention) });
