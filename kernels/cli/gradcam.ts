@@ -6,10 +6,13 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
 import { parseNumber, parsePositiveInt } from './args';
+import type { StreamedCam } from '../engine/cam/chunks';
+import type { CamModel } from '../engine/cam/explain';
+import type { LogMel } from '../engine/types';
 
 export interface GradcamCliOptions {
   model?: string;
@@ -59,6 +62,12 @@ export function register(program: Command): void {
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
 }
 
+/**
+ * Faithfulness and the sanity check score every unpadded patch with the model many times over, holding
+ * those patches and their maps: longer recordings than this are refused before any work.
+ */
+export const MAX_SCORED_SECONDS = 600;
+
 export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
   if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
@@ -68,7 +77,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
-  const { recordingCam } = await import('../engine/cam/explain');
+  const { readEvents } = await import('../engine/cam/explain');
 
   const method = resolveMethod(opts.method);
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
@@ -84,22 +93,65 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
     ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
   }, '--fmin/--fmax/--bands/--cutoff');
-  const logMel = await logMelFromFile(wav, params);
+  const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
+  if (scored) {
+    const { openWavStream } = await import('../engine/audio/wav');
+    const stream = openWavStream(wav);
+    const seconds = stream.layout.frames / stream.layout.format.sampleRate;
+    stream.close();
+    if (seconds > MAX_SCORED_SECONDS) {
+      throw new LungcamInputError(`--faithfulness and --sanity score the whole recording in memory, up to ${MAX_SCORED_SECONDS / 60} minutes; this one is ${(seconds / 60).toFixed(1)} minutes: leave them out (the map and its summaries stream at any length) or run them on an excerpt`, wav);
+    }
+  }
+  let logMel = await logMelFromFile(wav, params);
   for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
-  const rc = await recordingCam(cm, logMel, {
-    layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, everything: ext === '.html',
-  });
+  const events = ext === '.npy' ? null : readEvents(wav, opts.events);
 
+  if (ext === '.html') {
+    const { viewCamOutput } = await import('../engine/cam/viewChunks');
+    const { camHtml } = await import('../engine/export/html');
+    const out = await viewCamOutput(cm, logMel, { method, batchSize: opts.batchSize, ...(events ? { annotations: { events } } : {}) });
+    await atomicWriteFile(opts.out, camHtml(out));
+    if (!opts.quiet) process.stdout.write(`${opts.out}: ${method} of ${cm.id}, every layer × class${out.omittedLayers ? ` (left out: ${out.omittedLayers.join(', ')})` : ''}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    return;
+  }
+
+  const { streamRecordingCam } = await import('../engine/cam/chunks');
+  const { eventClasses } = await import('../engine/export/json');
+  const { frames, bands } = logMel;
+  const camOptions = { layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, extraClasses: eventClasses(events, cm.classes) };
+  let cam: StreamedCam;
+  let map = new Float32Array(0);
+  const classMaps = new Map<number, Float32Array>();
   if (ext === '.npy') {
-    const { writeNpy } = await import('../engine/io/npy');
-    await writeNpy(opts.out, rc.map, [logMel.frames, logMel.bands], 'float32');
-  } else if (ext === '.json') {
-    const { gradcamJson } = await import('../engine/export/json');
-    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+    // Rows go straight into the file as each chunk is done.
+    const { writeNpyRows } = await import('../engine/io/npy');
+    const { writeRows } = await import('../engine/audio/rowFile');
+    await writeNpyRows(opts.out, async (begin) => {
+      const file = begin(frames, bands);
+      cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => writeRows(file, bands, rows.rowStart, rows.data));
+    });
+  } else {
+    map = new Float32Array(frames * bands);
+    cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
+      const into = rows.shown ? map : classMaps.get(rows.classIndex) ?? classMaps.set(rows.classIndex, new Float32Array(frames * bands)).get(rows.classIndex)!;
+      into.set(rows.data, rows.rowStart * bands);
+    });
+  }
+  const fileName = logMel.source?.fileName ?? basename(wav);
+  const { meanProbabilities } = await import('../engine/export/json');
+  const probability = meanProbabilities(cam!.probabilities, cam!.placement.padded, cm.classes.length)[cam!.classIndex];
+
+  if (ext === '.json') {
+    const { gradcamDocument } = await import('../engine/export/json');
+    const { writeJsonFile } = await import('../engine/io/jsonStream');
+    const scoredInput = scored ? await scoredPatches(cm, logMel, cam!, method) : undefined;
+    // The log-mel is not needed any more: a long recording's is as large as its map.
+    logMel = { ...logMel, data: new Float32Array(0) };
+    await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map, classMaps, scored: scoredInput }, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
   } else if (ext === '.png' || ext === '.svg') {
-    const { figureFor } = await import('../engine/export/json');
-    const { readEvents } = await import('../engine/cam/explain');
-    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events));
+    const { camFigure } = await import('../engine/export/json');
+    const fig = camFigure({ fileName, method, layers: cam!.layers, className: cam!.className, probability, modelId: cm.id, raw: cam!.raw, logMel, map, events });
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -107,21 +159,20 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       const { camFigureSvg } = await import('../engine/export/svg');
       await atomicWriteFile(opts.out, camFigureSvg(fig));
     }
-  } else {
-    const { camOutput } = await import('../engine/cam/output');
-    const { camHtml } = await import('../engine/export/html');
-    const { readEvents } = await import('../engine/cam/explain');
-    const events = readEvents(wav, opts.events);
-    const out = camOutput({
-      result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
-    });
-    await atomicWriteFile(opts.out, camHtml(out));
   }
   if (!opts.quiet) {
-    const p = rc.result.probabilities;
-    const c = cm.classes.length;
-    const mean = (k: number) => rc.patches.padded.reduce((s, _, i) => s + p[i * c + k], 0) / rc.result.patchCount;
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${rc.layers.join('+')} class ${rc.className} (mean p ${mean(rc.classIndex).toFixed(2)}) over ${rc.patches.count} patch(es), ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
   }
+}
+
+/** The unpadded patches and their maps at the patch size, for faithfulness and the sanity check. */
+async function scoredPatches(cm: CamModel, logMel: LogMel, cam: StreamedCam, method: string) {
+  const { cutPatches } = await import('../engine/audio/patches');
+  const { gradCam, patchMaps } = await import('../engine/cam/cam');
+  const keep = cam.placement.padded.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
+  const use = keep.length ? keep : [0];
+  const starts = use.map((i) => cam.placement.startFrame[i]);
+  const patches = { data: cutPatches(logMel, starts, 0, starts.length), count: starts.length, frames: 96, bands: logMel.bands };
+  const result = await gradCam(cm.model, patches, { layers: cam.layers, classes: [cam.classIndex], method, classNames: cm.classes, convLayers: cm.convLayers, batchSize: 4 });
+  return { patches, saliency: patchMaps(result, cam.classIndex, { layers: cam.layers }) };
 }

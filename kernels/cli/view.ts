@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
 import { parseNumber } from './args';
@@ -21,8 +21,8 @@ export interface ViewCliOptions {
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 }
 
-/** The CAM methods the engine implements (the renderer's method dropdown offers these). */
-export const VIEW_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
+export { VIEW_METHODS } from '../engine/show/viewOutputs';
+import { VIEW_METHODS } from '../engine/show/viewOutputs';
 
 export function register(program: Command): void {
   program
@@ -42,7 +42,7 @@ const progress = (step: string) => process.stderr.write(`progress: ${step}\n`);
 
 export async function runView(wav: string, opts: ViewCliOptions): Promise<void> {
   if (extname(opts.out).toLowerCase() !== '.json') throw new LungcamInputError('the output must end in .json', opts.out);
-  const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
+  const { checkOutputPath } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
   const { resolveMethod } = await import('../engine/cam/layers');
   const method = resolveMethod(opts.method);
@@ -64,33 +64,13 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
   const loaded = await loadModel(modelDir);
-  const fileName = basename(wav);
-  progress('classifying');
-  const { classifyLogMel } = await import('../engine/model/classify');
-  const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  const prediction = classifyLogMel(loaded, logMel);
-  progress('computing Grad-CAM for every layer and class');
-  const { recordingCam, readEvents } = await import('../engine/cam/explain');
-  const { camOutput } = await import('../engine/cam/output');
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  const rc = await recordingCam(cm, logMel, { method, everything: true });
-  const events = readEvents(wav);
-  const source = logMel.source ?? { fileName, durationSeconds: logMel.frames / 100, originalSampleRate: 16000, channels: 1 };
-  const cam = {
-    ...camOutput({
-      result: rc.result, logMel: { ...logMel, source }, patches: rc.patches, modelId: cm.id,
-      defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(events ? { annotations: { events } } : {}),
-      ...(opts.requestId ? { requestId: opts.requestId } : {}),
-    }),
-    methods: VIEW_METHODS,
-  };
-  const out = {
-    spectrogram: spectrogramOutput(logMel, { fileName }),
-    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: cm.id }),
-    cam,
-  };
+  const { viewOutputs } = await import('../engine/show/viewOutputs');
+  const out = await viewOutputs(loaded, logMel, wav, {
+    method, ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    onProgress: (step, done) => { if (done === undefined || done === 0) progress(step); },
+  });
   progress('writing');
-  await atomicWriteFile(opts.out, JSON.stringify(out));
-  process.stdout.write(`${opts.out}: ${method} of ${cm.id}, label ${prediction.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  const { writeJsonFile } = await import('../engine/io/jsonStream');
+  await writeJsonFile(opts.out, out);
+  process.stdout.write(`${opts.out}: ${method} of ${loaded.meta.name}, label ${out.predictions.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
 }

@@ -4,19 +4,19 @@
  * ground truth is present) faithfulness, sanity and localisation numbers.
  */
 import type { EventAnnotation } from '../../shared/outputTypes';
-import { patchMaps } from '../cam/cam';
-import { readEvents, recordingProbabilities, summariseCam, type CamModel, type RecordingCam } from '../cam/explain';
+import { PATCH_FRAMES, type LogMel } from '../types';
+import type { PatchBatch } from '../cam/cam';
+import type { StreamedCam } from '../cam/chunks';
+import { readEvents, recordingProbabilities, type CamModel, type RecordingCam } from '../cam/explain';
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../cam/summaries';
 import type { CamFigure } from './figure';
 import { axesFields, patchFields } from '../io/axesJson';
+import { streamedArray } from '../io/jsonStream';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
-
-function nestRows(data: Float32Array, rows: number, cols: number): number[][] {
-  return Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols), (v) => round(v, 7)));
-}
 
 export interface GradcamJsonOptions {
   wav: string;
@@ -27,80 +27,124 @@ export interface GradcamJsonOptions {
   method: string;
 }
 
+/** What `lungcam gradcam` computed, in the pieces its outputs take (streamRecordingCam and the map it handed over). */
+export interface GradcamPieces {
+  cam: StreamedCam;
+  /** The recording's axes and parameters (its log-mel data is not needed any more). */
+  logMel: Pick<LogMel, 'frames' | 'bands' | 'axes' | 'params' | 'source'>;
+  /** [frames, bands] map of the shown class. */
+  map: Float32Array;
+  /** Maps of other classes stitched for localisation (events of those classes). */
+  classMaps: Map<number, Float32Array>;
+  /** Faithfulness/sanity inputs: the unpadded patches and their maps at the patch size (when asked for). */
+  scored?: { patches: PatchBatch; saliency: Float32Array };
+}
+
 /** Localisation of the map of each event's own class (crackle → "crackle"), when the model has it. */
-export async function localisationFor(rc: RecordingCam, cm: CamModel, events: EventAnnotation[]) {
-  const { camImage } = await import('../cam/cam');
-  const perClass = new Map<number, Float32Array>();
+export function localisationFor(pieces: Pick<GradcamPieces, 'cam' | 'logMel' | 'map' | 'classMaps'>, cm: CamModel, events: EventAnnotation[]) {
   const scored = [];
   for (const event of events) {
     const k = cm.classes.indexOf(event.type);
-    const c = k >= 0 && rc.result.classIndices.includes(k) ? k : rc.classIndex;
-    if (!perClass.has(c)) perClass.set(c, camImage(rc.result, c, { startFrame: rc.patches.startFrame, frames: rc.logMel.frames }, { layers: rc.layers }));
-    const grid = { data: perClass.get(c)!, frames: rc.logMel.frames, bands: rc.logMel.bands };
-    scored.push(...localise(grid, rc.logMel.axes, [event], { startFrame: rc.patches.startFrame, patchFrames: rc.patches.frames }));
+    const map = (k >= 0 ? pieces.classMaps.get(k) : undefined) ?? pieces.map;
+    const grid = { data: map, frames: pieces.logMel.frames, bands: pieces.logMel.bands };
+    scored.push(...localise(grid, pieces.logMel.axes, [event], { startFrame: pieces.cam.placement.startFrame, patchFrames: PATCH_FRAMES }));
   }
   return summariseLocalisation(scored);
 }
 
-export async function gradcamJson(rc: RecordingCam, cm: CamModel, opts: GradcamJsonOptions): Promise<string> {
-  const { logMel, patches, result } = rc;
-  const c = result.classNames.length;
-  const single = rc.layers.length === 1 ? result.maps.find((m) => m.layer === rc.layers[0] && m.classIndex === rc.classIndex) : undefined;
+/** The classes whose maps localisation needs besides the shown one (the annotated events' types). */
+export function eventClasses(events: EventAnnotation[] | null, classes: string[]): number[] {
+  return [...new Set((events ?? []).map((e) => classes.indexOf(e.type)).filter((k) => k >= 0))];
+}
+
+/** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
+export function meanProbabilities(probabilities: Float32Array, padded: boolean[], classes: number): number[] {
+  const use = padded.some((p) => !p) ? padded.map((p) => !p) : padded.map(() => true);
+  const n = use.filter(Boolean).length || 1;
+  return Array.from({ length: classes }, (_, k) => {
+    let s = 0;
+    for (let p = 0; p < padded.length; p++) if (use[p]) s += probabilities[p * classes + k];
+    return s / n;
+  });
+}
+
+/** The `lungcam gradcam --out F.json` document; its map is a streamedArray (io/jsonStream.ts). */
+export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts: GradcamJsonOptions): Promise<Record<string, unknown>> {
+  const { cam, logMel, map } = pieces;
+  const c = cm.classes.length;
+  const count = cam.placement.startFrame.length;
   const events = readEvents(opts.wav, opts.events);
+  const grid = { data: map, frames: logMel.frames, bands: logMel.bands };
+  const byBand = attentionByBand(grid);
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
     source: logMel.source,
     modelId: cm.id,
     method: opts.method,
-    layers: rc.layers,
-    activationLayers: rc.layers.map((l) => result.activationLayers[result.layers.indexOf(l)]),
-    class: rc.className,
-    classes: result.classNames,
-    raw: rc.raw,
+    layers: cam.layers,
+    activationLayers: cam.activationLayers,
+    class: cam.className,
+    classes: cm.classes,
+    raw: cam.raw,
     ...axesFields(logMel),
-    patches: patchFields(patches),
-    probabilities: Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
-    recordingProbabilities: recordingProbabilities(rc).map((v) => round(v)),
-    zeroPatches: single?.zeroPatches ?? [],
-    nativeMap: single ? { layer: single.layer, timeSteps: single.timeSteps, bandSteps: single.bandSteps, rawMin: Array.from(single.rawMin, (v) => round(v)), rawMax: Array.from(single.rawMax, (v) => round(v)) } : null,
-    summary: summariseCam(rc, opts.attentionCutoffHz),
+    patches: patchFields({ count, frames: PATCH_FRAMES, hopFrames: PATCH_FRAMES, startFrame: cam.placement.startFrame, padded: cam.placement.padded }),
+    probabilities: Array.from({ length: count }, (_, p) => Array.from(cam.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
+    recordingProbabilities: meanProbabilities(cam.probabilities, cam.placement.padded, c).map((v) => round(v)),
+    zeroPatches: cam.native?.zeroPatches ?? [],
+    nativeMap: cam.native ? { layer: cam.native.layer, timeSteps: cam.native.timeSteps, bandSteps: cam.native.bandSteps, rawMin: Array.from(cam.native.rawMin, (v) => round(v)), rawMax: Array.from(cam.native.rawMax, (v) => round(v)) } : null,
+    summary: {
+      attentionByBand: Array.from(byBand),
+      attentionByTime: Array.from(attentionByTime(grid)),
+      aboveCutoff: opts.attentionCutoffHz === null ? null : shareAboveCutoff(byBand, logMel.axes.bandCentersHz, opts.attentionCutoffHz),
+      topRegions: topRegions(grid, logMel.axes),
+    },
   };
-  if (events) doc.localisation = await localisationFor(rc, cm, events);
-  if (opts.faithfulness || opts.sanity) {
-    // Scored on the unpadded patches (padding is silence the model never saw in training).
-    const keep = patches.padded.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
-    const use = keep.length ? keep : [0];
-    const size = patches.frames * patches.bands;
-    const subset = { data: new Float32Array(use.length * size), count: use.length, frames: patches.frames, bands: patches.bands };
-    use.forEach((p, j) => subset.data.set(patches.data.subarray(p * size, (p + 1) * size), j * size));
-    if (opts.faithfulness) {
-      const all = patchMaps(result, rc.classIndex, { layers: rc.layers });
-      const saliency = new Float32Array(use.length * size);
-      use.forEach((p, j) => saliency.set(all.subarray(p * size, (p + 1) * size), j * size));
-      doc.faithfulness = await faithfulness(cm.model, subset, saliency, use.map(() => rc.classIndex));
-    }
+  if (events) doc.localisation = localisationFor(pieces, cm, events);
+  if (pieces.scored) {
+    const { patches, saliency } = pieces.scored;
+    if (opts.faithfulness) doc.faithfulness = await faithfulness(cm.model, patches, saliency, Array.from({ length: patches.count }, () => cam.classIndex));
     if (opts.sanity) {
-      doc.sanity = await randomisationCheck(cm.model, subset, { layer: rc.layers[0], method: opts.method, classNames: cm.classes, convLayers: cm.convLayers });
+      doc.sanity = await randomisationCheck(cm.model, patches, { layer: cam.layers[0], method: opts.method, classNames: cm.classes, convLayers: cm.convLayers });
     }
   }
-  doc.map = nestRows(rc.map, logMel.frames, logMel.bands);
-  return JSON.stringify(doc);
+  doc.map = streamedArray(logMel.frames, (f) => Array.from(map.subarray(f * logMel.bands, (f + 1) * logMel.bands), (v) => round(v, 7)));
+  return doc;
+}
+
+export interface FigureInput {
+  fileName: string;
+  method: string;
+  layers: string[];
+  className: string;
+  /** The recording-level probability of that class. */
+  probability: number;
+  modelId: string;
+  raw: boolean;
+  logMel: Pick<LogMel, 'data' | 'frames' | 'bands' | 'axes'>;
+  map: Float32Array;
+  events: EventAnnotation[] | null;
+}
+
+/** The figure PNG/SVG draw of a recording's map. */
+export function camFigure(i: FigureInput): CamFigure {
+  let hi = 0;
+  for (const v of i.map) if (v > hi) hi = v;
+  return {
+    title: `${i.fileName} — ${i.method}, ${i.layers.join('+')}, class ${i.className} (p ${i.probability.toFixed(2)}), model ${i.modelId}`,
+    logMel: { data: i.logMel.data, frames: i.logMel.frames, bands: i.logMel.bands },
+    map: { data: i.map, frames: i.logMel.frames, bands: i.logMel.bands },
+    hopSeconds: i.logMel.axes.hopSeconds,
+    bandCentersHz: i.logMel.axes.bandCentersHz,
+    valueRange: i.raw ? [0, hi || 1] : [0, 1],
+    valueLabel: i.raw ? 'attention (raw)' : 'attention (per patch)',
+    events: i.events ?? undefined,
+  };
 }
 
 export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null): CamFigure {
-  let hi = 0;
-  for (const v of rc.map) if (v > hi) hi = v;
-  const p = recordingProbabilities(rc)[rc.classIndex];
-  const name = rc.logMel.source?.fileName ?? 'recording';
-  return {
-    title: `${name} — ${method}, ${rc.layers.join('+')}, class ${rc.className} (p ${p.toFixed(2)}), model ${cm.id}`,
-    logMel: { data: rc.logMel.data, frames: rc.logMel.frames, bands: rc.logMel.bands },
-    map: { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands },
-    hopSeconds: rc.logMel.axes.hopSeconds,
-    bandCentersHz: rc.logMel.axes.bandCentersHz,
-    valueRange: rc.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: rc.raw ? 'attention (raw)' : 'attention (per patch)',
-    events: events ?? undefined,
-  };
+  return camFigure({
+    fileName: rc.logMel.source?.fileName ?? 'recording', method, layers: rc.layers, className: rc.className,
+    probability: recordingProbabilities(rc)[rc.classIndex], modelId: cm.id, raw: rc.raw, logMel: rc.logMel, map: rc.map, events,
+  });
 }

@@ -9,6 +9,7 @@ import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/icbhi';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { inferLogits } from './inference';
+import { cutPatches } from '../audio/patches';
 
 /**
  * Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy; conv + ReLU
@@ -118,8 +119,12 @@ export interface PatchBlock {
  * Used for the whole recording; cycles use the dataset reader's cyclePatches (as training does).
  */
 export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: number): PatchBlock {
-  const { frames, bands, data } = logMel;
-  const silence = Math.log(0.01);
+  const { startFrame, padded } = spanLayout(logMel.frames, firstFrame, lastFrame);
+  return { data: cutPatches(logMel, startFrame, 0, startFrame.length), count: startFrame.length, startFrame, padded };
+}
+
+/** Where patchesInSpan cuts its windows, without cutting them. */
+export function spanLayout(frames: number, firstFrame: number, lastFrame: number): { startFrame: number[]; padded: boolean[] } {
   const first = Math.max(0, Math.min(frames, Math.round(firstFrame)));
   const last = Math.max(first, Math.min(frames, Math.round(lastFrame)));
   const length = last - first;
@@ -132,16 +137,24 @@ export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: num
   } else {
     starts.push(Math.round(first + length / 2 - PATCH_FRAMES / 2));
   }
-  const size = PATCH_FRAMES * bands;
-  const out = new Float32Array(starts.length * size).fill(silence);
-  const padded: boolean[] = [];
-  starts.forEach((s, i) => {
-    const from = Math.max(0, s);
-    const to = Math.min(frames, s + PATCH_FRAMES);
-    if (to > from) out.set(data.subarray(from * bands, to * bands), i * size + (from - s) * bands);
-    padded.push(from !== s || to !== s + PATCH_FRAMES);
-  });
-  return { data: out, count: starts.length, startFrame: starts, padded };
+  return { startFrame: starts, padded: starts.map((s) => s < 0 || s + PATCH_FRAMES > frames) };
+}
+
+/** Patches per pass over a long recording: bounds the wasm heap (it never shrinks) and the patch copies. */
+export const PATCHES_PER_PASS = 16;
+
+/**
+ * Softmax probabilities [patches, classes] of the windows at `startFrame` of a log-mel, cut a pass at a
+ * time (cutPatches), so a long recording's patches never all exist at once.
+ */
+export function logMelProbabilities(model: tf.LayersModel, logMel: LogMel, startFrame: number[]): Float32Array {
+  const k = model.outputs[0].shape[1] as number;
+  const out = new Float32Array(startFrame.length * k);
+  for (let i = 0; i < startFrame.length; i += PATCHES_PER_PASS) {
+    const n = Math.min(PATCHES_PER_PASS, startFrame.length - i);
+    out.set(predictProbabilities(model, cutPatches(logMel, startFrame, i, n), n, logMel.bands, PATCHES_PER_PASS), i * k);
+  }
+  return out;
 }
 
 const FRAMES_PER_SECOND = 100; // hop 10 ms
@@ -151,8 +164,8 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
   const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
   const { model, meta } = loaded;
   const k = meta.classes.length;
-  const whole = patchesInSpan(logMel, 0, logMel.frames);
-  const probs = predictProbabilities(model, whole.data, whole.count, logMel.bands);
+  const whole = spanLayout(logMel.frames, 0, logMel.frames);
+  const probs = logMelProbabilities(model, logMel, whole.startFrame);
   const patches: PatchPrediction[] = whole.startFrame.map((s, i) => {
     const p = Array.from(probs.subarray(i * k, (i + 1) * k), round4);
     return {

@@ -1,0 +1,62 @@
+/**
+ * Everything one view of a recording needs — `{ spectrogram, predictions, cam }` (kernels/shared/
+ * outputTypes.ts), the CAM for every layer × class that fits the output — from its log-mel and a loaded
+ * model. `lungcam view` writes it to a file; the warm engine process (kernels/engineServer) answers Quick
+ * Analysis and the view's recomputations with it.
+ */
+import { basename } from 'node:path';
+import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
+import type { LogMel } from '../types';
+import type { LoadedModel } from '../model/modelIO';
+import { classifyLogMel } from '../model/classify';
+import { readEvents, type CamModel } from '../cam/explain';
+import { viewCamOutput } from '../cam/viewChunks';
+import { predictionsOutput, spectrogramOutput } from './toOutput';
+
+/** The CAM methods the engine implements (the renderer's method dropdown offers these). */
+export const VIEW_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
+
+export interface ViewOutputs {
+  spectrogram: SpectrogramOutput;
+  predictions: PredictionsOutput;
+  cam: CamOutput;
+}
+
+export interface ViewOptions {
+  method: string;
+  requestId?: string;
+  signal?: AbortSignal;
+  /** Steps as the user reads them ("classifying"), and the share of the CAM done. */
+  onProgress?: (step: string, done?: number) => void;
+}
+
+export const camModelOf = (loaded: LoadedModel): CamModel => ({ model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers });
+
+export function sourceOf(logMel: LogMel, wav: string) {
+  return logMel.source ?? { fileName: basename(wav), durationSeconds: logMel.frames / 100, originalSampleRate: 16000, channels: 1 };
+}
+
+/** The CAM view of a recording (every layer × class that fits), for `wav`'s annotations and requestId. */
+export async function viewCam(loaded: LoadedModel, logMel: LogMel, wav: string, opts: ViewOptions): Promise<CamOutput> {
+  const events = readEvents(wav);
+  opts.onProgress?.('computing Grad-CAM for every layer and class', 0);
+  const cam = await viewCamOutput(camModelOf(loaded), { ...logMel, source: sourceOf(logMel, wav) }, {
+    method: opts.method, signal: opts.signal,
+    ...(events ? { annotations: { events } } : {}),
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    onProgress: (done) => opts.onProgress?.('computing Grad-CAM for every layer and class', done),
+  });
+  return { ...cam, methods: VIEW_METHODS };
+}
+
+export async function viewOutputs(loaded: LoadedModel, logMel: LogMel, wav: string, opts: ViewOptions): Promise<ViewOutputs> {
+  const fileName = basename(wav);
+  opts.onProgress?.('classifying');
+  const prediction = classifyLogMel(loaded, logMel);
+  const cam = await viewCam(loaded, logMel, wav, opts);
+  return {
+    spectrogram: spectrogramOutput(logMel, { fileName }) as SpectrogramOutput,
+    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: loaded.meta.name }) as PredictionsOutput,
+    cam,
+  };
+}
