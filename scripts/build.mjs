@@ -27,6 +27,8 @@ export const entries = [
   // Worker thread of `lungcam synth` (renders recordings on every core).
   ['kernels/engine/data/synthWorker.ts', 'dist/kernels/engine/data/synthWorker.js', node],
   ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
+  // The warm engine process the extension's views ask (one per window).
+  ['kernels/engineServer/main.ts', 'dist/kernels/engineServer.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
   // Bundles every test/integration/**/*.test.ts (see the plugin) into the extension-host test module.
   ['test/integration/index.ts', 'dist/test/integration/index.js', { ...node, plugins: [integrationSuitesPlugin(root)] }],

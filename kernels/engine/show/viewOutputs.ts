@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
+import type { ViewOutputs } from '../../shared/engineProtocol';
 import type { LogMel } from '../types';
 import type { LoadedModel } from '../model/modelIO';
 import { classifyLogMel } from '../model/classify';
@@ -16,11 +17,7 @@ import { predictionsOutput, spectrogramOutput } from './toOutput';
 /** The CAM methods the engine implements (the renderer's method dropdown offers these). */
 export const VIEW_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
 
-export interface ViewOutputs {
-  spectrogram: SpectrogramOutput;
-  predictions: PredictionsOutput;
-  cam: CamOutput;
-}
+export type { ViewOutputs };
 
 export interface ViewOptions {
   method: string;
