@@ -4,8 +4,11 @@
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
  *   the view's WAV and model (kernels/engine/show/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
- *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
- *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
+ *   `lungcam` module. The window's warm engine (engine.ts) computes it, reporting `progress` to the view;
+ *   the view's Cancel (`cancel`) stops it. In a notebook the new output also replaces the old one in the
+ *   cell, so the notebook saves what the view shows.
+ * - `layer` requests (a layer left out of a large output, picked in the view) are answered with that
+ *   layer's maps (`maps`), which the view merges into its output.
  * - `ready` (a renderer instance started) is answered with the settings the views follow
  *   (`lungcam.colormap`); a settings change is posted to every open notebook's renderer.
  * One request per view at a time: a newer request from the same view cancels the older one.
@@ -13,7 +16,7 @@
 import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
 import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
-import { computeView, decodeRequestId } from './recompute';
+import { camLayer, decodeRequestId, recomputeCam } from './recompute';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
@@ -36,7 +39,11 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post(rendererSettings());
     return;
   }
-  if (request.type !== 'recompute' || typeof request.requestId !== 'string') return;
+  if (request.type === 'cancel') {
+    running.get(request.requestId)?.cancel();
+    return;
+  }
+  if ((request.type !== 'recompute' && request.type !== 'layer') || typeof request.requestId !== 'string') return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
@@ -50,16 +57,23 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   running.get(requestId)?.cancel();
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
+  const onProgress = (step: string, done?: number) => post({ type: 'progress', requestId, step, ...(done === undefined ? {} : { done }) });
   try {
-    const r = await computeView(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId });
+    if (request.type === 'layer') {
+      const r = await camLayer(source, { method: request.method, layer: request.layer, token: cts.token, onProgress });
+      if (r.ok) post({ type: 'maps', requestId, layer: request.layer, maps: r.value });
+      else post(r.cancelled ? { type: 'cancelled', requestId } : { type: 'error', requestId, message: r.message });
+      return;
+    }
+    const r = await recomputeCam(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId, onProgress });
     if (!r.ok) {
-      if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
+      post(r.cancelled ? { type: 'cancelled', requestId } : { type: 'error', requestId, message: r.message });
       return;
     }
     // In a notebook the cell's output is replaced (the view is drawn again from it, keeping its layer,
     // class and window); elsewhere, or when the output is gone, the view updates itself from the reply.
-    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.outputs.cam) : false;
-    if (!replaced) post({ type: 'output', requestId, output: r.outputs.cam });
+    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.value) : false;
+    if (!replaced) post({ type: 'output', requestId, output: r.value });
   } finally {
     if (running.get(requestId) === cts) running.delete(requestId);
     cts.dispose();

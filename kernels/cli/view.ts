@@ -49,12 +49,8 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   const modelDir = opts.model ?? defaultModelDir();
   const { readModelMetadata, checkFeatureParams, loadModel } = await import('../engine/model/modelIO');
   const meta = readModelMetadata(modelDir);
-  if (opts.cutoff !== undefined && opts.cutoff !== (meta.featureParams.cutoffHz ?? null)) {
-    throw new LungcamInputError(
-      `model ${meta.name} was trained ${meta.featureParams.cutoffHz === null ? 'on the full band' : `with a cutoff at ${meta.featureParams.cutoffHz} Hz`}; to compare a cutoff at ${opts.cutoff} Hz, train a model with --cutoff ${opts.cutoff} and select it`,
-      '--cutoff',
-    );
-  }
+  const { checkViewCutoff } = await import('../engine/show/viewOutputs');
+  checkViewCutoff(meta, opts.cutoff);
   const params = checkFeatureParams(meta, {}, 'features');
   progress('reading the recording');
   const { logMelFromFile } = await import('../engine/audio/features');

@@ -6,7 +6,7 @@
 import type { EngineCalls, EngineKind } from '../shared/engineProtocol';
 import { backendDescription } from '../engine/model/backend';
 import { resolveMethod } from '../engine/cam/layers';
-import { camModelOf, viewCam, viewOutputs } from '../engine/show/viewOutputs';
+import { camModelOf, checkViewCutoff, viewCam, viewOutputs } from '../engine/show/viewOutputs';
 import { viewLayerMaps } from '../engine/cam/viewChunks';
 import type { EngineCache } from './cache';
 
@@ -28,8 +28,9 @@ export const handlers: Handlers = {
   },
 
   async recompute(p, ctx) {
-    const logMel = await ctx.cache.logMel(p.wav, p.model);
     const loaded = await ctx.cache.model(p.model);
+    checkViewCutoff(loaded.meta, p.cutoffHz);
+    const logMel = await ctx.cache.logMel(p.wav, p.model);
     return viewCam(loaded, logMel, p.wav, { method: resolveMethod(p.method), requestId: p.requestId, signal: ctx.signal, onProgress: ctx.progress });
   },
 

@@ -33,7 +33,7 @@ export interface EngineCalls {
   /** Quick Analysis: spectrogram, predictions and the CAM of every layer × class that fits. */
   analyse: { params: RecordingRef & { method: string; requestId?: string }; result: ViewOutputs };
   /** The CAM view again with another method (the view's method dropdown, its re-run). */
-  recompute: { params: RecordingRef & { method: string; requestId?: string }; result: CamOutput };
+  recompute: { params: RecordingRef & { method: string; requestId?: string; cutoffHz?: number }; result: CamOutput };
   /** One layer's maps (every class) that the view's output left out, fetched when the user picks it. */
   camLayer: { params: RecordingRef & { method: string; layer: string }; result: Record<string, CamMap> };
   status: { params: Record<string, never>; result: EngineStatus };

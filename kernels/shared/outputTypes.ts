@@ -175,6 +175,10 @@ export type RendererRequest =
       layer?: string;
       className?: string;
     }
+  /** Stop the view's pending recomputation (its Cancel button). */
+  | { type: 'cancel'; requestId: string }
+  /** A layer left out of the output (`omittedLayers`), picked in the view: its maps for every class. */
+  | { type: 'layer'; requestId: string; layer: string; method: string }
   | { type: 'ping' }
   /** A renderer instance started: the extension answers with `settings`. */
   | { type: 'ready' };
@@ -186,6 +190,12 @@ export type RendererRequest =
 export type RendererReply =
   | { type: 'output'; requestId: string; output: CamOutput }
   | { type: 'error'; requestId: string; message: string }
+  /** How far the view's pending request is: a step in words, and the share done when known (0..1). */
+  | { type: 'progress'; requestId: string; step: string; done?: number }
+  /** Maps of a layer the view asked for (`layer`): merged into its output. */
+  | { type: 'maps'; requestId: string; layer: string; maps: Record<string, CamMap> }
+  /** The view's pending request was cancelled. */
+  | { type: 'cancelled'; requestId: string }
   | { type: 'pong' }
   /** VS Code settings the views follow: `colormap` = `lungcam.colormap` (new views start with it; open views switch to it). */
   | RendererSettings;

@@ -22,6 +22,7 @@ import { button, checkbox, dropdown, slider, type Dropdown } from './controls';
 import { camSummary } from './summary';
 import { exportFileName, exportedHeight, offerDownload, svgToPngDataUrl, viewToSvg } from './export';
 import { el, svgEl, uniqueId } from './dom';
+import { createPending } from './pending';
 
 /** CAM methods the kernel may offer (pytorch-grad-cam names); the output's own method is always listed. */
 export const KNOWN_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
@@ -54,6 +55,12 @@ export interface CamViewOptions {
 
 export interface CamViewHandle {
   update(output: CamOutput): void;
+  /** The engine's progress on the view's pending request. */
+  showProgress(step: string, done?: number): void;
+  /** The pending request was cancelled: the view keeps what it shows. */
+  cancelled(): void;
+  /** Maps of a layer the output left out, fetched from the engine. */
+  addLayer(layer: string, maps: Record<string, CamMap>): void;
   /** Switches the overlay's colour map (a settings change). */
   setColormap(name: ColormapName): void;
   state(): CamViewState;
@@ -120,7 +127,8 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
   const svgNode = svgEl('svg', { class: 'lc-svg' }) as SVGSVGElement;
   const summary = el('p', { class: 'lc-summary', 'aria-live': 'polite' });
   figure.append(specCanvas, camCanvas, marksCanvas, overviewSpec, overviewCam, svgNode);
-  container.append(title, controlsRow, kernelRow, actionsRow, status, readout, figure, summary);
+  const pending = createPending(() => { if (output.requestId) kernel.post({ type: 'cancel', requestId: output.requestId }); });
+  container.append(title, controlsRow, kernelRow, actionsRow, status, pending.element, readout, figure, summary);
 
   const svg = select(svgNode);
   const clipId = uniqueId('lc-clip');
@@ -333,7 +341,12 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     } else {
       bandProf = new Float64Array(output.axes.bands);
       gBandProfile.selectAll('*').remove();
-      status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${kernel.disabledReason ? '' : ' Use "Re-run" to fetch it from the kernel.'}`;
+      const fetchable = !kernel.disabledReason && !!output.requestId && !!output.omittedLayers?.includes(layer);
+      status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${fetchable ? ' Fetching it…' : kernel.disabledReason ? '' : ' Use "Re-run" to fetch it from the kernel.'}`;
+      if (fetchable && !pending.active) {
+        pending.show(`Computing layer ${layer}…`);
+        kernel.post({ type: 'layer', requestId: output.requestId!, layer, method: output.method });
+      }
     }
     gLabels.select('.lc-strip-label').text(`P(${className})`);
     container.dataset.layer = layer;
@@ -528,12 +541,12 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     const methods = Array.from(new Set([output.method, ...(output.methods ?? KNOWN_METHODS)]));
     methodDropdown = dropdown('Method', methods.map((m) => ({ value: m, label: m })), output.method, (m) => {
       if (m === output.method || !output.requestId) return;
-      status.textContent = `Asking the kernel for ${m}…`;
+      pending.show(`Computing ${m}…`);
       kernel.post({ type: 'recompute', requestId: output.requestId, method: m });
     }, 'method');
     rerun = button('Re-run with this cutoff', () => {
       if (!output.requestId) return;
-      status.textContent = `Asking the kernel to re-run with the cutoff at ${formatHz(cutoffHz)}…`;
+      pending.show(`Re-running with the cutoff at ${formatHz(cutoffHz)}…`);
       kernel.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
     }, 'rerun', 'primary');
     const reason = el('span', { class: 'lc-reason', 'data-reason': 'kernel' });
@@ -622,6 +635,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
 
   return {
     update(next) {
+      pending.hide();
       output = next;
       renderAll();
       drawWindow();
@@ -630,7 +644,21 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, kernel: Ker
     setColormap: applyColormap,
     state: () => ({ layer, className, colormap, opacity, showBoundaries, cutoffHz, window: [window[0], window[1]] }),
     showKernelError(message) {
+      pending.hide();
       status.textContent = message;
+    },
+    showProgress(step, done) {
+      pending.show(`${step.charAt(0).toUpperCase()}${step.slice(1)}…`, done);
+    },
+    cancelled() {
+      pending.hide();
+      if (methodDropdown) methodDropdown.element.value = output.method;
+      status.textContent = 'Cancelled: the view shows what it showed before.';
+    },
+    addLayer(name, maps) {
+      pending.hide();
+      output = { ...output, maps: { ...output.maps, [name]: maps }, omittedLayers: output.omittedLayers?.filter((l) => l !== name) };
+      if (name === layer) selectMap();
     },
     dispose() {
       disposed = true;

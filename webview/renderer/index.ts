@@ -75,6 +75,12 @@ export const activate: ActivationFunction = (ctx) => {
       if (message.type === 'output' && message.output?.kind === 'cam') {
         m.cam.update(message.output);
         m.requestId = message.output.requestId ?? m.requestId;
+      } else if (message.type === 'progress') {
+        m.cam.showProgress(String(message.step), typeof message.done === 'number' ? message.done : undefined);
+      } else if (message.type === 'cancelled') {
+        m.cam.cancelled();
+      } else if (message.type === 'maps' && message.maps && typeof message.layer === 'string') {
+        m.cam.addLayer(message.layer, message.maps);
       } else if (message.type === 'error') {
         m.cam.showKernelError(`The kernel could not recompute: ${String(message.message)}`);
       }

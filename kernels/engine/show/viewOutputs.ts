@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import type { CamOutput, PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
 import type { ViewOutputs } from '../../shared/engineProtocol';
 import type { LogMel } from '../types';
-import type { LoadedModel } from '../model/modelIO';
+import type { LoadedModel, ModelMetadata } from '../model/modelIO';
+import { LungcamInputError } from '../errors';
 import { classifyLogMel } from '../model/classify';
 import { readEvents, type CamModel } from '../cam/explain';
 import { viewCamOutput } from '../cam/viewChunks';
@@ -25,6 +26,18 @@ export interface ViewOptions {
   signal?: AbortSignal;
   /** Steps as the user reads them ("classifying"), and the share of the CAM done. */
   onProgress?: (step: string, done?: number) => void;
+}
+
+/**
+ * A view shows the model as trained: a cutoff other than the model's is refused with what to do instead
+ * (train a model with that cutoff and select it).
+ */
+export function checkViewCutoff(meta: ModelMetadata, cutoffHz: number | undefined): void {
+  if (cutoffHz === undefined || cutoffHz === (meta.featureParams.cutoffHz ?? null)) return;
+  throw new LungcamInputError(
+    `model ${meta.name} was trained ${meta.featureParams.cutoffHz === null ? 'on the full band' : `with a cutoff at ${meta.featureParams.cutoffHz} Hz`}; to compare a cutoff at ${cutoffHz} Hz, train a model with --cutoff ${cutoffHz} and select it`,
+    '--cutoff',
+  );
 }
 
 export const camModelOf = (loaded: LoadedModel): CamModel => ({ model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers });
