@@ -65,7 +65,7 @@ export async function viewOutputs(loaded: LoadedModel, logMel: LogMel, wav: stri
   const prediction = classifyLogMel(loaded, logMel);
   const cam = await viewCam(loaded, logMel, wav, opts);
   return {
-    spectrogram: spectrogramOutput(logMel, { fileName }) as SpectrogramOutput,
+    spectrogram: spectrogramOutput(logMel, { fileName }, cam.logMel) as SpectrogramOutput,
     predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: loaded.meta.name }) as PredictionsOutput,
     cam,
   };

@@ -15,6 +15,7 @@ test('a streamed document has the text JSON.stringify gives the same document he
     const whole = {
       kind: 'x', quote: 'a "b" \u0000 é', none: null, skipped: undefined, flags: [true, false],
       data: rows(2500), empty: [], nested: { deep: rows(3), more: [rows(2), 'tail'] }, last: 1,
+      base64: Buffer.alloc(300000, 7).toString('base64'), longText: 'é"'.repeat(70000),
     };
     const streamed = {
       ...whole,
