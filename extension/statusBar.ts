@@ -24,22 +24,34 @@ const ICONS: Record<KernelView['status'], string> = {
 
 export class KernelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('lungcam.kernel', vscode.StatusBarAlignment.Left, 100);
+  /** While the kernel starts: since when, and the timer that counts the seconds on the item. */
+  private startedAt = 0;
+  private ticker: NodeJS.Timeout | undefined;
+  private shown: KernelView | undefined;
 
   constructor() {
     this.item.name = 'LungCAM Kernel';
   }
 
   show(view: KernelView | undefined): void {
+    this.shown = view;
+    this.countStartUp(view);
     if (!view) {
       this.item.hide();
       return;
     }
     const backend = view.backend ? ` · ${view.backend}` : '';
-    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : view.status}${backend}`;
+    const starting = view.status === 'starting' || view.status === 'restarting';
+    const elapsed = starting ? ` (${Math.floor((Date.now() - this.startedAt) / 1000)} s)` : '';
+    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : starting ? `kernel ${view.status}` : view.status}${elapsed}${backend}`;
     if (view.status === 'dead') {
       this.item.tooltip = `${view.deathReason ?? 'The kernel stopped.'}\nClick to restart the kernel.`;
       this.item.command = 'lungcam.restartKernel';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    } else if (starting) {
+      this.item.tooltip = 'Starting the notebook kernel (tslab, its own process: the TypeScript compiler, then the lungcam module); the first cell runs as soon as it is ready.\nClick for kernel actions.';
+      this.item.command = 'lungcam.kernelActions';
+      this.item.backgroundColor = undefined;
     } else {
       this.item.tooltip = `LungCAM kernel (tslab, its own process): ${view.status}${view.backend ? `\nTensorFlow.js backend: ${view.backend}` : ''}\nClick for kernel actions.`;
       this.item.command = 'lungcam.kernelActions';
@@ -48,7 +60,20 @@ export class KernelStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** Counts the start-up's seconds on the item while the kernel starts (the first cell waits for it). */
+  private countStartUp(view: KernelView | undefined): void {
+    const starting = view?.status === 'starting' || view?.status === 'restarting';
+    if (starting && !this.ticker) {
+      this.startedAt = Date.now();
+      this.ticker = setInterval(() => this.show(this.shown), 1000);
+    } else if (!starting && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
   dispose(): void {
+    clearInterval(this.ticker);
     this.item.dispose();
   }
 }
