@@ -11,6 +11,7 @@ import { defaultModelDir } from './modelOptions';
 import { LungcamInputError } from '../engine/errors';
 import { parseNumber, parsePositiveInt } from './args';
 import type { StreamedCam } from '../engine/cam/chunks';
+import { MapFile, mapInMemory } from '../engine/cam/mapRows';
 import type { CamModel } from '../engine/cam/explain';
 import type { LogMel } from '../engine/types';
 
@@ -122,6 +123,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const camOptions = { layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, extraClasses: eventClasses(events, cm.classes) };
   let cam: StreamedCam;
   let map = new Float32Array(0);
+  let mapFile: MapFile | null = null;
   const classMaps = new Map<number, Float32Array>();
   if (ext === '.npy') {
     // Rows go straight into the file as each chunk is done.
@@ -131,12 +133,22 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       const file = begin(frames, bands);
       cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => writeRows(file, bands, rows.rowStart, rows.data));
     });
+  } else if (ext === '.json' && !events) {
+    // A long recording's map would be as large as its log-mel: it waits in a temporary file.
+    const file = (mapFile = new MapFile(frames, bands));
+    try {
+      cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => file.write(rows.rowStart, rows.data));
+    } catch (e) {
+      file.close();
+      throw e;
+    }
   } else {
     map = new Float32Array(frames * bands);
     cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
       const into = rows.shown ? map : classMaps.get(rows.classIndex) ?? classMaps.set(rows.classIndex, new Float32Array(frames * bands)).get(rows.classIndex)!;
       into.set(rows.data, rows.rowStart * bands);
     });
+    classMaps.set(cam.classIndex, map);
   }
   const fileName = logMel.source?.fileName ?? basename(wav);
   const { meanProbabilities } = await import('../engine/export/json');
@@ -148,7 +160,12 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const scoredInput = scored ? await scoredPatches(cm, logMel, cam!, method) : undefined;
     // The log-mel is not needed any more: a long recording's is as large as its map.
     logMel = { ...logMel, data: new Float32Array(0) };
-    await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map, classMaps, scored: scoredInput }, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+    try {
+      const rows = mapFile ?? mapInMemory(map, frames, bands);
+      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput }, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+    } finally {
+      mapFile?.close();
+    }
   } else if (ext === '.png' || ext === '.svg') {
     const { camFigure } = await import('../engine/export/json');
     const fig = camFigure({ fileName, method, layers: cam!.layers, className: cam!.className, probability, modelId: cm.id, raw: cam!.raw, logMel, map, events });

@@ -11,7 +11,7 @@ import { readEvents, recordingProbabilities, type CamModel, type RecordingCam } 
 import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../cam/summaries';
+import { summariseRows, type MapRows } from '../cam/mapRows';
 import type { CamFigure } from './figure';
 import { axesFields, patchFields } from '../io/axesJson';
 import { streamedArray } from '../io/jsonStream';
@@ -32,20 +32,20 @@ export interface GradcamPieces {
   cam: StreamedCam;
   /** The recording's axes and parameters (its log-mel data is not needed any more). */
   logMel: Pick<LogMel, 'frames' | 'bands' | 'axes' | 'params' | 'source'>;
-  /** [frames, bands] map of the shown class. */
-  map: Float32Array;
-  /** Maps of other classes stitched for localisation (events of those classes). */
+  /** [frames, bands] map of the shown class, in memory or in a temporary file (mapRows.ts). */
+  map: MapRows;
+  /** [frames, bands] maps held for localisation, by class: the shown one and the annotated events' (with events only). */
   classMaps: Map<number, Float32Array>;
   /** Faithfulness/sanity inputs: the unpadded patches and their maps at the patch size (when asked for). */
   scored?: { patches: PatchBatch; saliency: Float32Array };
 }
 
 /** Localisation of the map of each event's own class (crackle → "crackle"), when the model has it. */
-export function localisationFor(pieces: Pick<GradcamPieces, 'cam' | 'logMel' | 'map' | 'classMaps'>, cm: CamModel, events: EventAnnotation[]) {
+export function localisationFor(pieces: Pick<GradcamPieces, 'cam' | 'logMel' | 'classMaps'>, cm: CamModel, events: EventAnnotation[]) {
   const scored = [];
   for (const event of events) {
     const k = cm.classes.indexOf(event.type);
-    const map = (k >= 0 ? pieces.classMaps.get(k) : undefined) ?? pieces.map;
+    const map = (k >= 0 ? pieces.classMaps.get(k) : undefined) ?? pieces.classMaps.get(pieces.cam.classIndex)!;
     const grid = { data: map, frames: pieces.logMel.frames, bands: pieces.logMel.bands };
     scored.push(...localise(grid, pieces.logMel.axes, [event], { startFrame: pieces.cam.placement.startFrame, patchFrames: PATCH_FRAMES }));
   }
@@ -74,8 +74,6 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
   const c = cm.classes.length;
   const count = cam.placement.startFrame.length;
   const events = readEvents(opts.wav, opts.events);
-  const grid = { data: map, frames: logMel.frames, bands: logMel.bands };
-  const byBand = attentionByBand(grid);
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
@@ -93,12 +91,7 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
     recordingProbabilities: meanProbabilities(cam.probabilities, cam.placement.padded, c).map((v) => round(v)),
     zeroPatches: cam.native?.zeroPatches ?? [],
     nativeMap: cam.native ? { layer: cam.native.layer, timeSteps: cam.native.timeSteps, bandSteps: cam.native.bandSteps, rawMin: Array.from(cam.native.rawMin, (v) => round(v)), rawMax: Array.from(cam.native.rawMax, (v) => round(v)) } : null,
-    summary: {
-      attentionByBand: Array.from(byBand),
-      attentionByTime: Array.from(attentionByTime(grid)),
-      aboveCutoff: opts.attentionCutoffHz === null ? null : shareAboveCutoff(byBand, logMel.axes.bandCentersHz, opts.attentionCutoffHz),
-      topRegions: topRegions(grid, logMel.axes),
-    },
+    summary: summariseRows(map, logMel.axes, opts.attentionCutoffHz),
   };
   if (events) doc.localisation = localisationFor(pieces, cm, events);
   if (pieces.scored) {
@@ -108,7 +101,7 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
       doc.sanity = await randomisationCheck(cm.model, patches, { layer: cam.layers[0], method: opts.method, classNames: cm.classes, convLayers: cm.convLayers });
     }
   }
-  doc.map = streamedArray(logMel.frames, (f) => Array.from(map.subarray(f * logMel.bands, (f + 1) * logMel.bands), (v) => round(v, 7)));
+  doc.map = streamedArray(logMel.frames, (f) => Array.from(map.rows(f, 1), (v) => round(v, 7)));
   return doc;
 }
 
