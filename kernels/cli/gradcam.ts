@@ -68,6 +68,8 @@ export function register(program: Command): void {
  * those patches and their maps: longer recordings than this are refused before any work.
  */
 export const MAX_SCORED_SECONDS = 600;
+/** An interactive page holds the whole recording (every layer × class) in one document: up to this long. */
+export const MAX_HTML_SECONDS = 1200;
 
 export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
@@ -95,13 +97,18 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
   }, '--fmin/--fmax/--bands/--cutoff');
   const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
-  if (scored) {
+  if (scored || ext === '.html') {
+    // Outputs that hold the whole recording at once have a length limit, checked before any work.
     const { openWavStream } = await import('../engine/audio/wav');
     const stream = openWavStream(wav);
     const seconds = stream.layout.frames / stream.layout.format.sampleRate;
     stream.close();
-    if (seconds > MAX_SCORED_SECONDS) {
-      throw new LungcamInputError(`--faithfulness and --sanity score the whole recording in memory, up to ${MAX_SCORED_SECONDS / 60} minutes; this one is ${(seconds / 60).toFixed(1)} minutes: leave them out (the map and its summaries stream at any length) or run them on an excerpt`, wav);
+    const minutes = (seconds / 60).toFixed(1);
+    if (scored && seconds > MAX_SCORED_SECONDS) {
+      throw new LungcamInputError(`--faithfulness and --sanity score the whole recording in memory, up to ${MAX_SCORED_SECONDS / 60} minutes; this one is ${minutes} minutes: leave them out (the map and its summaries stream at any length) or run them on an excerpt`, wav);
+    }
+    if (ext === '.html' && seconds > MAX_HTML_SECONDS) {
+      throw new LungcamInputError(`an interactive page holds the whole recording in one file, up to ${MAX_HTML_SECONDS / 60} minutes; this one is ${minutes} minutes: choose --out F.json or F.npy (the map, streamed at any length) or F.png, or open the recording with Quick Analysis in VS Code (it fetches layers as you pick them)`, wav);
     }
   }
   let logMel = await logMelFromFile(wav, params);

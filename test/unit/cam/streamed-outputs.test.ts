@@ -4,7 +4,7 @@
 // (LUNGCAM_CAM_CHUNK) so a short recording is cut into many, with uneven ends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLungcam } from '../cliHarness';
@@ -104,4 +104,19 @@ test('a long recording\'s JSON (its map through a temporary file) parses, matche
   const { data, shape } = decodeNpy(new Uint8Array(readFileSync(npy)));
   assert.deepEqual(shape, [streamed.frames, streamed.bands]);
   streamed.map.forEach((row: number[], f: number) => row.forEach((v, b) => assert.equal(v, round(data[f * shape[1] + b], 7))));
+});
+
+test('outputs that hold the whole recording at once refuse a long one before any work, naming what to choose', () => {
+  // 21 minutes at 1 kHz, 16-bit: a small file with a long duration.
+  const wav = path.join(dir, 'long21.wav');
+  writeFileSync(wav, pcm16Wav(new Float32Array(21 * 60 * 1000), 1000));
+  const html = path.join(dir, 'long21.html');
+  const r = runLungcam(['gradcam', wav, '--model', modelDir, '--out', html]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr.trim(), /^lungcam: .*long21\.wav: an interactive page holds the whole recording in one file, up to 20 minutes; this one is 21\.0 minutes: choose --out F\.json or F\.npy/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  const scored = runLungcam(['gradcam', wav, '--model', modelDir, '--out', path.join(dir, 'long21.json'), '--faithfulness']);
+  assert.equal(scored.code, 2);
+  assert.match(scored.stderr, /--faithfulness and --sanity score the whole recording in memory, up to 10 minutes; this one is 21\.0 minutes/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('long21.') && f !== 'long21.wav'), [], 'nothing written');
 });
