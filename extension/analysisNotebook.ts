@@ -65,7 +65,7 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { ...defaultNotebookMetadata(), kernelspec: { display_name: 'LungCAM (TypeScript)', language: 'typescript', name: 'lungcam' } },
+    metadata: defaultNotebookMetadata(),
     cells,
   };
 }

@@ -33,6 +33,14 @@ export function cliScript(): string {
   return path.join(extensionRoot, 'dist', 'kernels', 'cli.js');
 }
 
+/**
+ * What every engine process the extension starts (CLI commands, the notebook kernel) is told: the
+ * `lungcam.backend` setting as LUNGCAM_BACKEND, which the engine takes when no --backend is given.
+ */
+export function engineEnv(): NodeJS.ProcessEnv {
+  return { LUNGCAM_BACKEND: backendSetting() };
+}
+
 /** The `lungcam.backend` setting as the CLI's --backend value. */
 export function backendSetting(): string {
   return vscode.workspace.getConfiguration('lungcam').get<string>('backend', 'auto');
@@ -48,7 +56,7 @@ export function errorMessage(stderr: string): string {
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
   const runtime = resolveRuntime(vscode.workspace.getConfiguration('lungcam.kernel').get<string>('runtime', 'auto'));
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...engineEnv() };
   if (runtime.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   else delete env.ELECTRON_RUN_AS_NODE;
   return new Promise((resolve) => {

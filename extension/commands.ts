@@ -1,6 +1,6 @@
 /** Command palette entries. `LungCAM: New Notebook` opens an untitled notebook with a starter cell. */
 import * as vscode from 'vscode';
-import { NOTEBOOK_TYPE } from './serializer';
+import { NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 import { defaultNotebookMetadata, newCellId } from './nbformat';
 
 export function registerCommands(context: vscode.ExtensionContext): void {

@@ -1,26 +1,35 @@
 /**
  * The "LungCAM (TypeScript)" notebook controller: TypeScript cells run by tslab in its own process,
- * for LungCAM notebooks and, when the Jupyter extension is installed, for Jupyter notebooks too.
- * Also the kernel commands (restart, interrupt, status) and the status bar. No cell runs in an
- * untrusted workspace.
+ * for LungCAM notebooks and, when the Jupyter extension is installed, for Jupyter notebooks too; and,
+ * once connected to a Jupyter Server, "LungCAM on Jupyter Server", which runs them in the `lungcam`
+ * kernel there. Also the kernel commands (restart, interrupt, status, connect) and the status bar.
+ * No cell runs in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import { KernelSession } from './kernelSession';
+import { JupyterServerConnection, type ConnectArgs } from './jupyterServerConnection';
+import { KernelSession, startLocalKernel, type KernelStarter } from './kernelSession';
 import { KernelStatusBar } from './statusBar';
+import { controllerId, KERNELSPEC, NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
-const LUNGCAM_NOTEBOOK = 'lungcam-notebook';
 const JUPYTER_NOTEBOOK = 'jupyter-notebook';
 const JUPYTER_EXTENSION = 'ms-toolsai.jupyter';
-export const CONTROLLER_LABEL = 'LungCAM (TypeScript)';
+export const CONTROLLER_LABEL = KERNELSPEC.display_name;
+export const REMOTE_CONTROLLER_LABEL = 'LungCAM on Jupyter Server';
 
 export const UNTRUSTED_MESSAGE =
   'LungCAM runs no code in an untrusted workspace: notebook cells could run anything on this machine. ' +
   'Trust the workspace (Workspaces: Manage Workspace Trust) to run cells.';
 
-export function registerController(context: vscode.ExtensionContext): void {
+/** What other parts need of the notebooks' kernels: the session running a notebook, if any. */
+export interface NotebookKernels {
+  sessionOf(notebook: vscode.NotebookDocument): KernelSession | undefined;
+}
+
+export function registerController(context: vscode.ExtensionContext): NotebookKernels {
   const sessions = new Map<string, KernelSession>();
   const statusBar = new KernelStatusBar();
-  context.subscriptions.push(statusBar);
+  const server = new JupyterServerConnection(context);
+  context.subscriptions.push(statusBar, server);
 
   const activeNotebook = () => vscode.window.activeNotebookEditor?.notebook;
   const refreshStatus = () => {
@@ -28,26 +37,37 @@ export function registerController(context: vscode.ExtensionContext): void {
     statusBar.show(nb ? sessions.get(nb.uri.toString())?.state : undefined);
   };
 
-  const sessionFor = (notebook: vscode.NotebookDocument): KernelSession => {
+  /** The notebook's session of this kind: a session of the other kind (the user switched kernels) is ended. */
+  const sessionFor = (notebook: vscode.NotebookDocument, kind: 'local' | 'remote' = 'local'): KernelSession => {
     const key = notebook.uri.toString();
     let s = sessions.get(key);
+    if (s && s.kind !== kind) {
+      s.dispose();
+      s = undefined;
+    }
     if (!s) {
-      s = new KernelSession(notebook);
+      const start: KernelStarter = kind === 'remote' ? server.startKernel : startLocalKernel;
+      s = new KernelSession(notebook, kind, start);
       s.onDidChange(refreshStatus);
       sessions.set(key, s);
     }
     return s;
   };
 
-  const createController = (notebookType: string) => {
-    const controller = vscode.notebooks.createNotebookController(`lungcam-kernel-${notebookType}`, notebookType, CONTROLLER_LABEL);
+  const createController = (notebookType: string, kind: 'local' | 'remote' = 'local') => {
+    const controller = vscode.notebooks.createNotebookController(controllerId(notebookType, kind), notebookType, kind === 'local' ? CONTROLLER_LABEL : REMOTE_CONTROLLER_LABEL);
     controller.supportedLanguages = ['typescript'];
     controller.supportsExecutionOrder = true;
-    controller.description = 'tslab, in its own process';
-    controller.detail = 'import * as lc from "lungcam" in cells';
+    if (kind === 'local') {
+      controller.description = 'tslab, in its own process';
+      controller.detail = 'import * as lc from "lungcam" in cells';
+    } else {
+      controller.description = server.baseUrl;
+      controller.detail = 'Cells run on the server: recordings named in cells are read there';
+    }
     controller.executeHandler = (cells, notebook, ctrl) => {
       if (!vscode.workspace.isTrusted) return refuseUntrusted(cells, ctrl);
-      sessionFor(notebook).run(cells, ctrl);
+      sessionFor(notebook, kind).run(cells, ctrl);
     };
     controller.interruptHandler = async (notebook) => {
       await sessions.get(notebook.uri.toString())?.interrupt();
@@ -56,10 +76,21 @@ export function registerController(context: vscode.ExtensionContext): void {
     return controller;
   };
 
-  const lungcamController = createController(LUNGCAM_NOTEBOOK);
+  // The remote controllers exist while a server is connected; their description names it.
+  let remoteControllers: vscode.NotebookController[] = [];
+  const showRemote = () => {
+    remoteControllers.forEach((c) => c.dispose());
+    remoteControllers = [];
+    if (!server.baseUrl) return;
+    remoteControllers = [createController(NOTEBOOK_TYPE, 'remote')];
+    if (vscode.extensions.getExtension(JUPYTER_EXTENSION)) remoteControllers.push(createController(JUPYTER_NOTEBOOK, 'remote'));
+  };
+  showRemote();
+
+  const lungcamController = createController(NOTEBOOK_TYPE);
   // LungCAM notebooks prefer this controller; Jupyter notebooks only offer it.
   const preferForLungcam = (nb: vscode.NotebookDocument) => {
-    if (nb.notebookType === LUNGCAM_NOTEBOOK) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    if (nb.notebookType === NOTEBOOK_TYPE) lungcamController.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
   };
   vscode.workspace.notebookDocuments.forEach(preferForLungcam);
 
@@ -103,12 +134,40 @@ export function registerController(context: vscode.ExtensionContext): void {
       return state;
     }),
     vscode.commands.registerCommand('lungcam.kernelActions', async () => {
-      const pick = await vscode.window.showQuickPick(['Restart Kernel', 'Interrupt Kernel'], { title: 'LungCAM kernel' });
+      const actions = ['Restart Kernel', 'Interrupt Kernel', 'Connect to Jupyter Server…', ...(server.baseUrl ? ['Disconnect from Jupyter Server'] : [])];
+      const pick = await vscode.window.showQuickPick(actions, { title: 'LungCAM kernel' });
       if (pick === 'Restart Kernel') await vscode.commands.executeCommand('lungcam.restartKernel');
       if (pick === 'Interrupt Kernel') await vscode.commands.executeCommand('lungcam.interruptKernel');
+      if (pick === 'Connect to Jupyter Server…') await vscode.commands.executeCommand('lungcam.connectJupyterServer');
+      if (pick === 'Disconnect from Jupyter Server') await vscode.commands.executeCommand('lungcam.disconnectJupyterServer');
     }),
+    vscode.commands.registerCommand('lungcam.connectJupyterServer', async (args?: ConnectArgs) => {
+      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+      if (!(await server.connect(args ?? {}))) return false;
+      // the active LungCAM notebook moves to the server: that is why one connects from a notebook
+      const nb = activeNotebook();
+      if (nb?.notebookType === NOTEBOOK_TYPE) {
+        await vscode.commands.executeCommand('notebook.selectKernel', { id: controllerId(NOTEBOOK_TYPE, 'remote'), extension: context.extension.id });
+      }
+      void vscode.window.showInformationMessage(
+        `LungCAM: connected to ${server.baseUrl}. Notebooks on the kernel "${REMOTE_CONTROLLER_LABEL}" run there: recordings named in cells are read on the server, relative to the notebook's folder there.`,
+      );
+      return true;
+    }),
+    vscode.commands.registerCommand('lungcam.disconnectJupyterServer', async () => {
+      for (const [key, s] of sessions) {
+        if (s.kind !== 'remote') continue;
+        s.dispose();
+        sessions.delete(key);
+      }
+      await server.disconnect();
+      refreshStatus();
+    }),
+    server.onDidChange(showRemote),
+    { dispose: () => remoteControllers.forEach((c) => c.dispose()) },
     { dispose: () => sessions.forEach((s) => s.dispose()) },
   );
+  return { sessionOf: (nb) => sessions.get(nb.uri.toString()) };
 }
 
 /** Every cell ends failed with the reason; the kernel is never started. */

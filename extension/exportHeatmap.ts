@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { atomicWriteFile } from '../kernels/engine/io/atomicWrite';
-import { decodeNpy } from '../kernels/engine/io/npy';
+import { atomicWriteFile, decodeNpy } from '../kernels/engine/formats';
 import { mapCsv } from './heatmapCsv';
 import { exportOutput, targetCell } from './exportOutput';
 import { EXPORT_FORMATS } from './camOutputExport';
 import { runWithProgress } from './progressTask';
 import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';
+import { colormapSetting } from './rendererMessaging';
 
 const COMMAND = 'Export Heatmap';
 export { EXPORT_FORMATS };
@@ -43,7 +43,7 @@ export async function exportHeatmap(uri?: vscode.Uri): Promise<string | undefine
   try {
     const cliOut = tmpDir ? path.join(tmpDir, 'map.npy') : out;
     const config = vscode.workspace.getConfiguration('lungcam');
-    const args = ['gradcam', wav, '--out', cliOut, '--model', model, '--method', config.get<string>('method', 'gradcam')];
+    const args = ['gradcam', wav, '--out', cliOut, '--model', model, '--method', config.get<string>('method', 'gradcam'), '--colormap', colormapSetting()];
     const layer = config.get<string>('layer', '').trim();
     if (layer) args.push('--layer', layer);
     const r = await runWithProgress({ title: `LungCAM: exporting the heatmap of ${path.basename(wav)}`, args });

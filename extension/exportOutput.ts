@@ -7,8 +7,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MIME, type CamOutput } from '../kernels/shared/outputTypes';
-import { atomicWriteFile } from '../kernels/engine/io/atomicWrite';
+import { atomicWriteFile } from '../kernels/engine/formats';
 import { EXPORT_FORMATS, exportCamOutput, exportableMaps, type LayerClass } from './camOutputExport';
+import { colormapSetting } from './rendererMessaging';
 
 const COMMAND = 'Export Heatmap';
 
@@ -86,7 +87,7 @@ export async function exportOutput(cell: vscode.NotebookCell): Promise<string | 
   }
   const file = target.fsPath;
   try {
-    await atomicWriteFile(file, exportCamOutput(out, pick, format.ext));
+    await atomicWriteFile(file, exportCamOutput(out, pick, format.ext, colormapSetting()));
   } catch (e) {
     void vscode.window.showErrorMessage(`LungCAM: could not export the heatmap: ${(e as Error).message}`);
     return undefined;

@@ -20,7 +20,7 @@ import { registerEngine } from './engine';
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
   registerCommands(context);
-  registerController(context);
+  const kernels = registerController(context);
   setExtensionRoot(context.extensionPath);
   registerEngine(context);
   registerSelectModel(context);
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTrainCommand(context);
   registerStudyCommand(context);
   registerExportHeatmap(context);
-  registerRendererMessaging(context);
+  registerRendererMessaging(context, kernels);
   registerWavEditor(context);
 }
 

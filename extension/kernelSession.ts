@@ -7,9 +7,10 @@
 import * as path from 'path';
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { KernelDiedError } from '../kernels/client/jupyterClient';
-import { InterruptResult, TslabKernel } from '../kernels/client/kernel';
+import { KernelDiedError, type ExecuteHandlers, type ExecuteOutcome } from '../kernels/client/jupyterClient';
+import { InterruptResult, TslabKernel, type NotebookKernel } from '../kernels/client/kernel';
 import { resolveRuntime } from '../kernels/client/kernelProcess';
+import { engineEnv } from './cliRunner';
 import { CellOutputWriter } from './cellOutputs';
 import type { KernelView } from './statusBar';
 
@@ -17,6 +18,10 @@ interface QueuedCell {
   cell: vscode.NotebookCell;
   execution: vscode.NotebookCellExecution;
 }
+
+const CONNECT = 'Connect to Jupyter Server…';
+/** A Jupyter Server that could not be used (unreachable, token, no kernelspec): its message says what to do. */
+const isServerError = (e: unknown): e is Error => e instanceof Error && e.name === 'JupyterServerError';
 
 const BACKEND_NOTICE = /lungcam: TensorFlow\.js backend ([^\n]+)/;
 
@@ -27,9 +32,24 @@ function kernelCwd(notebook: vscode.NotebookDocument): string {
   return folder?.uri.scheme === 'file' ? folder.uri.fsPath : os.homedir();
 }
 
+/** Starts a kernel for a notebook; the started kernel may say where it runs for the status bar. */
+export type KernelStarter = (notebook: vscode.NotebookDocument) => Promise<NotebookKernel & { location?: () => KernelView['location'] }>;
+
+/** The local tslab process, in the notebook's folder, with the kernel settings. */
+export const startLocalKernel: KernelStarter = (notebook) => {
+  const config = vscode.workspace.getConfiguration('lungcam.kernel', notebook.uri);
+  return TslabKernel.start({
+    cwd: kernelCwd(notebook),
+    runtime: resolveRuntime(config.get<string>('runtime', 'auto')),
+    maxOldSpaceMB: config.get<number>('maxMemoryMB', 4096),
+    // Cells' lc.initBackend() follows the lungcam.backend setting, like every command.
+    env: engineEnv(),
+  });
+};
+
 export class KernelSession implements vscode.Disposable {
-  private kernel: TslabKernel | undefined;
-  private starting: Promise<TslabKernel> | undefined;
+  private kernel: (NotebookKernel & { location?: () => KernelView['location'] }) | undefined;
+  private starting: Promise<NotebookKernel> | undefined;
   private readonly queue: QueuedCell[] = [];
   private current: QueuedCell | undefined;
   private draining = false;
@@ -38,7 +58,8 @@ export class KernelSession implements vscode.Disposable {
   /** Fires whenever the state shown in the status bar changes. */
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly notebook: vscode.NotebookDocument) {}
+  /** `kind` names the controller that made the session: another controller's run makes a new session. */
+  constructor(readonly notebook: vscode.NotebookDocument, readonly kind = 'local', private readonly startKernel: KernelStarter = startLocalKernel) {}
 
   get state(): KernelView & { pid?: number; queued: number; running: boolean; runningCell?: number } {
     return { ...this.view, pid: this.kernel?.pid, queued: this.queue.length, running: !!this.current, runningCell: this.current?.cell.index };
@@ -69,6 +90,15 @@ export class KernelSession implements vscode.Disposable {
     }
     this.view = { ...this.view, deathReason: undefined };
     await this.kernel.restart();
+  }
+
+  /**
+   * Runs code in this notebook's kernel outside the cell queue (the renderer's recomputations): the
+   * kernel itself queues it behind a running cell.
+   */
+  async executeQuietly(code: string, handlers: ExecuteHandlers): Promise<ExecuteOutcome> {
+    const kernel = await this.ensureKernel();
+    return kernel.execute(code, handlers);
   }
 
   dispose(): void {
@@ -124,29 +154,29 @@ export class KernelSession implements vscode.Disposable {
       else if (outcome.status === 'abort') out.notice('Cancelled', 'The kernel skipped this cell after an earlier error.');
       else if (outcome.error) out.error(outcome.error, source);
     } catch (e) {
-      const message = e instanceof KernelDiedError ? e.message : `The LungCAM kernel could not run this cell: ${(e as Error).message}`;
-      out.notice(e instanceof KernelDiedError ? 'Kernel stopped' : 'Kernel error', message);
+      if (isServerError(e)) {
+        out.notice('Jupyter Server', e.message);
+        void vscode.window.showErrorMessage(`LungCAM: ${e.message}`, CONNECT).then((choice) => choice && vscode.commands.executeCommand('lungcam.connectJupyterServer'));
+      } else {
+        const message = e instanceof KernelDiedError ? e.message : `The LungCAM kernel could not run this cell: ${(e as Error).message}`;
+        out.notice(e instanceof KernelDiedError ? 'Kernel stopped' : 'Kernel error', message);
+      }
     }
     await out.flush();
     execution.end(success, Date.now());
     return success;
   }
 
-  private ensureKernel(): Promise<TslabKernel> {
+  private ensureKernel(): Promise<NotebookKernel> {
     if (this.kernel) return Promise.resolve(this.kernel);
     if (!this.starting) {
-      const config = vscode.workspace.getConfiguration('lungcam.kernel', this.notebook.uri);
       this.update({ status: 'starting' });
-      this.starting = TslabKernel.start({
-        cwd: kernelCwd(this.notebook),
-        runtime: resolveRuntime(config.get<string>('runtime', 'auto')),
-        maxOldSpaceMB: config.get<number>('maxMemoryMB', 4096),
-      }).then(
+      this.starting = this.startKernel(this.notebook).then(
         (kernel) => {
           this.kernel = kernel;
-          kernel.onStatus((status) => this.update({ status, ...(status === 'starting' ? { deathReason: undefined } : {}) }));
+          kernel.onStatus((status) => this.update({ status, ...(status === 'starting' ? { deathReason: undefined } : {}), location: kernel.location?.() }));
           kernel.onDeath((reason) => this.onDeath(reason));
-          this.update({ status: kernel.status });
+          this.update({ status: kernel.status, location: kernel.location?.() });
           return kernel;
         },
         (e) => {

@@ -9,9 +9,10 @@ import * as vscode from 'vscode';
 import { analysisNotebookText, notebookPathFor } from './analysisNotebook';
 import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';
+import { controllerId, NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
 const COMMAND = 'Open WAV File in Notebook';
-const KERNEL_ID = 'lungcam-kernel-lungcam-notebook';
+const KERNEL_ID = controllerId(NOTEBOOK_TYPE);
 const EXTENSION_ID = 'lungcam.lungcam';
 
 function writable(dir: string): boolean {

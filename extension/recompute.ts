@@ -7,12 +7,12 @@
 import type * as vscode from 'vscode';
 import type { CamMap, CamOutput } from '../kernels/shared/outputTypes';
 import type { ViewOutputs } from '../kernels/shared/engineProtocol';
-import { encodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
+import { encodeRequestId, type ViewSource } from '../kernels/shared/requestId';
 import { abortSignalOf, engine } from './engine';
 import { EngineError } from './engineClient';
 
 export type { ViewOutputs };
-export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/engine/show/requestId';
+export { encodeRequestId, decodeRequestId, type ViewSource } from '../kernels/shared/requestId';
 
 export type Computed<T> = { ok: true; value: T } | { ok: false; message: string; cancelled: boolean };
 

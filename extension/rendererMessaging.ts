@@ -1,8 +1,8 @@
 /**
- * The extension side of the renderer's kernel link.
+ * The extension side of the renderer's host link (webview/renderer/hostLink.ts).
  * - `recompute` requests from a CAM view (another method, a cutoff, a layer/class left out) are answered
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
- *   the view's WAV and model (kernels/engine/show/requestId.ts): Quick Analysis outputs carry one, and so do
+ *   the view's WAV and model (kernels/shared/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
  *   `lungcam` module. The window's warm engine (engine.ts) computes it, reporting `progress` to the view;
  *   the view's Cancel (`cancel`) stops it. In a notebook the new output also replaces the old one in the
@@ -15,18 +15,29 @@
  */
 import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
-import { fallbackPng, summaryText } from '../kernels/engine/show/fallbacks';
-import { camLayer, decodeRequestId, recomputeCam } from './recompute';
+import { fallbackPng, summaryText } from '../kernels/engine/formats';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
+import { camLayer, decodeRequestId, recomputeCam, type ViewSource } from './recompute';
+import type { NotebookKernels } from './controller';
+import { camInKernel } from './kernelRecompute';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
+/** `lungcam.colormap`: what views open with, and what exported figures are drawn in (so they match). */
+export function colormapSetting(): ColormapName {
+  const name = vscode.workspace.getConfiguration('lungcam').get<string>('colormap', DEFAULT_CAM_COLORMAP);
+  return CAM_COLORMAPS.includes(name as ColormapName) ? (name as ColormapName) : DEFAULT_CAM_COLORMAP;
+}
+
 export function rendererSettings(): RendererReply {
-  return { type: 'settings', colormap: vscode.workspace.getConfiguration('lungcam').get<string>('colormap', 'viridis') };
+  return { type: 'settings', colormap: colormapSetting() };
 }
 
 export interface RequestContext {
   /** The notebook the request came from (absent for the Quick Analysis panel). */
   notebook?: vscode.NotebookDocument;
+  /** Recomputes in the notebook's own kernel (one on a Jupyter Server: the paths are the server's). */
+  inKernel?: (request: CamRequest) => Promise<CamResult>;
 }
 
 export async function answerRendererRequest(request: RendererRequest, post: (reply: RendererReply) => void, context: RequestContext = {}): Promise<void> {
@@ -61,23 +72,40 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   try {
     if (request.type === 'layer') {
       const r = await camLayer(source, { method: request.method, layer: request.layer, token: cts.token, onProgress });
+      if (running.get(requestId) !== cts) return; // a newer request from the same view took over
       if (r.ok) post({ type: 'maps', requestId, layer: request.layer, maps: r.value });
       else post(r.cancelled ? { type: 'cancelled', requestId } : { type: 'error', requestId, message: r.message });
       return;
     }
-    const r = await recomputeCam(source, { method: request.method, cutoffHz: request.cutoffHz, token: cts.token, requestId, onProgress });
+    const camRequest = { requestId, method: request.method, cutoffHz: request.cutoffHz };
+    const r = context.inKernel ? await context.inKernel(camRequest) : await computeCam(source, camRequest, cts.token, onProgress);
+    if (running.get(requestId) !== cts) return; // a newer request from the same view took over
     if (!r.ok) {
       post(r.cancelled ? { type: 'cancelled', requestId } : { type: 'error', requestId, message: r.message });
       return;
     }
     // In a notebook the cell's output is replaced (the view is drawn again from it, keeping its layer,
     // class and window); elsewhere, or when the output is gone, the view updates itself from the reply.
-    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.value) : false;
-    if (!replaced) post({ type: 'output', requestId, output: r.value });
+    const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.cam) : false;
+    if (!replaced) post({ type: 'output', requestId, output: r.cam });
   } finally {
     if (running.get(requestId) === cts) running.delete(requestId);
     cts.dispose();
   }
+}
+
+export interface CamRequest {
+  requestId: string;
+  method?: string;
+  cutoffHz?: number | null;
+}
+
+export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
+
+/** The CAM of a view recomputed on this machine, by the window's warm engine. */
+async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken, onProgress: (step: string, done?: number) => void): Promise<CamResult> {
+  const r = await recomputeCam(source, { method: request.method, cutoffHz: request.cutoffHz, token, requestId: request.requestId, onProgress });
+  return r.ok ? { ok: true, cam: r.value } : r;
 }
 
 function camOf(item: vscode.NotebookCellOutputItem): CamOutput | undefined {
@@ -116,11 +144,13 @@ export async function replaceCamOutput(notebook: vscode.NotebookDocument, reques
   return false;
 }
 
-export function registerRendererMessaging(context: vscode.ExtensionContext): void {
+export function registerRendererMessaging(context: vscode.ExtensionContext, kernels: NotebookKernels): void {
   const messaging = vscode.notebooks.createRendererMessaging('lungcam-renderer');
   context.subscriptions.push(
     messaging.onDidReceiveMessage(({ editor, message }) => {
-      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor), { notebook: editor.notebook });
+      const session = kernels.sessionOf(editor.notebook);
+      const inKernel = session?.kind === 'remote' ? (request: CamRequest) => camInKernel(session, request) : undefined;
+      void answerRendererRequest(message as RendererRequest, (reply) => void messaging.postMessage(reply, editor), { notebook: editor.notebook, inKernel });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('lungcam.colormap')) void messaging.postMessage(rendererSettings());

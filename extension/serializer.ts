@@ -1,32 +1,15 @@
 /**
- * The `lungcam-notebook` serializer: *.lungnb files are nbformat 4 JSON. The round trip is lossless:
- * every nbformat field VS Code has no place for (cell ids, metadata, attachments, unknown cell keys) is
- * kept in the VS Code cell/notebook metadata, and each output keeps its original nbformat form in its
- * metadata, written back verbatim as long as its items are unchanged (so unknown MIME types, text split
- * into lines and base64 line breaks survive exactly).
+ * The `lungcam-notebook` serializer: *.lungnb files are nbformat 4 JSON, read and written losslessly
+ * (nbformat.ts: the JSON and its number spellings; notebookData.ts: nbformat ↔ VS Code's cells). A file
+ * it cannot keep is refused with a one-line reason, at open (VS Code then opens nothing that could be
+ * saved over it) and at save (VS Code then writes nothing).
  */
 import * as vscode from 'vscode';
-import {
-  NbCell, NbNotebook, NbOutput, JsonObject, parseNotebook, stringifyNotebook, joinSource, splitLines,
-  notebookLanguage, defaultNotebookMetadata, mimeValueToBytes, bytesToMimeValue, newCellId, NotebookFormatError,
-} from './nbformat';
+import { NotebookFormatError, readNotebook, stringifyNotebook } from './nbformat';
+import { notebookToPlain, plainToNotebook, type OutputMetadata, type PlainCell, type PlainNotebook, type PlainOutput } from './notebookData';
+import { NOTEBOOK_TYPE } from '../kernels/shared/notebook';
 
-export const NOTEBOOK_TYPE = 'lungcam-notebook';
-/** Code cells whose nbformat cell_type is "raw" use this language id (as VS Code's ipynb support does). */
-const RAW_LANGUAGE = 'raw';
-const STDOUT = 'application/vnd.code.notebook.stdout';
-const STDERR = 'application/vnd.code.notebook.stderr';
-const ERROR = 'application/vnd.code.notebook.error';
-
-/** What a VS Code output's metadata carries for the nbformat side. */
-export interface OutputMetadata {
-  outputType?: string;
-  executionCount?: number | null;
-  /** nbformat's own output metadata (display_data / execute_result). */
-  metadata?: JsonObject;
-  /** The output exactly as read from the file. */
-  nbformat?: NbOutput;
-}
+export type { OutputMetadata };
 
 export function registerSerializer(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -34,10 +17,18 @@ export function registerSerializer(context: vscode.ExtensionContext): void {
   );
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export class LungcamSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
     try {
-      return notebookToData(parseNotebook(new TextDecoder().decode(content)));
+      let text: string;
+      try {
+        text = utf8.decode(content);
+      } catch {
+        throw new NotebookFormatError('Cannot open this LungCAM notebook: it is not valid UTF-8 text, so it could not be saved back unchanged. The file on disk was not changed; to repair it, open it in the text editor ("Open in Text Editor" or "Reopen Editor With…").');
+      }
+      return toVsCode(notebookToPlain(readNotebook(text)));
     } catch (e) {
       // The error propagates, so VS Code opens no notebook and nothing can be saved over the file.
       // Its editor placeholder only says "unexpected error", so the reason is shown as a notification.
@@ -47,7 +38,15 @@ export class LungcamSerializer implements vscode.NotebookSerializer {
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
-    return new TextEncoder().encode(stringifyNotebook(dataToNotebook(data)));
+    try {
+      const { notebook, numberTokens } = plainToNotebook(fromVsCode(data));
+      return new TextEncoder().encode(stringifyNotebook(notebook, numberTokens));
+    } catch (e) {
+      // Thrown, VS Code writes nothing: the file keeps its last good contents.
+      const message = e instanceof NotebookFormatError ? e.message : `Cannot save this LungCAM notebook: ${(e as Error)?.message ?? e}. The file on disk was not changed.`;
+      reportOnce(message);
+      throw new NotebookFormatError(message);
+    }
   }
 }
 
@@ -60,115 +59,31 @@ function reportOnce(message: string): void {
   void vscode.window.showErrorMessage(message);
 }
 
-export function notebookToData(nb: NbNotebook): vscode.NotebookData {
-  const { cells, ...rest } = nb;
-  const language = notebookLanguage(nb.metadata);
-  const data = new vscode.NotebookData(cells.map((c) => cellToData(c, language)));
-  data.metadata = rest;
+function toVsCode(plain: PlainNotebook): vscode.NotebookData {
+  const data = new vscode.NotebookData(plain.cells.map((c) => {
+    const kind = c.kind === 'markup' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
+    const cell = new vscode.NotebookCellData(kind, c.value, c.languageId);
+    cell.metadata = c.metadata;
+    if (c.kind === 'code') {
+      cell.outputs = c.outputs.map((o) => new vscode.NotebookCellOutput(o.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)), o.metadata as Record<string, unknown>));
+      if (c.executionOrder !== undefined) cell.executionSummary = { executionOrder: c.executionOrder };
+    }
+    return cell;
+  }));
+  data.metadata = plain.metadata;
   return data;
 }
 
-export function dataToNotebook(data: vscode.NotebookData): NbNotebook {
-  const rest = (data.metadata ?? {}) as JsonObject;
-  const nbformatMinor = typeof rest.nbformat_minor === 'number' ? rest.nbformat_minor : 5;
+function fromVsCode(data: vscode.NotebookData): PlainNotebook {
   return {
-    ...rest,
-    nbformat: 4,
-    nbformat_minor: nbformatMinor,
-    metadata: (rest.metadata as JsonObject | undefined) ?? defaultNotebookMetadata(),
-    // nbformat 4.5 requires an id on every cell; older minors forbid it, so only add one there.
-    cells: data.cells.map((c) => dataToCell(c, nbformatMinor >= 5)),
+    metadata: (data.metadata ?? {}) as PlainNotebook['metadata'],
+    cells: data.cells.map((c): PlainCell => ({
+      kind: c.kind === vscode.NotebookCellKind.Markup ? 'markup' : 'code',
+      value: c.value,
+      languageId: c.languageId,
+      metadata: (c.metadata ?? {}) as PlainCell['metadata'],
+      outputs: (c.outputs ?? []).map((o): PlainOutput => ({ items: o.items.map((i) => ({ mime: i.mime, data: i.data })), metadata: (o.metadata ?? {}) as OutputMetadata })),
+      ...(c.executionSummary?.executionOrder !== undefined ? { executionOrder: c.executionSummary.executionOrder } : {}),
+    })),
   };
-}
-
-function cellToData(cell: NbCell, language: string): vscode.NotebookCellData {
-  const { cell_type, source, outputs, execution_count, ...rest } = cell;
-  const text = joinSource(source);
-  let data: vscode.NotebookCellData;
-  if (cell_type === 'markdown') {
-    data = new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, text, 'markdown');
-  } else if (cell_type === 'raw') {
-    data = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, RAW_LANGUAGE);
-  } else {
-    data = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, language);
-    data.outputs = (outputs ?? []).map(outputToCellOutput);
-    if (typeof execution_count === 'number') data.executionSummary = { executionOrder: execution_count };
-  }
-  data.metadata = rest;
-  return data;
-}
-
-function dataToCell(data: vscode.NotebookCellData, needsId: boolean): NbCell {
-  const rest = { ...((data.metadata ?? {}) as JsonObject) };
-  const source = splitLines(data.value);
-  const cellType = data.kind === vscode.NotebookCellKind.Markup ? 'markdown' : data.languageId === RAW_LANGUAGE ? 'raw' : 'code';
-  if (typeof rest.metadata !== 'object' || rest.metadata === null) rest.metadata = {};
-  if (needsId && typeof rest.id !== 'string') rest.id = newCellId();
-  if (cellType === 'code') {
-    delete rest.attachments; // not allowed on code cells
-    return {
-      ...rest,
-      cell_type: 'code',
-      source,
-      outputs: (data.outputs ?? []).map(cellOutputToOutput),
-      execution_count: data.executionSummary?.executionOrder ?? null,
-    };
-  }
-  return { ...rest, cell_type: cellType, source };
-}
-
-/** An nbformat output as a VS Code output. Exported for the kernel controller (Jupyter messages carry the same shape). */
-export function outputToCellOutput(output: NbOutput): vscode.NotebookCellOutput {
-  const meta: OutputMetadata = { outputType: output.output_type, nbformat: output };
-  if (output.output_type === 'execute_result') meta.executionCount = (output.execution_count as number | null) ?? null;
-  if (output.metadata && typeof output.metadata === 'object') meta.metadata = output.metadata as JsonObject;
-  return new vscode.NotebookCellOutput(outputItems(output), meta as JsonObject);
-}
-
-function outputItems(output: NbOutput): vscode.NotebookCellOutputItem[] {
-  switch (output.output_type) {
-    case 'stream': {
-      const text = joinSource(output.text);
-      return [output.name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(text) : vscode.NotebookCellOutputItem.stdout(text)];
-    }
-    case 'error': {
-      const traceback = Array.isArray(output.traceback) ? (output.traceback as string[]) : [];
-      return [vscode.NotebookCellOutputItem.error({ name: String(output.ename ?? 'Error'), message: String(output.evalue ?? ''), stack: traceback.join('\n') })];
-    }
-    default: {
-      const data = (output.data ?? {}) as JsonObject;
-      return Object.entries(data).map(([mime, value]) => new vscode.NotebookCellOutputItem(mimeValueToBytes(mime, value), mime));
-    }
-  }
-}
-
-/** A VS Code output as nbformat: the original if its items are unchanged, else rebuilt from the items. */
-export function cellOutputToOutput(output: vscode.NotebookCellOutput): NbOutput {
-  const meta = (output.metadata ?? {}) as OutputMetadata;
-  if (meta.nbformat && sameItems(outputItems(meta.nbformat), output.items)) return meta.nbformat;
-  const items = output.items;
-  if (items.length > 0 && items.every((i) => i.mime === STDOUT || i.mime === STDERR)) {
-    const text = items.map((i) => new TextDecoder().decode(i.data)).join('');
-    return { output_type: 'stream', name: items[0].mime === STDERR ? 'stderr' : 'stdout', text: splitLines(text) };
-  }
-  const error = items.find((i) => i.mime === ERROR);
-  if (error) {
-    const e = JSON.parse(new TextDecoder().decode(error.data)) as { name?: string; message?: string; stack?: string };
-    return { output_type: 'error', ename: e.name ?? 'Error', evalue: e.message ?? '', traceback: e.stack ? e.stack.split('\n') : [] };
-  }
-  const data: JsonObject = {};
-  for (const item of items) data[item.mime] = bytesToMimeValue(item.mime, item.data);
-  const out: NbOutput = { output_type: meta.outputType === 'execute_result' ? 'execute_result' : 'display_data', data, metadata: meta.metadata ?? {} };
-  if (out.output_type === 'execute_result') out.execution_count = meta.executionCount ?? null;
-  return out;
-}
-
-function sameItems(a: readonly vscode.NotebookCellOutputItem[], b: readonly vscode.NotebookCellOutputItem[]): boolean {
-  return a.length === b.length && a.every((item, i) => item.mime === b[i].mime && sameBytes(item.data, b[i].data));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -10,6 +10,8 @@ export interface KernelView {
   backend?: string;
   /** Why the kernel died, when it did. */
   deathReason?: string;
+  /** For a kernel on a Jupyter Server: its host and the folder cells run in there. */
+  location?: { server: string; host: string; folder: string };
 }
 
 const ICONS: Record<KernelView['status'], string> = {
@@ -43,17 +45,22 @@ export class KernelStatusBar implements vscode.Disposable {
     const backend = view.backend ? ` · ${view.backend}` : '';
     const starting = view.status === 'starting' || view.status === 'restarting';
     const elapsed = starting ? ` (${Math.floor((Date.now() - this.startedAt) / 1000)} s)` : '';
-    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : starting ? `kernel ${view.status}` : view.status}${elapsed}${backend}`;
+    const where = view.location ? ` $(remote) ${view.location.host}` : '';
+    const runsWhere = view.location
+      ? `Cells run on the Jupyter Server ${view.location.server}${view.location.folder ? ` in ${view.location.folder}` : ''}: recordings named in cells are read there, not on this machine.`
+      : '';
+    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : starting ? `kernel ${view.status}` : view.status}${elapsed}${backend}${where}`;
     if (view.status === 'dead') {
-      this.item.tooltip = `${view.deathReason ?? 'The kernel stopped.'}\nClick to restart the kernel.`;
+      this.item.tooltip = `${view.deathReason ?? 'The kernel stopped.'}\nClick to restart the kernel.${runsWhere ? `\n${runsWhere}` : ''}`;
       this.item.command = 'lungcam.restartKernel';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     } else if (starting) {
-      this.item.tooltip = 'Starting the notebook kernel (tslab, its own process: the TypeScript compiler, then the lungcam module); the first cell runs as soon as it is ready.\nClick for kernel actions.';
+      this.item.tooltip = `Starting the notebook kernel (${view.location ? 'on the Jupyter Server' : 'tslab, its own process'}: the TypeScript compiler, then the lungcam module); the first cell runs as soon as it is ready.${runsWhere ? `\n${runsWhere}` : ''}\nClick for kernel actions.`;
       this.item.command = 'lungcam.kernelActions';
       this.item.backgroundColor = undefined;
     } else {
-      this.item.tooltip = `LungCAM kernel (tslab, its own process): ${view.status}${view.backend ? `\nTensorFlow.js backend: ${view.backend}` : ''}\nClick for kernel actions.`;
+      const kernel = view.location ? `LungCAM kernel on a Jupyter Server: ${view.status}\n${runsWhere}` : `LungCAM kernel (tslab, its own process): ${view.status}`;
+      this.item.tooltip = `${kernel}${view.backend ? `\nTensorFlow.js backend: ${view.backend}` : ''}\nClick for kernel actions.`;
       this.item.command = 'lungcam.kernelActions';
       this.item.backgroundColor = undefined;
     }

@@ -14,6 +14,7 @@
  * suggestions are unchanged. A command's own help and errors do not depend on its siblings.
  */
 import type { RegisterCommand } from './cli/run';
+import { printable } from './engine/errors';
 
 type Loader = () => Promise<{ register: RegisterCommand }>;
 
@@ -28,6 +29,8 @@ const commands: Array<[name: string, load: Loader]> = [
   ['classify', () => import('./cli/classify')],
   ['evaluate', () => import('./cli/evaluate')],
   ['view', () => import('./cli/view')],
+  ['batch', () => import('./cli/batch')],
+  ['batch-shard', () => import('./cli/batch')],
 ];
 
 async function main(argv: string[]): Promise<number> {
@@ -35,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
   const chosen = named ? [named] : commands;
   const modules = await Promise.all(chosen.map(([, load]) => load()));
   const { runCli } = await import('./cli/run');
-  return runCli(modules.map((m) => m.register), argv);
+  // batch and batch-shard share a module: register it once
+  return runCli([...new Set(modules.map((m) => m.register))], argv);
 }
 
 let settled = false;
@@ -50,7 +54,7 @@ void main(process.argv).then((code) => {
 }, (err: unknown) => {
   settled = true;
   clearInterval(keepAlive);
-  process.stderr.write(`lungcam: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`lungcam: internal error: ${printable(err instanceof Error ? err.message : String(err))}\n`);
   process.exitCode = 1;
 });
 // If the event loop empties while the command is still awaiting something (a promise nothing keeps

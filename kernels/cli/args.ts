@@ -3,8 +3,7 @@
  * commander reports as one line naming the flag (exit 2 through kernels/cli/run.ts).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { FeatureParams } from '../engine/types';
-import { VGGISH_PARAMS } from '../engine/types';
+import { BACKEND_PREFERENCES, VGGISH_PARAMS, type BackendPreference, type FeatureParams } from '../engine/types';
 
 /** A finite number (e.g. `--fmin 125`). */
 export function parseNumber(value: string): number {
@@ -35,16 +34,33 @@ export interface FeatureOptionValues {
   cutoff?: number;
 }
 
-/** Adds --fmin, --fmax, --bands, --cutoff (VGGish defaults) to a command; read them with featureParamsFrom(). */
-export function addFeatureOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--fmin <hz>', 'lowest mel band edge, Hz').argParser(parseNumber).default(VGGISH_PARAMS.fmin))
-    .addOption(new Option('--fmax <hz>', 'highest mel band edge, Hz (at most 8000)').argParser(parseNumber).default(VGGISH_PARAMS.fmax))
-    .addOption(new Option('--bands <n>', 'number of mel bands').argParser(parsePositiveInt).default(VGGISH_PARAMS.bands))
-    .addOption(new Option('--cutoff <hz>', 'drop the bands whose centre lies above this frequency').argParser(parseNumber));
+/** The band cutoff flag (the study's cutoff too, with its own description and default). */
+export function cutoffOption(description = 'drop the bands whose centre lies above this frequency, Hz'): Option {
+  return new Option('--cutoff <hz>', description).argParser(parseNumber);
 }
 
-/** FeatureParams from the values of addFeatureOptions() (checked later by resolveFeatureParams). */
+const FEATURE_FLAGS = [
+  { flags: '--fmin <hz>', what: 'lowest mel band edge, Hz', parse: parseNumber, vggish: VGGISH_PARAMS.fmin },
+  { flags: '--fmax <hz>', what: 'highest mel band edge, Hz (at most 8000)', parse: parseNumber, vggish: VGGISH_PARAMS.fmax },
+  { flags: '--bands <n>', what: 'number of mel bands', parse: parsePositiveInt, vggish: VGGISH_PARAMS.bands },
+];
+
+/**
+ * Adds --fmin, --fmax, --bands and --cutoff, declared once for every command. `set` (features, train): the
+ * features to compute, VGGish defaults; read them with featureParamsFrom(). `model` (classify, evaluate,
+ * gradcam, view): the model's own by default, and a flag given must agree with the model
+ * (requestedFeatures() for checkFeatureParams).
+ */
+export function addFeatureOptions(cmd: Command, use: 'set' | 'model'): Command {
+  const check = (what: string) => (use === 'set' ? what : `check: the model's ${what} (default: the model's)`);
+  for (const f of FEATURE_FLAGS) {
+    const option = new Option(f.flags, check(f.what)).argParser(f.parse);
+    cmd.addOption(use === 'set' ? option.default(f.vggish) : option);
+  }
+  return cmd.addOption(cutoffOption(check('band cutoff: drop the bands whose centre lies above this frequency, Hz')));
+}
+
+/** FeatureParams from the values of addFeatureOptions(cmd, 'set') (checked later by resolveFeatureParams). */
 export function featureParamsFrom(opts: FeatureOptionValues): FeatureParams {
   return {
     fmin: opts.fmin ?? VGGISH_PARAMS.fmin,
@@ -52,4 +68,27 @@ export function featureParamsFrom(opts: FeatureOptionValues): FeatureParams {
     bands: opts.bands ?? VGGISH_PARAMS.bands,
     cutoffHz: opts.cutoff ?? null,
   };
+}
+
+/** The feature flags the user actually gave with addFeatureOptions(cmd, 'model'), to check against the model. */
+export function requestedFeatures(opts: FeatureOptionValues): Partial<FeatureParams> {
+  const r: Partial<FeatureParams> = {};
+  if (opts.fmin !== undefined) r.fmin = opts.fmin;
+  if (opts.fmax !== undefined) r.fmax = opts.fmax;
+  if (opts.bands !== undefined) r.bands = opts.bands;
+  if (opts.cutoff !== undefined) r.cutoffHz = opts.cutoff;
+  return r;
+}
+
+/** The feature flags given, as the subject of a mismatch error ("--fmin/--cutoff"). */
+export function featureFlagsGiven(opts: FeatureOptionValues): string {
+  const given = (['fmin', 'fmax', 'bands', 'cutoff'] as const).filter((k) => opts[k] !== undefined).map((k) => `--${k}`);
+  return given.length ? given.join('/') : 'features';
+}
+
+export type BackendChoice = BackendPreference;
+
+/** --backend, declared once; without it the engine takes env LUNGCAM_BACKEND, else auto. */
+export function addBackendOption(cmd: Command): Command {
+  return cmd.addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: $LUNGCAM_BACKEND, else auto)').choices(BACKEND_PREFERENCES));
 }

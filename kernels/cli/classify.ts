@@ -1,24 +1,32 @@
 /**
  * `lungcam classify <wav|dir> [--model DIR] [--json]`: per-patch probabilities, a recording label and,
- * when NAME.txt (ICBHI cycles) sits beside the WAV, one label per cycle.
+ * when annotations sit beside the WAV (NAME.txt ICBHI cycles or NAME.json SPRSound events), one label per
+ * cycle or event against the annotated one.
  */
 import type { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { printWarnings } from './run';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { LungcamInputError } from '../engine/errors';
-import { addModelOptions, loadModelFromOptions, type ModelOptionValues } from './modelOptions';
+import { LungcamInputError, printable } from '../engine/errors';
+import { notRegularFileReason, statInput } from '../engine/io/inputFile';
+import { addModelOptions, loadModelFromOptions, modelMetadataFromOptions, type ModelOptionValues } from './modelOptions';
 
 export function register(program: Command): void {
   const cmd = program
     .command('classify')
-    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt exists.')
+    .description('Classify breath-sound recordings: probabilities per 0.96 s patch, a recording label, and cycle labels when NAME.txt (ICBHI) or NAME.json (SPRSound) annotations exist.')
     .argument('<wav|dir>', 'a WAV file, or a folder of WAV files');
   addModelOptions(cmd).action(async (input: string, opts: ModelOptionValues) => runClassify(input, opts));
 }
 
+/** The WAV files to classify: the file itself, or a folder's *.wav; anything else is refused before any read. */
 function wavFiles(input: string): string[] {
-  if (!existsSync(input)) throw new LungcamInputError('no such file or folder', input);
-  if (!statSync(input).isDirectory()) return [input];
+  const st = statInput(input);
+  if (!st.isDirectory()) {
+    const reason = notRegularFileReason(st);
+    if (reason) throw new LungcamInputError(reason, input);
+    return [input];
+  }
   const wavs = readdirSync(input).filter((f) => /\.wav$/i.test(f)).sort().map((f) => path.join(input, f));
   if (wavs.length === 0) throw new LungcamInputError(`no WAV files in ${input}`, input);
   return wavs;
@@ -28,16 +36,20 @@ const pct = (p: number) => `${(100 * p).toFixed(0)}%`;
 
 async function runClassify(input: string, opts: ModelOptionValues): Promise<void> {
   const files = wavFiles(input);
-  const loaded = await loadModelFromOptions(opts);
+  const meta = await modelMetadataFromOptions(opts);
   const { logMelFromFile } = await import('../engine/audio/features');
-  const { parseAnnotations } = await import('../engine/data/icbhi');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
+  const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
   const results = [];
+  // Loaded once the first recording has passed its checks: bad input is refused before the backend starts.
+  let loaded: Awaited<ReturnType<typeof loadModelFromOptions>> | undefined;
   for (const file of files) {
-    const txt = file.replace(/\.wav$/i, '.txt');
-    const cycles = existsSync(txt) ? parseAnnotations(readFileSync(txt, 'utf8'), txt) : undefined;
-    const mel = await logMelFromFile(file, loaded.meta.featureParams);
-    for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    const mel = await logMelFromFile(file, meta.featureParams);
+    const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
+    printWarnings([...mel.warnings, ...checkModelInput(mel, file), ...(annotations?.warnings ?? [])]);
+    const cycles = annotations?.cycles;
+    loaded ??= await loadModelFromOptions(opts);
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,
       ...classifyLogMel(loaded, mel, cycles?.map((c) => ({ startSeconds: c.startSeconds, endSeconds: c.endSeconds, label: c.label }))),
@@ -45,7 +57,7 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
     results.push(r);
     if (!opts.json) {
       const probs = r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ');
-      const lines = [`${file}: ${r.label} (${probs}; ${r.patches.length} patches, ${r.durationSeconds.toFixed(1)} s)`];
+      const lines = [`${printable(file)}: ${r.label} (${probs}; ${r.patches.length} patches, ${r.durationSeconds.toFixed(1)} s)`];
       for (const c of r.cycles ?? []) {
         const mark = c.trueLabel ? (c.trueLabel === c.label ? ' ✓' : ` ✗ annotated ${c.trueLabel}`) : '';
         lines.push(`  cycle ${c.startSeconds.toFixed(2)}–${c.endSeconds.toFixed(2)} s: ${c.label} ${pct(Math.max(...c.probabilities))}${mark}`);
@@ -53,7 +65,7 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
       process.stdout.write(lines.join('\n') + '\n');
     }
   }
-  if (opts.json) {
+  if (opts.json && loaded) {
     const out = { model: loaded.meta.name, modelDir: path.resolve(loaded.dir), featureParams: loaded.meta.featureParams, recordings: results };
     process.stdout.write(JSON.stringify(statSync(input).isDirectory() ? out : { ...out, recordings: undefined, ...results[0] }, null, 1) + '\n');
   }

@@ -3,10 +3,11 @@
  * [patches, 96, bands] with --patches). JSON carries its own axes and the parameters that produced it.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
 import type { RowFile } from '../engine/audio/rowFile';
-import { LungcamInputError } from '../engine/errors';
+import { LungcamInputError, printable } from '../engine/errors';
 import type { LogMel, Patches } from '../engine/types';
 import { addFeatureOptions, featureParamsFrom, parsePositiveInt, type FeatureOptionValues } from './args';
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .description('Compute the VGGish log-mel spectrogram of a WAV file ([frames, bands], ln(mel + 0.01)).')
     .argument('<wav>', 'input WAV file (PCM 8/16/24/32, float 32/64, μ-law, A-law; any rate and channels)')
     .requiredOption('--out <file>', 'output file: .npy (float32/float64, C order) or .json (with axes)');
-  addFeatureOptions(cmd)
+  addFeatureOptions(cmd, 'set')
     .option('--patches', 'cut into 0.96 s patches: [patches, 96, bands]')
     .addOption(new Option('--hop <frames>', 'patch hop in frames (with --patches; 96 = no overlap)').argParser(parsePositiveInt))
     .addOption(new Option('--tail <policy>', 'last partial patch (with --patches): pad it with silence when ≥ 0.48 s, or drop it').choices(['pad', 'drop']).default('pad'))
@@ -48,7 +49,7 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
 
   const compute = async (rowsTo?: (frames: number, bands: number) => RowFile) => {
     const mel = await logMelFromFile(wav, params, rowsTo ? { rowsTo } : {});
-    for (const w of mel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+    printWarnings(mel.warnings);
     if (mel.frames === 0) {
       throw new LungcamInputError(`the recording is ${mel.source?.durationSeconds.toFixed(3)} s long, shorter than one 25 ms frame`, wav);
     }
@@ -79,6 +80,6 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
   }
   if (!opts.quiet) {
     const what = patches ? `${patches.count} patches × 96 frames × ${patches.bands} bands${patches.padded.some(Boolean) ? ` (${patches.padded.filter(Boolean).length} padded)` : ''}` : `${logMel.frames} frames × ${logMel.bands} bands`;
-    process.stdout.write(`${opts.out}: ${what} (${logMel.source?.durationSeconds.toFixed(2)} s at ${logMel.source?.originalSampleRate} Hz)\n`);
+    process.stdout.write(`${printable(opts.out)}: ${what} (${logMel.source?.durationSeconds.toFixed(2)} s at ${logMel.source?.originalSampleRate} Hz)\n`);
   }
 }

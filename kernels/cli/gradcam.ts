@@ -5,32 +5,33 @@
  * on request, faithfulness and sanity numbers; PNG/SVG are figures; HTML is one interactive page.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
-import { LungcamInputError } from '../engine/errors';
-import { parseNumber, parsePositiveInt } from './args';
+import { LungcamInputError, printable } from '../engine/errors';
+import { addBackendOption, addFeatureOptions, featureFlagsGiven, parseNumber, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
+import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import type { StreamedCam } from '../engine/cam/chunks';
 import { MapFile, mapInMemory } from '../engine/cam/mapRows';
 import type { CamModel } from '../engine/cam/explain';
 import type { LogMel } from '../engine/types';
 
-export interface GradcamCliOptions {
+export interface GradcamCliOptions extends FeatureOptionValues {
   model?: string;
   layer?: string[];
   class?: string;
   method?: string;
   raw?: boolean;
-  fmin?: number;
-  fmax?: number;
-  bands?: number;
-  cutoff?: number;
   out: string;
   events?: string;
   attentionCutoff: number;
   faithfulness?: boolean;
   sanity?: boolean;
   batchSize: number;
+  colormap: ColormapName;
+  backend: BackendChoice;
   quiet?: boolean;
 }
 
@@ -40,7 +41,7 @@ const OUTPUTS = ['.json', '.npy', '.png', '.svg', '.html'];
 const parseList = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('gradcam')
     .description('Grad-CAM of a recording: where in time and frequency the model looks for a class.')
     .argument('<wav>', 'input WAV file')
@@ -48,17 +49,16 @@ export function register(program: Command): void {
     .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
-    .option('--method <name>', 'gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam or scorecam', 'gradcam')
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch')
-    .addOption(new Option('--fmin <hz>', 'lowest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--fmax <hz>', 'highest mel edge (default: the model\'s)').argParser(parseNumber))
-    .addOption(new Option('--bands <n>', 'mel bands (default: the model\'s)').argParser(parsePositiveInt))
-    .addOption(new Option('--cutoff <hz>', 'band cutoff (default: the model\'s)').argParser(parseNumber))
+    .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch');
+  addFeatureOptions(cmd, 'model');
+  addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
     .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
     .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .addOption(new Option('--colormap <name>', 'colour map of .png/.svg figures and the .html view (the views\' lungcam.colormap)').choices(CAM_COLORMAPS).default(DEFAULT_CAM_COLORMAP))
     .option('--quiet', 'do not print the summary line')
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
 }
@@ -76,26 +76,24 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (!OUTPUTS.includes(ext)) throw new LungcamInputError(`the output must end in ${OUTPUTS.join(', ')}`, opts.out);
   const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
+  const { checkRegularFile } = await import('../engine/io/inputFile');
+  checkRegularFile(wav);
   const { initBackend, backendDescription } = await import('../engine/model/backend');
   const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
   const { readEvents } = await import('../engine/cam/explain');
 
   const method = resolveMethod(opts.method);
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
-  await initBackend(undefined, { quiet: true });
+  await initBackend(opts.backend, { quiet: true });
   const loaded = await loadModel(opts.model ?? defaultModelDir());
   const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
   // Check the user's choices before the (slow) audio and CAM work.
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const params = checkFeatureParams(loaded.meta, {
-    ...(opts.fmin !== undefined ? { fmin: opts.fmin } : {}),
-    ...(opts.fmax !== undefined ? { fmax: opts.fmax } : {}),
-    ...(opts.bands !== undefined ? { bands: opts.bands } : {}),
-    ...(opts.cutoff !== undefined ? { cutoffHz: opts.cutoff } : {}),
-  }, '--fmin/--fmax/--bands/--cutoff');
+  const params = checkFeatureParams(loaded.meta, requestedFeatures(opts), featureFlagsGiven(opts));
   const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
   if (scored || ext === '.html') {
     // Outputs that hold the whole recording at once have a length limit, checked before any work.
@@ -112,15 +110,15 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   }
   let logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
   const events = ext === '.npy' ? null : readEvents(wav, opts.events);
 
   if (ext === '.html') {
     const { viewCamOutput } = await import('../engine/cam/viewChunks');
     const { camHtml } = await import('../engine/export/html');
     const out = await viewCamOutput(cm, logMel, { method, batchSize: opts.batchSize, ...(events ? { annotations: { events } } : {}) });
-    await atomicWriteFile(opts.out, camHtml(out));
-    if (!opts.quiet) process.stdout.write(`${opts.out}: ${method} of ${cm.id}, every layer × class${out.omittedLayers ? ` (left out: ${out.omittedLayers.join(', ')})` : ''}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
+    if (!opts.quiet) process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id}, every layer × class${out.omittedLayers ? ` (left out: ${out.omittedLayers.join(', ')})` : ''}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
     return;
   }
 
@@ -175,7 +173,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   } else if (ext === '.png' || ext === '.svg') {
     const { camFigure } = await import('../engine/export/json');
-    const fig = camFigure({ fileName, method, layers: cam!.layers, className: cam!.className, probability, modelId: cm.id, raw: cam!.raw, logMel, map, events });
+    const fig = camFigure({ fileName, method, layers: cam!.layers, className: cam!.className, probability, modelId: cm.id, raw: cam!.raw, logMel, map, events, colormap: opts.colormap });
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -185,7 +183,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   }
   if (!opts.quiet) {
-    process.stdout.write(`${opts.out}: ${method} of ${cm.id} layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id} layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
   }
 }
 

@@ -11,8 +11,9 @@ import { LungcamInputError } from '../engine/errors';
 import { enginePaths, findPackageRoot } from '../client/packageRoot';
 import { DEFAULT_MAX_OLD_SPACE_MB } from '../client/kernelProcess';
 import { parsePositiveInt } from './args';
+import { KERNELSPEC } from '../shared/notebook';
 
-export const KERNEL_NAME = 'lungcam';
+export const KERNEL_NAME = KERNELSPEC.name;
 
 export interface KernelSpec {
   argv: string[];
@@ -33,8 +34,8 @@ export function userDataDir(env = process.env, platform = process.platform, home
 export function kernelSpec(nodeExecutable: string, kernelMain: string, maxMemoryMB: number): KernelSpec {
   return {
     argv: [nodeExecutable, `--max-old-space-size=${maxMemoryMB}`, kernelMain, '--config-path', '{connection_file}'],
-    display_name: 'LungCAM (TypeScript)',
-    language: 'typescript',
+    display_name: KERNELSPEC.display_name,
+    language: KERNELSPEC.language,
     // tslab stops a running cell on SIGINT; it does not answer interrupt_request
     interrupt_mode: 'signal',
     metadata: { lungcam: { engine: 'import * as lc from "lungcam"' } },

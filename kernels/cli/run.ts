@@ -3,7 +3,7 @@
  * Kept apart from kernels/cli.ts so tests can run the program in-process.
  */
 import { Command, CommanderError } from 'commander';
-import { isInputError } from '../engine/errors';
+import { isInputError, printable } from '../engine/errors';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -17,9 +17,17 @@ const processIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-/** One line, whatever the message contains (messages may quote file contents or paths with newlines). */
+/**
+ * One line that is safe on a terminal, whatever the message contains (messages may quote file contents,
+ * or paths with newlines or escape sequences).
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+  return printable(text.replace(/\s*\r?\n\s*/g, ' ').trim());
+}
+
+/** Non-fatal problems, one `lungcam: warning:` line each on stderr. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`lungcam: warning: ${oneLine(w)}\n`);
 }
 
 export function buildProgram(commands: RegisterCommand[], io: CliIo = processIo): Command {

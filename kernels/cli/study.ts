@@ -4,8 +4,9 @@
  * compare), written as report.md + report.json + figures (PNG and SVG).
  */
 import type { Command } from 'commander';
+import { printable } from '../engine/errors';
 import { Option } from 'commander';
-import { parseNonNegativeInt, parseNumber, parsePositiveInt } from './args';
+import { addBackendOption, cutoffOption, parseNonNegativeInt, parsePositiveInt, type BackendChoice } from './args';
 
 interface StudyCliOptions {
   cutoff: number;
@@ -13,18 +14,20 @@ interface StudyCliOptions {
   seed: number;
   epochs: number;
   quiet?: boolean;
+  backend?: BackendChoice;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('study')
     .description('Reproduce the band-cutoff study: full-band model, Grad-CAM attention by band, cut, retrain, compare.')
     .argument('<dataset-dir>', 'ICBHI-layout folder (NAME.wav + NAME.txt), e.g. made by `lungcam synth`')
     .requiredOption('--out <dir>', 'report folder (report.md, report.json, figures)')
-    .addOption(new Option('--cutoff <hz>', 'drop mel bands whose centre lies above this frequency').argParser(parseNumber).default(1500))
+    .addOption(cutoffOption('drop mel bands whose centre lies above this frequency, Hz').default(1500))
     .addOption(new Option('--seed <s>', 'random seed (split, initialisation, shuffling)').argParser(parseNonNegativeInt).default(1))
     .addOption(new Option('--epochs <n>', 'maximum epochs per model (early stopping on validation)').argParser(parsePositiveInt).default(12))
-    .option('--quiet', 'no progress lines')
+    .option('--quiet', 'no progress lines');
+  addBackendOption(cmd)
     .action(async (dir: string, opts: StudyCliOptions) => runStudyCli(dir, opts));
 }
 
@@ -36,7 +39,7 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   const { initBackend } = await import('../engine/model/backend');
   const { runStudy } = await import('../engine/study/study');
   const { writeStudyReport } = await import('../engine/study/report');
-  await initBackend();
+  await initBackend(opts.backend);
   const start = Date.now();
   const say = (m: string) => {
     if (!opts.quiet) process.stderr.write(`[${((Date.now() - start) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
@@ -47,5 +50,5 @@ async function runStudyCli(dir: string, opts: StudyCliOptions): Promise<void> {
   const f = result.full.test.cycles;
   const c = result.cut.test.cycles;
   const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
-  process.stdout.write(`${opts.out}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
+  process.stdout.write(`${printable(opts.out)}: ICBHI score ${pct(f.icbhiScore)} full band → ${pct(c.icbhiScore)} cut at ${opts.cutoff} Hz; attention above the cutoff ${pct(result.aboveCutoff.attentionShare)} (area ${pct(result.aboveCutoff.areaShare)}); lower-half attention ${pct(result.lowerHalf.before)} → ${pct(result.lowerHalf.after)} (${(result.seconds / 60).toFixed(1)} min)\n`);
 }

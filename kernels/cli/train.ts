@@ -1,15 +1,17 @@
 /**
- * `lungcam train <dataset-dir> --out <model-dir>`: trains the LungCAM CNN on an ICBHI-layout dataset
- * (NAME.wav + NAME.txt; official_split.txt or a seeded patient-wise split) and saves a model folder.
+ * `lungcam train <dataset-dir> --out <model-dir>`: trains the LungCAM CNN on a dataset folder (ICBHI and/or
+ * SPRSound layout; official_split.txt, a --split file or a seeded patient-wise split) and saves a model folder.
  */
 import type { Command } from 'commander';
+import { printable } from '../engine/errors';
 import { InvalidArgumentError, Option } from 'commander';
-import { addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, parsePositiveInt, type FeatureOptionValues } from './args';
+import { addBackendOption, addFeatureOptions, featureParamsFrom, parseNonNegativeInt, parseNumber, parsePositiveInt, type BackendChoice, type FeatureOptionValues } from './args';
 
 interface TrainCliOptions extends FeatureOptionValues {
   out: string;
   epochs: number;
   seed: number;
+  splitFile?: string;
   batchSize: number;
   patience: number;
   learningRate: number;
@@ -19,7 +21,7 @@ interface TrainCliOptions extends FeatureOptionValues {
   trainHop: number;
   labels: 'cycles' | 'events';
   maxMinutes?: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendChoice;
   quiet?: boolean;
 }
 
@@ -38,12 +40,13 @@ function parseFilters(value: string): number[] {
 export function register(program: Command): void {
   const cmd = program
     .command('train')
-    .description('Train the LungCAM CNN on a dataset folder in the ICBHI layout and save a model folder.')
-    .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, e.g. made by `lungcam synth`)')
+    .description('Train the LungCAM CNN on a dataset folder (ICBHI and/or SPRSound layout) and save a model folder.')
+    .argument('<dataset-dir>', 'folder of NAME.wav + NAME.txt (ICBHI 2017 layout, also `lungcam synth`) and/or NAME.wav + NAME.json (SPRSound), subfolders included')
     .requiredOption('--out <model-dir>', 'model folder to write (model.json, weights.bin, metadata.json)');
-  addFeatureOptions(cmd)
+  addBackendOption(addFeatureOptions(cmd, 'set'))
     .addOption(new Option('--epochs <n>', 'most epochs').argParser(parsePositiveInt).default(30))
     .addOption(new Option('--seed <s>', 'seed: split, initial weights, shuffling, augmentation').argParser(parseNonNegativeInt).default(1))
+    .option('--split-file <file>', 'patient-wise split: lines "NAME-or-PATIENT<tab>train|test" (default: official_split.txt in the folder, else seeded by patient)')
     .addOption(new Option('--batch-size <n>', 'patches per batch').argParser(parsePositiveInt).default(32))
     .addOption(new Option('--patience <n>', 'stop after this many epochs without a better validation score (0: never)').argParser(parseNonNegativeInt).default(6))
     .addOption(new Option('--learning-rate <x>', 'Adam learning rate').argParser(parseNumber).default(0.001))
@@ -53,7 +56,6 @@ export function register(program: Command): void {
     .addOption(new Option('--max-minutes <m>', 'time budget: no epoch starts that would end after it (best weights kept)').argParser(parseNumber))
     .option('--no-augment', 'train without augmentation')
     .addOption(new Option('--device-eq <probability>', 'augmentation: share of training patches coloured like another stethoscope (random tilt and resonances, smooth across bands; default 0)').argParser(parseProbability))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--quiet', 'print only the final summary')
     .action(async (dir: string, opts: TrainCliOptions) => runTrain(dir, opts));
 }
@@ -88,6 +90,7 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
     featureParams: params,
     epochs: opts.epochs,
     seed: opts.seed,
+    splitFile: opts.splitFile,
     batchSize: opts.batchSize,
     patience: opts.patience,
     learningRate: opts.learningRate,
@@ -112,5 +115,5 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   }, opts.out);
   say(`best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.msPerSamplePerEpoch.toFixed(1)} ms per patch per epoch on ${loaded.meta.backend}`);
   if (test) say(`test set (cycle level):\n${formatMetrics(test.metrics)}`);
-  process.stdout.write(`${opts.out}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
+  process.stdout.write(`${printable(opts.out)}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
 }

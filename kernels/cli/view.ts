@@ -6,36 +6,34 @@
  * Progress goes to stderr as `progress: <step>` lines; the file is written atomically.
  */
 import type { Command } from 'commander';
+import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
-import { LungcamInputError } from '../engine/errors';
-import { parseNumber } from './args';
+import { LungcamInputError, printable } from '../engine/errors';
+import { addBackendOption, addFeatureOptions, featureFlagsGiven, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 
-export interface ViewCliOptions {
+export interface ViewCliOptions extends FeatureOptionValues {
   out: string;
   model?: string;
   method: string;
-  cutoff?: number;
   requestId?: string;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendChoice;
 }
 
-export { VIEW_METHODS } from '../engine/show/viewOutputs';
-import { VIEW_METHODS } from '../engine/show/viewOutputs';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('view')
     .description('Spectrogram, predictions and Grad-CAM (every layer × class) of a recording as the renderer\'s JSON.')
     .argument('<wav>', 'input WAV file')
     .requiredOption('--out <file.json>', 'output JSON: { spectrogram, predictions, cam }')
     .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
-    .option('--method <name>', VIEW_METHODS.join(', '), 'gradcam')
-    .addOption(new Option('--cutoff <hz>', "check: the model's band cutoff (a model is trained with one cutoff)").argParser(parseNumber))
-    .option('--request-id <id>', 'opaque id stored in the CAM output, for recomputation requests from the view')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
-    .action(async (wav: string, opts: ViewCliOptions) => runView(wav, opts));
+    .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
+    .option('--request-id <id>', 'opaque id stored in the CAM output, for recomputation requests from the view');
+  addFeatureOptions(cmd, 'model');
+  addBackendOption(cmd).action(async (wav: string, opts: ViewCliOptions) => runView(wav, opts));
 }
 
 const progress = (step: string) => process.stderr.write(`progress: ${step}\n`);
@@ -51,11 +49,12 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   const meta = readModelMetadata(modelDir);
   const { checkViewCutoff } = await import('../engine/show/viewOutputs');
   checkViewCutoff(meta, opts.cutoff);
-  const params = checkFeatureParams(meta, {}, 'features');
+  const params = checkFeatureParams(meta, requestedFeatures(opts), featureFlagsGiven(opts));
   progress('reading the recording');
   const { logMelFromFile } = await import('../engine/audio/features');
+  const { checkModelInput } = await import('../engine/audio/audioCheck');
   const logMel = await logMelFromFile(wav, params);
-  for (const w of logMel.warnings) process.stderr.write(`lungcam: warning: ${w}\n`);
+  printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
   progress('loading the model');
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
@@ -68,5 +67,5 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   progress('writing');
   const { writeJsonFile } = await import('../engine/io/jsonStream');
   await writeJsonFile(opts.out, out);
-  process.stdout.write(`${opts.out}: ${method} of ${loaded.meta.name}, label ${out.predictions.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
+  process.stdout.write(`${printable(opts.out)}: ${method} of ${loaded.meta.name}, label ${out.predictions.label}, ${logMel.frames} frames × ${logMel.bands} bands\n`);
 }

@@ -7,41 +7,13 @@ import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { ConnectionInfo } from './kernelProcess';
 import { decode, encode, JupyterMessage, newMessage } from './wire';
-import { errorFromStderr, KernelError } from './kernelErrors';
+import { ExecuteHandlers, ExecuteOutcome, ExecutionEvents, KernelDiedError } from './executeEvents';
 
-export type DisplayKind = 'display_data' | 'execute_result' | 'update_display_data';
-
-/** A MIME bundle as the kernel sent it (binary types such as image/png are base64 strings). */
-export interface DisplayMessage {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  /** Set by display handles; `update_display_data` replaces the output with the same id. */
-  displayId?: string;
-}
-
-export interface ExecuteHandlers {
-  onStream?(name: 'stdout' | 'stderr', text: string): void;
-  onDisplay?(kind: DisplayKind, message: DisplayMessage): void;
-  onExecutionCount?(count: number): void;
-}
-
-export interface ExecuteOutcome {
-  status: 'ok' | 'error' | 'abort';
-  executionCount: number | null;
-  /** For status 'error': what went wrong, parsed from the kernel's report. */
-  error?: KernelError;
-}
-
-export class KernelDiedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KernelDiedError';
-  }
-}
+export { KernelDiedError } from './executeEvents';
+export type { DisplayKind, DisplayMessage, ExecuteHandlers, ExecuteOutcome } from './executeEvents';
 
 interface Pending {
-  handlers: ExecuteHandlers;
-  stderr: string;
+  events: ExecutionEvents;
   reply?: JupyterMessage;
   idle: boolean;
   resolve(o: ExecuteOutcome): void;
@@ -114,7 +86,7 @@ export class JupyterClient {
       this.session,
     );
     return new Promise<ExecuteOutcome>((resolve, reject) => {
-      this.pending.set(msg.header.msg_id, { handlers, stderr: '', idle: false, resolve, reject });
+      this.pending.set(msg.header.msg_id, { events: new ExecutionEvents(handlers), idle: false, resolve, reject });
       this.shellOut.send(encode(msg, this.connection.key)).catch((e) => {
         this.pending.delete(msg.header.msg_id);
         reject(e);
@@ -205,47 +177,16 @@ export class JupyterClient {
     if (msg.header.msg_type === 'status') this.iopubSeen.add(parentId);
     const p = this.pending.get(parentId);
     if (!p) return;
-    const c = msg.content as Record<string, any>;
-    switch (msg.header.msg_type) {
-      case 'stream':
-        if (c.name === 'stderr') p.stderr += c.text;
-        p.handlers.onStream?.(c.name === 'stderr' ? 'stderr' : 'stdout', String(c.text));
-        break;
-      case 'execute_input':
-        if (typeof c.execution_count === 'number') p.handlers.onExecutionCount?.(c.execution_count);
-        break;
-      case 'display_data':
-      case 'execute_result':
-      case 'update_display_data':
-        p.handlers.onDisplay?.(msg.header.msg_type, {
-          data: c.data ?? {},
-          metadata: c.metadata ?? {},
-          displayId: c.transient?.display_id ?? undefined,
-        });
-        break;
-      case 'error':
-        p.stderr += [c.ename, c.evalue].filter(Boolean).join(': ') + '\n';
-        break;
-      case 'status':
-        if (c.execution_state === 'idle') {
-          p.idle = true;
-          this.settleIfDone(parentId, p);
-        }
-        break;
+    if (p.events.iopub(msg.header.msg_type, msg.content as Record<string, any>)) {
+      p.idle = true;
+      this.settleIfDone(parentId, p);
     }
   }
 
   private settleIfDone(id: string, p: Pending): void {
     if (!p.reply || !p.idle) return;
     this.pending.delete(id);
-    const c = p.reply.content as Record<string, any>;
-    const status = c.status === 'ok' || c.status === 'abort' ? c.status : 'error';
-    const executionCount = typeof c.execution_count === 'number' ? c.execution_count : null;
-    if (executionCount !== null) p.handlers.onExecutionCount?.(executionCount);
-    const outcome: ExecuteOutcome = { status, executionCount };
-    if (status === 'error') {
-      outcome.error = c.ename ? { ename: c.ename, evalue: c.evalue ?? '', traceback: c.traceback ?? [], diagnostics: [] } : errorFromStderr(p.stderr);
-    }
+    const outcome = p.events.outcome(p.reply.content as Record<string, any>);
     p.resolve(outcome);
   }
 }

@@ -6,8 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { ExecuteHandlers, ExecuteOutcome, JupyterClient, KernelDiedError } from './jupyterClient';
 import { KernelExit, KernelLaunchOptions, KernelProcess, DEFAULT_MAX_OLD_SPACE_MB } from './kernelProcess';
+import type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
+import { AbortWindow, interruptUntilSettled } from './tslabQuirks';
 
-export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'stopped';
+export type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
 
 export interface KernelOptions extends KernelLaunchOptions {
   startTimeoutMs?: number;
@@ -17,8 +19,6 @@ export interface KernelOptions extends KernelLaunchOptions {
 
 /** How long an interrupted cell may take to stop before the kernel is restarted (acceptance: 2 s in all). */
 export const INTERRUPT_GRACE_MS = 1500;
-
-export type InterruptResult = 'interrupted' | 'restarted' | 'nothing-running';
 
 /** A one-line, user-facing reason for an unexpected exit. */
 export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
@@ -30,7 +30,7 @@ export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
   return `The kernel ${how}. Restart the kernel to continue; variables are lost.`;
 }
 
-export class TslabKernel {
+export class TslabKernel implements NotebookKernel {
   private readonly events = new EventEmitter();
   private proc!: KernelProcess;
   private client!: JupyterClient;
@@ -41,11 +41,7 @@ export class TslabKernel {
   /** Set while we stop the process on purpose, so its exit is not reported as a death. */
   private stopping = false;
   private _kernelInfo: Record<string, unknown> = {};
-  /**
-   * tslab aborts every request that arrives within 200 ms after a failed cell (its stop-on-error
-   * queue reset); the next execute waits that window out so a re-run is not silently aborted.
-   */
-  private quietUntil = 0;
+  private readonly abortWindow = new AbortWindow();
 
   private constructor(private readonly options: KernelOptions) {}
 
@@ -86,10 +82,9 @@ export class TslabKernel {
     const client = this.client;
     this.running++;
     this.setStatus('busy');
-    const wait = this.quietUntil - Date.now();
-    const run = wait > 0 ? delay(wait).then(() => client.execute(code, handlers)) : client.execute(code, handlers);
+    const run = this.abortWindow.wait().then(() => client.execute(code, handlers));
     const tracked = run.then((outcome) => {
-      if (outcome.status === 'error') this.quietUntil = Date.now() + 250;
+      this.abortWindow.note(outcome.status);
       return outcome;
     }).finally(() => {
       this.inFlight.delete(tracked);
@@ -109,16 +104,8 @@ export class TslabKernel {
   async interrupt(): Promise<InterruptResult> {
     if (this.inFlight.size === 0) return 'nothing-running';
     const client = this.client;
-    let settled = false;
-    void Promise.allSettled([...this.inFlight]).then(() => (settled = true));
-    // SIGINT again until the cell stops: one that arrives while tslab is still type-checking the
-    // cell is spent before the code runs
-    const deadline = Date.now() + (this.options.interruptGraceMs ?? INTERRUPT_GRACE_MS);
-    while (!settled && client === this.client && Date.now() < deadline) {
-      this.proc.interrupt();
-      await delay(200);
-    }
-    if (settled || client !== this.client) return 'interrupted';
+    const grace = this.options.interruptGraceMs ?? INTERRUPT_GRACE_MS;
+    if (await interruptUntilSettled(this.inFlight, () => this.proc.interrupt(), grace, () => client === this.client)) return 'interrupted';
     await this.restart({ force: true });
     return 'restarted';
   }
@@ -188,8 +175,4 @@ export class TslabKernel {
     this._status = s;
     this.events.emit('status', s);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -10,6 +10,9 @@ export * from './show';
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
 export { logMelFromFile, loadModel, recordingCam } from './show/sources';
+// A view's recomputation run by a kernel on a Jupyter Server (the extension asks the kernel for it).
+export { showRecomputedView } from './show/viewInKernel';
+export type { ViewRecomputation } from './show/viewInKernel';
 // Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
 export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
 export type { WavFormat, WavLayout, WavStream } from './audio/wav';
@@ -19,13 +22,22 @@ export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hz
 export { logMelFromAudio } from './audio/features';
 export { toPatches, patchLayout, MIN_TAIL_FRAMES } from './audio/patches';
 export type { PatchOptions } from './audio/patches';
-export { writeNpy, readNpy, encodeNpy, decodeNpy } from './io/npy';
-export type { NpyArray } from './io/npy';
-export { atomicWriteFile, checkOutputPath } from './io/atomicWrite';
-// Datasets (issue 4): the ICBHI 2017 layout reader, cycle patches, and the synthetic corpus.
-export { readDataset, cyclePatches, cycleFrames, parseAnnotations, parseOfficialSplit, parseRecordingName, CYCLE_LABELS, labelFromFlags, flagsFromLabel, isCycleLabel } from './data/icbhi';
-export type { Dataset, DatasetRecording, DatasetSplit, Cycle, CycleLabel, CyclePatches, CyclePatchOptions, ReadDatasetOptions, RecordingName } from './data/icbhi';
+// Files and pictures without TensorFlow.js (what the VS Code extension uses): NPY, figures, atomic writes.
+export * from './formats';
+// Datasets: ICBHI 2017 and SPRSound layouts (and mixed folders), annotations of one recording, cycle patches.
+export { readDataset, findWavFiles, skipSummary, OFFICIAL_SPLIT_FILES } from './data/dataset';
+export type { Dataset, DatasetRecording, DatasetSplit, DatabaseName, SkippedRecording, SkipReason, ReadDatasetOptions } from './data/dataset';
+export { readRecordingAnnotations, annotationPaths } from './data/annotations';
+export type { RecordingAnnotations, AnnotationFormat } from './data/annotations';
+export { cyclePatches, cycleFrames } from './data/cycles';
+export type { Cycle, CyclePatches, CyclePatchOptions } from './data/cycles';
+export { parseAnnotations, parseOfficialSplit, parseRecordingName } from './data/icbhi';
+export type { RecordingName } from './data/icbhi';
+export { parseSprsoundAnnotation, parseSprsoundName, SPRSOUND_EVENT_LABELS, SPRSOUND_RECORD_LABELS } from './data/sprsound';
+export { CYCLE_LABELS, labelFromFlags, flagsFromLabel, isCycleLabel } from './data/labels';
+export type { CycleLabel } from './data/labels';
 export { splitByPatient } from './data/split';
+// The synthetic corpus.
 export { writeSynthCorpus, synthesizeCorpus, renderRecording, annotationText, eventsDocument } from './data/synth';
 export type { SynthOptions, SynthRecording, CorpusSummary, AnnotatedCycle } from './data/synth';
 export type { SynthEvent, CrackleEvent, WheezeEvent, HarmonicBand } from './data/events';
@@ -56,11 +68,11 @@ export * from './cam/output';
 // Grad-CAM engine (issue 5): the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
 export { gradCam, camImage, patchMaps, findCam, layerGradients } from './cam/cam';
 export type { GradCamOptions, GradCamResult, LayerClassCam, PatchBatch } from './cam/cam';
-export { CAM_METHODS, isCamMethod } from './cam/methods';
-export type { CamMethodName } from './cam/methods';
+export { CAM_METHODS, isCamMethod } from '../shared/view/methods';
+export type { CamMethodName } from '../shared/view/methods';
 export { camLayerNames, activationLayerFor } from './cam/layers';
-export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from './cam/summaries';
-export type { RecordingMap, CutoffShare, Region } from './cam/summaries';
+export { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../shared/view/summaries';
+export type { RecordingMap, CutoffShare, Region } from '../shared/view/summaries';
 export { localise, summariseLocalisation, eventBox } from './cam/localisation';
 export type { EventLocalisation, LocalisationSummary } from './cam/localisation';
 export { localiseRecordings } from './cam/localiseDataset';
@@ -69,8 +81,6 @@ export { faithfulness, trapezoidAuc } from './cam/faithfulness';
 export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faithfulness';
 export { randomisationCheck, spearman } from './cam/sanity';
 export type { SanityResult } from './cam/sanity';
-export { camFigurePng } from './export/png';
-export { camFigureSvg } from './export/svg';
 export { camHtml } from './export/html';
 export { runStudy } from './study/study';
 export type { StudyOptions, StudyResult } from './study/study';

@@ -16,11 +16,27 @@ export function cliBundlePlugin() {
           'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });\n',
         loader: 'js',
       }));
-      // Every other bare import (npm packages, node builtins) stays external.
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.path === 'commander' || args.path.startsWith('commander/')) return undefined;
-        return { path: args.path, external: true };
-      });
+      externalExcept(build, /^commander(\/|$)/);
     },
   };
+}
+
+/**
+ * The d3 modules the shared view code imports (colour maps) are ESM-only: bundled into the Node bundles,
+ * so no Node or Electron has to `require` an ES module. d3-scale-chromatic pulls in d3-color and
+ * d3-interpolate.
+ */
+export const BUNDLED_IN_NODE = /^d3-[a-z-]+(\/|$)/;
+
+/** npm packages and Node built-ins stay external (`packages: 'external'`), except those matching `bundled`. */
+export function externalExcept(build, bundled) {
+  build.onResolve({ filter: /^[^./]/ }, (args) => {
+    if (bundled.test(args.path) || BUNDLED_IN_NODE.test(args.path)) return undefined;
+    return { path: args.path, external: true };
+  });
+}
+
+/** Plugin for the Node bundles other than the CLI: only the d3 modules are bundled. */
+export function nodeBundlePlugin() {
+  return { name: 'lungcam-node-bundle', setup: (build) => externalExcept(build, BUNDLED_IN_NODE) };
 }

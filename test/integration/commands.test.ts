@@ -26,6 +26,6 @@ describe('LungCAM extension and commands', () => {
     assert.ok(code, 'a code cell');
     assert.strictEqual(code.document.languageId, 'typescript');
     assert.match(code.document.getText(), /import \* as lc from "lungcam"/);
-    assert.strictEqual((doc.metadata as any).metadata.kernelspec.name, 'tslab');
+    assert.strictEqual((doc.metadata as any).metadata.kernelspec.name, 'lungcam', 'the kernelspec `lungcam jupyter-install` registers');
   });
 });

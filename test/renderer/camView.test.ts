@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput } from './fixtures';
-import { bandProfile, camAt, shareAbove } from '../../webview/renderer/camMath';
+import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 
 let browser: Browser;
 before(async () => {
@@ -124,7 +124,7 @@ test('the band-cutoff slider moves the cutoff line and updates the attention sha
   const first = await read();
   assert.equal(first.cutoff, 1500);
   const profile = bandProfile(output.maps.conv3.crackle, output.axes.bands);
-  const expected = (hz: number) => shareAbove(profile, output.axes.bandCentersHz, hz);
+  const expected = (hz: number) => shareAboveCutoff(profile, output.axes.bandCentersHz, hz).attentionShare;
   assert.ok(Math.abs(first.share - expected(1500)) < 1e-4, `share ${first.share} vs ${expected(1500)}`);
   assert.match(first.text, new RegExp(`^${(expected(1500) * 100).toFixed(1)}% of attention above 1\\.5 kHz$`));
   // Keyboard only: focus the slider and step it down.
@@ -435,6 +435,8 @@ test('the lungcam.colormap setting: asked for at start, the default of new views
   await send(page, { type: 'settings', colormap: 'jet' });
   await nextFrame(page);
   const switched = await colormapOf(page, before.id);
+  const valueAxes = await page.evaluate((id) => [...document.querySelectorAll(`#${id} .lc-colorbars > g`)].map((g) => g.querySelectorAll('.lc-axis-value').length), before.id);
+  assert.deepEqual(valueAxes, [1, 1], 'each colour bar keeps one value axis when it is redrawn');
   assert.equal(switched.dropdown, 'jet', 'an open view switches its dropdown');
   assert.equal(switched.shown, 'jet');
   assert.notEqual(switched.hash, viridis.hash, 'and redraws its overlay in the new colours');

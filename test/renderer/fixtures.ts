@@ -4,9 +4,10 @@
 // line, vertical "crackle" streaks, and CAM blobs whose place depends on layer and class.
 import type {
   AudioOutput, CamMap, CamOutput, CycleAnnotation, EventAnnotation, FeatureAxes, PatchInfo, PredictionsOutput,
-  QuantizedMatrix, SourceInfo, SpectrogramOutput,
+  SourceInfo, SpectrogramOutput,
 } from '../../kernels/shared/outputTypes';
 import { makeRandom } from '../../kernels/engine/model/augment';
+import { quantize } from '../../kernels/shared/view/quantized';
 
 export interface LayerShape {
   name: string;
@@ -69,19 +70,6 @@ export function patchInfo(frames: number): PatchInfo {
   const startFrame = Array.from({ length: count }, (_, p) => p * PATCH_FRAMES);
   const padded = startFrame.map((s) => s + PATCH_FRAMES > frames);
   return { startFrame, frames: PATCH_FRAMES, padded };
-}
-
-export function quantize(values: Float32Array | number[], rows: number, cols: number): QuantizedMatrix {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (!(max > min)) max = min + 1;
-  const bytes = Buffer.alloc(rows * cols);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(((values[i] - min) / (max - min)) * 255);
-  return { rows, cols, min, max, u8: bytes.toString('base64') };
 }
 
 function source(fileName: string, durationSeconds: number): SourceInfo {

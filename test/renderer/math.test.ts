@@ -1,12 +1,13 @@
 // The renderer's pure pieces (no browser): the mel-warped Hz scale, patch lookup, half-pixel upsampling,
-// the cutoff share and quantised decoding, checked against hand-computed values.
+// the cutoff share and quantised coding, checked against hand-computed values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bandScale, hzTicks, patchAtFrame, patchesInView, formatHz } from '../../webview/renderer/scales';
-import { upsampleWeights, shareAbove, bandProfile, camAt, topRegions } from '../../webview/renderer/camMath';
-import { base64ToBytes, bytesToBase64 } from '../../webview/renderer/quantized';
+import { shareAboveCutoff, bandProfile, camAt, patchPeaks } from '../../kernels/shared/view/summaries';
+import { resizeMaps } from '../../kernels/shared/view/maps';
+import { base64ToBytes, bytesToBase64, quantize } from '../../kernels/shared/view/quantized';
 import { exportFileName } from '../../webview/renderer/export';
-import { featureAxes, makeCamOutput, patchInfo, quantize } from './fixtures';
+import { featureAxes, makeCamOutput, patchInfo } from './fixtures';
 
 test('Hz scale: band centres sit at the middle of their rows, low frequencies at the bottom', () => {
   const axes = featureAxes(10, 100, 2000, 64);
@@ -32,16 +33,14 @@ test('patch lookup by frame and by time window', () => {
 });
 
 test('upsampling uses half-pixel centres: 2 → 4 gives weights 0, .25, .75, 1 of the second cell', () => {
-  const { i0, i1, w1 } = upsampleWeights(2, 4);
-  const v = [0, 1];
-  const out = Array.from({ length: 4 }, (_, i) => v[i0[i]] * (1 - w1[i]) + v[i1[i]] * w1[i]);
-  assert.deepEqual(out, [0, 0.25, 0.75, 1]);
+  assert.deepEqual(Array.from(resizeMaps(Float32Array.from([0, 1]), 1, 1, 2, 1, 4)), [0, 0.25, 0.75, 1]);
 });
 
 test('share above the cutoff counts bands whose centre lies above it', () => {
-  assert.equal(shareAbove([1, 1, 2], [100, 200, 300], 150), 0.75);
-  assert.equal(shareAbove([1, 1, 2], [100, 200, 300], 300), 0);
-  assert.equal(shareAbove([0, 0, 0], [100, 200, 300], 0), 0, 'an all-zero map gives 0, not NaN');
+  const share = (profile: number[], hz: number) => shareAboveCutoff(profile, [100, 200, 300], hz).attentionShare;
+  assert.equal(share([1, 1, 2], 150), 0.75);
+  assert.equal(share([1, 1, 2], 300), 0);
+  assert.equal(share([0, 0, 0], 0), 0, 'an all-zero map gives 0, not NaN');
 });
 
 test('band profile, readout value and top regions of a map with one hot cell', () => {
@@ -55,7 +54,7 @@ test('band profile, readout value and top regions of a map with one hot cell', (
   assert.equal(camAt(map, patches, 1, 96 + 60, 7, 8)?.normalised, 1);
   assert.equal(camAt(map, patches, 1, 96 + 60, 7, 8)?.raw, 3);
   assert.equal(camAt(map, patches, 1, 96 + 10, 7, 8)?.normalised, 0);
-  const top = topRegions(map, patches, axes, 3);
+  const top = patchPeaks(map, patches, axes, 3);
   assert.equal(top.length, 1, 'zero patches are not regions');
   assert.equal(top[0].patch, 1);
   assert.ok(Math.abs(top[0].startSeconds - 1.44) < 1e-9 && Math.abs(top[0].endSeconds - 1.92) < 1e-9);
@@ -83,6 +82,6 @@ test('top regions never point past the end of a recording shorter than one patch
   const o = makeCamOutput({ durationSeconds: 0.5 });
   const end = o.axes.frames * o.axes.hopSeconds;
   for (const l of o.layers) for (const c of o.classes) {
-    for (const r of topRegions(o.maps[l][c], o.patches, o.axes, 3)) assert.ok(r.startSeconds < end, `${l}/${c}: ${r.startSeconds} s ≥ ${end} s`);
+    for (const r of patchPeaks(o.maps[l][c], o.patches, o.axes, 3)) assert.ok(r.startSeconds < end, `${l}/${c}: ${r.startSeconds} s ≥ ${end} s`);
   }
 });

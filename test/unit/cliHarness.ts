@@ -1,11 +1,11 @@
 /**
  * Runs the real `lungcam` CLI in a child process for tests: kernels/cli.ts is bundled once per test file
- * with esbuild (as scripts/build.mjs does, npm packages external) into a temp folder, so each run costs
- * a plain node start rather than a TypeScript loader.
+ * with esbuild (as scripts/build.mjs does, npm packages external) into a fresh folder under dist/test/, so
+ * each run costs a plain node start rather than a TypeScript loader, and the bundle finds the built files
+ * beside it as the shipped one does (dist/webview/page.js for HTML pages).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -15,7 +15,8 @@ let bundleDir: string | undefined;
 
 function cliBundle(): string {
   if (bundle) return bundle;
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'lungcam-cli-test-'));
+  mkdirSync(path.join(repoRoot, 'dist', 'test'), { recursive: true });
+  bundleDir = mkdtempSync(path.join(repoRoot, 'dist', 'test', 'cli-'));
   bundle = path.join(bundleDir, 'cli.js');
   buildSync({
     absWorkingDir: repoRoot, entryPoints: ['kernels/cli.ts'], outfile: bundle, bundle: true,

@@ -1,10 +1,15 @@
 // Fuzz: thousands of mutated WAV headers and truncations (seeded, reproducible). Each must end in a decoded
 // result or a LungcamInputError — never another exception, a crash or a hang. A subset also runs the
-// whole feature pipeline on what decoded.
-import { test } from 'node:test';
+// whole feature pipeline on what decoded. Then the inputs that are not audio at all: NaN/Infinity
+// samples, empty data, millions of chunks, pipes and devices.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeWav } from '../../kernels/engine/audio/wav';
-import { logMelFromAudio } from '../../kernels/engine/audio/features';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decodeWav, openWavStream, parseWavLayout } from '../../kernels/engine/audio/wav';
+import { logMelFromAudio, logMelFromFile } from '../../kernels/engine/audio/features';
 import { toPatches } from '../../kernels/engine/audio/patches';
 import { isInputError } from '../../kernels/engine/errors';
 import { makeRandom } from '../../kernels/engine/model/augment';
@@ -92,3 +97,73 @@ test('pure truncations at every length of a small file decode or fail cleanly', 
     }
   }
 });
+
+test('float WAVs with NaN or ±Infinity anywhere are refused, never decoded into a result', () => {
+  const rnd = makeRandom(20261207);
+  const specials = [NaN, Infinity, -Infinity];
+  for (let i = 0; i < 200; i++) {
+    const n = 1 + Math.floor(rnd() * 4000);
+    const values = Array.from({ length: n }, () => rnd() - 0.5);
+    const bad = 1 + Math.floor(rnd() * 3);
+    for (let k = 0; k < bad; k++) values[Math.floor(rnd() * n)] = specials[Math.floor(rnd() * 3)];
+    const enc = rnd() < 0.5 ? 'f32' : 'f64';
+    const bytes = riff([chunk('fmt ', fmtBody(3, 1 + Math.floor(rnd() * 2), 16000, enc === 'f32' ? 32 : 64)), chunk('data', encodeSamples(values, enc))]);
+    assert.throws(() => decodeWav(bytes, `nan${i}.wav`), (e: Error) => isInputError(e) && /NaN or infinite/.test(e.message), `case ${i}`);
+  }
+});
+
+test('WAVs with no audio (empty data chunk, or a header only) are refused', () => {
+  for (const enc of ['i16', 'f32', 'raw8'] as const) {
+    const tag = enc === 'f32' ? 3 : 1;
+    const bits = enc === 'f32' ? 32 : enc === 'raw8' ? 8 : 16;
+    const bytes = riff([chunk('fmt ', fmtBody(tag, 1, 8000, bits)), chunk('data', new Uint8Array(0))]);
+    assert.throws(() => decodeWav(bytes), (e: Error) => isInputError(e) && /no audio \(0 samples\)/.test(e.message));
+    const f = path.join(scratch(), `empty-${enc}.wav`);
+    writeFileSync(f, bytes);
+    assert.throws(() => readWavSync(f), (e: Error) => isInputError(e) && /no audio/.test(e.message));
+  }
+});
+
+test('two million empty chunks before the audio: the chunk walk reads the file in windows, not once per chunk', async () => {
+  const chunks = 2_000_000;
+  const head = riff([chunk('fmt ', fmtBody(1, 1, 16000, 16))]);
+  const audio = riff([chunk('data', encodeSamples(Array.from({ length: 16000 }, (_, i) => Math.round(8000 * Math.sin(i / 7))), 'i16'))]).subarray(12);
+  const bytes = new Uint8Array(head.length + 8 * chunks + audio.length);
+  bytes.set(head, 0);
+  for (let k = 0, at = head.length; k < chunks; k++, at += 8) bytes.set([0x4a, 0x55, 0x4e, 0x4b], at); // 'JUNK', size 0
+  bytes.set(audio, head.length + 8 * chunks);
+  let reads = 0;
+  const layout = parseWavLayout((offset, length) => {
+    reads++;
+    return bytes.subarray(offset, Math.min(bytes.length, offset + length));
+  }, bytes.length, 'junk.wav');
+  assert.equal(layout.frames, 16000);
+  // One read per 64 KiB of headers (≈ 245), where reading per chunk made two million.
+  assert.ok(reads <= Math.ceil(bytes.length / 65536) + 4, `${reads} reads`);
+  const f = path.join(scratch(), 'junk.wav');
+  writeFileSync(f, bytes);
+  const mel = await logMelFromFile(f);
+  assert.equal(mel.frames, 98);
+});
+
+test('named pipes, devices and folders are refused before any read (a pipe with no writer does not block)', () => {
+  const fifo = path.join(scratch(), 'pipe.wav');
+  execFileSync('mkfifo', [fifo]);
+  for (const [p, reason] of [[fifo, /named pipe/], ['/dev/zero', /is a device/], ['/dev/null', /is a device/], [scratch(), /is a folder/]] as const) {
+    assert.throws(() => openWavStream(p), (e: Error) => isInputError(e) && reason.test(e.message), p);
+  }
+});
+
+let scratchDir: string | undefined;
+function scratch(): string {
+  scratchDir ??= mkdtempSync(path.join(tmpdir(), 'lungcam-fuzz-'));
+  return scratchDir;
+}
+after(() => { if (scratchDir) rmSync(scratchDir, { recursive: true, force: true }); });
+
+/** readWav without the promise (it does its work synchronously). */
+function readWavSync(p: string): void {
+  const s = openWavStream(p);
+  s.close();
+  decodeWav(readFileSync(p), p);
+}

@@ -31,11 +31,11 @@ describe('nbformat parsing', () => {
     }
   });
 
-  it('opens an empty file (as VS Code creates a new one) as an empty tslab notebook', () => {
+  it('opens an empty file (as VS Code creates a new one) as an empty notebook naming the lungcam kernelspec', () => {
     const nb = parseNotebook('  \n');
     assert.deepEqual(nb.cells, []);
     assert.equal(notebookLanguage(nb.metadata), 'typescript');
-    assert.equal((nb.metadata.kernelspec as { name: string }).name, 'tslab');
+    assert.equal((nb.metadata.kernelspec as { name: string }).name, 'lungcam', 'the kernelspec `lungcam jupyter-install` registers');
   });
 
   it('writes a Jupyter-written notebook back byte for byte (sorted keys, indent 1, final newline)', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as path from 'node:path';
 import * as lc from '../../kernels/engine/index';
-import { decodeRequestId } from '../../kernels/engine/show/requestId';
+import { decodeRequestId } from '../../kernels/shared/requestId';
 import type { CamOutput } from '../../kernels/shared/outputTypes';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -4,8 +4,8 @@
 // the upsampling the Grad-CAM convention prescribes.
 import type { ScaleLinear } from 'd3-scale';
 import type { CamMap, FeatureAxes, PatchInfo } from '../../kernels/shared/outputTypes';
-import type { ByteMatrix } from './quantized';
-import { decodeMatrix } from './quantized';
+import type { ByteMatrix } from '../../kernels/shared/view/quantized';
+import { decodeMatrix } from '../../kernels/shared/view/quantized';
 import { patchesInView } from './scales';
 
 /** Widest image we build at once: well under every browser's canvas limit. */

@@ -1,40 +1,26 @@
 // Notebook renderer entry (contributes.notebookRenderer id `lungcam-renderer`): one view per LungCAM MIME
-// type. Outputs are plain JSON (kernels/shared/outputTypes.ts); CAM views talk back to the kernel through
-// renderer messaging when it is available, the workspace is trusted and the output carries a requestId.
+// type. Outputs are plain JSON (kernels/shared/outputTypes.ts); CAM views ask the extension for
+// recomputations through renderer messaging (hostLink.ts) when it is available, the workspace is trusted and
+// the output carries a requestId.
 // Through the same channel the extension sends the settings the views follow (`lungcam.colormap`): the
 // renderer asks for them when it starts ({type:'ready'}) and gets them again whenever they change.
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
-import { MIME, type CamOutput, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
-import { renderCamView, type CamViewHandle, type CamViewState, type KernelLink } from './camView';
-import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from './colormaps';
+import { MIME, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
+import { renderCamView, type CamViewHandle, type CamViewState } from './cam/view';
+import { hostLink } from './hostLink';
+import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../../kernels/shared/view/colormaps';
 import { renderSpectrogramView } from './spectrogramView';
 import { renderAudioView } from './audioView';
 import { renderPredictionsView } from './predictionsView';
-import { registerToolkit } from './controls';
+import { registerToolkit } from './widgets';
 import { followVsCodeTheme } from './theme';
 import { injectStyles } from './styles';
-
-export const NO_KERNEL_REASON = 'No kernel: re-run the cell to compute other methods';
-export const UNTRUSTED_REASON = 'Untrusted workspace: controls that reach the kernel are off.';
 
 interface Mounted {
   dispose(): void;
   cam?: CamViewHandle;
   requestId?: string;
   unfollowTheme(): void;
-}
-
-/** Why kernel controls are off for this output, or null when requests can be sent. */
-export function kernelLink(ctx: Pick<RendererContext<unknown>, 'postMessage' | 'workspace'>, output: CamOutput): KernelLink {
-  const trusted = ctx.workspace?.isTrusted !== false;
-  const canPost = typeof ctx.postMessage === 'function' && !!output.requestId;
-  return {
-    hidden: !trusted,
-    disabledReason: !trusted ? UNTRUSTED_REASON : canPost ? null : NO_KERNEL_REASON,
-    post: (request: RendererRequest) => {
-      if (trusted && canPost) ctx.postMessage!(request);
-    },
-  };
 }
 
 function showError(element: HTMLElement, message: string): void {
@@ -82,7 +68,7 @@ export const activate: ActivationFunction = (ctx) => {
       } else if (message.type === 'maps' && message.maps && typeof message.layer === 'string') {
         m.cam.addLayer(message.layer, message.maps);
       } else if (message.type === 'error') {
-        m.cam.showKernelError(`The kernel could not recompute: ${String(message.message)}`);
+        m.cam.showError(`The kernel could not recompute: ${String(message.message)}`);
       }
     }
   });
@@ -109,10 +95,11 @@ export const activate: ActivationFunction = (ctx) => {
         const mime = outputItem.mime;
         if (mime === MIME.cam && data?.kind === 'cam') {
           // VS Code may draw the replacement before it disposes the old view: ask the old view first.
-          const live = data.requestId ? [...mounted.values()].find((m) => m.cam && m.requestId === data.requestId) : undefined;
-          const state = live?.cam?.state() ?? (data.requestId ? remembered.get(data.requestId) : undefined);
-          const cam = renderCamView(element, data, kernelLink(ctx, data), { colormap, state });
-          mounted.set(outputItem.id, { dispose: cam.dispose, cam, requestId: data.requestId, unfollowTheme });
+          const requestId = data.requestId;
+          const live = requestId ? [...mounted.values()].find((m) => m.cam && m.requestId === requestId) : undefined;
+          const state = live?.cam?.state() ?? (requestId ? remembered.get(requestId) : undefined);
+          const cam = renderCamView(element, data, hostLink(ctx, data), { colormap, state });
+          mounted.set(outputItem.id, { dispose: cam.dispose, cam, requestId, unfollowTheme });
         } else if (mime === MIME.spectrogram && data?.kind === 'spectrogram') {
           mounted.set(outputItem.id, { ...renderSpectrogramView(element, data), unfollowTheme });
         } else if (mime === MIME.audio && data?.kind === 'audio') {

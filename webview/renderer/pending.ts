@@ -1,6 +1,6 @@
 // The view's pending request to the engine (a method change, a re-run, a layer fetched): a progress bar
 // (determinate once the engine reports how far it is), what it is doing, and Cancel.
-import { button } from './controls';
+import { button } from './widgets';
 import { el } from './dom';
 
 export interface Pending {

@@ -7,6 +7,7 @@ import { HOP_SAMPLES, SAMPLE_RATE, WINDOW_SAMPLES, type FeatureParams } from '..
 import { LogMelFrameKernel } from './logMel';
 import { melFilterbank } from './melFilter';
 import { ResampleKernel } from './resample';
+import { scanSamples, type AudioStats } from './audioCheck';
 
 export interface RowJob {
   rowStart: number;
@@ -14,6 +15,11 @@ export interface RowJob {
   /** Input samples [inputLo, inputHi) the job reads, within the recording. */
   inputLo: number;
   inputHi: number;
+  /**
+   * The job's own input samples are [inputLo, ownedHi): up to where the next job's input starts, so the
+   * jobs' audio statistics add up to the recording's without counting the overlaps twice.
+   */
+  ownedHi: number;
 }
 
 /**
@@ -49,7 +55,10 @@ export function planJobs(inputLength: number, fromRate: number, totalRows: numbe
     const count = Math.min(rowsPerJob, totalRows - r);
     const [s0, s1] = sampleRange(r, count);
     const [lo, hi] = kernel ? kernel.inputRange(s0, s1) : [s0, s1];
-    jobs.push({ rowStart: r, rowCount: count, inputLo: Math.max(0, lo), inputHi: Math.min(inputLength, hi) });
+    const inputLo = Math.max(0, lo);
+    const inputHi = Math.min(inputLength, hi);
+    if (jobs.length > 0) jobs[jobs.length - 1].ownedHi = Math.max(jobs[jobs.length - 1].inputLo, Math.min(jobs[jobs.length - 1].inputHi, inputLo));
+    jobs.push({ rowStart: r, rowCount: count, inputLo, inputHi, ownedHi: inputHi });
   }
   return jobs;
 }
@@ -63,15 +72,16 @@ let inputScratch = new Float32Array(0);
 /**
  * Computes a job's rows into out[outRow…] (rows of the kept bands), reading its input with `read`. At
  * 16 kHz the decoder writes straight into the log-mel kernel's input; otherwise the resampler does.
+ * The job's own samples are added to `stats`.
  */
-export function computeJob(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, out: Float32Array, outRow: number): void {
-  const mel = loadJobInput(job, read, fromRate, params);
+export function computeJob(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, out: Float32Array, outRow: number, stats: AudioStats): void {
+  const mel = loadJobInput(job, read, fromRate, params, stats);
   mel.framesOfInput(sampleCount(job), job.rowCount, out, outRow);
 }
 
 /** computeJob() returning the rows as a view (valid until the next job on this thread) instead of copying them. */
-export function computeJobRows(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams): Float32Array {
-  const mel = loadJobInput(job, read, fromRate, params);
+export function computeJobRows(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, stats: AudioStats): Float32Array {
+  const mel = loadJobInput(job, read, fromRate, params, stats);
   return mel.framesOfInputView(sampleCount(job), job.rowCount);
 }
 
@@ -81,18 +91,23 @@ const sampleCount = (job: RowJob) => {
 };
 
 /** Puts the job's 16 kHz input where its log-mel kernel reads it; returns that kernel. */
-function loadJobInput(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams): LogMelFrameKernel {
+function loadJobInput(job: RowJob, read: ReadFrames, fromRate: number, params: FeatureParams, stats: AudioStats): LogMelFrameKernel {
   const mel = melKernel(params);
   const [s0, s1] = sampleRange(job.rowStart, job.rowCount);
   const samples = mel.inputBuffer(s1 - s0, job.rowCount);
+  const owned = (input: Float32Array, got: number) => scanSamples(input.subarray(0, Math.min(got, job.ownedHi - job.inputLo)), job.inputLo, stats);
   if (fromRate === SAMPLE_RATE) {
     // job.inputLo = s0; zeros where the recording ends inside the last frame's window.
-    samples.fill(0, read(job.inputLo, samples.subarray(0, job.inputHi - job.inputLo)));
+    const got = read(job.inputLo, samples.subarray(0, job.inputHi - job.inputLo));
+    owned(samples, got);
+    samples.fill(0, got);
   } else {
     const n = job.inputHi - job.inputLo;
     if (inputScratch.length < n) inputScratch = new Float32Array(n);
     const input = inputScratch.subarray(0, n);
-    input.fill(0, read(job.inputLo, input));
+    const got = read(job.inputLo, input);
+    owned(input, got);
+    input.fill(0, got);
     resampler(fromRate).render(input, job.inputLo, s0, s1, samples, 0);
   }
   return mel;

@@ -14,6 +14,7 @@ import { frameCount, keptBands, melAxes, resolveFeatureParams } from './melFilte
 import { resample } from './resample';
 import { writeRows, type RowFile } from './rowFile';
 import { openWavStream } from './wav';
+import { checkAudio, mergeStats, noStats, scanSamples, type AudioStats } from './audioCheck';
 import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';
 
 /** Samples at 16 kHz that `frames` input frames at `rate` become (resampy's length rule). */
@@ -51,8 +52,9 @@ export interface FileFeatureOptions {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Log-mel of a WAV file, with `source` set, any decode warnings in `warnings`, and `threads`: how many
- * threads computed rows (this one included).
+ * Log-mel of a WAV file, with `source` set, any decode warnings in `warnings`, `audio`: what its samples
+ * were like, and `threads`: how many threads computed rows (this one included). Audio nothing can be
+ * computed from (no samples, NaN/Infinity) is refused (audioCheck.ts).
  */
 export async function logMelFromFile(path: string, params?: Partial<FeatureParams>, opts: FileFeatureOptions = {}): Promise<LogMel & { warnings: string[]; threads: number }> {
   const p = resolveFeatureParams(params);
@@ -77,6 +79,8 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     let last = jobs.length;
     let mainJobs = 0;
     let helperJobs = 0;
+    const mainStats = noStats();
+    const helperStats: AudioStats[] = [];
     const running: Promise<void>[] = [];
     let failure: unknown;
     let allHandedOut = () => undefined as void;
@@ -84,7 +88,7 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
       while (pool && pool.hasRoom && next < last && !failure) {
         const job = jobs[next++];
         running.push(pool.run({ job, path, fromRate: rate, params: p, file }).then(
-          (r) => { if (r) data.set(r, job.rowStart * bands); helperJobs++; },
+          (r) => { if (r.rows) data.set(r.rows, job.rowStart * bands); helperStats.push(r.stats); helperJobs++; },
           (e) => { failure ??= e; },
         ));
       }
@@ -96,8 +100,8 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     }
     while (next < last && !failure) {
       const job = jobs[--last];
-      if (file) writeRows(file, bands, job.rowStart, computeJobRows(job, stream.readFrames, rate, p));
-      else computeJob(job, stream.readFrames, rate, p, data, job.rowStart);
+      if (file) writeRows(file, bands, job.rowStart, computeJobRows(job, stream.readFrames, rate, p, mainStats));
+      else computeJob(job, stream.readFrames, rate, p, data, job.rowStart, mainStats);
       mainJobs++;
       // Lets finished helpers hand their rows over and take the next jobs, and signal handlers run (Ctrl-C
       // must stop a long run between two jobs, e.g. writeNpyRows removing its temporary file).
@@ -105,10 +109,14 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
     }
     while (running.length > 0) await Promise.all(running.splice(0));
     if (failure) throw failure;
+    // Too short for a frame: no job read the few samples there are.
+    if (jobs.length === 0) scanSamples(readAll(stream.readFrames, inputFrames), 0, mainStats);
+    const audio = mergeStats([mainStats, ...helperStats]);
     return {
       data, frames: rows, bands, params: p, axes: melAxes(p, rows),
       source: { fileName: basename(path), durationSeconds: inputFrames / rate, originalSampleRate: rate, channels: format.channels },
-      warnings,
+      warnings: [...warnings, ...checkAudio(audio, rate, path)],
+      audio,
       threads: (mainJobs > 0 ? 1 : 0) + (helperJobs > 0 ? pool!.size : 0),
     };
   } finally {
@@ -117,10 +125,21 @@ export async function logMelFromFile(path: string, params?: Partial<FeatureParam
   }
 }
 
-/** Log-mel of decoded audio at any rate (resampled to 16 kHz first). */
+function readAll(read: (first: number, out: Float32Array) => number, frames: number): Float32Array {
+  const out = new Float32Array(frames);
+  return out.subarray(0, read(0, out));
+}
+
+/**
+ * Log-mel of decoded audio at any rate (resampled to 16 kHz first). Audio nothing can be computed from
+ * (no samples, NaN/Infinity) is refused, as by logMelFromFile.
+ */
 export function logMelFromAudio(audio: DecodedAudio, params?: Partial<FeatureParams>, fileName = 'audio'): LogMel {
+  const stats = audio.audio ?? scanSamples(audio.samples, 0, noStats());
+  checkAudio(stats, audio.sampleRate, fileName);
   const samples16k = audio.sampleRate === SAMPLE_RATE ? audio.samples : resample(audio.samples, audio.sampleRate, SAMPLE_RATE);
   const mel = logMelSpectrogram(samples16k, params);
   mel.source = { fileName, durationSeconds: audio.durationSeconds, originalSampleRate: audio.sampleRate, channels: audio.channels };
+  mel.audio = stats;
   return mel;
 }

@@ -16,10 +16,12 @@
  *   less than half of the declared audio, or the RIFF size says the file is complete (it ends where the
  *   RIFF chunk says) while the data chunk claims more.
  */
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { readSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LungcamInputError } from '../errors';
+import { openRegularFile } from '../io/inputFile';
 import type { DecodedAudio } from '../types';
+import { checkAudio, noStats, scanSamples } from './audioCheck';
 import { Pcm16Decoder } from './pcm16Simd';
 
 export type SampleEncoding = 'pcm' | 'float' | 'mulaw' | 'alaw';
@@ -97,6 +99,7 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   let formatTag = u16(body, 0);
   const channels = u16(body, 2);
   const sampleRate = u32(body, 4);
+  const byteRate = u32(body, 8);
   const blockAlignStored = u16(body, 12);
   const bitsPerSample = u16(body, 14);
   let tag = formatTag;
@@ -123,8 +126,11 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   // The container width: from bitsPerSample rounded up to bytes; blockAlign must agree with it.
   let bytesPerSample = Math.ceil(bitsPerSample / 8);
   if (bytesPerSample === 0 && blockAlignStored > 0 && blockAlignStored % channels === 0) bytesPerSample = blockAlignStored / channels;
+  // A wider block align is a wider container only when the byte rate agrees with it: SPRSound's 16-bit
+  // mono files declare a block align of 4 with a byte rate of 2 bytes per frame (the data holds 2).
+  const byteRateFitsBits = byteRate === sampleRate * bytesPerSample * channels;
   if (blockAlignStored > 0 && blockAlignStored !== bytesPerSample * channels && blockAlignStored % channels === 0
-      && blockAlignStored / channels > bytesPerSample) {
+      && blockAlignStored / channels > bytesPerSample && !byteRateFitsBits) {
     bytesPerSample = blockAlignStored / channels; // e.g. 20-bit samples in 32-bit containers
   }
   const ok =
@@ -134,6 +140,25 @@ function parseFmt(body: Uint8Array, subject: string): WavFormat {
   if (!ok) throw new LungcamInputError(`unsupported sample width: ${bitsPerSample}-bit ${encoding === 'pcm' ? 'PCM' : encoding}`, subject);
   if (formatTag !== FORMAT_EXTENSIBLE) formatTag = tag;
   return { encoding, formatTag, channels, sampleRate, bitsPerSample, bytesPerSample, blockAlign: bytesPerSample * channels };
+}
+
+/** Bytes read at a time while walking the chunk headers. */
+const HEADER_WINDOW = 64 * 1024;
+
+/**
+ * Chunk headers read through one window of the file: walking any number of chunks costs one read per
+ * HEADER_WINDOW bytes of the file, never one per chunk (a file of millions of empty chunks stays fast).
+ */
+function headerReader(readAt: ReadAt): (pos: number) => Uint8Array {
+  let start = 0;
+  let window = new Uint8Array(0);
+  return (pos) => {
+    if (pos < start || pos + 8 > start + window.length) {
+      start = pos;
+      window = readAt(pos, HEADER_WINDOW);
+    }
+    return window.subarray(pos - start, pos - start + 8);
+  };
 }
 
 /**
@@ -154,8 +179,9 @@ export function parseWavLayout(readAt: ReadAt, fileSize: number, subject: string
   let format: WavFormat | undefined;
   let data: { offset: number; declared: number } | undefined;
   let pos = 12;
+  const chunkHeader = headerReader(readAt);
   while (pos + 8 <= fileSize) {
-    const h = readAt(pos, 8);
+    const h = chunkHeader(pos);
     if (h.length < 8) break;
     const id = ascii(h, 0, 4);
     const size = u32(h, 4);
@@ -307,12 +333,19 @@ export function decodeWav(bytes: Uint8Array, fileName = 'input.wav'): DecodedAud
   const { format, frames } = layout;
   const samples = new Float32Array(frames);
   decodeFramesToMono(bytes.subarray(layout.dataOffset, layout.dataOffset + frames * format.blockAlign), frames, format, samples, 0);
+  return checkedAudio(samples, format, layout.warnings, fileName);
+}
+
+/** DecodedAudio with its stats; refuses audio nothing can be computed from (audioCheck.ts). */
+function checkedAudio(samples: Float32Array, format: WavFormat, warnings: string[], subject: string): DecodedAudio {
+  const audio = scanSamples(samples, 0, noStats());
   return {
     sampleRate: format.sampleRate,
     channels: format.channels,
     samples,
-    durationSeconds: frames / format.sampleRate,
-    warnings: layout.warnings,
+    durationSeconds: samples.length / format.sampleRate,
+    warnings: [...warnings, ...checkAudio(audio, format.sampleRate, subject)],
+    audio,
   };
 }
 
@@ -332,26 +365,13 @@ export interface WavStream {
 /** Frames read and decoded per read() call. */
 const READ_BLOCK_FRAMES = 65536;
 
-/** Turns fs errors on an input file into one-line input errors. */
-export function inputFileError(e: unknown, path: string): Error {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new LungcamInputError('file not found', path);
-  if (code === 'EISDIR') return new LungcamInputError('is a folder, not a WAV file', path);
-  if (code === 'EACCES' || code === 'EPERM') return new LungcamInputError('permission denied reading the file', path);
-  return e as Error;
-}
-
-/** Opens a WAV file for streaming decode. Errors name the file as the user gave it. */
+/**
+ * Opens a WAV file for streaming decode: a regular file only (a pipe, device or folder is refused before
+ * any read). Errors name the file as the user gave it.
+ */
 export function openWavStream(path: string): WavStream {
-  let fd: number;
+  const { fd, stats: st } = openRegularFile(path);
   try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw inputFileError(e, path);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new LungcamInputError('is a folder, not a WAV file', path);
     const readAt = (offset: number, length: number, into?: Uint8Array): Uint8Array => {
       const want = Math.max(0, Math.min(length, st.size - offset));
       const buf = into && into.length >= want ? into.subarray(0, want) : new Uint8Array(want);
@@ -417,13 +437,7 @@ export async function readWav(path: string): Promise<DecodedAudio> {
       samples.set(block, at);
       at += block.length;
     }
-    return {
-      sampleRate: format.sampleRate,
-      channels: format.channels,
-      samples: at === frames ? samples : samples.slice(0, at),
-      durationSeconds: at / format.sampleRate,
-      warnings,
-    };
+    return checkedAudio(at === frames ? samples : samples.slice(0, at), format, warnings, path);
   } finally {
     stream.close();
   }

@@ -8,6 +8,10 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './featureWorker';
+import type { AudioStats } from './audioCheck';
+
+/** A job's result: its rows (null once written to the job's file) and the statistics of its samples. */
+export interface JobResult { rows: Float32Array | null; stats: AudioStats }
 
 export function workerScript(): string | null {
   const candidates = [
@@ -62,7 +66,7 @@ export class FeatureWorkerPool {
   private readonly workers: Worker[] = [];
   /** Free job slots of started workers (a worker appears once per free slot). */
   private readonly slots: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (rows: Float32Array | null) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   /** Called whenever a slot frees up (a worker started or finished a job). */
   onRoom: () => void = () => undefined;
@@ -83,8 +87,8 @@ export class FeatureWorkerPool {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
           this.slots.push(w);
-          if (p && 'rows' in m) p.resolve(m.rows);
-          else if (p && 'written' in m) p.resolve(null);
+          if (p && 'rows' in m) p.resolve({ rows: m.rows, stats: m.stats });
+          else if (p && 'written' in m) p.resolve({ rows: null, stats: m.stats });
           else if (p && 'error' in m) p.reject(workerError(m.error, m.code));
         }
         this.onRoom();
@@ -109,12 +113,12 @@ export class FeatureWorkerPool {
     return this.slots.length > 0;
   }
 
-  /** Posts a job to a worker with room (check hasRoom first); resolves to its rows, or null once written to msg.file. */
-  run(msg: Omit<JobMessage, 'id'>): Promise<Float32Array | null> {
+  /** Posts a job to a worker with room (check hasRoom first); resolves to its rows (null once written to msg.file) and stats. */
+  run(msg: Omit<JobMessage, 'id'>): Promise<JobResult> {
     const w = this.slots.shift();
     if (!w) throw new Error('FeatureWorkerPool.run: no worker has room');
     const id = this.nextId++;
-    return new Promise<Float32Array | null>((resolve, reject) => {
+    return new Promise<JobResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.postMessage({ id, ...msg } satisfies JobMessage);
     });

@@ -10,9 +10,10 @@ import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
 import { camProduct } from './camProduct';
-import { METHODS, weightedSum, type CamMethodName } from './methods';
+import { METHODS, weightedSum } from './methods';
+import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
-import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from './maps';
+import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
 
 /** Model inputs: [count, frames, bands] row-major (the `Patches` of types.ts fit). */

@@ -4,14 +4,16 @@
  * plus per-patch probabilities and the summaries. Used by `lungcam gradcam`, the notebook module and `study`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkModelInput } from '../audio/audioCheck';
+import { readRegularTextFile } from '../io/inputFile';
 import type { EventAnnotation } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
-import { LungcamInputError } from '../errors';
+import { LungcamInputError, isInputError } from '../errors';
 import { toPatches } from '../audio/patches';
 import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
-import { recordingClass } from './output';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from './summaries';
+import { patchProbabilities, recordingClass } from './output';
+import { attentionByBand, attentionByTime, recordingProbabilities as meanOverPatches, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
 import { resolveClasses, resolveLayers } from './layers';
 
 /** What Grad-CAM needs to know about a model (a loaded LungCAM model folder provides all of it). */
@@ -45,6 +47,7 @@ export interface RecordingCam {
 }
 
 export async function recordingCam(cm: CamModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+  checkModelInput(logMel);
   const patches = toPatches(logMel);
   const classIndex = opts.className === undefined ? null : resolveClasses([opts.className], cm.classes)[0];
   const result = await gradCam(cm.model, patches, {
@@ -64,14 +67,7 @@ export async function recordingCam(cm: CamModel, logMel: LogMel, opts: Recording
 
 /** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
 export function recordingProbabilities(rc: RecordingCam): number[] {
-  const c = rc.result.classNames.length;
-  const use = rc.patches.padded.some((p) => !p) ? rc.patches.padded.map((p) => !p) : rc.patches.padded.map(() => true);
-  const n = use.filter(Boolean).length || 1;
-  return rc.result.classNames.map((_, k) => {
-    let s = 0;
-    for (let p = 0; p < rc.result.patchCount; p++) if (use[p]) s += rc.result.probabilities[p * c + k];
-    return s / n;
-  });
+  return meanOverPatches(patchProbabilities(rc.result), rc.patches.padded);
 }
 
 export interface CamSummary {
@@ -101,8 +97,9 @@ export function readEvents(wavPath: string, explicit?: string): EventAnnotation[
   }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
+    doc = JSON.parse(readRegularTextFile(file));
+  } catch (e) {
+    if (isInputError(e)) throw e;
     throw new LungcamInputError('not valid JSON (expected {"events": [{type, startSeconds, endSeconds, lowHz, highHz}]})', file);
   }
   const list = Array.isArray(doc) ? doc : (doc as { events?: unknown }).events;

@@ -1,7 +1,7 @@
 /** Which layers of a model Grad-CAM can target, and one-line errors that list the valid choices. */
 import * as tf from '@tensorflow/tfjs';
 import { LungcamInputError } from '../errors';
-import { CAM_METHODS, isCamMethod, type CamMethodName } from './methods';
+import { CAM_METHODS, isCamMethod, type CamMethodName } from '../../shared/view/methods';
 
 const CONV_CLASSES = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'Conv2DTranspose']);
 

@@ -5,7 +5,7 @@
  * inside the box?).
  */
 import type { EventAnnotation, FeatureAxes } from '../../shared/outputTypes';
-import type { RecordingMap } from './summaries';
+import type { RecordingMap } from '../../shared/view/summaries';
 
 export interface EventLocalisation {
   event: EventAnnotation;

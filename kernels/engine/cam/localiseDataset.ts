@@ -9,7 +9,7 @@ import { logMelFromFile } from '../audio/features';
 import { camImage } from './cam';
 import { readEvents, recordingCam, type CamModel } from './explain';
 import { localise, summariseLocalisation, type EventLocalisation } from './localisation';
-import type { CamMethodName } from './methods';
+import type { CamMethodName } from '../../shared/view/methods';
 
 /** Figures over a set of events: overall and per event type. */
 export interface EventFigures {

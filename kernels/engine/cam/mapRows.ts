@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeatureAxes } from '../../shared/outputTypes';
 import { writeAllSync } from '../io/atomicWrite';
-import { RegionFinder, shareAboveCutoff, type CutoffShare, type Region } from './summaries';
+import { RegionFinder, shareAboveCutoff, type CutoffShare, type Region } from '../../shared/view/summaries';
 
 export interface MapRows {
   frames: number;

@@ -4,9 +4,7 @@
  * the map before ReLU, [N, h, w]; the pipeline in cam.ts does ReLU, normalisation, resizing and stitching.
  */
 import * as tf from '@tensorflow/tfjs';
-
-export const CAM_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'] as const;
-export type CamMethodName = (typeof CAM_METHODS)[number];
+import type { CamMethodName } from '../../shared/view/methods';
 
 export interface CamMethodInputs {
   activations: tf.Tensor4D;
@@ -121,7 +119,3 @@ export const METHODS: Record<CamMethodName, CamMethod> = {
     },
   },
 };
-
-export function isCamMethod(name: string): name is CamMethodName {
-  return (CAM_METHODS as readonly string[]).includes(name);
-}

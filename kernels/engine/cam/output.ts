@@ -5,7 +5,8 @@
  */
 import type { Annotations, CamMap, CamOutput } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
-import { quantize } from '../show/quantize';
+import { quantize, quantizeUnit } from '../../shared/view/quantized';
+import { recordingProbabilities } from '../../shared/view/summaries';
 import type { GradCamResult, LayerClassCam } from './cam';
 
 export interface CamOutputInput {
@@ -29,28 +30,24 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
   return {
     timeSteps: m.timeSteps,
     bandSteps: m.bandSteps,
-    // Quantised against the fixed 0..1 range of normalised maps, so byte 255 always means "the patch maximum".
-    map: { rows: patchCount * m.timeSteps, cols: m.bandSteps, min: 0, max: 1, u8: quantizeUnit(m.normalised) },
+    map: quantizeUnit(m.normalised, patchCount * m.timeSteps, m.bandSteps),
     rawMin: Array.from(m.rawMin),
     rawMax: Array.from(m.rawMax),
     zeroPatches: m.zeroPatches,
   };
 }
 
-function quantizeUnit(values: Float32Array): string {
-  const bytes = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
-  return Buffer.from(bytes).toString('base64');
+/** Each patch's class probabilities (views into result.probabilities). */
+export function patchProbabilities(result: Pick<GradCamResult, 'classNames' | 'patchCount' | 'probabilities'>): Float32Array[] {
+  const c = result.classNames.length;
+  return Array.from({ length: result.patchCount }, (_, p) => result.probabilities.subarray(p * c, (p + 1) * c));
 }
 
 /** The class with the highest mean probability over (unpadded, if any) patches. */
 export function recordingClass(result: Pick<GradCamResult, 'classNames' | 'patchCount' | 'probabilities'>, padded: boolean[]): number {
-  const c = result.classNames.length;
-  const use = padded.some((p) => !p) ? padded.map((p) => !p) : padded.map(() => true);
-  const mean = new Float64Array(c);
-  for (let p = 0; p < result.patchCount; p++) if (use[p]) for (let k = 0; k < c; k++) mean[k] += result.probabilities[p * c + k];
+  const mean = recordingProbabilities(patchProbabilities(result), padded);
   let best = 0;
-  for (let k = 1; k < c; k++) if (mean[k] > mean[best]) best = k;
+  for (let k = 1; k < mean.length; k++) if (mean[k] > mean[best]) best = k;
   return best;
 }
 

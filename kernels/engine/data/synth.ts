@@ -21,7 +21,8 @@ import { addWheezes } from './wheezes';
 import { renderHeart } from './heart';
 import { addArtefacts, addHum, renderBackground } from './noise';
 import { addNoiseFloor, throughDevice } from './device';
-import { encodeWav, writeFileAtomically } from './wavWrite';
+import { encodeWav } from './wavWrite';
+import { atomicWriteFileSync as writeFileAtomically } from '../io/atomicWrite';
 import { LungcamInputError } from '../errors';
 
 export type { SynthOptions } from './plan';

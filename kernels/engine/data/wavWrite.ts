@@ -3,7 +3,6 @@
  * Samples are floats in −1..1; PCM clips outside that range and rounds to the nearest step (so the same
  * floats always give the same bytes).
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -48,21 +47,4 @@ export function encodeWav(samples: ArrayLike<number>, sampleRate: number, format
     o += bytesPerSample;
   }
   return buf;
-}
-
-/** Writes a file whole or not at all: a temporary file in the same folder, then a rename. */
-export function writeFileAtomically(path: string, data: Buffer | string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

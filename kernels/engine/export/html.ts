@@ -1,15 +1,25 @@
 /**
  * One self-contained interactive Grad-CAM page (`lungcam gradcam --out F.html`) a user can mail: the
- * CamOutput (every layer × class, quantised) and the minified D3 are inlined; no network, no kernel.
- * Pick the layer and class, fade the overlay, hover for time / Hz / attention, see the band and time profiles.
+ * CamOutput (every layer × class, quantised) and the notebook renderer's own CAM view (dist/webview/page.js)
+ * are inlined; no network, no kernel. The page is the view VS Code shows: layer, class, colour map,
+ * opacity, cutoff share, hover read-out, profiles, zoom and export.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CamOutput } from '../../shared/outputTypes';
+import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../../shared/view/colormaps';
 
-/** d3's UMD bundle, beside its ESM entry in node_modules. */
-function d3Source(): string {
-  return readFileSync(join(dirname(require.resolve('d3')), 'd3.min.js'), 'utf8');
+/** The view's page bundle, found from the running bundle (dist/kernels/…) or from this source file. */
+function pageScript(): string {
+  const candidates = [
+    path.join(__dirname, '..', 'webview', 'page.js'), // dist/kernels/cli.js
+    path.join(__dirname, '..', '..', 'webview', 'page.js'), // dist/kernels/engine/index.js
+    path.join(__dirname, '..', '..', '..', 'dist', 'webview', 'page.js'), // kernels/engine/export/html.ts
+  ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`the view's page bundle (dist/webview/page.js) is missing: run npm run build (looked in ${candidates.join(', ')})`);
+  // Inside <script>, "</script" would end the element: in a JS string or regex "<\/" means the same.
+  return readFileSync(found, 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
 /** JSON safe inside <script>: no "</script", no U+2028/2029 surprises. */
@@ -19,129 +29,32 @@ function scriptJson(value: unknown): string {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function camHtml(out: CamOutput): string {
+/** VS Code's light theme colours, which the view's controls and marks read (--vscode-* variables). */
+const PAGE_STYLE = `
+:root{--vscode-foreground:#3b3b3b;--vscode-editor-background:#ffffff;--vscode-font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;
+--vscode-font-size:13px;--vscode-font-weight:normal;--vscode-focusBorder:#005fb8;--vscode-button-background:#005fb8;--vscode-button-foreground:#ffffff;
+--vscode-button-hoverBackground:#0258a8;--vscode-button-secondaryBackground:#e5e5e5;--vscode-button-secondaryForeground:#3b3b3b;
+--vscode-button-secondaryHoverBackground:#cccccc;--vscode-dropdown-background:#ffffff;--vscode-dropdown-foreground:#3b3b3b;--vscode-dropdown-border:#cecece;
+--vscode-dropdown-listBackground:#ffffff;--vscode-list-activeSelectionBackground:#e8e8e8;--vscode-list-activeSelectionForeground:#000000;
+--vscode-checkbox-background:#f8f8f8;--vscode-checkbox-border:#cecece;--vscode-checkbox-foreground:#3b3b3b;--vscode-descriptionForeground:#616161;
+--vscode-errorForeground:#f85149;--vscode-panel-border:#e5e5e5}
+body{margin:16px;background:var(--vscode-editor-background);color:var(--vscode-foreground);font-family:var(--vscode-font-family)}
+h1{font-size:16px;margin:0 0 8px}.note{color:var(--vscode-descriptionForeground);font-size:12px;max-width:100ch}
+`;
+
+export function camHtml(out: CamOutput, colormap: ColormapName = DEFAULT_CAM_COLORMAP): string {
   const title = `LungCAM ${out.method}: ${out.source.fileName}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:13px system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:16px;color:#222;background:#fff}
-h1{font-size:16px;margin:0 0 4px}.meta{color:#555;margin-bottom:8px}
-.controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:8px 0}
-.controls label{display:flex;gap:6px;align-items:center}
-#plot{position:relative}#plot canvas{position:absolute;image-rendering:pixelated}
-#tip{position:absolute;pointer-events:none;background:rgba(255,255,255,.92);border:1px solid #999;padding:3px 6px;font-size:12px;display:none;white-space:nowrap}
-.axis text{font-size:11px}.note{color:#555;font-size:12px;margin-top:6px}
-</style></head><body>
+<style>${PAGE_STYLE}</style></head>
+<body class="vscode-light" data-vscode-theme-kind="vscode-light">
 <h1>${esc(title)}</h1>
-<div class="meta" id="meta"></div>
-<div class="controls">
-<label>Layer <select id="layer"></select></label>
-<label>Class <select id="cls"></select></label>
-<label>Overlay <input id="alpha" type="range" min="0" max="1" step="0.05" value="0.6"></label>
-<label><input id="events" type="checkbox" checked> ground-truth events</label>
-</div>
-<div id="plot"></div>
-<div class="note">Attention is normalised per 0.96 s patch (0 = ignored, 1 = the patch's most important cell), pytorch-grad-cam convention. Frequency axis is mel-spaced (as the model sees it), labelled in Hz.</div>
-<script>${d3Source()}</script>
+<div id="view"></div>
+<p class="note">Attention is normalised per 0.96 s patch (0 = ignored, 1 = the patch's most important cell), pytorch-grad-cam's convention. The frequency axis is mel-spaced (as the model sees it), labelled in Hz.</p>
 <script type="application/json" id="data">${scriptJson(out)}</script>
-<script>
-(function () {
-  const o = JSON.parse(document.getElementById('data').textContent);
-  const F = o.axes.frames, B = o.axes.bands, hop = o.axes.hopSeconds, centres = o.axes.bandCentersHz;
-  const bytes = (m) => Uint8Array.from(atob(m.u8), (c) => c.charCodeAt(0));
-  const logMel = bytes(o.logMel);
-  // Bilinear resize with half-pixel centres (as the engine), native [h, w] -> [oh, ow].
-  function resize(src, h, w, oh, ow) {
-    const out = new Float32Array(oh * ow);
-    for (let y = 0; y < oh; y++) {
-      const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * h / oh - 0.5)), y0 = Math.floor(sy), y1 = Math.min(h - 1, y0 + 1), fy = sy - y0;
-      for (let x = 0; x < ow; x++) {
-        const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * w / ow - 0.5)), x0 = Math.floor(sx), x1 = Math.min(w - 1, x0 + 1), fx = sx - x0;
-        const top = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx, bot = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
-        out[y * ow + x] = top * (1 - fy) + bot * fy;
-      }
-    }
-    return out;
-  }
-  const cache = new Map();
-  function recordingMap(layer, cls) {
-    const key = layer + '\\u0000' + cls;
-    if (cache.has(key)) return cache.get(key);
-    const m = o.maps[layer][cls], u = bytes(m.map), P = o.patches.frames, out = new Float32Array(F * B), cover = new Uint16Array(F);
-    o.patches.startFrame.forEach((s, p) => {
-      const native = Float32Array.from(u.subarray(p * m.timeSteps * m.bandSteps, (p + 1) * m.timeSteps * m.bandSteps), (v) => v / 255);
-      const up = resize(native, m.timeSteps, m.bandSteps, P, B);
-      for (let r = 0; r < P; r++) { const f = s + r; if (f >= F) break; cover[f]++; for (let b = 0; b < B; b++) out[f * B + b] += up[r * B + b]; }
-    });
-    for (let f = 0; f < F; f++) if (cover[f] > 1) for (let b = 0; b < B; b++) out[f * B + b] /= cover[f];
-    cache.set(key, out);
-    return out;
-  }
-  const W = Math.max(480, Math.min(1100, F)), H = Math.max(192, Math.min(320, B * 4)), M = { l: 60, t: 8, r: 90, b: 36 }, PH = 110;
-  const plot = d3.select('#plot').style('width', (M.l + W + M.r) + 'px').style('height', (M.t + H + M.b + PH + 40) + 'px');
-  const canvas = plot.append('canvas').attr('width', W).attr('height', H).style('left', M.l + 'px').style('top', M.t + 'px').style('width', W + 'px').style('height', H + 'px');
-  const svg = plot.append('svg').attr('width', M.l + W + M.r).attr('height', M.t + H + M.b + PH + 40).style('position', 'absolute').style('pointer-events', 'none');
-  const seconds = F * hop;
-  const x = d3.scaleLinear().domain([0, seconds]).range([M.l, M.l + W]);
-  const yBand = d3.scaleLinear().domain([-0.5, B - 0.5]).range([M.t + H, M.t]);
-  const bandOf = (hz) => { for (let b = 1; b < B; b++) if (hz <= centres[b]) return b - 1 + (hz - centres[b - 1]) / (centres[b] - centres[b - 1]); return B - 1; };
-  const hzTicks = [100, 125, 200, 250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 7500].filter((h) => h >= centres[0] && h <= centres[B - 1]);
-  svg.append('g').attr('class', 'axis').attr('transform', 'translate(0,' + (M.t + H) + ')').call(d3.axisBottom(x).ticks(10));
-  svg.append('text').attr('x', M.l + W / 2).attr('y', M.t + H + 32).attr('text-anchor', 'middle').text('time (s)');
-  svg.append('g').attr('class', 'axis').attr('transform', 'translate(' + M.l + ',0)').call(d3.axisLeft(yBand).tickValues(hzTicks.map(bandOf)).tickFormat((v, i) => hzTicks[i]));
-  svg.append('text').attr('transform', 'translate(14,' + (M.t + H / 2) + ') rotate(-90)').attr('text-anchor', 'middle').text('frequency (Hz)');
-  const barY = d3.scaleLinear().domain([0, 1]).range([M.t + H, M.t]);
-  const grad = svg.append('defs').append('linearGradient').attr('id', 'bar').attr('x1', 0).attr('y1', 1).attr('x2', 0).attr('y2', 0);
-  d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', t).attr('stop-color', d3.interpolateInferno(t)));
-  svg.append('rect').attr('x', M.l + W + 16).attr('y', M.t).attr('width', 14).attr('height', H).attr('fill', 'url(#bar)').attr('stroke', '#000');
-  svg.append('g').attr('class', 'axis').attr('transform', 'translate(' + (M.l + W + 30) + ',0)').call(d3.axisRight(barY).ticks(5));
-  svg.append('text').attr('transform', 'translate(' + (M.l + W + 80) + ',' + (M.t + H / 2) + ') rotate(-90)').attr('text-anchor', 'middle').text('attention');
-  const eventsLayer = svg.append('g');
-  const profileY0 = M.t + H + M.b + 12;
-  const px = d3.scaleLinear().domain([0, seconds]).range([M.l, M.l + W]);
-  const py = d3.scaleLinear().domain([0, 1]).range([profileY0 + PH, profileY0]);
-  svg.append('g').attr('class', 'axis').attr('transform', 'translate(' + M.l + ',0)').call(d3.axisLeft(py).ticks(3));
-  svg.append('text').attr('x', M.l + 4).attr('y', profileY0 + 10).text('attention by time (mean over bands)');
-  const timePath = svg.append('path').attr('fill', 'none').attr('stroke', '#b5367a').attr('stroke-width', 1.5);
-  const tip = plot.append('div').attr('id', 'tip');
-  let lo = o.logMel.min, hi = o.logMel.max; lo = Math.max(lo, hi - 10);
-  const layerSel = d3.select('#layer'), clsSel = d3.select('#cls');
-  layerSel.selectAll('option').data(o.layers).join('option').attr('value', (d) => d).text((d) => d);
-  clsSel.selectAll('option').data(o.classes).join('option').attr('value', (d) => d).text((d) => d);
-  layerSel.property('value', o.defaultLayer); clsSel.property('value', o.defaultClass);
-  const mean = o.classes.map((_, k) => d3.mean(o.probabilities, (p) => p[k]));
-  d3.select('#meta').text(o.source.durationSeconds.toFixed(2) + ' s, ' + o.axes.fmin + '–' + o.axes.fmax + ' Hz, ' + B + ' bands' + (o.axes.cutoffHz ? ', cut above ' + o.axes.cutoffHz + ' Hz' : '') + '; model ' + o.modelId + '; mean probabilities: ' + o.classes.map((c, k) => c + ' ' + (100 * mean[k]).toFixed(1) + '%').join(', '));
-  function draw() {
-    const layer = layerSel.property('value'), cls = clsSel.property('value'), a = +d3.select('#alpha').property('value');
-    const map = recordingMap(layer, cls), ctx = canvas.node().getContext('2d'), img = ctx.createImageData(W, H);
-    for (let yy = 0; yy < H; yy++) {
-      const b = Math.min(B - 1, Math.floor((H - 1 - yy) / H * B));
-      for (let xx = 0; xx < W; xx++) {
-        const f = Math.min(F - 1, Math.floor(xx / W * F)), i = f * B + b;
-        const g = 255 * Math.min(1, Math.max(0, (o.logMel.min + logMel[i] / 255 * (o.logMel.max - o.logMel.min) - lo) / (hi - lo || 1)));
-        const c = d3.rgb(d3.interpolateInferno(map[i])), k = (yy * W + xx) * 4;
-        img.data[k] = (1 - a) * g + a * c.r; img.data[k + 1] = (1 - a) * g + a * c.g; img.data[k + 2] = (1 - a) * g + a * c.b; img.data[k + 3] = 255;
-      }
-    }
-    ctx.putImageData(img, 0, 0);
-    const byTime = d3.range(F).map((f) => d3.mean(map.subarray(f * B, (f + 1) * B)));
-    timePath.attr('d', d3.line().x((_, f) => px((f + 0.5) * hop)).y((v) => py(v))(byTime));
-    const ev = d3.select('#events').property('checked') && o.annotations && o.annotations.events ? o.annotations.events : [];
-    eventsLayer.selectAll('rect').data(ev).join('rect').attr('fill', 'none').attr('stroke', (e) => e.type === 'wheeze' ? '#0ff' : '#5f5')
-      .attr('x', (e) => x(e.startSeconds)).attr('width', (e) => Math.max(1, x(e.endSeconds) - x(e.startSeconds)))
-      .attr('y', (e) => yBand(bandOf(Math.min(e.highHz, centres[B - 1])))).attr('height', (e) => Math.max(1, yBand(bandOf(Math.max(e.lowHz, centres[0]))) - yBand(bandOf(Math.min(e.highHz, centres[B - 1])))));
-  }
-  canvas.on('mousemove', (event) => {
-    const [mx, my] = d3.pointer(event), f = Math.min(F - 1, Math.floor(mx / W * F)), b = Math.min(B - 1, Math.floor((H - 1 - my) / H * B));
-    const map = recordingMap(layerSel.property('value'), clsSel.property('value'));
-    tip.style('display', 'block').style('left', (M.l + mx + 12) + 'px').style('top', (M.t + my + 12) + 'px')
-      .text((f * hop).toFixed(2) + ' s, ' + Math.round(centres[b]) + ' Hz, attention ' + map[f * B + b].toFixed(2));
-  }).on('mouseleave', () => tip.style('display', 'none'));
-  d3.selectAll('#layer,#cls,#alpha,#events').on('input change', draw);
-  draw();
-})();
-</script>
+<script>${pageScript()}</script>
+<script>LungcamPage.showCamPage(document.getElementById('view'), JSON.parse(document.getElementById('data').textContent), ${JSON.stringify(colormap)});</script>
 </body></html>
 `;
 }

@@ -12,7 +12,8 @@ import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import { summariseRows, type MapRows } from '../cam/mapRows';
-import type { CamFigure } from './figure';
+import type { CamFigure } from '../../shared/view/figure';
+import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 import { streamedArray } from '../io/jsonStream';
 
@@ -117,6 +118,7 @@ export interface FigureInput {
   logMel: Pick<LogMel, 'data' | 'frames' | 'bands' | 'axes'>;
   map: Float32Array;
   events: EventAnnotation[] | null;
+  colormap?: ColormapName;
 }
 
 /** The figure PNG/SVG draw of a recording's map. */
@@ -132,12 +134,13 @@ export function camFigure(i: FigureInput): CamFigure {
     valueRange: i.raw ? [0, hi || 1] : [0, 1],
     valueLabel: i.raw ? 'attention (raw)' : 'attention (per patch)',
     events: i.events ?? undefined,
+    colormap: i.colormap,
   };
 }
 
-export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null): CamFigure {
+export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   return camFigure({
     fileName: rc.logMel.source?.fileName ?? 'recording', method, layers: rc.layers, className: rc.className,
-    probability: recordingProbabilities(rc)[rc.classIndex], modelId: cm.id, raw: rc.raw, logMel: rc.logMel, map: rc.map, events,
+    probability: recordingProbabilities(rc)[rc.classIndex], modelId: cm.id, raw: rc.raw, logMel: rc.logMel, map: rc.map, events, colormap,
   });
 }

@@ -2,9 +2,9 @@
  * Band profiles: mean attention per band (y) against frequency (x, mel-spaced like the model's input,
  * labelled in Hz), one line per model, with the cutoff marked. The study's "where does attention go" figure.
  */
-import { Raster } from './png';
-import { bandPosition } from './figure';
-import { toHex, type Rgb } from './colormaps';
+import { Raster } from './raster';
+import { bandPosition } from '../../shared/view/figure';
+import { toHex, type Rgb } from '../../shared/view/colormaps';
 
 export interface ProfileSeries {
   label: string;

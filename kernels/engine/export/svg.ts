@@ -1,10 +1,13 @@
 /**
- * The Grad-CAM figure as SVG (see figure.ts): the dense plot area is an embedded PNG image (cells are too
- * many for vector rectangles), axes, labels, colour bar and event boxes are vector and text.
+ * The Grad-CAM figure as SVG (see shared/view/figure.ts): the dense plot area is an embedded PNG image (cells
+ * are too many for vector rectangles), axes, labels, colour bar and event boxes are vector and text.
  */
-import { encodePng } from '../show/png';
-import { INFERNO_STOPS, toHex } from './colormaps';
-import { layout, plotRaster, type CamFigure } from './figure';
+import { colormapStops, DEFAULT_CAM_COLORMAP } from '../../shared/view/colormaps';
+import { encodePng } from './raster';
+import { layout, plotRaster, type CamFigure } from '../../shared/view/figure';
+
+/** Colour-bar gradient stops (linear between them, as close to the table as the eye can tell). */
+const BAR_STOPS = 32;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -12,7 +15,7 @@ export function camFigureSvg(fig: CamFigure): string {
   const L = layout(fig);
   const { plot, bar } = L;
   const image = encodePng(plot.w, plot.h, plotRaster(fig, plot.w, plot.h)).toString('base64');
-  const stops = INFERNO_STOPS.map((c, i) => `<stop offset="${(i / (INFERNO_STOPS.length - 1)).toFixed(4)}" stop-color="${toHex(c)}"/>`).join('');
+  const stops = colormapStops(fig.colormap ?? DEFAULT_CAM_COLORMAP, BAR_STOPS).map((s) => `<stop offset="${s.offset.toFixed(4)}" stop-color="${s.color}"/>`).join('');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" viewBox="0 0 ${L.width} ${L.height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11">`,
     `<title>${esc(fig.title)}</title>`,

@@ -3,8 +3,9 @@
  * renamed over the target only when complete, so a failed or interrupted run never leaves a partial file.
  */
 import { closeSync, openSync, promises as fs, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { LungcamInputError } from '../errors';
+import { sweepStaleTemps, tempNameBeside } from './tempFiles';
 
 export type FileData = string | Uint8Array | ArrayBufferView | Array<string | Uint8Array | ArrayBufferView>;
 
@@ -40,14 +41,13 @@ export function checkOutputPath(path: string): void {
   }
 }
 
-let tempCounter = 0;
-
 /**
- * A temporary name beside `path`, unique without randomness (process id, time, a counter; files are opened
- * with 'wx' anyway). Not node:crypto: loading it is ≈ 10 ms of a short command's start.
+ * A temporary name beside `path` (tempFiles.ts: it names its writer, so leftovers of killed runs can be
+ * told from running ones); the first in a folder sweeps that folder's leftovers.
  */
 function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}${(tempCounter++).toString(36)}.tmp`);
+  sweepStaleTemps(dirname(resolve(path)));
+  return tempNameBeside(path);
 }
 
 function asBytes(part: string | Uint8Array | ArrayBufferView): Uint8Array | string {

@@ -6,11 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
+import { LungcamInputError } from '../errors';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../types';
 import { registerWasmTrainingKernels } from './wasmKernels';
 import { kernelsUseFma, setKernelThreads } from './kernelThreads';
 import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from './wasmThreads';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendPreference };
 
 let chosen: Promise<string> | null = null;
 let chosenName = '';
@@ -33,8 +35,7 @@ export function backendDescription(): string {
  */
 export function initBackend(preference?: BackendPreference, opts: { quiet?: boolean } = {}): Promise<string> {
   if (!chosen) {
-    const pref = preference ?? ((process.env.LUNGCAM_BACKEND as BackendPreference | undefined) || 'auto');
-    chosen = choose(pref).then((name) => {
+    chosen = choose(preference ?? backendFromEnv()).then((name) => {
       chosenName = name;
       if (!opts.quiet && !process.env.LUNGCAM_QUIET_BACKEND) {
         process.stderr.write(`lungcam: TensorFlow.js backend ${chosenDetail}\n`);
@@ -43,6 +44,16 @@ export function initBackend(preference?: BackendPreference, opts: { quiet?: bool
     });
   }
   return chosen;
+}
+
+/** LUNGCAM_BACKEND (set by the VS Code extension from `lungcam.backend`), else auto. */
+function backendFromEnv(): BackendPreference {
+  const value = process.env.LUNGCAM_BACKEND?.trim();
+  if (!value) return 'auto';
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(value)) {
+    throw new LungcamInputError(`unknown TensorFlow.js backend "${value}"; valid: ${BACKEND_PREFERENCES.join(', ')}`, 'LUNGCAM_BACKEND');
+  }
+  return value as BackendPreference;
 }
 
 async function choose(pref: BackendPreference): Promise<string> {

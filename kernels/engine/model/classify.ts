@@ -6,10 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { PATCH_FRAMES, type LogMel } from '../types';
 import type { LoadedModel } from './modelIO';
-import { cyclePatches, type Cycle } from '../data/icbhi';
+import { cyclePatches, type Cycle } from '../data/cycles';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { inferLogits } from './inference';
 import { cutPatches } from '../audio/patches';
+import { checkModelInput } from '../audio/audioCheck';
 
 /**
  * Softmax probabilities [count, classes] for patches [count, 96, bands], batched and tidy; conv + ReLU
@@ -159,8 +160,12 @@ export function logMelProbabilities(model: tf.LayersModel, logMel: LogMel, start
 
 const FRAMES_PER_SECOND = 100; // hop 10 ms
 
-/** Classifies one log-mel (computed with the model's feature parameters) and optional cycles. */
+/**
+ * Classifies one log-mel (computed with the model's feature parameters) and optional cycles. A recording
+ * a model should not be asked about (silent, clipped throughout, under 0.48 s: audioCheck.ts) is refused.
+ */
 export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[], aggregation?: CycleAggregation): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+  checkModelInput(logMel);
   const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
   const { model, meta } = loaded;
   const k = meta.classes.length;

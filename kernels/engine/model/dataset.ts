@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { logMelFromFile } from '../audio/features';
 import { resolveFeatureParams } from '../audio/melFilter';
-import { cyclePatches, type DatasetRecording } from '../data/icbhi';
+import { cyclePatches } from '../data/cycles';
+import type { DatasetRecording } from '../data/dataset';
 import { PATCH_FRAMES, type FeatureParams } from '../types';
 import { predictProbabilities, aggregateCycle, type CycleAggregation } from './classify';
 import { classificationMetrics, type ClassificationMetrics } from './metrics';
@@ -93,6 +94,9 @@ export async function recordingPatches(
 
 export interface CycleResult {
   recording: string;
+  patientId: string;
+  database: string;
+  device: string;
   startSeconds: number;
   endSeconds: number;
   trueLabel: string;
@@ -130,7 +134,7 @@ export async function evaluateRecordings(
       }
       const { label, probabilities } = aggregateCycle(probs, rows, meta.classes, method, meta.flagThresholds);
       results.push({
-        recording: r.name, startSeconds: c.startSeconds, endSeconds: c.endSeconds, trueLabel: c.label,
+        recording: r.name, patientId: r.patientId, database: r.database, device: r.device, startSeconds: c.startSeconds, endSeconds: c.endSeconds, trueLabel: c.label,
         label, probabilities: probabilities.map((v) => Math.round(v * 1e4) / 1e4),
       });
     });

@@ -5,7 +5,7 @@
  * saving the model with its metadata. The CLI's `train` and the band-cutoff study both use this.
  */
 import * as path from 'node:path';
-import { readDataset } from '../data/icbhi';
+import { readDataset, skipSummary } from '../data/dataset';
 import { splitByPatient } from '../data/split';
 import { resolveFeatureParams } from '../audio/melFilter';
 import { LungcamInputError } from '../errors';
@@ -18,6 +18,8 @@ import { trainOnPatches, type TrainOptions, type TrainResult } from './train';
 
 export interface TrainDatasetOptions extends TrainOptions {
   featureParams?: Partial<FeatureParams>;
+  /** A split file (`NAME-or-PATIENT<tab>train|test`) instead of the folder's own or a seeded split. */
+  splitFile?: string;
   /** Share of the training patients held out for validation (default 0.2). */
   validationFraction?: number;
   /** Patch hop inside cycles for the training set, frames (default 48: half-overlapping). */
@@ -44,8 +46,9 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
   const seed = opts.seed ?? 1;
   const params = resolveFeatureParams(opts.featureParams);
   const started = performance.now();
-  const dataset = readDataset(dir, { seed });
+  const dataset = readDataset(dir, { seed, splitFile: opts.splitFile });
   for (const w of dataset.warnings) log(`warning: ${w}`);
+  if (dataset.skipped.length) log(`skipped ${dataset.skipped.length} recordings (${skipSummary(dataset.skipped)})`);
   const { train: trainAll, test } = dataset.split;
   if (count(trainAll, (r) => r.cycles.length) === 0) throw new LungcamInputError('no annotated cycles in the training set', dir);
   const { train, test: val } = splitByPatient(trainAll, seed + 1, opts.validationFraction ?? 0.2);
@@ -89,6 +92,8 @@ export async function trainOnDataset(dir: string, opts: TrainDatasetOptions = {}
       dir: path.resolve(dir),
       split: dataset.split.source,
       splitSeed: dataset.split.seed,
+      ...(dataset.split.file ? { splitFile: path.resolve(dataset.split.file) } : {}),
+      skipped: dataset.skipped.length,
       recordings: { train: train.length, validation: val.length, test: test.length },
       cycles: { train: count(train, (r) => r.cycles.length), validation: count(val, (r) => r.cycles.length), test: count(test, (r) => r.cycles.length) },
       trainPatchesPerClass: Object.fromEntries(CLASSES.map((c, i) => [c, classCounts(trainPatches.labels)[i]])),

@@ -1,12 +1,17 @@
 /**
  * What frontends without the LungCAM renderer show: a one-paragraph text summary and a small PNG
- * (waveform, spectrogram, probability bars, or the spectrogram with the default CAM map over it).
+ * (waveform, spectrogram, probability bars, or the heatmap figure's plot of the default layer and class),
+ * in the colours the views use.
  */
-import type { AudioOutput, CamOutput, LungcamOutput, PredictionsOutput, SpectrogramOutput, QuantizedMatrix } from '../../shared/outputTypes';
-import { Canvas, heat, viridis, type Rgb } from './png';
-import { unitBytes } from './quantize';
+import type { AudioOutput, CamOutput, LungcamOutput, PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
+import { colormapLut } from '../../shared/view/colormaps';
+import { camOutputFigure, plotRaster } from '../../shared/view/figure';
+import { base64ToBytes } from '../../shared/view/quantized';
+import { Raster } from '../export/raster';
 
 const WIDTH = 640;
+/** Pixel rows per mel band in the spectrogram and heatmap images. */
+const ROWS_PER_BAND = 3;
 
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 const hz = (f: number) => `${Math.round(f)} Hz`;
@@ -42,62 +47,52 @@ export function fallbackPng(o: LungcamOutput): Buffer {
 
 function waveformPng(o: AudioOutput): Buffer {
   const h = 120;
-  const c = new Canvas(WIDTH, h);
+  const r = new Raster(WIDTH, h);
   const n = o.envelope.max.length;
   const peak = Math.max(1e-6, ...o.envelope.max, ...o.envelope.min.map(Math.abs));
   for (let x = 0; x < WIDTH; x++) {
     const b = Math.min(n - 1, Math.floor((x / WIDTH) * n));
     const top = h / 2 - (o.envelope.max[b] / peak) * (h / 2 - 2);
     const bottom = h / 2 - (o.envelope.min[b] / peak) * (h / 2 - 2);
-    c.fillRect(x, top, 1, Math.max(1, bottom - top), [31, 119, 180]);
+    r.rect(x, top, 1, Math.max(1, bottom - top), [31, 119, 180]);
   }
-  return c.png();
+  return r.png();
 }
 
-/** Time runs left to right, low bands at the bottom; `cell(x, y)` gives each pixel's colour. */
-function matrixPng(m: QuantizedMatrix, heightPerBand: number, colour: (row: number, col: number, v: number) => Rgb): Buffer {
+/** The log-mel in the views' greys: time left to right, low bands at the bottom. */
+function spectrogramPng(o: SpectrogramOutput | CamOutput): Buffer {
+  const m = o.logMel;
   const width = Math.max(1, Math.min(WIDTH, m.rows));
-  const height = m.cols * heightPerBand;
-  const c = new Canvas(width, height);
-  const v = unitBytes(m);
+  const height = m.cols * ROWS_PER_BAND;
+  const r = new Raster(width, height);
+  const bytes = base64ToBytes(m.u8);
+  const lut = colormapLut('greys');
   for (let x = 0; x < width; x++) {
     const row = Math.min(m.rows - 1, Math.floor((x / width) * m.rows));
     for (let y = 0; y < height; y++) {
-      const col = m.cols - 1 - Math.floor(y / heightPerBand);
-      c.set(x, y, colour(row, col, v[row * m.cols + col] / 255));
+      const i = bytes[row * m.cols + m.cols - 1 - Math.floor(y / ROWS_PER_BAND)] * 4;
+      r.rgb.set(lut.subarray(i, i + 3), (y * width + x) * 3);
     }
   }
-  return c.png();
-}
-
-function spectrogramPng(o: SpectrogramOutput): Buffer {
-  return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
+  return r.png();
 }
 
 function predictionsPng(o: PredictionsOutput): Buffer {
   const barH = 24;
-  const c = new Canvas(WIDTH / 2, o.classes.length * barH + 8);
+  const r = new Raster(WIDTH / 2, o.classes.length * barH + 8);
   o.recordingProbabilities.forEach((p, i) => {
-    const colour: Rgb = o.classes[i] === o.label ? [214, 39, 40] : [127, 127, 127];
-    c.fillRect(4, 4 + i * barH + 3, Math.max(1, p * (c.width - 8)), barH - 6, colour);
+    r.rect(4, 4 + i * barH + 3, Math.max(1, p * (r.width - 8)), barH - 6, o.classes[i] === o.label ? [214, 39, 40] : [127, 127, 127]);
   });
-  return c.png();
+  return r.png();
 }
 
-/** Spectrogram in grey with the default layer/class attention blended over it. */
+/** The plot of the heatmap figure (no axes) for the default layer and class, as the view opens on it. */
 function camPng(o: CamOutput): Buffer {
-  const cam = o.maps[o.defaultLayer]?.[o.defaultClass];
-  if (!cam) return matrixPng(o.logMel, 3, (_r, _c, v) => viridis(v));
-  const camValues = unitBytes(cam.map);
-  const framesPerPatch = o.patches.frames;
-  return matrixPng(o.logMel, 3, (frame, band, v) => {
-    // map (frame, band) to the CAM cell: first patch covering the frame, native resolution
-    const p = Math.max(0, o.patches.startFrame.findIndex((s) => frame >= s && frame < s + framesPerPatch));
-    const t = Math.min(cam.timeSteps - 1, Math.floor(((frame - (o.patches.startFrame[p] ?? 0)) / framesPerPatch) * cam.timeSteps));
-    const b = Math.min(cam.bandSteps - 1, Math.floor((band / o.logMel.cols) * cam.bandSteps));
-    const a = camValues[(p * cam.timeSteps + t) * cam.bandSteps + b] / 255;
-    const [r, g, bl] = heat(a);
-    const grey = v * 255;
-    return [Math.round(0.4 * grey + 0.6 * r), Math.round(0.4 * grey + 0.6 * g), Math.round(0.4 * grey + 0.6 * bl)];
-  });
+  const drawn = camOutputFigure(o, { layer: o.defaultLayer, className: o.defaultClass });
+  if (!drawn) return spectrogramPng(o);
+  const width = Math.max(1, Math.min(WIDTH, o.axes.frames));
+  const height = o.axes.bands * ROWS_PER_BAND;
+  const r = new Raster(width, height);
+  r.put(0, 0, width, height, plotRaster(drawn.figure, width, height));
+  return r.png();
 }

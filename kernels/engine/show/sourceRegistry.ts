@@ -3,7 +3,7 @@
  * the wrappers so show.ts can read it without loading TensorFlow.js.
  */
 import type { RecordingCam } from '../cam/explain';
-import type { ViewSource } from './requestId';
+import type { ViewSource } from '../../shared/requestId';
 
 /** log-mel object → absolute path of the WAV it was read from. */
 export const wavOf = new WeakMap<object, string>();

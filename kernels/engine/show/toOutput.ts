@@ -5,13 +5,13 @@
 import { LungcamInputError } from '../errors';
 import type { DecodedAudio, LogMel } from '../types';
 import { MIME, type AudioOutput, type LungcamOutput, type QuantizedMatrix, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
-import { quantize } from './quantize';
+import { quantize } from '../../shared/view/quantized';
 import { camOutput } from '../cam/output';
 import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
-import { encodeRequestId } from './requestId';
+import { encodeRequestId } from '../../shared/requestId';
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */

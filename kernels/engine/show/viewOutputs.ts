@@ -14,9 +14,8 @@ import { classifyLogMel } from '../model/classify';
 import { readEvents, type CamModel } from '../cam/explain';
 import { viewCamOutput } from '../cam/viewChunks';
 import { predictionsOutput, spectrogramOutput } from './toOutput';
+import { CAM_METHODS } from '../../shared/view/methods';
 
-/** The CAM methods the engine implements (the renderer's method dropdown offers these). */
-export const VIEW_METHODS = ['gradcam', 'gradcam++', 'xgradcam', 'hirescam', 'layercam', 'eigencam', 'scorecam'];
 
 export type { ViewOutputs };
 
@@ -56,7 +55,8 @@ export async function viewCam(loaded: LoadedModel, logMel: LogMel, wav: string, 
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
     onProgress: (done) => opts.onProgress?.('computing Grad-CAM for every layer and class', done),
   });
-  return { ...cam, methods: VIEW_METHODS };
+  // The methods the view's dropdown offers: every one the engine computes.
+  return { ...cam, methods: [...CAM_METHODS] };
 }
 
 export async function viewOutputs(loaded: LoadedModel, logMel: LogMel, wav: string, opts: ViewOptions): Promise<ViewOutputs> {

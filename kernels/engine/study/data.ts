@@ -5,7 +5,8 @@
 import type { FeatureParams, LogMel } from '../types';
 import type { PatchSet } from '../model/train';
 import { logMelFromFile } from '../audio/features';
-import { cyclePatches, type DatasetRecording } from '../data/icbhi';
+import { cyclePatches } from '../data/cycles';
+import type { DatasetRecording } from '../data/dataset';
 import { PATCH_FRAMES } from '../types';
 
 export interface StudySet extends PatchSet {

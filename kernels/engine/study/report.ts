@@ -15,7 +15,7 @@ import { figureFor } from '../export/json';
 import { camFigurePng } from '../export/png';
 import { camFigureSvg } from '../export/svg';
 import { profilePng, profileSvg } from '../export/profile';
-import type { CamFigure } from '../export/figure';
+import type { CamFigure } from '../../shared/view/figure';
 import type { StudyArm, StudyResult } from './study';
 import { PATCH_FRAMES } from '../types';
 

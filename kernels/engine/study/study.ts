@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readDataset } from '../data/icbhi';
+import { readDataset } from '../data/dataset';
 import { trainOnDataset } from '../model/trainDataset';
 import type { ModelMetadata } from '../model/modelIO';
 import { CLASSES, convLayerNames } from '../model/model';

@@ -32,6 +32,19 @@ test('PCM 32-bit: x / 2^31', () => {
   close(decodeWav(wav).samples, [-1, 0, 0.5, 1]);
 });
 
+test('a block align wider than the samples is a wider container only when the byte rate agrees', () => {
+  // SPRSound's files: 16-bit mono at 8 kHz, byte rate 16000 (2 bytes a frame), but a block align of 4.
+  const sprsound = fmtBody(1, 1, 8000, 16);
+  new DataView(sprsound.buffer).setUint16(12, 4, true);
+  const a = decodeWav(riff([chunk('fmt ', sprsound), chunk('data', encodeSamples([-32768, -16384, 0, 16384], 'i16'))]));
+  close(a.samples, [-1, -0.5, 0, 0.5]);
+  // 24-bit samples in 32-bit containers: block align and byte rate both say 4 bytes a frame.
+  const wide = fmtBody(1, 1, 8000, 24);
+  new DataView(wide.buffer).setUint16(12, 4, true);
+  new DataView(wide.buffer).setUint32(8, 32000, true);
+  close(decodeWav(riff([chunk('fmt ', wide), chunk('data', encodeSamples([-2147483648, 1073741824], 'i32'))])).samples, [-1, 0.5]);
+});
+
 test('IEEE float 32 and 64 are read as stored', () => {
   const values = [-1, -0.25, 0, 0.125, 0.999, 1.5];
   close(decodeWav(riff([chunk('fmt ', fmtBody(3, 1, 16000, 32)), chunk('data', encodeSamples(values, 'f32'))])).samples, values);

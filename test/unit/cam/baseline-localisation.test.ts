@@ -11,7 +11,7 @@ import path from 'node:path';
 import { initBackend } from '../../../kernels/engine/model/backend';
 import { loadModel } from '../../../kernels/engine/model/modelIO';
 import { writeSynthCorpus } from '../../../kernels/engine/data/synth';
-import { readDataset } from '../../../kernels/engine/data/icbhi';
+import { readDataset } from '../../../kernels/engine/data/dataset';
 import { localiseRecordings } from '../../../kernels/engine/cam/localiseDataset';
 
 const BASELINE = path.resolve(__dirname, '../../../samples/models/baseline');

@@ -91,25 +91,26 @@ describe('lungcam gradcam', () => {
     assert.equal(gradcam('a.html').code, 0);
     const html = readFileSync(path.join(dir, 'a.html'), 'utf8');
     assert.ok(!/<script[^>]+src=/.test(html) && !/https?:\/\/(?!www\.w3\.org)[^"'\s]*\.(js|css)/.test(html), 'nothing loaded from elsewhere');
-    assert.ok(html.includes('d3js.org') || html.includes('forceSimulation'), 'D3 is inlined');
+    assert.ok(html.includes('LungcamPage.showCamPage('), 'the notebook renderer\'s CAM view is inlined');
     const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]);
     assert.equal(data.kind, 'cam');
     assert.deepEqual(Object.keys(data.maps), ['conv1', 'conv2']);
     assert.deepEqual(Object.keys(data.maps.conv1), [...CLASSES]);
   });
 
-  it('the HTML page works offline in a browser: no script errors, hover read-out, class switch redraws', { skip: existsSync('/usr/bin/chromium') ? false : 'no chromium' }, async () => {
+  it('the HTML page works offline in a browser: the renderer\'s view, no script errors, hover read-out, class switch redraws', { skip: existsSync('/usr/bin/chromium') ? false : 'no chromium' }, async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
     try {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
+      const page = await browser.newPage({ viewport: { width: 1300, height: 800 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
       await page.goto('file://' + path.join(dir, 'a.html'));
-      const box = (await page.locator('canvas').boundingBox())!;
+      const box = (await page.locator('rect.lc-hit').boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      assert.match((await page.textContent('#tip')) ?? '', /^\d+\.\d\d s, \d+ Hz, attention \d\.\d\d$/);
+      assert.match((await page.textContent('.lc-readout')) ?? '', /^\d+\.\d\d s · \d+ Hz \(band \d+\) · log-mel -?\d+\.\d\d · CAM \d\.\d\d \(raw [^)]+\) · patch \d+/);
+      assert.match((await page.textContent('.lc-host > .lc-reason')) ?? '', /Method: gradcam\. A saved page/, 'no host to recompute: the page says how');
       // A class whose map differs from the one shown (an untrained model has some all-zero maps).
       const html = readFileSync(path.join(dir, 'a.html'), 'utf8');
       const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]);
@@ -117,11 +118,15 @@ describe('lungcam gradcam', () => {
       const other = data.classes.find((c: string) => shown[c].map.u8 !== shown[data.defaultClass].map.u8);
       assert.ok(other, 'some class has a different map');
       const checksum = () => page.evaluate(() => {
-        const c = document.querySelector('canvas')!;
+        const c = document.querySelector('canvas.lc-cam-overlay') as HTMLCanvasElement;
         return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.reduce((s, v, i) => (s + v * ((i % 97) + 1)) % 1e9, 0);
       });
       const before = await checksum();
-      await page.selectOption('#cls', other);
+      const dropdown = page.locator('vscode-dropdown[data-control="class"]');
+      await dropdown.click();
+      await dropdown.locator(`vscode-option[value="${other}"]`).click();
+      await page.waitForFunction((c) => (document.querySelector('.lc-cam') as HTMLElement).dataset.className === c, other);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
       assert.notEqual(await checksum(), before, 'another class, another picture');
       assert.deepEqual(errors, []);
     } finally {

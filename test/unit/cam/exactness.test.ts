@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { camImage, gradCam, layerGradients, logitGradient, patchMaps } from '../../../kernels/engine/cam/cam';
 import { forwardWithActivations, headFrom } from '../../../kernels/engine/cam/graph';
-import { resizeMaps, stitchPatches } from '../../../kernels/engine/cam/maps';
+import { resizeMaps, stitchPatches } from '../../../kernels/shared/view/maps';
 import { buildModel } from '../../../kernels/engine/model/model';
 import { assertClose, randomPatches, setupBackend, smallNet } from './helpers';
 

@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../../../kernels/engine/cam/summaries';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions } from '../../../kernels/shared/view/summaries';
 import { localise, summariseLocalisation } from '../../../kernels/engine/cam/localisation';
 import { faithfulness, trapezoidAuc } from '../../../kernels/engine/cam/faithfulness';
 import { randomisationCheck, spearman } from '../../../kernels/engine/cam/sanity';

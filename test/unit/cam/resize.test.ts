@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from './helpers';
-import { resizeMaps } from '../../../kernels/engine/cam/maps';
+import { resizeMaps } from '../../../kernels/shared/view/maps';
 
 before(setupBackend);
 

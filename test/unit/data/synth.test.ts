@@ -8,7 +8,7 @@ import path from 'node:path';
 import { writeSynthCorpus, renderRecording } from '../../../kernels/engine/data/synth';
 import { writeSynthCorpusParallel } from '../../../kernels/engine/data/synthPool';
 import { planCorpus } from '../../../kernels/engine/data/plan';
-import { readDataset } from '../../../kernels/engine/data/icbhi';
+import { readDataset } from '../../../kernels/engine/data/dataset';
 import { CYCLE_LABELS } from '../../../kernels/engine/data/labels';
 import type { SynthEvent } from '../../../kernels/engine/data/events';
 import { logMelSpectrogram } from '../../../kernels/engine/audio/logMel';

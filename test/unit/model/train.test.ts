@@ -11,7 +11,7 @@ import { writeSynthCorpus } from '../../../kernels/engine/data/synth';
 import { trainOnDataset } from '../../../kernels/engine/model/trainDataset';
 import { loadModel } from '../../../kernels/engine/model/modelIO';
 import { recordingPatches } from '../../../kernels/engine/model/dataset';
-import { readDataset } from '../../../kernels/engine/data/icbhi';
+import { readDataset } from '../../../kernels/engine/data/dataset';
 import { predictProbabilities } from '../../../kernels/engine/model/classify';
 import { runCli } from '../../../kernels/cli/run';
 import { register as registerTrain } from '../../../kernels/cli/train';

@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, runLungcam } from '../cliHarness';
-import { EXPORT_FORMATS, exportCamOutput, exportableMaps, mapOnFrames } from '../../../extension/camOutputExport';
-import { decodeNpy } from '../../../kernels/engine/io/npy';
+import { EXPORT_FORMATS, exportCamOutput, exportableMaps } from '../../../extension/camOutputExport';
+import { decodeNpy } from '../../../kernels/engine/formats';
+import { mapOnFrames } from '../../../kernels/shared/view/maps';
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { makeCamOutput } from '../../renderer/fixtures';
 

@@ -1,0 +1,47 @@
+/**
+ * A CAM view's recomputation (another method or cutoff) inside the notebook's kernel, for a kernel
+ * that runs on another machine (a Jupyter Server): the request names the recording and model by their
+ * paths there, so only the kernel's side can read them. Runs the same `lungcam view` as the extension
+ * does locally, in a child process of the kernel (the kernel's memory stays as the cells left it), and
+ * shows the new CAM output (MIME only) into the running execution, where the extension picks it up.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { findPackageRoot } from '../../client/packageRoot';
+import { LungcamInputError } from '../errors';
+import { decodeRequestId } from '../../shared/requestId';
+import { show } from '../show';
+import type { CamOutput } from '../../shared/outputTypes';
+
+export interface ViewRecomputation {
+  requestId: string;
+  method?: string;
+  cutoffHz?: number | null;
+  backend?: string;
+}
+
+export async function showRecomputedView(request: ViewRecomputation): Promise<void> {
+  const source = decodeRequestId(request.requestId);
+  if (!source) throw new LungcamInputError('this output does not name its recording and model', 'requestId');
+  const dir = mkdtempSync(path.join(tmpdir(), 'lungcam-view-'));
+  try {
+    const out = path.join(dir, 'view.json');
+    const cli = path.join(findPackageRoot(__dirname), 'dist', 'kernels', 'cli.js');
+    const args = [cli, 'view', source.wav, '--model', source.model, '--out', out, '--request-id', request.requestId, '--backend', request.backend ?? 'auto'];
+    if (request.method) args.push('--method', request.method);
+    if (typeof request.cutoffHz === 'number') args.push('--cutoff', String(request.cutoffHz));
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, args, { cwd: path.dirname(source.wav), maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const lines = String(stderr).split('\n').filter((l) => l.startsWith('lungcam: ') && !l.startsWith('lungcam: warning:'));
+        reject(new LungcamInputError((lines.pop() ?? error.message).replace(/^lungcam: /, ''), source.wav));
+      });
+    });
+    const { cam } = JSON.parse(readFileSync(out, 'utf8')) as { cam: CamOutput };
+    show(cam, { png: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

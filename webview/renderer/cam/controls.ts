@@ -1,0 +1,134 @@
+// The CAM view's controls, row by row. Each is a small function that builds one control from the view's
+// data and answers by changing the view's state (or asking the host); a control that must follow state
+// changed elsewhere (the colour map from the settings, the cutoff's share) redraws like any part.
+// A new control is one function here and one entry in CONTROL_ROWS.
+import type { CamOutput } from '../../../kernels/shared/outputTypes';
+import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
+import { camMethodsOffered } from '../../../kernels/shared/view/methods';
+import { button, checkbox, dropdown, slider } from '../widgets';
+import { exportFileName, offerDownload, svgDataUrl } from '../export';
+import type { HostLink } from '../hostLink';
+import { el } from '../dom';
+import { formatHz } from '../scales';
+import type { Control, ViewData } from './part';
+import { cutoffText } from './parts';
+import type { CamViewState } from './state';
+
+/** What a control may do. */
+export interface ControlHost {
+  view(): ViewData;
+  set(patch: Partial<CamViewState>): void;
+  /** The same as pressing `key` on the figure (zoom buttons). */
+  key(key: string): void;
+  /** The host (the extension) that recomputes outputs. */
+  link: HostLink;
+  /** A line in the view's status. */
+  say(text: string): void;
+  /** A request to the host is on its way: the view shows it pending, with progress and Cancel. */
+  busy(text: string): void;
+  exportSvg(): string;
+  exportPng(): Promise<string>;
+}
+
+type ControlSpec = (host: ControlHost, output: CamOutput) => Control | Control[];
+
+/** A control with nothing to redraw. */
+const still = (element: HTMLElement): Control => ({ element, reads: [], draw: () => undefined });
+
+const layerControl: ControlSpec = (host, output) =>
+  still(dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), host.view().state.layer, (layer) => host.set({ layer }), 'layer').wrapper);
+
+const classControl: ControlSpec = (host, output) =>
+  still(dropdown('Class', output.classes.map((c) => ({ value: c, label: c })), host.view().state.className, (className) => host.set({ className }), 'class').wrapper);
+
+/** Follows `lungcam.colormap` when the setting changes while the view is open. */
+const colormapControl: ControlSpec = (host) => {
+  const d = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), host.view().state.colormap, (v) => {
+    if (CAM_COLORMAPS.includes(v as ColormapName)) host.set({ colormap: v as ColormapName });
+  }, 'colormap');
+  return {
+    element: d.wrapper,
+    reads: ['colormap'],
+    draw: ({ state }) => {
+      if (d.element.value !== state.colormap) d.element.value = state.colormap;
+    },
+  };
+};
+
+const opacityControl: ControlSpec = (host) =>
+  still(slider('Overlay opacity', 0, 100, 5, Math.round(host.view().state.opacity * 100), (v) => `${v}%`, (v) => host.set({ opacity: v / 100 }), 'opacity').wrapper);
+
+const boundariesControl: ControlSpec = (host) =>
+  still(checkbox('Patch boundaries', host.view().state.showBoundaries, (showBoundaries) => host.set({ showBoundaries }), 'boundaries'));
+
+/** The band cutoff (whole tens of Hz, so it lands on round values like 1500 Hz) with the share above it. */
+const cutoffControl: ControlSpec = (host, output) => {
+  const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
+  const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
+  const s = slider('Band cutoff', lo, hi, 10, Math.round(host.view().state.cutoffHz), (v) => formatHz(v), (cutoffHz) => host.set({ cutoffHz }), 'cutoff');
+  const share = el('span', { class: 'lc-share', 'aria-live': 'polite' });
+  s.wrapper.append(share);
+  return { element: s.wrapper, reads: ['cutoffHz', 'map'], draw: (v) => { share.textContent = cutoffText(v); } };
+};
+
+/**
+ * Another CAM method, or this cutoff, computed by the host. In an untrusted workspace only the method is
+ * named; without a host (no messaging, no requestId) the controls show why they are off.
+ */
+const recomputeControls: ControlSpec = (host, output) => {
+  const { link } = host;
+  if (link.hidden) {
+    const note = el('span', { class: 'lc-reason' });
+    note.textContent = `Method: ${output.method}. ${link.disabledReason ?? ''}`;
+    return still(note);
+  }
+  const method = dropdown('Method', camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })), output.method, (m) => {
+    if (m === output.method || !output.requestId) return;
+    host.busy(`Computing ${m}…`);
+    link.post({ type: 'recompute', requestId: output.requestId, method: m });
+  }, 'method');
+  const rerun = button('Re-run with this cutoff', () => {
+    if (!output.requestId) return;
+    const { cutoffHz, layer, className } = host.view().state;
+    host.busy(`Re-running with the cutoff at ${formatHz(cutoffHz)}…`);
+    link.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
+  }, 'rerun', 'primary');
+  const reason = el('span', { class: 'lc-reason', 'data-reason': 'host' });
+  if (link.disabledReason) {
+    method.setDisabled(true, link.disabledReason);
+    rerun.setAttribute('disabled', '');
+    rerun.setAttribute('aria-describedby', method.element.getAttribute('aria-describedby') ?? '');
+  }
+  return [still(method.wrapper), still(rerun), still(reason)];
+};
+
+const zoomButtons: ControlSpec = (host) => [
+  still(button('Zoom in', () => host.key('+'), 'zoom-in')),
+  still(button('Zoom out', () => host.key('-'), 'zoom-out')),
+  still(button('Whole recording', () => host.key('0'), 'zoom-reset')),
+];
+
+const exportButtons: ControlSpec = (host, output) => {
+  const name = (ext: 'png' | 'svg') => {
+    const { layer, className } = host.view().state;
+    return exportFileName(output.source.fileName, `${layer}_${className}`, ext);
+  };
+  return [
+    still(button('Export PNG', () => void host.exportPng().then((url) => offerDownload(url, name('png'))), 'export-png')),
+    still(button('Export SVG', () => offerDownload(svgDataUrl(host.exportSvg()), name('svg')), 'export-svg')),
+  ];
+};
+
+export type ControlRow = 'choices' | 'host' | 'actions';
+
+/** Top to bottom: what to show, what the host computes, what to do with the view. */
+export const CONTROL_ROWS: Record<ControlRow, ControlSpec[]> = {
+  choices: [layerControl, classControl, colormapControl, opacityControl, boundariesControl],
+  host: [cutoffControl, recomputeControls],
+  actions: [zoomButtons, exportButtons],
+};
+
+export function buildControls(host: ControlHost, output: CamOutput): Record<ControlRow, Control[]> {
+  const build = (specs: ControlSpec[]) => specs.flatMap((spec) => spec(host, output));
+  return { choices: build(CONTROL_ROWS.choices), host: build(CONTROL_ROWS.host), actions: build(CONTROL_ROWS.actions) };
+}

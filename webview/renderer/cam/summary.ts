@@ -1,0 +1,39 @@
+// The text a screen reader gets for a CAM view: what is shown, where the model looks most, and how the
+// attention splits across frequency ranges, including the share above the band cutoff.
+import type { CamOutput } from '../../../kernels/shared/outputTypes';
+import type { PatchPeak } from '../../../kernels/shared/view/summaries';
+import { formatHz, formatSeconds } from '../scales';
+
+export interface SummaryInput {
+  output: CamOutput;
+  layer: string;
+  className: string;
+  regions: PatchPeak[];
+  ranges: { lowHz: number; highHz: number; share: number }[];
+  cutoffHz: number;
+  shareAboveCutoff: number;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+function rangeLabel(r: { lowHz: number; highHz: number }): string {
+  if (r.lowHz <= 0) return `below ${formatHz(r.highHz)}`;
+  if (!Number.isFinite(r.highHz)) return `above ${formatHz(r.lowHz)}`;
+  return `${formatHz(r.lowHz)}–${formatHz(r.highHz)}`;
+}
+
+/** Plain sentences (inserted with textContent by the caller). */
+export function camSummary(s: SummaryInput): string {
+  const o = s.output;
+  const parts: string[] = [];
+  parts.push(`${o.method} map of class ${s.className} at layer ${s.layer} for ${o.source.fileName}, ${formatSeconds(o.source.durationSeconds)}, ${o.patches.startFrame.length} patches.`);
+  if (s.regions.length > 0) {
+    const rs = s.regions.map((r) => `${formatSeconds(r.startSeconds)} to ${formatSeconds(r.endSeconds)} at ${formatHz(r.lowHz)}–${formatHz(r.highHz)} (patch ${r.patch + 1})`);
+    parts.push(`Strongest regions: ${rs.join('; ')}.`);
+  } else {
+    parts.push('The map is zero everywhere: the model gives this class no positive evidence.');
+  }
+  if (s.ranges.some((r) => r.share > 0)) parts.push(`Attention by band: ${s.ranges.map((r) => `${rangeLabel(r)} ${pct(r.share)}`).join(', ')}.`);
+  parts.push(`${(s.shareAboveCutoff * 100).toFixed(1)}% of the attention lies above the ${formatHz(s.cutoffHz)} cutoff.`);
+  return parts.join(' ');
+}
