@@ -41,18 +41,17 @@ function runChild(threads: number) {
   return { ...result, pid: r.pid };
 }
 
-/** The wasm-threads temp folders that exist now (older versions wrote the worker scripts there). */
-const tempFolders = () => readdirSync(os.tmpdir()).filter((n) => n.startsWith('lungcam-wasm-threads-'));
+/** The child's wasm-threads temp folders (older versions wrote the worker scripts there; the name carries the pid). */
+const tempFoldersOf = (pid: number) => readdirSync(os.tmpdir()).filter((n) => n.startsWith(`lungcam-wasm-threads-${pid}-`));
 
 test('wasm runs on 2 threads in Node with the same numbers as on 1 thread, and the process exits', () => {
-  const before = tempFolders();
   const two = runChild(2);
   const one = runChild(1);
   assert.match(two.description, /^wasm \(SIMD, 2 threads/);
   assert.match(one.description, /^wasm \(SIMD, 1 thread,/);
   assert.deepEqual(two.out, one.out, 'predictions after a training step differ between 1 and 2 threads');
   assert.deepEqual(two.w, one.w, 'weights after a training step differ between 1 and 2 threads');
-  assert.deepEqual(tempFolders().filter((n) => !before.includes(n)), [], 'temp folders written');
+  assert.deepEqual(tempFoldersOf(two.pid), [], 'temp folders written');
   // emscripten's pool holds 8 workers; XNNPACK runs threads − 1 of them, and only those start.
   assert.equal(two.workers.pool, 8);
   assert.equal(two.workers.started, 1, 'pthread workers started for 2 threads');
