@@ -12,6 +12,8 @@ export interface AnalysisNotebookOptions {
   notebookPath: string;
   /** The model folder, absolute. */
   modelDir: string;
+  /** A model family folder, absolute: the Grad-CAM cell shows every member's cutoff (modelDir is one of them). */
+  familyDir?: string;
   /** CAM method (`lungcam.method`). */
   method?: string;
 }
@@ -55,12 +57,18 @@ export function analysisNotebook(o: AnalysisNotebookOptions): NbNotebook {
       'const prediction = lc.classifyLogMel(model, logMel);',
       `lc.show(prediction, { fileName: ${JSON.stringify(name)} });`,
     ].join('\n')),
-    md('## Grad-CAM\n\nWhere in time and frequency the model looks, for every conv layer and class: switch layer and class in the view, move the band cutoff to see how much attention lies above it.'),
-    code([
-      'const camModel = { model: model.model, id: model.meta.name, classes: model.meta.classes, convLayers: model.meta.convLayers };',
-      `const cam = await lc.recordingCam(camModel, logMel, { everything: true${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
-      'lc.show(cam, { modelId: model.meta.name });',
-    ].join('\n')),
+    md('## Grad-CAM\n\nWhere in time and frequency the model looks, for every conv layer and class: switch layer and class in the view, move the attention threshold to see how much attention lies above it, and the band cutoff to see the model without the bands above (a model trained without them, or a what-if).'),
+    o.familyDir
+      ? code([
+        '// Every member of the model family, precomputed: the band-cutoff control switches between them.',
+        `const cam = await lc.cutoffView(wavPath, ${JSON.stringify(cellPath(o.familyDir, o.notebookPath, 0))}${method ? `, { method: ${JSON.stringify(method)} }` : ''});`,
+        'lc.show(cam);',
+      ].join('\n'))
+      : code([
+        'const camModel = { model: model.model, id: model.meta.name, classes: model.meta.classes, convLayers: model.meta.convLayers };',
+        `const cam = await lc.recordingCam(camModel, logMel, { everything: true${method ? `, method: ${JSON.stringify(method)}` : ''} });`,
+        'lc.show(cam, { modelId: model.meta.name });',
+      ].join('\n')),
   ];
   return {
     nbformat: 4,

@@ -54,7 +54,11 @@ export function errorMessage(stderr: string): string {
   return last.replace(/^lungcam: /, '');
 }
 
+export const UNTRUSTED_CLI_MESSAGE = 'LungCAM runs nothing in an untrusted workspace (a recording or notebook there could make it run code): trust the workspace first (Workspaces: Manage Workspace Trust)';
+
+/** Runs the CLI; in an untrusted workspace it runs nothing and says why (every command that computes comes here). */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
+  if (!vscode.workspace.isTrusted) return Promise.resolve({ code: null, stdout: '', message: UNTRUSTED_CLI_MESSAGE, cancelled: false });
   const runtime = resolveRuntime(vscode.workspace.getConfiguration('lungcam.kernel').get<string>('runtime', 'auto'));
   const env: NodeJS.ProcessEnv = { ...process.env, ...engineEnv() };
   if (runtime.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';

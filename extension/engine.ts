@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveRuntime } from '../kernels/client/kernelProcess';
 import { EngineClient } from './engineClient';
+import { engineEnv } from './cliRunner';
 
 let client: EngineClient | undefined;
 let root = '';
@@ -14,7 +15,7 @@ let log: vscode.OutputChannel | undefined;
 export function engine(): EngineClient {
   if (!client) {
     const runtime = resolveRuntime(vscode.workspace.getConfiguration('lungcam.kernel').get<string>('runtime', 'auto'));
-    const env: NodeJS.ProcessEnv = { ...process.env, LUNGCAM_BACKEND: vscode.workspace.getConfiguration('lungcam').get<string>('backend', 'auto') };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...engineEnv() };
     if (runtime.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
     else delete env.ELECTRON_RUN_AS_NODE;
     client = new EngineClient({

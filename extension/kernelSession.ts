@@ -169,6 +169,8 @@ export class KernelSession implements vscode.Disposable {
 
   private ensureKernel(): Promise<NotebookKernel> {
     if (this.kernel) return Promise.resolve(this.kernel);
+    // The controller refuses cells in an untrusted workspace; this also covers restart and any other way in.
+    if (!vscode.workspace.isTrusted) return Promise.reject(new Error('the workspace is not trusted: trust it to run cells'));
     if (!this.starting) {
       this.update({ status: 'starting' });
       this.starting = this.startKernel(this.notebook).then(

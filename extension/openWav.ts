@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isModelFamilyFolder, readModelFamily } from '../kernels/engine/model/family';
 import { analysisNotebookText, notebookPathFor } from './analysisNotebook';
 import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';
@@ -46,7 +47,10 @@ export async function openWavInNotebook(uri?: vscode.Uri): Promise<vscode.Notebo
     target = chosen.fsPath;
   }
   const method = vscode.workspace.getConfiguration('lungcam').get<string>('method', 'gradcam');
-  writeAtomically(target, analysisNotebookText({ wavPath: wav, notebookPath: target, modelDir, method }));
+  // A family: the log-mel and classify cells use its widest member, the Grad-CAM cell the whole family.
+  const family = isModelFamilyFolder(modelDir) ? readModelFamily(modelDir) : undefined;
+  const cells = family ? { modelDir: family.members[family.members.length - 1].dir, familyDir: family.dir } : { modelDir };
+  writeAtomically(target, analysisNotebookText({ wavPath: wav, notebookPath: target, ...cells, method }));
   const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(target));
   const editor = await vscode.window.showNotebookDocument(doc);
   if (vscode.workspace.getConfiguration('lungcam').get<boolean>('runOnOpen', true)) {

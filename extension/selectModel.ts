@@ -1,11 +1,13 @@
 /**
- * Select Model…: a quick pick of the shipped models (samples/models/*), the models you trained
- * (setting `lungcam.models`) and "Browse…"; the choice is stored in `lungcam.model`. Also the one place
- * that resolves which model folder the commands use.
+ * Select Model…: a quick pick of the shipped models and model families (samples/models/*), the models you
+ * trained (setting `lungcam.models`) and "Browse…"; the choice is stored in `lungcam.model`. A family (a
+ * folder with family.json: models trained at a ladder of band cutoffs) is selected whole: the views then
+ * switch between its members' cutoffs. Also the one place that resolves which folder the commands use.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeFamily, isModelFamilyFolder, readModelFamily } from '../kernels/engine/model/family';
 
 let shippedRoot = '';
 
@@ -19,18 +21,29 @@ export function shippedModels(): string[] {
     return [];
   }
 }
-const rank = (dir: string) => (path.basename(dir) === DEFAULT_MODEL_NAME ? 0 : 1);
+// The default model first, then the families, then the other models.
+const rank = (dir: string) => (path.basename(dir) === DEFAULT_MODEL_NAME ? 0 : isModelFamilyFolder(dir) ? 1 : 2);
 
+/** A model folder (model.json + metadata.json) or a model family folder (family.json). */
 export function isModelFolder(dir: string): boolean {
-  return existsSync(path.join(dir, 'model.json')) && existsSync(path.join(dir, 'metadata.json'));
+  return (existsSync(path.join(dir, 'model.json')) && existsSync(path.join(dir, 'metadata.json'))) || isModelFamilyFolder(dir);
 }
 
-/** One line about a model folder from its metadata (bands, range, cutoff), or '' when unreadable. */
+/** One line about a model folder from its metadata (bands, range, cutoff), or about a family; '' when unreadable. */
 export function describeModel(dir: string): string {
+  if (isModelFamilyFolder(dir)) {
+    try {
+      const family = readModelFamily(dir);
+      return `family of ${family.members.length} models by band cutoff (${describeFamily(family).replace(/^[^:]*: /, '')}), ${family.featureParams.fmin}–${family.featureParams.fmax} Hz`;
+    } catch (e) {
+      return `family that cannot be used: ${(e as Error).message}`;
+    }
+  }
   try {
     const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
     const fp = meta.featureParams ?? {};
-    return `${meta.inputBands ?? '?'} bands, ${fp.fmin}–${fp.fmax} Hz${fp.cutoffHz ? `, cut at ${fp.cutoffHz} Hz` : ''}`;
+    const cut = fp.bandCutoffHz ?? fp.cutoffHz;
+    return `${meta.inputBands ?? '?'} bands, ${fp.fmin}–${fp.fmax} Hz${cut ? `, cut at ${cut} Hz` : ''}`;
   } catch {
     return '';
   }
@@ -71,14 +84,14 @@ export async function selectModel(): Promise<string | undefined> {
   const current = currentModelDir();
   const item = (dir: string, kind: string): ModelItem => ({
     label: `${dir === current ? '$(check) ' : ''}${path.basename(dir)}`,
-    description: `${kind}${isModelFolder(dir) ? ` · ${describeModel(dir)}` : ' · missing'}`,
+    description: `${isModelFamilyFolder(dir) ? `${kind} family` : kind}${isModelFolder(dir) ? ` · ${describeModel(dir)}` : ' · missing'}`,
     detail: dir,
     dir,
   });
   const items: ModelItem[] = [
     ...shippedModels().map((d) => item(d, 'shipped')),
     ...trainedModels().map((d) => item(d, 'trained')),
-    { label: '$(folder-opened) Browse…', description: 'a model folder made by `lungcam train`' },
+    { label: '$(folder-opened) Browse…', description: 'a model folder made by `lungcam train`, or a model family folder (family.json)' },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'LungCAM: Select Model', placeHolder: 'Model used by Quick Analysis, Open WAV File in Notebook and Export Heatmap', matchOnDetail: true });
   if (!picked) {
@@ -95,11 +108,19 @@ export async function selectModel(): Promise<string | undefined> {
     dir = chosen[0].fsPath;
   }
   if (!isModelFolder(dir)) {
-    void vscode.window.showErrorMessage(`LungCAM: ${dir} is not a LungCAM model folder (model.json + metadata.json): train one with LungCAM: Train Model on Folder….`);
+    void vscode.window.showErrorMessage(`LungCAM: ${dir} is not a LungCAM model folder (model.json + metadata.json) or model family (family.json): train one with LungCAM: Train Model on Folder….`);
     return undefined;
   }
+  if (isModelFamilyFolder(dir)) {
+    try {
+      readModelFamily(dir);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`LungCAM: the model family in ${dir} cannot be used: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
   await setModel(dir);
-  void vscode.window.showInformationMessage(`LungCAM: model ${path.basename(dir)} selected.`);
+  void vscode.window.showInformationMessage(`LungCAM: ${isModelFamilyFolder(dir) ? 'model family' : 'model'} ${path.basename(dir)} selected.`);
   return dir;
 }
 

@@ -49,7 +49,7 @@ export class KernelStatusBar implements vscode.Disposable {
     const runsWhere = view.location
       ? `Cells run on the Jupyter Server ${view.location.server}${view.location.folder ? ` in ${view.location.folder}` : ''}: recordings named in cells are read there, not on this machine.`
       : '';
-    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : starting ? `kernel ${view.status}` : view.status}${elapsed}${backend}${where}`;
+    this.item.text = `${ICONS[view.status]} LungCAM ${view.status === 'dead' ? 'kernel died' : starting ? `kernel ${view.status}` : view.status}${elapsed}${where}${backend}`;
     if (view.status === 'dead') {
       this.item.tooltip = `${view.deathReason ?? 'The kernel stopped.'}\nClick to restart the kernel.${runsWhere ? `\n${runsWhere}` : ''}`;
       this.item.command = 'lungcam.restartKernel';

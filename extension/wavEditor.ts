@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { showAnalysis, showProblem } from './quickAnalysis';
 import { requireModel } from './selectModel';
 import { notWavReason } from './wavInput';
+import { UNTRUSTED_CLI_MESSAGE } from './cliRunner';
 
 export const WAV_EDITOR_VIEW = 'lungcam.wavAnalysis';
 
@@ -19,6 +20,10 @@ class WavAnalysisEditor implements vscode.CustomReadonlyEditorProvider {
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const uri = document.uri;
     const title = `Quick analysis: ${path.basename(uri.path)}`;
+    if (!vscode.workspace.isTrusted) {
+      showProblem(panel, title, `${UNTRUSTED_CLI_MESSAGE}; then reopen this file.`);
+      return;
+    }
     const problem = uri.scheme === 'file' ? notWavReason(uri.fsPath) : `${uri.toString()} is not a local file`;
     if (problem) {
       showProblem(panel, title, `${problem}.`);

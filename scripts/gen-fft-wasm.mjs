@@ -1,5 +1,5 @@
-// Assembles the WebAssembly SIMD kernels kernels/engine/audio/*.wat (fft512.wat, resample.wat, pcm16.wat) with wabt
-// and writes each binary, base64, into kernels/engine/audio/<name>Wasm.ts, so the product needs no
+// Assembles the WebAssembly SIMD kernels kernels/engine/accel/audio/*.wat (fft512.wat, resample.wat, pcm16.wat) with wabt
+// and writes each binary, base64, into kernels/engine/accel/audio/<name>Wasm.ts, so the product needs no
 // assembler at run time. Run after editing a .wat: node scripts/gen-fft-wasm.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = path.join(root, 'kernels/engine/audio');
+const dir = path.join(root, 'kernels/engine/accel/audio');
 const wabt = await wabtInit();
 for (const [name, constant] of [['fft512', 'FFT512_WASM_BASE64'], ['resample', 'RESAMPLE_WASM_BASE64'], ['pcm16', 'PCM16_WASM_BASE64']]) {
   const mod = wabt.parseWat(`${name}.wat`, readFileSync(path.join(dir, `${name}.wat`), 'utf8'), { simd: true });

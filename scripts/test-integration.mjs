@@ -62,7 +62,8 @@ async function main() {
       ['extensionDevelopmentPath', server.remoteUri(root)],
       ['extensionTestsPath', server.remoteUri(path.join(root, 'dist', 'test', 'integration', 'index'))],
     ];
-    await page.goto(server.url(workspace, payload));
+    // the workbench page can take more than Playwright's default 30 s to load on a loaded machine
+    await page.goto(server.url(workspace, payload), { timeout: 180_000 });
     const tail = tailer(logFile);
     const deadline = Date.now() + timeoutMs;
     let lastOutput = Date.now();

@@ -17,14 +17,19 @@ failed (the finished ones are kept: rerunning the batch resumes), 2 when the sch
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import uuid
 
 
 def run_shard(cli, out_dir, shard):
-    """The task on a worker: the LungCAM CLI explains the shard's recordings not done yet."""
-    proc = subprocess.run([*cli, "batch-shard", out_dir, "--shard", str(shard)], capture_output=True, text=True)
+    """The task on a worker: the LungCAM CLI explains the shard's recordings not done yet. A task is one
+    of the worker's threads, so it computes on one core (a worker with --nthreads 8 runs 8 of them)."""
+    env = dict(os.environ)
+    env.setdefault("LUNGCAM_WASM_THREADS", "1")
+    env.setdefault("LUNGCAM_THREADS", "1")
+    proc = subprocess.run([*cli, "batch-shard", out_dir, "--shard", str(shard)], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         said = [l for l in proc.stderr.splitlines() if l.startswith("lungcam: ") and not l.startswith("lungcam: warning")]
         reason = said[-1][len("lungcam: "):] if said else (proc.stderr.strip()[-300:] or "exit %d" % proc.returncode)

@@ -1,8 +1,10 @@
 /**
- * `--local N`: the shards run in N child processes of this machine (no Dask), each `lungcam
- * batch-shard OUT --shard I`, taking the next shard when it finishes one. A shard whose process fails
- * is tried again (twice); then the batch stops, keeping every recording already done. Each process
- * gets an equal part of the cores for its WebAssembly threads (outputs do not depend on it).
+ * `--local N`: the shards run in N child processes of this machine (no Dask). Each process is
+ * `lungcam batch-shard OUT --shard LIST` over every N-th shard, so LungCAM starts and loads the model
+ * once per process, not per shard (that start is most of a short recording's cost). A process that
+ * fails is started again on its list (twice; the recordings it finished are skipped); then the batch
+ * stops, keeping every recording done. Each process gets an equal part of the cores for its
+ * WebAssembly threads (outputs do not depend on it).
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -17,30 +19,28 @@ export interface LocalRunOptions {
 }
 
 export async function runLocalWorkers(outDir: string, shards: number[], o: LocalRunOptions): Promise<void> {
-  const queue = [...shards];
-  const tries = new Map<number, number>();
-  const threads = String(Math.max(1, Math.floor(availableParallelism() / o.workers)));
+  const workers = Math.min(o.workers, shards.length);
+  const threads = String(Math.max(1, Math.floor(availableParallelism() / workers)));
   const env = { ...process.env, LUNGCAM_WASM_THREADS: process.env.LUNGCAM_WASM_THREADS ?? threads, LUNGCAM_THREADS: process.env.LUNGCAM_THREADS ?? threads };
-  let failure: Error | undefined;
-  const worker = async () => {
-    while (queue.length > 0 && !failure) {
-      const shard = queue.shift()!;
-      const r = await runShardProcess(outDir, shard, env, o.onRecording);
-      if (r.ok) continue;
-      const n = (tries.get(shard) ?? 0) + 1;
-      tries.set(shard, n);
-      if (n <= (o.retries ?? 2)) queue.push(shard);
-      else failure = new LungcamInputError(`shard ${shard} failed ${n} times (${r.message}); the recordings done are kept: rerun the same command to resume`, outDir);
+  const worker = async (i: number) => {
+    const mine = shards.filter((_, k) => k % workers === i);
+    for (let attempt = 0; ; attempt++) {
+      const r = await runShardProcess(outDir, mine, env, o.onRecording);
+      if (r.ok) return;
+      if (attempt >= (o.retries ?? 2)) {
+        throw new LungcamInputError(`shard(s) ${mine.join(',')} failed ${attempt + 1} times (${r.message}); the recordings done are kept: rerun the same command to resume`, outDir);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.workers, shards.length) }, worker));
-  if (failure) throw failure;
+  const results = await Promise.allSettled(Array.from({ length: workers }, (_, i) => worker(i)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
-function runShardProcess(outDir: string, shard: number, env: NodeJS.ProcessEnv, onRecording: LocalRunOptions['onRecording']): Promise<{ ok: boolean; message: string }> {
+function runShardProcess(outDir: string, shards: number[], env: NodeJS.ProcessEnv, onRecording: LocalRunOptions['onRecording']): Promise<{ ok: boolean; message: string }> {
   const [cmd, ...args] = lungcamCommand();
   return new Promise((resolve) => {
-    const child = spawn(cmd, [...args, 'batch-shard', outDir, '--shard', String(shard)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...args, 'batch-shard', outDir, '--shard', shards.join(',')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let partial = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -1,5 +1,5 @@
 /**
- * A batch's plan: every recording of a dataset in a fixed order, cut into shards of a few recordings,
+ * A batch's plan: every recording of a dataset in a fixed order, cut into shards of `shardSize` recordings,
  * with the options every worker must share. It is written to OUT/batch-plan.json, which is all a worker
  * needs (the CLI on a Dask worker reads it), and read again on a rerun: a rerun with other options
  * into the same folder is refused, so one folder never mixes two batches. A recording is done when its

@@ -4,6 +4,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_PREFERENCES, VGGISH_PARAMS, type BackendPreference, type FeatureParams } from '../engine/types';
+import { DEFAULT_MASK_FILL, MASK_FILLS } from '../engine/cutoff/bandMask';
+import { DEFAULT_ATTENTION_THRESHOLD_HZ } from '../shared/cutoff';
 
 /** A finite number (e.g. `--fmin 125`). */
 export function parseNumber(value: string): number {
@@ -47,17 +49,39 @@ const FEATURE_FLAGS = [
 
 /**
  * Adds --fmin, --fmax, --bands and --cutoff, declared once for every command. `set` (features, train): the
- * features to compute, VGGish defaults; read them with featureParamsFrom(). `model` (classify, evaluate,
- * gradcam, view): the model's own by default, and a flag given must agree with the model
- * (requestedFeatures() for checkFeatureParams).
+ * features to compute, VGGish defaults; read them with featureParamsFrom(). `model` (classify, evaluate):
+ * the model's own by default, and a flag given must agree with the model (requestedFeatures() for
+ * checkFeatureParams). `view` (gradcam, view): --fmin/--fmax/--bands as `model`, and --cutoff the band
+ * cutoff to look at (bandCutoffOption: a family's member or the what-if).
  */
-export function addFeatureOptions(cmd: Command, use: 'set' | 'model'): Command {
+export function addFeatureOptions(cmd: Command, use: 'set' | 'model' | 'view'): Command {
   const check = (what: string) => (use === 'set' ? what : `check: the model's ${what} (default: the model's)`);
   for (const f of FEATURE_FLAGS) {
     const option = new Option(f.flags, check(f.what)).argParser(f.parse);
     cmd.addOption(use === 'set' ? option.default(f.vggish) : option);
   }
+  if (use === 'view') return cmd.addOption(bandCutoffOption()).addOption(maskFillOption());
   return cmd.addOption(cutoffOption(check('band cutoff: drop the bands whose centre lies above this frequency, Hz')));
+}
+
+/**
+ * `--cutoff HZ` on gradcam and view: the band cutoff to look at. Read as text and checked once the model or
+ * family is known (cutoff/plan.ts readBandCutoff), so every error can name the valid range.
+ */
+export function bandCutoffOption(): Option {
+  return new Option('--cutoff <hz>', 'band cutoff: remove the bands above it (a family\'s model trained at that cutoff when it has one, otherwise a what-if: the same model with those bands masked); "full" = the full band');
+}
+
+/** `--mask-fill`: the neutral value of a masked what-if. */
+export function maskFillOption(): Option {
+  return new Option('--mask-fill <fill>', 'what a masked what-if puts in place of the removed bands: floor = ln(0.01) (silence), bandMean = each band\'s mean, noise = band mean + its own spread')
+    .choices([...MASK_FILLS]).default(DEFAULT_MASK_FILL);
+}
+
+/** `--attention-threshold HZ`: where the share of attention above is reported (changes nothing the model sees). */
+export function attentionThresholdOption(): Option {
+  return new Option('--attention-threshold <hz>', 'report the share of attention above this frequency (a display threshold: the model\'s input is unchanged)')
+    .argParser(parseNumber).default(DEFAULT_ATTENTION_THRESHOLD_HZ);
 }
 
 /** FeatureParams from the values of addFeatureOptions(cmd, 'set') (checked later by resolveFeatureParams). */
@@ -66,7 +90,7 @@ export function featureParamsFrom(opts: FeatureOptionValues): FeatureParams {
     fmin: opts.fmin ?? VGGISH_PARAMS.fmin,
     fmax: opts.fmax ?? VGGISH_PARAMS.fmax,
     bands: opts.bands ?? VGGISH_PARAMS.bands,
-    cutoffHz: opts.cutoff ?? null,
+    bandCutoffHz: opts.cutoff ?? null,
   };
 }
 
@@ -76,7 +100,7 @@ export function requestedFeatures(opts: FeatureOptionValues): Partial<FeaturePar
   if (opts.fmin !== undefined) r.fmin = opts.fmin;
   if (opts.fmax !== undefined) r.fmax = opts.fmax;
   if (opts.bands !== undefined) r.bands = opts.bands;
-  if (opts.cutoff !== undefined) r.cutoffHz = opts.cutoff;
+  if (opts.cutoff !== undefined) r.bandCutoffHz = opts.cutoff;
   return r;
 }
 

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .addOption(new Option('--local <n>', 'run the shards in N local processes (no Dask)').argParser(parsePositiveInt).conflicts('scheduler'))
     .option('--scheduler <address>', 'run the shards on a Dask cluster, e.g. tcp://HOST:8786 (needs Python with dask distributed)')
     .option('--worker-command <cmd>', 'how Dask workers run LungCAM (default: this Node and package), e.g. "lungcam"')
-    .addOption(new Option('--shard-size <n>', 'recordings per task').argParser(parsePositiveInt).default(4))
+    .addOption(new Option('--shard-size <n>', 'recordings per Dask task (each task starts LungCAM and loads the model once)').argParser(parsePositiveInt).default(16))
     .addOption(new Option('--retries <n>', 'tries again for a shard that fails').argParser(parseNonNegativeInt).default(2))
     .action(async (dataset: string, opts: BatchCliOptions) => runBatch(dataset, opts));
 
@@ -48,13 +48,17 @@ export function register(program: Command): void {
     .command('batch-shard', { hidden: true })
     .description('run one shard of a batch planned in DIR (what `lungcam batch` workers run)')
     .argument('<dir>', 'the batch output folder (holds batch-plan.json)')
-    .requiredOption('--shard <i>', 'shard number', parseNonNegativeInt)
-    .action(async (dir: string, opts: { shard: number }) => {
+    .requiredOption('--shard <list>', 'shard number(s), comma-separated: one process runs them in turn', parseShardList)
+    .action(async (dir: string, opts: { shard: number[] }) => {
       const { readPlan, PLAN_FILE } = await import('../batch/plan');
       const { runShards } = await import('../batch/shard');
       const plan = readPlan(path.join(dir, PLAN_FILE));
-      await runShards(plan, dir, [opts.shard], { onRecording: (r) => process.stdout.write(JSON.stringify({ name: r.name, ...(r.error ? { error: r.error } : {}) }) + '\n') });
+      await runShards(plan, dir, opts.shard, { onRecording: (r) => process.stdout.write(JSON.stringify({ name: r.name, ...(r.error ? { error: r.error } : {}) }) + '\n') });
     });
+}
+
+function parseShardList(value: string): number[] {
+  return value.split(',').map((v) => parseNonNegativeInt(v.trim()));
 }
 
 export async function runBatch(dataset: string, opts: BatchCliOptions): Promise<void> {

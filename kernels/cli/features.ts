@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { printWarnings } from './run';
 import { Option } from 'commander';
 import { extname } from 'node:path';
-import type { RowFile } from '../engine/audio/rowFile';
+import type { RowFile } from '../engine/io/rowFile';
 import { LungcamInputError, printable } from '../engine/errors';
 import type { LogMel, Patches } from '../engine/types';
 import { addFeatureOptions, featureParamsFrom, parsePositiveInt, type FeatureOptionValues } from './args';

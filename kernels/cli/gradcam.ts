@@ -10,7 +10,8 @@ import { Option } from 'commander';
 import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError, printable } from '../engine/errors';
-import { addBackendOption, addFeatureOptions, featureFlagsGiven, parseNumber, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureFlagsGiven, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
+import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import type { StreamedCam } from '../engine/cam/chunks';
@@ -18,15 +19,18 @@ import { MapFile, mapInMemory } from '../engine/cam/mapRows';
 import type { CamModel } from '../engine/cam/explain';
 import type { LogMel } from '../engine/types';
 
-export interface GradcamCliOptions extends FeatureOptionValues {
+export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   model?: string;
+  /** The band cutoff to look at, as typed (checked against the model or family: cutoff/plan.ts). */
+  cutoff?: string;
+  maskFill: MaskFill;
   layer?: string[];
   class?: string;
   method?: string;
   raw?: boolean;
   out: string;
   events?: string;
-  attentionCutoff: number;
+  attentionThreshold: number;
   faithfulness?: boolean;
   sanity?: boolean;
   batchSize: number;
@@ -46,15 +50,15 @@ export function register(program: Command): void {
     .description('Grad-CAM of a recording: where in time and frequency the model looks for a class.')
     .argument('<wav>', 'input WAV file')
     .requiredOption('--out <file>', 'output: .json (map + axes + numbers), .npy ([frames, bands] float32), .png/.svg (figure) or .html (interactive page)')
-    .option('--model <dir>', 'model folder (default: the shipped samples/models/baseline)')
+    .option('--model <dir>', 'model folder or model family folder (default: the shipped samples/models/baseline)')
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
     .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch');
-  addFeatureOptions(cmd, 'model');
+  addFeatureOptions(cmd, 'view');
   addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
-    .addOption(new Option('--attention-cutoff <hz>', 'report the share of attention above this frequency').argParser(parseNumber).default(1500))
+    .addOption(attentionThresholdOption())
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
     .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
@@ -79,21 +83,26 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { checkRegularFile } = await import('../engine/io/inputFile');
   checkRegularFile(wav);
   const { initBackend, backendDescription } = await import('../engine/model/backend');
-  const { loadModel, checkFeatureParams } = await import('../engine/model/modelIO');
+  const { checkFeatureParams } = await import('../engine/model/modelIO');
   const { logMelFromFile } = await import('../engine/audio/features');
   const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
   const { readEvents } = await import('../engine/cam/explain');
+  const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const { MemberModels, camModelOf, cutoffInput } = await import('../engine/cutoff/cutoffCam');
 
   const method = resolveMethod(opts.method);
+  // Check the user's choices before the (slow) audio and CAM work: the model or family, the cutoff.
+  const source = openModelSource(opts.model ?? defaultModelDir());
+  const plan = planBandCutoff(source, opts.cutoff === undefined ? null : readBandCutoff(opts.cutoff, source), opts.maskFill);
+  const features = { ...opts, cutoff: undefined };
+  checkFeatureParams(plan.member.meta, requestedFeatures(features), featureFlagsGiven(features));
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
   await initBackend(opts.backend, { quiet: true });
-  const loaded = await loadModel(opts.model ?? defaultModelDir());
-  const cm = { model: loaded.model, id: loaded.meta.name, classes: loaded.meta.classes, convLayers: loaded.meta.convLayers };
-  // Check the user's choices before the (slow) audio and CAM work.
+  const models = new MemberModels(source);
+  const cm = camModelOf(await models.get(plan.member));
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const params = checkFeatureParams(loaded.meta, requestedFeatures(opts), featureFlagsGiven(opts));
   const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
   if (scored || ext === '.html') {
     // Outputs that hold the whole recording at once have a length limit, checked before any work.
@@ -109,8 +118,13 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       throw new LungcamInputError(`an interactive page holds the whole recording in one file, up to ${MAX_HTML_SECONDS / 60} minutes; this one is ${minutes} minutes: choose --out F.json or F.npy (the map, streamed at any length) or F.png, or open the recording with Quick Analysis in VS Code (it fetches layers as you pick them)`, wav);
     }
   }
-  let logMel = await logMelFromFile(wav, params);
-  printWarnings([...logMel.warnings, ...checkModelInput(logMel, wav)]);
+  // The planned model's input: its own bands of the recording, masked above the cutoff for a what-if (the
+  // full-band log-mel is not kept beside it: a long recording's is as large as its map).
+  let logMel = await (async () => {
+    const full = await logMelFromFile(wav, source.featureParams);
+    printWarnings([...full.warnings, ...checkModelInput(full, wav)]);
+    return cutoffInput(full, plan);
+  })();
   const events = ext === '.npy' ? null : readEvents(wav, opts.events);
 
   if (ext === '.html') {
@@ -133,7 +147,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   if (ext === '.npy') {
     // Rows go straight into the file as each chunk is done.
     const { writeNpyRows } = await import('../engine/io/npy');
-    const { writeRows } = await import('../engine/audio/rowFile');
+    const { writeRows } = await import('../engine/io/rowFile');
     await writeNpyRows(opts.out, async (begin) => {
       const file = begin(frames, bands);
       cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => writeRows(file, bands, rows.rowStart, rows.data));
@@ -167,7 +181,9 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     logMel = { ...logMel, data: new Float32Array(0) };
     try {
       const rows = mapFile ?? mapInMemory(map, frames, bands);
-      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput }, cm, { wav, events: opts.events, attentionCutoffHz: opts.attentionCutoff, faithfulness: opts.faithfulness, sanity: opts.sanity, method }));
+      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput }, cm, {
+        wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source),
+      }));
     } finally {
       mapFile?.close();
     }
@@ -183,7 +199,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   }
   if (!opts.quiet) {
-    process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id} layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
   }
 }
 

@@ -15,6 +15,18 @@ import { KERNELSPEC } from '../shared/notebook';
 
 export const KERNEL_NAME = KERNELSPEC.name;
 
+/** How to give a Jupyter Server (or each JupyterHub user server) the kernel VS Code's remote kernel starts. */
+const SERVER_HELP = `
+On a Jupyter Server for VS Code's "LungCAM: Connect to Jupyter Server…" (run as the user the server runs as,
+with Node 20 on the PATH):
+  git clone … lungcam && cd lungcam && npm install   # npm install builds dist/
+  npm install -g .                         # puts \`lungcam\` on the PATH (a link to this folder)
+  lungcam jupyter-install                  # --user (default); --prefix \"$(python3 -c 'import sys; print(sys.prefix)')\" for a virtualenv
+  jupyter kernelspec list                  # shows "lungcam"; no server restart needed
+On JupyterHub, install it into the single-user image or environment (--prefix of the environment's Python, or
+--user in each user's home). Recordings named in notebook cells are then read on the server.
+`;
+
 export interface KernelSpec {
   argv: string[];
   display_name: string;
@@ -65,6 +77,7 @@ export function register(program: Command): void {
     .option('--user', 'install into your Jupyter data folder (default)')
     .option('--prefix <dir>', 'install into <dir>/share/jupyter/kernels instead (e.g. a virtualenv)')
     .option('--max-memory <MB>', 'heap limit of the kernel process, MB', parsePositiveInt, DEFAULT_MAX_OLD_SPACE_MB)
+    .addHelpText('after', SERVER_HELP)
     .action((opts: { user?: boolean; prefix?: string; maxMemory: number }) => {
       if (opts.user && opts.prefix) throw new LungcamInputError('use either --user or --prefix, not both', '--prefix');
       const { kernelMain } = enginePaths(findPackageRoot(__dirname));

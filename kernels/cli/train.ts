@@ -115,5 +115,5 @@ async function runTrain(dir: string, opts: TrainCliOptions): Promise<void> {
   }, opts.out);
   say(`best epoch ${result.bestEpoch}${result.stoppedEarly ? ' (stopped early)' : ''}; ${result.msPerSamplePerEpoch.toFixed(1)} ms per patch per epoch on ${loaded.meta.backend}`);
   if (test) say(`test set (cycle level):\n${formatMetrics(test.metrics)}`);
-  process.stdout.write(`${printable(opts.out)}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.cutoffHz !== null ? `, cut at ${loaded.meta.featureParams.cutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
+  process.stdout.write(`${printable(opts.out)}: model saved (${loaded.meta.inputBands} bands, ${loaded.meta.featureParams.fmin}–${loaded.meta.featureParams.fmax} Hz${loaded.meta.featureParams.bandCutoffHz !== null ? `, cut at ${loaded.meta.featureParams.bandCutoffHz} Hz` : ''}; test ICBHI score ${test?.metrics.icbhiScore != null ? (test.metrics.icbhiScore * 100).toFixed(1) + '%' : 'n/a'})\n`);
 }

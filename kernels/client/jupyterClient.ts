@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
-import { ConnectionInfo } from './kernelProcess';
+import { ConnectionInfo, socketUrl } from './kernelProcess';
 import { decode, encode, JupyterMessage, newMessage } from './wire';
 import { ExecuteHandlers, ExecuteOutcome, ExecutionEvents, KernelDiedError } from './executeEvents';
 
@@ -46,7 +46,7 @@ export class JupyterClient {
   private deathReason: string | undefined;
 
   constructor(private readonly connection: ConnectionInfo) {
-    const url = (port: number) => `tcp://${connection.ip}:${port}`;
+    const url = (port: number) => socketUrl(connection, port);
     this.shell.connect(url(connection.shell_port));
     this.control.connect(url(connection.control_port));
     this.iopub.connect(url(connection.iopub_port));
@@ -98,7 +98,7 @@ export class JupyterClient {
   async ping(timeoutMs = 1000): Promise<boolean> {
     const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
     try {
-      hb.connect(`tcp://${this.connection.ip}:${this.connection.hb_port}`);
+      hb.connect(socketUrl(this.connection, this.connection.hb_port));
       const payload = Buffer.from(randomUUID());
       await hb.send(payload);
       const [echo] = await hb.receive();

@@ -5,8 +5,10 @@
  */
 import { ServerConnection, KernelSpecAPI } from '@jupyterlab/services';
 import WebSocket from 'ws';
+import { KERNELSPEC } from '../shared/notebook';
 
-export const KERNEL_NAME = 'lungcam';
+/** The kernelspec `lungcam jupyter-install` registers: the one asked of the server. */
+export const KERNEL_NAME = KERNELSPEC.name;
 /** Long enough for a busy server's first kernelspec listing (it imports each kernel's package), short enough to say so. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -17,7 +19,7 @@ export interface ServerAddress {
 }
 
 const CONNECT_AGAIN = 'then run "LungCAM: Connect to Jupyter Server…" again';
-export const INSTALL_HINT = 'on the server run `npm install -g PACKAGE` (a LungCAM checkout, or the tarball `npm pack` makes of one) and then `lungcam jupyter-install`';
+export const INSTALL_HINT = 'on the server, in a LungCAM checkout, run `npm install`, `npm install -g .` and then `lungcam jupyter-install` (see `lungcam jupyter-install --help`)';
 
 /** Why the server could not be used; `message` is the user's sentence. */
 export class JupyterServerError extends Error {

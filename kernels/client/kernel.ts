@@ -4,21 +4,31 @@
  * Used by the VS Code controller and by the kernel tests; no `vscode` import.
  */
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { ExecuteHandlers, ExecuteOutcome, JupyterClient, KernelDiedError } from './jupyterClient';
 import { KernelExit, KernelLaunchOptions, KernelProcess, DEFAULT_MAX_OLD_SPACE_MB } from './kernelProcess';
 import type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
-import { AbortWindow, interruptUntilSettled } from './tslabQuirks';
+import { delay } from './tslabQuirks';
 
 export type { InterruptResult, KernelStatus, NotebookKernel } from './notebookKernel';
 
 export interface KernelOptions extends KernelLaunchOptions {
   startTimeoutMs?: number;
-  /** How long an interrupted cell may take to stop before the kernel is restarted instead. */
-  interruptGraceMs?: number;
+  /**
+   * How long a cell the kernel said will stop (its code breaks, or never starts) may take to do so before
+   * the kernel is restarted anyway: long, since on a loaded machine the stop itself can take seconds.
+   */
+  interruptStopMs?: number;
 }
 
-/** How long an interrupted cell may take to stop before the kernel is restarted (acceptance: 2 s in all). */
-export const INTERRUPT_GRACE_MS = 1500;
+/**
+ * The longest wait for a kernel to answer after it started (a kernel that dies is reported at once): tslab
+ * loads TypeScript, seconds on a quiet machine, a minute or more on a very busy one.
+ */
+export const START_TIMEOUT_MS = 180000;
+
+/** The longest wait for a cell the kernel said will stop (kernelGuard.ts), and for the kernel's answer. */
+export const INTERRUPT_STOP_MS = 20000;
 
 /** A one-line, user-facing reason for an unexpected exit. */
 export function describeExit(exit: KernelExit, maxOldSpaceMB: number): string {
@@ -41,7 +51,6 @@ export class TslabKernel implements NotebookKernel {
   /** Set while we stop the process on purpose, so its exit is not reported as a death. */
   private stopping = false;
   private _kernelInfo: Record<string, unknown> = {};
-  private readonly abortWindow = new AbortWindow();
 
   private constructor(private readonly options: KernelOptions) {}
 
@@ -56,6 +65,10 @@ export class TslabKernel implements NotebookKernel {
   }
   get pid(): number | undefined {
     return this.proc?.pid;
+  }
+  /** The kernel's private folder (connection file, sockets), removed when it stops. */
+  get connectionDir(): string | undefined {
+    return this.proc ? path.dirname(this.proc.connectionFile) : undefined;
   }
   get kernelInfo(): Record<string, unknown> {
     return this._kernelInfo;
@@ -82,11 +95,8 @@ export class TslabKernel implements NotebookKernel {
     const client = this.client;
     this.running++;
     this.setStatus('busy');
-    const run = this.abortWindow.wait().then(() => client.execute(code, handlers));
-    const tracked = run.then((outcome) => {
-      this.abortWindow.note(outcome.status);
-      return outcome;
-    }).finally(() => {
+    // The kernel has no abort window after a failed cell (kernelGuard.ts): send at once.
+    const tracked = client.execute(code, handlers).finally(() => {
       this.inFlight.delete(tracked);
       if (client !== this.client) return; // a restart already accounted for it
       this.running = Math.max(0, this.running - 1);
@@ -97,15 +107,23 @@ export class TslabKernel implements NotebookKernel {
   }
 
   /**
-   * SIGINT (tslab stops sync loops through vm breakOnSigint and async cells by rejecting their
-   * promise); if the cell is still running after the grace period (e.g. a microtask-only loop that
-   * never yields), the kernel is restarted.
+   * Interrupts the running cell the way the kernel says is safe (one request, kernelGuard.ts): code that
+   * runs breaks, code that has not started never does, an awaiting cell is rejected. A cell stuck where
+   * nothing reaches it (a loop that never yields to the event loop), or that does not stop in
+   * interruptStopMs after the kernel said it would, gets the kernel restarted. Decided by what the kernel
+   * reports, not by a short timer, so a loaded machine slows an interrupt down but does not turn it into
+   * a restart.
    */
   async interrupt(): Promise<InterruptResult> {
     if (this.inFlight.size === 0) return 'nothing-running';
     const client = this.client;
-    const grace = this.options.interruptGraceMs ?? INTERRUPT_GRACE_MS;
-    if (await interruptUntilSettled(this.inFlight, () => this.proc.interrupt(), grace, () => client === this.client)) return 'interrupted';
+    const proc = this.proc;
+    const stopMs = this.options.interruptStopMs ?? INTERRUPT_STOP_MS;
+    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    const answer = await Promise.race([proc.interrupt(), settled.then(() => 'settled' as const), delay(stopMs).then(() => 'none' as const)]);
+    if (client !== this.client) return 'interrupted'; // restarted meanwhile
+    if (answer !== 's' && (answer === 'settled' || (await Promise.race([settled, delay(stopMs).then(() => false)])))) return 'interrupted';
+    if (client !== this.client) return 'interrupted';
     await this.restart({ force: true });
     return 'restarted';
   }
@@ -144,7 +162,7 @@ export class TslabKernel implements NotebookKernel {
       this.events.emit('death', reason, exit);
     });
     try {
-      this._kernelInfo = await client.waitReady(this.options.startTimeoutMs ?? 60000, () => proc.isAlive);
+      this._kernelInfo = await client.waitReady(this.options.startTimeoutMs ?? START_TIMEOUT_MS, () => proc.isAlive);
     } catch (e) {
       this.stopping = true;
       await proc.stop();

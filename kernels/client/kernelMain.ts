@@ -6,10 +6,13 @@
  *   node [--max-old-space-size=N] dist/kernels/kernelMain.js --config-path CONNECTION.json
  *
  * Used by the VS Code controller and by the `lungcam` Jupyter kernelspec (`lungcam jupyter-install`).
+ * kernelGuard.ts adds what must work while a cell keeps this thread busy: the parent watchdog and safe
+ * interrupts.
  */
 import Module from 'node:module';
 import path from 'node:path';
 import { findPackageRoot, enginePaths } from './packageRoot';
+import { startKernelGuard, useJupyterIpcNames } from './kernelGuard';
 
 function configPathFromArgs(argv: string[]): string {
   const i = argv.indexOf('--config-path');
@@ -68,7 +71,7 @@ function resolveLungcamForTypeChecker(sys: TsSys, root: string, cwd: string, typ
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const configPath = configPathFromArgs(process.argv.slice(2));
   const root = findPackageRoot(__dirname);
   const { engineJs, engineTypes } = enginePaths(root);
@@ -76,11 +79,17 @@ function main(): void {
   const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as { sys: TsSys };
   resolveLungcamAtRuntime(engineJs);
   resolveLungcamForTypeChecker(ts.sys, root, process.cwd(), path.relative(root, engineTypes), path.relative(root, engineJs));
-  const tslab = require(path.join(tslabDir, 'dist', 'main.js')) as {
+  const tslabDist = path.join(tslabDir, 'dist');
+  useJupyterIpcNames(tslabDist);
+  await startKernelGuard(tslabDist, configPath);
+  const tslab = require(path.join(tslabDist, 'main.js')) as {
     startKernel(o: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
   };
   // enableFindLocal: false so a tslab installed in the user's folder does not replace ours (and our hooks).
   tslab.startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: '' });
 }
 
-main();
+main().catch((e: unknown) => {
+  process.stderr.write(`lungcam kernel: cannot start: ${(e as Error)?.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,9 +1,14 @@
 /**
  * Starts and stops the tslab kernel as its own process (never inside the VS Code extension host):
- * a connection file with loopback-only ports and a fresh HMAC-SHA256 key, readable by the user only,
- * in a private temporary folder removed when the kernel stops.
+ * a connection file with a fresh HMAC-SHA256 key, readable by the user only, in a private temporary
+ * folder removed when the kernel stops. The kernel's sockets are IPC sockets in that folder (Unix domain
+ * sockets: no TCP port, so remote editors such as code-server or Remote-SSH have nothing to offer for
+ * forwarding); loopback TCP ports where the platform has no IPC transport (Windows). A control socket
+ * (the child's fd 3) carries interrupt requests, and its closing tells the kernel its parent has died
+ * (kernelGuard.ts).
  */
 import { spawn, ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,8 +17,9 @@ import path from 'node:path';
 import { findPackageRoot, enginePaths } from './packageRoot';
 
 export interface ConnectionInfo {
-  transport: 'tcp';
-  ip: '127.0.0.1';
+  /** tcp: `ip` is 127.0.0.1; ipc: `ip` is a path prefix, the sockets are `ip-PORT` (Jupyter's naming). */
+  transport: 'tcp' | 'ipc';
+  ip: string;
   shell_port: number;
   iopub_port: number;
   stdin_port: number;
@@ -90,15 +96,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function newConnectionInfo(): Promise<ConnectionInfo> {
-  const ports: number[] = [];
+/** Where a kernel socket is: `ipc://PREFIX-N` or `tcp://127.0.0.1:PORT`. */
+export function socketUrl(c: Pick<ConnectionInfo, 'transport' | 'ip'>, port: number): string {
+  return c.transport === 'ipc' ? `ipc://${c.ip}-${port}` : `tcp://${c.ip}:${port}`;
+}
+
+/** IPC sockets in `privateDir` where ZeroMQ has them (not on Windows), else five free loopback ports. */
+export async function newConnectionInfo(privateDir?: string): Promise<ConnectionInfo> {
+  const ipc = privateDir !== undefined && process.platform !== 'win32';
+  const ports: number[] = ipc ? [1, 2, 3, 4, 5] : [];
   while (ports.length < 5) {
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
   return {
-    transport: 'tcp',
-    ip: '127.0.0.1',
+    transport: ipc ? 'ipc' : 'tcp',
+    ip: ipc ? path.join(privateDir, 'kernel') : '127.0.0.1',
     shell_port: ports[0],
     iopub_port: ports[1],
     stdin_port: ports[2],
@@ -110,10 +123,18 @@ export async function newConnectionInfo(): Promise<ConnectionInfo> {
   };
 }
 
+/**
+ * The kernel's answer to an interrupt request (kernelGuard.ts): `b` the running code will break; `p` the
+ * code will not start; `l` the awaiting cell was signalled and its event loop turns; `s` it is stuck
+ * where no signal reaches; `n` nothing was running; `none`: no answer (SIGINT sent instead).
+ */
+export type InterruptReply = 'b' | 'p' | 'l' | 's' | 'n' | 'none';
+
 export class KernelProcess {
   readonly exited: Promise<KernelExit>;
   private stderrLines: string[] = [];
   private exitInfo: KernelExit | undefined;
+  private readonly replies: ((r: InterruptReply) => void)[] = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -128,11 +149,16 @@ export class KernelProcess {
       if (this.stderrLines.length > 40) this.stderrLines.splice(0, this.stderrLines.length - 40);
     });
     child.stdout?.resume(); // tslab logs little here; drain so it can never block on a full pipe
+    this.control?.on('data', (bytes: Buffer) => {
+      for (const b of bytes) this.replies.shift()?.(String.fromCharCode(b) as InterruptReply);
+    });
+    this.control?.on('error', () => undefined); // the kernel's end closes when it exits
     this.exited = new Promise((resolve) => {
       const done = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.exitInfo) return;
         this.exitInfo = { code, signal, stderrTail: this.stderrLines.slice(-12).join('\n') };
         this.removePrivateDir();
+        for (const reply of this.replies.splice(0)) reply('none');
         resolve(this.exitInfo);
       };
       // 'close', not 'exit': it waits for stderr to drain, so V8's last words (e.g. out of memory) are in the tail
@@ -148,6 +174,11 @@ export class KernelProcess {
     return this.child.pid;
   }
 
+  /** The control socket (the child's fd 3). */
+  private get control(): Socket | undefined {
+    return (this.child.stdio[3] as Socket | null) ?? undefined;
+  }
+
   get isAlive(): boolean {
     return !this.exitInfo;
   }
@@ -160,27 +191,39 @@ export class KernelProcess {
     }
     if (!existsSync(options.cwd)) throw new Error(`${options.cwd}: folder does not exist`);
     const runtime = options.runtime ?? resolveRuntime();
-    const connection = await newConnectionInfo();
     // mkdtemp makes the folder 0700; the file itself is 0600: the key never leaves this user.
     const privateDir = mkdtempSync(path.join(tmpdir(), 'lungcam-kernel-'));
+    const connection = await newConnectionInfo(privateDir);
     const connectionFile = path.join(privateDir, 'connection.json');
     writeFileSync(connectionFile, JSON.stringify(connection, null, 1), { mode: 0o600 });
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, LUNGCAM_KERNEL_CONTROL_FD: '3', LUNGCAM_KERNEL_PRIVATE_DIR: privateDir };
     if (runtime.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
     else delete env.ELECTRON_RUN_AS_NODE;
     const heap = options.maxOldSpaceMB ?? DEFAULT_MAX_OLD_SPACE_MB;
     const child = spawn(runtime.executable, [`--max-old-space-size=${heap}`, kernelMain, '--config-path', connectionFile], {
       cwd: options.cwd,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
     return new KernelProcess(child, connection, connectionFile, privateDir);
   }
 
-  /** SIGINT: tslab interrupts a running cell (sync code too: it runs with vm breakOnSigint). */
-  interrupt(): void {
-    if (this.isAlive) this.child.kill('SIGINT');
+  /**
+   * Asks the kernel to interrupt the running cell (kernelGuard.ts decides how it is safe) and resolves to
+   * its answer; `none` when it cannot answer (no control socket: plain SIGINT, as Jupyter sends).
+   */
+  interrupt(): Promise<InterruptReply> {
+    if (!this.isAlive) return Promise.resolve('none');
+    const control = this.control;
+    if (!control?.writable) {
+      this.child.kill('SIGINT');
+      return Promise.resolve('none');
+    }
+    return new Promise((resolve) => {
+      this.replies.push(resolve);
+      control.write('i');
+    });
   }
 
   /** Kills the process (SIGKILL after `graceMs` if SIGTERM is ignored) and removes its private folder. */

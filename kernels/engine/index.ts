@@ -82,6 +82,19 @@ export type { FaithfulnessResult, FaithfulnessOptions, Curve } from './cam/faith
 export { randomisationCheck, spearman } from './cam/sanity';
 export type { SanityResult } from './cam/sanity';
 export { camHtml } from './export/html';
+// Band cutoff: model families by cutoff, the occlusion what-if, which model answers a cutoff, views at a cutoff.
+export { FAMILY_FORMAT, FAMILY_MANIFEST, isModelFamilyFolder, readModelFamily, writeFamilyManifest, describeFamily } from './model/family';
+export type { ModelFamily, FamilyMember, FamilyManifest, FamilyManifestMember } from './model/family';
+export { maskBandsAbove, MASK_FILLS, DEFAULT_MASK_FILL } from './cutoff/bandMask';
+export type { MaskFill, BandMatrix } from './cutoff/bandMask';
+export { lowBandsOf } from './cutoff/lowBands';
+export { openModelSource, planBandCutoff, readBandCutoff, bandCutoffRange, describePlan, cutoffFields } from './cutoff/plan';
+export type { ModelSource, CutoffPlan } from './cutoff/plan';
+export { MemberModels, cutoffInput, cutoffCam, loadModelFamily } from './cutoff/cutoffCam';
+export type { CutoffCam } from './cutoff/cutoffCam';
+export { cutoffView, computeCutoffView } from './cutoff/cutoffView';
+export type { CutoffViewOptions, CutoffView } from './cutoff/cutoffView';
+export * from '../shared/cutoff';
 export { runStudy } from './study/study';
 export type { StudyOptions, StudyResult } from './study/study';
 export { writeStudyReport } from './study/report';

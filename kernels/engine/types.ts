@@ -4,12 +4,12 @@ export interface FeatureParams {
   fmax: number;
   bands: number;
   /** Drop bands whose centre lies above this frequency (the seed's pruning); null keeps all. */
-  cutoffHz: number | null;
+  bandCutoffHz: number | null;
 }
 
-export const VGGISH_PARAMS: FeatureParams = { fmin: 125, fmax: 7500, bands: 64, cutoffHz: null };
+export const VGGISH_PARAMS: FeatureParams = { fmin: 125, fmax: 7500, bands: 64, bandCutoffHz: null };
 /** The seed paper's base model: 100–2000 Hz, 64 bands. */
-export const SEED_PARAMS: FeatureParams = { fmin: 100, fmax: 2000, bands: 64, cutoffHz: null };
+export const SEED_PARAMS: FeatureParams = { fmin: 100, fmax: 2000, bands: 64, bandCutoffHz: null };
 
 /**
  * TensorFlow.js backends LungCAM can run on: tfjs-node (native), WebAssembly, plain JavaScript, or the

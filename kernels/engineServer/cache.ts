@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { logMelFromFile } from '../engine/audio/features';
-import { loadModel, readModelMetadata, checkFeatureParams, type LoadedModel } from '../engine/model/modelIO';
-import type { LogMel } from '../engine/types';
+import { loadModel, type LoadedModel } from '../engine/model/modelIO';
+import type { FeatureParams, LogMel } from '../engine/types';
 
 /** Log-mel bytes held for recent recordings besides the latest (a 20 s recording is 0.5 MB, an hour 92 MB). */
 export const FEATURE_CACHE_BYTES = 64 * 1024 * 1024;
@@ -17,9 +17,12 @@ const stamp = (file: string) => {
   return `${st.size}:${st.mtimeMs}`;
 };
 
+/** A recording's log-mel and what was odd about reading it. */
+type RecordingFeatures = LogMel & { warnings: string[] };
+
 export class EngineCache {
   private readonly models = new Map<string, { stamp: string; loaded: Promise<LoadedModel> }>();
-  private features: Array<{ key: string; wav: string; logMel: LogMel }> = [];
+  private features: Array<{ key: string; wav: string; logMel: RecordingFeatures }> = [];
 
   async model(dir: string): Promise<LoadedModel> {
     const key = path.resolve(dir);
@@ -32,9 +35,8 @@ export class EngineCache {
     return loaded;
   }
 
-  /** The recording's log-mel with the model's feature parameters. */
-  async logMel(wav: string, modelDir: string): Promise<LogMel> {
-    const params = checkFeatureParams(readModelMetadata(modelDir), {}, 'features');
+  /** The recording's log-mel with these feature parameters (a family's: the full band every member reads). */
+  async logMel(wav: string, params: FeatureParams): Promise<RecordingFeatures> {
     const file = path.resolve(wav);
     const key = `${file}\u0000${stamp(file)}\u0000${JSON.stringify(params)}`;
     const held = this.features.find((f) => f.key === key);

@@ -4,10 +4,10 @@
  * loop in main.ts. To add a kind: an entry in EngineCalls and a function here.
  */
 import type { EngineCalls, EngineKind } from '../shared/engineProtocol';
+import { rungOf } from '../shared/cutoff';
 import { backendDescription } from '../engine/model/backend';
-import { resolveMethod } from '../engine/cam/layers';
-import { camModelOf, checkViewCutoff, viewCam, viewOutputs } from '../engine/show/viewOutputs';
-import { viewLayerMaps } from '../engine/cam/viewChunks';
+import { cutoffLayerMaps, type CutoffViewOptions } from '../engine/cutoff/cutoffView';
+import { viewCam, viewOutputs } from '../engine/show/viewOutputs';
 import type { EngineCache } from './cache';
 
 export interface HandlerContext {
@@ -18,29 +18,30 @@ export interface HandlerContext {
 
 export type Handlers = { [K in EngineKind]: (params: EngineCalls[K]['params'], ctx: HandlerContext) => Promise<EngineCalls[K]['result']> };
 
+/** What every view computation takes from the engine: its kept features and models, cancellation, progress. */
+const fromEngine = (ctx: HandlerContext): CutoffViewOptions => ({
+  readLogMel: (wav, params) => ctx.cache.logMel(wav, params),
+  loadModel: (dir) => ctx.cache.model(dir),
+  signal: ctx.signal,
+  onProgress: ctx.progress,
+});
+
 export const handlers: Handlers = {
   async analyse(p, ctx) {
-    ctx.progress('reading the recording');
-    const logMel = await ctx.cache.logMel(p.wav, p.model);
-    ctx.progress('loading the model');
-    const loaded = await ctx.cache.model(p.model);
-    return viewOutputs(loaded, logMel, p.wav, { method: resolveMethod(p.method), requestId: p.requestId, signal: ctx.signal, onProgress: ctx.progress });
+    return (await viewOutputs(p.wav, p.model, { ...fromEngine(ctx), method: p.method, requestId: p.requestId })).outputs;
   },
 
   async recompute(p, ctx) {
-    const loaded = await ctx.cache.model(p.model);
-    checkViewCutoff(loaded.meta, p.cutoffHz);
-    const logMel = await ctx.cache.logMel(p.wav, p.model);
-    return viewCam(loaded, logMel, p.wav, { method: resolveMethod(p.method), requestId: p.requestId, signal: ctx.signal, onProgress: ctx.progress });
+    return (await viewCam(p.wav, p.model, { ...fromEngine(ctx), method: p.method, requestId: p.requestId })).cam;
+  },
+
+  async cutoffWhatIf(p, ctx) {
+    const { cam } = await viewCam(p.wav, p.model, { ...fromEngine(ctx), method: p.method, bandCutoffHz: p.bandCutoffHz, onlyCutoff: true });
+    return rungOf(cam)!;
   },
 
   async camLayer(p, ctx) {
-    const logMel = await ctx.cache.logMel(p.wav, p.model);
-    const loaded = await ctx.cache.model(p.model);
-    ctx.progress(`computing ${p.layer} for every class`, 0);
-    return viewLayerMaps(camModelOf(loaded), logMel, p.layer, {
-      method: resolveMethod(p.method), signal: ctx.signal, onProgress: (done) => ctx.progress(`computing ${p.layer} for every class`, done),
-    });
+    return cutoffLayerMaps(p.wav, p.model, p.layer, { ...fromEngine(ctx), method: p.method, bandCutoffHz: p.bandCutoffHz });
   },
 
   async status(_p, ctx) {

@@ -4,16 +4,19 @@
  * and the recording's features loaded between requests. Plain data only. A new kind of request is one
  * entry in EngineCalls and one handler in kernels/engineServer/handlers.ts.
  */
-import type { CamMap, CamOutput, PredictionsOutput, SpectrogramOutput } from './outputTypes';
+import type { CamMap, CamOutput, CutoffInfo, CutoffRung, PredictionsOutput, SpectrogramOutput } from './outputTypes';
+import type { BandCutoffHz } from './cutoff';
 
 /** Everything one view of a recording needs (`lungcam view`, Quick Analysis). */
 export interface ViewOutputs {
   spectrogram: SpectrogramOutput;
   predictions: PredictionsOutput;
   cam: CamOutput;
+  /** The band cutoff the view opens at, the model that answers it and how (the family it came from). */
+  cutoff?: Pick<CutoffInfo, 'bandCutoffHz' | 'cutoffMode' | 'modelId' | 'maskFill'> & { family?: string };
 }
 
-/** A recording analysed with a model folder (absolute paths). */
+/** A recording analysed with a model folder or a model family folder (absolute paths). */
 export interface RecordingRef {
   wav: string;
   model: string;
@@ -30,12 +33,17 @@ export interface EngineStatus {
 
 /** Each kind of request: what it takes and what it answers. */
 export interface EngineCalls {
-  /** Quick Analysis: spectrogram, predictions and the CAM of every layer × class that fits. */
+  /** Quick Analysis: spectrogram, predictions and the CAM of every layer × class that fits (a family's every member). */
   analyse: { params: RecordingRef & { method: string; requestId?: string }; result: ViewOutputs };
   /** The CAM view again with another method (the view's method dropdown, its re-run). */
-  recompute: { params: RecordingRef & { method: string; requestId?: string; cutoffHz?: number }; result: CamOutput };
-  /** One layer's maps (every class) that the view's output left out, fetched when the user picks it. */
-  camLayer: { params: RecordingRef & { method: string; layer: string }; result: Record<string, CamMap> };
+  recompute: { params: RecordingRef & { method: string; requestId?: string }; result: CamOutput };
+  /** The occlusion what-if at a band cutoff no precomputed rung answers: the model with the bands above masked. */
+  cutoffWhatIf: { params: RecordingRef & { method: string; bandCutoffHz: number }; result: CutoffRung };
+  /**
+   * One layer's maps (every class) that the view's output left out, fetched when the user picks it; for
+   * the output's own cutoff (`bandCutoffHz`, absent: the model's or the family's widest member's own).
+   */
+  camLayer: { params: RecordingRef & { method: string; layer: string; bandCutoffHz?: BandCutoffHz }; result: Record<string, CamMap> };
   status: { params: Record<string, never>; result: EngineStatus };
 }
 

@@ -4,6 +4,8 @@
  * still render after a reload with no kernel. webview/ imports only this file from kernels/.
  */
 
+import type { BandCutoffHz, CutoffMode } from './cutoff';
+
 export const MIME_PREFIX = 'application/vnd.lungcam.';
 export const MIME = {
   audio: 'application/vnd.lungcam.audio+json',
@@ -14,16 +16,21 @@ export const MIME = {
 export type OutputKind = keyof typeof MIME;
 
 /**
- * A matrix quantised to 8 bits for display: value = min + (byte / 255) * (max - min).
- * Row-major, `rows` × `cols`, bytes base64-encoded.
+ * A matrix quantised to bytes for display: value = min + (byte / levels) * (max - min), levels 255 unless
+ * said otherwise. Row-major, `rows` × `cols`, bytes base64-encoded (zlib-compressed first when `zlib`).
+ * Read it with kernels/shared/view/quantized.ts (matrixBytes, decodeMatrix), which handles both.
  */
 export interface QuantizedMatrix {
   rows: number;
   cols: number;
   min: number;
   max: number;
-  /** base64 of rows*cols unsigned bytes, row-major. */
+  /** base64 of rows*cols unsigned bytes, row-major (of their zlib stream when `zlib` is true). */
   u8: string;
+  /** The bytes are zlib-compressed (outputs that carry many maps: a family's cutoffs). */
+  zlib?: true;
+  /** The top byte value (default 255): 127 stores 7 bits a value. */
+  levels?: number;
 }
 
 /** Time and frequency axes of a [frames, bands] log-mel array (VGGish recipe). */
@@ -33,9 +40,9 @@ export interface FeatureAxes {
   fmax: number;
   /** Bands the mel filterbank was built with before any cutoff. */
   melBands: number;
-  /** Bands kept (after dropping bands above cutoffHz). */
+  /** Bands kept (after dropping bands above bandCutoffHz). */
   bands: number;
-  cutoffHz: number | null;
+  bandCutoffHz: number | null;
   frames: number;
   hopSeconds: number; // 0.01
   windowSeconds: number; // 0.025
@@ -136,6 +143,31 @@ export interface CamMap {
   zeroPatches: number[];
 }
 
+/** The band cutoff a set of maps and probabilities is for, and how the bands above it were removed. */
+export interface CutoffInfo {
+  /** null: the full band. */
+  bandCutoffHz: BandCutoffHz;
+  /** 'model': a model trained without those bands; 'masked': the what-if, the same model with them masked. */
+  cutoffMode: CutoffMode;
+  /** The model that answered (a family member's folder name). */
+  modelId: string;
+  /** Mel bands the maps cover, low bands first (the model's input); the output's axes may hold more. */
+  bands: number;
+  /** Bands the cutoff keeps; in masked mode the model's bands from here up held `maskFill`. */
+  keptBands: number;
+  /** masked: the neutral value put in place of the removed bands ('floor', 'bandMean' or 'noise'). */
+  maskFill?: string;
+}
+
+/** Another cutoff of the same recording, precomputed: a family member's predictions and maps. */
+export interface CutoffRung extends CutoffInfo {
+  probabilities: number[][];
+  /** maps[layer][className], as CamOutput.maps. */
+  maps: Record<string, Record<string, CamMap>>;
+  /** Layers whose maps were left out to keep the output small. */
+  omittedLayers?: string[];
+}
+
 export interface CamOutput {
   kind: 'cam';
   version: 1;
@@ -160,6 +192,14 @@ export interface CamOutput {
   requestId?: string;
   /** CAM methods the kernel can compute for this output (renderer's method dropdown); absent = the renderer's default list. */
   methods?: string[];
+  /**
+   * The band cutoff of `maps` and `probabilities`. When present, `axes` and `logMel` are the recording's
+   * full band (every member's filterbank) and the maps cover `cutoff.bands` of those bands.
+   */
+  cutoff?: CutoffInfo;
+  /** The model family the output came from: its other members' cutoffs are in `rungs`. */
+  family?: { name: string };
+  rungs?: CutoffRung[];
 }
 
 export type LungcamOutput = AudioOutput | SpectrogramOutput | PredictionsOutput | CamOutput;
@@ -170,15 +210,19 @@ export type RendererRequest =
       type: 'recompute';
       requestId: string;
       method?: string;
-      cutoffHz?: number | null;
       /** The layer and class on screen (so a map left out of a large output can be fetched; optional). */
       layer?: string;
       className?: string;
     }
+  /** The what-if at a band cutoff no precomputed rung answers: the output's model with the bands above masked. */
+  | { type: 'cutoffWhatIf'; requestId: string; bandCutoffHz: number; method?: string }
   /** Stop the view's pending recomputation (its Cancel button). */
   | { type: 'cancel'; requestId: string }
-  /** A layer left out of the output (`omittedLayers`), picked in the view: its maps for every class. */
-  | { type: 'layer'; requestId: string; layer: string; method: string }
+  /**
+   * A layer left out of the output (`omittedLayers`), picked in the view: its maps for every class, at the
+   * output's own band cutoff (`cutoff.bandCutoffHz`; absent: the model's own).
+   */
+  | { type: 'layer'; requestId: string; layer: string; method: string; bandCutoffHz?: number | null }
   | { type: 'ping' }
   /** A renderer instance started: the extension answers with `settings`. */
   | { type: 'ready' };
@@ -189,6 +233,8 @@ export type RendererRequest =
  */
 export type RendererReply =
   | { type: 'output'; requestId: string; output: CamOutput }
+  /** The answer to `cutoffWhatIf`: the masked variant, for the view to add to its cutoffs (not saved). */
+  | { type: 'cutoffWhatIf'; requestId: string; rung: CutoffRung }
   | { type: 'error'; requestId: string; message: string }
   /** How far the view's pending request is: a step in words, and the share done when known (0..1). */
   | { type: 'progress'; requestId: string; step: string; done?: number }

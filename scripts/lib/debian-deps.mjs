@@ -2,6 +2,10 @@
 // `npm start` all read this list. `check` says how to tell, without dpkg, that a package is present.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { waitForAptLocks } from './apt-lock.mjs';
+
+/** apt-get's own wait for the dpkg lock, for a lock taken between our wait and its start (seconds). */
+export const APT_LOCK_TIMEOUT_S = 300;
 
 /** Needed to run VS Code (code-server) and drive it: the harness and `npm start`. */
 export const harnessPackages = [
@@ -17,6 +21,8 @@ export const pythonPackages = [
   { name: 'jupyter-nbconvert', why: 'runs notebooks under Jupyter', check: () => dpkgInstalled('jupyter-nbconvert') },
   { name: 'python3-ipykernel', why: 'Jupyter interop tests', check: () => pyImports('ipykernel') },
   { name: 'jupyter-client', why: 'Jupyter interop tests', check: () => dpkgInstalled('jupyter-client') },
+  { name: 'jupyter-server', why: 'remote kernel tests: a real Jupyter Server on loopback', check: () => existsSync('/usr/bin/jupyter-server') },
+  { name: 'python3-distributed', why: 'batch tests and bench: dask scheduler, workers and LocalCluster', check: () => pyImports('distributed') && existsSync('/usr/bin/dask') },
 ];
 
 export const allPackages = [...harnessPackages, ...pythonPackages];
@@ -51,9 +57,12 @@ export function ensurePackages(list, log = console.log) {
   }
   log(`installing Debian packages: ${names.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const wait = ['-o', `DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT_S}`];
+  waitForAptLocks({ log });
   // A fresh machine has no package lists yet; an update first makes the install reliable.
-  run('apt-get', ['update'], env);
-  run('apt-get', ['install', '-y', '--no-install-recommends', ...names], env);
+  run('apt-get', [...wait, 'update'], env);
+  waitForAptLocks({ log });
+  run('apt-get', [...wait, 'install', '-y', '--no-install-recommends', ...names], env);
   const still = missingPackages(list);
   if (still.length) throw new Error(`apt-get finished but these are still missing: ${still.map((p) => p.name).join(' ')}`);
   return names;
@@ -64,8 +73,18 @@ function run(cmd, args, env) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status})`);
 }
 
-// `node scripts/lib/debian-deps.mjs [--names]`: prints the missing package names (for .ci/run).
+// `node scripts/lib/debian-deps.mjs [--all-names]`: prints the missing (or all) package names (for .ci/run);
+// `--wait-for-apt`: waits, bounded, until no other apt/dpkg holds the package locks, saying who does.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const which = process.argv.includes('--all-names') ? allPackages : missingPackages();
-  console.log(which.map((p) => p.name).join(' '));
+  if (process.argv.includes('--wait-for-apt')) {
+    try {
+      waitForAptLocks();
+    } catch (e) {
+      console.error(e.message);
+      process.exit(1);
+    }
+  } else {
+    const which = process.argv.includes('--all-names') ? allPackages : missingPackages();
+    console.log(which.map((p) => p.name).join(' '));
+  }
 }

@@ -25,7 +25,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { RealFftMagnitude } from '../../kernels/engine/audio/fft';
-import { WasmFrameSpectra } from '../../kernels/engine/audio/fftWasm';
+import { WasmFrameSpectra } from '../../kernels/engine/accel/audio/fftWasm';
 import { LogMelFrameKernel, periodicHann } from '../../kernels/engine/audio/logMel';
 import { melFilterbank } from '../../kernels/engine/audio/melFilter';
 import { VGGISH_PARAMS } from '../../kernels/engine/types';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { initBackend, backendDescription } from '../../kernels/engine/model/backend';
 import { buildModel, buildReferenceModel } from '../../kernels/engine/model/model';
-import { setDirectFilterGrad, setOwnConv, setWinograd } from '../../kernels/engine/model/wasmKernels';
+import { setDirectFilterGrad, setOwnConv, setWinograd } from '../../kernels/engine/accel/wasmKernels';
 import { predictProbabilities } from '../../kernels/engine/model/classify';
 
 const PYTHON = '/usr/bin/python3';

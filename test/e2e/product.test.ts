@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 // @ts-ignore
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
-import { inWebviews, runCommand } from './vscode';
+import { explorerMenu as explorerMenuOf, inWebviews, runCommand } from './vscode';
 import { root, startSession, type Session } from './lib/session';
 import { extensionHostLogFiles, extensionProblems, readExtensionHostLog } from './lib/hostLog';
 
@@ -21,36 +21,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const SAMPLE = 'S003_1b1_Lr_sc_SYNTH';
 let session: Session;
 const shot = (page: Page, name: string) => session.shot(name, page);
-
-/**
- * Right-clicks an explorer row and picks a context-menu entry, as a user would. Right after the window
- * opens the menu may not hold the extension's entries yet (extensions still being scanned): retried.
- */
-async function explorerMenu(page: Page, name: string, entry: string): Promise<void> {
-  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^${name.replace(/[.]/g, '\\.')}$`) }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Escape'); // a menu or notification left open by a previous step
-  const item = page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
-  let shown: string[] = [];
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    await row.click({ button: 'right' });
-    try {
-      await item.waitFor({ timeout: 5_000 });
-      // Menus act on mouse-up and ignore the first one right after opening: hover the entry, press Enter.
-      await page.waitForTimeout(300);
-      await item.hover();
-      await page.keyboard.press('Enter');
-      await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5_000 });
-      return;
-    } catch {
-      shown = await page.locator('.monaco-menu .action-label').allInnerTexts().catch(() => []);
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(5_000);
-    }
-  }
-  await shot(page, `menu-missing-${entry.replace(/\W+/g, '-')}`);
-  throw new Error(`the context menu of ${name} has no "${entry}" (it shows: ${shown.join(' | ')})`);
-}
+const explorerMenu = (page: Page, name: string, entry: string) => explorerMenuOf(page, name, entry, (n) => shot(page, n));
 
 describe('the packaged extension (.vsix installed into code-server)', () => {
   let page: Page;
@@ -243,6 +214,20 @@ describe('the packaged extension (.vsix installed into code-server)', () => {
       assert.strictEqual(settings['lungcam.model'], path.join(workspace, 'corpus-model'));
       assert.deepStrictEqual(settings['lungcam.models'], [path.join(workspace, 'corpus-model')]);
     });
+  });
+
+  it('the notebook kernel\'s sockets were never offered for forwarding: no "ports forwarded" notification', async () => {
+    // The notebook test above ran a kernel; code-server forwards the ports its processes listen on and
+    // says so ("Your application running on port N is available", "Over 20 ports have been automatically
+    // forwarded"). Notifications stay in the notification center after their toast is gone.
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Notifications: Show Notifications');
+    const center = page.locator('.notifications-center');
+    await center.waitFor({ timeout: 30_000 });
+    await shot(page, 'notifications');
+    const shown = [...await center.allInnerTexts(), ...await page.locator('.notifications-toasts').allInnerTexts()].join('\n');
+    assert.doesNotMatch(shown, /automatically forwarded|forwarded ports?|running on port \d+ is available/i);
+    await page.keyboard.press('Escape');
   });
 
   it('the installed extension activated offline with no warnings or errors about LungCAM or missing files', async () => {

@@ -62,3 +62,33 @@ export async function inWebviews(page: Page, selector: string, timeoutMs = 60_00
     await page.waitForTimeout(250);
   }
 }
+
+/**
+ * Right-clicks an explorer row and picks a context-menu entry, as a user would. Right after the window
+ * opens the menu may not hold the extension's entries yet (extensions still being scanned): retried.
+ */
+export async function explorerMenu(page: Page, name: string, entry: string, shot?: (name: string) => Promise<unknown>): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^${name.replace(/[.]/g, '\\.')}$`) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Escape'); // a menu or notification left open by a previous step
+  const item = page.locator('.monaco-menu .action-item').filter({ hasText: entry }).first();
+  let shown: string[] = [];
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await item.waitFor({ timeout: 5_000 });
+      // Menus act on mouse-up and ignore the first one right after opening: hover the entry, press Enter.
+      await page.waitForTimeout(300);
+      await item.hover();
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch {
+      shown = await page.locator('.monaco-menu .action-label').allInnerTexts().catch(() => []);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(5_000);
+    }
+  }
+  await shot?.(`menu-missing-${entry.replace(/\W+/g, '-')}`);
+  throw new Error(`the context menu of ${name} has no "${entry}" (it shows: ${shown.join(' | ')})`);
+}

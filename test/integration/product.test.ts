@@ -246,7 +246,13 @@ describe('LungCAM product commands on bad input', () => {
   it('a study cancelled from its progress notification leaves no report folder', async function () {
     this.timeout(180_000);
     const corpus = tinyCorpus(path.join(dir, 'corpus'));
+    const offered: string[] = [];
+    win.showQuickPick = (async (items: readonly { label: string }[]) => {
+      offered.push(...(await items).map((i) => i.label));
+      return (await items).find((i) => i.label.startsWith('One cutoff'));
+    }) as unknown as Win['showQuickPick'];
     await runCancelledFromProgress('lungcam.runBandCutoffStudy', corpus, 'LungCAM: study cancelled; no report was written.');
+    assert.deepStrictEqual(offered, ['One cutoff: 1500 Hz', 'Sweep: 1000, 1250, 1500, 1750 Hz', 'Sweep over other cutoffs…'], 'one cutoff or a sweep');
     assert.deepStrictEqual(readdirSync(dir), ['corpus'], `nothing beside the corpus: ${readdirSync(dir).join(', ')}`);
   });
 

@@ -1,6 +1,7 @@
-// Executing cells in a real tslab kernel: state, streams, displays, type and runtime errors.
+// Executing cells in a real tslab kernel: state, streams, displays, type and runtime errors. Each test
+// starts its own kernel, so one test's kernel trouble never fails the next.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { TslabKernel } from '../../kernels/client/kernel';
 import { collect, requireBuild, tempDir } from './helpers';
@@ -9,12 +10,12 @@ describe('tslab kernel: execute', () => {
   let kernel: TslabKernel;
   let cwd: string;
 
-  before(async () => {
+  beforeEach(async () => {
     requireBuild();
     cwd = tempDir();
     kernel = await TslabKernel.start({ cwd });
   });
-  after(() => kernel?.shutdown());
+  afterEach(() => kernel?.shutdown());
 
   it('runs a cell, keeps its variables for later cells, and counts executions', async () => {
     const a = collect();
@@ -89,6 +90,7 @@ describe('tslab kernel: execute', () => {
   });
 
   it('lc.show with a display id replaces that output in place (update_display_data)', async () => {
+    await kernel.execute('import * as lc from "lungcam";\nconst tone = new Float32Array(8000).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 16000));', collect());
     const c = collect();
     const cell = (gain: number) =>
       `lc.show({ samples: tone.map((x) => x * ${gain}), sampleRate: 16000, channels: 1, durationSeconds: 0.5, warnings: [] }, { displayId: "level" });`;
@@ -100,6 +102,7 @@ describe('tslab kernel: execute', () => {
   });
 
   it('type-checks cells against the engine declarations: a wrong call is a TypeScript error at its line and column', async () => {
+    assert.equal((await kernel.execute('import * as lc from "lungcam";', collect())).status, 'ok');
     const ok = collect();
     const good = await kernel.execute('const mime: string = lc.MIME.cam;\nmime', ok);
     assert.equal(good.status, 'ok', ok.stderr());
@@ -114,6 +117,7 @@ describe('tslab kernel: execute', () => {
   });
 
   it('reports a runtime error with its name, message and the cell frames, and keeps the kernel usable', async () => {
+    await kernel.execute('let total = 40;', collect());
     const c = collect();
     const r = await kernel.execute('function explode() {\n  throw new RangeError("band out of range");\n}\nexplode();', c);
     assert.equal(r.status, 'error');
@@ -127,7 +131,7 @@ describe('tslab kernel: execute', () => {
   });
 
   it('shows a LungcamInputError as one line, without a stack', async () => {
-    const r = await kernel.execute('lc.show(42)', collect());
+    const r = await kernel.execute('import * as lc from "lungcam";\nlc.show(42)', collect());
     assert.equal(r.error!.ename, 'LungcamInputError');
     assert.match(r.error!.evalue, /^lc\.show: cannot show number/);
     assert.deepEqual(r.error!.traceback, []);

@@ -107,13 +107,13 @@ test('switching class and layer changes the overlay pixels (no kernel needed)', 
   await page.context().close();
 });
 
-test('the band-cutoff slider moves the cutoff line and updates the attention share above it', async () => {
+test('the attention-threshold slider moves the threshold line and updates the attention share above it', async () => {
   const output = makeCamOutput({ durationSeconds: 20 });
   const page = await openPage(browser, 'light');
   const { id } = await render(page, MIME.cam, output);
   const read = () => page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
-    const input = root.querySelector('input[data-control="cutoff"]') as HTMLInputElement;
+    const input = root.querySelector('input[data-control="attention-threshold"]') as HTMLInputElement;
     return {
       text: root.querySelector('.lc-share')!.textContent!,
       cutoff: Number(input.value),
@@ -128,13 +128,13 @@ test('the band-cutoff slider moves the cutoff line and updates the attention sha
   assert.ok(Math.abs(first.share - expected(1500)) < 1e-4, `share ${first.share} vs ${expected(1500)}`);
   assert.match(first.text, new RegExp(`^${(expected(1500) * 100).toFixed(1)}% of attention above 1\\.5 kHz$`));
   // Keyboard only: focus the slider and step it down.
-  await page.locator(`#${id} input[data-control="cutoff"]`).focus();
+  await page.locator(`#${id} input[data-control="attention-threshold"]`).focus();
   for (let i = 0; i < 70; i++) await page.keyboard.press('ArrowLeft');
   const second = await read();
   assert.equal(second.cutoff, 800);
   assert.ok(second.share > first.share + 0.1, `more attention lies above 800 Hz (${second.share}) than above 1.5 kHz (${first.share})`);
   assert.ok(Math.abs(second.share - expected(800)) < 1e-4);
-  assert.ok(second.lineY > first.lineY, 'a lower cutoff draws the line lower');
+  assert.ok(second.lineY > first.lineY, 'a lower threshold draws the line lower');
   assert.match(second.text, /of attention above 800 Hz$/);
   await page.context().close();
 });
@@ -240,7 +240,7 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   await page.locator(`#${live.id} [data-control="rerun"]`).click();
   const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
   assert.deepEqual(posted[0], { type: 'recompute', requestId: 'req-2', method: 'gradcam++' });
-  assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', cutoffHz: 1500, layer: 'conv3', className: 'crackle' });
+  assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', layer: 'conv3', className: 'crackle' });
   // The kernel's answer replaces the view in place.
   const updated = makeCamOutput({ durationSeconds: 8, requestId: 'req-3', method: 'gradcam++', seed: 11 });
   await page.evaluate((msg) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(msg), { type: 'output', requestId: 'req-2', output: updated });
@@ -316,7 +316,7 @@ test('a layer left out of a large output says so instead of drawing a stale map'
   assert.equal(state.opaque, 0, 'no overlay drawn');
   await page.locator(`#${id} [data-control="rerun"]`).click();
   const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-  assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', cutoffHz: 1500, layer: 'conv1', className: 'crackle' });
+  assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', layer: 'conv1', className: 'crackle' });
   await page.context().close();
 });
 
@@ -366,14 +366,14 @@ test('every control has an accessible name and is reachable with Tab; the summar
   const out = page.locator(`#${id}`);
   for (const [role, name] of [
     ['combobox', 'Layer'], ['combobox', 'Class'], ['combobox', 'Colour map'], ['combobox', 'Method'],
-    ['slider', 'Overlay opacity'], ['slider', 'Band cutoff'], ['checkbox', 'Patch boundaries'],
-    ['button', 'Re-run with this cutoff'], ['button', 'Export PNG'], ['button', 'Export SVG'], ['button', 'Zoom in'],
+    ['slider', 'Overlay opacity'], ['slider', 'Attention threshold'], ['slider', 'Band cutoff'], ['checkbox', 'Patch boundaries'],
+    ['button', 'Re-run'], ['button', 'Export PNG'], ['button', 'Export SVG'], ['button', 'Zoom in'],
   ] as const) {
     assert.equal(await out.getByRole(role, { name, exact: true }).count(), 1, `${role} "${name}"`);
   }
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   const reached = new Set<string>();
-  for (let i = 0; i < 25; i++) {
+  for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
     const c = await page.evaluate(() => {
       const a = document.activeElement as HTMLElement | null;
@@ -381,7 +381,7 @@ test('every control has an accessible name and is reachable with Tab; the summar
     });
     if (c) reached.add(c);
   }
-  for (const c of ['layer', 'class', 'colormap', 'opacity', 'boundaries', 'cutoff', 'method', 'rerun', 'zoom-in', 'export-png', 'export-svg', 'map']) {
+  for (const c of ['layer', 'class', 'colormap', 'opacity', 'boundaries', 'attention-threshold', 'band-cutoff', 'method', 'rerun', 'zoom-in', 'export-png', 'export-svg', 'map']) {
     assert.ok(reached.has(c), `Tab reaches ${c} (reached: ${[...reached].join(', ')})`);
   }
   const live = await page.evaluate((oid) => {
@@ -389,7 +389,7 @@ test('every control has an accessible name and is reachable with Tab; the summar
     return { live: s.getAttribute('aria-live'), text: s.textContent };
   }, id);
   assert.equal(live.live, 'polite');
-  assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above the 1\.5 kHz cutoff\./);
+  assert.match(live.text!, /Strongest regions: .* Attention by band: .*% of the attention lies above 1\.5 kHz\./);
   await page.context().close();
 });
 

@@ -59,7 +59,7 @@ export function featureAxes(durationSeconds: number, fmin = 100, fmax = 2000, ba
   const hi = melOf(fmax);
   const bandEdgesHz = Array.from({ length: bands + 2 }, (_, i) => hzOf(lo + ((hi - lo) * i) / (bands + 1)));
   return {
-    sampleRate: 16000, fmin, fmax, melBands: bands, bands, cutoffHz: null, frames,
+    sampleRate: 16000, fmin, fmax, melBands: bands, bands, bandCutoffHz: null, frames,
     hopSeconds: HOP_SECONDS, windowSeconds: 0.025,
     bandCentersHz: bandEdgesHz.slice(1, bands + 1), bandEdgesHz,
   };
@@ -193,6 +193,33 @@ export function makeCamOutput(opts: FixtureOptions = {}): CamOutput {
   if (opts.withAnnotations !== false) out.annotations = { cycles: cycles(durationSeconds), events: events(durationSeconds) };
   if (opts.requestId) out.requestId = opts.requestId;
   return out;
+}
+
+/**
+ * A family's output: `output` (the full-band member) plus rungs at `cutoffsHz`, each with maps covering only
+ * its kept bands (band steps scaled down) and probabilities of its own, as `lungcam view --model FAMILY` gives.
+ */
+export function withCutoffRungs(output: CamOutput, cutoffsHz: number[], layers: LayerShape[] = COMPACT_LAYERS, seed = 21): CamOutput {
+  const rand = prng(seed);
+  const { axes, patches, classes } = output;
+  const rungs = cutoffsHz.map((hz, r) => {
+    const kept = axes.bandCentersHz.filter((c) => c <= hz).length;
+    const maps: CamOutput['maps'] = {};
+    layers.forEach((shape, li) => {
+      const cut = { ...shape, bandSteps: Math.max(1, Math.round((shape.bandSteps * kept) / axes.bands)) };
+      maps[shape.name] = {};
+      // Shift each rung's blobs in class order, so every rung draws different pictures.
+      classes.forEach((c, ci) => { maps[shape.name][c] = syntheticCamMap(cut, patches, (ci + r + 1) % classes.length, li, classes.length, rand); });
+    });
+    return { bandCutoffHz: hz, cutoffMode: 'model' as const, modelId: `cut${hz}`, bands: kept, keptBands: kept, probabilities: probabilities(patches.startFrame.length, classes.length, rand), maps };
+  });
+  return {
+    ...output,
+    modelId: 'full',
+    cutoff: { bandCutoffHz: null, cutoffMode: 'model', modelId: 'full', bands: axes.bands, keptBands: axes.bands },
+    family: { name: 'fixture-cutoffs' },
+    rungs,
+  };
 }
 
 export function makeSpectrogramOutput(opts: FixtureOptions = {}): SpectrogramOutput {

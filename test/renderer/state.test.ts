@@ -20,11 +20,11 @@ test('a new view opens on the output\'s default layer and class; a long recordin
 
 test('choices the output cannot show give way to its defaults; a window it still holds is kept', () => {
   const output = makeCamOutput({ durationSeconds: 60 });
-  const restored = { ...initialState(undefined, 'jet'), layer: 'conv1', className: 'nope', cutoffHz: 99999, window: [10, 20] as [number, number] };
+  const restored = { ...initialState(undefined, 'jet'), layer: 'conv1', className: 'nope', attentionThresholdHz: 99999, window: [10, 20] as [number, number] };
   const s = fitToOutput(restored, output, true);
   assert.equal(s.layer, 'conv1', 'a layer the output has is kept');
   assert.equal(s.className, output.defaultClass, 'an unknown class falls back to the default');
-  assert.ok(s.cutoffHz <= output.axes.bandEdgesHz[output.axes.bands], `cutoff inside the bands: ${s.cutoffHz}`);
+  assert.ok(s.attentionThresholdHz <= output.axes.bandEdgesHz[output.axes.bands], `threshold inside the bands: ${s.attentionThresholdHz}`);
   assert.deepEqual(s.window, [10, 20]);
   const tooLate = fitToOutput({ ...restored, window: [100, 130] }, output, true);
   assert.deepEqual(tooLate.window, [0, output.axes.frames * output.axes.hopSeconds], 'a window past the end is not kept');

@@ -132,3 +132,12 @@ test('silence and clipping throughout: features computes with a warning, classif
   refused(runLungcam(['classify', '--model', MODEL, square]), /clipped throughout/);
   refused(runLungcam(['gradcam', '--model', MODEL, square, '--out', path.join(dir, 'sq.png')]), /clipped throughout/, path.join(dir, 'sq.png'));
 });
+
+test('classify rec.wave reads the recording once, as audio: never as its own annotation file', () => {
+  const wave = file('rec.wave', pcm16Wav(noise(2)));
+  const r = runLungcam(['classify', '--model', MODEL, wave]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /rec\.wave: \w+ \(.*; 2 patches, 2\.0 s\)/);
+  assert.doesNotMatch(r.stdout, /cycle/);
+  assert.equal(r.stderr.replace(/^lungcam: TensorFlow\.js backend .*\n/m, ''), '', 'no annotation error, no header bytes on the terminal');
+});

@@ -59,7 +59,7 @@ test('features with the seed parameters, a cutoff and --patches, as JSON with ax
   assert.equal(doc.bandEdgesHz.length, doc.bands + 2);
   assert.ok(doc.bandCentersHz.every((c: number) => c <= 1500));
   assert.equal(doc.hopSeconds, 0.01);
-  assert.deepEqual(doc.params, { fmin: 100, fmax: 2000, bands: 64, cutoffHz: 1500 });
+  assert.deepEqual(doc.params, { fmin: 100, fmax: 2000, bands: 64, bandCutoffHz: 1500 });
   // 498 frames: 5 full patches (480) and an 18-frame tail, dropped (< 48 frames).
   assert.deepEqual(doc.shape, [5, 96, doc.bands]);
   assert.deepEqual(doc.patches.startFrame, [0, 96, 192, 288, 384]);

@@ -22,9 +22,9 @@ const logMel = (frames: number, bands: number): LogMel => ({
   data: Float32Array.from({ length: frames * bands }, (_, i) => (i % bands) / bands - 4),
   frames,
   bands,
-  params: { fmin: 125, fmax: 7500, bands, cutoffHz: null },
+  params: { fmin: 125, fmax: 7500, bands, bandCutoffHz: null },
   axes: {
-    sampleRate: 16000, fmin: 125, fmax: 7500, melBands: bands, bands, cutoffHz: null, frames, hopSeconds: 0.01, windowSeconds: 0.025,
+    sampleRate: 16000, fmin: 125, fmax: 7500, melBands: bands, bands, bandCutoffHz: null, frames, hopSeconds: 0.01, windowSeconds: 0.025,
     bandCentersHz: Array.from({ length: bands }, (_, i) => 125 + i * 100), bandEdgesHz: Array.from({ length: bands + 2 }, (_, i) => 75 + i * 100),
   },
 });

@@ -108,9 +108,15 @@ export function camPixels(m: ByteMatrix, timeSteps: number, first: number, last:
   return img;
 }
 
-/** Draws the CAM of the patches visible in x's domain, each stretched over its own 96 frames. */
-export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: PatchInfo, axes: FeatureAxes, x: ScaleLinear<number, number>, width: number, height: number, lut: Uint8ClampedArray): void {
-  ctx.clearRect(0, 0, width, height);
+/**
+ * Draws the CAM of the patches visible in x's domain, each stretched over its own 96 frames; the map covers
+ * the lowest `bands` of the axes' bands (a model trained at a band cutoff sees only those).
+ */
+export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: PatchInfo, axes: FeatureAxes, x: ScaleLinear<number, number>, width: number, fullHeight: number, lut: Uint8ClampedArray, bands = axes.bands): void {
+  ctx.clearRect(0, 0, width, fullHeight);
+  // Band rows are evenly spaced on the mel-warped axis: the covered bands are the bottom share of it.
+  const top = fullHeight * (1 - Math.min(bands, axes.bands) / axes.bands);
+  const height = fullHeight - top;
   const [t0, t1] = x.domain();
   const [first, last] = patchesInView(patches, axes.hopSeconds, t0, t1);
   if (last < first) return;
@@ -122,7 +128,7 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
   const endX = Math.min(width, x(axes.frames * axes.hopSeconds));
   ctx.save();
   ctx.beginPath();
-  ctx.rect(0, 0, endX, height);
+  ctx.rect(0, 0, endX, fullHeight);
   ctx.clip();
   const chunk = Math.max(1, Math.floor(MAX_IMAGE_WIDTH / map.timeSteps));
   for (let c0 = first; c0 <= last; c0 += chunk) {
@@ -134,14 +140,14 @@ export function drawCam(ctx: CanvasRenderingContext2D, map: CamMap, patches: Pat
       // Patches tile time without gaps or overlap (VGGish hop = 96 frames): one drawImage for the run.
       const x0 = x(patches.startFrame[c0] * axes.hopSeconds);
       const x1 = x((patches.startFrame[c1] + patches.frames) * axes.hopSeconds);
-      ctx.drawImage(s.canvas, 0, 0, (c1 - c0 + 1) * map.timeSteps, map.bandSteps, x0, 0, x1 - x0, height);
+      ctx.drawImage(s.canvas, 0, 0, (c1 - c0 + 1) * map.timeSteps, map.bandSteps, x0, top, x1 - x0, height);
       continue;
     }
     for (let p = c0; p <= c1; p++) {
       const start = patches.startFrame[p] * axes.hopSeconds;
       const x0 = x(start);
       const x1 = x(start + patches.frames * axes.hopSeconds);
-      ctx.drawImage(s.canvas, (p - c0) * map.timeSteps, 0, map.timeSteps, map.bandSteps, x0, 0, x1 - x0, height);
+      ctx.drawImage(s.canvas, (p - c0) * map.timeSteps, 0, map.timeSteps, map.bandSteps, x0, top, x1 - x0, height);
     }
   }
   ctx.restore();

@@ -61,6 +61,8 @@ export const activate: ActivationFunction = (ctx) => {
       if (message.type === 'output' && message.output?.kind === 'cam') {
         m.cam.update(message.output);
         m.requestId = message.output.requestId ?? m.requestId;
+      } else if (message.type === 'cutoffWhatIf' && message.rung) {
+        m.cam.addCutoff(message.rung);
       } else if (message.type === 'progress') {
         m.cam.showProgress(String(message.step), typeof message.done === 'number' ? message.done : undefined);
       } else if (message.type === 'cancelled') {

@@ -22,7 +22,7 @@ export function renderSpectrogramView(root: HTMLElement, output: SpectrogramOutp
   const name = el('span', { class: 'lc-file' });
   name.textContent = output.source.fileName;
   const meta = el('span', { class: 'lc-meta' });
-  meta.textContent = ` · log-mel, ${axes.bands} bands ${formatHz(axes.fmin)}–${formatHz(axes.fmax)}${axes.cutoffHz ? `, cut at ${formatHz(axes.cutoffHz)}` : ''} · ${formatSeconds(output.source.durationSeconds)}`;
+  meta.textContent = ` · log-mel, ${axes.bands} bands ${formatHz(axes.fmin)}–${formatHz(axes.fmax)}${axes.bandCutoffHz ? `, cut at ${formatHz(axes.bandCutoffHz)}` : ''} · ${formatSeconds(output.source.durationSeconds)}`;
   title.append(name, meta);
   const readout = el('div', { class: 'lc-readout' });
   const figure = el('div', { class: 'lc-figure' });

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { FeatureParams } from '../types';
 import { computeJob, computeJobRows, type RowJob } from './featureJobs';
 import { keptBands } from './melFilter';
-import { writeRows, type RowFile } from './rowFile';
+import { writeRows, type RowFile } from '../io/rowFile';
 import { openWavStream } from './wav';
 import { noStats, type AudioStats } from './audioCheck';
 

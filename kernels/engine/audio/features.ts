@@ -12,7 +12,7 @@ import { computeJob, computeJobRows, planJobs } from './featureJobs';
 import { logMelSpectrogram } from './logMel';
 import { frameCount, keptBands, melAxes, resolveFeatureParams } from './melFilter';
 import { resample } from './resample';
-import { writeRows, type RowFile } from './rowFile';
+import { writeRows, type RowFile } from '../io/rowFile';
 import { openWavStream } from './wav';
 import { checkAudio, mergeStats, noStats, scanSamples, type AudioStats } from './audioCheck';
 import { FeatureWorkerPool, featureThreads, workerScript } from './workerPool';

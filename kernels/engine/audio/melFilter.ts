@@ -4,8 +4,8 @@
  * triangle linear in mel over edges i..i+2 (peak 1 at edge i+1, no area normalisation); the DC bin has
  * weight 0. Stored sparse: each band keeps only its non-zero bin range.
  *
- * Band cutoff rule (the seed paper's pruning): with `cutoffHz` set, the filterbank is built with all
- * `bands` bands over fmin..fmax and then every band whose centre frequency lies above cutoffHz is
+ * Band cutoff rule (the seed paper's pruning): with `bandCutoffHz` set, the filterbank is built with all
+ * `bands` bands over fmin..fmax and then every band whose centre frequency lies above bandCutoffHz is
  * dropped (a band centred exactly on the cutoff is kept). The kept bands are unchanged, so a cut
  * spectrogram equals the low columns of the uncut one.
  */
@@ -27,7 +27,7 @@ export function resolveFeatureParams(params: Partial<FeatureParams> = {}): Featu
     fmin: params.fmin ?? VGGISH_PARAMS.fmin,
     fmax: params.fmax ?? VGGISH_PARAMS.fmax,
     bands: params.bands ?? VGGISH_PARAMS.bands,
-    cutoffHz: params.cutoffHz ?? null,
+    bandCutoffHz: params.bandCutoffHz ?? null,
   };
   if (!Number.isFinite(p.fmin) || p.fmin < 0) throw new LungcamInputError(`fmin must be 0 Hz or more (got ${p.fmin})`, '--fmin');
   if (!Number.isFinite(p.fmax) || p.fmax > NYQUIST_HZ) {
@@ -37,11 +37,11 @@ export function resolveFeatureParams(params: Partial<FeatureParams> = {}): Featu
   if (!Number.isInteger(p.bands) || p.bands < 1 || p.bands > MAX_BANDS) {
     throw new LungcamInputError(`bands must be a whole number from 1 to ${MAX_BANDS} (got ${p.bands})`, '--bands');
   }
-  if (p.cutoffHz !== null) {
-    if (!Number.isFinite(p.cutoffHz)) throw new LungcamInputError(`cutoff must be a frequency in Hz (got ${p.cutoffHz})`, '--cutoff');
+  if (p.bandCutoffHz !== null) {
+    if (!Number.isFinite(p.bandCutoffHz)) throw new LungcamInputError(`cutoff must be a frequency in Hz (got ${p.bandCutoffHz})`, '--cutoff');
     const lowestCentre = bandEdgesHzAll(p)[1];
-    if (p.cutoffHz < lowestCentre) {
-      throw new LungcamInputError(`cutoff ${p.cutoffHz} Hz is below the lowest band centre (${lowestCentre.toFixed(1)} Hz): no band would be left`, '--cutoff');
+    if (p.bandCutoffHz < lowestCentre) {
+      throw new LungcamInputError(`cutoff ${p.bandCutoffHz} Hz is below the lowest band centre (${lowestCentre.toFixed(1)} Hz): no band would be left`, '--cutoff');
     }
   }
   return p;
@@ -58,10 +58,10 @@ export function bandEdgesHzAll(p: FeatureParams): number[] {
 
 /** How many bands survive the cutoff (bands are ascending, so it is a prefix). */
 export function keptBands(p: FeatureParams): number {
-  if (p.cutoffHz === null) return p.bands;
+  if (p.bandCutoffHz === null) return p.bands;
   const edges = bandEdgesHzAll(p);
   let kept = 0;
-  while (kept < p.bands && edges[kept + 1] <= p.cutoffHz) kept++;
+  while (kept < p.bands && edges[kept + 1] <= p.bandCutoffHz) kept++;
   return kept;
 }
 
@@ -81,7 +81,7 @@ export function melAxes(params: FeatureParams, frames: number): FeatureAxes {
     fmax: p.fmax,
     melBands: p.bands,
     bands: kept,
-    cutoffHz: p.cutoffHz,
+    bandCutoffHz: p.bandCutoffHz,
     frames,
     hopSeconds: HOP_SAMPLES / SAMPLE_RATE,
     windowSeconds: WINDOW_SAMPLES / SAMPLE_RATE,

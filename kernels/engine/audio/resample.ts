@@ -16,7 +16,7 @@
  * blocks, then finish().
  */
 
-import { RESAMPLE_WASM_BASE64 } from './resampleWasm';
+import { RESAMPLE_WASM_BASE64 } from '../accel/audio/resampleWasm';
 
 const NUM_ZEROS = 50;
 const PRECISION_BITS = 13;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
-import { camProduct } from './camProduct';
+import { camProduct } from '../accel/cam/camProduct';
 import { METHODS, weightedSum } from './methods';
 import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';

@@ -73,17 +73,18 @@ export function recordingProbabilities(rc: RecordingCam): number[] {
 export interface CamSummary {
   attentionByBand: number[];
   attentionByTime: number[];
-  aboveCutoff: CutoffShare | null;
+  /** Share of the attention above the attention threshold (a display threshold, not the band cutoff). */
+  aboveThreshold: CutoffShare | null;
   topRegions: Region[];
 }
 
-export function summariseCam(rc: RecordingCam, cutoffHz: number | null): CamSummary {
+export function summariseCam(rc: RecordingCam, attentionThresholdHz: number | null): CamSummary {
   const grid = { data: rc.map, frames: rc.logMel.frames, bands: rc.logMel.bands };
   const byBand = attentionByBand(grid);
   return {
     attentionByBand: Array.from(byBand),
     attentionByTime: Array.from(attentionByTime(grid)),
-    aboveCutoff: cutoffHz === null ? null : shareAboveCutoff(byBand, rc.logMel.axes.bandCentersHz, cutoffHz),
+    aboveThreshold: attentionThresholdHz === null ? null : shareAboveCutoff(byBand, rc.logMel.axes.bandCentersHz, attentionThresholdHz),
     topRegions: topRegions(grid, rc.logMel.axes),
   };
 }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeatureAxes } from '../../shared/outputTypes';
 import { writeAllSync } from '../io/atomicWrite';
-import { RegionFinder, shareAboveCutoff, type CutoffShare, type Region } from '../../shared/view/summaries';
+import { RegionFinder, shareAboveCutoff } from '../../shared/view/summaries';
+import type { CamSummary } from './explain';
 
 export interface MapRows {
   frames: number;
@@ -57,15 +58,8 @@ export function forEachBlock(map: MapRows, visit: (start: number, rows: Float32A
   }
 }
 
-export interface MapSummary {
-  attentionByBand: number[];
-  attentionByTime: number[];
-  aboveCutoff: CutoffShare | null;
-  topRegions: Region[];
-}
-
-/** summariseCam's numbers (attentionByBand/Time, shareAboveCutoff, topRegions) from the map's blocks: two passes. */
-export function summariseRows(map: MapRows, axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz' | 'bandEdgesHz'>, cutoffHz: number | null): MapSummary {
+/** summariseCam's numbers (attentionByBand/Time, the share above the attention threshold, topRegions) from the map's blocks: two passes. */
+export function summariseRows(map: MapRows, axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz' | 'bandEdgesHz'>, attentionThresholdHz: number | null): CamSummary {
   const { frames, bands } = map;
   const byBand = new Float64Array(bands);
   const byTime = new Float64Array(frames);
@@ -90,7 +84,7 @@ export function summariseRows(map: MapRows, axes: Pick<FeatureAxes, 'hopSeconds'
   return {
     attentionByBand: Array.from(byBand),
     attentionByTime: Array.from(byTime),
-    aboveCutoff: cutoffHz === null ? null : shareAboveCutoff(byBand, axes.bandCentersHz, cutoffHz),
+    aboveThreshold: attentionThresholdHz === null ? null : shareAboveCutoff(byBand, axes.bandCentersHz, attentionThresholdHz),
     topRegions: max > 0 ? finder.regions(axes, total, 3) : [],
   };
 }

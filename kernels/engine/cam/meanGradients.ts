@@ -25,7 +25,7 @@
  * these shapes returns null and the caller uses chainGradients.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maskCorrelator, type MaskCorrelator } from './binaryFilterGrad';
+import { maskCorrelator, type MaskCorrelator } from '../accel/cam/binaryFilterGrad';
 
 type Layer = tf.layers.Layer & Record<string, unknown>;
 

@@ -13,7 +13,7 @@ import { forwardWithActivations } from './graph';
 import type { LogMel } from '../types';
 import { PATCH_FRAMES } from '../types';
 import { patchLayout } from '../audio/patches';
-import { camChunks, type ChunkOptions } from './chunks';
+import { camChunks, type ChunkOptions, type PatchPlacement } from './chunks';
 import type { CamModel } from './explain';
 import { activationLayerFor } from './layers';
 import { assembleCamOutput, CAM_OUTPUT_MAX_BYTES, fitLayerSizes, mapBytes } from './output';
@@ -24,6 +24,8 @@ export interface ViewCamOptions extends Pick<ChunkOptions, 'method' | 'batchSize
   requestId?: string;
   /** Size budget of the output, bytes (default CAM_OUTPUT_MAX_BYTES). */
   maxBytes?: number;
+  /** The class the view opens on (default: the predicted one). */
+  defaultClass?: string;
   /** Called after each chunk with the share of patches done (0..1). */
   onProgress?: (done: number) => void;
 }
@@ -82,19 +84,48 @@ function quantiseInto(a: { bytes: Uint8Array; rawMin: Float32Array; rawMax: Floa
   a.zero.push(...m.zeroPatches.map((p) => p + firstPatch));
 }
 
-/** The view's CamOutput of a recording (see the file comment). */
-export async function viewCamOutput(cm: CamModel, logMel: LogMel, opts: ViewCamOptions = {}): Promise<CamOutput> {
-  const count = patchLayout(logMel.frames).startFrame.length;
+/** Bytes the maps of every layer × class of a recording of `count` patches take in an output, by layer (8 bits a value). */
+function layerSizes(cm: CamModel, bands: number, count: number): Array<{ layer: string; bytes: number }> {
+  return [...layerMapSizes(cm, bands)].map(([layer, [t, b]]) => ({ layer, bytes: cm.classes.length * mapBytes(count * t * b, count) }));
+}
+
+export interface FittedMaps {
+  placement: PatchPlacement;
+  /** maps[layer][className] of the layers that fit. */
+  maps: Record<string, Record<string, CamMap>>;
+  /** [patches, classes] softmax probabilities. */
+  probabilities: Float32Array;
+  method: string;
+  /** Layers left out (before any work) to stay within the budget. */
+  omitted: string[];
+}
+
+/**
+ * Every layer × class's maps of `input` that fit in `budget` bytes (the default layer always stays), chunk
+ * by chunk: the layers to leave out are chosen from their sizes before any work, as fitLayers would.
+ */
+export async function camMapsThatFit(cm: CamModel, input: LogMel, budget: number, opts: ViewCamOptions = {}): Promise<FittedMaps> {
+  const count = patchLayout(input.frames).startFrame.length;
   const defaultLayer = cm.convLayers[cm.convLayers.length - 1];
-  const logMelBytes = 4 * Math.ceil((logMel.frames * logMel.bands) / 3);
+  const omitted = fitLayerSizes(layerSizes(cm, input.bands, count), budget, defaultLayer);
+  const { placement, maps, probabilities, method } = await quantisedMaps(cm, input, cm.convLayers.filter((l) => !omitted.includes(l)), opts);
+  return { placement, maps, probabilities, method, omitted };
+}
+
+/**
+ * The view's CamOutput of a recording (see the file comment): the CAM of `input`, shown over `opts.shown`
+ * (the recording's full-band log-mel when the model reads fewer bands of it; default: `input`).
+ */
+export async function viewCamOutput(cm: CamModel, input: LogMel, opts: ViewCamOptions & { shown?: LogMel } = {}): Promise<CamOutput> {
+  const shown = opts.shown ?? input;
+  const count = patchLayout(input.frames).startFrame.length;
+  const logMelBytes = 4 * Math.ceil((shown.frames * shown.bands) / 3);
   const budget = (opts.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95 - logMelBytes - count * cm.classes.length * 10;
-  const sizes = [...layerMapSizes(cm, logMel.bands)].map(([layer, [t, b]]) => ({ layer, bytes: cm.classes.length * mapBytes(count * t * b, count) }));
-  const omitted = fitLayerSizes(sizes, budget, defaultLayer);
-  const layers = cm.convLayers.filter((l) => !omitted.includes(l));
-  const { placement, maps, probabilities, method } = await quantisedMaps(cm, logMel, layers, opts);
+  const { placement, maps, probabilities, method, omitted } = await camMapsThatFit(cm, input, budget, opts);
   return assembleCamOutput({
-    logMel, patches: { ...placement, frames: PATCH_FRAMES }, modelId: cm.id, maps, layers: cm.convLayers, classNames: cm.classes,
-    method, probabilities, explained: cm.classes.map((_, i) => i), omitted, defaultLayer,
+    logMel: shown, patches: { ...placement, frames: PATCH_FRAMES }, modelId: cm.id, maps, layers: cm.convLayers, classNames: cm.classes,
+    method, probabilities, explained: cm.classes.map((_, i) => i), omitted, defaultLayer: cm.convLayers[cm.convLayers.length - 1],
+    ...(opts.defaultClass ? { defaultClass: opts.defaultClass } : {}),
     ...(opts.annotations ? { annotations: opts.annotations } : {}),
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
     maxBytes: opts.maxBytes,

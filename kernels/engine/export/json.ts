@@ -22,7 +22,10 @@ const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 export interface GradcamJsonOptions {
   wav: string;
   events?: string;
-  attentionCutoffHz: number | null;
+  /** Report the share of attention above this frequency (null: not at all). */
+  attentionThresholdHz: number | null;
+  /** The band cutoff the map is for and how its bands were removed (cutoff/plan.ts cutoffFields). */
+  cutoff?: Record<string, unknown>;
   faithfulness?: boolean;
   sanity?: boolean;
   method: string;
@@ -80,6 +83,7 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
     version: 1,
     source: logMel.source,
     modelId: cm.id,
+    ...opts.cutoff,
     method: opts.method,
     layers: cam.layers,
     activationLayers: cam.activationLayers,
@@ -92,7 +96,7 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
     recordingProbabilities: meanProbabilities(cam.probabilities, cam.placement.padded, c).map((v) => round(v)),
     zeroPatches: cam.native?.zeroPatches ?? [],
     nativeMap: cam.native ? { layer: cam.native.layer, timeSteps: cam.native.timeSteps, bandSteps: cam.native.bandSteps, rawMin: Array.from(cam.native.rawMin, (v) => round(v)), rawMax: Array.from(cam.native.rawMax, (v) => round(v)) } : null,
-    summary: summariseRows(map, logMel.axes, opts.attentionCutoffHz),
+    summary: summariseRows(map, logMel.axes, opts.attentionThresholdHz),
   };
   if (events) doc.localisation = localisationFor(pieces, cm, events);
   if (pieces.scored) {

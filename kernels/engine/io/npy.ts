@@ -3,7 +3,7 @@
  * and numpy.load reads. Reading also accepts big-endian floats (converted).
  */
 import { promises as fs } from 'node:fs';
-import type { RowFile } from '../audio/rowFile';
+import type { RowFile } from './rowFile';
 import { LungcamInputError } from '../errors';
 import { atomicWriteFileSync, writeAllSync, writeFileGuarded } from './atomicWrite';
 

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../types';
-import { registerWasmTrainingKernels } from './wasmKernels';
-import { kernelsUseFma, setKernelThreads } from './kernelThreads';
-import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from './wasmThreads';
+import { registerWasmTrainingKernels } from '../accel/wasmKernels';
+import { kernelsUseFma, setKernelThreads } from '../accel/conv/kernelThreads';
+import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from '../accel/wasmThreads';
 
 export type { BackendPreference };
 

@@ -9,48 +9,10 @@ import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
 import { atomicWriteDir } from '../io/atomicWrite';
-import type { FeatureParams } from '../types';
-import type { ClassificationMetrics } from './metrics';
+import { MODEL_FORMAT, readModelFolderJson, readModelMetadata, type ModelMetadata } from './metadata';
 
-export const MODEL_FORMAT = 'lungcam-model/1';
-
-export interface ModelMetadata {
-  format: typeof MODEL_FORMAT;
-  /** Folder name when saved (e.g. `baseline`). */
-  name: string;
-  classes: string[];
-  /** Feature parameters the model was trained on (the log-mel recipe's fmin, fmax, bands, cutoffHz). */
-  featureParams: FeatureParams;
-  /** Bands the model sees (after the cutoff). */
-  inputBands: number;
-  /** Conv layer names, input side first (for Grad-CAM). */
-  convLayers: string[];
-  architecture: { filters: number[]; batchNorm: boolean; inputNorm: boolean };
-  training: {
-    command: string;
-    seed: number;
-    epochs: number;
-    epochsRun: number;
-    bestEpoch: number;
-    batchSize: number;
-    patience: number;
-    learningRate: number;
-    augment: boolean;
-    /** Share of training patches coloured like another device (absent: 0). */
-    deviceEqProbability?: number;
-    classWeights: number[];
-    msPerSamplePerEpoch: number;
-    seconds: number;
-  };
-  data: Record<string, unknown>;
-  metrics: { validation?: ClassificationMetrics | null; test?: ClassificationMetrics | null; [k: string]: unknown };
-  backend: string;
-  created: string;
-  /** How classify/evaluate turn patch probabilities into a cycle label (default 'mean'). */
-  cycleAggregation?: 'mean' | 'max-flags';
-  /** Thresholds of the 'max-flags' rule, calibrated on the validation cycles (absent: 0.5 and 0.5). */
-  flagThresholds?: { crackle: number; wheeze: number };
-}
+export { MODEL_FORMAT, readModelMetadata, checkFeatureParams, checkInputBands } from './metadata';
+export type { ModelMetadata } from './metadata';
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -110,40 +72,10 @@ export async function saveModel(dir: string, model: tf.LayersModel, meta: ModelM
   });
 }
 
-function readJson(file: string, dir: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new LungcamInputError(`not a LungCAM model folder: ${what} is missing (make one with \`lungcam train\`)`, dir);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new LungcamInputError(`${path.basename(file)} is not valid JSON`, dir);
-  }
-}
-
-/** Reads and checks metadata.json only (cheap: no weights). */
-export function readModelMetadata(dir: string): ModelMetadata {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new LungcamInputError('model folder not found', dir);
-  }
-  const meta = readJson(path.join(dir, 'metadata.json'), dir, 'metadata.json') as Partial<ModelMetadata> | null;
-  if (!meta || meta.format !== MODEL_FORMAT) {
-    const found = meta && typeof meta === 'object' && 'format' in meta ? ` (format "${String(meta.format)}")` : '';
-    throw new LungcamInputError(`not a LungCAM model folder: metadata.json is from another tool${found}; expected format "${MODEL_FORMAT}"`, dir);
-  }
-  if (!Array.isArray(meta.classes) || !meta.featureParams || !Array.isArray(meta.convLayers)) {
-    throw new LungcamInputError('metadata.json lacks classes, featureParams or convLayers', dir);
-  }
-  return meta as ModelMetadata;
-}
-
 /** Loads a LungCAM model folder: validates metadata, topology and weight files, then builds the model. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const meta = readModelMetadata(dir);
-  const modelJson = readJson(path.join(dir, 'model.json'), dir, 'model.json') as {
+  const modelJson = readModelFolderJson(path.join(dir, 'model.json'), dir, 'model.json') as {
     modelTopology?: unknown; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
   };
   if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
@@ -178,32 +110,3 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   return { model, meta, dir };
 }
 
-const sameNumber = (a: number | null | undefined, b: number | null | undefined) =>
-  (a ?? null) === (b ?? null) || (a != null && b != null && Math.abs(a - b) < 1e-6);
-
-/**
- * Throws a clear error when `requested` feature parameters differ from the model's (a model only
- * understands the features it was trained on). Missing requested fields take the model's values.
- */
-export function checkFeatureParams(meta: ModelMetadata, requested: Partial<FeatureParams>, subject = 'features'): FeatureParams {
-  const model = meta.featureParams;
-  const diffs: string[] = [];
-  if (requested.fmin !== undefined && !sameNumber(requested.fmin, model.fmin)) diffs.push(`fmin ${requested.fmin} Hz (model: ${model.fmin})`);
-  if (requested.fmax !== undefined && !sameNumber(requested.fmax, model.fmax)) diffs.push(`fmax ${requested.fmax} Hz (model: ${model.fmax})`);
-  if (requested.bands !== undefined && requested.bands !== model.bands) diffs.push(`bands ${requested.bands} (model: ${model.bands})`);
-  if (requested.cutoffHz !== undefined && !sameNumber(requested.cutoffHz, model.cutoffHz)) {
-    diffs.push(`cutoff ${requested.cutoffHz ?? 'none'} (model: ${model.cutoffHz ?? 'none'})`);
-  }
-  if (diffs.length) {
-    throw new LungcamInputError(
-      `feature configuration does not match the model ${meta.name}: ${diffs.join(', ')}; omit these options to use the model's, or train a model for them`, subject);
-  }
-  return { ...model };
-}
-
-/** Checks a patch tensor's band count against the model's input (e.g. features computed elsewhere). */
-export function checkInputBands(meta: ModelMetadata, bands: number, subject = 'features'): void {
-  if (bands !== meta.inputBands) {
-    throw new LungcamInputError(`the features have ${bands} bands but model ${meta.name} expects ${meta.inputBands} (fmin ${meta.featureParams.fmin}, fmax ${meta.featureParams.fmax}, bands ${meta.featureParams.bands}, cutoff ${meta.featureParams.cutoffHz ?? 'none'})`, subject);
-  }
-}

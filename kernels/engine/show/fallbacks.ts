@@ -22,7 +22,7 @@ export function summaryText(o: LungcamOutput): string {
     case 'audio':
       return `Audio ${src}: ${o.source.originalSampleRate} Hz, ${o.source.channels} channel(s)`;
     case 'spectrogram':
-      return `Log-mel spectrogram ${src}: ${o.axes.frames} frames × ${o.axes.bands} bands, ${hz(o.axes.fmin)}–${hz(o.axes.fmax)}${o.axes.cutoffHz ? `, cut above ${hz(o.axes.cutoffHz)}` : ''}`;
+      return `Log-mel spectrogram ${src}: ${o.axes.frames} frames × ${o.axes.bands} bands, ${hz(o.axes.fmin)}–${hz(o.axes.fmax)}${o.axes.bandCutoffHz ? `, cut above ${hz(o.axes.bandCutoffHz)}` : ''}`;
     case 'predictions': {
       const ranked = o.classes.map((c, i) => [c, o.recordingProbabilities[i]] as const).sort((a, b) => b[1] - a[1]);
       return `Prediction ${src} by ${o.modelId}: ${o.label} — ${ranked.map(([c, p]) => `${c} ${pct(p)}`).join(', ')} (${o.probabilities.length} patch(es))`;

@@ -86,10 +86,10 @@ export async function runStudy(dir: string, opts: StudyOptions = {}): Promise<St
   const dataset = readDataset(dir, { seed });
   const testRecs = dataset.split.test;
   const fullParams = resolveFeatureParams({ ...SEED_PARAMS });
-  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, cutoffHz });
+  const cutParams = resolveFeatureParams({ ...SEED_PARAMS, bandCutoffHz: cutoffHz });
 
   const arm = async (name: 'full-band' | 'cut', params: FeatureParams): Promise<[StudyArm, StudySet]> => {
-    say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.cutoffHz ? `, cut above ${params.cutoffHz} Hz` : ''})`);
+    say(`${name}: features (${params.fmin}–${params.fmax} Hz, ${params.bands} bands${params.bandCutoffHz ? `, cut above ${params.bandCutoffHz} Hz` : ''})`);
     const t = performance.now();
     // The model engineer's recipe (trainOnDataset: patient-wise validation, early stopping, cycle-level test).
     const trained = await trainOnDataset(dir, {

@@ -140,11 +140,21 @@ export interface LayerClass {
  * The figure of one layer × class map of a CAM output, from its quantised values (nothing recomputed):
  * what the view shows, drawn as the CLI draws `lungcam gradcam` figures. Null when the output left it out.
  */
+/** [frames, covered] values as the low columns of a [frames, bands] grid (zeros above). */
+function widenBands(low: Float32Array, frames: number, covered: number, bands: number): Float32Array {
+  const out = new Float32Array(frames * bands);
+  for (let f = 0; f < frames; f++) out.set(low.subarray(f * covered, (f + 1) * covered), f * bands);
+  return out;
+}
+
 export function camOutputFigure(out: CamOutput, pick: LayerClass, colormap: ColormapName = DEFAULT_CAM_COLORMAP): { figure: CamFigure; grid: Float32Array } | null {
   const map = out.maps[pick.layer]?.[pick.className];
   if (!map) return null;
   const { frames, bands } = out.axes;
-  const grid = mapOnFrames(map, out.patches, frames, bands);
+  // A model trained at a band cutoff has maps of its low bands only: the bands above stay at zero.
+  const covered = Math.min(bands, out.cutoff?.bands ?? bands);
+  const low = mapOnFrames(map, out.patches, frames, covered);
+  const grid = covered === bands ? low : widenBands(low, frames, covered, bands);
   const p = recordingProbabilities(out.probabilities, out.patches.padded)[out.classes.indexOf(pick.className)] ?? 0;
   const figure: CamFigure = {
     title: `${out.source.fileName} — ${out.method}, ${pick.layer}, class ${pick.className} (p ${p.toFixed(2)}), model ${out.modelId}`,

@@ -1,5 +1,6 @@
 // The 8-bit quantised matrices of the outputs (QuantizedMatrix in ../outputTypes.ts): encoded by the engine,
 // decoded by the renderer, the extension's export and the fallback images. Runs in Node and in browsers.
+import { unzlibSync, zlibSync } from 'fflate';
 import type { QuantizedMatrix } from '../outputTypes';
 
 /** Node's Buffer when running in Node (much faster than the portable code below); absent in browsers. */
@@ -52,6 +53,32 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/**
+ * The matrix's bytes on the 0..255 scale (inflated when compressed, stretched when stored with fewer
+ * levels), so colour tables index them directly whatever the encoding. Every reader goes through it.
+ */
+export function matrixBytes(m: QuantizedMatrix): Uint8Array {
+  const stored = base64ToBytes(m.u8);
+  const bytes = m.zlib ? unzlibSync(stored) : stored;
+  const levels = m.levels ?? 255;
+  if (levels === 255) return bytes;
+  const stretch = new Uint8Array(levels + 1).map((_, q) => Math.round((q * 255) / levels));
+  return bytes.map((q) => stretch[Math.min(q, levels)]);
+}
+
+/**
+ * The same matrix in fewer bytes: `levels` steps (from its 0..255 bytes) and zlib. For outputs carrying
+ * many maps; 127 levels keep each value within 0.4 % of its range.
+ */
+export function compactMatrix(m: QuantizedMatrix, levels = 127): QuantizedMatrix {
+  if (m.zlib) return m;
+  const bytes = matrixBytes(m);
+  const requantised = levels === 255 ? bytes : bytes.map((b) => Math.round((b * levels) / 255));
+  const compact: QuantizedMatrix = { rows: m.rows, cols: m.cols, min: m.min, max: m.max, u8: bytesToBase64(zlibSync(requantised, { level: 9 })), zlib: true };
+  if (levels !== 255) compact.levels = levels;
+  return compact;
+}
+
 /** A decoded matrix: bytes stay bytes (they index colour tables directly); values on demand. */
 export interface ByteMatrix {
   rows: number;
@@ -67,7 +94,7 @@ const cache = new WeakMap<QuantizedMatrix, ByteMatrix>();
 export function decodeMatrix(m: QuantizedMatrix): ByteMatrix {
   let out = cache.get(m);
   if (!out) {
-    const bytes = base64ToBytes(m.u8);
+    const bytes = matrixBytes(m);
     if (bytes.length !== m.rows * m.cols) {
       throw new Error(`matrix has ${bytes.length} bytes, expected ${m.rows} × ${m.cols}`);
     }
@@ -119,7 +146,7 @@ export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: numb
 
 /** The values a quantised matrix stands for (min + byte/255 · (max − min)), row-major. */
 export function dequantize(m: QuantizedMatrix): Float32Array {
-  const bytes = base64ToBytes(m.u8);
+  const bytes = matrixBytes(m);
   if (bytes.length !== m.rows * m.cols) throw new Error(`the output's matrix has ${bytes.length} values, expected ${m.rows} × ${m.cols}`);
   const out = new Float32Array(bytes.length);
   const scale = (m.max - m.min) / 255;

@@ -3,7 +3,8 @@
  * (user-data/logs/<session>/exthost<N>/…, written only where code-server's spdlog binding exists) and
  * the browser side, where the remote extension host's console, the workbench's error log and failed
  * resource loads (webview files) all arrive. `extensionProblems` keeps the warnings and errors that
- * mention LungCAM or a missing file.
+ * name LungCAM (its identifiers or its files, not merely a path that happens to hold the word, such as a
+ * clone in a folder named `lungcam`) or a missing file.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -66,8 +67,18 @@ const MISSING = /cannot find module|ENOENT|no such file|not found|could not (loa
 const HARNESS = /@vscode\/spdlog|spdlog\.node|Could not locate the bindings file|build\/Release\/watchdog|node_modules\/vsda\/|open-vsx\.org|ERR_NAME_NOT_RESOLVED/;
 const EDITOR_NOTE = /^Time limit reached when tokenizing line/;
 
+/**
+ * LungCAM's own identifiers: the extension id and its command, setting and view ids (`lungcam.x`), the
+ * notebook, renderer and kernel names (`lungcam-x`), the CLI's `lungcam:` prefix and the name `LungCAM`;
+ * never as a path segment (`/work/lungcam/samples`, `/src/lungcam-main/`).
+ */
+const OUR_IDS = /(?<![/\\\w])(?:lungcam(?:[.-][A-Za-z]|:)|LungCAM\b(?![/\\]))/;
+
 /** Warnings and errors about LungCAM or about a missing file (minus the known code-server install gaps). */
 export function extensionProblems(lines: LogLine[], extensionFolder: string): LogLine[] {
-  const ours = new RegExp(`lungcam|${extensionFolder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
+  // The extension's own files, not anything under its folder (the opened workspace is inside it).
+  const folder = extensionFolder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/+$/, '');
+  const ownFiles = new RegExp(`${folder}/(?:dist|extension|kernels|webview|media|package\\.json)\\b`);
+  const ours = { test: (text: string) => OUR_IDS.test(text) || ownFiles.test(text) };
   return lines.filter((l) => l.level !== 'info' && !EDITOR_NOTE.test(l.text) && (ours.test(l.text) || MISSING.test(l.text)) && !(HARNESS.test(l.text) && !ours.test(l.text)));
 }

@@ -70,20 +70,20 @@ test('mel filterbank: DC weight 0, triangles peak at 1, axes in Hz ascending', (
 test('cutoff drops the bands whose centre is above it; kept bands are unchanged', () => {
   const x = sine(700, 1, 16000, 0.3).map((v, i) => v + 0.2 * Math.sin(i * 0.9));
   const full = logMelSpectrogram(x, SEED_PARAMS);
-  const cut = logMelSpectrogram(x, { ...SEED_PARAMS, cutoffHz: 1500 });
+  const cut = logMelSpectrogram(x, { ...SEED_PARAMS, bandCutoffHz: 1500 });
   assert.ok(cut.bands < 64 && cut.bands > 40, `kept ${cut.bands}`);
   assert.ok(cut.axes.bandCentersHz.every((c) => c <= 1500));
   assert.ok(full.axes.bandCentersHz[cut.bands] > 1500, 'the first dropped band is centred above the cutoff');
   assert.equal(cut.axes.bandEdgesHz.length, cut.bands + 2);
   assert.equal(cut.axes.melBands, 64);
-  assert.equal(cut.axes.cutoffHz, 1500);
+  assert.equal(cut.axes.bandCutoffHz, 1500);
   for (let f = 0; f < cut.frames; f++) for (let b = 0; b < cut.bands; b++) assert.equal(cut.data[f * cut.bands + b], full.data[f * 64 + b]);
   // A cutoff at or above fmax keeps every band.
-  assert.equal(logMelSpectrogram(x, { ...SEED_PARAMS, cutoffHz: 2000 }).bands, 64);
+  assert.equal(logMelSpectrogram(x, { ...SEED_PARAMS, bandCutoffHz: 2000 }).bands, 64);
 });
 
 test('bad feature parameters are input errors naming the option', () => {
-  const bad = [{ fmax: 9000 }, { fmin: 3000, fmax: 2000 }, { bands: 0 }, { bands: 2.5 }, { fmin: -1 }, { cutoffHz: 50 }];
+  const bad = [{ fmax: 9000 }, { fmin: 3000, fmax: 2000 }, { bands: 0 }, { bands: 2.5 }, { fmin: -1 }, { bandCutoffHz: 50 }];
   for (const p of bad) assert.throws(() => resolveFeatureParams(p), (e: unknown) => isInputError(e) && /^--\w+: /.test((e as Error).message), JSON.stringify(p));
 });
 
@@ -110,8 +110,8 @@ test('the float32 WebAssembly SIMD log-mel stays within the golden tolerance of 
   const x = Float32Array.from({ length: 16000 * 3 + 123 }, (_, i) => Math.sin(i * 0.05) * (i % 3000 < 1500 ? 1 : 1e-4) + ((i * 7919) % 1000) / 4e6);
   const frames = frameCount(x.length);
   // Bands below, across and above 4 kHz (bin 128): the kernel unpacks bins k and 256 − k together.
-  const highBand = { fmin: 4200, fmax: 7900, bands: 24, cutoffHz: null };
-  for (const params of [VGGISH_PARAMS, SEED_PARAMS, { ...SEED_PARAMS, cutoffHz: 1500 }, highBand]) {
+  const highBand = { fmin: 4200, fmax: 7900, bands: 24, bandCutoffHz: null };
+  for (const params of [VGGISH_PARAMS, SEED_PARAMS, { ...SEED_PARAMS, bandCutoffHz: 1500 }, highBand]) {
     const bank = melFilterbank(params);
     const wasm = new LogMelFrameKernel(bank);
     assert.ok(wasm.usesWasm, 'WebAssembly SIMD is available in Node 20');
@@ -133,7 +133,7 @@ test('the float32 WebAssembly SIMD log-mel stays within the golden tolerance of 
 });
 
 test('the WebAssembly unpacking pass covers every bin a filterbank reads', async () => {
-  const { unpackRange } = await import('../../../kernels/engine/audio/fftWasm');
+  const { unpackRange } = await import('../../../kernels/engine/accel/audio/fftWasm');
   for (let from = 0; from <= 256; from += 3) {
     for (let to = from; to <= 256; to += 5) {
       const [lo, hi, mirror] = unpackRange(from, to);

@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from './helpers';
-import { binaryFilterGradContracted } from '../../../kernels/engine/cam/binaryFilterGrad';
+import { binaryFilterGradContracted } from '../../../kernels/engine/accel/cam/binaryFilterGrad';
 
 before(setupBackend);
 

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from './helpers';
-import { camProduct } from '../../../kernels/engine/cam/camProduct';
+import { camProduct } from '../../../kernels/engine/accel/cam/camProduct';
 
 before(setupBackend);
 

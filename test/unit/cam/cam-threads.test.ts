@@ -4,9 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from './helpers';
-import { camProduct } from '../../../kernels/engine/cam/camProduct';
-import { binaryFilterGradContracted } from '../../../kernels/engine/cam/binaryFilterGrad';
-import { readyCamHelpers, setCamThreads, stopCamHelpers } from '../../../kernels/engine/cam/camThreads';
+import { camProduct } from '../../../kernels/engine/accel/cam/camProduct';
+import { binaryFilterGradContracted } from '../../../kernels/engine/accel/cam/binaryFilterGrad';
+import { readyCamHelpers, setCamThreads, stopCamHelpers } from '../../../kernels/engine/accel/cam/camThreads';
 
 before(setupBackend);
 after(() => { setCamThreads(2); stopCamHelpers(); });

@@ -12,7 +12,7 @@ import { initBackend } from '../../../kernels/engine/model/backend';
 import { buildModel, convLayerNames, CLASSES } from '../../../kernels/engine/model/model';
 import { MODEL_FORMAT, saveModel } from '../../../kernels/engine/model/modelIO';
 
-const PARAMS = { fmin: 100, fmax: 2000, bands: 32, cutoffHz: null };
+const PARAMS = { fmin: 100, fmax: 2000, bands: 32, bandCutoffHz: null };
 let dir: string;
 let modelDir: string;
 let wav: string;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { assertGradCamEqualsFullGradients, mapsFromFullGradients, normalPatches, setupBackend } from './helpers';
 import { camLayerNames } from '../../../kernels/engine/cam/layers';
-import { setMaskCounting } from '../../../kernels/engine/cam/binaryFilterGrad';
+import { setMaskCounting } from '../../../kernels/engine/accel/cam/binaryFilterGrad';
 
 before(setupBackend);
 

@@ -105,8 +105,8 @@ describe('CAM summaries and metrics', () => {
     const patches = randomPatches(2, 16, 8, 6);
     const r = await gradCam(model, patches, { layers: ['conv1', 'conv2'], classNames: ['normal', 'crackle', 'wheeze'] });
     const logMel = {
-      data: new Float32Array(30 * 8), frames: 30, bands: 8, params: { fmin: 100, fmax: 2000, bands: 8, cutoffHz: null },
-      axes: { sampleRate: 16000 as const, fmin: 100, fmax: 2000, melBands: 8, bands: 8, cutoffHz: null, frames: 30, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
+      data: new Float32Array(30 * 8), frames: 30, bands: 8, params: { fmin: 100, fmax: 2000, bands: 8, bandCutoffHz: null },
+      axes: { sampleRate: 16000 as const, fmin: 100, fmax: 2000, melBands: 8, bands: 8, bandCutoffHz: null, frames: 30, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
     };
     const out = camOutput({ result: r, logMel, patches: { startFrame: [0, 16], padded: [false, true], frames: 16 }, modelId: 'test' });
     assert.deepEqual(Object.keys(out.maps), ['conv1', 'conv2']);

@@ -28,7 +28,7 @@ function fakeRecording(minutes: number): { result: GradCamResult; logMel: LogMel
     classNames: CLASSES, classIndices: [0, 1, 2, 3], patchCount: count, patchFrames: 96, bands: 64,
     logits: probabilities, probabilities, maps,
   } as GradCamResult;
-  const params = { fmin: 100, fmax: 2000, bands: 64, cutoffHz: null };
+  const params = { fmin: 100, fmax: 2000, bands: 64, bandCutoffHz: null };
   const logMel: LogMel = { data: Float32Array.from({ length: frames * 64 }, () => -4 + rand() * 4), frames, bands: 64, axes: melAxes(params, frames), params };
   return { result, logMel, patches: { startFrame: Array.from({ length: count }, (_, i) => i * 96), padded: new Array(count).fill(false), frames: 96 } };
 }

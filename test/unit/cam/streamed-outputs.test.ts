@@ -75,8 +75,9 @@ test('gradcam --out F.json and view, streamed chunk by chunk, equal the whole-re
   const viewOut = path.join(dir, 'view.json');
   const v = runLungcam(['view', annotated, '--model', modelDir, '--out', viewOut], { env });
   assert.equal(v.code, 0, v.stderr);
-  const { methods, ...cam } = JSON.parse(readFileSync(viewOut, 'utf8')).cam;
+  const { methods, cutoff, ...cam } = JSON.parse(readFileSync(viewOut, 'utf8')).cam;
   assert.ok(methods.includes('gradcam'));
+  assert.deepEqual(cutoff, { bandCutoffHz: null, cutoffMode: 'model', modelId: 'baseline', bands: 64, keptBands: 64 });
   assert.deepEqual(cam, reference.view);
 });
 

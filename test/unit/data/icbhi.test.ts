@@ -142,8 +142,8 @@ function rampLogMel(frames: number, bands = 4): LogMel {
   const data = new Float32Array(frames * bands);
   for (let f = 0; f < frames; f++) for (let b = 0; b < bands; b++) data[f * bands + b] = f + b / 100;
   return {
-    data, frames, bands, params: { fmin: 100, fmax: 2000, bands, cutoffHz: null },
-    axes: { sampleRate: 16000, fmin: 100, fmax: 2000, melBands: bands, bands, cutoffHz: null, frames, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
+    data, frames, bands, params: { fmin: 100, fmax: 2000, bands, bandCutoffHz: null },
+    axes: { sampleRate: 16000, fmin: 100, fmax: 2000, melBands: bands, bands, bandCutoffHz: null, frames, hopSeconds: 0.01, windowSeconds: 0.025, bandCentersHz: [], bandEdgesHz: [] },
   };
 }
 

@@ -148,7 +148,7 @@ test('sample rates vary from 4 kHz to 44.1 kHz; durations and loudness vary', ()
 
 /** Mean log-mel (100–2000 Hz, 64 bands) of the bands centred above 1500 Hz. */
 function upperBandMean(samples: Float32Array, rate: number): number {
-  const lm = logMelSpectrogram(resample(samples, rate, 16000), { fmin: 100, fmax: 2000, bands: 64, cutoffHz: null });
+  const lm = logMelSpectrogram(resample(samples, rate, 16000), { fmin: 100, fmax: 2000, bands: 64, bandCutoffHz: null });
   const upper = lm.axes.bandCentersHz.map((hz, k) => (hz > 1500 ? k : -1)).filter((k) => k >= 0);
   let s = 0;
   for (let f = 0; f < lm.frames; f++) for (const k of upper) s += lm.data[f * lm.bands + k];
@@ -180,7 +180,7 @@ test('wheeze events mark where the log-mel has tonal energy', () => {
   let n = 0;
   for (const { patient, plan } of recordings.slice(0, 4)) {
     const rec = renderRecording(8, patient, plan);
-    const lm = logMelSpectrogram(resample(rec.samples, rec.sampleRate, 16000), { fmin: 100, fmax: 2000, bands: 64, cutoffHz: null });
+    const lm = logMelSpectrogram(resample(rec.samples, rec.sampleRate, 16000), { fmin: 100, fmax: 2000, bands: 64, bandCutoffHz: null });
     const edges = lm.axes.bandEdgesHz;
     for (const e of rec.events) {
       if (e.type !== 'wheeze' || e.endSeconds - e.startSeconds < 0.25) continue;

@@ -109,7 +109,7 @@ test('model folders from another tool, with missing or truncated weights, or abs
 test('a feature configuration that does not match the model is refused with the differences named', () => {
   const meta = metadataFor(buildModel({ filters: [4], seed: 1 }));
   assert.deepEqual(checkFeatureParams(meta, {}), SEED_PARAMS);
-  assert.throws(() => checkFeatureParams(meta, { fmax: 7500, cutoffHz: 1500 }, '--fmax'), (e: Error) => {
+  assert.throws(() => checkFeatureParams(meta, { fmax: 7500, bandCutoffHz: 1500 }, '--fmax'), (e: Error) => {
     assert.ok(isInputError(e));
     assert.match(e.message, /does not match the model test: fmax 7500 Hz \(model: 2000\), cutoff 1500 \(model: none\)/);
     return true;

@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, withBackend } from '../../../kernels/engine/model/backend';
-import { STACKED_MAX_POOL_GRAD } from '../../../kernels/engine/model/wasmJsKernels';
+import { STACKED_MAX_POOL_GRAD } from '../../../kernels/engine/accel/wasmJsKernels';
 
 tf.env().set('IS_TEST', true);
 

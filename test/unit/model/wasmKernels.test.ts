@@ -127,7 +127,7 @@ test('unsupported convolution settings give a clear error instead of a wrong gra
 });
 
 test('the filter gradient is the same bit for bit on one thread and on every thread (helpers share the wasm heap)', async () => {
-  const { setKernelThreads: setFilterGradThreads, readyKernelHelpers: readyFilterGradHelpers } = await import('../../../kernels/engine/model/kernelThreads');
+  const { setKernelThreads: setFilterGradThreads, readyKernelHelpers: readyFilterGradHelpers } = await import('../../../kernels/engine/accel/conv/kernelThreads');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const threads = wasm.getThreadsCount();
   const x = tf.tensor4d(seeded(4 * 12 * 10 * 8, 21), [4, 12, 10, 8]);

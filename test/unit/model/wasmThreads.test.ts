@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { wantedWasmThreads } from '../../../kernels/engine/model/wasmThreads';
+import { wantedWasmThreads } from '../../../kernels/engine/accel/wasmThreads';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 

@@ -4,8 +4,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, withBackend } from '../../../kernels/engine/model/backend';
-import { setWinograd, winogradApplies } from '../../../kernels/engine/model/winograd';
-import { readyKernelHelpers, setKernelThreads } from '../../../kernels/engine/model/kernelThreads';
+import { setWinograd, winogradApplies } from '../../../kernels/engine/accel/conv/winograd';
+import { readyKernelHelpers, setKernelThreads } from '../../../kernels/engine/accel/conv/kernelThreads';
 
 tf.env().set('IS_TEST', true);
 

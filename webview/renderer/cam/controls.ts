@@ -1,6 +1,6 @@
 // The CAM view's controls, row by row. Each is a small function that builds one control from the view's
 // data and answers by changing the view's state (or asking the host); a control that must follow state
-// changed elsewhere (the colour map from the settings, the cutoff's share) redraws like any part.
+// changed elsewhere (the colour map from the settings, the threshold's share) redraws like any part.
 // A new control is one function here and one entry in CONTROL_ROWS.
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
@@ -11,7 +11,8 @@ import type { HostLink } from '../hostLink';
 import { el } from '../dom';
 import { formatHz } from '../scales';
 import type { Control, ViewData } from './part';
-import { cutoffText } from './parts';
+import { bandCutoffControl } from './cutoffControl';
+import { thresholdText } from './parts';
 import type { CamViewState } from './state';
 
 /** What a control may do. */
@@ -61,19 +62,22 @@ const opacityControl: ControlSpec = (host) =>
 const boundariesControl: ControlSpec = (host) =>
   still(checkbox('Patch boundaries', host.view().state.showBoundaries, (showBoundaries) => host.set({ showBoundaries }), 'boundaries'));
 
-/** The band cutoff (whole tens of Hz, so it lands on round values like 1500 Hz) with the share above it. */
-const cutoffControl: ControlSpec = (host, output) => {
+/**
+ * The attention threshold (whole tens of Hz, so it lands on round values like 1500 Hz) with the share of
+ * attention above it: where the view draws its line, not a change to what the model sees.
+ */
+const thresholdControl: ControlSpec = (host, output) => {
   const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
   const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
-  const s = slider('Band cutoff', lo, hi, 10, Math.round(host.view().state.cutoffHz), (v) => formatHz(v), (cutoffHz) => host.set({ cutoffHz }), 'cutoff');
+  const s = slider('Attention threshold', lo, hi, 10, Math.round(host.view().state.attentionThresholdHz), (v) => formatHz(v), (attentionThresholdHz) => host.set({ attentionThresholdHz }), 'attention-threshold');
   const share = el('span', { class: 'lc-share', 'aria-live': 'polite' });
   s.wrapper.append(share);
-  return { element: s.wrapper, reads: ['cutoffHz', 'map'], draw: (v) => { share.textContent = cutoffText(v); } };
+  return { element: s.wrapper, reads: ['attentionThresholdHz', 'map'], draw: (v) => { share.textContent = thresholdText(v); } };
 };
 
 /**
- * Another CAM method, or this cutoff, computed by the host. In an untrusted workspace only the method is
- * named; without a host (no messaging, no requestId) the controls show why they are off.
+ * Another CAM method, or a map the output left out, computed by the host. In an untrusted workspace only
+ * the method is named; without a host (no messaging, no requestId) the controls show why they are off.
  */
 const recomputeControls: ControlSpec = (host, output) => {
   const { link } = host;
@@ -87,12 +91,12 @@ const recomputeControls: ControlSpec = (host, output) => {
     host.busy(`Computing ${m}…`);
     link.post({ type: 'recompute', requestId: output.requestId, method: m });
   }, 'method');
-  const rerun = button('Re-run with this cutoff', () => {
+  const rerun = button('Re-run', () => {
     if (!output.requestId) return;
-    const { cutoffHz, layer, className } = host.view().state;
-    host.busy(`Re-running with the cutoff at ${formatHz(cutoffHz)}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, cutoffHz, layer, className });
-  }, 'rerun', 'primary');
+    const { layer, className } = host.view().state;
+    host.busy(`Re-running ${layer} × ${className}…`);
+    link.post({ type: 'recompute', requestId: output.requestId, layer, className });
+  }, 'rerun');
   const reason = el('span', { class: 'lc-reason', 'data-reason': 'host' });
   if (link.disabledReason) {
     method.setDisabled(true, link.disabledReason);
@@ -123,8 +127,8 @@ export type ControlRow = 'choices' | 'host' | 'actions';
 
 /** Top to bottom: what to show, what the host computes, what to do with the view. */
 export const CONTROL_ROWS: Record<ControlRow, ControlSpec[]> = {
-  choices: [layerControl, classControl, colormapControl, opacityControl, boundariesControl],
-  host: [cutoffControl, recomputeControls],
+  choices: [layerControl, classControl, colormapControl, opacityControl, boundariesControl, thresholdControl],
+  host: [bandCutoffControl, recomputeControls],
   actions: [zoomButtons, exportButtons],
 };
 

@@ -26,6 +26,9 @@ export interface CamFigure {
   /** SVG groups, back to front. */
   g: {
     labels: G;
+    /** The bands the shown band cutoff removed (veiled). */
+    removed: G;
+    /** The attention threshold's line and share. */
     cutoff: G;
     hover: G;
     hzAxis: G;
@@ -38,7 +41,7 @@ export interface CamFigure {
   };
   /** Transparent rectangle over the map that takes drags and wheel zooms. */
   hit: Selection<SVGRectElement, unknown, null, undefined>;
-  ids: { clip: string; camGradient: string; logMelGradient: string };
+  ids: { clip: string; camGradient: string; logMelGradient: string; maskHatch: string };
 }
 
 export function createFigure(): CamFigure {
@@ -54,17 +57,23 @@ export function createFigure(): CamFigure {
   const svgNode = svgEl('svg', { class: 'lc-svg' }) as SVGSVGElement;
   element.append(...Object.values(canvases), svgNode);
   const svg = select(svgNode);
-  const ids = { clip: uniqueId('lc-clip'), camGradient: uniqueId('lc-grad'), logMelGradient: uniqueId('lc-lmgrad') };
+  const ids = { clip: uniqueId('lc-clip'), camGradient: uniqueId('lc-grad'), logMelGradient: uniqueId('lc-lmgrad'), maskHatch: uniqueId('lc-hatch') };
   const defs = svg.append('defs');
   defs.append('clipPath').attr('id', ids.clip).append('rect');
   for (const id of [ids.camGradient, ids.logMelGradient]) {
     defs.append('linearGradient').attr('id', id).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
   }
+  // Diagonal hatching over masked bands: the map stays visible under it (the model did see those inputs).
+  const hatch = defs.append('pattern').attr('id', ids.maskHatch).attr('patternUnits', 'userSpaceOnUse').attr('width', 8).attr('height', 8)
+    .attr('patternTransform', 'rotate(45)');
+  hatch.append('rect').attr('width', 8).attr('height', 8).attr('fill', 'rgba(0, 0, 0, 0.25)');
+  hatch.append('line').attr('x1', 0).attr('x2', 0).attr('y1', 0).attr('y2', 8).attr('stroke', 'rgba(255, 255, 255, 0.6)').attr('stroke-width', 2);
   const plot = svg.append('g').attr('class', 'lc-plot');
   const labels = plot.append('g').attr('class', 'lc-labels');
   const map = plot.append('g').attr('class', 'lc-map').attr('clip-path', `url(#${ids.clip})`);
   const g = {
     labels,
+    removed: map.append('g').attr('class', 'lc-removed'),
     cutoff: map.append('g').attr('class', 'lc-cutoff'),
     hover: map.append('g').attr('class', 'lc-hover lc-no-export'),
     hzAxis: plot.append('g'),

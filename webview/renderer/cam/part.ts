@@ -5,6 +5,7 @@ import type { ScaleLinear } from 'd3-scale';
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import type { ByteMatrix } from '../../../kernels/shared/view/quantized';
 import type { CamLayout } from './layout';
+import type { Variant } from './cutoffs';
 import type { MapSelection } from './selection';
 import type { CamViewState, StateKey } from './state';
 
@@ -13,7 +14,10 @@ export type ViewKey = StateKey | 'output' | 'map';
 
 /** Everything a part may draw from. */
 export interface ViewData {
+  /** The output as the chosen band cutoff shows it (cutoffs.ts atCutoff). */
   readonly output: CamOutput;
+  /** The band cutoffs this view can show, and the one shown. */
+  readonly cutoffs: { readonly variants: readonly Variant[]; readonly shown: Variant; readonly pending: boolean };
   readonly state: Readonly<CamViewState>;
   /** The log-mel, decoded once per output. */
   readonly logMel: ByteMatrix;

@@ -15,7 +15,7 @@ import { SIDE, marksHeight } from './layout';
 import type { Navigation } from './navigation';
 import type { Part, ViewData } from './part';
 
-const CUTOFF_COLOUR = '#ff4d4d';
+const THRESHOLD_COLOUR = '#ff4d4d';
 
 /** The figure's parts; `navigation` is looked up when drawn (it is made anew for each output). */
 export function figureParts(fig: CamFigure, container: HTMLElement, navigation: () => Navigation | undefined): Part[] {
@@ -28,7 +28,8 @@ export function figureParts(fig: CamFigure, container: HTMLElement, navigation: 
     overlayOpacity(fig),
     bandProfile(fig),
     colorBars(fig),
-    cutoffLine(fig),
+    removedBands(fig),
+    thresholdLine(fig),
   ];
 }
 
@@ -42,7 +43,7 @@ function windowPictures(fig: CamFigure): Part {
       const height = layout.rows.map.height;
       drawSpectrogram(fig.canvases.spectrogram.getContext('2d')!, logMel, output.axes, x, plotWidth, height, colormapLut('greys'));
       const ctx = fig.canvases.cam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap));
+      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, plotWidth, height);
     },
   };
@@ -84,7 +85,7 @@ function overviewPictures(fig: CamFigure): Part {
       const { overviewSpectrogram, overviewCam } = fig.canvases;
       drawSpectrogram(overviewSpectrogram.getContext('2d')!, logMel, output.axes, xFull, layout.plotWidth, overview.height, colormapLut('greys'));
       const ctx = overviewCam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap));
+      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, layout.plotWidth, overview.height);
     },
   };
@@ -137,30 +138,62 @@ function colorBars(fig: CamFigure): Part {
   };
 }
 
-/** "12.3% of attention above 1.5 kHz": the share of the band profile above the cutoff. */
-export function cutoffText(v: ViewData): string {
-  return `${(cutoffShare(v) * 100).toFixed(1)}% of attention above ${formatHz(v.state.cutoffHz)}`;
+/** "12.3% of attention above 1.5 kHz": the share of the band profile above the attention threshold. */
+export function thresholdText(v: ViewData): string {
+  return `${(thresholdShare(v) * 100).toFixed(1)}% of attention above ${formatHz(v.state.attentionThresholdHz)}`;
 }
 
-export function cutoffShare({ output, selection, state }: ViewData): number {
-  return shareAboveCutoff(selection.bandProfile, output.axes.bandCentersHz, state.cutoffHz).attentionShare;
+export function thresholdShare({ output, selection, state }: ViewData): number {
+  return shareAboveCutoff(selection.bandProfile, output.axes.bandCentersHz, state.attentionThresholdHz).attentionShare;
 }
 
-/** The dashed cutoff line across the map, with its share. */
-function cutoffLine(fig: CamFigure): Part {
+/** The dashed attention-threshold line across the map, with its share. */
+function thresholdLine(fig: CamFigure): Part {
   return {
-    reads: ['cutoffHz', 'map'],
+    reads: ['attentionThresholdHz', 'map'],
     draw(v) {
       const { layout, y, state } = v;
-      const text = cutoffText(v);
-      const yy = layout.rows.map.top + y(state.cutoffHz);
+      const text = thresholdText(v);
+      const yy = layout.rows.map.top + y(state.attentionThresholdHz);
       fig.g.cutoff.selectAll('line').data([yy]).join('line')
         .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
-        .attr('stroke', CUTOFF_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
+        .attr('stroke', THRESHOLD_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
       fig.g.cutoff.selectAll('text').data([text]).join('text')
         .attr('x', layout.plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
-        .attr('fill', CUTOFF_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+        .attr('fill', THRESHOLD_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
         .text((d) => d);
+    },
+  };
+}
+
+/**
+ * The bands the shown band cutoff removed, veiled across the map and labelled: darkened where the model
+ * never saw them (trained without them), hatched where a what-if masked them with a neutral value (the
+ * model saw that value there, so its map shows through).
+ */
+function removedBands(fig: CamFigure): Part {
+  return {
+    reads: ['bandCutoffHz', 'map'],
+    draw({ output, layout, cutoffs: { shown } }) {
+      const { axes } = output;
+      const height = layout.rows.map.height;
+      const yOfBand = (b: number) => layout.rows.map.top + height * (1 - b / axes.bands);
+      const cutLabel = formatHz(shown.bandCutoffHz ?? axes.fmax);
+      const zones = [];
+      // Above the model's own bands: never seen. Between the cutoff and them: masked in a what-if.
+      if (shown.bands < axes.bands) {
+        zones.push({ from: shown.bands, fill: 'rgba(0, 0, 0, 0.55)', label: shown.cutoffMode === 'masked' ? `model ${shown.modelId} never saw these bands` : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands` });
+      }
+      if (shown.cutoffMode === 'masked' && shown.keptBands < shown.bands) {
+        zones.push({ from: shown.keptBands, to: shown.bands, fill: `url(#${fig.ids.maskHatch})`, label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})` });
+      }
+      const placed = zones.map((z) => ({ ...z, top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands), bottom: yOfBand(z.from) }));
+      fig.g.removed.selectAll('rect').data(placed).join('rect')
+        .attr('x', 0).attr('y', (z) => z.top).attr('width', layout.plotWidth).attr('height', (z) => z.bottom - z.top).attr('fill', (z) => z.fill);
+      fig.g.removed.selectAll('text').data(placed).join('text')
+        .attr('x', 6).attr('y', (z) => z.top + 14).attr('font-size', 11).attr('fill', 'white')
+        .attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+        .text((z) => z.label);
     },
   };
 }

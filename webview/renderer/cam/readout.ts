@@ -72,8 +72,8 @@ function readoutText({ output, logMel, selection }: ViewData, seconds: number, f
     `${formatHz(axes.bandCentersHz[band])} (band ${band + 1})`,
     `log-mel ${valueAt(logMel, frame, band).toFixed(2)}`,
   ];
-  if (selection.map && patch >= 0) {
-    const v = camAt(selection.map, output.patches, patch, frame, band, axes.bands);
+  if (selection.map && patch >= 0 && band < selection.bands) {
+    const v = camAt(selection.map, output.patches, patch, frame, band, selection.bands);
     if (v) parts.push(`CAM ${v.normalised.toFixed(2)} (raw ${v.raw.toPrecision(3)})`);
   }
   if (patch >= 0) {

@@ -12,19 +12,20 @@ export interface MapSelection {
   /** Mean attention per native time step, patch after patch. */
   timeProfile: Float64Array;
   timeProfileMax: number;
+  /** Mel bands the map covers, low bands first (a model trained at a cutoff sees only those). */
+  bands: number;
 }
 
 /** The choices a selection depends on (with the output itself). */
-export const MAP_INPUTS: readonly StateKey[] = ['layer', 'className'];
+export const MAP_INPUTS: readonly StateKey[] = ['layer', 'className', 'bandCutoffHz'];
 
 export function selectMap(output: CamOutput, state: Pick<CamViewState, 'layer' | 'className'>): MapSelection {
   const map = output.maps[state.layer]?.[state.className];
-  if (!map) return { map, bandProfile: new Float64Array(output.axes.bands), timeProfile: new Float64Array(0), timeProfileMax: 1 };
+  const bands = Math.min(output.axes.bands, output.cutoff?.bands ?? output.axes.bands);
+  const profile = new Float64Array(output.axes.bands);
+  if (!map) return { map, bandProfile: profile, timeProfile: new Float64Array(0), timeProfileMax: 1, bands };
   const time = timeProfile(map);
-  return {
-    map,
-    bandProfile: bandProfile(map, output.axes.bands),
-    timeProfile: time,
-    timeProfileMax: time.reduce((m, v) => Math.max(m, v), 1e-9),
-  };
+  // Bands above those the map covers hold no attention (the model never saw them).
+  profile.set(bandProfile(map, bands));
+  return { map, bandProfile: profile, timeProfile: time, timeProfileMax: time.reduce((m, v) => Math.max(m, v), 1e-9), bands };
 }

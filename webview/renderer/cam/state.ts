@@ -1,6 +1,7 @@
 // What the user chose in a CAM view, and the pure rules that keep those choices valid for an output:
 // defaults for a new output, the time window kept inside the recording, and the keys that move it.
 import type { CamOutput, FeatureAxes } from '../../../kernels/shared/outputTypes';
+import { DEFAULT_ATTENTION_THRESHOLD_HZ, type BandCutoffHz } from '../../../kernels/shared/cutoff';
 import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../../../kernels/shared/view/colormaps';
 import { recordingSeconds } from '../scales';
 
@@ -11,14 +12,16 @@ export interface CamViewState {
   colormap: ColormapName;
   opacity: number;
   showBoundaries: boolean;
-  cutoffHz: number;
+  /** Where the line and the share of attention above it are drawn (changes nothing the model sees). */
+  attentionThresholdHz: number;
+  /** The band cutoff whose model (or what-if) is shown; undefined: the output's own. */
+  bandCutoffHz: BandCutoffHz | undefined;
   /** Seconds shown in the main view, [start, end]. */
   window: [number, number];
 }
 
 export type StateKey = keyof CamViewState;
 
-export const DEFAULT_CUTOFF_HZ = 1500;
 const DEFAULT_OPACITY = 0.6;
 /** A recording longer than this opens on its first WINDOW_ON_OPEN_SECONDS (fast first paint, readable detail). */
 const LONG_RECORDING_SECONDS = 60;
@@ -32,13 +35,15 @@ export function initialState(restored: CamViewState | undefined, colormap: Color
     colormap: restored?.colormap ?? colormap ?? DEFAULT_CAM_COLORMAP,
     opacity: restored?.opacity ?? DEFAULT_OPACITY,
     showBoundaries: restored?.showBoundaries ?? true,
-    cutoffHz: restored?.cutoffHz ?? DEFAULT_CUTOFF_HZ,
+    attentionThresholdHz: restored?.attentionThresholdHz ?? DEFAULT_ATTENTION_THRESHOLD_HZ,
+    bandCutoffHz: restored?.bandCutoffHz,
     window: restored ? [restored.window[0], restored.window[1]] : [0, 1],
   };
 }
 
 /**
- * The choices valid for `output`: a layer, class and cutoff it does not have give way to its defaults; a
+ * The choices valid for `output`: a layer, class and threshold it does not have give way to its defaults
+ * (a band cutoff it has no variant for is left to the cutoff control, which may fetch one); a
  * window chosen before is kept when the recording still holds it (`keepWindow`).
  */
 export function fitToOutput(state: CamViewState, output: CamOutput, keepWindow: boolean): CamViewState {
@@ -47,13 +52,14 @@ export function fitToOutput(state: CamViewState, output: CamOutput, keepWindow: 
   const className = classes.includes(state.className) ? state.className : classes.includes(output.defaultClass) ? output.defaultClass : classes[0];
   const lo = axes.bandEdgesHz[1];
   const hi = axes.bandEdgesHz[axes.bands];
-  const cutoffHz = state.cutoffHz >= lo && state.cutoffHz <= hi ? state.cutoffHz : Math.min(hi, Math.max(lo, axes.cutoffHz ?? DEFAULT_CUTOFF_HZ));
+  const t = state.attentionThresholdHz;
+  const attentionThresholdHz = t >= lo && t <= hi ? t : Math.min(hi, Math.max(lo, DEFAULT_ATTENTION_THRESHOLD_HZ));
   const total = recordingSeconds(axes);
   const [start, end] = state.window;
   const kept = keepWindow && end > start && end <= total;
   const [from, to] = kept ? state.window : [0, total > LONG_RECORDING_SECONDS ? WINDOW_ON_OPEN_SECONDS : total];
   const window = clampWindow(axes, from, to);
-  return { ...state, layer, className, cutoffHz, window };
+  return { ...state, layer, className, attentionThresholdHz, window };
 }
 
 /** [start, end] moved and sized to lie inside the recording, at least 1 s (or the whole recording) long. */

@@ -5,7 +5,7 @@ import { formatSeconds } from '../scales';
 import { patchPeaks, shareByRanges } from '../../../kernels/shared/view/summaries';
 import type { CamFigure } from './figure';
 import type { Part, ViewData } from './part';
-import { cutoffShare } from './parts';
+import { thresholdShare } from './parts';
 
 /** Frequency ranges the summary reports attention in (Hz boundaries). */
 const SUMMARY_RANGES_HZ = [250, 500, 1000, 2000, 4000];
@@ -54,12 +54,17 @@ function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boole
 
 function dataAttributes(container: HTMLElement): Part {
   return {
-    reads: ['map', 'colormap', 'cutoffHz'],
+    reads: ['map', 'colormap', 'attentionThresholdHz', 'bandCutoffHz'],
     draw(v) {
       container.dataset.layer = v.state.layer;
       container.dataset.className = v.state.className;
       container.dataset.colormap = v.state.colormap;
-      container.dataset.shareAbove = cutoffShare(v).toFixed(4);
+      container.dataset.shareAbove = thresholdShare(v).toFixed(4);
+      const { shown, pending } = v.cutoffs;
+      container.dataset.cutoffMode = shown.cutoffMode;
+      container.dataset.cutoffModel = shown.modelId;
+      container.dataset.bandCutoffHz = shown.bandCutoffHz === null ? 'full' : String(shown.bandCutoffHz);
+      container.dataset.cutoffPending = String(pending);
     },
   };
 }
@@ -86,14 +91,14 @@ function summary(element: HTMLElement): Part {
     }
     element.textContent = camSummary({
       output, layer: state.layer, className: state.className,
-      regions: patchPeaks(selection.map, output.patches, output.axes, SUMMARY_REGIONS),
+      regions: patchPeaks(selection.map, output.patches, { ...output.axes, bands: selection.bands }, SUMMARY_REGIONS),
       ranges: shareByRanges(selection.bandProfile, output.axes.bandCentersHz, SUMMARY_RANGES_HZ),
-      cutoffHz: state.cutoffHz,
-      shareAboveCutoff: cutoffShare(v),
+      attentionThresholdHz: state.attentionThresholdHz,
+      shareAboveThreshold: thresholdShare(v),
     });
   };
   return {
-    reads: ['cutoffHz', 'map'],
+    reads: ['attentionThresholdHz', 'map'],
     draw(v) {
       clearTimeout(timer);
       timer = setTimeout(() => write(v), SUMMARY_DELAY_MS);

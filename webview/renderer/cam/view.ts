@@ -3,13 +3,14 @@
 // export and the screen-reader summary. This file only composes: the choices live in state.ts, the
 // geometry in layout.ts, the controls in controls.ts, and each drawn piece is a part (part.ts) that is
 // redrawn when what it reads changes — at once, or in the next animation frame when it follows the window.
-import type { CamMap, CamOutput } from '../../../kernels/shared/outputTypes';
+import type { CamMap, CamOutput, CutoffRung } from '../../../kernels/shared/outputTypes';
 import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
 import { decodeMatrix } from '../../../kernels/shared/view/quantized';
 import { el } from '../dom';
 import type { HostLink } from '../hostLink';
-import { bandScale, formatHz, recordingSeconds, timeScale } from '../scales';
+import { bandScale, recordingSeconds, timeScale } from '../scales';
 import { buildControls, type ControlRow } from './controls';
+import { atCutoff, ownVariant, variantAt, variantsOf, type Variant } from './cutoffs';
 import { exportPng, exportSvg } from './exportView';
 import { createFigure, placeFigure } from './figure';
 import { camLayout } from './layout';
@@ -44,6 +45,8 @@ export interface CamViewHandle {
   state(): CamViewState;
   /** A message from the host about a request of this view (a recomputation that failed). */
   showError(message: string): void;
+  /** A what-if the host computed at a band cutoff: offered from now on, shown if it is the one chosen. */
+  addCutoff(rung: CutoffRung): void;
   dispose(): void;
   /** For tests and export buttons: the current view as SVG text and PNG data URL. */
   exportSvg(): string;
@@ -58,6 +61,9 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
   let data: ViewData;
   let navigation: Navigation | undefined;
   let controlParts: Part[] = [];
+  // The output as it came, and the what-ifs the host computed for it (dropped with a new output).
+  let original = initial;
+  let whatIfs: Variant[] = [];
   let disposed = false;
   let frameRequested = false;
   const pending = new Set<ViewKey>();
@@ -84,9 +90,23 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
   const parts = () => [...figParts, ...controlParts];
   const readout = attachReadout(fig, readoutLine, () => data);
 
+  /** The output as the chosen cutoff shows it; the variant shown stays while a what-if is pending. */
+  function cutoffView(): Pick<ViewData, 'output' | 'cutoffs'> {
+    const variants = variantsOf(original, whatIfs);
+    const v = variantAt(variants, original, state.bandCutoffHz);
+    const shown = v ?? (data as ViewData | undefined)?.cutoffs.shown ?? ownVariant(original);
+    return { output: atCutoff(original, shown), cutoffs: { variants, shown, pending: !v } };
+  }
+
   /** Draws the parts that read one of `keys`: the rest now, the window's parts in the next frame (or now). */
   function refresh(keys: Iterable<ViewKey>, now = false): void {
     const changed = new Set(keys);
+    if (changed.has('bandCutoffHz')) {
+      const before = data.cutoffs.shown;
+      data = { ...data, ...cutoffView() };
+      // Another model's maps and probabilities: everything drawn from the output follows.
+      if (data.cutoffs.shown !== before) changed.add('output');
+    }
     if (MAP_INPUTS.some((k) => changed.has(k))) {
       data = { ...data, selection: selectMap(data.output, state) };
       changed.add('map');
@@ -104,12 +124,17 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     }
   }
 
-  /** A layer the output left out, picked: its maps are asked of the host (once at a time). */
+  /**
+   * A layer the output left out, picked: its maps are asked of the host (once at a time). Only for the
+   * output's own maps: the host computes those, not a family's other members or a what-if.
+   */
   function fetchLeftOutLayer(): void {
     const { output } = data;
     if (data.selection.map || !output.requestId || link.disabledReason || busy.active || !output.omittedLayers?.includes(state.layer)) return;
+    if (data.cutoffs.shown.maps !== original.maps) return;
     busy.show(`Computing layer ${state.layer}…`);
-    link.post({ type: 'layer', requestId: output.requestId, layer: state.layer, method: output.method });
+    const own = original.cutoff ? { bandCutoffHz: original.cutoff.bandCutoffHz } : {};
+    link.post({ type: 'layer', requestId: output.requestId, layer: state.layer, method: output.method, ...own });
   }
 
   /** Draws the parts that follow the time window (all of them with `everything`). */
@@ -151,13 +176,17 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
 
   /** A new output (the first, or one the host recomputed): layout, controls and every part anew. */
   function show(output: CamOutput): void {
+    if (output !== original) whatIfs = [];
+    original = output;
     state = fitToOutput(state, output, keepWindow);
+    if (!variantAt(variantsOf(output, []), output, state.bandCutoffHz)) state = { ...state, bandCutoffHz: undefined };
     keepWindow = true;
     const total = recordingSeconds(output.axes);
     const layout = camLayout(root.clientWidth || container.clientWidth || 900, total);
     const xFull = timeScale(0, total, layout.plotWidth);
     const y = bandScale(output.axes, layout.rows.map.height);
-    data = { output, state, logMel: decodeMatrix(output.logMel), selection: selectMap(output, state), layout, xFull, x: xFull, y };
+    const atChosen = cutoffView();
+    data = { ...atChosen, state, logMel: decodeMatrix(output.logMel), selection: selectMap(atChosen.output, state), layout, xFull, x: xFull, y };
     container.setAttribute('aria-label', `Grad-CAM view of ${output.source.fileName}`);
     placeFigure(fig, layout, output.axes, y);
     navigation = attachNavigation(fig, layout, xFull, total, {
@@ -185,7 +214,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     update(next) {
       busy.hide();
       show(next);
-      status.textContent = `Updated by the kernel: ${next.method}${next.axes.cutoffHz ? `, cutoff ${formatHz(next.axes.cutoffHz)}` : ''}.`;
+      status.textContent = `Updated by the kernel: ${next.method}.`;
     },
     setColormap(name) {
       if (CAM_COLORMAPS.includes(name)) set({ colormap: name });
@@ -200,15 +229,19 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     },
     cancelled() {
       busy.hide();
-      // The method dropdown goes back to the output's method.
-      show(data.output);
+      // The method dropdown goes back to the output's method; the what-ifs computed before stay.
+      show(original);
       status.textContent = 'Cancelled: the view shows what it showed before.';
     },
     addLayer(layer, maps) {
       busy.hide();
-      const output = { ...data.output, maps: { ...data.output.maps, [layer]: maps }, omittedLayers: data.output.omittedLayers?.filter((l) => l !== layer) };
-      data = { ...data, output };
-      refresh(['layer']);
+      original = { ...original, maps: { ...original.maps, [layer]: maps }, omittedLayers: original.omittedLayers?.filter((l) => l !== layer) };
+      refresh(['bandCutoffHz', 'layer']);
+    },
+    addCutoff(rung) {
+      busy.hide();
+      whatIfs = [...whatIfs.filter((w) => w.keptBands !== rung.keptBands), rung];
+      refresh(['bandCutoffHz']);
     },
     dispose() {
       disposed = true;

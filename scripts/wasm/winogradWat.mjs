@@ -1,6 +1,6 @@
 // Writes winograd.wat's text from the Winograd transform matrices (Bᵀ, Aᵀ of F(2×2, 3×3) and F(4×4, 3×3)):
 // the transforms are long unrolled sums, error-prone by hand. scripts/gen-model-wasm.mjs calls winogradWat(),
-// writes kernels/engine/model/winograd.wat and assembles it with the other kernels.
+// writes kernels/engine/accel/conv/winograd.wat and assembles it with the other kernels.
 const L = (n) => `(local.get $${n})`;
 const S = (n, v) => `(local.set $${n} ${v})`;
 const add = (a, b) => `(f32x4.add ${a} ${b})`;

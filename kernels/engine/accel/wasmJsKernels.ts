@@ -10,8 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo, NamedAttrMap, KernelConfig } from '@tensorflow/tfjs';
-import { heapMemory, type HeapBackend } from './convForward';
-import { trainOpsOn } from './kernelThreads';
+import { heapMemory, type HeapBackend } from './conv/convForward';
+import { trainOpsOn } from './conv/kernelThreads';
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;

@@ -4,7 +4,7 @@
  * whole [frames, bands] array and nothing is copied twice. File descriptors are per process, so a worker
  * thread writes to the same open file as the thread that opened it.
  */
-import { writeAllSync } from '../io/atomicWrite';
+import { writeAllSync } from './atomicWrite';
 
 export interface RowFile {
   fd: number;

@@ -2,7 +2,7 @@
  * The Grad-CAM wasm kernels (camProduct.wat, binaryFilterGrad.wat) on every wasm thread, through a
  * KernelPool (model/kernelPool.ts) of their own: each thread computes a contiguous range of patches.
  */
-import { KernelPool } from '../model/kernelPool';
+import { KernelPool } from '../kernelPool';
 import { CAM_PRODUCT_SHARED_WASM_BASE64, CAM_PRODUCT_WASM_BASE64 } from './camProductWasm';
 import { BINARY_FILTER_GRAD_SHARED_WASM_BASE64, BINARY_FILTER_GRAD_WASM_BASE64 } from './binaryFilterGradWasm';
 

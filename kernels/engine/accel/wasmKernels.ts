@@ -16,10 +16,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo, NamedAttrMap } from '@tensorflow/tfjs';
 import { registerWasmJsKernels } from './wasmJsKernels';
-import { winogradApplies, winogradFilterGradOnHeap } from './winograd';
-export { setWinograd } from './winograd';
-import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './convFilterGrad';
-import { convOnHeap, convSupported, forwardFilter, heapMemory, inputGradFewChannels, rotatedFilter, type ConvShape, type HeapBackend as ConvHeapBackend } from './convForward';
+import { winogradApplies, winogradFilterGradOnHeap } from './conv/winograd';
+export { setWinograd } from './conv/winograd';
+import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './conv/convFilterGrad';
+import { convOnHeap, convSupported, forwardFilter, heapMemory, inputGradFewChannels, rotatedFilter, type ConvShape, type HeapBackend as ConvHeapBackend } from './conv/convForward';
 
 type Backend = { disposeData(dataId: object): void };
 /** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */

@@ -4,7 +4,7 @@
  * contiguous range of output-channel blocks or tiles), and trainOps.wat on the calling thread.
  */
 import * as v8 from 'node:v8';
-import { KernelPool, isSharedMemory } from './kernelPool';
+import { KernelPool, isSharedMemory } from '../kernelPool';
 import * as fg from './convFilterGradWasm';
 import * as fw from './convForwardWasm';
 import * as ops from './trainOpsWasm';
@@ -33,7 +33,7 @@ const SOURCES: Record<KernelName, Binaries> = {
 const NAMES = Object.keys(SOURCES) as KernelName[];
 type KernelFn = (...args: number[]) => void;
 
-export { isSharedMemory, splitRanges } from './kernelPool';
+export { isSharedMemory, splitRanges } from '../kernelPool';
 
 const compiled = new Map<string, WebAssembly.Module>();
 
