@@ -1,14 +1,17 @@
 /**
  * Export of a notebook's CAM output (the JSON the renderer draws, kernels/shared/outputTypes.ts) without
- * recomputing anything: the chosen layer × class map is brought back onto the recording's [frames, bands]
- * grid as the engine stitches maps, and written by the CLI's own writers: the heatmap figure as PNG/SVG,
- * NPY, CSV, and a JSON document with the fields of `lungcam gradcam --out F.json`. No `vscode` import:
- * unit-testable. The values are the output's 8-bit display quantisation (within 1/255 of the computed map).
+ * recomputing anything: the chosen layer × class map on the chosen normalisation is brought back onto the
+ * recording's [frames, bands] grid as the engine stitches maps, and written by the CLI's own writers: the
+ * heatmap figure (with the cycle lane) as PNG/SVG, NPY, CSV, and a JSON document with the fields of
+ * `lungcam gradcam --out F.json`. No `vscode` import: unit-testable. The values are the output's 8-bit
+ * display quantisation (within 1/255 of the computed map).
  */
 import type { CamOutput } from '../kernels/shared/outputTypes';
 import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
 import { camOutputFigure, type LayerClass } from '../kernels/shared/view/figure';
-import { recordingProbabilities } from '../kernels/shared/view/summaries';
+import { recordingProbabilities } from '../kernels/shared/view/recordingLabel';
+import { cycleSummary } from '../kernels/shared/view/cycleVerdicts';
+import { DEFAULT_NORMALISATION, type CamNormalisation } from '../kernels/shared/view/normalisation';
 import { camFigurePng, camFigureSvg, encodeNpy } from '../kernels/engine/formats';
 import { mapCsv } from './heatmapCsv';
 
@@ -37,7 +40,7 @@ export function exportableMaps(out: CamOutput): LayerClass[] {
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
 /** The fields of `lungcam gradcam --out F.json` that an output can give (no faithfulness/sanity/localisation). */
-export function outputJson(out: CamOutput, pick: LayerClass, grid: Float32Array): string {
+export function outputJson(out: CamOutput, pick: LayerClass, grid: Float32Array, normalisation: CamNormalisation): string {
   const m = out.maps[pick.layer][pick.className];
   const { frames, bands } = out.axes;
   return JSON.stringify({
@@ -51,6 +54,7 @@ export function outputJson(out: CamOutput, pick: LayerClass, grid: Float32Array)
     class: pick.className,
     classes: out.classes,
     raw: false,
+    normalisation,
     frames,
     bands,
     hopSeconds: out.axes.hopSeconds,
@@ -60,16 +64,19 @@ export function outputJson(out: CamOutput, pick: LayerClass, grid: Float32Array)
     axes: out.axes,
     patches: { count: out.patches.startFrame.length, ...out.patches },
     probabilities: out.probabilities.map((r) => r.map((v) => round(v))),
-    recordingProbabilities: recordingProbabilities(out.probabilities, out.patches.padded).map((v) => round(v)),
+    recordingProbabilities: recordingProbabilities(out.probabilities, out.classes.length).map((v) => round(v)),
+    ...(out.annotations?.cycles?.length ? { annotations: out.annotations, cycleSummary: cycleSummary(out.annotations.cycles, out.annotations.source) } : {}),
     zeroPatches: m.zeroPatches,
     nativeMap: { layer: pick.layer, timeSteps: m.timeSteps, bandSteps: m.bandSteps, rawMin: m.rawMin, rawMax: m.rawMax },
     map: Array.from({ length: frames }, (_, f) => Array.from(grid.subarray(f * bands, (f + 1) * bands), (v) => round(v, 7))),
   });
 }
 
-/** The file's bytes for one format; figures in `colormap` (the views' colour map setting). */
-export function exportCamOutput(out: CamOutput, pick: LayerClass, ext: ExportExt, colormap: ColormapName = DEFAULT_CAM_COLORMAP): string | Uint8Array {
-  const drawn = camOutputFigure(out, pick, colormap);
+/** The file's bytes for one format; figures in `colormap` (the views' colour map setting), maps on `normalisation`. */
+export function exportCamOutput(
+  out: CamOutput, pick: LayerClass, ext: ExportExt, colormap: ColormapName = DEFAULT_CAM_COLORMAP, normalisation: CamNormalisation = DEFAULT_NORMALISATION,
+): string | Uint8Array {
+  const drawn = camOutputFigure(out, pick, colormap, normalisation);
   if (!drawn) throw new Error(`the output has no map for layer ${pick.layer}, class ${pick.className}`);
   const { frames, bands } = out.axes;
   switch (ext) {
@@ -82,6 +89,6 @@ export function exportCamOutput(out: CamOutput, pick: LayerClass, ext: ExportExt
     case 'csv':
       return mapCsv(drawn.grid, frames, bands, out.axes.hopSeconds);
     case 'json':
-      return outputJson(out, pick, drawn.grid);
+      return outputJson(out, pick, drawn.grid, normalisation);
   }
 }

@@ -41,6 +41,9 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
   const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
+  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const { cycleSummary, cycleNoun } = await import('../shared/view/cycleVerdicts');
+  const { classWords, plural } = await import('../shared/view/words');
   const results = [];
   // Loaded once the first recording has passed its checks: bad input is refused before the backend starts.
   let loaded: Awaited<ReturnType<typeof loadModelFromOptions>> | undefined;
@@ -48,20 +51,22 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
     const mel = await logMelFromFile(file, meta.featureParams);
     const annotations = readRecordingAnnotations(file, { durationSeconds: mel.source?.durationSeconds });
     printWarnings([...mel.warnings, ...checkModelInput(mel, file), ...(annotations?.warnings ?? [])]);
-    const cycles = annotations?.cycles;
     loaded ??= await loadModelFromOptions(opts);
     const r = {
       file, durationSeconds: mel.source?.durationSeconds ?? 0, sampleRate: mel.source?.originalSampleRate ?? 0,
-      ...classifyLogMel(loaded, mel, cycles?.map((c) => ({ startSeconds: c.startSeconds, endSeconds: c.endSeconds, label: c.label }))),
+      ...classifyLogMel(loaded, mel, annotations),
     };
     results.push(r);
     if (!opts.json) {
       const probs = r.classes.map((c, i) => `${c} ${pct(r.probabilities[i])}`).join(', ');
-      const lines = [`${printable(file)}: ${r.label} (${probs}; ${r.patches.length} patches, ${r.durationSeconds.toFixed(1)} s)`];
+      const lines = [`${printable(file)}: ${r.label} (${probs}; ${plural(r.patches.length, 'patch', 'patches')}, ${r.durationSeconds.toFixed(1)} s)`];
+      const lane = cycleLaneOf(r);
+      const noun = cycleNoun(lane?.source);
       for (const c of r.cycles ?? []) {
-        const mark = c.trueLabel ? (c.trueLabel === c.label ? ' ✓' : ` ✗ annotated ${c.trueLabel}`) : '';
-        lines.push(`  cycle ${c.startSeconds.toFixed(2)}–${c.endSeconds.toFixed(2)} s: ${c.label} ${pct(Math.max(...c.probabilities))}${mark}`);
+        const mark = c.trueLabel ? (c.trueLabel === c.label ? ' ✓' : ` ✗ annotated ${classWords(c.trueLabel)}`) : '';
+        lines.push(`  ${noun} ${c.startSeconds.toFixed(2)}–${c.endSeconds.toFixed(2)} s: ${classWords(c.label)} ${pct(Math.max(...c.probabilities))}${mark}`);
       }
+      if (lane?.cycles) lines.push(`  ${cycleSummary(lane.cycles, lane.source)}`);
       process.stdout.write(lines.join('\n') + '\n');
     }
   }

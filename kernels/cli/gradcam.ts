@@ -14,6 +14,7 @@ import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureF
 import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
+import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
 import type { StreamedCam } from '../engine/cam/chunks';
 import { MapFile, mapInMemory } from '../engine/cam/mapRows';
 import type { CamModel } from '../engine/cam/explain';
@@ -28,6 +29,7 @@ export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   class?: string;
   method?: string;
   raw?: boolean;
+  normalise: CamNormalisation;
   out: string;
   events?: string;
   attentionThreshold: number;
@@ -54,7 +56,9 @@ export function register(program: Command): void {
     .addOption(new Option('--layer <names>', 'conv layer(s), comma-separated; several are averaged (default: the last conv layer)').argParser(parseList))
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .option('--method <name>', CAM_METHODS.join(', '), DEFAULT_CAM_METHOD)
-    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1 per patch');
+    .addOption(new Option('--normalise <how>', `how the map is scaled to 0..1: ${NORMALISATIONS.map((n) => `${n.normalisation} (${n.meaning})`).join('; ')}`)
+      .choices(NORMALISATIONS.map((n) => n.normalisation)).default(DEFAULT_NORMALISATION))
+    .option('--raw', 'unnormalised map (comparable between recordings) instead of 0..1');
   addFeatureOptions(cmd, 'view');
   addBackendOption(cmd)
     .option('--events <file>', 'ground-truth events JSON for localisation (default: NAME.events.json beside the WAV, if present)')
@@ -100,7 +104,8 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   // Quiet: stderr is kept for errors (one line); the backend is named in the summary line.
   await initBackend(opts.backend, { quiet: true });
   const models = new MemberModels(source);
-  const cm = camModelOf(await models.get(plan.member));
+  const loaded = await models.get(plan.member);
+  const cm = camModelOf(loaded);
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
   const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
@@ -126,11 +131,17 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     return cutoffInput(full, plan);
   })();
   const events = ext === '.npy' ? null : readEvents(wav, opts.events);
+  // The classification with the annotated cycles (when NAME.txt/NAME.json sit beside the WAV): the
+  // cycle lane of every output but the bare map, and the same numbers `classify` prints.
+  const { annotatedPrediction } = await import('./annotatedPrediction');
+  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, logMel, wav);
+  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const lane = cycleLaneOf(prediction);
 
   if (ext === '.html') {
     const { viewCamOutput } = await import('../engine/cam/viewChunks');
     const { camHtml } = await import('../engine/export/html');
-    const out = await viewCamOutput(cm, logMel, { method, batchSize: opts.batchSize, ...(events ? { annotations: { events } } : {}) });
+    const out = await viewCamOutput(cm, logMel, { method, batchSize: opts.batchSize, ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}) });
     await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
     if (!opts.quiet) process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id}, every layer × class${out.omittedLayers ? ` (left out: ${out.omittedLayers.join(', ')})` : ''}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
     return;
@@ -139,7 +150,11 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { streamRecordingCam } = await import('../engine/cam/chunks');
   const { eventClasses } = await import('../engine/export/json');
   const { frames, bands } = logMel;
-  const camOptions = { layers: opts.layer, className: opts.class, method, raw: opts.raw, batchSize: opts.batchSize, extraClasses: eventClasses(events, cm.classes) };
+  const camOptions = {
+    // The predicted class is the classification's (the one rule), so the CAM needs no pass of its own for it.
+    layers: opts.layer, className: opts.class ?? prediction?.label, method, raw: opts.raw, normalisation: opts.normalise ?? DEFAULT_NORMALISATION,
+    batchSize: opts.batchSize, ...(events ? { localisedClasses: eventClasses(events, cm.classes) } : {}),
+  };
   let cam: StreamedCam;
   let map = new Float32Array(0);
   let mapFile: MapFile | null = null;
@@ -164,14 +179,15 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   } else {
     map = new Float32Array(frames * bands);
     cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
-      const into = rows.shown ? map : classMaps.get(rows.classIndex) ?? classMaps.set(rows.classIndex, new Float32Array(frames * bands)).get(rows.classIndex)!;
-      into.set(rows.data, rows.rowStart * bands);
+      if (rows.shown) map.set(rows.data, rows.rowStart * bands);
+      if (!rows.localised) return;
+      if (rows.shown) classMaps.set(rows.classIndex, map);
+      else (classMaps.get(rows.classIndex) ?? classMaps.set(rows.classIndex, new Float32Array(frames * bands)).get(rows.classIndex)!).set(rows.data, rows.rowStart * bands);
     });
-    classMaps.set(cam.classIndex, map);
   }
   const fileName = logMel.source?.fileName ?? basename(wav);
-  const { meanProbabilities } = await import('../engine/export/json');
-  const probability = meanProbabilities(cam!.probabilities, cam!.placement.padded, cm.classes.length)[cam!.classIndex];
+  const { recordingProbabilities } = await import('../shared/view/recordingLabel');
+  const mean = recordingProbabilities(cam!.probabilities, cm.classes.length);
 
   if (ext === '.json') {
     const { gradcamDocument } = await import('../engine/export/json');
@@ -181,7 +197,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     logMel = { ...logMel, data: new Float32Array(0) };
     try {
       const rows = mapFile ?? mapInMemory(map, frames, bands);
-      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput }, cm, {
+      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput, lane }, cm, {
         wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source),
       }));
     } finally {
@@ -189,7 +205,10 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   } else if (ext === '.png' || ext === '.svg') {
     const { camFigure } = await import('../engine/export/json');
-    const fig = camFigure({ fileName, method, layers: cam!.layers, className: cam!.className, probability, modelId: cm.id, raw: cam!.raw, logMel, map, events, colormap: opts.colormap });
+    const fig = camFigure({
+      fileName, method, layers: cam!.layers, classIndex: cam!.classIndex, classes: cm.classes, recordingProbabilities: mean, patchCount: cam!.placement.startFrame.length,
+      modelId: cm.id, raw: cam!.raw, normalisation: cam!.normalisation, logMel, map, events, lane, colormap: opts.colormap,
+    });
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -199,8 +218,14 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     }
   }
   if (!opts.quiet) {
-    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${cam!.layers.join('+')} class ${cam!.className} (mean p ${probability.toFixed(2)}) over ${cam!.placement.startFrame.length} patch(es), ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
+    const { argmax } = await import('../shared/view/recordingLabel');
+    const { plural } = await import('../shared/view/words');
+    const top = argmax(mean);
+    const shown = cam!.classIndex;
+    const explained = top === shown ? `the predicted class ${cam!.className} (p ${mean[top].toFixed(2)})` : `class ${cam!.className} (p ${mean[shown].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${cam!.layers.join('+')}, ${explained}, over ${plural(cam!.placement.startFrame.length, 'patch', 'patches')}, ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
   }
+
 }
 
 /** The unpadded patches and their maps at the patch size, for faithfulness and the sanity check. */

@@ -70,5 +70,10 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   progress('writing');
   const { writeJsonFile } = await import('../engine/io/jsonStream');
   await writeJsonFile(opts.out, outputs);
-  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${cam.rungs?.length ? ` and ${cam.rungs.length} more cutoff(s) of family ${source.name}` : ''}, label ${outputs.predictions.label}, ${full.frames} frames × ${full.bands} bands\n`);
+  const { cycleSummary } = await import('../shared/view/cycleVerdicts');
+  const { plural } = await import('../shared/view/words');
+  const cycles = cam.annotations?.cycles;
+  const verdicts = cycles?.length ? ` ${cycleSummary(cycles, cam.annotations?.source)}` : '';
+  const rungs = cam.rungs?.length ? ` and ${plural(cam.rungs.length, 'more cutoff')} of family ${source.name}` : '';
+  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${rungs}, label ${outputs.predictions.label} over ${plural(cam.patches.startFrame.length, 'patch', 'patches')}, ${full.frames} frames × ${full.bands} bands.${verdicts}\n`);
 }

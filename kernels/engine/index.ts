@@ -5,7 +5,7 @@
 export * from './types';
 export * from './errors';
 export * from '../shared/outputTypes';
-export * from './show';
+export * from './show/display';
 // logMelFromFile, loadModel and recordingCam as the engine's, plus a note of the WAV file and model folder
 // they came from, so `show(cam)` can link its view to a recomputation (show/sources.ts). The explicit
 // recordingCam export takes precedence over the one from `export * from './cam/explain'` below.
@@ -53,11 +53,18 @@ export { trainOnDataset } from './model/trainDataset';
 export type { TrainDatasetOptions, TrainDatasetResult } from './model/trainDataset';
 export { recordingPatches, evaluateRecordings } from './model/dataset';
 export type { RecordingPatches, DatasetEvaluation, CycleResult } from './model/dataset';
-export { predictProbabilities, classifyLogMel, patchesInSpan } from './model/classify';
-export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan } from './model/classify';
+export { predictProbabilities, classifyLogMel } from './model/classify';
+export type { RecordingPrediction, PatchPrediction, CyclePrediction, CycleSpan, CycleAggregation } from './model/classify';
+// What the views say about a recording: the recording label rule, cycle verdicts, normalisations, plain words.
+export { recordingProbabilities as meanPatchProbabilities } from '../shared/view/recordingLabel';
+export { cycleSummary, cycleHoverText, verdictOf, verdictCounts } from '../shared/view/cycleVerdicts';
+export { NORMALISATIONS, DEFAULT_NORMALISATION, normalisationInfo } from '../shared/view/normalisation';
+export type { CamNormalisation } from '../shared/view/normalisation';
+export { cycleLaneOf } from './show/cycleLane';
 export { classificationMetrics, formatMetrics } from './model/metrics';
 export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
 export { saveModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
+export { resolveModelDir, shippedModelNames, isModelName, portableModelRef } from './model/modelNames';
 export type { ModelMetadata, LoadedModel } from './model/modelIO';
 export { augmentPatch, DEFAULT_AUGMENT } from './model/augment';
 export type { AugmentOptions } from './model/augment';

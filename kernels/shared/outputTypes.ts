@@ -27,7 +27,7 @@ export interface QuantizedMatrix {
   max: number;
   /** base64 of rows*cols unsigned bytes, row-major (of their zlib stream when `zlib` is true). */
   u8: string;
-  /** The bytes are zlib-compressed (outputs that carry many maps: a family's cutoffs). */
+  /** The bytes are zlib-compressed (every map and log-mel the engine writes: they are mostly smooth or zero). */
   zlib?: true;
   /** The top byte value (default 255): 127 stores 7 bits a value. */
   levels?: number;
@@ -60,12 +60,22 @@ export interface SourceInfo {
   channels: number;
 }
 
-/** A respiratory cycle from an ICBHI-style annotation file. */
+/**
+ * A respiratory cycle (ICBHI `.txt`) or a timed event (SPRSound `.json`) as annotated and, when a model
+ * classified it, the model's verdict: the cycle lane draws the annotated class with the predicted one
+ * under it and marks disagreements.
+ */
 export interface CycleAnnotation {
   startSeconds: number;
   endSeconds: number;
   crackles: boolean;
   wheezes: boolean;
+  /** The annotated class: normal, crackle, wheeze or both (absent in outputs written before it was kept). */
+  label?: string;
+  /** The annotator's own words when they are not a class name (SPRSound "Fine Crackle", "Rhonchi", …). */
+  annotatedAs?: string;
+  /** The model's label for this cycle, from the patches cut within it (as evaluation scores it). */
+  predicted?: { label: string; probabilities: number[] };
 }
 
 /** A ground-truth event from a synthetic recording's events.json. */
@@ -77,9 +87,21 @@ export interface EventAnnotation {
   highHz: number;
 }
 
+/** Where the cycles came from and how the model's cycle labels were made. */
+export interface AnnotationSource {
+  /** The annotation file's name (display only). */
+  fileName: string;
+  format: 'icbhi' | 'sprsound';
+  /** SPRSound's label of the whole recording ("Normal", "CAS", …); absent for ICBHI. */
+  recordLabel?: string;
+  /** How a cycle's label comes from its patches' probabilities ('mean' or 'max-flags'). */
+  cycleAggregation?: string;
+}
+
 export interface Annotations {
   cycles?: CycleAnnotation[];
   events?: EventAnnotation[];
+  source?: AnnotationSource;
 }
 
 export interface AudioOutput {
@@ -88,7 +110,7 @@ export interface AudioOutput {
   source: SourceInfo;
   /** Min/max envelope for drawing the waveform: `peaks` pairs per bucket, bucketSeconds apart. */
   envelope: { bucketSeconds: number; min: number[]; max: number[] };
-  /** A small playable WAV (16 kHz mono 16-bit) as a data: URL when under the size limit, else null. */
+  /** A playable preview (mono, at most 8 kHz, μ-law 8-bit WAV) as a data: URL; null when too long to embed. */
   wavDataUrl: string | null;
   annotations?: Annotations;
 }
@@ -121,9 +143,11 @@ export interface PredictionsOutput {
   patches: PatchInfo;
   /** [patch][class] softmax probabilities. */
   probabilities: number[][];
-  /** Recording-level label and its probabilities (mean over patches). */
+  /** Recording-level label and its probabilities (mean over every patch: shared/view/recordingLabel.ts). */
   label: string;
   recordingProbabilities: number[];
+  /** Annotated cycles with the model's verdict on each, when annotations sit beside the recording. */
+  annotations?: Annotations;
 }
 
 /**

@@ -1,21 +1,16 @@
 // lc.show's conversions and fallbacks (pure: no kernel): what JupyterLab/GitHub users see.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inflateSync } from 'node:zlib';
-import { mimeBundle, toOutput, summaryText } from '../../kernels/engine/show';
+import { decodePng } from './pngDecode';
+import { mimeBundle, toOutput, summaryText } from '../../kernels/engine/show/display';
 import { isInputError } from '../../kernels/engine/errors';
 import type { LogMel } from '../../kernels/engine/types';
 import type { PredictionsOutput, SpectrogramOutput } from '../../kernels/shared/outputTypes';
+import { matrixBytes as unitBytes } from '../../kernels/shared/view/quantized';
 
 /** Width, height and raw scanlines of an 8-bit RGB PNG. */
 function readPng(b64: string) {
-  const png = Buffer.from(b64, 'base64');
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const width = png.readUInt32BE(16);
-  const height = png.readUInt32BE(20);
-  const idat = png.indexOf('IDAT');
-  const raw = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
-  return { width, height, raw };
+  return decodePng(Buffer.from(b64, 'base64'));
 }
 
 const logMel = (frames: number, bands: number): LogMel => ({
@@ -36,7 +31,7 @@ describe('lc.show conversions', () => {
     assert.equal(out.kind, 'spectrogram');
     assert.equal(out.source.fileName, 'a.wav');
     assert.deepEqual([out.logMel.rows, out.logMel.cols], [120, 8]);
-    const bytes = Buffer.from(out.logMel.u8, 'base64');
+    const bytes = unitBytes(out.logMel);
     const step = (out.logMel.max - out.logMel.min) / 255;
     for (let i = 0; i < bytes.length; i += 37) assert.ok(Math.abs(out.logMel.min + bytes[i] * step - lm.data[i]) <= step / 2 + 1e-6);
   });
@@ -54,7 +49,7 @@ describe('lc.show conversions', () => {
     assert.equal(out.source.fileName, '101_1b1_Al_sc_Meditron.wav');
     assert.deepEqual(out.patches, { startFrame: [0, 96], frames: 96, padded: [false, true] });
     assert.deepEqual(out.probabilities, [[0.2, 0.8], [0.6, 0.4]]);
-    assert.equal(summaryText(out), 'Prediction 101_1b1_Al_sc_Meditron.wav (2.50 s) by baseline: crackle — crackle 70.0%, normal 30.0% (2 patch(es))');
+    assert.equal(summaryText(out), 'Prediction 101_1b1_Al_sc_Meditron.wav (2.50 s) by baseline: crackle — crackle 70.0%, normal 30.0% (2 patches)');
   });
 
   it('anything else is a one-line input error naming lc.show', () => {
@@ -65,20 +60,19 @@ describe('lc.show conversions', () => {
 });
 
 describe('lc.show fallbacks', () => {
-  it('the spectrogram PNG is time × bands (3 px per band) and not blank', () => {
+  it('the spectrogram PNG is time × bands (2 px per band) and not blank', () => {
     const bundle = mimeBundle(toOutput(logMel(120, 8)));
-    const { width, height, raw } = readPng(bundle['image/png'] as string);
-    assert.deepEqual([width, height], [120, 24]);
-    assert.equal(raw.length, (width * 3 + 1) * height);
-    const row = (y: number) => raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1));
+    const { width, height, rgb } = readPng(bundle['image/png'] as string);
+    assert.deepEqual([width, height], [120, 16]);
+    const row = (y: number) => rgb.subarray(y * width * 3, (y + 1) * width * 3);
     assert.notDeepEqual(row(0), row(height - 1), 'top (high bands) and bottom (low bands) rows differ');
   });
 
   it('the audio PNG draws the waveform envelope; png: false leaves it out', () => {
     const audio = { samples: Float32Array.from({ length: 16000 }, (_, i) => (i < 8000 ? 0.9 : 0.05) * Math.sin(i)), sampleRate: 16000, channels: 1, durationSeconds: 1, warnings: [] };
     const bundle = mimeBundle(toOutput(audio, { fileName: 'loud-then-quiet.wav' }));
-    const { width, height, raw } = readPng(bundle['image/png'] as string);
-    const inked = (x: number) => { let n = 0; for (let y = 0; y < height; y++) if (raw[y * (width * 3 + 1) + 1 + x * 3] !== 255) n++; return n; };
+    const { width, height, rgb } = readPng(bundle['image/png'] as string);
+    const inked = (x: number) => { let n = 0; for (let y = 0; y < height; y++) if (rgb[(y * width + x) * 3] !== 255) n++; return n; };
     assert.ok(inked(width / 4) > 4 * inked((3 * width) / 4), 'the loud half is taller than the quiet half');
     assert.deepEqual(Object.keys(mimeBundle(toOutput(audio), { png: false })), ['application/vnd.lungcam.audio+json', 'text/plain']);
     assert.match(bundle['text/plain'] as string, /^Audio loud-then-quiet\.wav \(1\.00 s\): 16000 Hz, 1 channel/);

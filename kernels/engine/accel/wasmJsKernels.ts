@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo, NamedAttrMap, KernelConfig } from '@tensorflow/tfjs';
-import { heapMemory, type HeapBackend } from './conv/convForward';
+import { heapMemory, type HeapBackend } from './heap';
 import { trainOpsOn } from './conv/kernelThreads';
 
 interface WasmBackend {

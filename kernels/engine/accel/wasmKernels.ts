@@ -19,7 +19,9 @@ import { registerWasmJsKernels } from './wasmJsKernels';
 import { winogradApplies, winogradFilterGradOnHeap } from './conv/winograd';
 export { setWinograd } from './conv/winograd';
 import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './conv/convFilterGrad';
-import { convOnHeap, convSupported, forwardFilter, heapMemory, inputGradFewChannels, rotatedFilter, type ConvShape, type HeapBackend as ConvHeapBackend } from './conv/convForward';
+import { convOnHeap, convSupported, forwardFilter, inputGradFewChannels, rotatedFilter } from './conv/convForward';
+import type { ConvShape } from './conv/shape';
+import { heapMemory, type HeapBackend as ConvHeapBackend } from './heap';
 
 type Backend = { disposeData(dataId: object): void };
 /** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */

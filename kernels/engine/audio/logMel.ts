@@ -6,7 +6,7 @@
  */
 import { FFT_SIZE, HOP_SAMPLES, WINDOW_SAMPLES, type FeatureParams, type LogMel } from '../types';
 import { RealFftMagnitude } from './fft';
-import { WasmFrameSpectra } from '../accel/audio/fftWasm';
+import { WasmFrameSpectra } from '../accel';
 import { frameCount, melAxes, melFilterbank, resolveFeatureParams, type MelFilterbank } from './melFilter';
 
 /** Added to the mel energies before the log (VGGish's log_offset): silence gives ln(0.01). */

@@ -16,7 +16,7 @@
  * blocks, then finish().
  */
 
-import { RESAMPLE_WASM_BASE64 } from '../accel/audio/resampleWasm';
+import { wasmResampler, type WasmResampler } from '../accel';
 
 const NUM_ZEROS = 50;
 const PRECISION_BITS = 13;
@@ -161,7 +161,7 @@ export class ResampleKernel {
     } else {
       this.table = null;
     }
-    this.wasm = this.table && opts.wasm !== false ? WasmResampler.create(this) : null;
+    this.wasm = this.table && opts.wasm !== false ? wasmResampler(this) : null;
   }
 
   /** The polyphase table (rows of `taps`), or null when weights are computed per output. */
@@ -241,65 +241,6 @@ export class ResampleKernel {
   }
 }
 
-/**
- * The polyphase inner loop in WebAssembly SIMD (resample.wat), in bounded chunks of outputs: the table
- * (rows padded to a multiple of 4 taps) is copied in once, each chunk's input is copied in as float64
- * with zeros around it, so every tap is inside.
- */
-class WasmResampler {
-  private static readonly CHUNK = 32768;
-  private readonly memory: WebAssembly.Memory;
-  private readonly renderFn: (table: number, stride: number, up: number, down: number, leftMax: number,
-    t0: number, count: number, x: number, xBase: number, out: number) => void;
-  private readonly stride: number;
-  private readonly xOffset: number;
-
-  private constructor(private readonly kernel: ResampleKernel, instance: WebAssembly.Instance) {
-    this.memory = instance.exports.memory as WebAssembly.Memory;
-    this.renderFn = instance.exports.render as WasmResampler['renderFn'];
-    const { up, taps } = kernel;
-    this.stride = Math.ceil(taps / 4) * 4;
-    const tableBytes = up * this.stride * 8;
-    this.xOffset = tableBytes;
-    this.ensure(tableBytes);
-    const padded = new Float64Array(this.memory.buffer, 0, up * this.stride);
-    const table = kernel.polyphaseTable!;
-    for (let p = 0; p < up; p++) padded.set(table.subarray(p * taps, (p + 1) * taps), p * this.stride);
-  }
-
-  static create(kernel: ResampleKernel): WasmResampler | null {
-    if (process.env.LUNGCAM_NO_WASM) return null;
-    try {
-      const bytes = Buffer.from(RESAMPLE_WASM_BASE64, 'base64');
-      return new WasmResampler(kernel, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
-    } catch {
-      return null;
-    }
-  }
-
-  private ensure(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
-  }
-
-  render(x: Float32Array, xBase: number, t0: number, t1: number, out: Float32Array, outOffset: number): void {
-    const k = this.kernel;
-    for (let a = t0; a < t1; a += WasmResampler.CHUNK) {
-      const b = Math.min(t1, a + WasmResampler.CHUNK);
-      const [lo, hi] = k.inputRange(a, b);
-      const span = hi - lo + (this.stride - k.taps); // the padded taps read past the last real one
-      const outOffsetBytes = this.xOffset + span * 8;
-      this.ensure(outOffsetBytes + (b - a) * 4);
-      const xs = new Float64Array(this.memory.buffer, this.xOffset, span);
-      xs.fill(0);
-      const from = Math.max(lo, xBase);
-      const to = Math.min(hi, xBase + x.length);
-      if (to > from) xs.set(x.subarray(from - xBase, to - xBase), from - lo);
-      this.renderFn(0, this.stride, k.up, k.down, k.leftMax, a, b - a, this.xOffset, lo, outOffsetBytes);
-      out.set(new Float32Array(this.memory.buffer, outOffsetBytes, b - a), outOffset + (a - t0));
-    }
-  }
-}
 
 /** Resamples a stream block by block. Total output = floor(total input · toRate / fromRate). */
 export class StreamingResampler {

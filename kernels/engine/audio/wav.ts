@@ -22,7 +22,7 @@ import { LungcamInputError } from '../errors';
 import { openRegularFile } from '../io/inputFile';
 import type { DecodedAudio } from '../types';
 import { checkAudio, noStats, scanSamples } from './audioCheck';
-import { Pcm16Decoder } from '../accel/audio/pcm16Simd';
+import { Pcm16Decoder } from '../accel';
 
 export type SampleEncoding = 'pcm' | 'float' | 'mulaw' | 'alaw';
 

@@ -7,7 +7,7 @@
  * the tests compare both paths.
  */
 import * as tf from '@tensorflow/tfjs';
-import { STACKED_MAX_POOL_GRAD } from '../accel/wasmJsKernels';
+import { STACKED_MAX_POOL_GRAD } from '../accel';
 
 type Layer = tf.layers.Layer & Record<string, unknown>;
 interface GraphNode { inputTensors: tf.SymbolicTensor[] }

@@ -9,12 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardWithActivations, headFrom, headWithProbes, layerOutput, runGraph } from './graph';
 import { chainGradients, supportedChain } from './backward';
 import { gradCamMeans } from './meanGradients';
-import { camProduct } from '../accel/cam/camProduct';
-import { METHODS, weightedSum } from './methods';
+import { camProduct } from '../accel';
+import { METHODS } from './methods';
 import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
 import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
+import { applyPatchScaling, patchScaling, type CamNormalisation } from '../../shared/view/normalisation';
 
 /** Model inputs: [count, frames, bands] row-major (the `Patches` of types.ts fit). */
 export interface PatchBatch {
@@ -117,7 +118,7 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       // Every intermediate value is kept: the hand-written backward pass reuses them (no second forward pass).
       const recorded = new Map<number, tf.Tensor>();
       const forward = tf.tidy(() => {
-        const f = forwardWithActivations(model, x, activationLayers, method.needsGradients ? recorded : undefined);
+        const f = forwardWithActivations(model, x, activationLayers, method.gradients !== 'none' ? recorded : undefined);
         recorded.forEach((t) => tf.keep(t));
         return { logits: tf.keep(f.logits), activations: f.activations.map((a) => tf.keep(a)) };
       });
@@ -126,13 +127,13 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
       // from the earliest layer (probes on the others); otherwise one per layer and class.
       let grads: tf.Tensor[][] | null = null;
       try {
-        // Grad-CAM needs only the spatial mean of the earliest layer's gradient (its weights): see chainGradients.
-        grads = method.needsGradients
-          ? layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.name === 'gradcam')
-          : null;
-        // Grad-CAM's weights are the spatial means: take them from any full gradient too, so every layer's
-        // maps for all classes come from one product below.
-        if (grads && method.name === 'gradcam') {
+        // A method that needs only the gradients' spatial means gets them from the fast route where it can
+        // (the earliest layer's never built per class: see chainGradients), and from full gradients elsewhere.
+        grads = method.gradients === 'none'
+          ? null
+          : layerGradientsOrMeans(model, x, activationLayers, forward.activations, classIndices, recorded, method.gradients === 'spatialMeans');
+        // Spatial means for every layer, so every layer's maps for all classes come from one product below.
+        if (grads && method.gradients === 'spatialMeans') {
           grads = grads.map((perLayer) => perLayer.map((g) => {
             if (g.rank === 2) return g;
             const mean = tf.mean(g, [1, 2]);
@@ -153,8 +154,8 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             ? await maskedScores(model, x, a, options.scoreCamBaseline ?? SILENCE_LOG_MEL, options.scoreCamBatchSize ?? 64, options.signal)
             : null;
           try {
-            if (grads && grads[0][li].rank === 2) {
-              // Grad-CAM from the gradients' spatial means (its weights): every class's map in one product.
+            if (grads && method.gradients === 'spatialMeans') {
+              // The gradients' spatial means are the channel weights: every class's map in one product.
               const hw = h * w;
               const a3 = tf.reshape(a, [n, hw, a.shape[3]]) as tf.Tensor3D;
               const values = camProduct(a3, grads.map((g) => g[li] as tf.Tensor2D)); // [classes, n, hw], ReLU'd
@@ -169,9 +170,7 @@ export async function gradCam(model: tf.LayersModel, patches: PatchBatch, option
             }
             classIndices.forEach((c, j) => {
               const g = grads ? grads[j][li] : null;
-              const cam = tf.tidy(() => tf.relu(g?.rank === 2
-                ? weightedSum(a, g as tf.Tensor2D) // Grad-CAM from the gradient's spatial means (its weights) directly
-                : method.camImage({ activations: a, gradients: g as tf.Tensor4D | null, classIndex: c, maskedScores: () => scores! })));
+              const cam = tf.tidy(() => tf.relu(method.camImage({ activations: a, gradients: g as tf.Tensor4D | null, classIndex: c, maskedScores: () => scores! })));
               const k = li * classIndices.length + j;
               if (start === 0) raws[k] = new Float32Array(count * h * w);
               raws[k].set(cam.dataSync(), start * h * w);
@@ -350,22 +349,49 @@ export function findCam(result: GradCamResult, layer: string, classIndex: number
 }
 
 /**
- * The map a user looks at, per patch at the patch size [patches, patchFrames, bands]: each layer's
- * normalised map resized (half-pixel bilinear), several layers combined as the reference does (ReLU,
- * average, renormalise). `raw: true` resizes the unnormalised maps instead (and averages them).
+ * The map a user looks at, per patch at the patch size [patches, patchFrames, bands]: each layer's map on
+ * the chosen normalisation (shared/view/normalisation.ts; default per patch, pytorch-grad-cam's), resized
+ * (half-pixel bilinear). Several layers per patch are combined as the reference does (ReLU, average,
+ * renormalise); on the other normalisations they are averaged as they are (each already on one scale).
+ * `raw: true` resizes the unnormalised maps instead (and averages them).
  */
-export function patchMaps(result: GradCamResult, classIndex: number, opts: { layers?: string[]; raw?: boolean } = {}): Float32Array {
+export function patchMaps(result: GradCamResult, classIndex: number, opts: PatchMapOptions = {}): Float32Array {
   const layers = opts.layers ?? result.layers;
+  const normalisation = opts.normalisation ?? 'patch';
   const { patchCount: count, patchFrames, bands } = result;
   const resized = layers.map((l) => {
     const m = findCam(result, l, classIndex);
-    return resizeMaps(opts.raw ? m.raw : m.normalised, count, m.timeSteps, m.bandSteps, patchFrames, bands);
+    const values = opts.raw || normalisation === 'patch' ? (opts.raw ? m.raw : m.normalised) : normalisedAs(result, m, normalisation);
+    return resizeMaps(values, count, m.timeSteps, m.bandSteps, patchFrames, bands);
   });
   if (resized.length === 1) return resized[0]; // already a fresh array (resizeMaps copies even at the same size)
-  if (!opts.raw) return combineLayerMaps(resized, count, patchFrames * bands);
-  const mean = new Float32Array(count * patchFrames * bands);
+  if (!opts.raw && normalisation === 'patch') return combineLayerMaps(resized, count, patchFrames * bands);
+  return meanOfLayers(resized);
+}
+
+/** Several layers' maps at the patch size averaged as they are (raw, or each already on one recording-wide scale). */
+export function meanOfLayers(resized: Float32Array[]): Float32Array {
+  if (resized.length === 1) return resized[0];
+  const mean = new Float32Array(resized[0].length);
   for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
   return mean;
+}
+
+export interface PatchMapOptions {
+  layers?: string[];
+  raw?: boolean;
+  /** How the map is normalised (ignored with `raw`); default 'patch'. */
+  normalisation?: CamNormalisation;
+}
+
+/** One layer × class map on a recording-wide normalisation (a fresh array). */
+function normalisedAs(result: GradCamResult, m: LayerClassCam, normalisation: CamNormalisation): Float32Array {
+  const k = result.classNames.length;
+  const probabilities = Array.from({ length: result.patchCount }, (_, p) => Array.from(result.probabilities.subarray(p * k, (p + 1) * k)));
+  const allClasses: (LayerClassCam | undefined)[] = result.classNames.map((_, c) => result.maps.find((x) => x.layer === m.layer && x.classIndex === c));
+  const scaling = patchScaling({ normalisation, classIndex: m.classIndex, ranges: m, allClasses, probabilities });
+  const size = m.timeSteps * m.bandSteps;
+  return applyPatchScaling(m.normalised.slice(), result.patchCount, size, scaling);
 }
 
 /** The map stitched onto the recording: [frames, bands], aligned frame for frame with the log-mel. */
@@ -373,7 +399,7 @@ export function camImage(
   result: GradCamResult,
   classIndex: number,
   placement: { startFrame: number[]; frames: number },
-  opts: { layers?: string[]; raw?: boolean } = {},
+  opts: PatchMapOptions = {},
 ): Float32Array {
   return stitchPatches(patchMaps(result, classIndex, opts), placement.startFrame, result.patchFrames, result.bands, placement.frames);
 }

@@ -9,7 +9,10 @@ import type { LogMel } from '../types';
 import { PATCH_FRAMES } from '../types';
 import { cutPatches, patchLayout } from '../audio/patches';
 import { logMelProbabilities } from '../model/classify';
-import { gradCam, patchMaps, type GradCamOptions, type GradCamResult } from './cam';
+import { findCam, gradCam, meanOfLayers, patchMaps, type GradCamOptions, type GradCamResult } from './cam';
+import { FloatSpool } from './mapRows';
+import { resizeMaps } from '../../shared/view/maps';
+import { applyPatchScaling, DEFAULT_NORMALISATION, patchScaling, type CamNormalisation, type PatchRanges } from '../../shared/view/normalisation';
 import type { CamModel } from './explain';
 import { recordingClass } from './output';
 import { resolveClasses, resolveLayers } from './layers';
@@ -127,15 +130,21 @@ export class MapStitcher {
 export interface StreamedCamOptions extends ChunkOptions {
   /** The class to explain (default: the recording's predicted class). */
   className?: string;
-  /** Also stitch these classes' maps (e.g. the classes of annotated events), handed to `onRows` too. */
-  extraClasses?: number[];
+  /**
+   * Localisation's maps: when given, the per-patch normalised maps of the shown class and of these classes
+   * (e.g. the annotated events' classes) are handed to `onRows` too, marked `localised`.
+   */
+  localisedClasses?: number[];
   raw?: boolean;
+  /** How the shown map is scaled to 0..1 (ignored with `raw`; default DEFAULT_NORMALISATION). */
+  normalisation?: CamNormalisation;
 }
 
-/** Rows rowStart … of the map of one class: the shown class's, or an extra class's. */
+/** Rows rowStart … of the map of one class: the shown map, a localisation map, or both when they are the same. */
 export interface MapRows {
   classIndex: number;
   shown: boolean;
+  localised: boolean;
   rowStart: number;
   /** [rows, bands] */
   data: Float32Array;
@@ -149,16 +158,22 @@ export interface StreamedCam {
   layers: string[];
   activationLayers: string[];
   raw: boolean;
+  normalisation: CamNormalisation;
   /** [patches, classes] softmax probabilities, from the CAM passes. */
   probabilities: Float32Array;
   /** The single layer's native maps, when one layer is shown: their size and per-patch raw range. */
   native: { layer: string; timeSteps: number; bandSteps: number; rawMin: Float32Array; rawMax: Float32Array; zeroPatches: number[] } | null;
 }
 
+/** Each layer × class's per-patch raw range over the whole recording, filled chunk by chunk. */
+type RecordingRanges = Map<string, Array<PatchRanges | undefined>>;
+
 /**
  * The recording's map for one class (given, or the predicted one: a fast classification pass first),
  * its layers combined as camImage does, handed over row block by row block; only one chunk's patches and
- * maps exist at a time.
+ * maps exist at a time. A recording-wide normalisation needs every patch's range before any patch can be
+ * scaled: the shown class's native maps wait in a temporary file (FloatSpool) until the last chunk, then
+ * are scaled, resized and stitched exactly as patchMaps does for the whole recording.
  */
 export async function streamRecordingCam(
   cm: CamModel, logMel: LogMel, opts: StreamedCamOptions,
@@ -168,26 +183,80 @@ export async function streamRecordingCam(
   const layers = resolveLayers(cm.model, opts.layers, cm.convLayers);
   const classIndex = opts.className !== undefined
     ? resolveClasses([opts.className], cm.classes)[0]
-    : recordingClass({ classNames: cm.classes, patchCount: placement.startFrame.length, probabilities: logMelProbabilities(cm.model, logMel, placement.startFrame) } as GradCamResult, placement.padded);
-  const classes = [classIndex, ...(opts.extraClasses ?? []).filter((c) => c !== classIndex)];
+    : recordingClass({ classNames: cm.classes, probabilities: logMelProbabilities(cm.model, logMel, placement.startFrame) });
+  const normalisation = opts.normalisation ?? DEFAULT_NORMALISATION;
+  const perPatch = !opts.raw && normalisation === 'patch';
+  const scaled = !opts.raw && !perPatch;
+  const localised = opts.localisedClasses ? [...new Set([classIndex, ...opts.localisedClasses])] : [];
+  // What is stitched as it comes: the shown map when it needs no recording-wide scale, and localisation's maps.
+  const direct = [
+    ...(scaled ? [] : [{ classIndex, shown: true, localised: perPatch && localised.includes(classIndex) }]),
+    ...localised.filter((c) => scaled || opts.raw || c !== classIndex).map((c) => ({ classIndex: c, shown: false, localised: true })),
+  ];
+  // Normalising across classes weighs every class's range: explain them all, as recordingCam does.
+  const classes = scaled && normalisation === 'classes' ? cm.classes.map((_, i) => i) : [...new Set([classIndex, ...localised])];
   const count = placement.startFrame.length;
   const k = cm.classes.length;
   const probabilities = new Float32Array(count * k);
-  const stitchers = classes.map((c) => new MapStitcher(placement.startFrame, PATCH_FRAMES, logMel.bands, logMel.frames, (rowStart, data) => onRows({ classIndex: c, shown: c === classIndex, rowStart, data })));
+  const stitcher = (t: Omit<MapRows, 'rowStart' | 'data'>) =>
+    new MapStitcher(placement.startFrame, PATCH_FRAMES, logMel.bands, logMel.frames, (rowStart, data) => onRows({ ...t, rowStart, data }));
+  const stitchers = direct.map(stitcher);
+  const spool = scaled ? new FloatSpool() : null;
+  const ranges: RecordingRanges = new Map(layers.map((l) => [l, []]));
+  const chunkSizes: number[] = [];
   let native: StreamedCam['native'] = null;
   let activationLayers: string[] = [];
-  for await (const { first, result } of camChunks(cm, logMel, placement, { ...opts, layers, classes })) {
-    activationLayers = result.activationLayers;
-    probabilities.set(result.probabilities, first * k);
-    classes.forEach((c, i) => stitchers[i].add(first, patchMaps(result, c, { layers, raw: opts.raw }), result.patchCount));
-    if (layers.length === 1) {
-      const m = result.maps.find((x) => x.classIndex === classIndex)!;
-      native ??= { layer: m.layer, timeSteps: m.timeSteps, bandSteps: m.bandSteps, rawMin: new Float32Array(count), rawMax: new Float32Array(count), zeroPatches: [] };
-      native.rawMin.set(m.rawMin, first);
-      native.rawMax.set(m.rawMax, first);
-      native.zeroPatches.push(...m.zeroPatches.map((p) => p + first));
+  let sizes: Array<{ timeSteps: number; bandSteps: number }> = [];
+  try {
+    for await (const { first, result } of camChunks(cm, logMel, placement, { ...opts, layers, classes })) {
+      const n = result.patchCount;
+      chunkSizes.push(n);
+      activationLayers = result.activationLayers;
+      probabilities.set(result.probabilities, first * k);
+      direct.forEach((t, i) => stitchers[i].add(first, patchMaps(result, t.classIndex, { layers, raw: t.shown && opts.raw }), n));
+      if (spool) {
+        sizes = layers.map((l) => findCam(result, l, classIndex));
+        for (const l of layers) spool.append(findCam(result, l, classIndex).normalised);
+        for (const m of result.maps) {
+          const byClass = ranges.get(m.layer);
+          if (!byClass) continue;
+          const r = (byClass[m.classIndex] ??= { rawMin: new Float32Array(count), rawMax: new Float32Array(count) });
+          (r.rawMin as Float32Array).set(m.rawMin, first);
+          (r.rawMax as Float32Array).set(m.rawMax, first);
+        }
+      }
+      if (layers.length === 1) {
+        const m = findCam(result, layers[0], classIndex);
+        native ??= { layer: m.layer, timeSteps: m.timeSteps, bandSteps: m.bandSteps, rawMin: new Float32Array(count), rawMax: new Float32Array(count), zeroPatches: [] };
+        native.rawMin.set(m.rawMin, first);
+        native.rawMax.set(m.rawMax, first);
+        native.zeroPatches.push(...m.zeroPatches.map((p) => p + first));
+      }
     }
+    for (const s of stitchers) s.finish();
+    if (spool) {
+      const rows = Array.from({ length: count }, (_, p) => Array.from(probabilities.subarray(p * k, (p + 1) * k)));
+      const scalings = layers.map((l) => {
+        const byClass = ranges.get(l)!;
+        return patchScaling({ normalisation, classIndex, ranges: byClass[classIndex]!, allClasses: cm.classes.map((_, c) => byClass[c]), probabilities: rows });
+      });
+      const shown = stitcher({ classIndex, shown: true, localised: false });
+      let first = 0;
+      for (const n of chunkSizes) {
+        const resized = layers.map((_, li) => {
+          const { timeSteps, bandSteps } = sizes[li];
+          const size = timeSteps * bandSteps;
+          const s = scalings[li];
+          const values = applyPatchScaling(spool.next(n * size), n, size, { ...s, gain: s.gain.subarray(first, first + n), offset: s.offset.subarray(first, first + n) });
+          return resizeMaps(values, n, timeSteps, bandSteps, PATCH_FRAMES, logMel.bands);
+        });
+        shown.add(first, meanOfLayers(resized), n);
+        first += n;
+      }
+      shown.finish();
+    }
+  } finally {
+    spool?.close();
   }
-  for (const s of stitchers) s.finish();
-  return { placement, classIndex, className: cm.classes[classIndex], layers, activationLayers, raw: !!opts.raw, probabilities, native };
+  return { placement, classIndex, className: cm.classes[classIndex], layers, activationLayers, raw: !!opts.raw, normalisation, probabilities, native };
 }

@@ -12,9 +12,12 @@ import type { LogMel, Patches } from '../types';
 import { LungcamInputError, isInputError } from '../errors';
 import { toPatches } from '../audio/patches';
 import { camImage, gradCam, type GradCamOptions, type GradCamResult } from './cam';
-import { patchProbabilities, recordingClass } from './output';
-import { attentionByBand, attentionByTime, recordingProbabilities as meanOverPatches, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
+import { recordingClass } from './output';
+import { recordingProbabilities as meanOverPatches } from '../../shared/view/recordingLabel';
+import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
 import { resolveClasses, resolveLayers } from './layers';
+import type { CyclePredictionLike } from '../show/cycleLane';
+import { DEFAULT_NORMALISATION, type CamNormalisation } from '../../shared/view/normalisation';
 
 /** What Grad-CAM needs to know about a model (a loaded LungCAM model folder provides all of it). */
 export interface CamModel {
@@ -24,11 +27,32 @@ export interface CamModel {
   convLayers: string[];
 }
 
+/** A loaded LungCAM model folder (loadModel) carries everything a CamModel needs. */
+interface LoadedModelLike {
+  model: tf.LayersModel;
+  meta: { name: string; classes: string[]; convLayers: string[] };
+}
+
+/** The CamModel of a loaded model folder (or the CamModel itself). */
+export function asCamModel(m: CamModel | LoadedModelLike): CamModel {
+  return 'meta' in m ? { model: m.model, id: m.meta.name, classes: m.meta.classes, convLayers: m.meta.convLayers } : m;
+}
+
 export interface RecordingCamOptions extends Omit<GradCamOptions, 'classes' | 'classNames' | 'convLayers'> {
+  /**
+   * The classification of the same log-mel with the same model (classifyLogMel): its annotated cycles and
+   * their verdicts go into the Grad-CAM view's cycle lane.
+   */
+  prediction?: CyclePredictionLike & { patches?: unknown[] };
   /** The class to explain (default: the recording's predicted class). */
   className?: string;
-  /** Unnormalised maps (comparable between recordings) instead of per-patch 0..1. */
+  /** Unnormalised maps (comparable between recordings) instead of 0..1. */
   raw?: boolean;
+  /**
+   * How `map` is normalised (shared/view/normalisation.ts): 'classes' (default: across classes, weighted by
+   * each class's probability — a rejected class stays dark), 'recording', or 'patch' (pytorch-grad-cam).
+   */
+  normalisation?: CamNormalisation;
   /** Compute every layer × every class (for the interactive views). */
   everything?: boolean;
 }
@@ -42,32 +66,48 @@ export interface RecordingCam {
   className: string;
   layers: string[];
   raw: boolean;
+  /** How `map` is normalised (when not raw). */
+  normalisation: CamNormalisation;
   /** [frames, bands], row-major, low band first. */
   map: Float32Array;
+  /** The model's name. */
+  modelId: string;
+  /** The classification given in the options (its cycle lane), if any. */
+  prediction?: CyclePredictionLike;
 }
 
-export async function recordingCam(cm: CamModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+export async function recordingCam(model: CamModel | LoadedModelLike, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
   checkModelInput(logMel);
+  const cm = asCamModel(model);
   const patches = toPatches(logMel);
+  const given = opts.prediction?.patches?.length;
+  if (given !== undefined && given !== patches.count) {
+    throw new LungcamInputError(`the prediction has ${given} patches but this log-mel cuts into ${patches.count}: classify and explain the same log-mel`, 'prediction');
+  }
   const classIndex = opts.className === undefined ? null : resolveClasses([opts.className], cm.classes)[0];
+  const normalisation = opts.normalisation ?? DEFAULT_NORMALISATION;
   const result = await gradCam(cm.model, patches, {
     ...opts,
     layers: opts.everything ? cm.convLayers : opts.layers,
-    // The predicted class is known only after the forward pass: explain every class, then pick.
-    classes: opts.everything || classIndex === null ? 'all' : [classIndex],
+    // The predicted class is known only after the forward pass, and normalising across classes needs them
+    // all: explain every class, then pick.
+    classes: opts.everything || classIndex === null || (normalisation === 'classes' && !opts.raw) ? 'all' : [classIndex],
     classNames: cm.classes,
     convLayers: cm.convLayers,
   });
-  const shown = classIndex ?? recordingClass(result, patches.padded);
+  const shown = classIndex ?? recordingClass(result);
   // The layers combined in the map: the requested ones, else the last conv layer.
   const layers = resolveLayers(cm.model, opts.layers, cm.convLayers);
-  const map = camImage(result, shown, { startFrame: patches.startFrame, frames: logMel.frames }, { layers, raw: opts.raw });
-  return { logMel, patches, result, classIndex: shown, className: cm.classes[shown], layers, raw: !!opts.raw, map };
+  const map = camImage(result, shown, { startFrame: patches.startFrame, frames: logMel.frames }, { layers, raw: opts.raw, normalisation });
+  return {
+    logMel, patches, result, classIndex: shown, className: cm.classes[shown], layers, raw: !!opts.raw, normalisation, map, modelId: cm.id,
+    ...(opts.prediction ? { prediction: opts.prediction } : {}),
+  };
 }
 
-/** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
+/** Recording-level probabilities: the one rule (shared/view/recordingLabel.ts), as classify reports them. */
 export function recordingProbabilities(rc: RecordingCam): number[] {
-  return meanOverPatches(patchProbabilities(rc.result), rc.patches.padded);
+  return meanOverPatches(rc.result.probabilities, rc.result.classNames.length);
 }
 
 export interface CamSummary {

@@ -48,6 +48,40 @@ export class MapFile implements MapRows {
   }
 }
 
+/**
+ * Blocks of floats kept in a private temporary file in the order they come and read back in that order
+ * (removed by close()): what a recording-wide scale needs from every chunk before it can be applied.
+ */
+export class FloatSpool {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'lungcam-spool-'));
+  private readonly fd = openSync(join(this.dir, 'blocks.f32'), 'w+', 0o600);
+  private written = 0;
+  private read = 0;
+
+  append(values: Float32Array): void {
+    writeAllSync(this.fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength), this.written);
+    this.written += values.byteLength;
+  }
+
+  /** The next `count` values (a fresh array). */
+  next(count: number): Float32Array {
+    const out = new Float32Array(count);
+    const bytes = new Uint8Array(out.buffer);
+    for (let done = 0; done < bytes.length;) {
+      const n = readSync(this.fd, bytes, done, bytes.length - done, this.read + done);
+      if (n === 0) throw new Error('read past the end of the spooled maps');
+      done += n;
+    }
+    this.read += bytes.length;
+    return out;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 const BLOCK_ROWS = 4096;
 
 /** Each block of rows in order. */

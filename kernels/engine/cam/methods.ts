@@ -6,9 +6,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CamMethodName } from '../../shared/view/methods';
 
+/**
+ * What a method needs of G = d raw logit / dA: nothing (Score-CAM), only G's spatial mean per channel
+ * (Grad-CAM's weights: the pipeline then takes the fast route that never builds G per class and turns
+ * every class's map into one product), or G itself.
+ */
+export type GradientNeed = 'none' | 'spatialMeans' | 'full';
+
 export interface CamMethodInputs {
   activations: tf.Tensor4D;
-  /** d raw logit of the class / dA (every method here except scorecam uses it; eigencam for its sign). */
+  /** G, when the method's need is 'full' (eigencam uses it for its sign). */
   gradients: tf.Tensor4D | null;
   classIndex: number;
   /** scorecam only: logits of the input masked by each channel of A, [N, K, classes]. */
@@ -17,7 +24,8 @@ export interface CamMethodInputs {
 
 export interface CamMethod {
   name: CamMethodName;
-  needsGradients: boolean;
+  gradients: GradientNeed;
+  /** Logits of the input masked by each channel of A (Score-CAM). */
   needsMaskedScores: boolean;
   /** The class map before ReLU, [N, h, w]. Runs inside the caller's tf.tidy. */
   camImage(inputs: CamMethodInputs): tf.Tensor3D;
@@ -80,37 +88,38 @@ export function eigenProjection(a: tf.Tensor4D, signReference: tf.Tensor3D | nul
   return projection;
 }
 
-function byWeights(name: CamMethodName, weights: (a: tf.Tensor4D, g: tf.Tensor4D) => tf.Tensor2D): CamMethod {
+function byWeights(name: CamMethodName, weights: (a: tf.Tensor4D, g: tf.Tensor4D) => tf.Tensor2D, gradients: GradientNeed = 'full'): CamMethod {
   return {
     name,
-    needsGradients: true,
+    gradients,
     needsMaskedScores: false,
     camImage: ({ activations, gradients }) => weightedSum(activations, weights(activations, gradients!)),
   };
 }
 
 export const METHODS: Record<CamMethodName, CamMethod> = {
-  gradcam: byWeights('gradcam', (_a, g) => gradCamWeights(g)),
+  // Grad-CAM: w = the gradients' spatial means, which is all it needs (the pipeline computes just those).
+  gradcam: byWeights('gradcam', (_a, g) => gradCamWeights(g), 'spatialMeans'),
   'gradcam++': byWeights('gradcam++', gradCamPlusPlusWeights),
   xgradcam: byWeights('xgradcam', xGradCamWeights),
   // HiResCAM: element-wise G ⊙ A summed over channels (no spatial averaging of the gradient).
   hirescam: {
-    name: 'hirescam', needsGradients: true, needsMaskedScores: false,
+    name: 'hirescam', gradients: 'full', needsMaskedScores: false,
     camImage: ({ activations, gradients }) => tf.sum(tf.mul(gradients!, activations), 3) as tf.Tensor3D,
   },
   // LayerCAM: relu(G) ⊙ A summed over channels.
   layercam: {
-    name: 'layercam', needsGradients: true, needsMaskedScores: false,
+    name: 'layercam', gradients: 'full', needsMaskedScores: false,
     camImage: ({ activations, gradients }) => tf.sum(tf.mul(tf.relu(gradients!), activations), 3) as tf.Tensor3D,
   },
   eigencam: {
-    name: 'eigencam', needsGradients: true, needsMaskedScores: false,
+    name: 'eigencam', gradients: 'full', needsMaskedScores: false,
     camImage: ({ activations, gradients }) =>
       eigenProjection(activations, weightedSum(activations, gradCamWeights(gradients!))),
   },
   // Score-CAM: w = softmax over channels of the class logit of the input masked by each channel.
   scorecam: {
-    name: 'scorecam', needsGradients: false, needsMaskedScores: true,
+    name: 'scorecam', gradients: 'none', needsMaskedScores: true,
     camImage: ({ activations, classIndex, maskedScores }) => {
       const scores = maskedScores!(); // [N, K, C]
       const [n, k] = scores.shape;

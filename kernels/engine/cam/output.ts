@@ -6,7 +6,7 @@
 import type { Annotations, CamMap, CamOutput } from '../../shared/outputTypes';
 import type { LogMel, Patches } from '../types';
 import { quantize, quantizeUnit } from '../../shared/view/quantized';
-import { recordingProbabilities } from '../../shared/view/summaries';
+import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { GradCamResult, LayerClassCam } from './cam';
 
 export interface CamOutputInput {
@@ -31,32 +31,29 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
     timeSteps: m.timeSteps,
     bandSteps: m.bandSteps,
     map: quantizeUnit(m.normalised, patchCount * m.timeSteps, m.bandSteps),
-    rawMin: Array.from(m.rawMin),
-    rawMax: Array.from(m.rawMax),
+    rawMin: Array.from(m.rawMin, significant5),
+    rawMax: Array.from(m.rawMax, significant5),
     zeroPatches: m.zeroPatches,
   };
 }
 
-/** Each patch's class probabilities (views into result.probabilities). */
-export function patchProbabilities(result: Pick<GradCamResult, 'classNames' | 'patchCount' | 'probabilities'>): Float32Array[] {
-  const c = result.classNames.length;
-  return Array.from({ length: result.patchCount }, (_, p) => result.probabilities.subarray(p * c, (p + 1) * c));
-}
+/** Display ranges: 5 significant digits are far finer than the 8-bit values they scale. */
+export const significant5 = (v: number) => Number(v.toPrecision(5));
 
-/** The class with the highest mean probability over (unpadded, if any) patches. */
-export function recordingClass(result: Pick<GradCamResult, 'classNames' | 'patchCount' | 'probabilities'>, padded: boolean[]): number {
-  const mean = recordingProbabilities(patchProbabilities(result), padded);
-  let best = 0;
-  for (let k = 1; k < mean.length; k++) if (mean[k] > mean[best]) best = k;
-  return best;
+/** The recording's predicted class: the one rule of shared/view/recordingLabel.ts (mean over every patch). */
+export function recordingClass(result: Pick<GradCamResult, 'classNames' | 'probabilities'>): number {
+  return argmax(recordingProbabilities(result.probabilities, result.classNames.length));
 }
 
 /** Base64 bytes of one layer's maps (all classes): what dominates a long recording's output. */
 function layerBytes(layerMaps: Record<string, CamMap>): number {
-  return Object.values(layerMaps).reduce((n, m) => n + mapBytes(m.map.rows * m.map.cols, m.rawMin.length), 0);
+  return Object.values(layerMaps).reduce((n, m) => n + m.map.u8.length + 24 * (m.rawMin.length + m.rawMax.length), 0);
 }
 
-/** What one map of `values` bytes over `patches` patches adds to the output (its base64 and raw ranges). */
+/**
+ * At most what one map of `values` bytes over `patches` patches adds to the output (its base64 before
+ * compression, and raw ranges): the sizes layers are left out by before they are computed.
+ */
 export const mapBytes = (values: number, patches: number) => 4 * Math.ceil(values / 3) + 24 * 2 * patches;
 
 /**
@@ -120,7 +117,7 @@ export function assembleCamOutput(input: CamOutputParts): CamOutput {
   const probabilities = Array.from({ length: patchCount }, (_, p) =>
     Array.from(input.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
   const explained = input.explained.map((i) => input.classNames[i]);
-  const predicted = input.classNames[recordingClass({ classNames: input.classNames, patchCount, probabilities: input.probabilities }, patches.padded)];
+  const predicted = input.classNames[recordingClass(input)];
   return {
     kind: 'cam',
     version: 1,

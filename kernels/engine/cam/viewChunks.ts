@@ -16,7 +16,8 @@ import { patchLayout } from '../audio/patches';
 import { camChunks, type ChunkOptions, type PatchPlacement } from './chunks';
 import type { CamModel } from './explain';
 import { activationLayerFor } from './layers';
-import { assembleCamOutput, CAM_OUTPUT_MAX_BYTES, fitLayerSizes, mapBytes } from './output';
+import { assembleCamOutput, CAM_OUTPUT_MAX_BYTES, fitLayerSizes, mapBytes, significant5 } from './output';
+import { quantizeUnitInto, unitMatrix } from '../../shared/view/quantized';
 import type { LayerClassCam } from './cam';
 
 export interface ViewCamOptions extends Pick<ChunkOptions, 'method' | 'batchSize' | 'signal' | 'chunkPatches'> {
@@ -67,8 +68,8 @@ async function quantisedMaps(cm: CamModel, logMel: LogMel, layers: string[], opt
       const a = acc.get(`${layer}\u0000${c}`)!;
       (maps[layer] ??= {})[c] = {
         timeSteps: a.t, bandSteps: a.b,
-        map: { rows: count * a.t, cols: a.b, min: 0, max: 1, u8: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('base64') },
-        rawMin: Array.from(a.rawMin), rawMax: Array.from(a.rawMax), zeroPatches: a.zero,
+        map: unitMatrix(a.bytes, count * a.t, a.b),
+        rawMin: Array.from(a.rawMin, significant5), rawMax: Array.from(a.rawMax, significant5), zeroPatches: a.zero,
       };
     }
   }
@@ -77,8 +78,7 @@ async function quantisedMaps(cm: CamModel, logMel: LogMel, layers: string[], opt
 
 /** camMap's quantisation (against the fixed 0..1 range), written at the chunk's place. */
 function quantiseInto(a: { bytes: Uint8Array; rawMin: Float32Array; rawMax: Float32Array; zero: number[] }, m: LayerClassCam, firstPatch: number): void {
-  const at = firstPatch * m.timeSteps * m.bandSteps;
-  for (let i = 0; i < m.normalised.length; i++) a.bytes[at + i] = Math.round(Math.min(1, Math.max(0, m.normalised[i] || 0)) * 255);
+  quantizeUnitInto(a.bytes, firstPatch * m.timeSteps * m.bandSteps, m.normalised);
   a.rawMin.set(m.rawMin, firstPatch);
   a.rawMax.set(m.rawMax, firstPatch);
   a.zero.push(...m.zeroPatches.map((p) => p + firstPatch));

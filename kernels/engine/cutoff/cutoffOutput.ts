@@ -28,12 +28,17 @@ export function cutoffInfo(plan: CutoffPlan, loaded: LoadedModel): CutoffInfo {
 
 /**
  * Maps in fewer bytes (7 bits, zlib: kernels/shared/view/quantized.ts compactMatrix): a family's output
- * carries every member's maps, ≈ 4 MB for 20 s and five cutoffs as plain 8-bit bytes, ≈ 1.9 MB so.
+ * carries every member's maps, ≈ 4 MB for 20 s and five cutoffs as plain 8-bit bytes, under 2 MB so.
  */
 function compactMaps(maps: Record<string, Record<string, CamMap>>): Record<string, Record<string, CamMap>> {
-  for (const layer of Object.values(maps)) for (const [c, m] of Object.entries(layer)) layer[c] = { ...m, map: compactMatrix(m.map) };
+  for (const layer of Object.values(maps)) {
+    for (const [c, m] of Object.entries(layer)) layer[c] = { ...m, map: compactMatrix(m.map), rawMin: m.rawMin.map(fourDigits), rawMax: m.rawMax.map(fourDigits) };
+  }
   return maps;
 }
+
+/** A patch's raw range to 4 significant digits: the view reads raw values out to 3. */
+const fourDigits = (v: number) => Number(v.toPrecision(4));
 
 function probabilitiesOf(probabilities: Float32Array, classes: number): number[][] {
   return Array.from({ length: probabilities.length / classes }, (_, p) =>
@@ -80,6 +85,7 @@ export async function cutoffOutput(models: MemberModels, full: LogMel, plan: Cut
   };
   if (rungs.length) {
     compactMaps(output.maps);
+    output.logMel = compactMatrix(output.logMel, 255);
     const others: CutoffRung[] = [];
     let left = budget * 0.95 - jsonBytes(output);
     for (const [i, p] of rungs.entries()) {

@@ -1,7 +1,8 @@
 /**
  * Everything a Grad-CAM view of one recording needs at a band cutoff, from a model folder or a family
  * folder: the recording's full-band log-mel, the planned variant (plan.ts) and, for a family, every other
- * member precomputed (cutoffOutput.ts). `lungcam view`, the warm engine (kernels/engineServer) and
+ * member precomputed (cutoffOutput.ts), and the recording's annotated cycles with the planned member's
+ * verdict on each (the views' cycle lane). `lungcam view`, the warm engine (kernels/engineServer) and
  * notebook cells (`lc.cutoffView`) all use it.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,9 @@ import { resolveMethod } from '../cam/layers';
 import type { FeatureParams, LogMel } from '../types';
 import { DEFAULT_MASK_FILL, type MaskFill } from './bandMask';
 import { camModelOf, cutoffInput, MemberModels } from './cutoffCam';
+import { readRecordingAnnotations } from '../data/annotations';
+import { classifyLogMel } from '../model/classify';
+import { cycleLaneOf } from '../show/cycleLane';
 import { cutoffOutput, rungPlans } from './cutoffOutput';
 import { openModelSource, planBandCutoff, readBandCutoff, type CutoffPlan, type ModelSource } from './plan';
 
@@ -49,6 +53,8 @@ export interface CutoffView {
   /** The model that answers the plan's cutoff. */
   loaded: LoadedModel;
   cam: CamOutput;
+  /** The planned member's classification of the recording and of its annotated cycles (the cycle lane). */
+  prediction: ReturnType<typeof classifyLogMel>;
 }
 
 /** Opens the source and plans the cutoff before any audio or model work (bad input fails fast). */
@@ -68,20 +74,26 @@ export async function computeCutoffView(wav: string, modelDir: string, opts: Cut
   const family = source.kind === 'family' && !opts.onlyCutoff;
   say(source.kind === 'family' ? `loading the ${source.members.length} models of family ${source.name}` : 'loading the model');
   const models = new MemberModels(source, opts.loadModel);
-  await models.get(plan.member);
+  const loaded = await models.get(plan.member);
+  say('classifying');
+  const truth = readRecordingAnnotations(wav, { durationSeconds: full.source?.durationSeconds });
+  opts.onWarnings?.(truth?.warnings ?? []);
+  const prediction = classifyLogMel(loaded, cutoffInput(full, plan), truth);
+  const lane = cycleLaneOf(prediction);
   const step = family ? `computing Grad-CAM for every layer and class at ${source.members.length} cutoffs` : 'computing Grad-CAM for every layer and class';
   say(step, 0);
   const events = readEvents(wav);
+  const annotations = lane || events ? { ...lane, ...(events ? { events } : {}) } : undefined;
   const recording = { ...full, source: full.source ?? { fileName: basename(wav), durationSeconds: full.frames * full.axes.hopSeconds, originalSampleRate: 16000, channels: 1 } };
-  const { output, loaded } = await cutoffOutput(models, recording, plan, family ? rungPlans(source.members, plan) : [], {
+  const { output } = await cutoffOutput(models, recording, plan, family ? rungPlans(source.members, plan) : [], {
     method,
     ...(source.kind === 'family' ? { family: source.name } : {}),
-    ...(events ? { annotations: { events } } : {}),
+    ...(annotations ? { annotations } : {}),
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: (done) => say(step, done),
   });
-  return { source, plan, full, models, loaded, cam: output };
+  return { source, plan, full, models, loaded, cam: output, prediction };
 }
 
 /** One layer's maps (every class) at a band cutoff: a layer the view's output left out, fetched when picked. */
@@ -103,7 +115,7 @@ export async function cutoffLayerMaps(wav: string, modelDir: string, layer: stri
  * names the WAV and the folder, so other cutoffs (what-ifs) and methods can be asked for.
  */
 export async function cutoffView(wavPath: string, modelDir: string, opts: Omit<CutoffViewOptions, 'requestId'> = {}): Promise<CamOutput> {
-  const requestId = encodeRequestId({ wav: resolve(wavPath), model: resolve(modelDir), key: randomBytes(6).toString('hex') });
+  const requestId = encodeRequestId({ wav: resolve(wavPath), model: openModelSource(modelDir).dir, key: randomBytes(6).toString('hex') });
   return (await computeCutoffView(wavPath, modelDir, { ...opts, requestId })).cam;
 }
 

@@ -14,6 +14,7 @@ import type { FeatureParams } from '../types';
 import { isModelFamilyFolder, readModelFamily, type FamilyMember, type ModelFamily } from '../model/family';
 import { readModelMetadata } from '../model/metadata';
 import { DEFAULT_MASK_FILL, type MaskFill } from './bandMask';
+import { resolveModelDir } from '../model/modelNames';
 
 /** A `--model` folder: one model, or a family by cutoff. */
 export type ModelSource =
@@ -21,7 +22,8 @@ export type ModelSource =
   | { kind: 'family'; dir: string; name: string; members: FamilyMember[]; featureParams: FeatureParams; family: ModelFamily };
 
 /** Reads a model folder or a family folder (metadata only). */
-export function openModelSource(dir: string): ModelSource {
+export function openModelSource(ref: string): ModelSource {
+  const dir = resolveModelDir(ref); // a folder, or a portable name (model/modelNames.ts)
   if (isModelFamilyFolder(dir)) {
     const family = readModelFamily(dir);
     return { kind: 'family', dir: family.dir, name: family.name, members: family.members, featureParams: family.featureParams, family };

@@ -51,7 +51,7 @@ export function camHtml(out: CamOutput, colormap: ColormapName = DEFAULT_CAM_COL
 <body class="vscode-light" data-vscode-theme-kind="vscode-light">
 <h1>${esc(title)}</h1>
 <div id="view"></div>
-<p class="note">Attention is normalised per 0.96 s patch (0 = ignored, 1 = the patch's most important cell), pytorch-grad-cam's convention. The frequency axis is mel-spaced (as the model sees it), labelled in Hz.</p>
+<p class="note">The Normalise control says how attention is scaled: across classes weighted by each class's probability (a class the model rejects stays dark), per recording, or per 0.96 s patch as pytorch-grad-cam does. The frequency axis is mel-spaced (as the model sees it), labelled in Hz.</p>
 <script type="application/json" id="data">${scriptJson(out)}</script>
 <script>${pageScript()}</script>
 <script>LungcamPage.showCamPage(document.getElementById('view'), JSON.parse(document.getElementById('data').textContent), ${JSON.stringify(colormap)});</script>

@@ -3,7 +3,7 @@
  * its axes and the parameters that produced it, per-patch probabilities, summaries, and (when asked or when
  * ground truth is present) faithfulness, sanity and localisation numbers.
  */
-import type { EventAnnotation } from '../../shared/outputTypes';
+import type { Annotations, EventAnnotation } from '../../shared/outputTypes';
 import { PATCH_FRAMES, type LogMel } from '../types';
 import type { PatchBatch } from '../cam/cam';
 import type { StreamedCam } from '../cam/chunks';
@@ -12,10 +12,15 @@ import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import { summariseRows, type MapRows } from '../cam/mapRows';
-import type { CamFigure } from '../../shared/view/figure';
+import { figureNotes, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 import { streamedArray } from '../io/jsonStream';
+import { cycleLaneOf } from '../show/cycleLane';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { classWords } from '../../shared/view/words';
+import { recordingProbabilities as meanOverPatches } from '../../shared/view/recordingLabel';
+import type { CamNormalisation } from '../../shared/view/normalisation';
 
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
 
@@ -42,6 +47,8 @@ export interface GradcamPieces {
   classMaps: Map<number, Float32Array>;
   /** Faithfulness/sanity inputs: the unpadded patches and their maps at the patch size (when asked for). */
   scored?: { patches: PatchBatch; saliency: Float32Array };
+  /** The annotated cycles with the model's verdict on each (show/cycleLane.ts), when the recording has them. */
+  lane?: Annotations;
 }
 
 /** Localisation of the map of each event's own class (crackle → "crackle"), when the model has it. */
@@ -61,23 +68,13 @@ export function eventClasses(events: EventAnnotation[] | null, classes: string[]
   return [...new Set((events ?? []).map((e) => classes.indexOf(e.type)).filter((k) => k >= 0))];
 }
 
-/** Recording-level probabilities: mean over patches (unpadded ones when there are any). */
-export function meanProbabilities(probabilities: Float32Array, padded: boolean[], classes: number): number[] {
-  const use = padded.some((p) => !p) ? padded.map((p) => !p) : padded.map(() => true);
-  const n = use.filter(Boolean).length || 1;
-  return Array.from({ length: classes }, (_, k) => {
-    let s = 0;
-    for (let p = 0; p < padded.length; p++) if (use[p]) s += probabilities[p * classes + k];
-    return s / n;
-  });
-}
-
 /** The `lungcam gradcam --out F.json` document; its map is a streamedArray (io/jsonStream.ts). */
 export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts: GradcamJsonOptions): Promise<Record<string, unknown>> {
   const { cam, logMel, map } = pieces;
   const c = cm.classes.length;
   const count = cam.placement.startFrame.length;
   const events = readEvents(opts.wav, opts.events);
+  const { lane } = pieces;
   const doc: Record<string, unknown> = {
     kind: 'gradcam',
     version: 1,
@@ -90,13 +87,15 @@ export async function gradcamDocument(pieces: GradcamPieces, cm: CamModel, opts:
     class: cam.className,
     classes: cm.classes,
     raw: cam.raw,
+    normalisation: cam.raw ? null : cam.normalisation,
     ...axesFields(logMel),
     patches: patchFields({ count, frames: PATCH_FRAMES, hopFrames: PATCH_FRAMES, startFrame: cam.placement.startFrame, padded: cam.placement.padded }),
     probabilities: Array.from({ length: count }, (_, p) => Array.from(cam.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v))),
-    recordingProbabilities: meanProbabilities(cam.probabilities, cam.placement.padded, c).map((v) => round(v)),
+    recordingProbabilities: meanOverPatches(cam.probabilities, c).map((v) => round(v)),
     zeroPatches: cam.native?.zeroPatches ?? [],
     nativeMap: cam.native ? { layer: cam.native.layer, timeSteps: cam.native.timeSteps, bandSteps: cam.native.bandSteps, rawMin: Array.from(cam.native.rawMin, (v) => round(v)), rawMax: Array.from(cam.native.rawMax, (v) => round(v)) } : null,
     summary: summariseRows(map, logMel.axes, opts.attentionThresholdHz),
+    ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
   };
   if (events) doc.localisation = localisationFor(pieces, cm, events);
   if (pieces.scored) {
@@ -114,14 +113,20 @@ export interface FigureInput {
   fileName: string;
   method: string;
   layers: string[];
-  className: string;
-  /** The recording-level probability of that class. */
-  probability: number;
+  classes: string[];
+  /** The class the map explains. */
+  classIndex: number;
+  /** The recording's probabilities (the mean over every patch) and its patch count, for the figure's notes. */
+  recordingProbabilities: number[];
+  patchCount: number;
   modelId: string;
   raw: boolean;
+  normalisation: CamNormalisation;
   logMel: Pick<LogMel, 'data' | 'frames' | 'bands' | 'axes'>;
   map: Float32Array;
   events: EventAnnotation[] | null;
+  /** The annotated cycles with the model's verdicts (the figure's cycle lane). */
+  lane?: Annotations;
   colormap?: ColormapName;
 }
 
@@ -129,22 +134,29 @@ export interface FigureInput {
 export function camFigure(i: FigureInput): CamFigure {
   let hi = 0;
   for (const v of i.map) if (v > hi) hi = v;
+  const notes = figureNotes({
+    classes: i.classes, recordingProbabilities: i.recordingProbabilities, classIndex: i.classIndex, patchCount: i.patchCount,
+    annotations: i.lane, normalisation: i.raw ? 'raw' : i.normalisation,
+  });
   return {
-    title: `${i.fileName} — ${i.method}, ${i.layers.join('+')}, class ${i.className} (p ${i.probability.toFixed(2)}), model ${i.modelId}`,
+    title: `${i.fileName} — ${i.method} of model ${i.modelId}, layer ${i.layers.join('+')}, class ${classWords(i.classes[i.classIndex])}`,
     logMel: { data: i.logMel.data, frames: i.logMel.frames, bands: i.logMel.bands },
     map: { data: i.map, frames: i.logMel.frames, bands: i.logMel.bands },
     hopSeconds: i.logMel.axes.hopSeconds,
     bandCentersHz: i.logMel.axes.bandCentersHz,
     valueRange: i.raw ? [0, hi || 1] : [0, 1],
-    valueLabel: i.raw ? 'attention (raw)' : 'attention (per patch)',
+    valueLabel: i.raw ? 'attention (raw)' : 'attention',
     events: i.events ?? undefined,
+    notes,
+    ...(i.lane?.cycles ? { cycles: i.lane.cycles, classes: i.classes } : {}),
     colormap: i.colormap,
   };
 }
 
 export function figureFor(rc: RecordingCam, cm: CamModel, method: string, events: EventAnnotation[] | null, colormap?: ColormapName): CamFigure {
   return camFigure({
-    fileName: rc.logMel.source?.fileName ?? 'recording', method, layers: rc.layers, className: rc.className,
-    probability: recordingProbabilities(rc)[rc.classIndex], modelId: cm.id, raw: rc.raw, logMel: rc.logMel, map: rc.map, events, colormap,
+    fileName: rc.logMel.source?.fileName ?? 'recording', method, layers: rc.layers, classes: cm.classes, classIndex: rc.classIndex,
+    recordingProbabilities: recordingProbabilities(rc), patchCount: rc.patches.count, modelId: cm.id, raw: rc.raw, normalisation: rc.normalisation,
+    logMel: rc.logMel, map: rc.map, events, lane: cycleLaneOf(rc.prediction), colormap,
   });
 }

@@ -1,10 +1,35 @@
 /** The Grad-CAM figure as a PNG (see shared/view/figure.ts): raster plot, axes, labels in a small embedded font. */
 import { colourAt, DEFAULT_CAM_COLORMAP } from '../../shared/view/colormaps';
-import { layout, plotRaster, type CamFigure } from '../../shared/view/figure';
-import { encodePng, Raster } from './raster';
+import { layout, plotRaster, type CamFigure, type Layout } from '../../shared/view/figure';
+import { hexToRgb } from '../../shared/view/classColours';
+import { encodePng, Raster, textWidth } from './raster';
+
+/** The cycle lane: annotated class over the model's, a cross through the model's cell where they differ. */
+function drawLane(r: Raster, L: Layout): void {
+  const [annotated, model] = L.laneRows;
+  if (!annotated) return;
+  for (const item of L.legend) {
+    if (item.colour) r.rect(item.x, item.y - 9, 10, 10, hexToRgb(item.colour));
+    r.text(item.label, item.x + (item.colour ? 14 : 0), item.y);
+  }
+  for (const row of L.laneRows) r.text(row.label, L.plot.x - 6, row.y + row.h - 1, 'end');
+  for (const c of L.laneCells) {
+    if (c.annotated) r.rect(c.x, annotated.y, c.w, annotated.h, hexToRgb(c.annotated));
+    else r.outline(c.x, annotated.y, c.w, annotated.h, [140, 140, 140]);
+    if (c.predicted) r.rect(c.x, model.y, c.w, model.h, hexToRgb(c.predicted));
+    if (c.verdict === 'wrong') {
+      const cx = c.x + c.w / 2;
+      const top = annotated.y - 1;
+      const bottom = model.y + model.h;
+      r.outline(c.x - 1, top, c.w + 2, bottom - top + 1, [0, 0, 0]);
+      r.line(cx - 4, model.y + 1, cx + 4, model.y + model.h - 2, [255, 255, 255], 2);
+      r.line(cx - 4, model.y + model.h - 2, cx + 4, model.y + 1, [255, 255, 255], 2);
+    }
+  }
+}
 
 export function camFigurePng(fig: CamFigure): Buffer {
-  const L = layout(fig);
+  const L = layout(fig, textWidth);
   const r = new Raster(L.width, L.height);
   const { plot, bar } = L;
   r.put(plot.x, plot.y, plot.w, plot.h, plotRaster(fig, plot.w, plot.h));
@@ -28,6 +53,7 @@ export function camFigurePng(fig: CamFigure): Buffer {
     r.text(t.label, bar.x + bar.w + 5, t.at + 4);
   }
   r.verticalText(fig.valueLabel, L.width - 8, bar.y + bar.h / 2);
-  r.text(fig.title, plot.x, 18);
+  for (const line of L.textLines) r.text(line.text, plot.x, line.y);
+  drawLane(r, L);
   return encodePng(L.width, L.height, r.rgb);
 }

@@ -1,6 +1,6 @@
 /**
  * The engine's pictures as pixels: an RGB raster with alpha blending, rectangles, lines and text in a small
- * embedded font (font.ts), and a minimal PNG writer (8-bit RGB, zlib from Node). Figures (png.ts,
+ * embedded font (font.ts), and a small PNG writer (8-bit RGB or palette, row filters, zlib from Node). Figures (png.ts,
  * profile.ts) and the fallback images of `lc.show` (show/fallbacks.ts) draw with it.
  */
 import { deflateSync } from 'node:zlib';
@@ -32,20 +32,88 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
-/** RGB image, `rgb` row-major width*height*3, top row first. */
+/**
+ * RGB image, `rgb` row-major width*height*3, top row first. An image of at most 256 colours (spectrogram,
+ * waveform and bar fallbacks) is written with a palette, one byte a pixel; every row takes the PNG filter
+ * that leaves the smallest residues (libpng's heuristic), so figures compress well.
+ */
 export function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
+  const palette = paletteOf(rgb, width * height);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type RGB
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 3 + 1)] = 0; // filter: none
-    Buffer.from(rgb.buffer, rgb.byteOffset + y * width * 3, width * 3).copy(raw, y * (width * 3 + 1) + 1);
-  }
+  ihdr[9] = palette ? 3 : 2; // colour type: indexed or RGB
+  const pixels = palette ? palette.indices : rgb;
+  const bpp = palette ? 1 : 3;
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    signature, chunk('IHDR', ihdr),
+    ...(palette ? [chunk('PLTE', palette.colours)] : []),
+    chunk('IDAT', deflateSync(filterRows(pixels, width * bpp, height, bpp))), chunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+/** Palette (≤ 256 colours) and per-pixel indices, or null when the image has more colours. */
+function paletteOf(rgb: Uint8Array, pixels: number): { colours: Uint8Array; indices: Uint8Array } | null {
+  const index = new Map<number, number>();
+  const indices = new Uint8Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    const key = (rgb[i * 3] << 16) | (rgb[i * 3 + 1] << 8) | rgb[i * 3 + 2];
+    let k = index.get(key);
+    if (k === undefined) {
+      if (index.size === 256) return null;
+      k = index.size;
+      index.set(key, k);
+    }
+    indices[i] = k;
+  }
+  const colours = new Uint8Array(index.size * 3);
+  for (const [key, k] of index) colours.set([key >> 16, (key >> 8) & 255, key & 255], k * 3);
+  return { colours, indices };
+}
+
+const paeth = (a: number, b: number, c: number) => {
+  const p = a + b - c;
+  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+};
+
+/** Each row prefixed with the filter (none, sub, up, average, paeth) whose residues sum smallest. */
+function filterRows(pixels: Uint8Array, rowBytes: number, height: number, bpp: number): Buffer {
+  const out = Buffer.alloc((rowBytes + 1) * height);
+  const trial = new Uint8Array(rowBytes);
+  const best = new Uint8Array(rowBytes);
+  for (let y = 0; y < height; y++) {
+    const row = y * rowBytes;
+    let bestScore = Infinity;
+    let bestFilter = 0;
+    for (let f = 0; f < 5; f++) {
+      let score = 0;
+      for (let x = 0; x < rowBytes; x++) {
+        const a = x >= bpp ? pixels[row + x - bpp] : 0;
+        const b = y > 0 ? pixels[row - rowBytes + x] : 0;
+        const c = x >= bpp && y > 0 ? pixels[row - rowBytes + x - bpp] : 0;
+        const predicted = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
+        const v = (pixels[row + x] - predicted) & 255;
+        trial[x] = v;
+        score += v < 128 ? v : 256 - v;
+      }
+      if (score < bestScore) {
+        bestScore = score;
+        bestFilter = f;
+        best.set(trial);
+      }
+    }
+    out[y * (rowBytes + 1)] = bestFilter;
+    out.set(best, y * (rowBytes + 1) + 1);
+  }
+  return out;
+}
+
+/** Width in pixels of text in the embedded 11 px font (figures lay their text out with it). */
+export function textWidth(s: string): number {
+  return [...s].reduce((sum, ch) => sum + (GLYPHS[ch]?.[0] ?? 6), 0);
 }
 
 /** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
@@ -89,7 +157,7 @@ export class Raster {
     return encodePng(this.width, this.height, this.rgb);
   }
   textWidth(s: string): number {
-    return [...s].reduce((sum, ch) => sum + (GLYPHS[ch]?.[0] ?? 6), 0);
+    return textWidth(s);
   }
   /** Text with its baseline at y; anchor start | middle | end. */
   text(s: string, x: number, y: number, anchor: 'start' | 'middle' | 'end' = 'start', c: Rgb = [0, 0, 0]): void {

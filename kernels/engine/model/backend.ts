@@ -5,12 +5,9 @@
  * States the choice in one line on stderr.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../types';
-import { registerWasmTrainingKernels } from '../accel/wasmKernels';
-import { kernelsUseFma, setKernelThreads } from '../accel/conv/kernelThreads';
-import { threadsAvailable, unrefPthreadWorkers, wantedWasmThreads, withWasmThreadShims } from '../accel/wasmThreads';
+import { startWasmBackend } from '../accel';
 
 export type { BackendPreference };
 
@@ -86,41 +83,10 @@ async function tryNode(): Promise<boolean> {
   }
 }
 
-/** The folder holding the .wasm binaries: next to the package's main file (also in the packaged extension). */
-export function wasmBinaryFolder(): string {
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
-}
-
 async function tryWasm(): Promise<boolean> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(wasmBinaryFolder());
-    registerWasmTrainingKernels();
-    const threads = wantedWasmThreads();
-    let ok = false;
-    if (threads > 1 && threadsAvailable()) {
-      // XNNPACK on several threads (wasmThreads.ts); PyTorch uses every core too.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-      wasm.setThreadsCount(threads);
-      ok = await withWasmThreadShims(threads, () => tf.setBackend('wasm')).catch((e) => { if (process.env.LUNGCAM_DEBUG_THREADS) console.error(e); return false; });
-      if (ok) unrefPthreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
-    }
-    if (!ok) {
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      wasm.setThreadsCount(1);
-      ok = await tf.setBackend('wasm');
-    }
-    if (!ok) return false;
-    await tf.ready();
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const used = wasm.getThreadsCount();
-    setKernelThreads(used); // LungCAM's own wasm kernels use as many threads as XNNPACK
-    chosenDetail = `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${used} thread${used === 1 ? '' : 's'}, LungCAM conv kernels${kernelsUseFma() ? ' with FMA' : ''})`;
-    return true;
-  } catch {
-    return false;
-  }
+  const detail = await startWasmBackend();
+  if (detail) chosenDetail = detail;
+  return detail !== null;
 }
 
 /** Runs `fn` on another registered backend, then switches back (tests compare wasm against cpu). */

@@ -1,15 +1,20 @@
 /**
- * Classification with a LungCAM model: softmax probabilities per 0.96 s patch, a recording label
- * (argmax of the mean patch probabilities) and, when the cycles are known (an ICBHI NAME.txt), one label
- * per respiratory cycle from the patches cut within that cycle.
+ * Classification with a LungCAM model: softmax probabilities per 0.96 s patch (cut by the one patching
+ * rule, audio/patches.ts, as Grad-CAM and every view cut them), a recording label (the mean over patches,
+ * shared/view/recordingLabel.ts) and, when the cycles are known (ICBHI NAME.txt, SPRSound NAME.json), one
+ * label per cycle from the patches cut within that cycle, as training and evaluation cut them.
  */
 import * as tf from '@tensorflow/tfjs';
+import { basename } from 'node:path';
 import { PATCH_FRAMES, type LogMel } from '../types';
+import { cutPatches, patchLayout } from '../audio/patches';
+import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/cycles';
 import { DEFAULT_FLAG_THRESHOLDS, cycleFlagScores, flagLabel, type FlagThresholds } from './calibrate';
 import { inferLogits } from './inference';
-import { cutPatches } from '../audio/patches';
+import type { RecordingAnnotations } from '../data/annotations';
+import type { AnnotationSource } from '../../shared/outputTypes';
 import { checkModelInput } from '../audio/audioCheck';
 
 /**
@@ -45,6 +50,8 @@ export interface CyclePrediction {
   endSeconds: number;
   /** The annotated label, when the annotation gave one. */
   trueLabel?: string;
+  /** The annotator's own words when they are not one of the classes (SPRSound "Fine Crackle", …). */
+  annotatedAs?: string;
   label: string;
   probabilities: number[];
   patches: number;
@@ -60,6 +67,10 @@ export interface RecordingPrediction {
   probabilities: number[];
   patches: PatchPrediction[];
   cycles?: CyclePrediction[];
+  /** How the cycles' labels were made from their patches (present with `cycles`). */
+  cycleAggregation?: CycleAggregation;
+  /** The annotation file the cycles came from, when classify was given a recording's annotations. */
+  annotationSource?: AnnotationSource;
 }
 
 /** Mean of rows [r, k] of a probability array. */
@@ -69,11 +80,7 @@ export function meanRows(probs: Float32Array, rows: number[], k: number): number
   return mean.map((v) => (rows.length ? v / rows.length : 0));
 }
 
-export const argmax = (v: ArrayLike<number>): number => {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-};
+export { argmax };
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
@@ -104,41 +111,8 @@ export interface CycleSpan {
   startSeconds: number;
   endSeconds: number;
   label?: string;
-}
-
-/** Patches [count, 96, bands] with their start frame, as cut from a log-mel for some span. */
-export interface PatchBlock {
-  data: Float32Array;
-  count: number;
-  startFrame: number[];
-  padded: boolean[];
-}
-
-/**
- * Patches for one span of frames: non-overlapping 96-frame windows inside [first, last), centred; a span
- * shorter than one patch gets one window centred on it (context from around it, silence past the edges).
- * Used for the whole recording; cycles use the dataset reader's cyclePatches (as training does).
- */
-export function patchesInSpan(logMel: LogMel, firstFrame: number, lastFrame: number): PatchBlock {
-  const { startFrame, padded } = spanLayout(logMel.frames, firstFrame, lastFrame);
-  return { data: cutPatches(logMel, startFrame, 0, startFrame.length), count: startFrame.length, startFrame, padded };
-}
-
-/** Where patchesInSpan cuts its windows, without cutting them. */
-export function spanLayout(frames: number, firstFrame: number, lastFrame: number): { startFrame: number[]; padded: boolean[] } {
-  const first = Math.max(0, Math.min(frames, Math.round(firstFrame)));
-  const last = Math.max(first, Math.min(frames, Math.round(lastFrame)));
-  const length = last - first;
-  const starts: number[] = [];
-  if (length >= PATCH_FRAMES) {
-    const n = Math.floor(length / PATCH_FRAMES);
-    // Centre the windows in the span (the leftover splits evenly on both sides).
-    const offset = first + Math.floor((length - n * PATCH_FRAMES) / 2);
-    for (let i = 0; i < n; i++) starts.push(offset + i * PATCH_FRAMES);
-  } else {
-    starts.push(Math.round(first + length / 2 - PATCH_FRAMES / 2));
-  }
-  return { startFrame: starts, padded: starts.map((s) => s < 0 || s + PATCH_FRAMES > frames) };
+  /** The annotator's own words when they are not one of the classes (SPRSound "Fine Crackle", …). */
+  annotatedAs?: string;
 }
 
 /** Patches per pass over a long recording: bounds the wasm heap (it never shrinks) and the patch copies. */
@@ -160,16 +134,26 @@ export function logMelProbabilities(model: tf.LayersModel, logMel: LogMel, start
 
 const FRAMES_PER_SECOND = 100; // hop 10 ms
 
+function isRecordingAnnotations(v: CycleSpan[] | RecordingAnnotations): v is RecordingAnnotations {
+  return !Array.isArray(v) && typeof v === 'object' && Array.isArray(v.cycles) && typeof v.format === 'string';
+}
+
 /**
- * Classifies one log-mel (computed with the model's feature parameters) and optional cycles. A recording
+ * Classifies one log-mel (computed with the model's feature parameters) and, optionally, its annotated
+ * cycles: a list of spans, or a recording's annotations as `readRecordingAnnotations` returns them (then
+ * the result also names the annotation file, for the views' cycle lane). `null` means none. A recording
  * a model should not be asked about (silent, clipped throughout, under 0.48 s: audioCheck.ts) is refused.
  */
-export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: CycleSpan[], aggregation?: CycleAggregation): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
+export function classifyLogMel(
+  loaded: LoadedModel, logMel: LogMel, annotated?: CycleSpan[] | RecordingAnnotations | null, aggregation?: CycleAggregation,
+): Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> {
   checkModelInput(logMel);
   const method = aggregation ?? loaded.meta.cycleAggregation ?? 'mean';
+  const found = annotated && isRecordingAnnotations(annotated) ? annotated : null;
+  const cycles = found ? found.cycles : (annotated as CycleSpan[] | null | undefined) ?? undefined;
   const { model, meta } = loaded;
   const k = meta.classes.length;
-  const whole = spanLayout(logMel.frames, 0, logMel.frames);
+  const whole = patchLayout(logMel.frames);
   const probs = logMelProbabilities(model, logMel, whole.startFrame);
   const patches: PatchPrediction[] = whole.startFrame.map((s, i) => {
     const p = Array.from(probs.subarray(i * k, (i + 1) * k), round4);
@@ -178,9 +162,9 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
       padded: whole.padded[i], label: meta.classes[argmax(p)], probabilities: p,
     };
   });
-  const mean = meanRows(probs, whole.startFrame.map((_, i) => i), k).map(round4);
+  const mean = recordingProbabilities(probs, k);
   const result: Omit<RecordingPrediction, 'file' | 'durationSeconds' | 'sampleRate'> = {
-    model: meta.name, classes: meta.classes, label: meta.classes[argmax(mean)], probabilities: mean, patches,
+    model: meta.name, classes: meta.classes, label: meta.classes[argmax(mean)], probabilities: mean.map(round4), patches,
   };
   if (cycles) {
     // The same cut as training and evaluation (patches within the cycle; short cycles repeat their frames).
@@ -188,13 +172,20 @@ export function classifyLogMel(loaded: LoadedModel, logMel: LogMel, cycles?: Cyc
       startSeconds: c.startSeconds, endSeconds: c.endSeconds, crackles: false, wheezes: false, label: 'normal', line: i + 1,
     }));
     const cp = cyclePatches(logMel, asCycles);
+    result.cycleAggregation = method;
+    if (found) {
+      result.annotationSource = {
+        fileName: basename(found.path), format: found.format, cycleAggregation: method,
+        ...(found.recordLabel ? { recordLabel: found.recordLabel } : {}),
+      };
+    }
     const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
     result.cycles = cycles.map((c, ci) => {
       const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
       const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method, meta.flagThresholds);
       return {
         startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
-        label, probabilities: probabilities.map(round4), patches: rows.length,
+        ...(c.annotatedAs ? { annotatedAs: c.annotatedAs } : {}), label, probabilities: probabilities.map(round4), patches: rows.length,
       };
     });
   }

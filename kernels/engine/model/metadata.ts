@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
+import { resolveModelDir } from './modelNames';
 import type { FeatureParams } from '../types';
 import type { ClassificationMetrics } from './metrics';
 
@@ -72,8 +73,9 @@ export function readModelFolderJson(file: string, dir: string, what: string): un
   }
 }
 
-/** Reads and checks metadata.json only (cheap: no weights). */
-export function readModelMetadata(dir: string): ModelMetadata {
+/** Reads and checks metadata.json only (cheap: no weights). `ref` is a folder or a portable name (modelNames.ts). */
+export function readModelMetadata(ref: string): ModelMetadata {
+  const dir = resolveModelDir(ref);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LungcamInputError('model folder not found', dir);
   }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { LungcamInputError } from '../errors';
 import { atomicWriteDir } from '../io/atomicWrite';
 import { MODEL_FORMAT, readModelFolderJson, readModelMetadata, type ModelMetadata } from './metadata';
+import { resolveModelDir } from './modelNames';
 
 export { MODEL_FORMAT, readModelMetadata, checkFeatureParams, checkInputBands } from './metadata';
 export type { ModelMetadata } from './metadata';
@@ -72,8 +73,12 @@ export async function saveModel(dir: string, model: tf.LayersModel, meta: ModelM
   });
 }
 
-/** Loads a LungCAM model folder: validates metadata, topology and weight files, then builds the model. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/**
+ * Loads a LungCAM model — a folder, or a portable name (`baseline`, a path relative to the working folder:
+ * modelNames.ts) — validating metadata, topology and weight files, then builds the model.
+ */
+export async function loadModel(ref: string): Promise<LoadedModel> {
+  const dir = resolveModelDir(ref);
   const meta = readModelMetadata(dir);
   const modelJson = readModelFolderJson(path.join(dir, 'model.json'), dir, 'model.json') as {
     modelTopology?: unknown; weightsManifest?: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;

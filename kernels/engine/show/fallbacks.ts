@@ -5,13 +5,17 @@
  */
 import type { AudioOutput, CamOutput, LungcamOutput, PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
 import { colormapLut } from '../../shared/view/colormaps';
-import { camOutputFigure, plotRaster } from '../../shared/view/figure';
-import { base64ToBytes } from '../../shared/view/quantized';
+import { camOutputFigure } from '../../shared/view/figure';
+import { matrixBytes } from '../../shared/view/quantized';
+import { plural } from '../../shared/view/words';
+import { cycleSummary } from '../../shared/view/cycleVerdicts';
+import { DEFAULT_NORMALISATION, normalisationInfo } from '../../shared/view/normalisation';
 import { Raster } from '../export/raster';
+import { camFigurePng } from '../export/png';
 
 const WIDTH = 640;
-/** Pixel rows per mel band in the spectrogram and heatmap images. */
-const ROWS_PER_BAND = 3;
+/** Pixel rows per mel band in the spectrogram image (small: a notebook stores it beside the view's data). */
+const ROWS_PER_BAND = 2;
 
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 const hz = (f: number) => `${Math.round(f)} Hz`;
@@ -25,11 +29,17 @@ export function summaryText(o: LungcamOutput): string {
       return `Log-mel spectrogram ${src}: ${o.axes.frames} frames × ${o.axes.bands} bands, ${hz(o.axes.fmin)}–${hz(o.axes.fmax)}${o.axes.bandCutoffHz ? `, cut above ${hz(o.axes.bandCutoffHz)}` : ''}`;
     case 'predictions': {
       const ranked = o.classes.map((c, i) => [c, o.recordingProbabilities[i]] as const).sort((a, b) => b[1] - a[1]);
-      return `Prediction ${src} by ${o.modelId}: ${o.label} — ${ranked.map(([c, p]) => `${c} ${pct(p)}`).join(', ')} (${o.probabilities.length} patch(es))`;
+      return `Prediction ${src} by ${o.modelId}: ${o.label} — ${ranked.map(([c, p]) => `${c} ${pct(p)}`).join(', ')} (${plural(o.probabilities.length, 'patch', 'patches')})${laneText(o)}`;
     }
     case 'cam':
-      return `${o.method} ${src} by ${o.modelId}: layers ${o.layers.join(', ')}; classes ${o.classes.join(', ')}; shown ${o.defaultLayer} / ${o.defaultClass}`;
+      return `${o.method} ${src} by ${o.modelId}: layers ${o.layers.join(', ')}; classes ${o.classes.join(', ')}; shown ${o.defaultLayer} / ${o.defaultClass}, normalised ${normalisationInfo(DEFAULT_NORMALISATION).label}${laneText(o)}`;
   }
+}
+
+/** The cycle summary after a sentence, when the output has annotated cycles. */
+function laneText(o: PredictionsOutput | CamOutput): string {
+  const cycles = o.annotations?.cycles;
+  return cycles?.length ? `. ${cycleSummary(cycles, o.annotations?.source)}` : '';
 }
 
 export function fallbackPng(o: LungcamOutput): Buffer {
@@ -65,7 +75,7 @@ function spectrogramPng(o: SpectrogramOutput | CamOutput): Buffer {
   const width = Math.max(1, Math.min(WIDTH, m.rows));
   const height = m.cols * ROWS_PER_BAND;
   const r = new Raster(width, height);
-  const bytes = base64ToBytes(m.u8);
+  const bytes = matrixBytes(m);
   const lut = colormapLut('greys');
   for (let x = 0; x < width; x++) {
     const row = Math.min(m.rows - 1, Math.floor((x / width) * m.rows));
@@ -86,13 +96,12 @@ function predictionsPng(o: PredictionsOutput): Buffer {
   return r.png();
 }
 
-/** The plot of the heatmap figure (no axes) for the default layer and class, as the view opens on it. */
+/**
+ * The figure Export Heatmap… writes (shared/view/figure.ts), small: the spectrogram with the default layer ×
+ * class map on the default normalisation, axes, the cycle lane and the words saying what is shown.
+ */
 function camPng(o: CamOutput): Buffer {
   const drawn = camOutputFigure(o, { layer: o.defaultLayer, className: o.defaultClass });
   if (!drawn) return spectrogramPng(o);
-  const width = Math.max(1, Math.min(WIDTH, o.axes.frames));
-  const height = o.axes.bands * ROWS_PER_BAND;
-  const r = new Raster(width, height);
-  r.put(0, 0, width, height, plotRaster(drawn.figure, width, height));
-  return r.png();
+  return camFigurePng({ ...drawn.figure, compact: true });
 }

@@ -19,16 +19,16 @@ export const logMelFromFile: typeof logMelFromFileOriginal = async (path, params
   return logMel;
 };
 
-/** Loads a LungCAM model folder (the engine's loadModel; the folder is noted for `show`). */
-export async function loadModel(dir: string): Promise<LoadedModel> {
-  const loaded = await loadModelOriginal(dir);
-  modelDirOf.set(loaded.model, resolve(dir));
+/** Loads a LungCAM model by folder or portable name (the engine's loadModel; the folder is noted for `show`). */
+export async function loadModel(ref: string): Promise<LoadedModel> {
+  const loaded = await loadModelOriginal(ref);
+  modelDirOf.set(loaded.model, resolve(loaded.dir));
   return loaded;
 }
 
 /** Grad-CAM of a whole recording (the engine's recordingCam; the model is noted for `show`). */
-export async function recordingCam(cm: CamModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
-  const rc = await recordingCamOriginal(cm, logMel, opts);
-  camModelOf.set(rc, cm.model);
+export async function recordingCam(model: CamModel | LoadedModel, logMel: LogMel, opts: RecordingCamOptions = {}): Promise<RecordingCam> {
+  const rc = await recordingCamOriginal(model, logMel, opts);
+  camModelOf.set(rc, model.model);
   return rc;
 }

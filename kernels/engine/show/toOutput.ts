@@ -11,20 +11,24 @@ import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
+import { cycleLaneOf } from './cycleLane';
+import { previewWavDataUrl } from './audioPreview';
+
 import { encodeRequestId } from '../../shared/requestId';
+
+const withLane = (annotations: ReturnType<typeof cycleLaneOf>) => (annotations ? { annotations } : {});
 
 export interface ShowSourceOptions {
   /** Name shown for audio that does not carry its own source (display only). */
   fileName?: string;
-  /** Model name shown with a Grad-CAM result (a RecordingCam does not carry it). */
+  /** Model name shown with a prediction or Grad-CAM result (default: the name they carry). */
   modelId?: string;
 }
 
 const FRAMES_PER_SECOND = 100; // VGGish hop 10 ms
 
-/** Playable preview only under this many PCM bytes (keeps notebooks small). */
-const MAX_WAV_BYTES = 4 * 1024 * 1024;
-const ENVELOPE_BUCKETS = 1000;
+/** Waveform buckets: two per pixel of a wide view; values to 3 decimals (a notebook stores every one). */
+const ENVELOPE_BUCKETS = 600;
 
 export function isLungcamOutput(v: unknown): v is LungcamOutput {
   const o = v as { kind?: unknown; version?: unknown } | null;
@@ -79,9 +83,10 @@ function camOutputOf(rc: RecordingCam, options: ShowSourceOptions): LungcamOutpu
     result: rc.result,
     logMel: { ...rc.logMel, source: rc.logMel.source ?? (options.fileName ? { fileName: options.fileName, durationSeconds: rc.logMel.frames / FRAMES_PER_SECOND, originalSampleRate: 16000, channels: 1 } : undefined) },
     patches: rc.patches,
-    modelId: options.modelId ?? 'model',
+    modelId: options.modelId ?? rc.modelId ?? 'model',
     defaultLayer: rc.layers[rc.layers.length - 1],
     defaultClass: explained.includes(rc.className) ? rc.className : undefined,
+    annotations: cycleLaneOf(rc.prediction),
     ...(source ? { requestId: encodeRequestId({ ...source, key: randomBytes(6).toString('hex') }) } : {}),
   });
 }
@@ -111,6 +116,7 @@ export function predictionsOutput(
     probabilities: p.patches.map((x) => x.probabilities),
     label: p.label,
     recordingProbabilities: p.probabilities,
+    ...withLane(cycleLaneOf(p)),
   };
 }
 
@@ -131,8 +137,8 @@ export function audioOutput(audio: DecodedAudio & { source?: SourceInfo }, optio
       if (samples[i] < lo) lo = samples[i];
       if (samples[i] > hi) hi = samples[i];
     }
-    min.push(round4(lo));
-    max.push(round4(hi));
+    min.push(round3(lo));
+    max.push(round3(hi));
   }
   const durationSeconds = audio.durationSeconds ?? samples.length / sampleRate;
   return {
@@ -140,7 +146,7 @@ export function audioOutput(audio: DecodedAudio & { source?: SourceInfo }, optio
     version: 1,
     source: sourceOf(audio, { fileName: 'audio', durationSeconds, originalSampleRate: sampleRate, channels: audio.channels ?? 1 }, options),
     envelope: { bucketSeconds: per / sampleRate, min, max },
-    wavDataUrl: samples.length * 2 <= MAX_WAV_BYTES ? wavDataUrl(samples, sampleRate) : null,
+    wavDataUrl: previewWavDataUrl(samples, sampleRate),
   };
 }
 
@@ -156,27 +162,7 @@ export function spectrogramOutput(logMel: LogMel, options: ShowSourceOptions = {
   };
 }
 
-/** Mono 16-bit PCM WAV as a data: URL (playable in the renderer's <audio>). */
-export function wavDataUrl(samples: Float32Array, sampleRate: number): string {
-  const bytes = Buffer.alloc(44 + samples.length * 2);
-  bytes.write('RIFF', 0, 'ascii');
-  bytes.writeUInt32LE(36 + samples.length * 2, 4);
-  bytes.write('WAVEfmt ', 8, 'ascii');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(1, 20); // PCM
-  bytes.writeUInt16LE(1, 22); // mono
-  bytes.writeUInt32LE(sampleRate, 24);
-  bytes.writeUInt32LE(sampleRate * 2, 28);
-  bytes.writeUInt16LE(2, 32);
-  bytes.writeUInt16LE(16, 34);
-  bytes.write('data', 36, 'ascii');
-  bytes.writeUInt32LE(samples.length * 2, 40);
-  for (let i = 0; i < samples.length; i++) {
-    bytes.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767))), 44 + i * 2);
-  }
-  return `data:audio/wav;base64,${bytes.toString('base64')}`;
-}
 
-function round4(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
+function round3(x: number): number {
+  return Math.round(x * 1e3) / 1e3;
 }

@@ -14,7 +14,7 @@ import { findPackageRoot } from '../../client/packageRoot';
 import { LungcamInputError } from '../errors';
 import { decodeRequestId } from '../../shared/requestId';
 import { viewArgs } from '../../shared/viewArgs';
-import { show } from '../show';
+import { show } from './display';
 import type { CamOutput } from '../../shared/outputTypes';
 
 export interface ViewRecomputation {

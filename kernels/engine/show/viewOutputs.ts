@@ -8,9 +8,7 @@ import { basename } from 'node:path';
 import type { PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
 import type { ViewOutputs } from '../../shared/engineProtocol';
 import { CAM_METHODS } from '../../shared/view/methods';
-import { classifyLogMel } from '../model/classify';
 import { computeCutoffView, type CutoffView, type CutoffViewOptions } from '../cutoff/cutoffView';
-import { cutoffInput } from '../cutoff/cutoffCam';
 import { cutoffFields } from '../cutoff/plan';
 import { predictionsOutput, spectrogramOutput } from './toOutput';
 
@@ -24,14 +22,12 @@ export async function viewCam(wav: string, modelDir: string, opts: CutoffViewOpt
 
 export async function viewOutputs(wav: string, modelDir: string, opts: CutoffViewOptions): Promise<{ view: CutoffView; outputs: ViewOutputs }> {
   const view = await viewCam(wav, modelDir, opts);
-  const { source, plan, full, loaded, cam } = view;
+  const { source, plan, full, loaded, cam, prediction } = view;
   const fileName = basename(wav);
-  opts.onProgress?.('classifying');
-  const prediction = classifyLogMel(loaded, cutoffInput(full, plan));
   return {
     view,
     outputs: {
-      spectrogram: spectrogramOutput(full, { fileName }, cam.logMel) as SpectrogramOutput,
+      spectrogram: { ...(spectrogramOutput(full, { fileName }, cam.logMel) as SpectrogramOutput), ...(cam.annotations ? { annotations: cam.annotations } : {}) },
       predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: loaded.meta.name }) as PredictionsOutput,
       cam,
       cutoff: cutoffFields(plan, source),

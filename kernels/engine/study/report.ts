@@ -188,7 +188,7 @@ export async function writeStudyReport(r: StudyResult, outDir: string, command: 
     const name = fullTest.logMels[example].source?.fileName ?? `recording ${example}`;
     for (const [arm, set, file] of [[r.full, fullTest, 'fig3-full-band'], [r.cut, cutTest, 'fig4-cut']] as const) {
       const cm: CamModel = { model: arm.model, id: arm.name === 'cut' ? `cut${r.cutoffHz}` : 'full-band', classes: [...CLASSES], convLayers: convLayerNames(arm.model) };
-      const rc = await recordingCam(cm, set.logMels[example], {});
+      const rc = await recordingCam(cm, set.logMels[example], { normalisation: 'patch' });
       const fig = figureFor(rc, cm, 'gradcam', null);
       fig.title = `Figure ${arm.name === 'cut' ? 4 : 3}: ${fig.title}`;
       await fs.writeFile(path.join(tmp, `${file}.png`), camFigurePng(fig));

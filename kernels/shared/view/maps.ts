@@ -5,6 +5,7 @@
  */
 import type { CamMap, PatchInfo } from '../outputTypes';
 import { dequantize } from './quantized';
+import { applyPatchScaling, type PatchScaling } from './normalisation';
 
 export const NORMALISE_EPS = 1e-7;
 
@@ -125,10 +126,11 @@ export function stitchPatches(
  * An output's quantised native map (CamMap: patches × timeSteps rows, bandSteps columns) on the recording's
  * [frames, bands] grid: each patch resized to patchFrames × bands, then stitched — the engine's own steps,
  * so a map exported from a notebook output lines up with `lungcam gradcam` (within its 8-bit quantisation).
+ * With `scaling` (normalisation.ts), each patch on the chosen normalisation first.
  */
-export function mapOnFrames(map: CamMap, patches: PatchInfo, frames: number, bands: number): Float32Array {
-  const native = dequantize(map.map);
+export function mapOnFrames(map: CamMap, patches: PatchInfo, frames: number, bands: number, scaling?: PatchScaling): Float32Array {
   const count = patches.startFrame.length;
+  const native = scaling ? applyPatchScaling(dequantize(map.map), count, map.timeSteps * map.bandSteps, scaling) : dequantize(map.map);
   const resized = resizeMaps(native, count, map.timeSteps, map.bandSteps, patches.frames, bands);
   return stitchPatches(resized, patches.startFrame, patches.frames, bands, frames);
 }

@@ -71,7 +71,7 @@ export function matrixBytes(m: QuantizedMatrix): Uint8Array {
  * many maps; 127 levels keep each value within 0.4 % of its range.
  */
 export function compactMatrix(m: QuantizedMatrix, levels = 127): QuantizedMatrix {
-  if (m.zlib) return m;
+  if (m.zlib && (m.levels ?? 255) === levels) return m;
   const bytes = matrixBytes(m);
   const requantised = levels === 255 ? bytes : bytes.map((b) => Math.round((b * levels) / 255));
   const compact: QuantizedMatrix = { rows: m.rows, cols: m.cols, min: m.min, max: m.max, u8: bytesToBase64(zlibSync(requantised, { level: 9 })), zlib: true };
@@ -131,7 +131,7 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
     const v = Number.isFinite(values[i]) ? values[i] : min;
     bytes[i] = Math.round(((v - min) / span) * 255);
   }
-  return { rows, cols, min, max, u8: bytesToBase64(bytes) };
+  return { rows, cols, min, max, ...packed(bytes) };
 }
 
 /**
@@ -140,8 +140,26 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
  */
 export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
   const bytes = new Uint8Array(rows * cols);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
-  return { rows, cols, min: 0, max: 1, u8: bytesToBase64(bytes) };
+  quantizeUnitInto(bytes, 0, values);
+  return unitMatrix(bytes, rows, cols);
+}
+
+/** quantizeUnit's bytes of `values`, written into `bytes` from `at` (a matrix filled a piece at a time). */
+export function quantizeUnitInto(bytes: Uint8Array, at: number, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) bytes[at + i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
+}
+
+/** The matrix of bytes quantizeUnitInto filled (against the fixed 0..1 range). */
+export function unitMatrix(bytes: Uint8Array, rows: number, cols: number): QuantizedMatrix {
+  return { rows, cols, min: 0, max: 1, ...packed(bytes) };
+}
+
+/**
+ * Bytes as an output stores them: zlib-compressed, then base64. Maps are mostly smooth or zero and a
+ * log-mel's quiet bands repeat, so a 20 s recording's every layer × class fits a notebook in half the space.
+ */
+function packed(bytes: Uint8Array): Pick<QuantizedMatrix, 'u8' | 'zlib'> {
+  return { u8: bytesToBase64(zlibSync(bytes, { level: 6 })), zlib: true };
 }
 
 /** The values a quantised matrix stands for (min + byte/255 · (max − min)), row-major. */

@@ -71,13 +71,50 @@ describe('lungcam gradcam', () => {
     assert.deepEqual(npy.shape, [doc.frames, 32]);
     for (let i = 0; i < npy.data.length; i += 97) assert.ok(Math.abs(npy.data[i] - doc.map[Math.floor(i / 32)][i % 32]) < 1e-5);
     // LayerCAM (relu(G)·A ≥ 0) so the untrained model's map is not all zero.
-    assert.equal(gradcam('norm.npy', '--method', 'layercam').code, 0);
+    assert.equal(gradcam('norm.npy', '--method', 'layercam', '--normalise', 'patch').code, 0);
     assert.equal(gradcam('raw.npy', '--method', 'layercam', '--raw').code, 0);
     const norm = decodeNpy(readFileSync(path.join(dir, 'norm.npy')));
     const raw = decodeNpy(readFileSync(path.join(dir, 'raw.npy')));
     assert.equal(raw.data.length, norm.data.length);
     assert.ok(Math.max(...norm.data) > 0.9, 'normalised map reaches 1 in some patch');
     assert.ok(raw.data.some((v, i) => Math.abs(v - norm.data[i]) > 1e-4), 'raw differs from normalised');
+  });
+
+  it('--normalise patch | recording | classes: different maps in 0..1, the JSON and the figure say which', () => {
+    const values = (f: string) => decodeNpy(readFileSync(path.join(dir, f))).data;
+    for (const how of ['patch', 'recording', 'classes']) assert.equal(gradcam(`n-${how}.npy`, '--method', 'layercam', '--normalise', how).code, 0);
+    const [patch, recording, classes] = ['patch', 'recording', 'classes'].map((h) => values(`n-${h}.npy`));
+    for (const m of [patch, recording, classes]) assert.ok(m.every((v) => v >= -1e-6 && v <= 1 + 1e-6), 'values 0..1');
+    assert.ok(Math.max(...patch) > 0.9 && Math.max(...recording) > 0.9, 'per patch and per recording reach 1 somewhere');
+    assert.ok(patch.some((v, i) => Math.abs(v - recording[i]) > 1e-3), 'per patch differs from per recording');
+    assert.ok(classes.some((v, i) => Math.abs(v - recording[i]) > 1e-3), 'across classes differs from per recording');
+    assert.equal(gradcam('n.json', '--method', 'layercam', '--normalise', 'recording').code, 0);
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'n.json'), 'utf8')).normalisation, 'recording');
+    assert.equal(gradcam('n.svg', '--method', 'layercam', '--normalise', 'patch').code, 0);
+    assert.match(readFileSync(path.join(dir, 'n.svg'), 'utf8'), /Normalised per patch \(pytorch-grad-cam\)/);
+    const bad = gradcam('x.npy', '--normalise', 'image');
+    assert.equal(bad.code, 2);
+    assert.match(assertOneLineError(bad), /--normalise.*classes, recording, patch/);
+  });
+
+  it('an annotated recording: the figure draws the cycle lane and says how many cycles are wrong', () => {
+    const annotated = path.join(dir, 'cyc.wav');
+    writeFileSync(annotated, readFileSync(wav));
+    writeFileSync(path.join(dir, 'cyc.txt'), '0.1\t1.2\t0\t1\n1.2\t2.4\t0\t0\n');
+    const r = runLungcam(['gradcam', annotated, '--model', modelDir, '--out', path.join(dir, 'cyc.svg'), '--quiet'], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const svg = readFileSync(path.join(dir, 'cyc.svg'), 'utf8');
+    assert.ok(svg.includes('class="cycle-lane"'), 'the lane');
+    assert.equal((svg.match(/<g class="cycle (right|wrong)">/g) ?? []).length, 2, 'both cycles, each right or wrong');
+    const has = (re: RegExp, what: string) => assert.ok(re.test(svg), `${what}: ${re}`);
+    has(/of 2 cycles wrong|All 2 cycles right/, 'the summary line');
+    has(/Cycle 1, 0\.10–1\.20 s · annotated wheeze · predicted [\w+]+ \(p 0\.\d\d\) · (right|wrong)/, 'each cycle\'s hover text');
+    has(/Normalised across classes × probability/, 'the normalisation is named');
+    const r2 = runLungcam(['gradcam', annotated, '--model', modelDir, '--out', path.join(dir, 'cyc.json'), '--quiet'], { timeoutMs: 120_000 });
+    assert.equal(r2.code, 0, r2.stderr);
+    const doc = JSON.parse(readFileSync(path.join(dir, 'cyc.json'), 'utf8'));
+    assert.deepEqual(doc.annotations.cycles.map((c: { label: string }) => c.label), ['wheeze', 'normal']);
+    assert.equal(doc.annotations.source.format, 'icbhi');
   });
 
   it('PNG, SVG and a self-contained HTML page', () => {

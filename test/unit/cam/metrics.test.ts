@@ -8,6 +8,7 @@ import { faithfulness, trapezoidAuc } from '../../../kernels/engine/cam/faithful
 import { randomisationCheck, spearman } from '../../../kernels/engine/cam/sanity';
 import { gradCam, patchMaps } from '../../../kernels/engine/cam/cam';
 import { camOutput } from '../../../kernels/engine/cam/output';
+import { matrixBytes as unitBytes } from '../../../kernels/shared/view/quantized';
 import { assertClose, randomPatches, setupBackend, smallNet } from './helpers';
 
 // A 10-frame × 4-band recording, hop 0.01 s, band centres 100/200/300/400 Hz, edges every 50 Hz.
@@ -113,7 +114,7 @@ describe('CAM summaries and metrics', () => {
     assert.deepEqual(Object.keys(out.maps.conv2), ['normal', 'crackle', 'wheeze']);
     const m = out.maps.conv2.crackle;
     assert.deepEqual([m.timeSteps, m.bandSteps, m.map.rows, m.map.cols], [8, 4, 16, 4]);
-    const bytes = Buffer.from(m.map.u8, 'base64');
+    const bytes = unitBytes(m.map);
     const native = r.maps.find((x) => x.layer === 'conv2' && x.className === 'crackle')!.normalised;
     assert.equal(bytes.length, 2 * 8 * 4);
     for (let i = 0; i < bytes.length; i++) assert.ok(Math.abs(bytes[i] / 255 - native[i]) <= 0.5 / 255 + 1e-6);

@@ -17,6 +17,10 @@ import { readEvents, recordingCam, recordingProbabilities, summariseCam } from '
 import { localisationFor } from '../../../kernels/engine/export/json';
 import { camOutput } from '../../../kernels/engine/cam/output';
 import { jsonText } from '../../../kernels/engine/io/jsonStream';
+import { readRecordingAnnotations } from '../../../kernels/engine/data/annotations';
+import { classifyLogMel } from '../../../kernels/engine/model/classify';
+import { cycleLaneOf } from '../../../kernels/engine/show/cycleLane';
+import { cycleSummary } from '../../../kernels/shared/view/cycleVerdicts';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const modelDir = path.join(root, 'samples', 'models', 'baseline');
@@ -39,6 +43,8 @@ async function wholeRecording(wav: string) {
   const rc = await recordingCam(cm, logMel, {});
   const c = cm.classes.length;
   const events = readEvents(wav);
+  // The annotated cycles with the model's verdicts: the lane every output but the bare map carries.
+  const lane = cycleLaneOf(classifyLogMel(loaded, logMel, readRecordingAnnotations(wav, { durationSeconds: logMel.source?.durationSeconds })));
   const classMaps = new Map<number, Float32Array>();
   if (events) {
     const { camImage } = await import('../../../kernels/engine/cam/cam');
@@ -48,14 +54,16 @@ async function wholeRecording(wav: string) {
   }
   const doc = {
     class: rc.className,
+    normalisation: rc.normalisation,
     probabilities: Array.from({ length: rc.result.patchCount }, (_, p) => Array.from(rc.result.probabilities.subarray(p * c, (p + 1) * c), (v) => round(v, 6))),
     recordingProbabilities: recordingProbabilities(rc).map((v) => round(v, 6)),
     summary: summariseCam(rc, 1500),
     ...(events ? { localisation: localisationFor({ cam: { placement: rc.patches, classIndex: rc.classIndex } as never, logMel, classMaps }, cm, events) } : {}),
+    ...(lane ? { annotations: lane, cycleSummary: cycleSummary(lane.cycles ?? [], lane.source) } : {}),
     map: Array.from({ length: logMel.frames }, (_, f) => Array.from(rc.map.subarray(f * logMel.bands, (f + 1) * logMel.bands), (v) => round(v, 7))),
   };
   const all = await recordingCam(cm, logMel, { everything: true });
-  const view = camOutput({ result: all.result, logMel, patches: all.patches, modelId: cm.id, defaultLayer: all.layers[all.layers.length - 1], defaultClass: all.className, ...(events ? { annotations: { events } } : {}) });
+  const view = camOutput({ result: all.result, logMel, patches: all.patches, modelId: cm.id, defaultLayer: all.layers[all.layers.length - 1], defaultClass: all.className, ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}) });
   return { doc: JSON.parse(JSON.stringify(doc)), view: JSON.parse(jsonText(view)), frames: logMel.frames };
 }
 
@@ -70,6 +78,8 @@ test('gradcam --out F.json and view, streamed chunk by chunk, equal the whole-re
   assert.equal(r.code, 0, r.stderr);
   const streamed = JSON.parse(readFileSync(out, 'utf8'));
   assert.ok(reference.doc.localisation, 'the recording has annotated events');
+  assert.ok(reference.doc.annotations?.cycles?.length, 'and annotated cycles');
+  assert.equal(reference.doc.normalisation, 'classes', 'the default normalisation is recording-wide: the streamed map waits for every patch');
   assert.deepEqual(pick(streamed, Object.keys(reference.doc)), reference.doc);
 
   const viewOut = path.join(dir, 'view.json');

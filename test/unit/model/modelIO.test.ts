@@ -126,7 +126,8 @@ test('classifying 200 times leaks no tensors', () => {
   for (let i = 0; i < 200; i++) classifyLogMel(loaded, mel, [{ startSeconds: 0.2, endSeconds: 1.5 }, { startSeconds: 1.5, endSeconds: 2.4 }]);
   assert.equal(tf.memory().numTensors, before);
   const r = classifyLogMel(loaded, mel, [{ startSeconds: 0.2, endSeconds: 1.5, label: 'wheeze' }]);
-  assert.equal(r.patches.length, 2); // 250 frames: two full patches
+  assert.equal(r.patches.length, 3); // 250 frames: two full patches and the 0.58 s tail (the one patching rule)
+  assert.deepEqual(r.patches.map((p) => p.padded), [false, false, true]);
   assert.equal(r.cycles?.[0].trueLabel, 'wheeze');
   assert.ok(Math.abs(r.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
 });

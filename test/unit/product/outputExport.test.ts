@@ -12,6 +12,7 @@ import { repoRoot, runLungcam } from '../cliHarness';
 import { EXPORT_FORMATS, exportCamOutput, exportableMaps } from '../../../extension/camOutputExport';
 import { decodeNpy } from '../../../kernels/engine/formats';
 import { mapOnFrames } from '../../../kernels/shared/view/maps';
+import { classWords } from '../../../kernels/shared/view/words';
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { makeCamOutput } from '../../renderer/fixtures';
 
@@ -58,7 +59,7 @@ describe('exporting a notebook CAM output', () => {
     assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG');
     const svg = exportCamOutput(cam, pick, 'svg') as string;
     assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    assert.ok(svg.includes(`class ${pick.className}`) && svg.includes(pick.layer), 'the title names layer and class');
+    assert.ok(svg.includes(`class ${classWords(pick.className)}`) && svg.includes(pick.layer), 'the title names layer and class');
     const json = JSON.parse(exportCamOutput(cam, pick, 'json') as string);
     assert.strictEqual(json.kind, 'gradcam');
     assert.deepStrictEqual(json.layers, [pick.layer]);

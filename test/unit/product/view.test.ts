@@ -35,31 +35,40 @@ describe('lungcam view', () => {
     assert.strictEqual(v.predictions.label, v.predictions.classes[v.predictions.recordingProbabilities.indexOf(Math.max(...v.predictions.recordingProbabilities))]);
   });
 
-  it('a text file: one line, exit 2, no output; a cutoff the model was not trained with: says how to get one', () => {
+  it('a text file: one line, exit 2, no output; a cutoff outside the model\'s band: names the valid range', () => {
     const notWav = path.join(dir, 'notes.wav');
     writeFileSync(notWav, 'not audio\n');
     const out = path.join(dir, 'bad.json');
     const r = runLungcam(['view', notWav, '--model', model, '--out', out]);
     assert.strictEqual(r.code, 2);
     assert.match(r.stderr.trim().split('\n').pop()!, /^lungcam: .*notes\.wav.*not a WAV/);
-    const c = runLungcam(['view', wav, '--model', model, '--out', out, '--cutoff', '1234']);
+    // (a cutoff inside the band is answered: the what-if, test/unit/cutoff/cli-cutoff.test.ts)
+    const c = runLungcam(['view', wav, '--model', model, '--out', out, '--cutoff', '99999']);
     assert.strictEqual(c.code, 2);
-    assert.match(c.stderr, /train a model with --cutoff 1234 and select it/);
+    assert.match(c.stderr, /99999 Hz is outside the band: model \S+ answers cutoffs above [\d.]+ Hz \(its lowest band centre\) up to [\d.]+ Hz/);
     assert.ok(!existsSync(out));
     assert.deepStrictEqual(readdirSync(dir).filter((f) => f.includes('bad')), [], 'no temp file left');
   });
 });
 
 describe('the analysis notebook of Open WAV File in Notebook', () => {
-  it('names the WAV relative to the notebook and an outside model by its absolute path', () => {
+  it('names the WAV relative to the notebook, a shipped model by its name, a nearby one relatively, another by its path', () => {
     const nbPath = '/data/rec/a.lungnb';
-    const nb = analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir: '/opt/ext/samples/models/baseline', method: 'layercam' });
-    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => joinSource(c.source));
+    const cells = (modelDir: string, method?: string) => analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir, method })
+      .cells.filter((c) => c.cell_type === 'code').map((c) => joinSource(c.source));
+    const code = cells(model, 'layercam');
     assert.strictEqual(code.length, 4);
     assert.match(code[0], /const wavPath = "\.\/a\.wav";/);
-    assert.match(code[1], /lc\.loadModel\("\/opt\/ext\/samples\/models\/baseline"\)/);
-    assert.match(code[3], /method: "layercam"/);
-    assert.strictEqual((nb.metadata.kernelspec as { name: string }).name, 'lungcam');
+    assert.match(code[1], /lc\.loadModel\("baseline"\)/, 'the shipped model by name: survives sharing and upgrades');
+    assert.match(code[2], /lc\.readRecordingAnnotations\(wavPath\)/, 'the annotations beside the recording');
+    assert.match(code[2], /lc\.classifyLogMel\(model, logMel, truth\)/);
+    // `prediction: prediction`, not the shorthand: tslab does not rewrite shorthand properties to its cell variables
+    assert.match(code[3], /lc\.recordingCam\(model, logMel, \{ everything: true, prediction: prediction, method: "layercam" \}\)/, 'the cycle lane goes into the Grad-CAM view');
+    assert.doesNotMatch(code[1], /lc\.show\(logMel\)/, 'the spectrogram is kept once, in the Grad-CAM view');
+    assert.match(cells('/data/rec/models/m')[1], /lc\.loadModel\("\.\/models\/m"\)/);
+    assert.match(cells('/opt/elsewhere/m')[1], /lc\.loadModel\("\/opt\/elsewhere\/m"\)/);
+    assert.ok(!code.join('\n').includes(repoRoot), 'no path inside the installed extension');
+    assert.strictEqual((analysisNotebook({ wavPath: '/data/rec/a.wav', notebookPath: nbPath, modelDir: model }).metadata.kernelspec as { name: string }).name, 'lungcam');
   });
 
   it('cellPath and free notebook names', () => {

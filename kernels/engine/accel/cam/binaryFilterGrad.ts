@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapMemory } from '../conv/convForward';
+import { heapMemory } from '../heap';
 import { camThreadCount, runCamSplit } from './camThreads';
 
 const COUNTS = 'LungcamBinaryFilterGrad';

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapMemory } from '../conv/convForward';
+import { heapMemory } from '../heap';
 import { runCamSplit } from './camThreads';
 
 const KERNEL = 'LungcamCamProduct';

@@ -5,7 +5,7 @@
  * per tile of 4 output pixels, so it ran at a fraction of the forward pass's speed.
  */
 import { runSplit } from './kernelThreads';
-import type { ConvShape } from './convForward';
+import type { ConvShape } from './shape';
 
 /** The filter gradient's convolution, as the forward kernel describes it (stride 1, dilation 1). */
 export type FilterGradShape = ConvShape;

@@ -5,38 +5,10 @@
  * than XNNPACK's conv (about 1.2–1.4× by CPU time on the reference net's layers). 3×3 convs with enough
  * channels go to the Winograd kernels instead (winograd.ts, from convOnHeap).
  */
+import type { HeapBackend, HeapTensor as Info } from '../heap';
 import { runSplit } from './kernelThreads';
+import type { ConvShape, FilterReader } from './shape';
 import { winogradApplies, winogradConvOnHeap } from './winograd';
-
-export interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): { dataId: object; shape: number[]; dtype: string };
-  getMemoryOffset(dataId: object): number;
-  typedArrayFromHeap(t: { dataId: object; shape: number[]; dtype: string }): Float32Array;
-  disposeData(dataId: object): void;
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
-type Info = { dataId: object; shape: number[]; dtype: string };
-
-/** A stride-1, dilation-1 convolution: input [N, H, W, Cin] → output [N, Ho, Wo, Cout]. */
-export interface ConvShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  padTop: number;
-  padLeft: number;
-}
-
-/** The heap of a tfjs wasm backend, or null when this is not one we can run on. */
-export function heapMemory(backend: { getMemoryOffset?: unknown; wasm?: HeapBackend['wasm'] }): WebAssembly.Memory | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory && typeof backend.getMemoryOffset === 'function' ? memory : null;
-}
 
 /** Shapes the kernel takes: Cout a multiple of 8, at least 4 output columns, nothing empty. */
 export function convSupported(s: ConvShape): boolean {
@@ -81,9 +53,6 @@ function padInto(x: Float32Array, s: ConvShape, into: Float32Array): void {
     }
   }
 }
-
-/** Reads filter element (a, b, ci, co) of the conv being run, given the filter tensor's values. */
-export type FilterReader = (f: Float32Array) => (a: number, b: number, ci: number, co: number) => number;
 
 /** A filter stored [KH, KW, Cin, Cout] as the conv uses it. */
 export const forwardFilter = (s: ConvShape): FilterReader => (f) => {

@@ -9,9 +9,9 @@
  * Accuracy vs the cpu backend (relative to the output's magnitude): F(2×2) 2e-7 – 6e-7, F(4×4) 1e-6 – 5e-6.
  */
 import { kernelThreadCount, runSplit } from './kernelThreads';
-import type { ConvShape, FilterReader, HeapBackend } from './convForward';
+import type { HeapBackend, HeapTensor as Info } from '../heap';
+import type { ConvShape, FilterReader } from './shape';
 
-type Info = { dataId: object; shape: number[]; dtype: string };
 
 /** Output tile size m of F(m×m, 3×3): 2 or 4; 0 = Winograd off (LUNGCAM_WINOGRAD=0, =2 or =4 forces one). */
 let tile: 0 | 2 | 4 = process.env.LUNGCAM_WINOGRAD === '0' ? 0 : process.env.LUNGCAM_WINOGRAD === '2' ? 2 : 4;

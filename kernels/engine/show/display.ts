@@ -8,12 +8,12 @@
  * Outside a kernel (CLI, plain Node) it prints the text summary; `mimeBundle(toOutput(x))` gives the bundle.
  */
 import Module from 'node:module';
-import { MIME, type LungcamOutput } from '../shared/outputTypes';
-import { fallbackPng, summaryText } from './show/fallbacks';
-import { toOutput, type ShowSourceOptions } from './show/toOutput';
+import { MIME, type LungcamOutput } from '../../shared/outputTypes';
+import { fallbackPng, summaryText } from './fallbacks';
+import { toOutput, type ShowSourceOptions } from './toOutput';
 
-export { toOutput, audioOutput, spectrogramOutput } from './show/toOutput';
-export { summaryText } from './show/fallbacks';
+export { toOutput, audioOutput, spectrogramOutput } from './toOutput';
+export { summaryText } from './fallbacks';
 
 export interface ShowOptions extends ShowSourceOptions {
   /**
