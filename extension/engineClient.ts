@@ -97,6 +97,8 @@ export class EngineClient {
     if (this.child) return this.child;
     const child = fork(this.options.script, [], {
       execPath: this.options.execPath, env: this.options.env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced',
+      // Not the parent's flags (a debugger, a loader); a small young generation: the engine's big data lives in typed arrays and the wasm heap.
+      execArgv: ['--max-semi-space-size=1'],
     });
     this.child = child;
     this.starts++;

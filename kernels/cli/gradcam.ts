@@ -15,6 +15,7 @@ import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
+import { CAM_BATCH } from '../engine/cam/camBatch';
 import type { StreamedCam } from '../engine/cam/chunks';
 import { MapFile, mapInMemory } from '../engine/cam/mapRows';
 import type { CamModel } from '../engine/cam/explain';
@@ -35,7 +36,8 @@ export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   attentionThreshold: number;
   faithfulness?: boolean;
   sanity?: boolean;
-  batchSize: number;
+  /** Patches per forward/backward pass (default CAM_BATCH). */
+  batchSize?: number;
   colormap: ColormapName;
   backend: BackendChoice;
   quiet?: boolean;
@@ -65,7 +67,7 @@ export function register(program: Command): void {
     .addOption(attentionThresholdOption())
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
-    .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .addOption(new Option('--batch-size <n>', `patches per pass (default ${CAM_BATCH}: the wasm heap grows to the largest pass and never shrinks; larger passes are no faster)`).argParser(parsePositiveInt))
     .addOption(new Option('--colormap <name>', 'colour map of .png/.svg figures and the .html view (the views\' lungcam.colormap)').choices(CAM_COLORMAPS).default(DEFAULT_CAM_COLORMAP))
     .option('--quiet', 'do not print the summary line')
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));

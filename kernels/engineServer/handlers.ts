@@ -5,7 +5,8 @@
  */
 import type { EngineCalls, EngineKind } from '../shared/engineProtocol';
 import { rungOf } from '../shared/cutoff';
-import { backendDescription } from '../engine/model/backend';
+import { backendDescription, wasmHeapBytes } from '../engine/model/backend';
+import { readFileSync } from 'node:fs';
 import { cutoffLayerMaps, type CutoffViewOptions } from '../engine/cutoff/cutoffView';
 import { viewCam, viewOutputs } from '../engine/show/viewOutputs';
 import type { EngineCache } from './cache';
@@ -26,6 +27,16 @@ const fromEngine = (ctx: HandlerContext): CutoffViewOptions => ({
   onProgress: ctx.progress,
 });
 
+/** The process's peak resident size in bytes (Linux VmHWM), or null where /proc is not there. */
+function peakRss(): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 export const handlers: Handlers = {
   async analyse(p, ctx) {
     return (await viewOutputs(p.wav, p.model, { ...fromEngine(ctx), method: p.method, requestId: p.requestId })).outputs;
@@ -45,6 +56,11 @@ export const handlers: Handlers = {
   },
 
   async status(_p, ctx) {
-    return { pid: process.pid, rssMB: Math.round(process.memoryUsage().rss / 1e6), backend: backendDescription(), recordings: ctx.cache.recordings(), models: ctx.cache.modelFolders() };
+    const mb = (bytes: number) => Math.round(bytes / 1e6);
+    const memory = process.memoryUsage();
+    return {
+      pid: process.pid, rssMB: mb(memory.rss), peakRssMB: mb(peakRss() ?? memory.rss), jsHeapMB: mb(memory.heapUsed), wasmHeapMB: mb(wasmHeapBytes()),
+      backend: backendDescription(), recordings: ctx.cache.recordings(), models: ctx.cache.modelFolders(),
+    };
   },
 };

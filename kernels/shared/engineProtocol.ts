@@ -25,6 +25,10 @@ export interface RecordingRef {
 export interface EngineStatus {
   pid: number;
   rssMB: number;
+  /** The peak resident size so far (Linux; else the current one), and what the JavaScript heap and the wasm heap hold now. */
+  peakRssMB: number;
+  jsHeapMB: number;
+  wasmHeapMB: number;
   backend: string;
   /** Recordings whose features are held, most recent first. */
   recordings: string[];

@@ -16,15 +16,10 @@ import { applyPatchScaling, DEFAULT_NORMALISATION, patchScaling, type CamNormali
 import type { CamModel } from './explain';
 import { recordingClass } from './output';
 import { resolveClasses, resolveLayers } from './layers';
+import { CAM_BATCH } from './camBatch';
 
 /** Patches per chunk: ≈ 30 s; its maps for every layer × class stay a few MB. */
 export const CHUNK_PATCHES = 32;
-/**
- * Patches per forward/backward pass. The wasm heap grows to the largest pass and never shrinks: every
- * layer's activations and each class's gradients for 32 patches took it to ≈ 217 MB, for 4 to ≈ 42 MB,
- * with no loss of speed per patch.
- */
-export const CAM_BATCH = 4;
 
 export interface PatchPlacement {
   startFrame: number[];
