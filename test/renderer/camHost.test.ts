@@ -42,7 +42,7 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   await page.locator(`#${live.id} [data-control="rerun"]`).click();
   const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
   assert.deepEqual(posted[0], { type: 'recompute', requestId: 'req-2', method: 'gradcam++' });
-  assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', cutoffHz: 1500, layer: 'conv3', className: 'crackle' });
+  assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', layer: 'conv3', className: 'crackle' });
   // The kernel's answer replaces the view in place.
   const updated = makeCamOutput({ durationSeconds: 8, requestId: 'req-3', method: 'gradcam++', seed: 11 });
   await page.evaluate((msg) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(msg), { type: 'output', requestId: 'req-2', output: updated });
@@ -71,7 +71,7 @@ test('a layer left out of a large output says so instead of drawing a stale map'
   assert.equal(state.opaque, 0, 'no overlay drawn');
   await page.locator(`#${id} [data-control="rerun"]`).click();
   const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-  assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', cutoffHz: 1500, layer: 'conv1', className: 'crackle' });
+  assert.deepEqual(posted.at(-1), { type: 'recompute', requestId: 'req-9', layer: 'conv1', className: 'crackle' });
   await page.context().close();
 });
 

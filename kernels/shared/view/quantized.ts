@@ -136,12 +136,13 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
 
 /**
  * Values already in 0..1 (normalised CAM maps) as bytes over that fixed range, so byte 255 always means
- * "the patch maximum"; values outside are clamped, non-finite ones count as 0.
+ * "the patch maximum"; values outside are clamped, non-finite ones count as 0. `compress: false` for a
+ * matrix that never leaves the page (a view's derived maps): no zlib round trip.
  */
-export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
+export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number, opts: { compress?: boolean } = {}): QuantizedMatrix {
   const bytes = new Uint8Array(rows * cols);
   quantizeUnitInto(bytes, 0, values);
-  return unitMatrix(bytes, rows, cols);
+  return opts.compress === false ? { rows, cols, min: 0, max: 1, u8: bytesToBase64(bytes) } : unitMatrix(bytes, rows, cols);
 }
 
 /** quantizeUnit's bytes of `values`, written into `bytes` from `at` (a matrix filled a piece at a time). */
@@ -149,7 +150,7 @@ export function quantizeUnitInto(bytes: Uint8Array, at: number, values: ArrayLik
   for (let i = 0; i < values.length; i++) bytes[at + i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
 }
 
-/** The matrix of bytes quantizeUnitInto filled (against the fixed 0..1 range). */
+/** The matrix of bytes quantizeUnitInto filled (against the fixed 0..1 range), as an output stores it. */
 export function unitMatrix(bytes: Uint8Array, rows: number, cols: number): QuantizedMatrix {
   return { rows, cols, min: 0, max: 1, ...packed(bytes) };
 }

@@ -5,6 +5,8 @@
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
 import { camMethodsOffered } from '../../../kernels/shared/view/methods';
+import { NORMALISATIONS, isNormalisation } from '../../../kernels/shared/view/normalisation';
+import { classWords } from '../../../kernels/shared/view/words';
 import { button, checkbox, dropdown, slider } from '../widgets';
 import { exportFileName, offerDownload, svgDataUrl } from '../export';
 import type { HostLink } from '../hostLink';
@@ -40,7 +42,16 @@ const layerControl: ControlSpec = (host, output) =>
   still(dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), host.view().state.layer, (layer) => host.set({ layer }), 'layer').wrapper);
 
 const classControl: ControlSpec = (host, output) =>
-  still(dropdown('Class', output.classes.map((c) => ({ value: c, label: c })), host.view().state.className, (className) => host.set({ className }), 'class').wrapper);
+  still(dropdown('Class', output.classes.map((c) => ({ value: c, label: classWords(c) })), host.view().state.className, (className) => host.set({ className }), 'class').wrapper);
+
+/** How the maps are scaled: across classes × probability (the default), per recording, or per patch. */
+const normalisationControl: ControlSpec = (host) => {
+  const d = dropdown('Normalise', NORMALISATIONS.map((n) => ({ value: n.normalisation, label: n.label })), host.view().state.normalisation, (v) => {
+    if (isNormalisation(v)) host.set({ normalisation: v });
+  }, 'normalisation');
+  d.wrapper.title = NORMALISATIONS.map((n) => `${n.label}: ${n.explanation}`).join('\n');
+  return still(d.wrapper);
+};
 
 /** Follows `lungcam.colormap` when the setting changes while the view is open. */
 const colormapControl: ControlSpec = (host) => {
@@ -127,7 +138,7 @@ export type ControlRow = 'choices' | 'host' | 'actions';
 
 /** Top to bottom: what to show, what the host computes, what to do with the view. */
 export const CONTROL_ROWS: Record<ControlRow, ControlSpec[]> = {
-  choices: [layerControl, classControl, colormapControl, opacityControl, boundariesControl, thresholdControl],
+  choices: [layerControl, classControl, normalisationControl, colormapControl, opacityControl, boundariesControl, thresholdControl],
   host: [bandCutoffControl, recomputeControls],
   actions: [zoomButtons, exportButtons],
 };

@@ -7,7 +7,7 @@ import { drawHzAxis } from '../axes';
 import { setupCanvas } from '../heatmap';
 import { el, svgEl, uniqueId } from '../dom';
 import { hzTicks } from '../scales';
-import { SIDE, marksHeight, type CamLayout } from './layout';
+import { SIDE, cycleRows, marksHeight, type CamLayout } from './layout';
 
 export type G = Selection<SVGGElement, unknown, null, undefined>;
 
@@ -89,7 +89,7 @@ export function createFigure(): CamFigure {
 }
 
 /** Sizes and places every layer for `layout`; draws what depends on nothing but the layout (Hz axis, labels). */
-export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes, y: ScaleLinear<number, number>): void {
+export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes, y: ScaleLinear<number, number>, withCycles = false): void {
   const { width, height, plotWidth, rows } = layout;
   const { map, timeProfile, timeAxis, strip, overview } = rows;
   const { canvases, g } = fig;
@@ -106,6 +106,12 @@ export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes
   g.labels.selectAll('*').remove();
   g.labels.append('text').attr('class', 'lc-strip-label').attr('x', -8).attr('y', strip.top + strip.height - 2)
     .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor');
+  const lane = cycleRows(rows.cycles);
+  for (const [row, label] of [[lane.annotated, lane.model ? 'annotated' : 'cycles'], [lane.model, 'model']] as const) {
+    if (!row || !withCycles) continue;
+    g.labels.append('text').attr('class', 'lc-lane-label').attr('x', -8).attr('y', row.top + row.height - 1)
+      .attr('text-anchor', 'end').attr('font-size', 9).attr('fill', 'currentColor').text(label);
+  }
   g.labels.append('text').attr('x', -8).attr('y', timeProfile.top + timeProfile.height / 2 + 3)
     .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text('Time profile');
   g.labels.append('rect').attr('y', timeProfile.top).attr('width', plotWidth).attr('height', timeProfile.height)

@@ -2,7 +2,7 @@
 // pictures (log-mel and CAM) in the window and in the overview, the time axis, the marks canvas, the band
 // profile, the colour bars and the cutoff line. They are drawn in the order listed by `figureParts`.
 import { scaleLinear } from 'd3-scale';
-import { schemeTableau10 } from 'd3-scale-chromatic';
+import { classColourAt } from '../../../kernels/shared/view/classColours';
 import { colormapLut, colormapStops } from '../../../kernels/shared/view/colormaps';
 import { shareAboveCutoff } from '../../../kernels/shared/view/summaries';
 import { drawTimeAxis, drawValueAxis } from '../axes';
@@ -63,7 +63,7 @@ function marks(fig: CamFigure, container: HTMLElement): Part {
       const classIndex = output.classes.indexOf(state.className);
       drawMarks(fig.canvases.marks.getContext('2d')!, {
         output, x, y, width: layout.plotWidth, first, last, classIndex,
-        classColour: schemeTableau10[Math.max(0, classIndex) % 10],
+        classColour: classColourAt(Math.max(0, classIndex)),
         rows: layout.rows,
         height: marksHeight(layout),
         showBoundaries: state.showBoundaries,
@@ -105,7 +105,7 @@ function bandProfile(fig: CamFigure): Part {
   return {
     reads: ['map'],
     draw({ output, selection, layout }) {
-      if (selection.map) drawBandProfile(fig.g.bandProfile, selection.bandProfile, output.axes, layout.rows.map.height, SIDE.profileWidth);
+      if (selection.map) drawBandProfile(fig.g.bandProfile, selection.bandProfile, output.axes, layout.rows.map.height, SIDE.profileWidth, selection.bandProfileMax);
       else fig.g.bandProfile.selectAll('*').remove();
     },
   };
