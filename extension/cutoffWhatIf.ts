@@ -6,9 +6,9 @@
  */
 import type * as vscode from 'vscode';
 import type { CutoffRung } from '../kernels/shared/outputTypes';
-import { rungOf } from '../kernels/shared/cutoff';
+import { rungOf } from '../kernels/shared/cutoffRung';
 import { cutoffWhatIf, type Computed, type ViewSource } from './recompute';
-import type { CamRequest, CamResult } from './rendererMessaging';
+import type { CamRequest, CamResult } from './kernelRecompute';
 
 export interface WhatIfRequest {
   requestId: string;

@@ -23,7 +23,7 @@ import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kerne
 import { checkViewRequest } from '../kernels/shared/viewArgs';
 import { camLayer, decodeRequestId, recomputeCam, type Computed, type ViewSource } from './recompute';
 import type { NotebookKernels } from './controller';
-import { camInKernel } from './kernelRecompute';
+import { camInKernel, type CamRequest, type CamResult } from './kernelRecompute';
 import { answerCutoffWhatIf } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
@@ -119,14 +119,6 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
   }
 }
 
-export interface CamRequest {
-  requestId: string;
-  method?: string;
-  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
-  bandCutoffHz?: number;
-}
-
-export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
 
 /**
  * A kernel's answer, or `cancelled` as soon as the view's Cancel is pressed (the kernel's recomputation

@@ -137,7 +137,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   // cycle lane of every output but the bare map, and the same numbers `classify` prints.
   const { annotatedPrediction } = await import('./annotatedPrediction');
   const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, logMel, wav);
-  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const { cycleLaneOf } = await import('../engine/model/cycleLane');
   const lane = cycleLaneOf(prediction);
 
   if (ext === '.html') {

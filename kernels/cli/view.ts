@@ -59,7 +59,7 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   checkFeatureParams(planned.plan.member.meta, requestedFeatures(features), featureFlagsGiven(features));
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
-  const { viewOutputs } = await import('../engine/show/viewOutputs');
+  const { viewOutputs } = await import('../engine/cutoff/viewOutputs');
   const { view, outputs } = await viewOutputs(wav, modelDir, {
     method: opts.method, bandCutoffHz: opts.cutoff, maskFill: opts.maskFill, onlyCutoff: opts.onlyCutoff,
     ...(opts.requestId ? { requestId: opts.requestId } : {}),

@@ -4,11 +4,11 @@
  * loop in main.ts. To add a kind: an entry in EngineCalls and a function here.
  */
 import type { EngineCalls, EngineKind } from '../shared/engineProtocol';
-import { rungOf } from '../shared/cutoff';
+import { rungOf } from '../shared/cutoffRung';
 import { backendDescription, wasmHeapBytes } from '../engine/model/backend';
 import { readFileSync } from 'node:fs';
 import { cutoffLayerMaps, type CutoffViewOptions } from '../engine/cutoff/cutoffView';
-import { viewCam, viewOutputs } from '../engine/show/viewOutputs';
+import { viewCam, viewOutputs } from '../engine/cutoff/viewOutputs';
 import type { EngineCache } from './cache';
 
 export interface HandlerContext {

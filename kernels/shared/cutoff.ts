@@ -7,8 +7,6 @@
  *   of the attention above it. It changes nothing the model sees.
  */
 
-import type { CamOutput, CutoffRung } from './outputTypes';
-
 /** Bands whose centre lies above it are removed from the model's input; null = the full band. */
 export type BandCutoffHz = number | null;
 
@@ -33,10 +31,4 @@ export function bandsKept(bandCentersHz: ArrayLike<number>, bandCutoffHz: BandCu
 export function bandCutoffLabel(bandCutoffHz: BandCutoffHz): string {
   if (bandCutoffHz === null) return 'the full band';
   return bandCutoffHz >= 1000 ? `${+(bandCutoffHz / 1000).toFixed(3)} kHz` : `${Math.round(bandCutoffHz)} Hz`;
-}
-
-/** A CAM output's own maps as a rung: what a view adds to its cutoffs when a what-if comes back. */
-export function rungOf(cam: CamOutput): CutoffRung | undefined {
-  if (!cam.cutoff) return undefined;
-  return { ...cam.cutoff, probabilities: cam.probabilities, maps: cam.maps, ...(cam.omittedLayers ? { omittedLayers: cam.omittedLayers } : {}) };
 }

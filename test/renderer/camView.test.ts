@@ -4,11 +4,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
-import { makeCamOutput } from './fixtures';
 import { canvasDigest, chooseOption, nextFrame } from './pageHelpers';
+import { makeCamOutput } from './fixtures';
 import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 import { DEFAULT_NORMALISATION, normalisedMap } from '../../kernels/shared/view/normalisation';
 

@@ -4,7 +4,7 @@
 // the output carries a requestId.
 // Through the same channel the extension sends the settings the views follow (`lungcam.colormap`): the
 // renderer asks for them when it starts ({type:'ready'}) and gets them again whenever they change.
-import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { MIME, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
 import { renderCamView, type CamViewHandle, type CamViewState } from './cam/view';
 import { hostLink } from './hostLink';

@@ -24,10 +24,10 @@ import * as workerThreads from 'node:worker_threads';
 const osModule = require('os') as { cpus: typeof os.cpus };
 
 /** The factory blob starts with this; the worker script imports it by URL, and evaluates its text instead. */
-const FACTORY_PREFIX = 'var WasmBackendModuleThreadedSimd';
-const WORKER_IMPORT = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}';
+export const FACTORY_PREFIX = 'var WasmBackendModuleThreadedSimd';
+export const WORKER_IMPORT = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}';
 /** Free variables of the factory's source (bound in the bundle's closure, absent in a worker's global scope). */
-const FACTORY_PREAMBLE = "var require$$0=require('fs'),require$$1=require('path'),require$$3=require('perf_hooks'),require$$4=require('os'),commonjsGlobal=globalThis;";
+export const FACTORY_PREAMBLE = "var require$$0=require('fs'),require$$1=require('path'),require$$3=require('perf_hooks'),require$$4=require('os'),commonjsGlobal=globalThis;";
 
 /**
  * Threads to use: env LUNGCAM_WASM_THREADS when set (1 = the single-threaded binary), else every logical

@@ -13,7 +13,7 @@ import { camProduct } from '../accel';
 import { METHODS } from './methods';
 import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
-import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
+import { combineLayerMaps, meanOfLayers, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
 import { applyPatchScaling, patchScaling, type CamNormalisation } from '../../shared/view/normalisation';
 
@@ -367,14 +367,6 @@ export function patchMaps(result: GradCamResult, classIndex: number, opts: Patch
   if (resized.length === 1) return resized[0]; // already a fresh array (resizeMaps copies even at the same size)
   if (!opts.raw && normalisation === 'patch') return combineLayerMaps(resized, count, patchFrames * bands);
   return meanOfLayers(resized);
-}
-
-/** Several layers' maps at the patch size averaged as they are (raw, or each already on one recording-wide scale). */
-export function meanOfLayers(resized: Float32Array[]): Float32Array {
-  if (resized.length === 1) return resized[0];
-  const mean = new Float32Array(resized[0].length);
-  for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
-  return mean;
 }
 
 export interface PatchMapOptions {

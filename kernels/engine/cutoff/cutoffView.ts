@@ -21,7 +21,7 @@ import { DEFAULT_MASK_FILL, type MaskFill } from './bandMask';
 import { camModelOf, cutoffInput, MemberModels } from './cutoffCam';
 import { readRecordingAnnotations } from '../data/annotations';
 import { classifyLogMel } from '../model/classify';
-import { cycleLaneOf } from '../show/cycleLane';
+import { cycleLaneOf } from '../model/cycleLane';
 import { cutoffOutput, rungPlans } from './cutoffOutput';
 import { openModelSource, planBandCutoff, readBandCutoff, type CutoffPlan, type ModelSource } from './plan';
 

@@ -16,7 +16,7 @@ import { figureNotes, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 import { streamedArray } from '../io/jsonStream';
-import { cycleLaneOf } from '../show/cycleLane';
+import { cycleLaneOf } from '../model/cycleLane';
 import { cycleSummary } from '../../shared/view/cycleVerdicts';
 import { classWords } from '../../shared/view/words';
 import { recordingProbabilities as meanOverPatches } from '../../shared/view/recordingLabel';
@@ -47,7 +47,7 @@ export interface GradcamPieces {
   classMaps: Map<number, Float32Array>;
   /** Faithfulness/sanity inputs: the unpadded patches and their maps at the patch size (when asked for). */
   scored?: { patches: PatchBatch; saliency: Float32Array };
-  /** The annotated cycles with the model's verdict on each (show/cycleLane.ts), when the recording has them. */
+  /** The annotated cycles with the model's verdict on each (model/cycleLane.ts), when the recording has them. */
   lane?: Annotations;
 }
 

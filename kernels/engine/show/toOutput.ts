@@ -11,7 +11,7 @@ import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
-import { cycleLaneOf } from './cycleLane';
+import { cycleLaneOf } from '../model/cycleLane';
 import { previewWavDataUrl } from './audioPreview';
 
 import { encodeRequestId } from '../../shared/requestId';

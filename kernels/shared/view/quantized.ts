@@ -37,7 +37,7 @@ export function base64ToBytes(base64: string): Uint8Array {
   if (rest >= 2) {
     const n = (t[base64.charCodeAt(i)] << 18) | (t[base64.charCodeAt(i + 1)] << 12) | (rest === 3 ? t[base64.charCodeAt(i + 2)] << 6 : 0);
     out[o++] = n >> 16;
-    if (rest === 3) out[o++] = (n >> 8) & 255;
+    if (rest === 3) out[o] = (n >> 8) & 255;
   }
   return out;
 }

@@ -19,7 +19,7 @@ import { camOutput } from '../../../kernels/engine/cam/output';
 import { jsonText } from '../../../kernels/engine/io/jsonStream';
 import { readRecordingAnnotations } from '../../../kernels/engine/data/annotations';
 import { classifyLogMel } from '../../../kernels/engine/model/classify';
-import { cycleLaneOf } from '../../../kernels/engine/show/cycleLane';
+import { cycleLaneOf } from '../../../kernels/engine/model/cycleLane';
 import { cycleSummary } from '../../../kernels/shared/view/cycleVerdicts';
 
 const root = path.resolve(__dirname, '..', '..', '..');

@@ -8,8 +8,7 @@ import { el } from '../dom';
 import { formatHz } from '../scales';
 import { slider } from '../widgets';
 import { cutoffRange, keptAt, variantLabel } from './cutoffs';
-import type { ControlHost } from './controls';
-import type { Control, ViewData } from './part';
+import type { Control, ControlHost, ViewData } from './part';
 
 const STEP_HZ = 10;
 /** A what-if is asked for once the slider rests this long (arrow keys fire a change per step). */

@@ -53,7 +53,8 @@ export interface CamViewHandle {
   exportPng(): Promise<string>;
 }
 
-const KEYBOARD_HELP = 'Map: arrow keys pan, + and − zoom, 0 shows the whole recording, Shift + arrows move a cursor that reads out time, frequency and values';
+const KEYBOARD_HELP =
+  'Map: arrow keys pan, + and − zoom, 0 shows the whole recording, Shift + arrows move a cursor that reads out time, frequency and values';
 
 export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostLink, options: CamViewOptions = {}): CamViewHandle {
   let state = initialState(options.state, options.colormap);
@@ -197,12 +198,21 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
       brushed: setWindow,
     });
     navigation.follow(state.window);
-    const controls = buildControls({
-      view: () => data, set, key: (k) => onKey(k), link,
-      say: (text) => { status.textContent = text; },
-      busy: (text) => busy.show(text),
-      exportSvg: () => handle.exportSvg(), exportPng: () => handle.exportPng(),
-    }, output);
+    const controls = buildControls(
+      {
+        view: () => data,
+        set,
+        key: (k) => onKey(k),
+        link,
+        say: (text) => {
+          status.textContent = text;
+        },
+        busy: (text) => busy.show(text),
+        exportSvg: () => handle.exportSvg(),
+        exportPng: () => handle.exportPng(),
+      },
+      output,
+    );
     for (const row of Object.keys(rows) as ControlRow[]) rows[row].replaceChildren(...controls[row].map((c) => c.element));
     controlParts = [...controls.choices, ...controls.host, ...controls.actions];
     readout.clear();

@@ -1,16 +1,16 @@
 /**
  * Everything one view of a recording needs — `{ spectrogram, predictions, cam, cutoff }` (kernels/shared/
  * outputTypes.ts), the CAM for every layer × class that fits the output, at a band cutoff (a family's
- * members precomputed: cutoff/cutoffView.ts). `lungcam view` writes it to a file; the warm engine process
+ * members precomputed: cutoffView.ts). `lungcam view` writes it to a file; the warm engine process
  * (kernels/engineServer) answers Quick Analysis with it.
  */
 import { basename } from 'node:path';
 import type { PredictionsOutput, SpectrogramOutput } from '../../shared/outputTypes';
 import type { ViewOutputs } from '../../shared/engineProtocol';
 import { CAM_METHODS } from '../../shared/view/methods';
-import { computeCutoffView, type CutoffView, type CutoffViewOptions } from '../cutoff/cutoffView';
-import { cutoffFields } from '../cutoff/plan';
-import { predictionsOutput, spectrogramOutput } from './toOutput';
+import { computeCutoffView, type CutoffView, type CutoffViewOptions } from './cutoffView';
+import { cutoffFields } from './plan';
+import { predictionsOutput, spectrogramOutput } from '../show/toOutput';
 
 export type { ViewOutputs };
 
