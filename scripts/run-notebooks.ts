@@ -27,7 +27,7 @@ class Outputs {
   }
 
   display(kind: 'display_data' | 'execute_result' | 'update_display_data', m: DisplayMessage, count: number | null): void {
-    const data = Object.fromEntries(Object.entries(m.data).map(([mime, v]) => [mime, typeof v === 'string' && !mime.startsWith('image/') ? splitLines(v) : v]));
+    const data = Object.fromEntries(Object.entries(m.data).map(([mime, v]) => [mime, typeof v === 'string' && !mime.startsWith('image/') ? splitLines(v) : shareable(v)]));
     const existing = m.displayId ? this.byId.get(m.displayId) : undefined;
     if (kind === 'update_display_data') {
       if (existing) existing.data = data;
@@ -39,6 +39,16 @@ class Outputs {
     if (m.displayId) this.byId.set(m.displayId, output);
     this.list.push(output);
   }
+}
+
+/**
+ * A view's output as a shared notebook keeps it: without its requestId, which names the recording and the
+ * model by absolute paths on this machine (elsewhere the view says to re-run the cell to recompute).
+ */
+function shareable(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || !('requestId' in value)) return value;
+  const { requestId: _machinePaths, ...rest } = value as Record<string, unknown>;
+  return rest;
 }
 
 export async function runNotebook(file: string): Promise<{ bytes: number; cells: number }> {

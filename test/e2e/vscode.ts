@@ -92,3 +92,22 @@ export async function explorerMenu(page: Page, name: string, entry: string, shot
   await shot?.(`menu-missing-${entry.replace(/\W+/g, '-')}`);
   throw new Error(`the context menu of ${name} has no "${entry}" (it shows: ${shown.join(' | ')})`);
 }
+
+/**
+ * Switches the colour theme with the Color Theme picker, as a user does (the row clicked by its exact
+ * title: the first row for this text is "Browse Color Themes in Marketplace"), and waits for the workbench.
+ */
+export async function chooseColorTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^Preferences: Color Theme/ }).first().click({ timeout: 30_000 });
+  // the picker itself (not the command palette still closing): its placeholder names color themes
+  const input = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(theme);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: theme }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator(`.monaco-workbench.${/dark/i.test(theme) ? 'vs-dark' : 'vs'}`).waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(2_000); // the webviews get the new theme variables
+}

@@ -42,6 +42,8 @@ export interface FixtureOptions {
   requestId?: string;
   seed?: number;
   withAnnotations?: boolean;
+  /** Cycles carry their annotated class and the model's label (every third one wrong), as `lungcam view` gives. */
+  verdicts?: boolean;
 }
 
 const HOP_SECONDS = 0.01;
@@ -76,10 +78,19 @@ function source(fileName: string, durationSeconds: number): SourceInfo {
   return { fileName, durationSeconds, originalSampleRate: 44100, channels: 1 };
 }
 
-function cycles(durationSeconds: number): CycleAnnotation[] {
+function cycles(durationSeconds: number, verdicts = false): CycleAnnotation[] {
   const out: CycleAnnotation[] = [];
   for (let t = 0.3, i = 0; t + 3 < durationSeconds; t += 3.6, i++) {
-    out.push({ startSeconds: t, endSeconds: t + 3.3, crackles: i % 3 === 1, wheezes: i % 4 === 2 });
+    const crackles = i % 3 === 1;
+    const wheezes = i % 4 === 2;
+    const cycle: CycleAnnotation = { startSeconds: t, endSeconds: t + 3.3, crackles, wheezes };
+    if (verdicts) {
+      const label = crackles && wheezes ? 'both' : crackles ? 'crackle' : wheezes ? 'wheeze' : 'normal';
+      const predicted = i % 3 === 2 ? 'normal' === label ? 'crackle' : 'normal' : label;
+      const k = CLASSES.indexOf(predicted);
+      Object.assign(cycle, { label, predicted: { label: predicted, probabilities: CLASSES.map((_, j) => (j === k ? 0.7 : 0.1)) } });
+    }
+    out.push(cycle);
   }
   return out;
 }
@@ -190,7 +201,12 @@ export function makeCamOutput(opts: FixtureOptions = {}): CamOutput {
     probabilities: probabilities(patches.startFrame.length, classes.length, rand),
     maps,
   };
-  if (opts.withAnnotations !== false) out.annotations = { cycles: cycles(durationSeconds), events: events(durationSeconds) };
+  if (opts.withAnnotations !== false) {
+    out.annotations = {
+      cycles: cycles(durationSeconds, opts.verdicts), events: events(durationSeconds),
+      ...(opts.verdicts ? { source: { fileName: 'synthetic_1b1_Al_sc_Meditron.txt', format: 'icbhi' as const, cycleAggregation: 'mean' } } : {}),
+    };
+  }
   if (opts.requestId) out.requestId = opts.requestId;
   return out;
 }
@@ -235,6 +251,7 @@ export function makePredictionsOutput(opts: FixtureOptions = {}): PredictionsOut
     kind: 'predictions', version: 1, source: cam.source, modelId: cam.modelId, classes: cam.classes,
     patches: cam.patches, probabilities: cam.probabilities,
     label: cam.classes[mean.indexOf(Math.max(...mean))], recordingProbabilities: mean,
+    ...(opts.verdicts && cam.annotations ? { annotations: { cycles: cam.annotations.cycles, source: cam.annotations.source } } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { bandScale, hzTicks, patchAtFrame, patchesInView, formatHz } from '../../webview/renderer/scales';
 import { shareAboveCutoff, bandProfile, camAt, patchPeaks } from '../../kernels/shared/view/summaries';
 import { resizeMaps } from '../../kernels/shared/view/maps';
-import { base64ToBytes, bytesToBase64, quantize } from '../../kernels/shared/view/quantized';
+import { base64ToBytes, bytesToBase64, matrixBytes, quantize } from '../../kernels/shared/view/quantized';
 import { exportFileName } from '../../webview/renderer/export';
 import { featureAxes, makeCamOutput, patchInfo } from './fixtures';
 
@@ -73,7 +73,7 @@ test('fixture outputs keep the data contract: maps for every layer × class at n
   for (const l of o.layers) for (const c of o.classes) {
     const m = o.maps[l][c];
     assert.equal(m.map.rows, o.patches.startFrame.length * m.timeSteps);
-    assert.equal(base64ToBytes(m.map.u8).length, m.map.rows * m.map.cols);
+    assert.equal(matrixBytes(m.map).length, m.map.rows * m.map.cols);
   }
   assert.equal(o.axes.bandEdgesHz.length, o.axes.bands + 2);
 });

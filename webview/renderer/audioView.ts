@@ -7,6 +7,8 @@ import { drawTimeAxis } from './axes';
 import { setupCanvas } from './heatmap';
 import { formatSeconds } from './scales';
 import { el, svgEl } from './dom';
+import { CYCLE_CLASSES, classColour } from '../../kernels/shared/view/classColours';
+import { annotatedLabel } from './cam/lanes';
 
 const L = { left: 70, top: 10, height: 90, axis: 40, right: 20 };
 
@@ -53,7 +55,7 @@ export function renderAudioView(root: HTMLElement, output: AudioOutput): { dispo
   plot.append('g').selectAll('rect').data(output.annotations?.cycles ?? []).join('rect')
     .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(1, x(d.endSeconds) - x(d.startSeconds)))
     .attr('y', 0).attr('height', L.height)
-    .attr('fill', (d) => (d.crackles || d.wheezes ? '#e15759' : 'currentColor')).attr('fill-opacity', 0.08);
+    .attr('fill', (d) => classColour(annotatedLabel(d), CYCLE_CLASSES)).attr('fill-opacity', 0.12);
   drawTimeAxis(plot.append('g').attr('transform', `translate(0, ${L.height})`) as unknown as Selection<SVGGElement, unknown, null, undefined>, x, plotWidth);
   if (isPlayableDataUrl(output.wavDataUrl)) {
     const audio = el('audio', { controls: '', preload: 'metadata', 'aria-label': `Play ${output.source.fileName}` }) as HTMLAudioElement;
@@ -61,7 +63,7 @@ export function renderAudioView(root: HTMLElement, output: AudioOutput): { dispo
     container.append(audio);
   } else {
     const note = el('p', { class: 'lc-reason' });
-    note.textContent = 'No player: the recording is too long to embed in the notebook.';
+    note.textContent = 'No player: the recording is too long to embed in the notebook (over about 10 minutes); play the file itself.';
     container.append(note);
   }
   return { dispose: () => root.replaceChildren() };

@@ -19,21 +19,28 @@ export interface ExportInput {
   layers: ExportLayer[];
   width: number;
   height: number;
-  /** Title written at the top (inserted as text). */
+  /** Title written at the top, and lines under it (inserted as text). */
   title: string;
+  notes?: string[];
   foreground: string;
   background: string;
   fontFamily: string;
 }
 
 const TITLE_HEIGHT = 22;
+const NOTE_HEIGHT = 15;
+
+/** The height of the header: the title and its notes. */
+const headerHeight = (notes = 0) => TITLE_HEIGHT + notes * NOTE_HEIGHT;
 
 /** A self-contained SVG document string of the current view. */
 export function viewToSvg(input: ExportInput): string {
   const { svg, layers, width, height } = input;
+  const notes = input.notes ?? [];
   const doc = document.implementation.createDocument(SVG_NS, 'svg', null);
   const root = doc.documentElement as unknown as SVGSVGElement;
-  const fullHeight = height + TITLE_HEIGHT;
+  const header = headerHeight(notes.length);
+  const fullHeight = height + header;
   root.setAttribute('width', String(width));
   root.setAttribute('height', String(fullHeight));
   root.setAttribute('viewBox', `0 0 ${width} ${fullHeight}`);
@@ -52,8 +59,18 @@ export function viewToSvg(input: ExportInput): string {
   title.setAttribute('fill', input.foreground);
   title.textContent = input.title;
   root.appendChild(title);
+  notes.forEach((text, i) => {
+    const note = doc.createElementNS(SVG_NS, 'text');
+    note.setAttribute('x', '8');
+    note.setAttribute('y', String(TITLE_HEIGHT + 10 + i * NOTE_HEIGHT));
+    note.setAttribute('font-size', '11');
+    note.setAttribute('fill', input.foreground);
+    note.setAttribute('class', 'lc-note');
+    note.textContent = text;
+    root.appendChild(note);
+  });
   const body = doc.createElementNS(SVG_NS, 'g');
-  body.setAttribute('transform', `translate(0, ${TITLE_HEIGHT})`);
+  body.setAttribute('transform', `translate(0, ${header})`);
   root.appendChild(body);
   for (const l of layers) {
     const img = doc.createElementNS(SVG_NS, 'image');
@@ -98,8 +115,8 @@ export async function svgToPngDataUrl(svgText: string, width: number, height: nu
   return canvas.toDataURL('image/png');
 }
 
-export function exportedHeight(height: number): number {
-  return height + TITLE_HEIGHT;
+export function exportedHeight(height: number, notes = 0): number {
+  return height + headerHeight(notes);
 }
 
 /**

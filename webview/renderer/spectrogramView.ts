@@ -10,6 +10,8 @@ import { bandAtY, bandScale, formatHz, formatSeconds, hzTicks, recordingSeconds,
 import { drawHzAxis, drawTimeAxis, drawValueAxis } from './axes';
 import { drawSpectrogram, setupCanvas } from './heatmap';
 import { el, svgEl, uniqueId } from './dom';
+import { CYCLE_CLASSES, classColour } from '../../kernels/shared/view/classColours';
+import { annotatedLabel } from './cam/lanes';
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
 const L = { left: 70, top: 6, height: 220, axis: 40, right: 70 };
@@ -63,7 +65,7 @@ export function renderSpectrogramView(root: HTMLElement, output: SpectrogramOutp
     gCycles.selectAll('rect').data(output.annotations?.cycles ?? []).join('rect')
       .attr('x', (d) => x(d.startSeconds)).attr('width', (d) => Math.max(1, x(d.endSeconds) - x(d.startSeconds) - 1))
       .attr('y', -4).attr('height', 4)
-      .attr('fill', (d) => (d.crackles || d.wheezes ? '#e15759' : 'currentColor')).attr('fill-opacity', 0.6);
+      .attr('fill', (d) => classColour(annotatedLabel(d), CYCLE_CLASSES)).attr('fill-opacity', 0.8);
   };
   const hit = plot.append('rect').attr('width', plotWidth).attr('height', L.height).attr('fill', 'transparent');
   let pending = false;

@@ -36,6 +36,10 @@ const CSS = `
 .lungcam table.lc-table th:first-child, .lungcam table.lc-table td:first-child { text-align: left; }
 .lungcam audio { display: block; margin-top: 4px; width: min(100%, 480px); }
 .lungcam .lc-error { color: var(--vscode-errorForeground, #c00); }
+.lungcam .lc-verdicts { margin: 0 0 6px; font-weight: 600; }
+.lungcam .lc-verdicts[data-wrong]:not([data-wrong="0"])::before { content: "✗ "; color: var(--vscode-errorForeground, #c00); }
+.lungcam .lc-scale { font-size: 12px; color: var(--vscode-descriptionForeground, #717171); margin: 2px 0; }
+.lungcam .lc-cycle-lane .lc-cycle { cursor: help; }
 `;
 
 export function injectStyles(doc: Document = document): void {

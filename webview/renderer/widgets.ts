@@ -36,6 +36,8 @@ export function dropdown(label: string, options: { value: string; label: string 
   labelEl.textContent = label;
   const dd = document.createElement('vscode-dropdown') as Dropdown['element'];
   dd.id = id;
+  // Always downwards, into the view below the controls: see openWithinOutput.
+  dd.setAttribute('position', 'below');
   dd.dataset.control = name;
   dd.setAttribute('aria-labelledby', labelEl.id);
   dd.setAttribute('aria-label', label);
@@ -54,6 +56,7 @@ export function dropdown(label: string, options: { value: string; label: string 
   reasonEl.id = `${id}-reason`;
   wrapper.append(labelEl, dd, reasonEl);
   keepListOpen(wrapper);
+  openWithinOutput(dd);
   return {
     wrapper,
     element: dd,
@@ -79,6 +82,31 @@ export function dropdown(label: string, options: { value: string; label: string 
  */
 export function keepListOpen(wrapper: HTMLElement): void {
   wrapper.addEventListener('click', (event) => event.stopPropagation());
+}
+
+/** Rows of a list always shown, even when little of the output is on screen (the list then scrolls). */
+const MIN_LIST_PX = 3 * 26;
+/** The toolkit's own cap on a list's height (its dropdown-list-max-height token). */
+const MAX_LIST_PX = 200;
+
+/**
+ * A dropdown's list opens downwards and no further than the output and the visible part of the page.
+ * In a notebook, VS Code draws the cells above and below an output over its webview: a list that opens
+ * upwards (the toolkit's choice near the bottom of the screen) or past the output's bottom edge lies under
+ * another cell, unseen, and a click there lands on that cell instead of an option. The view's controls sit
+ * at its top with the figure below them, so downwards there is room; the list's height is capped at what
+ * is left of the output and of the viewport (it scrolls when it has more options), set just before it opens.
+ */
+export function openWithinOutput(dd: HTMLElement): void {
+  const fit = () => {
+    const box = dd.getBoundingClientRect();
+    const output = dd.closest('.lungcam')?.getBoundingClientRect();
+    const bottom = Math.min(window.innerHeight, output ? output.bottom : Infinity);
+    const room = Math.floor(bottom - box.bottom - 4);
+    dd.style.setProperty('--dropdown-list-max-height', `${Math.max(MIN_LIST_PX, Math.min(MAX_LIST_PX, room))}px`);
+  };
+  dd.addEventListener('pointerdown', fit, { capture: true });
+  dd.addEventListener('keydown', fit, { capture: true });
 }
 
 export interface Slider {

@@ -6,6 +6,9 @@
  */
 export const TABLEAU_10 = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab'] as const;
 
+/** ICBHI's four cycle classes in the models' order: the colours of annotations shown without a model's class list. */
+export const CYCLE_CLASSES: readonly string[] = ['normal', 'crackle', 'wheeze', 'both'];
+
 /** Colour of the class at `index` in the model's class list. */
 export function classColourAt(index: number): string {
   return TABLEAU_10[((index % 10) + 10) % 10];

@@ -10,6 +10,8 @@
  *   a class with p ≈ 0.02 glow as brightly as a confident one).
  * The raw, unscaled values stay available (hover readouts, `--raw`, the NPY/JSON exports).
  */
+import type { CamMap } from '../outputTypes';
+import { matrixBytes, quantizeUnit } from './quantized';
 
 export type CamNormalisation = 'classes' | 'recording' | 'patch';
 
@@ -147,4 +149,37 @@ export interface CamOutputLike {
   classes: readonly string[];
   probabilities: readonly (readonly number[])[];
   maps: Record<string, Record<string, PatchRanges | undefined> | undefined>;
+}
+
+const normalisedMaps = new WeakMap<object, Map<CamNormalisation, CamMap>>();
+
+/**
+ * One layer × class map of a renderer output as the chosen normalisation shows it: the same CamMap for
+ * 'patch' (its stored values), else a derived one whose bytes are the values on that scale (0..1) and whose
+ * raw ranges still give the raw value (raw = value · (rawMax − rawMin) + rawMin). Cached per map.
+ */
+export function normalisedMap(out: CamOutputLike & { maps: Record<string, Record<string, CamMap | undefined> | undefined> }, layer: string, className: string, normalisation: CamNormalisation): CamMap | undefined {
+  const map = out.maps[layer]?.[className];
+  if (!map || normalisation === 'patch') return map;
+  let cache = normalisedMaps.get(map);
+  if (!cache) normalisedMaps.set(map, (cache = new Map()));
+  const hit = cache.get(normalisation);
+  if (hit) return hit;
+  const count = map.rawMax.length;
+  const size = map.timeSteps * map.bandSteps;
+  const scaling = outputScaling(out, layer, className, normalisation);
+  const values = applyPatchScaling(Float32Array.from(matrixBytes(map.map), (b) => b / 255), count, size, scaling);
+  // value v of patch p stands for raw = v · reference / weight(p): the patch's weight is gain ÷ its stored range.
+  const rawMax = map.rawMax.map((hi, p) => {
+    const range = hi - map.rawMin[p];
+    return scaling.gain[p] > 0 && range > 0 ? range / scaling.gain[p] : 0;
+  });
+  const derived: CamMap = {
+    ...map,
+    map: quantizeUnit(values, map.map.rows, map.map.cols, { compress: false }),
+    rawMin: map.rawMin.map(() => 0),
+    rawMax,
+  };
+  cache.set(normalisation, derived);
+  return derived;
 }

@@ -136,12 +136,13 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
 
 /**
  * Values already in 0..1 (normalised CAM maps) as bytes over that fixed range, so byte 255 always means
- * "the patch maximum"; values outside are clamped, non-finite ones count as 0.
+ * "the patch maximum"; values outside are clamped, non-finite ones count as 0. `compress: false` for a
+ * matrix that never leaves the page (a view's derived maps): no zlib round trip.
  */
-export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number): QuantizedMatrix {
+export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number, opts: { compress?: boolean } = {}): QuantizedMatrix {
   const bytes = new Uint8Array(rows * cols);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
-  return { rows, cols, min: 0, max: 1, ...packed(bytes) };
+  return { rows, cols, min: 0, max: 1, ...(opts.compress === false ? { u8: bytesToBase64(bytes) } : packed(bytes)) };
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
 import { camMethodsOffered } from '../../../kernels/shared/view/methods';
+import { NORMALISATIONS, isNormalisation } from '../../../kernels/shared/view/normalisation';
+import { classWords } from '../../../kernels/shared/view/words';
 import { button, checkbox, dropdown, slider } from '../widgets';
 import { exportFileName, offerDownload, svgDataUrl } from '../export';
 import { el } from '../dom';
@@ -31,12 +33,27 @@ const classControl: ControlSpec = (host, output) =>
   still(
     dropdown(
       'Class',
-      output.classes.map((c) => ({ value: c, label: c })),
+      output.classes.map((c) => ({ value: c, label: classWords(c) })),
       host.view().state.className,
       (className) => host.set({ className }),
       'class',
     ).wrapper,
   );
+
+/** How the maps are scaled: across classes × probability (the default), per recording, or per patch. */
+const normalisationControl: ControlSpec = (host) => {
+  const d = dropdown(
+    'Normalise',
+    NORMALISATIONS.map((n) => ({ value: n.normalisation, label: n.label })),
+    host.view().state.normalisation,
+    (v) => {
+      if (isNormalisation(v)) host.set({ normalisation: v });
+    },
+    'normalisation',
+  );
+  d.wrapper.title = NORMALISATIONS.map((n) => `${n.label}: ${n.explanation}`).join('\n');
+  return still(d.wrapper);
+};
 
 /** Follows `lungcam.colormap` when the setting changes while the view is open. */
 const colormapControl: ControlSpec = (host) => {
@@ -82,10 +99,25 @@ const boundariesControl: ControlSpec = (host) =>
 const thresholdControl: ControlSpec = (host, output) => {
   const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
   const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
-  const s = slider('Attention threshold', lo, hi, 10, Math.round(host.view().state.attentionThresholdHz), (v) => formatHz(v), (attentionThresholdHz) => host.set({ attentionThresholdHz }), 'attention-threshold');
+  const s = slider(
+    'Attention threshold',
+    lo,
+    hi,
+    10,
+    Math.round(host.view().state.attentionThresholdHz),
+    (v) => formatHz(v),
+    (attentionThresholdHz) => host.set({ attentionThresholdHz }),
+    'attention-threshold',
+  );
   const share = el('span', { class: 'lc-share', 'aria-live': 'polite' });
   s.wrapper.append(share);
-  return { element: s.wrapper, reads: ['attentionThresholdHz', 'map'], draw: (v) => { share.textContent = thresholdText(v); } };
+  return {
+    element: s.wrapper,
+    reads: ['attentionThresholdHz', 'map'],
+    draw: (v) => {
+      share.textContent = thresholdText(v);
+    },
+  };
 };
 
 /**
@@ -99,17 +131,27 @@ const recomputeControls: ControlSpec = (host, output) => {
     note.textContent = `Method: ${output.method}. ${link.disabledReason ?? ''}`;
     return still(note);
   }
-  const method = dropdown('Method', camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })), output.method, (m) => {
-    if (m === output.method || !output.requestId) return;
-    host.say(`Asking the kernel for ${m}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, method: m });
-  }, 'method');
-  const rerun = button('Re-run', () => {
-    if (!output.requestId) return;
-    const { layer, className } = host.view().state;
-    host.say(`Asking the kernel to re-run ${layer} × ${className}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, layer, className });
-  }, 'rerun');
+  const method = dropdown(
+    'Method',
+    camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })),
+    output.method,
+    (m) => {
+      if (m === output.method || !output.requestId) return;
+      host.say(`Asking the kernel for ${m}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, method: m });
+    },
+    'method',
+  );
+  const rerun = button(
+    'Re-run',
+    () => {
+      if (!output.requestId) return;
+      const { layer, className } = host.view().state;
+      host.say(`Asking the kernel to re-run ${layer} × ${className}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, layer, className });
+    },
+    'rerun',
+  );
   const reason = el('span', { class: 'lc-reason', 'data-reason': 'host' });
   if (link.disabledReason) {
     method.setDisabled(true, link.disabledReason);
@@ -140,7 +182,7 @@ export type ControlRow = 'choices' | 'host' | 'actions';
 
 /** Top to bottom: what to show, what the host computes, what to do with the view. */
 export const CONTROL_ROWS: Record<ControlRow, ControlSpec[]> = {
-  choices: [layerControl, classControl, colormapControl, opacityControl, boundariesControl, thresholdControl],
+  choices: [layerControl, classControl, normalisationControl, colormapControl, opacityControl, boundariesControl, thresholdControl],
   host: [bandCutoffControl, recomputeControls],
   actions: [zoomButtons, exportButtons],
 };

@@ -5,6 +5,8 @@ import { formatSeconds } from '../scales';
 import type { CamFigure } from './figure';
 import { SIDE, marksHeight } from './layout';
 import type { ViewData } from './part';
+import { figureNotes } from '../../../kernels/shared/view/figure';
+import { recordingProbabilities } from '../../../kernels/shared/view/recordingLabel';
 
 function themeColours(container: HTMLElement): Pick<ExportInput, 'foreground' | 'background' | 'fontFamily'> {
   const cs = getComputedStyle(container);
@@ -41,8 +43,18 @@ function exportInput(fig: CamFigure, container: HTMLElement, v: ViewData): Expor
     width: layout.width,
     height: layout.height,
     title: `${output.source.fileName} · ${output.method} · layer ${state.layer} · class ${state.className} · ${formatSeconds(start)}–${formatSeconds(end)}`,
+    notes: exportNotes(v),
     ...themeColours(container),
   };
+}
+
+/** The lines under an export's title: the prediction, the cycles' verdicts, the normalisation (figure.ts's words). */
+function exportNotes({ output, state }: ViewData): string[] {
+  return figureNotes({
+    classes: output.classes, recordingProbabilities: recordingProbabilities(output.probabilities, output.classes.length),
+    classIndex: Math.max(0, output.classes.indexOf(state.className)), patchCount: output.patches.startFrame.length,
+    annotations: output.annotations, normalisation: state.normalisation,
+  });
 }
 
 export function exportSvg(fig: CamFigure, container: HTMLElement, v: ViewData): string {
@@ -51,5 +63,5 @@ export function exportSvg(fig: CamFigure, container: HTMLElement, v: ViewData): 
 
 /** A PNG data URL drawn from the exported SVG text, so both files show the same. */
 export function exportPng(svgText: string, v: ViewData): Promise<string> {
-  return svgToPngDataUrl(svgText, v.layout.width, exportedHeight(v.layout.height));
+  return svgToPngDataUrl(svgText, v.layout.width, exportedHeight(v.layout.height, exportNotes(v).length));
 }

@@ -2,7 +2,10 @@
 // re-laid hundreds of SVG nodes per frame; a canvas redraw costs a fraction of that): the per-patch
 // probability strip, the cycle lane, patch boundaries, annotated events and the time profile.
 import type { ScaleLinear } from 'd3-scale';
-import type { CamOutput } from '../../../kernels/shared/outputTypes';
+import type { CamOutput, CycleAnnotation } from '../../../kernels/shared/outputTypes';
+import { classColour } from '../../../kernels/shared/view/classColours';
+import { verdictOf } from '../../../kernels/shared/view/cycleVerdicts';
+import { cycleRows } from './layout';
 import type { TimePoint } from './profiles';
 import type { Row } from './layout';
 
@@ -27,7 +30,6 @@ export interface MarksInput {
 
 type Lane = (ctx: CanvasRenderingContext2D, m: MarksInput) => void;
 
-export const CYCLE_COLOURS = { both: '#b07aa1', crackles: '#e15759', wheezes: '#f28e2b' };
 export const EVENT_COLOUR = '#ff6b6b';
 /** Boundaries closer than this would veil the map: they are left out until the user zooms in. */
 const MIN_BOUNDARY_GAP_PX = 6;
@@ -44,19 +46,52 @@ const probabilityStrip: Lane = (ctx, { output, x, rows, first, last, classColour
   }
 };
 
-/** Respiratory cycles from the annotation file. */
+/** The annotated class of a cycle (older outputs carry only the crackle and wheeze flags). */
+export function annotatedLabel(c: CycleAnnotation): string {
+  return c.label ?? (c.crackles && c.wheezes ? 'both' : c.crackles ? 'crackle' : c.wheezes ? 'wheeze' : 'normal');
+}
+
+/**
+ * Annotated cycles (ICBHI) or events (SPRSound): the annotated class on top, the model's label for the
+ * cycle under it, in the classes' colours; a cycle the model gets wrong is framed and crossed.
+ */
 const cycleLane: Lane = (ctx, { output, x, rows, foreground }) => {
   const [t0, t1] = x.domain();
+  const { annotated, model } = cycleRows(rows.cycles);
   for (const c of output.annotations?.cycles ?? []) {
     if (c.endSeconds < t0 || c.startSeconds > t1) continue;
-    const abnormal = c.crackles || c.wheezes;
-    ctx.fillStyle =
-      c.crackles && c.wheezes ? CYCLE_COLOURS.both : c.crackles ? CYCLE_COLOURS.crackles : c.wheezes ? CYCLE_COLOURS.wheezes : foreground;
-    ctx.globalAlpha = abnormal ? 0.9 : 0.25;
     const a = x(c.startSeconds);
-    ctx.fillRect(a, rows.cycles.top, Math.max(1, x(c.endSeconds) - a - 1), rows.cycles.height);
+    const w = Math.max(1, x(c.endSeconds) - a - 1);
+    ctx.globalAlpha = 0.9;
+    ctx.fillStyle = classColour(annotatedLabel(c), output.classes);
+    ctx.fillRect(a, annotated.top, w, annotated.height);
+    if (!model || !c.predicted || c.predicted.label === 'none') continue;
+    ctx.fillStyle = classColour(c.predicted.label, output.classes);
+    ctx.fillRect(a, model.top, w, model.height);
+    if (verdictOf(c) !== 'wrong') continue;
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = foreground;
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(a - 0.5, annotated.top - 0.5, w + 1, model.top + model.height - annotated.top + 1);
+    if (w >= 8) cross(ctx, a + w / 2, model.top + model.height / 2, Math.min(4, model.height / 2 - 0.5));
   }
 };
+
+/** A white × with a dark edge (readable on every class colour). */
+function cross(ctx: CanvasRenderingContext2D, cx: number, cy: number, r: number): void {
+  ctx.beginPath();
+  ctx.moveTo(cx - r, cy - r);
+  ctx.lineTo(cx + r, cy + r);
+  ctx.moveTo(cx - r, cy + r);
+  ctx.lineTo(cx + r, cy - r);
+  ctx.lineCap = 'round';
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+  ctx.lineWidth = 3.5;
+  ctx.stroke();
+  ctx.strokeStyle = '#ffffff';
+  ctx.lineWidth = 1.75;
+  ctx.stroke();
+}
 
 const patchBoundaries: Lane = (ctx, { output, x, rows, first, last, showBoundaries }) => {
   const hop = output.axes.hopSeconds;

@@ -20,10 +20,14 @@ interface RowSpec {
   longOnly?: boolean;
 }
 
-/** Top to bottom. */
+/** Heights of the cycle lane: annotated classes only, or annotated over the model's. */
+const CYCLE_ROW = 8;
+const CYCLE_GAP = 2;
+
+/** Top to bottom (the cycle lane's height is set per output: camLayout). */
 const ROWS: RowSpec[] = [
   { id: 'strip', height: 12, gap: 3 },
-  { id: 'cycles', height: 7, gap: 4 },
+  { id: 'cycles', height: CYCLE_ROW, gap: 4 },
   { id: 'map', height: 256, gap: 6 },
   { id: 'timeProfile', height: 44, gap: 0 },
   { id: 'timeAxis', height: 38, gap: 0 },
@@ -59,7 +63,11 @@ export interface CamLayout {
   colorBarsX: number;
 }
 
-export function camLayout(availableWidth: number, recordingSeconds: number): CamLayout {
+/**
+ * `verdicts`: the output's cycles carry the model's labels, so the cycle lane holds two rows (annotated,
+ * then the model's), else one.
+ */
+export function camLayout(availableWidth: number, recordingSeconds: number, verdicts = false): CamLayout {
   const width = Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, availableWidth - 4));
   const right = SIDE.profileGap + SIDE.profileWidth + SIDE.barGap + 2 * (SIDE.barWidth + SIDE.barAxis);
   const plotWidth = width - SIDE.left - right;
@@ -68,8 +76,9 @@ export function camLayout(availableWidth: number, recordingSeconds: number): Cam
   let top = 0;
   for (const spec of ROWS) {
     if (spec.longOnly && !hasOverview) continue;
-    rows[spec.id] = { top, height: spec.height };
-    top += spec.height + spec.gap;
+    const height = spec.id === 'cycles' && verdicts ? 2 * CYCLE_ROW + CYCLE_GAP : spec.height;
+    rows[spec.id] = { top, height };
+    top += height + spec.gap;
   }
   return {
     width,
@@ -86,4 +95,10 @@ export function camLayout(availableWidth: number, recordingSeconds: number): Cam
 export function marksHeight(layout: CamLayout): number {
   const t = layout.rows.timeProfile;
   return t.top + t.height + 1;
+}
+
+/** The cycle lane's rows: the annotated classes, and (when the lane holds two) the model's. */
+export function cycleRows(lane: Row): { annotated: Row; model: Row | null } {
+  if (lane.height < 2 * CYCLE_ROW + CYCLE_GAP) return { annotated: lane, model: null };
+  return { annotated: { top: lane.top, height: CYCLE_ROW }, model: { top: lane.top + CYCLE_ROW + CYCLE_GAP, height: CYCLE_ROW } };
 }

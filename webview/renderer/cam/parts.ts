@@ -2,7 +2,7 @@
 // pictures (log-mel and CAM) in the window and in the overview, the time axis, the marks canvas, the band
 // profile, the colour bars and the cutoff line. They are drawn in the order listed by `figureParts`.
 import { scaleLinear } from 'd3-scale';
-import { schemeTableau10 } from 'd3-scale-chromatic';
+import { classColourAt } from '../../../kernels/shared/view/classColours';
 import { colormapLut, colormapStops } from '../../../kernels/shared/view/colormaps';
 import { shareAboveCutoff } from '../../../kernels/shared/view/summaries';
 import { drawTimeAxis, drawValueAxis } from '../axes';
@@ -43,7 +43,8 @@ function windowPictures(fig: CamFigure): Part {
       const height = layout.rows.map.height;
       drawSpectrogram(fig.canvases.spectrogram.getContext('2d')!, logMel, output.axes, x, plotWidth, height, colormapLut('greys'));
       const ctx = fig.canvases.cam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
+      if (selection.map)
+        drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, plotWidth, height);
     },
   };
@@ -69,7 +70,7 @@ function marks(fig: CamFigure, container: HTMLElement): Part {
         first,
         last,
         classIndex,
-        classColour: schemeTableau10[Math.max(0, classIndex) % 10],
+        classColour: classColourAt(Math.max(0, classIndex)),
         rows: layout.rows,
         height: marksHeight(layout),
         showBoundaries: state.showBoundaries,
@@ -101,7 +102,18 @@ function overviewPictures(fig: CamFigure): Part {
         colormapLut('greys'),
       );
       const ctx = overviewCam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap), selection.bands);
+      if (selection.map)
+        drawCam(
+          ctx,
+          selection.map,
+          output.patches,
+          output.axes,
+          xFull,
+          layout.plotWidth,
+          overview.height,
+          colormapLut(state.colormap),
+          selection.bands,
+        );
       else ctx.clearRect(0, 0, layout.plotWidth, overview.height);
     },
   };
@@ -121,7 +133,15 @@ function bandProfile(fig: CamFigure): Part {
   return {
     reads: ['map'],
     draw({ output, selection, layout }) {
-      if (selection.map) drawBandProfile(fig.g.bandProfile, selection.bandProfile, output.axes, layout.rows.map.height, SIDE.profileWidth);
+      if (selection.map)
+        drawBandProfile(
+          fig.g.bandProfile,
+          selection.bandProfile,
+          output.axes,
+          layout.rows.map.height,
+          SIDE.profileWidth,
+          selection.bandProfileMax,
+        );
       else fig.g.bandProfile.selectAll('*').remove();
     },
   };
@@ -205,12 +225,30 @@ function thresholdLine(fig: CamFigure): Part {
       const { layout, y, state } = v;
       const text = thresholdText(v);
       const yy = layout.rows.map.top + y(state.attentionThresholdHz);
-      fig.g.cutoff.selectAll('line').data([yy]).join('line')
-        .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
-        .attr('stroke', THRESHOLD_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
-      fig.g.cutoff.selectAll('text').data([text]).join('text')
-        .attr('x', layout.plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
-        .attr('fill', THRESHOLD_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      fig.g.cutoff
+        .selectAll('line')
+        .data([yy])
+        .join('line')
+        .attr('x1', 0)
+        .attr('x2', layout.plotWidth)
+        .attr('y1', (d) => d)
+        .attr('y2', (d) => d)
+        .attr('stroke', THRESHOLD_COLOUR)
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', '6 3');
+      fig.g.cutoff
+        .selectAll('text')
+        .data([text])
+        .join('text')
+        .attr('x', layout.plotWidth - 4)
+        .attr('y', yy - 4)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 11)
+        .attr('fill', THRESHOLD_COLOUR)
+        .attr('paint-order', 'stroke')
+        .attr('stroke', 'black')
+        .attr('stroke-width', 2.5)
+        .attr('stroke-opacity', 0.6)
         .text((d) => d);
     },
   };
@@ -232,17 +270,49 @@ function removedBands(fig: CamFigure): Part {
       const zones = [];
       // Above the model's own bands: never seen. Between the cutoff and them: masked in a what-if.
       if (shown.bands < axes.bands) {
-        zones.push({ from: shown.bands, fill: 'rgba(0, 0, 0, 0.55)', label: shown.cutoffMode === 'masked' ? `model ${shown.modelId} never saw these bands` : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands` });
+        zones.push({
+          from: shown.bands,
+          fill: 'rgba(0, 0, 0, 0.55)',
+          label:
+            shown.cutoffMode === 'masked'
+              ? `model ${shown.modelId} never saw these bands`
+              : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands`,
+        });
       }
       if (shown.cutoffMode === 'masked' && shown.keptBands < shown.bands) {
-        zones.push({ from: shown.keptBands, to: shown.bands, fill: `url(#${fig.ids.maskHatch})`, label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})` });
+        zones.push({
+          from: shown.keptBands,
+          to: shown.bands,
+          fill: `url(#${fig.ids.maskHatch})`,
+          label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})`,
+        });
       }
-      const placed = zones.map((z) => ({ ...z, top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands), bottom: yOfBand(z.from) }));
-      fig.g.removed.selectAll('rect').data(placed).join('rect')
-        .attr('x', 0).attr('y', (z) => z.top).attr('width', layout.plotWidth).attr('height', (z) => z.bottom - z.top).attr('fill', (z) => z.fill);
-      fig.g.removed.selectAll('text').data(placed).join('text')
-        .attr('x', 6).attr('y', (z) => z.top + 14).attr('font-size', 11).attr('fill', 'white')
-        .attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      const placed = zones.map((z) => ({
+        ...z,
+        top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands),
+        bottom: yOfBand(z.from),
+      }));
+      fig.g.removed
+        .selectAll('rect')
+        .data(placed)
+        .join('rect')
+        .attr('x', 0)
+        .attr('y', (z) => z.top)
+        .attr('width', layout.plotWidth)
+        .attr('height', (z) => z.bottom - z.top)
+        .attr('fill', (z) => z.fill);
+      fig.g.removed
+        .selectAll('text')
+        .data(placed)
+        .join('text')
+        .attr('x', 6)
+        .attr('y', (z) => z.top + 14)
+        .attr('font-size', 11)
+        .attr('fill', 'white')
+        .attr('paint-order', 'stroke')
+        .attr('stroke', 'black')
+        .attr('stroke-width', 2.5)
+        .attr('stroke-opacity', 0.6)
         .text((z) => z.label);
     },
   };

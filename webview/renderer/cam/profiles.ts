@@ -7,9 +7,8 @@ import type { CamMap, FeatureAxes, PatchInfo } from '../../../kernels/shared/out
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
 
-/** Band profile: x = attention (0 at the map's edge), y = the band's row on the map. */
-export function drawBandProfile(g: G, profile: ArrayLike<number>, axes: FeatureAxes, mapHeight: number, widthPx: number): void {
-  const max = Math.max(1e-9, ...Array.from(profile));
+/** Band profile: x = attention (0 at the map's edge, `max` at the full width), y = the band's row on the map. */
+export function drawBandProfile(g: G, profile: ArrayLike<number>, axes: FeatureAxes, mapHeight: number, widthPx: number, max = Math.max(1e-9, ...Array.from(profile))): void {
   const v = scaleLinear().domain([0, max]).range([0, widthPx]);
   const rowPx = mapHeight / axes.bands;
   const points = Array.from(profile, (p, b) => ({ y: mapHeight - (b + 0.5) * rowPx, v: p }));

@@ -2,12 +2,14 @@
 // the log-mel value, the CAM value (normalised and raw) and the patch's probabilities, with a crosshair.
 import { valueAt } from '../../../kernels/shared/view/quantized';
 import { camAt } from '../../../kernels/shared/view/summaries';
+import { cycleHoverText } from '../../../kernels/shared/view/cycleVerdicts';
 import { bandAtY, formatHz, formatSeconds, patchAtFrame } from '../scales';
 import type { CamFigure } from './figure';
 import { SIDE } from './layout';
 import type { ViewData } from './part';
 
 const HINT = 'Hover over the map for time, frequency, log-mel and CAM values.';
+const HINT_CYCLES = 'Hover over the map for time, frequency, log-mel and CAM values, or over an annotated cycle for both its labels.';
 
 export interface Readout {
   /** Moves the keyboard cursor by seconds and bands (it starts mid-window), announced politely. */
@@ -20,7 +22,8 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
 
   const clear = () => {
     fig.g.hover.selectAll('*').remove();
-    element.textContent = HINT;
+    element.textContent = view().output.annotations?.cycles?.length ? HINT_CYCLES : HINT;
+    delete element.dataset.cycle;
   };
 
   const show = (px: number, py: number) => {
@@ -28,6 +31,9 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
     const { output, layout, x } = v;
     const { axes } = output;
     const map = layout.rows.map;
+    const lane = layout.rows.cycles;
+    const laneY = py + map.top - lane.top;
+    if (px >= 0 && px <= layout.plotWidth && laneY >= 0 && laneY <= lane.height) return showCycle(v, x.invert(px));
     if (px < 0 || px > layout.plotWidth || py < 0 || py > map.height) return clear();
     const seconds = x.invert(px);
     const frame = Math.floor(seconds / axes.hopSeconds);
@@ -56,6 +62,16 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
       .attr('y2', (d) => map.top + d)
       .attr('stroke', 'white')
       .attr('stroke-opacity', 0.8);
+  };
+
+  /** Both labels of the cycle under the pointer (annotated, predicted, right or wrong). */
+  const showCycle = (v: ViewData, seconds: number) => {
+    const cycles = v.output.annotations?.cycles ?? [];
+    const i = cycles.findIndex((c) => seconds >= c.startSeconds && seconds < c.endSeconds);
+    fig.g.hover.selectAll('*').remove();
+    if (i < 0) return clear();
+    element.textContent = cycleHoverText(cycles[i], i, v.output.classes, v.output.annotations?.source);
+    element.dataset.cycle = String(i + 1);
   };
 
   fig.svgNode.addEventListener('mousemove', (event) => {
@@ -93,9 +109,10 @@ function readoutText({ output, logMel, selection }: ViewData, seconds: number, f
     `${formatHz(axes.bandCentersHz[band])} (band ${band + 1})`,
     `log-mel ${valueAt(logMel, frame, band).toFixed(2)}`,
   ];
-  if (selection.map && patch >= 0 && band < selection.bands) {
-    const v = camAt(selection.map, output.patches, patch, frame, band, selection.bands);
-    if (v) parts.push(`CAM ${v.normalised.toFixed(2)} (raw ${v.raw.toPrecision(3)})`);
+  if (selection.map && selection.stored && patch >= 0 && band < selection.bands) {
+    const shown = camAt(selection.map, output.patches, patch, frame, band, selection.bands);
+    const stored = camAt(selection.stored, output.patches, patch, frame, band, selection.bands);
+    if (shown && stored) parts.push(`CAM ${shown.normalised.toFixed(2)} (raw ${stored.raw.toPrecision(3)})`);
   }
   if (patch >= 0) {
     const probs = output.classes.map((c, i) => `${c} ${(output.probabilities[patch]?.[i] ?? 0).toFixed(2)}`).join(', ');

@@ -3,6 +3,7 @@
 import type { CamOutput, FeatureAxes } from '../../../kernels/shared/outputTypes';
 import { DEFAULT_ATTENTION_THRESHOLD_HZ, type BandCutoffHz } from '../../../kernels/shared/cutoff';
 import { DEFAULT_CAM_COLORMAP, type ColormapName } from '../../../kernels/shared/view/colormaps';
+import { DEFAULT_NORMALISATION, type CamNormalisation } from '../../../kernels/shared/view/normalisation';
 import { recordingSeconds } from '../scales';
 
 /** What the user chose in a view: kept when the same output is drawn again (recomputed, scrolled back). */
@@ -10,6 +11,8 @@ export interface CamViewState {
   layer: string;
   className: string;
   colormap: ColormapName;
+  /** How the maps are scaled for display (normalisation.ts): across classes × probability by default. */
+  normalisation: CamNormalisation;
   opacity: number;
   showBoundaries: boolean;
   /** Where the line and the share of attention above it are drawn (changes nothing the model sees). */
@@ -33,6 +36,7 @@ export function initialState(restored: CamViewState | undefined, colormap: Color
     layer: restored?.layer ?? '',
     className: restored?.className ?? '',
     colormap: restored?.colormap ?? colormap ?? DEFAULT_CAM_COLORMAP,
+    normalisation: restored?.normalisation ?? DEFAULT_NORMALISATION,
     opacity: restored?.opacity ?? DEFAULT_OPACITY,
     showBoundaries: restored?.showBoundaries ?? true,
     attentionThresholdHz: restored?.attentionThresholdHz ?? DEFAULT_ATTENTION_THRESHOLD_HZ,

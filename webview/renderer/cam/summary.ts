@@ -5,11 +5,14 @@ import type { CamOutput } from '../../../kernels/shared/outputTypes';
 import type { PatchPeak } from '../../../kernels/shared/view/summaries';
 import { formatHz, formatSeconds } from '../scales';
 import { variantLabel } from './cutoffs';
+import { cycleSummary } from '../../../kernels/shared/view/cycleVerdicts';
+import { normalisationInfo, type CamNormalisation } from '../../../kernels/shared/view/normalisation';
 
 export interface SummaryInput {
   output: CamOutput;
   layer: string;
   className: string;
+  normalisation: CamNormalisation;
   regions: PatchPeak[];
   ranges: { lowHz: number; highHz: number; share: number }[];
   attentionThresholdHz: number;
@@ -28,7 +31,9 @@ function rangeLabel(r: { lowHz: number; highHz: number }): string {
 export function camSummary(s: SummaryInput): string {
   const o = s.output;
   const parts: string[] = [];
-  parts.push(`${o.method} map of class ${s.className} at layer ${s.layer} for ${o.source.fileName}, ${formatSeconds(o.source.durationSeconds)}, ${o.patches.startFrame.length} patches.`);
+  parts.push(`${o.method} map of class ${s.className} at layer ${s.layer} for ${o.source.fileName}, ${formatSeconds(o.source.durationSeconds)}, ${o.patches.startFrame.length} patches, normalised ${normalisationInfo(s.normalisation).label}.`);
+  const cycles = o.annotations?.cycles;
+  if (cycles?.length) parts.push(cycleSummary(cycles, o.annotations?.source));
   if (o.cutoff && (o.cutoff.cutoffMode === 'masked' || o.cutoff.bandCutoffHz !== null)) parts.push(`${variantLabel(o.cutoff)}.`);
   if (s.regions.length > 0) {
     const rs = s.regions.map((r) => `${formatSeconds(r.startSeconds)} to ${formatSeconds(r.endSeconds)} at ${formatHz(r.lowHz)}–${formatHz(r.highHz)} (patch ${r.patch + 1})`);

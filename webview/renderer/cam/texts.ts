@@ -1,8 +1,14 @@
-// The words around the CAM figure: the title line, the status line about the chosen map, the data-*
-// attributes tests and tools read, and the screen-reader summary (written a moment after the last change).
+// The words around the CAM figure: the title line (the model's prediction and the chosen class's
+// probability), how the annotated cycles went, how the map is normalised, the status line about the chosen
+// map, the data-* attributes tests and tools read, and the screen-reader summary (written a moment after
+// the last change).
 import { camSummary } from './summary';
 import { formatSeconds } from '../scales';
 import { patchPeaks, shareByRanges } from '../../../kernels/shared/view/summaries';
+import { argmax, recordingProbabilities } from '../../../kernels/shared/view/recordingLabel';
+import { cycleSummary, verdictCounts } from '../../../kernels/shared/view/cycleVerdicts';
+import { normalisationInfo } from '../../../kernels/shared/view/normalisation';
+import { classWords, plural } from '../../../kernels/shared/view/words';
 import type { CamFigure } from './figure';
 import type { Part, ViewData } from './part';
 import { thresholdShare } from './parts';
@@ -12,13 +18,20 @@ const SUMMARY_RANGES_HZ = [250, 500, 1000, 2000, 4000];
 const SUMMARY_DELAY_MS = 250;
 const SUMMARY_REGIONS = 3;
 
-export function textParts(
-  els: { title: HTMLElement; status: HTMLElement; summary: HTMLElement; container: HTMLElement },
-  fig: CamFigure,
-  hostCanSend: () => boolean,
-): Part[] {
+export interface TextElements {
+  title: HTMLElement;
+  verdicts: HTMLElement;
+  scale: HTMLElement;
+  status: HTMLElement;
+  summary: HTMLElement;
+  container: HTMLElement;
+}
+
+export function textParts(els: TextElements, fig: CamFigure, hostCanSend: () => boolean): Part[] {
   return [
     title(els.title),
+    verdicts(els.verdicts),
+    scale(els.scale),
     mapStatus(els.status, fig, hostCanSend),
     dataAttributes(els.container),
     windowAttributes(els.container),
@@ -26,21 +39,52 @@ export function textParts(
   ];
 }
 
-/** File name, duration, model, method and the class the model favours over the recording. */
+/**
+ * File name, duration, model, method, the model's prediction (the mean over every patch, as classify
+ * reports it) and the probability of the class the map explains, which follows the Class control.
+ */
 function title(element: HTMLElement): Part {
   return {
-    reads: ['output'],
-    draw({ output }) {
+    reads: ['output', 'className'],
+    draw({ output, state }) {
       const name = document.createElement('span');
       name.className = 'lc-file';
       name.textContent = output.source.fileName;
       const meta = document.createElement('span');
       meta.className = 'lc-meta';
-      const patches = Math.max(1, output.probabilities.length);
-      const recMean = output.classes.map((_, c) => output.probabilities.reduce((s, p) => s + (p[c] ?? 0), 0) / patches);
-      const top = recMean.indexOf(Math.max(...recMean));
-      meta.textContent = ` · ${formatSeconds(output.source.durationSeconds)} · model ${output.modelId} · ${output.method} · mean P(${output.classes[top]}) ${recMean[top]?.toFixed(2)}`;
+      const mean = recordingProbabilities(output.probabilities, output.classes.length);
+      const top = argmax(mean);
+      const k = output.classes.indexOf(state.className);
+      const predicted = `predicted ${classWords(output.classes[top])} (p ${mean[top].toFixed(2)}, ${plural(output.patches.startFrame.length, 'patch', 'patches')})`;
+      const explained = k >= 0 && k !== top ? ` · map of ${classWords(state.className)} (p ${mean[k].toFixed(2)})` : '';
+      meta.textContent = ` · ${formatSeconds(output.source.durationSeconds)} · model ${output.modelId} · ${output.method} · ${predicted}${explained}`;
       element.replaceChildren(name, meta);
+    },
+  };
+}
+
+/** "7 of 8 cycles wrong: annotated crackle+wheeze, predicted normal" when the recording is annotated. */
+function verdicts(element: HTMLElement): Part {
+  return {
+    reads: ['output'],
+    draw({ output }) {
+      const cycles = output.annotations?.cycles ?? [];
+      element.hidden = cycles.length === 0;
+      element.textContent = cycles.length ? cycleSummary(cycles, output.annotations?.source) : '';
+      element.dataset.wrong = String(verdictCounts(cycles).wrong);
+    },
+  };
+}
+
+/** What the brightness means on the chosen normalisation. */
+function scale(element: HTMLElement): Part {
+  return {
+    reads: ['normalisation'],
+    draw({ state }) {
+      const info = normalisationInfo(state.normalisation);
+      element.textContent = `Normalised ${info.label}: ${info.meaning}.`;
+      element.title = info.explanation;
+      element.dataset.normalisation = state.normalisation;
     },
   };
 }
@@ -54,9 +98,10 @@ function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boole
       if (!map) {
         status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
       } else {
+        const n = map.zeroPatches.length;
         status.textContent =
-          map.zeroPatches.length > 0
-            ? `${map.zeroPatches.length} patch(es) have an all-zero map for ${className} at ${layer}: shown as zero.`
+          n > 0
+            ? `In ${n} of ${plural(map.rawMax.length, 'patch', 'patches')} nothing at layer ${layer} raises the score of ${classWords(className)}: its map is blank there.`
             : '';
       }
       fig.g.labels.select('.lc-strip-label').text(`P(${className})`);
@@ -66,11 +111,12 @@ function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boole
 
 function dataAttributes(container: HTMLElement): Part {
   return {
-    reads: ['map', 'colormap', 'attentionThresholdHz', 'bandCutoffHz'],
+    reads: ['map', 'colormap', 'attentionThresholdHz', 'bandCutoffHz', 'normalisation'],
     draw(v) {
       container.dataset.layer = v.state.layer;
       container.dataset.className = v.state.className;
       container.dataset.colormap = v.state.colormap;
+      container.dataset.normalisation = v.state.normalisation;
       container.dataset.shareAbove = thresholdShare(v).toFixed(4);
       const { shown, pending } = v.cutoffs;
       container.dataset.cutoffMode = shown.cutoffMode;
@@ -102,7 +148,10 @@ function summary(element: HTMLElement): Part {
       return;
     }
     element.textContent = camSummary({
-      output, layer: state.layer, className: state.className,
+      output,
+      layer: state.layer,
+      className: state.className,
+      normalisation: state.normalisation,
       regions: patchPeaks(selection.map, output.patches, { ...output.axes, bands: selection.bands }, SUMMARY_REGIONS),
       ranges: shareByRanges(selection.bandProfile, output.axes.bandCentersHz, SUMMARY_RANGES_HZ),
       attentionThresholdHz: state.attentionThresholdHz,
@@ -110,7 +159,7 @@ function summary(element: HTMLElement): Part {
     });
   };
   return {
-    reads: ['attentionThresholdHz', 'map'],
+    reads: ['attentionThresholdHz', 'map', 'normalisation'],
     draw(v) {
       clearTimeout(timer);
       timer = setTimeout(() => write(v), SUMMARY_DELAY_MS);

@@ -69,16 +69,18 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     host: el('div', { class: 'lc-controls lc-host', role: 'group' }),
     actions: el('div', { class: 'lc-controls lc-actions', role: 'group' }),
   };
+  const verdicts = el('p', { class: 'lc-verdicts' });
+  const scaleNote = el('div', { class: 'lc-scale' });
   const status = el('div', { class: 'lc-status', role: 'status' });
   const readoutLine = el('div', { class: 'lc-readout' });
   const summary = el('p', { class: 'lc-summary', 'aria-live': 'polite' });
   const fig = createFigure();
-  container.append(title, rows.choices, rows.host, rows.actions, status, readoutLine, fig.element, summary);
+  container.append(title, verdicts, rows.choices, rows.host, rows.actions, scaleNote, status, readoutLine, fig.element, summary);
   root.replaceChildren(container);
 
   const figParts = [
     ...figureParts(fig, container, () => navigation),
-    ...textParts({ title, status, summary, container }, fig, () => !link.disabledReason),
+    ...textParts({ title, verdicts, scale: scaleNote, status, summary, container }, fig, () => !link.disabledReason),
   ];
   const parts = () => [...figParts, ...controlParts];
   const readout = attachReadout(fig, readoutLine, () => data);
@@ -161,13 +163,14 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     if (!variantAt(variantsOf(output, []), output, state.bandCutoffHz)) state = { ...state, bandCutoffHz: undefined };
     keepWindow = true;
     const total = recordingSeconds(output.axes);
-    const layout = camLayout(root.clientWidth || container.clientWidth || 900, total);
+    const verdicts = (output.annotations?.cycles ?? []).some((c) => c.predicted);
+    const layout = camLayout(root.clientWidth || container.clientWidth || 900, total, verdicts);
     const xFull = timeScale(0, total, layout.plotWidth);
     const y = bandScale(output.axes, layout.rows.map.height);
     const atChosen = cutoffView();
     data = { ...atChosen, state, logMel: decodeMatrix(output.logMel), selection: selectMap(atChosen.output, state), layout, xFull, x: xFull, y };
     container.setAttribute('aria-label', `Grad-CAM view of ${output.source.fileName}`);
-    placeFigure(fig, layout, output.axes, y);
+    placeFigure(fig, layout, output.axes, y, (output.annotations?.cycles?.length ?? 0) > 0);
     navigation = attachNavigation(fig, layout, xFull, total, {
       zoomed: (window) => set({ window }),
       brushed: setWindow,
