@@ -62,7 +62,10 @@ function zeromqExcludes(target) {
       found = builds.length > musl.length;
     }
   }
-  if (!found) throw new Error(`zeromq ${pkg.dependencies.zeromq} ships no prebuilt binary for ${target} (node_modules/zeromq/build/${wantOs}/${wantArch})`);
+  if (!found)
+    throw new Error(
+      `zeromq ${pkg.dependencies.zeromq} ships no prebuilt binary for ${target} (node_modules/zeromq/build/${wantOs}/${wantArch})`,
+    );
   return lines;
 }
 
@@ -85,8 +88,22 @@ try {
     // No repository/marketplace yet: packaging must not stop at vsce's interactive questions, and the
     // README's relative image links stay relative (they resolve inside the installed extension folder).
     // vsce runs vscode:prepublish itself; the bundles were just built, so it is told to skip the build.
-    run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file],
-      { ...process.env, LUNGCAM_PRODUCTION_BUILT: '1' });
+    run(
+      process.execPath,
+      [
+        vsce,
+        'package',
+        '--target',
+        target,
+        '--ignoreFile',
+        ignoreFile,
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '--out',
+        file,
+      ],
+      { ...process.env, LUNGCAM_PRODUCTION_BUILT: '1' },
+    );
     console.log(`package: ${path.relative(process.cwd(), file)} ${(statSync(file).size / 1024 / 1024).toFixed(1)} MB (${target})`);
   }
 } catch (e) {
