@@ -63,6 +63,12 @@ export const activate: ActivationFunction = (ctx) => {
         m.requestId = message.output.requestId ?? m.requestId;
       } else if (message.type === 'cutoffWhatIf' && message.rung) {
         m.cam.addCutoff(message.rung);
+      } else if (message.type === 'progress') {
+        m.cam.showProgress(String(message.step), typeof message.done === 'number' ? message.done : undefined);
+      } else if (message.type === 'cancelled') {
+        m.cam.cancelled();
+      } else if (message.type === 'maps' && message.maps && typeof message.layer === 'string') {
+        m.cam.addLayer(message.layer, message.maps);
       } else if (message.type === 'error') {
         m.cam.showError(`The kernel could not recompute: ${String(message.message)}`);
       }

@@ -137,7 +137,7 @@ const recomputeControls: ControlSpec = (host, output) => {
     output.method,
     (m) => {
       if (m === output.method || !output.requestId) return;
-      host.say(`Asking the kernel for ${m}…`);
+      host.busy(`Computing ${m}…`);
       link.post({ type: 'recompute', requestId: output.requestId, method: m });
     },
     'method',
@@ -147,7 +147,7 @@ const recomputeControls: ControlSpec = (host, output) => {
     () => {
       if (!output.requestId) return;
       const { layer, className } = host.view().state;
-      host.say(`Asking the kernel to re-run ${layer} × ${className}…`);
+      host.busy(`Re-running ${layer} × ${className}…`);
       link.post({ type: 'recompute', requestId: output.requestId, layer, className });
     },
     'rerun',

@@ -43,7 +43,7 @@ export function bandCutoffControl(host: ControlHost, output: CamOutput): Control
     const { state, cutoffs: now } = host.view();
     if (!now.pending || state.bandCutoffHz === undefined || state.bandCutoffHz === null) return;
     if (host.link.disabledReason || !output.requestId) return;
-    host.say(`Computing the what-if at ${bandCutoffLabel(state.bandCutoffHz)}: model ${now.shown.modelId} with the bands above masked…`);
+    host.busy(`Computing the what-if at ${bandCutoffLabel(state.bandCutoffHz)}: model ${now.shown.modelId} with the bands above masked…`);
     host.link.post({ type: 'cutoffWhatIf', requestId: output.requestId, bandCutoffHz: state.bandCutoffHz, method: output.method });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;

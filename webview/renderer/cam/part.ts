@@ -55,6 +55,8 @@ export interface ControlHost {
   link: HostLink;
   /** A line in the view's status. */
   say(text: string): void;
+  /** A request to the host is on its way: the view shows it pending, with progress and Cancel. */
+  busy(text: string): void;
   exportSvg(): string;
   exportPng(): Promise<string>;
 }

@@ -93,10 +93,11 @@ function scale(element: HTMLElement): Part {
 function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boolean): Part {
   return {
     reads: ['map'],
-    draw({ selection, state: { layer, className } }) {
+    draw({ output, selection, state: { layer, className } }) {
       const map = selection.map;
       if (!map) {
-        status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
+        const fetched = hostCanSend() && !!output.requestId && !!output.omittedLayers?.includes(layer);
+        status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${fetched ? ' Fetching it…' : hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
       } else {
         const n = map.zeroPatches.length;
         status.textContent =
