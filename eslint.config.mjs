@@ -95,7 +95,7 @@ export default tseslint.config(
   { files: ['webview/**/*.ts'], rules: { 'no-restricted-imports': forbid(BROWSER) } },
   { files: ['extension/**/*.ts'], rules: { 'no-restricted-imports': forbid(HOST) } },
   {
-    files: ['kernels/*.ts', 'kernels/{cli,batch,client}/**/*.ts', 'kernels/engine/*.ts'],
+    files: ['kernels/*.ts', 'kernels/{cli,batch,client,engineServer}/**/*.ts', 'kernels/engine/*.ts'],
     rules: { 'no-restricted-imports': forbid(NO_VSCODE) },
   },
   { files: ['kernels/shared/**/*.ts'], rules: { 'no-restricted-imports': forbid(SHARED) } },

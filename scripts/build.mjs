@@ -37,6 +37,8 @@ export const entries = [
 ];
 
 async function main() {
+  // vscode:prepublish inside `npm run package`, which has just built the production bundles.
+  if (production && process.env.LUNGCAM_PRODUCTION_BUILT === '1') return;
   const contexts = [];
   for (const [entry, outfile, opts] of entries) {
     if (!existsSync(path.join(root, entry))) continue;

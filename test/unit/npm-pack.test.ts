@@ -19,12 +19,22 @@ test('npm pack carries bin/, the built bundles and their declarations, samples; 
   assert.equal(r.status, 0, r.stderr);
   const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
   for (const wanted of [
-    'package.json', 'README.md', 'LICENSE', 'bin/lungcam.js',
-    'dist/kernels/cli.js', 'dist/kernels/engine/index.js', 'dist/kernels/kernelMain.js', 'dist/kernels/engine/audio/featureWorker.js',
-    'dist/types/kernels/engine/index.d.ts', 'dist/webview/page.js', 'samples/models/baseline/model.json',
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'bin/lungcam.js',
+    'dist/kernels/cli.js',
+    'dist/kernels/engine/index.js',
+    'dist/kernels/kernelMain.js',
+    'dist/kernels/engine/audio/featureWorker.js',
+    'dist/types/kernels/engine/index.d.ts',
+    'dist/webview/page.js',
+    'samples/models/baseline/model.json',
   ]) {
     assert.ok(files.has(wanted), `${wanted} is in the package`);
   }
-  const unwanted = [...files].filter((f) => /^(kernels|extension|webview|test|scripts|dist\/test)\//.test(f) || f.endsWith('.map') || f.startsWith('.'));
+  const unwanted = [...files].filter(
+    (f) => /^(kernels|extension|webview|test|scripts|dist\/test)\//.test(f) || f.endsWith('.map') || f.startsWith('.'),
+  );
   assert.deepEqual(unwanted, [], 'no sources, tests, scripts, source maps or dotfiles');
 });
