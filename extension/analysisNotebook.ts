@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { defaultNotebookMetadata, newCellId, splitLines, stringifyNotebook, type NbCell, type NbNotebook } from './nbformat';
-import { portableModelRef, relativeWhenNear } from '../kernels/engine/model/modelNames';
+import { portableModelRef, relativeWhenNear } from '../kernels/engine/formats';
 
 export interface AnalysisNotebookOptions {
   /** The WAV file, absolute. */

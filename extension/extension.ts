@@ -16,12 +16,14 @@ import { registerStudyCommand } from './studyCommand';
 import { registerExportHeatmap } from './exportHeatmap';
 import { registerRendererMessaging } from './rendererMessaging';
 import { registerWavEditor } from './wavEditor';
+import { registerEngine } from './engine';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerSerializer(context);
   registerCommands(context);
   const kernels = registerController(context);
   setExtensionRoot(context.extensionPath);
+  registerEngine(context);
   registerSelectModel(context);
   registerOpenWav(context);
   registerOpenQuickstart(context);

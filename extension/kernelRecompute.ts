@@ -6,7 +6,17 @@
 import { MIME, type CamOutput } from '../kernels/shared/outputTypes';
 import { backendSetting } from './cliRunner';
 import type { KernelSession } from './kernelSession';
-import type { CamRequest, CamResult } from './rendererMessaging';
+
+/** What a CAM view asks to recompute: its output's requestId and what changes. */
+export interface CamRequest {
+  requestId: string;
+  method?: string;
+  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
+  bandCutoffHz?: number;
+}
+
+/** A recomputed CAM output, or why there is none. */
+export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
 
 export async function camInKernel(session: KernelSession, request: CamRequest): Promise<CamResult> {
   const args = JSON.stringify({ ...request, backend: backendSetting() });

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isModelFamilyFolder, readModelFamily } from '../kernels/engine/model/family';
+import { isModelFamilyFolder, readModelFamily } from '../kernels/engine/formats';
 import { analysisNotebookText, notebookPathFor } from './analysisNotebook';
 import { requireModel } from './selectModel';
 import { pickWav } from './wavInput';

@@ -1,7 +1,8 @@
 /**
  * Quick Analysis of WAV File: a webview panel with the renderer's predictions, spectrogram and Grad-CAM
- * views for one recording, no notebook needed. The outputs are computed by `lungcam view` in a child
- * process (progress notification with Cancel); the panel loads the notebook renderer bundle
+ * views for one recording, no notebook needed. The outputs are computed by the window's warm engine
+ * process (engine.ts: the model and the recording's features stay loaded; progress notification with
+ * Cancel); the panel loads the notebook renderer bundle
  * (dist/webview/renderer.js) under a nonce CSP and hands it the outputs as a notebook would. The
  * renderer binds its theme tokens to the `--vscode-*` variables, which webviews get too, so the panel
  * follows the theme like notebook outputs do. Method/cutoff changes in the view come back here and are
@@ -121,13 +122,15 @@ export async function showAnalysis(panel: vscode.WebviewPanel, wav: string, mode
     { location: vscode.ProgressLocation.Notification, title: `LungCAM: analysing ${name}`, cancellable: true },
     (progress, token) => {
       token.onCancellationRequested(() => cts.cancel());
+      let reported = 0;
       return computeView({ wav, model }, {
         method: vscode.workspace.getConfiguration('lungcam').get<string>('method', 'gradcam'),
         token: cts.token,
-        onLine: (line) => {
-          const step = line.replace(/^progress: /, '');
-          progress.report({ message: step });
-          void panel.webview.postMessage({ type: 'status', text: `${step}…` });
+        onProgress: (step, done) => {
+          const increment = done !== undefined && done > reported ? (done - reported) * 100 : undefined;
+          if (increment) reported = done!;
+          progress.report({ message: step, ...(increment ? { increment } : {}) });
+          void panel.webview.postMessage({ type: 'status', text: `${step}${done !== undefined ? ` (${Math.round(done * 100)} %)` : ''}…` });
         },
       });
     },
@@ -143,7 +146,7 @@ export async function showAnalysis(panel: vscode.WebviewPanel, wav: string, mode
     }
     return false;
   }
-  void panel.webview.postMessage({ type: 'outputs', outputs: result.outputs, summary: summaryLine(result.outputs, model) });
+  void panel.webview.postMessage({ type: 'outputs', outputs: result.value, summary: summaryLine(result.value, model) });
   return true;
 }
 

@@ -4,21 +4,27 @@
  *   with `{type:'output', requestId, output}` or `{type:'error', requestId, message}`. The requestId names
  *   the view's WAV and model (kernels/shared/requestId.ts): Quick Analysis outputs carry one, and so do
  *   outputs of `lc.show(cam)` in a notebook cell when the cell read the WAV and loaded the model through the
- *   `lungcam` module. The recomputation runs the CLI (`lungcam view`) in a child process. In a notebook the
- *   new output also replaces the old one in the cell, so the notebook saves what the view shows.
+ *   `lungcam` module. The window's warm engine (engine.ts) computes it, reporting `progress` to the view;
+ *   the view's Cancel (`cancel`) stops it. A notebook whose kernel runs on a Jupyter Server recomputes in
+ *   that kernel (the paths are the server's). In a notebook the new output also replaces the old one in
+ *   the cell, so the notebook saves what the view shows.
  * - `cutoffWhatIf` (a band cutoff the output has no model for) is answered by cutoffWhatIf.ts.
+ * - `layer` requests (a layer left out of a large output, picked in the view) are answered with that
+ *   layer's maps (`maps`), which the view merges into its output.
  * - `ready` (a renderer instance started) is answered with the settings the views follow
  *   (`lungcam.colormap`); a settings change is posted to every open notebook's renderer.
- * One request per view at a time: a newer request from the same view cancels the older one.
+ * Every value of a request is checked before it is used (kernels/shared/viewArgs.ts). One request per
+ * view at a time: a newer request from the same view cancels the older one.
  */
 import * as vscode from 'vscode';
 import { MIME, type CamOutput, type RendererReply, type RendererRequest } from '../kernels/shared/outputTypes';
 import { fallbackPng, summaryText } from '../kernels/engine/formats';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../kernels/shared/view/colormaps';
-import { computeView, decodeRequestId, type ViewSource } from './recompute';
+import { checkViewRequest } from '../kernels/shared/viewArgs';
+import { camLayer, decodeRequestId, recomputeCam, type Computed, type ViewSource } from './recompute';
 import type { NotebookKernels } from './controller';
-import { camInKernel } from './kernelRecompute';
-import { whatIfReply } from './cutoffWhatIf';
+import { camInKernel, type CamRequest, type CamResult } from './kernelRecompute';
+import { answerCutoffWhatIf } from './cutoffWhatIf';
 
 const running = new Map<string, vscode.CancellationTokenSource>();
 
@@ -39,6 +45,11 @@ export interface RequestContext {
   inKernel?: (request: CamRequest) => Promise<CamResult>;
 }
 
+type ComputeRequest = Extract<RendererRequest, { type: 'recompute' | 'cutoffWhatIf' | 'layer' }>;
+
+const isComputeRequest = (r: RendererRequest): r is ComputeRequest =>
+  (r.type === 'recompute' || r.type === 'cutoffWhatIf' || r.type === 'layer') && typeof r.requestId === 'string';
+
 export async function answerRendererRequest(request: RendererRequest, post: (reply: RendererReply) => void, context: RequestContext = {}): Promise<void> {
   if (!request || typeof request !== 'object') return;
   if (request.type === 'ping') {
@@ -49,7 +60,11 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post(rendererSettings());
     return;
   }
-  if ((request.type !== 'recompute' && request.type !== 'cutoffWhatIf') || typeof request.requestId !== 'string') return;
+  if (request.type === 'cancel') {
+    running.get(request.requestId)?.cancel();
+    return;
+  }
+  if (!isComputeRequest(request)) return;
   const { requestId } = request;
   const source = decodeRequestId(requestId);
   if (!source) {
@@ -60,46 +75,65 @@ export async function answerRendererRequest(request: RendererRequest, post: (rep
     post({ type: 'error', requestId, message: 'the workspace is not trusted' });
     return;
   }
+  const checked = checkViewRequest({ requestId, method: request.method, bandCutoffHz: request.type === 'recompute' ? undefined : request.bandCutoffHz });
+  if ('refused' in checked || (request.type === 'layer' && typeof request.layer !== 'string')) {
+    post({ type: 'error', requestId, message: 'refused' in checked ? checked.refused : 'the layer is not a layer name' });
+    return;
+  }
   running.get(requestId)?.cancel();
   const cts = new vscode.CancellationTokenSource();
   running.set(requestId, cts);
+  // A newer request from the same view took over: it answers, not this one.
+  const current = () => running.get(requestId) === cts;
+  const onProgress = (step: string, done?: number) => { if (current()) post({ type: 'progress', requestId, step, ...(done === undefined ? {} : { done }) }); };
+  const failed = (r: { message: string; cancelled: boolean }) => { if (current()) post(r.cancelled ? { type: 'cancelled', requestId } : { type: 'error', requestId, message: r.message }); };
+  const inKernel = context.inKernel && ((r: CamRequest) => untilCancelled(context.inKernel!(r), cts.token));
   try {
-    const camRequest: CamRequest = { requestId, method: request.method, ...(request.type === 'cutoffWhatIf' ? { bandCutoffHz: request.bandCutoffHz } : {}) };
-    const r = context.inKernel ? await context.inKernel(camRequest) : await computeCam(source, camRequest, cts.token);
-    if (cts.token.isCancellationRequested) return;
+    if (request.type === 'layer') {
+      const r = inKernel
+        ? { ok: false as const, message: 'a layer left out of the output cannot be fetched from a kernel on a Jupyter Server: choose the layer with lc.show(cam, { layers }) in the cell and run it again', cancelled: false }
+        : await camLayer(source, { method: checked.method, layer: request.layer, bandCutoffHz: request.bandCutoffHz === null ? null : checked.bandCutoffHz, token: cts.token, onProgress });
+      if (!r.ok) failed(r);
+      else if (current()) post({ type: 'maps', requestId, layer: request.layer, maps: r.value });
+      return;
+    }
     if (request.type === 'cutoffWhatIf') {
-      const reply = whatIfReply(requestId, r);
-      if (reply) post(reply);
+      const r = await answerCutoffWhatIf(source, { requestId, method: checked.method, bandCutoffHz: checked.bandCutoffHz! }, cts.token, onProgress, inKernel);
+      if (!r.ok) failed(r);
+      else if (current()) post({ type: 'cutoffWhatIf', requestId, rung: r.value });
       return;
     }
+    const r = inKernel ? await inKernel({ requestId, method: checked.method }) : await computeCam(source, { requestId, method: checked.method }, cts.token, onProgress);
     if (!r.ok) {
-      if (!r.cancelled) post({ type: 'error', requestId, message: r.message });
+      failed(r);
       return;
     }
+    if (!current()) return;
     // In a notebook the cell's output is replaced (the view is drawn again from it, keeping its layer,
     // class and window); elsewhere, or when the output is gone, the view updates itself from the reply.
     const replaced = context.notebook ? await replaceCamOutput(context.notebook, requestId, r.cam) : false;
     if (!replaced) post({ type: 'output', requestId, output: r.cam });
   } finally {
-    if (running.get(requestId) === cts) running.delete(requestId);
+    if (current()) running.delete(requestId);
     cts.dispose();
   }
 }
 
-export interface CamRequest {
-  requestId: string;
-  method?: string;
-  /** The what-if at this band cutoff, alone (the view holds the rest of its output). */
-  bandCutoffHz?: number;
+
+/**
+ * A kernel's answer, or `cancelled` as soon as the view's Cancel is pressed (the kernel's recomputation
+ * runs to its end in its own process; its answer is then dropped).
+ */
+function untilCancelled<T extends { ok: boolean }>(work: Promise<T>, token: vscode.CancellationToken): Promise<T | { ok: false; message: string; cancelled: true }> {
+  const cancelled = { ok: false as const, message: 'cancelled', cancelled: true as const };
+  if (token.isCancellationRequested) return Promise.resolve(cancelled);
+  return Promise.race([work, new Promise<typeof cancelled>((resolve) => token.onCancellationRequested(() => resolve(cancelled)))]);
 }
 
-export type CamResult = { ok: true; cam: CamOutput } | { ok: false; message: string; cancelled: boolean };
-
-/** The CAM of a view recomputed on this machine (`lungcam view` in a child process). */
-async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken): Promise<CamResult> {
-  const bandCutoff = request.bandCutoffHz === undefined ? undefined : { hz: request.bandCutoffHz, only: true };
-  const r = await computeView(source, { method: request.method, ...(bandCutoff ? { bandCutoff } : {}), token, requestId: request.requestId });
-  return r.ok ? { ok: true, cam: r.outputs.cam } : r;
+/** The CAM of a view recomputed on this machine, by the window's warm engine. */
+async function computeCam(source: ViewSource, request: CamRequest, token: vscode.CancellationToken, onProgress: (step: string, done?: number) => void): Promise<CamResult> {
+  const r: Computed<CamOutput> = await recomputeCam(source, { method: request.method, token, requestId: request.requestId, onProgress });
+  return r.ok ? { ok: true, cam: r.value } : r;
 }
 
 function camOf(item: vscode.NotebookCellOutputItem): CamOutput | undefined {

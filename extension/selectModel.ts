@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeFamily, isModelFamilyFolder, readModelFamily } from '../kernels/engine/model/family';
+import { describeFamily, isModelFamilyFolder, readModelFamily } from '../kernels/engine/formats';
 
 let shippedRoot = '';
 

@@ -27,6 +27,8 @@ export const entries = [
   // Worker thread of `lungcam synth` (renders recordings on every core).
   ['kernels/engine/data/synthWorker.ts', 'dist/kernels/engine/data/synthWorker.js', node],
   ['kernels/client/kernelMain.ts', 'dist/kernels/kernelMain.js', node],
+  // The warm engine process the extension's views ask (one per window).
+  ['kernels/engineServer/main.ts', 'dist/kernels/engineServer.js', node],
   ['webview/renderer/index.ts', 'dist/webview/renderer.js', browser],
   // The same CAM view for standalone pages (`lungcam gradcam --out F.html` inlines it): global LungcamPage.
   ['webview/renderer/page.ts', 'dist/webview/page.js', { ...browser, format: 'iife', globalName: 'LungcamPage', minify: true, sourcemap: false }],

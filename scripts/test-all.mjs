@@ -1,4 +1,4 @@
-// `npm test`: builds once, runs every suite in turn, then prints one line `N passed, N failed`
+// `npm test`: builds once, lints, runs every suite in turn, then prints one line `N passed, N failed`
 // summed over all suites (each suite writes .test-results/<suite>.json). Exit code 1 on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -14,6 +14,16 @@ const total = { passed: 0, failed: 0, skipped: 0 };
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.log('build failed');
+  total.failed++;
+}
+// The lint (typescript-eslint, the layering of scripts/lib/layers.mjs, the line limit) counts as one test.
+console.log('\n=== lint ===');
+const lint = spawnSync(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
+if (lint.status === 0) {
+  console.log('=== lint: clean');
+  total.passed++;
+} else {
+  console.log('=== lint: failed');
   total.failed++;
 }
 for (const suite of suites) {

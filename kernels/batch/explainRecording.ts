@@ -65,7 +65,7 @@ export interface RecordingContext {
 }
 
 export async function explainRecording(rec: PlannedRecording, ctx: RecordingContext): Promise<RecordingRecord> {
-  const { loaded, what, outDir } = ctx;
+  const { loaded, outDir } = ctx;
   const paths = outputPaths(outDir, rec.name);
   const { atomicWriteFile } = await import('../engine/io/atomicWrite');
   mkdirSync(paths.dir, { recursive: true });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LungcamInputError, printable } from '../engine/errors';
 import { notRegularFileReason, statInput } from '../engine/io/inputFile';
@@ -41,7 +41,7 @@ async function runClassify(input: string, opts: ModelOptionValues): Promise<void
   const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { readRecordingAnnotations } = await import('../engine/data/annotations');
   const { classifyLogMel } = await import('../engine/model/classify');
-  const { cycleLaneOf } = await import('../engine/show/cycleLane');
+  const { cycleLaneOf } = await import('../engine/model/cycleLane');
   const { cycleSummary, cycleNoun } = await import('../shared/view/cycleVerdicts');
   const { classWords, plural } = await import('../shared/view/words');
   const results = [];

@@ -74,8 +74,8 @@ async function runFeatures(wav: string, opts: FeaturesOptions): Promise<void> {
       await writeNpy(opts.out, data, shape, opts.dtype);
     } else {
       const { featuresJson } = await import('./featuresJson');
-      const { atomicWriteFileSync } = await import('../engine/io/atomicWrite');
-      atomicWriteFileSync(opts.out, featuresJson(logMel, patches, shape, data));
+      const { writeJsonFile } = await import('../engine/io/jsonStream');
+      await writeJsonFile(opts.out, featuresJson(logMel, patches, shape, data));
     }
   }
   if (!opts.quiet) {

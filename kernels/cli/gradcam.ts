@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { printWarnings } from './run';
 import { Option } from 'commander';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError, printable } from '../engine/errors';
 import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureFlagsGiven, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
@@ -15,6 +15,11 @@ import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
+import { CAM_BATCH } from '../engine/cam/camBatch';
+import type { StreamedCam } from '../engine/cam/chunks';
+import { MapFile, mapInMemory } from '../engine/cam/mapRows';
+import type { CamModel } from '../engine/cam/explain';
+import type { LogMel } from '../engine/types';
 
 export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   model?: string;
@@ -31,7 +36,8 @@ export interface GradcamCliOptions extends Omit<FeatureOptionValues, 'cutoff'> {
   attentionThreshold: number;
   faithfulness?: boolean;
   sanity?: boolean;
-  batchSize: number;
+  /** Patches per forward/backward pass (default CAM_BATCH). */
+  batchSize?: number;
   colormap: ColormapName;
   backend: BackendChoice;
   quiet?: boolean;
@@ -61,11 +67,19 @@ export function register(program: Command): void {
     .addOption(attentionThresholdOption())
     .option('--faithfulness', 'add deletion/insertion curves (AUC) against random and energy baselines (slower)')
     .option('--sanity', 'add the model-randomisation sanity check (slower)')
-    .addOption(new Option('--batch-size <n>', 'patches per pass').argParser(parsePositiveInt).default(32))
+    .addOption(new Option('--batch-size <n>', `patches per pass (default ${CAM_BATCH}: the wasm heap grows to the largest pass and never shrinks; larger passes are no faster)`).argParser(parsePositiveInt))
     .addOption(new Option('--colormap <name>', 'colour map of .png/.svg figures and the .html view (the views\' lungcam.colormap)').choices(CAM_COLORMAPS).default(DEFAULT_CAM_COLORMAP))
     .option('--quiet', 'do not print the summary line')
     .action(async (wav: string, opts: GradcamCliOptions) => runGradcam(wav, opts));
 }
+
+/**
+ * Faithfulness and the sanity check score every unpadded patch with the model many times over, holding
+ * those patches and their maps: longer recordings than this are refused before any work.
+ */
+export const MAX_SCORED_SECONDS = 600;
+/** An interactive page holds the whole recording (every layer × class) in one document: up to this long. */
+export const MAX_HTML_SECONDS = 1200;
 
 export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<void> {
   const ext = extname(opts.out).toLowerCase();
@@ -79,8 +93,9 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const { logMelFromFile } = await import('../engine/audio/features');
   const { checkModelInput } = await import('../engine/audio/audioCheck');
   const { resolveMethod, resolveLayers, resolveClasses } = await import('../engine/cam/layers');
+  const { readEvents } = await import('../engine/cam/explain');
   const { openModelSource, planBandCutoff, readBandCutoff, cutoffFields, describePlan } = await import('../engine/cutoff/plan');
-  const { MemberModels, camModelOf, cutoffCam, cutoffInput } = await import('../engine/cutoff/cutoffCam');
+  const { MemberModels, camModelOf, cutoffInput } = await import('../engine/cutoff/cutoffCam');
 
   const method = resolveMethod(opts.method);
   // Check the user's choices before the (slow) audio and CAM work: the model or family, the cutoff.
@@ -95,27 +110,107 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   const cm = camModelOf(loaded);
   resolveLayers(cm.model, opts.layer, cm.convLayers);
   if (opts.class !== undefined) resolveClasses([opts.class], cm.classes);
-  const full = await logMelFromFile(wav, source.featureParams);
-  printWarnings([...full.warnings, ...checkModelInput(full, wav)]);
+  const scored = ext === '.json' && (opts.faithfulness || opts.sanity);
+  if (scored || ext === '.html') {
+    // Outputs that hold the whole recording at once have a length limit, checked before any work.
+    const { openWavStream } = await import('../engine/audio/wav');
+    const stream = openWavStream(wav);
+    const seconds = stream.layout.frames / stream.layout.format.sampleRate;
+    stream.close();
+    const minutes = (seconds / 60).toFixed(1);
+    if (scored && seconds > MAX_SCORED_SECONDS) {
+      throw new LungcamInputError(`--faithfulness and --sanity score the whole recording in memory, up to ${MAX_SCORED_SECONDS / 60} minutes; this one is ${minutes} minutes: leave them out (the map and its summaries stream at any length) or run them on an excerpt`, wav);
+    }
+    if (ext === '.html' && seconds > MAX_HTML_SECONDS) {
+      throw new LungcamInputError(`an interactive page holds the whole recording in one file, up to ${MAX_HTML_SECONDS / 60} minutes; this one is ${minutes} minutes: choose --out F.json or F.npy (the map, streamed at any length) or F.png, or open the recording with Quick Analysis in VS Code (it fetches layers as you pick them)`, wav);
+    }
+  }
+  // The planned model's input: its own bands of the recording, masked above the cutoff for a what-if (the
+  // full-band log-mel is not kept beside it: a long recording's is as large as its map).
+  let logMel = await (async () => {
+    const full = await logMelFromFile(wav, source.featureParams);
+    printWarnings([...full.warnings, ...checkModelInput(full, wav)]);
+    return cutoffInput(full, plan);
+  })();
+  const events = ext === '.npy' ? null : readEvents(wav, opts.events);
   // The classification with the annotated cycles (when NAME.txt/NAME.json sit beside the WAV): the
-  // cycle lane of every output, and the same numbers `classify` prints.
+  // cycle lane of every output but the bare map, and the same numbers `classify` prints.
   const { annotatedPrediction } = await import('./annotatedPrediction');
-  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, cutoffInput(full, plan), wav);
-  const { rc } = await cutoffCam(models, full, plan, {
-    layers: opts.layer, className: opts.class, method, raw: opts.raw, normalisation: opts.normalise, batchSize: opts.batchSize, everything: ext === '.html', prediction,
-  });
-  const logMel = rc.logMel;
+  const prediction = ext === '.npy' ? undefined : await annotatedPrediction(loaded, logMel, wav);
+  const { cycleLaneOf } = await import('../engine/model/cycleLane');
+  const lane = cycleLaneOf(prediction);
 
+  if (ext === '.html') {
+    const { viewCamOutput } = await import('../engine/cam/viewChunks');
+    const { camHtml } = await import('../engine/export/html');
+    const out = await viewCamOutput(cm, logMel, { method, batchSize: opts.batchSize, ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}) });
+    await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
+    if (!opts.quiet) process.stdout.write(`${printable(opts.out)}: ${method} of ${cm.id}, every layer × class${out.omittedLayers ? ` (left out: ${out.omittedLayers.join(', ')})` : ''}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    return;
+  }
+
+  const { streamRecordingCam } = await import('../engine/cam/chunks');
+  const { eventClasses } = await import('../engine/export/json');
+  const { frames, bands } = logMel;
+  const camOptions = {
+    // The predicted class is the classification's (the one rule), so the CAM needs no pass of its own for it.
+    layers: opts.layer, className: opts.class ?? prediction?.label, method, raw: opts.raw, normalisation: opts.normalise ?? DEFAULT_NORMALISATION,
+    batchSize: opts.batchSize, ...(events ? { localisedClasses: eventClasses(events, cm.classes) } : {}),
+  };
+  let cam: StreamedCam;
+  let map = new Float32Array(0);
+  let mapFile: MapFile | null = null;
+  const classMaps = new Map<number, Float32Array>();
   if (ext === '.npy') {
-    const { writeNpy } = await import('../engine/io/npy');
-    await writeNpy(opts.out, rc.map, [logMel.frames, logMel.bands], 'float32');
-  } else if (ext === '.json') {
-    const { gradcamJson } = await import('../engine/export/json');
-    await atomicWriteFile(opts.out, await gradcamJson(rc, cm, { wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source) }));
+    // Rows go straight into the file as each chunk is done.
+    const { writeNpyRows } = await import('../engine/io/npy');
+    const { writeRows } = await import('../engine/io/rowFile');
+    await writeNpyRows(opts.out, async (begin) => {
+      const file = begin(frames, bands);
+      cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => writeRows(file, bands, rows.rowStart, rows.data));
+    });
+  } else if (ext === '.json' && !events) {
+    // A long recording's map would be as large as its log-mel: it waits in a temporary file.
+    const file = (mapFile = new MapFile(frames, bands));
+    try {
+      cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => file.write(rows.rowStart, rows.data));
+    } catch (e) {
+      file.close();
+      throw e;
+    }
+  } else {
+    map = new Float32Array(frames * bands);
+    cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
+      if (rows.shown) map.set(rows.data, rows.rowStart * bands);
+      if (!rows.localised) return;
+      if (rows.shown) classMaps.set(rows.classIndex, map);
+      else (classMaps.get(rows.classIndex) ?? classMaps.set(rows.classIndex, new Float32Array(frames * bands)).get(rows.classIndex)!).set(rows.data, rows.rowStart * bands);
+    });
+  }
+  const fileName = logMel.source?.fileName ?? basename(wav);
+  const { recordingProbabilities } = await import('../shared/view/recordingLabel');
+  const mean = recordingProbabilities(cam!.probabilities, cm.classes.length);
+
+  if (ext === '.json') {
+    const { gradcamDocument } = await import('../engine/export/json');
+    const { writeJsonFile } = await import('../engine/io/jsonStream');
+    const scoredInput = scored ? await scoredPatches(cm, logMel, cam!, method) : undefined;
+    // The log-mel is not needed any more: a long recording's is as large as its map.
+    logMel = { ...logMel, data: new Float32Array(0) };
+    try {
+      const rows = mapFile ?? mapInMemory(map, frames, bands);
+      await writeJsonFile(opts.out, await gradcamDocument({ cam: cam!, logMel, map: rows, classMaps, scored: scoredInput, lane }, cm, {
+        wav, events: opts.events, attentionThresholdHz: opts.attentionThreshold, faithfulness: opts.faithfulness, sanity: opts.sanity, method, cutoff: cutoffFields(plan, source),
+      }));
+    } finally {
+      mapFile?.close();
+    }
   } else if (ext === '.png' || ext === '.svg') {
-    const { figureFor } = await import('../engine/export/json');
-    const { readEvents } = await import('../engine/cam/explain');
-    const fig = figureFor(rc, cm, method, readEvents(wav, opts.events), opts.colormap);
+    const { camFigure } = await import('../engine/export/json');
+    const fig = camFigure({
+      fileName, method, layers: cam!.layers, classIndex: cam!.classIndex, classes: cm.classes, recordingProbabilities: mean, patchCount: cam!.placement.startFrame.length,
+      modelId: cm.id, raw: cam!.raw, normalisation: cam!.normalisation, logMel, map, events, lane, colormap: opts.colormap,
+    });
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');
       await atomicWriteFile(opts.out, camFigurePng(fig));
@@ -123,27 +218,26 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       const { camFigureSvg } = await import('../engine/export/svg');
       await atomicWriteFile(opts.out, camFigureSvg(fig));
     }
-  } else {
-    const { camOutput } = await import('../engine/cam/output');
-    const { camHtml } = await import('../engine/export/html');
-    const { readEvents } = await import('../engine/cam/explain');
-    const { cycleLaneOf } = await import('../engine/show/cycleLane');
-    const events = readEvents(wav, opts.events);
-    const lane = cycleLaneOf(rc.prediction);
-    const out = camOutput({
-      result: rc.result, logMel, patches: rc.patches, modelId: cm.id, defaultLayer: rc.layers[rc.layers.length - 1], defaultClass: rc.className,
-      ...(lane || events ? { annotations: { ...lane, ...(events ? { events } : {}) } } : {}),
-    });
-    await atomicWriteFile(opts.out, camHtml(out, opts.colormap));
   }
   if (!opts.quiet) {
-    const { recordingProbabilities } = await import('../engine/cam/explain');
     const { argmax } = await import('../shared/view/recordingLabel');
     const { plural } = await import('../shared/view/words');
-    const mean = recordingProbabilities(rc);
     const top = argmax(mean);
-    const explained = top === rc.classIndex ? `the predicted class ${rc.className} (p ${mean[top].toFixed(2)})` : `class ${rc.className} (p ${mean[rc.classIndex].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
-    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${rc.layers.join('+')}, ${explained}, over ${plural(rc.patches.count, 'patch', 'patches')}, ${logMel.frames} frames × ${logMel.bands} bands; backend ${backendDescription()}\n`);
+    const shown = cam!.classIndex;
+    const explained = top === shown ? `the predicted class ${cam!.className} (p ${mean[top].toFixed(2)})` : `class ${cam!.className} (p ${mean[shown].toFixed(2)}; predicted ${cm.classes[top]}, p ${mean[top].toFixed(2)})`;
+    process.stdout.write(`${printable(opts.out)}: ${method} of ${describePlan(plan)}, layer ${cam!.layers.join('+')}, ${explained}, over ${plural(cam!.placement.startFrame.length, 'patch', 'patches')}, ${frames} frames × ${bands} bands; backend ${backendDescription()}\n`);
   }
 
+}
+
+/** The unpadded patches and their maps at the patch size, for faithfulness and the sanity check. */
+async function scoredPatches(cm: CamModel, logMel: LogMel, cam: StreamedCam, method: string) {
+  const { cutPatches } = await import('../engine/audio/patches');
+  const { gradCam, patchMaps } = await import('../engine/cam/cam');
+  const keep = cam.placement.padded.map((p, i) => (p ? -1 : i)).filter((i) => i >= 0);
+  const use = keep.length ? keep : [0];
+  const starts = use.map((i) => cam.placement.startFrame[i]);
+  const patches = { data: cutPatches(logMel, starts, 0, starts.length), count: starts.length, frames: 96, bands: logMel.bands };
+  const result = await gradCam(cm.model, patches, { layers: cam.layers, classes: [cam.classIndex], method, classNames: cm.classes, convLayers: cm.convLayers, batchSize: 4 });
+  return { patches, saliency: patchMaps(result, cam.classIndex, { layers: cam.layers }) };
 }

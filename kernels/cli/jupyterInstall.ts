@@ -21,7 +21,7 @@ On a Jupyter Server for VS Code's "LungCAM: Connect to Jupyter Server…" (run a
 with Node 20 on the PATH):
   git clone … lungcam && cd lungcam && npm install   # npm install builds dist/
   npm install -g .                         # puts \`lungcam\` on the PATH (a link to this folder)
-  lungcam jupyter-install                  # --user (default); --prefix \"$(python3 -c 'import sys; print(sys.prefix)')\" for a virtualenv
+  lungcam jupyter-install                  # --user (default); --prefix "$(python3 -c 'import sys; print(sys.prefix)')" for a virtualenv
   jupyter kernelspec list                  # shows "lungcam"; no server restart needed
 On JupyterHub, install it into the single-user image or environment (--prefix of the environment's Python, or
 --user in each user's home). Recordings named in notebook cells are then read on the server.

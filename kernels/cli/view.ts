@@ -3,13 +3,13 @@
  * `{ spectrogram, predictions, cam, cutoff }` (kernels/shared/outputTypes.ts), the CAM for every layer ×
  * class. With a model family (`--model FAMILY`) the CAM carries every member's maps and predictions, so the
  * view switches cutoffs without coming back; `--cutoff HZ` opens at a cutoff (a member, or the what-if).
- * The extension's Quick Analysis panel and its renderer messaging (another method, a what-if) run this in
- * a child process, so the VS Code extension host never does the heavy work itself.
+ * The editor's Quick Analysis and the view's recomputations get the same outputs (show/viewOutputs.ts) from
+ * the warm engine (kernels/engineServer); a kernel on a Jupyter Server recomputes with this command.
  * Progress goes to stderr as `progress: <step>` lines; the file is written atomically.
  */
 import type { Command } from 'commander';
 import { printWarnings } from './run';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { defaultModelDir } from './modelOptions';
 import { LungcamInputError, printable } from '../engine/errors';
 import { addBackendOption, addFeatureOptions, featureFlagsGiven, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
@@ -47,10 +47,10 @@ const progress = (step: string) => process.stderr.write(`progress: ${step}\n`);
 
 export async function runView(wav: string, opts: ViewCliOptions): Promise<void> {
   if (extname(opts.out).toLowerCase() !== '.json') throw new LungcamInputError('the output must end in .json', opts.out);
-  const { checkOutputPath, atomicWriteFile } = await import('../engine/io/atomicWrite');
+  const { checkOutputPath } = await import('../engine/io/atomicWrite');
   checkOutputPath(opts.out);
-  const { planCutoffView, computeCutoffView } = await import('../engine/cutoff/cutoffView');
-  const { cutoffFields, describePlan } = await import('../engine/cutoff/plan');
+  const { planCutoffView } = await import('../engine/cutoff/cutoffView');
+  const { describePlan } = await import('../engine/cutoff/plan');
   const { checkFeatureParams } = await import('../engine/model/modelIO');
   const modelDir = opts.model ?? defaultModelDir();
   // The model or family, the cutoff and the feature flags are checked before the slow work.
@@ -59,29 +59,21 @@ export async function runView(wav: string, opts: ViewCliOptions): Promise<void> 
   checkFeatureParams(planned.plan.member.meta, requestedFeatures(features), featureFlagsGiven(features));
   const { initBackend } = await import('../engine/model/backend');
   await initBackend(opts.backend, { quiet: true });
-  const view = await computeCutoffView(wav, modelDir, {
+  const { viewOutputs } = await import('../engine/cutoff/viewOutputs');
+  const { view, outputs } = await viewOutputs(wav, modelDir, {
     method: opts.method, bandCutoffHz: opts.cutoff, maskFill: opts.maskFill, onlyCutoff: opts.onlyCutoff,
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
-    onProgress: progress,
+    onProgress: (step, done) => { if (done === undefined || done === 0) progress(step); },
     onWarnings: printWarnings,
   });
-  const { source, plan, full, main, prediction } = view;
-  const fileName = basename(wav);
-  const { predictionsOutput, spectrogramOutput } = await import('../engine/show/toOutput');
-  // The methods the view's dropdown offers: every one the engine computes.
-  const cam = { ...view.cam, methods: [...CAM_METHODS] };
-  const out = {
-    spectrogram: { ...spectrogramOutput(full, { fileName }), ...(cam.annotations ? { annotations: cam.annotations } : {}) },
-    predictions: predictionsOutput({ ...prediction, file: wav }, { fileName, modelId: main.loaded.meta.name }),
-    cam,
-    cutoff: cutoffFields(plan, source),
-  };
+  const { source, plan, full, cam } = view;
   progress('writing');
-  await atomicWriteFile(opts.out, JSON.stringify(out));
+  const { writeJsonFile } = await import('../engine/io/jsonStream');
+  await writeJsonFile(opts.out, outputs);
   const { cycleSummary } = await import('../shared/view/cycleVerdicts');
   const { plural } = await import('../shared/view/words');
   const cycles = cam.annotations?.cycles;
   const verdicts = cycles?.length ? ` ${cycleSummary(cycles, cam.annotations?.source)}` : '';
   const rungs = cam.rungs?.length ? ` and ${plural(cam.rungs.length, 'more cutoff')} of family ${source.name}` : '';
-  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${rungs}, label ${prediction.label} over ${plural(cam.patches.startFrame.length, 'patch', 'patches')}, ${full.frames} frames × ${full.bands} bands.${verdicts}\n`);
+  process.stdout.write(`${printable(opts.out)}: ${cam.method} of ${describePlan(plan)}${rungs}, label ${outputs.predictions.label} over ${plural(cam.patches.startFrame.length, 'patch', 'patches')}, ${full.frames} frames × ${full.bands} bands.${verdicts}\n`);
 }

@@ -195,6 +195,7 @@ export async function startKernelGuard(tslabDist: string, configPath: string): P
   // Only a folder LungCAM made for this very kernel is removed by the watchdog.
   const removable = privateDir && configPath.startsWith(privateDir + '/') ? privateDir : '';
   hookCellRuns();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's internals by path (dist/), pinned in package.json
   hookExecutions(require(`${tslabDist}/jupyter.js`) as TslabInternals, require(`${tslabDist}/util.js`) as TslabUtil, controlFd !== null);
   setInterval(() => Atomics.add(state, Slot.Heartbeat, 1), 50).unref();
   const helper = new Worker(HELPER, {
@@ -213,6 +214,7 @@ export async function startKernelGuard(tslabDist: string, configPath: string): P
  * prefix and a number). Bound that way, Jupyter's own clients and LungCAM's find the kernel.
  */
 export function useJupyterIpcNames(tslabDist: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's internals by path (dist/), pinned in package.json
   const jupyter = require(`${tslabDist}/jupyter.js`) as { ZmqServer: { prototype: { bindSocket(sock: { bind(a: string): Promise<void> }, port: number): Promise<void>; connInfo: { transport: string; ip: string } } } };
   const proto = jupyter.ZmqServer.prototype;
   const bind = proto.bindSocket;

@@ -76,12 +76,14 @@ async function main(): Promise<void> {
   const root = findPackageRoot(__dirname);
   const { engineJs, engineTypes } = enginePaths(root);
   const tslabDir = path.dirname(require.resolve('tslab/package.json', { paths: [root] }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's own TypeScript, found from tslab's folder at run time
   const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as { sys: TsSys };
   resolveLungcamAtRuntime(engineJs);
   resolveLungcamForTypeChecker(ts.sys, root, process.cwd(), path.relative(root, engineTypes), path.relative(root, engineJs));
   const tslabDist = path.join(tslabDir, 'dist');
   useJupyterIpcNames(tslabDist);
   await startKernelGuard(tslabDist, configPath);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's kernel entry (dist/), pinned in package.json
   const tslab = require(path.join(tslabDist, 'main.js')) as {
     startKernel(o: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
   };

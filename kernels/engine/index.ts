@@ -13,9 +13,10 @@ export { logMelFromFile, loadModel, recordingCam } from './show/sources';
 // A view's recomputation run by a kernel on a Jupyter Server (the extension asks the kernel for it).
 export { showRecomputedView } from './show/viewInKernel';
 export type { ViewRecomputation } from './show/viewInKernel';
-// Audio front end (issue 3): WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
+// Audio front end: WAV → 16 kHz → VGGish log-mel → patches; NPY and atomic writes.
 export { decodeWav, readWav, openWavStream, ULAW_TABLE, ALAW_TABLE } from './audio/wav';
-export type { WavFormat, WavLayout, WavStream } from './audio/wav';
+export type { WavStream } from './audio/wav';
+export type { WavFormat, WavLayout } from './audio/wavHeader';
 export { resample, StreamingResampler } from './audio/resample';
 export { logMelSpectrogram, LogMelStream, SILENCE_LOG_MEL, LOG_OFFSET } from './audio/logMel';
 export { melAxes, melFilterbank, resolveFeatureParams, frameCount, keptBands, hzToMel, melToHz } from './audio/melFilter';
@@ -42,7 +43,7 @@ export { writeSynthCorpus, synthesizeCorpus, renderRecording, annotationText, ev
 export type { SynthOptions, SynthRecording, CorpusSummary, AnnotatedCycle } from './data/synth';
 export type { SynthEvent, CrackleEvent, WheezeEvent, HarmonicBand } from './data/events';
 export { encodeWav } from './data/wavWrite';
-// Model (issue 4): TensorFlow.js backend, the LungCAM CNN, training, classification, evaluation, model folders.
+// Model: TensorFlow.js backend, the LungCAM CNN, training, classification, evaluation, model folders.
 export { initBackend, backendName, backendDescription, withBackend } from './model/backend';
 export type { BackendPreference } from './model/backend';
 export { buildModel, buildReferenceModel, convLayerNames, CLASSES, DEFAULT_FILTERS } from './model/model';
@@ -60,7 +61,7 @@ export { recordingProbabilities as meanPatchProbabilities } from '../shared/view
 export { cycleSummary, cycleHoverText, verdictOf, verdictCounts } from '../shared/view/cycleVerdicts';
 export { NORMALISATIONS, DEFAULT_NORMALISATION, normalisationInfo } from '../shared/view/normalisation';
 export type { CamNormalisation } from '../shared/view/normalisation';
-export { cycleLaneOf } from './show/cycleLane';
+export { cycleLaneOf } from './model/cycleLane';
 export { classificationMetrics, formatMetrics } from './model/metrics';
 export type { ClassificationMetrics, ClassMetrics } from './model/metrics';
 export { saveModel, readModelMetadata, checkFeatureParams, checkInputBands, MODEL_FORMAT } from './model/modelIO';
@@ -72,7 +73,7 @@ export type { AugmentOptions } from './model/augment';
 // `export *` so an explicit re-export of the same names added by the Grad-CAM area cannot collide.
 export * from './cam/explain';
 export * from './cam/output';
-// Grad-CAM engine (issue 5): the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
+// Grad-CAM engine: the pipeline, methods, summaries, faithfulness, localisation, sanity, figures, study.
 export { gradCam, camImage, patchMaps, findCam, layerGradients } from './cam/cam';
 export type { GradCamOptions, GradCamResult, LayerClassCam, PatchBatch } from './cam/cam';
 export { CAM_METHODS, isCamMethod } from '../shared/view/methods';

@@ -240,6 +240,13 @@ export type RendererRequest =
     }
   /** The what-if at a band cutoff no precomputed rung answers: the output's model with the bands above masked. */
   | { type: 'cutoffWhatIf'; requestId: string; bandCutoffHz: number; method?: string }
+  /** Stop the view's pending recomputation (its Cancel button). */
+  | { type: 'cancel'; requestId: string }
+  /**
+   * A layer left out of the output (`omittedLayers`), picked in the view: its maps for every class, at the
+   * output's own band cutoff (`cutoff.bandCutoffHz`; absent: the model's own).
+   */
+  | { type: 'layer'; requestId: string; layer: string; method: string; bandCutoffHz?: number | null }
   | { type: 'ping' }
   /** A renderer instance started: the extension answers with `settings`. */
   | { type: 'ready' };
@@ -253,6 +260,12 @@ export type RendererReply =
   /** The answer to `cutoffWhatIf`: the masked variant, for the view to add to its cutoffs (not saved). */
   | { type: 'cutoffWhatIf'; requestId: string; rung: CutoffRung }
   | { type: 'error'; requestId: string; message: string }
+  /** How far the view's pending request is: a step in words, and the share done when known (0..1). */
+  | { type: 'progress'; requestId: string; step: string; done?: number }
+  /** Maps of a layer the view asked for (`layer`): merged into its output. */
+  | { type: 'maps'; requestId: string; layer: string; maps: Record<string, CamMap> }
+  /** The view's pending request was cancelled. */
+  | { type: 'cancelled'; requestId: string }
   | { type: 'pong' }
   /** VS Code settings the views follow: `colormap` = `lungcam.colormap` (new views start with it; open views switch to it). */
   | RendererSettings;

@@ -89,7 +89,7 @@ export async function startCodeServer({ bin, dir, workspace, settings = {}, env 
     await waitForHttp(`${base}/healthz`, timeoutMs, child);
   } catch (e) {
     await stop();
-    throw new Error(`${e.message} (log: ${logFile})`);
+    throw new Error(`${e.message} (log: ${logFile})`, { cause: e });
   }
   const url = (folder, payload) => {
     let u = `${base}/?folder=${encodeURIComponent(folder)}`;

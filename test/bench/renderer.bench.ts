@@ -7,7 +7,6 @@
 // Run: npm run bench -- renderer   (needs `npm run build` first).
 import { loadavg, cpus } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
-import { MIME } from '../../kernels/shared/outputTypes';
 import { launch, openPage } from '../renderer/harness';
 import { ENGINE_LAYERS, makeCamOutput, outputBytes, type LayerShape } from '../renderer/fixtures';
 

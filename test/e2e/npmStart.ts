@@ -1,7 +1,7 @@
 /** Runs `npm start` (scripts/start.mjs) as a user does and reads the URL and server pid it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-// @ts-ignore: plain ESM helpers shared with the launcher scripts
+// @ts-expect-error: plain ESM helpers shared with the launcher scripts (no type declarations)
 import { track, stopGroup, isAlive } from '../../scripts/lib/processes.mjs';
 
 const root = path.resolve(__dirname, '..', '..');

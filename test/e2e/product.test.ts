@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { ensureCodeServer } from '../../scripts/setup-code-server.mjs';
 import { explorerMenu as explorerMenuOf, inWebviews, runCommand } from './vscode';
 import { root, startSession, type Session } from './lib/session';

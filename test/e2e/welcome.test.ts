@@ -8,11 +8,11 @@ import * as assert from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-// @ts-ignore: plain ESM helpers shared with the launcher scripts
+// @ts-expect-error: plain ESM helpers shared with the launcher scripts (no type declarations)
 import { launchChromium, freePort } from '../../scripts/lib/code-server.mjs';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { isAlive } from '../../scripts/lib/processes.mjs';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { freshRunDir, removeRunDir } from '../../scripts/lib/run-dirs.mjs';
 import { inWebviews, quickOpen, runCommand, waitForWorkbench } from './vscode';
 import { npmStart, type NpmStart } from './npmStart';

@@ -23,7 +23,11 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   const state = await page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
     const method = root.querySelector('vscode-dropdown[data-control="method"]')!;
-    return { disabled: method.hasAttribute('disabled'), rerun: root.querySelector('[data-control="rerun"]')!.hasAttribute('disabled'), text: root.textContent };
+    return {
+      disabled: method.hasAttribute('disabled'),
+      rerun: root.querySelector('[data-control="rerun"]')!.hasAttribute('disabled'),
+      text: root.textContent,
+    };
   }, noKernel.id);
   assert.ok(state.disabled && state.rerun);
   assert.ok(state.text!.includes('No kernel: re-run the cell to compute other methods'));
@@ -31,7 +35,11 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   const untrusted = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-1' }), { trusted: false });
   const u = await page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
-    return { method: root.querySelectorAll('[data-control="method"], [data-control="rerun"]').length, layer: root.querySelectorAll('[data-control="layer"]').length, text: root.textContent };
+    return {
+      method: root.querySelectorAll('[data-control="method"], [data-control="rerun"]').length,
+      layer: root.querySelectorAll('[data-control="layer"]').length,
+      text: root.textContent,
+    };
   }, untrusted.id);
   assert.equal(u.method, 0, 'no control that reaches the kernel');
   assert.equal(u.layer, 1, 'local controls stay');
@@ -40,15 +48,27 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
   const live = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-2' }));
   await chooseOption(page, live.id, 'method', 'gradcam++');
   await page.locator(`#${live.id} [data-control="rerun"]`).click();
-  const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
+  const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter(
+    (m) => m.type !== 'ready',
+  );
   assert.deepEqual(posted[0], { type: 'recompute', requestId: 'req-2', method: 'gradcam++' });
   assert.deepEqual(posted[1], { type: 'recompute', requestId: 'req-2', layer: 'conv3', className: 'crackle' });
   // The kernel's answer replaces the view in place.
   const updated = makeCamOutput({ durationSeconds: 8, requestId: 'req-3', method: 'gradcam++', seed: 11 });
-  await page.evaluate((msg) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(msg), { type: 'output', requestId: 'req-2', output: updated });
+  await page.evaluate((msg) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(msg), {
+    type: 'output',
+    requestId: 'req-2',
+    output: updated,
+  });
   const title = await page.locator(`#${live.id} .lc-title`).textContent();
   assert.match(title!, /gradcam\+\+/);
-  await page.evaluate(() => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer({ type: 'error', requestId: 'req-3', message: 'out of memory' }));
+  await page.evaluate(() =>
+    (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer({
+      type: 'error',
+      requestId: 'req-3',
+      message: 'out of memory',
+    }),
+  );
   assert.match((await page.locator(`#${live.id} .lc-status`).textContent())!, /out of memory/);
   await page.context().close();
 });
@@ -78,10 +98,13 @@ test('a layer left out of a large output says so instead of drawing a stale map'
 /** The colour map a view shows: its dropdown, its data attribute and a digest of its overlay. */
 async function colormapOf(page: Page, outputId: string): Promise<{ dropdown: string; shown: string; hash: number }> {
   const d = await canvasDigest(page, outputId, 'canvas.lc-cam-overlay');
-  const v = await page.evaluate((id) => ({
-    dropdown: (document.querySelector(`#${id} vscode-dropdown[data-control="colormap"]`) as HTMLElement & { value: string }).value,
-    shown: (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset.colormap!,
-  }), outputId);
+  const v = await page.evaluate(
+    (id) => ({
+      dropdown: (document.querySelector(`#${id} vscode-dropdown[data-control="colormap"]`) as HTMLElement & { value: string }).value,
+      shown: (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset.colormap!,
+    }),
+    outputId,
+  );
   return { ...v, hash: d.hash };
 }
 
@@ -96,7 +119,10 @@ test('the lungcam.colormap setting: asked for at start, the default of new views
   await send(page, { type: 'settings', colormap: 'jet' });
   await nextFrame(page);
   const switched = await colormapOf(page, before.id);
-  const valueAxes = await page.evaluate((id) => [...document.querySelectorAll(`#${id} .lc-colorbars > g`)].map((g) => g.querySelectorAll('.lc-axis-value').length), before.id);
+  const valueAxes = await page.evaluate(
+    (id) => [...document.querySelectorAll(`#${id} .lc-colorbars > g`)].map((g) => g.querySelectorAll('.lc-axis-value').length),
+    before.id,
+  );
   assert.deepEqual(valueAxes, [1, 1], 'each colour bar keeps one value axis when it is redrawn');
   assert.equal(switched.dropdown, 'jet', 'an open view switches its dropdown');
   assert.equal(switched.shown, 'jet');
@@ -126,7 +152,10 @@ test('a recomputed output drawn again (same requestId) keeps the layer, class an
     const d = (document.querySelector(`#${id} .lc-cam`) as HTMLElement).dataset;
     return { layer: d.layer, className: d.className, colormap: d.colormap, title: document.querySelector(`#${id} .lc-title`)!.textContent };
   }, again.id);
-  assert.deepEqual({ layer: state.layer, className: state.className, colormap: state.colormap }, { layer: 'conv1', className: 'wheeze', colormap: 'magma' });
+  assert.deepEqual(
+    { layer: state.layer, className: state.className, colormap: state.colormap },
+    { layer: 'conv1', className: 'wheeze', colormap: 'magma' },
+  );
   assert.match(state.title!, /gradcam\+\+/);
   // Scrolled away and back: disposed first, drawn again later.
   await page.evaluate((id) => (window as unknown as { disposeOutput: (id: string) => void }).disposeOutput(id), again.id);

@@ -4,11 +4,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
-import { makeCamOutput } from './fixtures';
 import { canvasDigest, chooseOption, nextFrame } from './pageHelpers';
+import { makeCamOutput } from './fixtures';
 import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 import { DEFAULT_NORMALISATION, normalisedMap } from '../../kernels/shared/view/normalisation';
 
@@ -240,6 +240,46 @@ test('toolkit controls take the VS Code theme inside the output (light, dark, hi
     await page.screenshot({ path: path.join(ARTIFACTS, `cam-${theme}.png`), fullPage: true });
     await page.context().close();
   }
+});
+
+test('a pending recomputation shows its progress and a Cancel; a layer left out is fetched when picked and drawn', async () => {
+  const output = makeCamOutput({ durationSeconds: 8, requestId: 'req-p' });
+  const conv1 = output.maps.conv1;
+  delete (output.maps as Record<string, unknown>).conv1;
+  output.omittedLayers = ['conv1'];
+  const page = await openPage(browser, 'light');
+  const { id } = await render(page, MIME.cam, output);
+  const send = (msg: unknown) => page.evaluate((m) => (window as unknown as { sendToRenderer: (x: unknown) => void }).sendToRenderer(m), msg);
+  const posted = async () => (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
+  const pending = page.locator(`#${id} .lc-pending`);
+  assert.equal(await pending.isVisible(), false, 'nothing pending at first');
+
+  await chooseOption(page, id, 'method', 'scorecam');
+  assert.equal(await pending.isVisible(), true);
+  await send({ type: 'progress', requestId: 'req-p', step: 'computing Grad-CAM for every layer and class', done: 0.5 });
+  assert.match((await pending.textContent())!, /Computing Grad-CAM for every layer and class… \(50 %\)/);
+  assert.equal(await page.locator(`#${id} .lc-pending-bar`).evaluate((b) => (b as HTMLProgressElement).value), 0.5);
+  await page.locator(`#${id} [data-control="cancel-recompute"]`).click();
+  assert.deepEqual((await posted()).at(-1), { type: 'cancel', requestId: 'req-p' });
+  await send({ type: 'cancelled', requestId: 'req-p' });
+  assert.equal(await pending.isVisible(), false, 'the bar goes when the engine says it stopped');
+  assert.match((await page.locator(`#${id} .lc-status`).textContent())!, /Cancelled/);
+
+  await chooseOption(page, id, 'layer', 'conv1');
+  assert.deepEqual((await posted()).at(-1), { type: 'layer', requestId: 'req-p', layer: 'conv1', method: output.method });
+  assert.equal(await pending.isVisible(), true);
+  await send({ type: 'maps', requestId: 'req-p', layer: 'conv1', maps: conv1 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  const opaque = await page.evaluate((oid) => {
+    const c = document.querySelector(`#${oid} canvas.lc-cam-overlay`) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  }, id);
+  assert.ok(opaque > 0, 'the fetched layer is drawn');
+  assert.equal(await pending.isVisible(), false);
+  await page.context().close();
 });
 
 test('every control has an accessible name and is reachable with Tab; the summary is a live region', async () => {

@@ -3,27 +3,38 @@
 import type { Page } from 'playwright-core';
 
 /** A digest of a canvas's pixels (to see whether a switch changed what is drawn). */
-export async function canvasDigest(page: Page, outputId: string, selector: string): Promise<{ hash: number; opaque: number; total: number }> {
-  return page.evaluate(([id, sel]) => {
-    const c = document.querySelector(`#${id} ${sel}`) as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let hash = 0;
-    let opaque = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      hash = (hash * 31 + d[i] * 7 + d[i + 1] * 3 + d[i + 2]) | 0;
-      if (d[i + 3] > 200) opaque++;
-    }
-    return { hash, opaque, total: d.length / 4 };
-  }, [outputId, selector] as const);
+export async function canvasDigest(
+  page: Page,
+  outputId: string,
+  selector: string,
+): Promise<{ hash: number; opaque: number; total: number }> {
+  return page.evaluate(
+    ([id, sel]) => {
+      const c = document.querySelector(`#${id} ${sel}`) as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let hash = 0;
+      let opaque = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        hash = (hash * 31 + d[i] * 7 + d[i + 1] * 3 + d[i + 2]) | 0;
+        if (d[i + 3] > 200) opaque++;
+      }
+      return { hash, opaque, total: d.length / 4 };
+    },
+    [outputId, selector] as const,
+  );
 }
 
 export async function chooseOption(page: Page, outputId: string, control: string, value: string): Promise<void> {
   const dd = page.locator(`#${outputId} vscode-dropdown[data-control="${control}"]`);
   await dd.click();
   await dd.locator(`vscode-option[value="${value}"]`).click();
-  await page.waitForFunction(([id, c, v]) => (document.querySelector(`#${id} vscode-dropdown[data-control="${c}"]`) as HTMLElement & { value: string }).value === v, [outputId, control, value] as const);
+  await page.waitForFunction(
+    ([id, c, v]) => (document.querySelector(`#${id} vscode-dropdown[data-control="${c}"]`) as HTMLElement & { value: string }).value === v,
+    [outputId, control, value] as const,
+  );
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
 }
 
-export const send = (page: Page, message: unknown) => page.evaluate((m) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(m), message);
+export const send = (page: Page, message: unknown) =>
+  page.evaluate((m) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(m), message);
 export const nextFrame = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));

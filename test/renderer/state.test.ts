@@ -6,7 +6,7 @@ import { changedKeys, clampWindow, fitToOutput, initialState, windowForKey } fro
 import { camLayout } from '../../webview/renderer/cam/layout';
 import { makeCamOutput } from './fixtures';
 
-test('a new view opens on the output\'s default layer and class; a long recording on its first 30 s', () => {
+test("a new view opens on the output's default layer and class; a long recording on its first 30 s", () => {
   const output = makeCamOutput({ durationSeconds: 600 });
   const s = fitToOutput(initialState(undefined, 'magma'), output, false);
   assert.equal(s.layer, output.defaultLayer);

@@ -1,5 +1,5 @@
 // `lungcam features` end to end in a child process: outputs, --help, usage errors and every bad input
-// listed in issue 3 (one stderr line naming the file, exit 2, no stack, no partial output).
+// the CLI contract names (one stderr line naming the file, exit 2, no stack, no partial output).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

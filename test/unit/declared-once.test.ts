@@ -22,7 +22,10 @@ test('the lungcam.method, lungcam.colormap and lungcam.backend settings offer wh
 });
 
 test('one notebook type and one kernelspec: the one jupyter-install registers is the one new notebooks name', () => {
-  assert.deepEqual(pkg.contributes.notebooks.map((n: { type: string }) => n.type), [NOTEBOOK_TYPE]);
+  assert.deepEqual(
+    pkg.contributes.notebooks.map((n: { type: string }) => n.type),
+    [NOTEBOOK_TYPE],
+  );
   assert.equal(KERNEL_NAME, KERNELSPEC.name);
   assert.deepEqual(defaultNotebookMetadata().kernelspec, { ...KERNELSPEC });
 });

@@ -79,8 +79,8 @@ describe('.lungnb round trip, byte for byte', () => {
       nb.cells[0].value = 'x\ny';
       (nb.cells[0].metadata.metadata as Record<string, number>).b = 2.5;
     });
-    assert.match(edited, /"a": 1\.0,\n    "b": 2\.5/);
-    assert.match(edited, /"source": \[\n    "x\\n",\n    "y"\n   \]/);
+    assert.match(edited, /"a": 1\.0,\n {4}"b": 2\.5/);
+    assert.match(edited, /"source": \[\n {4}"x\\n",\n {4}"y"\n {3}\]/);
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeRequestId, encodeRequestId } from '../../kernels/shared/requestId';
-import { viewArgs } from '../../extension/viewArgs';
+import { viewArgs } from '../../kernels/shared/viewArgs';
 import { buildProgram } from '../../kernels/cli/run';
 import { register } from '../../kernels/cli/view';
 

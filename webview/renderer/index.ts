@@ -4,7 +4,7 @@
 // the output carries a requestId.
 // Through the same channel the extension sends the settings the views follow (`lungcam.colormap`): the
 // renderer asks for them when it starts ({type:'ready'}) and gets them again whenever they change.
-import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import { MIME, type LungcamOutput, type RendererReply, type RendererRequest } from '../../kernels/shared/outputTypes';
 import { renderCamView, type CamViewHandle, type CamViewState } from './cam/view';
 import { hostLink } from './hostLink';
@@ -63,6 +63,12 @@ export const activate: ActivationFunction = (ctx) => {
         m.requestId = message.output.requestId ?? m.requestId;
       } else if (message.type === 'cutoffWhatIf' && message.rung) {
         m.cam.addCutoff(message.rung);
+      } else if (message.type === 'progress') {
+        m.cam.showProgress(String(message.step), typeof message.done === 'number' ? message.done : undefined);
+      } else if (message.type === 'cancelled') {
+        m.cam.cancelled();
+      } else if (message.type === 'maps' && message.maps && typeof message.layer === 'string') {
+        m.cam.addLayer(message.layer, message.maps);
       } else if (message.type === 'error') {
         m.cam.showError(`The kernel could not recompute: ${String(message.message)}`);
       }

@@ -75,7 +75,7 @@ export function renderPredictionsView(root: HTMLElement, output: PredictionsOutp
   const yy = scaleLinear().domain([0, 1]).range([L.stripHeight, 0]);
   g.append('g').selectAll('rect').data(cells).join('rect')
     .attr('x', (d) => x(output.patches.startFrame[d.p] * hop))
-    .attr('width', (d) => Math.max(0.5, x(output.patches.frames * hop) - x(0)))
+    .attr('width', () => Math.max(0.5, x(output.patches.frames * hop) - x(0)))
     .attr('y', (d) => yy(d.y1)).attr('height', (d) => Math.max(0, yy(d.y0) - yy(d.y1)))
     .attr('fill', (d) => colour(d.c));
   drawTimeAxis(g.append('g').attr('transform', `translate(0, ${L.stripHeight})`) as unknown as Selection<SVGGElement, unknown, null, undefined>, x, plotWidth);

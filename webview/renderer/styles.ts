@@ -22,6 +22,9 @@ const CSS = `
 .lungcam .lc-share { font-variant-numeric: tabular-nums; font-weight: 600; }
 .lungcam .lc-reason { font-size: 11px; color: var(--vscode-descriptionForeground, #717171); font-style: italic; }
 .lungcam .lc-status { min-height: 1.2em; font-size: 12px; color: var(--vscode-descriptionForeground, #717171); }
+.lungcam .lc-pending { display: flex; align-items: center; gap: 8px; font-size: 12px; margin: 2px 0; }
+.lungcam .lc-pending[hidden] { display: none; }
+.lungcam .lc-pending-bar { width: 160px; height: 6px; accent-color: var(--vscode-progressBar-background, #0e70c0); }
 .lungcam .lc-readout { min-height: 1.3em; font-size: 12px; font-variant-numeric: tabular-nums; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .lungcam .lc-figure { position: relative; user-select: none; }
 .lungcam .lc-figure canvas { position: absolute; image-rendering: auto; }

@@ -27,7 +27,10 @@ export async function startWasmBackend(): Promise<string | null> {
       // XNNPACK on several threads (wasmThreads.ts); PyTorch uses every core too.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
       wasm.setThreadsCount(threads);
-      ok = await withWasmThreadShims(threads, () => tf.setBackend('wasm')).catch((e) => { if (process.env.LUNGCAM_DEBUG_THREADS) console.error(e); return false; });
+      ok = await withWasmThreadShims(threads, () => tf.setBackend('wasm')).catch((e) => {
+        if (process.env.LUNGCAM_DEBUG_THREADS) console.error(e);
+        return false;
+      });
       if (ok) unrefPthreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
     }
     if (!ok) {

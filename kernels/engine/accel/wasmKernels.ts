@@ -21,16 +21,8 @@ export { setWinograd } from './conv/winograd';
 import { filterGradInto, filterGradPlan, im2colInto, im2colShape, type FilterGradShape } from './conv/convFilterGrad';
 import { convOnHeap, convSupported, forwardFilter, inputGradFewChannels, rotatedFilter } from './conv/convForward';
 import type { ConvShape } from './conv/shape';
-import { heapMemory, type HeapBackend as ConvHeapBackend } from './heap';
+import { heapMemory, type HeapBackend } from './heap';
 
-type Backend = { disposeData(dataId: object): void };
-/** The parts of tfjs-backend-wasm's BackendWasm the direct-heap kernel uses. */
-interface HeapBackend extends Backend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  getMemoryOffset(dataId: object): number;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
 type Conv4 = [number, number, number, number];
 
 let registered = false;
@@ -96,7 +88,7 @@ function backpropFilter(args: { inputs: Record<string, TensorInfo>; backend: unk
   const { x, dy } = args.inputs;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Conv4 };
   checkSupported('Conv2DBackpropFilter', attrs);
-  const backend = args.backend as Backend;
+  const backend = args.backend as HeapBackend;
   const info = padInfo(x.shape as Conv4, attrs.filterShape, attrs);
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
@@ -172,7 +164,7 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
     if (!builtinBackpropInput) throw new Error('LungCAM wasm Conv2DBackpropInput: only stride 1 is supported');
     return builtinBackpropInput(args as never) as TensorInfo;
   }
-  const backend = args.backend as Backend;
+  const backend = args.backend as HeapBackend;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
   const { top, left } = info.padInfo;
   const [, H, W] = attrs.inputShape;
@@ -183,13 +175,13 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
   if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
     throw new Error('LungCAM wasm Conv2DBackpropInput: padding larger than the filter is not supported');
   }
-  const memory = ownConvEnabled && dy.dtype === 'float32' && filter.dtype === 'float32' ? heapMemory(backend as unknown as ConvHeapBackend) : null;
+  const memory = ownConvEnabled && dy.dtype === 'float32' && filter.dtype === 'float32' ? heapMemory(backend as unknown as HeapBackend) : null;
   const shape: ConvShape = {
     batch: dy.shape[0], inHeight: dy.shape[1], inWidth: dy.shape[2], inChannels: dy.shape[3],
     outHeight: H, outWidth: W, outChannels: attrs.inputShape[3], filterHeight: kh, filterWidth: kw, padTop, padLeft,
   };
   if (memory && convSupported(shape)) {
-    return convOnHeap(backend as unknown as ConvHeapBackend, memory, dy, shape, filter, rotatedFilter(shape), null, false) as TensorInfo;
+    return convOnHeap(backend as unknown as HeapBackend, memory, dy, shape, filter, rotatedFilter(shape), null, false) as TensorInfo;
   }
   // Few input channels (the first layer): through per-tap products (the forward conv's shape here).
   const forward: ConvShape = {
@@ -197,7 +189,7 @@ function backpropInput(args: { inputs: Record<string, TensorInfo>; backend: unkn
     outChannels: dy.shape[3], filterHeight: kh, filterWidth: kw, padTop: top, padLeft: left,
   };
   if (memory && forward.inChannels * kh * kw <= 32 && forward.outWidth >= 4 && forward.batch > 0) {
-    return inputGradFewChannels(backend as unknown as ConvHeapBackend, memory, dy, filter, forward) as TensorInfo;
+    return inputGradFewChannels(backend as unknown as HeapBackend, memory, dy, filter, forward) as TensorInfo;
   }
   const flipped = run('Reverse', { x: filter }, { dims: [0, 1] }, backend);
   const swapped = transpose(flipped, [0, 1, 3, 2], backend);
@@ -222,7 +214,7 @@ function forwardConv(args: { inputs: Record<string, TensorInfo>; backend: unknow
   const memory = ownConvEnabled && attrs.dataFormat !== 'NCHW' && dh === 1 && dw === 1 && x.dtype === 'float32' && filter.dtype === 'float32'
     && (activation === 'linear' || activation === 'relu') && !preluActivationWeights
     && (!bias || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === filter.shape[3] && filter.shape[3] > 0))
-    ? heapMemory(args.backend as ConvHeapBackend) : null;
+    ? heapMemory(args.backend as HeapBackend) : null;
   if (memory && x.shape.length === 4 && filter.shape.length === 4) {
     const info = padInfo(x.shape as Conv4, filter.shape as Conv4, attrs);
     const shape: ConvShape = {
@@ -231,7 +223,7 @@ function forwardConv(args: { inputs: Record<string, TensorInfo>; backend: unknow
       filterHeight: info.filterHeight, filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
     };
     if (info.strideHeight === 1 && info.strideWidth === 1 && convSupported(shape)) {
-      return convOnHeap(args.backend as ConvHeapBackend, memory, x, shape, filter, forwardFilter(shape), bias ?? null, activation === 'relu') as TensorInfo;
+      return convOnHeap(args.backend as HeapBackend, memory, x, shape, filter, forwardFilter(shape), bias ?? null, activation === 'relu') as TensorInfo;
     }
   }
   return builtin(args as never) as TensorInfo;

@@ -18,6 +18,7 @@ export class RealFftMagnitude {
     this.size = size;
     this.bins = size / 2 + 1;
     // Required here, not imported: the WebAssembly path (fftWasm.ts) never needs the package loaded.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily (see above)
     const FftJs = require('fft.js') as typeof FFT;
     this.fft = new FftJs(size);
     this.input = new Float64Array(size);

@@ -53,13 +53,28 @@ export function toPatches(logMel: LogMel, opts: PatchOptions = {}): Patches {
   }
   const hopFrames = opts.hopFrames ?? PATCH_FRAMES;
   const { startFrame, padded } = patchLayout(logMel.frames, opts);
-  const { bands } = logMel;
+  const data = cutPatches(logMel, startFrame, 0, startFrame.length);
+  return { data, count: startFrame.length, frames: PATCH_FRAMES, bands: logMel.bands, hopFrames, startFrame, padded };
+}
+
+/**
+ * Patches i0 … i0 + count − 1 of `startFrame` as [count, 96, bands]: frames outside the recording (a start
+ * before 0, a tail past the end) are the silence value ln(0.01). Long recordings are cut a chunk at a
+ * time with this, so their patches never all exist at once.
+ */
+export function cutPatches(logMel: Pick<LogMel, 'data' | 'frames' | 'bands'>, startFrame: number[], i0: number, count: number): Float32Array {
+  const { bands, frames } = logMel;
   const patchSize = PATCH_FRAMES * bands;
-  const data = new Float32Array(startFrame.length * patchSize);
-  startFrame.forEach((start, i) => {
-    const realFrames = Math.min(PATCH_FRAMES, logMel.frames - start);
-    data.set(logMel.data.subarray(start * bands, (start + realFrames) * bands), i * patchSize);
-    if (realFrames < PATCH_FRAMES) data.fill(SILENCE_LOG_MEL, i * patchSize + realFrames * bands, (i + 1) * patchSize);
-  });
-  return { data, count: startFrame.length, frames: PATCH_FRAMES, bands, hopFrames, startFrame, padded };
+  const data = new Float32Array(count * patchSize);
+  for (let i = 0; i < count; i++) {
+    const start = startFrame[i0 + i];
+    const from = Math.max(0, start);
+    const to = Math.min(frames, start + PATCH_FRAMES);
+    const at = i * patchSize;
+    if (from > start) data.fill(SILENCE_LOG_MEL, at, at + (from - start) * bands);
+    if (to > from) data.set(logMel.data.subarray(from * bands, to * bands), at + (from - start) * bands);
+    const filled = Math.max(0, to - start);
+    if (filled < PATCH_FRAMES) data.fill(SILENCE_LOG_MEL, at + filled * bands, at + patchSize);
+  }
+  return data;
 }

@@ -74,6 +74,7 @@ export class FeatureWorkerPool {
   constructor(script: string, size: number) {
     if (size < 1) throw new RangeError('FeatureWorkerPool: size must be ≥ 1');
     // Loaded here: a short recording computed in this thread never pays for the worker_threads module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily (see above)
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     for (let i = 0; i < size; i++) {
       // A .ts worker (tests, running from source) registers the TypeScript loader in its own thread.

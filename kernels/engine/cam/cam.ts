@@ -13,7 +13,7 @@ import { camProduct } from '../accel';
 import { METHODS } from './methods';
 import type { CamMethodName } from '../../shared/view/methods';
 import { activationLayerFor, camLayerNames, resolveClasses, resolveLayers, resolveMethod } from './layers';
-import { combineLayerMaps, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
+import { combineLayerMaps, meanOfLayers, normalisePerPatch, resizeMaps, stitchPatches } from '../../shared/view/maps';
 import { SILENCE_LOG_MEL } from '../audio/logMel';
 import { applyPatchScaling, patchScaling, type CamNormalisation } from '../../shared/view/normalisation';
 
@@ -366,9 +366,7 @@ export function patchMaps(result: GradCamResult, classIndex: number, opts: Patch
   });
   if (resized.length === 1) return resized[0]; // already a fresh array (resizeMaps copies even at the same size)
   if (!opts.raw && normalisation === 'patch') return combineLayerMaps(resized, count, patchFrames * bands);
-  const mean = new Float32Array(count * patchFrames * bands);
-  for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
-  return mean;
+  return meanOfLayers(resized);
 }
 
 export interface PatchMapOptions {

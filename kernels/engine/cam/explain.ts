@@ -16,7 +16,7 @@ import { recordingClass } from './output';
 import { recordingProbabilities as meanOverPatches } from '../../shared/view/recordingLabel';
 import { attentionByBand, attentionByTime, shareAboveCutoff, topRegions, type CutoffShare, type Region } from '../../shared/view/summaries';
 import { resolveClasses, resolveLayers } from './layers';
-import type { CyclePredictionLike } from '../show/cycleLane';
+import type { CyclePredictionLike } from '../model/cycleLane';
 import { DEFAULT_NORMALISATION, type CamNormalisation } from '../../shared/view/normalisation';
 
 /** What Grad-CAM needs to know about a model (a loaded LungCAM model folder provides all of it). */

@@ -31,17 +31,17 @@ export function camMap(m: LayerClassCam, patchCount: number): CamMap {
     timeSteps: m.timeSteps,
     bandSteps: m.bandSteps,
     map: quantizeUnit(m.normalised, patchCount * m.timeSteps, m.bandSteps),
-    // Display ranges: 5 significant digits are far finer than the 8-bit values they scale.
     rawMin: Array.from(m.rawMin, significant5),
     rawMax: Array.from(m.rawMax, significant5),
     zeroPatches: m.zeroPatches,
   };
 }
 
-const significant5 = (v: number) => Number(v.toPrecision(5));
+/** Display ranges: 5 significant digits are far finer than the 8-bit values they scale. */
+export const significant5 = (v: number) => Number(v.toPrecision(5));
 
 /** The recording's predicted class: the one rule of shared/view/recordingLabel.ts (mean over every patch). */
-export function recordingClass(result: GradCamResult): number {
+export function recordingClass(result: Pick<GradCamResult, 'classNames' | 'probabilities'>): number {
   return argmax(recordingProbabilities(result.probabilities, result.classNames.length));
 }
 
@@ -51,17 +51,28 @@ function layerBytes(layerMaps: Record<string, CamMap>): number {
 }
 
 /**
+ * At most what one map of `values` bytes over `patches` patches adds to the output (its base64 before
+ * compression, and raw ranges): the sizes layers are left out by before they are computed.
+ */
+export const mapBytes = (values: number, patches: number) => 4 * Math.ceil(values / 3) + 24 * 2 * patches;
+
+/**
  * Drops whole layers, finest resolution first, until the maps fit in `budget` bytes; the default layer
  * always stays. Returns the names left out.
  */
 export function fitLayers(maps: Record<string, Record<string, CamMap>>, budget: number, keep: string): string[] {
-  const sizes = Object.entries(maps).map(([layer, m]) => ({ layer, bytes: layerBytes(m) }));
+  const omitted = fitLayerSizes(Object.entries(maps).map(([layer, m]) => ({ layer, bytes: layerBytes(m) })), budget, keep);
+  for (const layer of omitted) delete maps[layer];
+  return omitted;
+}
+
+/** fitLayers on the layers' sizes alone (known before the maps are computed): the layers to leave out. */
+export function fitLayerSizes(sizes: Array<{ layer: string; bytes: number }>, budget: number, keep: string): string[] {
   let total = sizes.reduce((n, s) => n + s.bytes, 0);
   const omitted: string[] = [];
   for (const { layer, bytes } of [...sizes].sort((a, b) => b.bytes - a.bytes)) {
     if (total <= budget) break;
     if (layer === keep) continue;
-    delete maps[layer];
     omitted.push(layer);
     total -= bytes;
   }
@@ -69,21 +80,44 @@ export function fitLayers(maps: Record<string, Record<string, CamMap>>, budget: 
 }
 
 export function camOutput(input: CamOutputInput): CamOutput {
-  const { result, logMel, patches } = input;
+  const { result } = input;
   const maps: Record<string, Record<string, CamMap>> = {};
   for (const m of result.maps) {
     (maps[m.layer] ??= {})[m.className] = camMap(m, result.patchCount);
   }
-  const defaultLayer = input.defaultLayer ?? result.layers[result.layers.length - 1];
+  return assembleCamOutput({ ...input, maps, layers: result.layers, classNames: result.classNames, method: result.method, probabilities: result.probabilities, explained: result.classIndices });
+}
+
+export interface CamOutputParts extends Omit<CamOutputInput, 'result'> {
+  /** maps[layer][className], every explained class of the layers computed. */
+  maps: Record<string, Record<string, CamMap>>;
+  /** Every conv layer the view offers, input side first. */
+  layers: string[];
+  classNames: string[];
+  method: string;
+  /** [patches, classes] softmax probabilities. */
+  probabilities: Float32Array;
+  /** Indices of the classes whose maps are there. */
+  explained: number[];
+  /** Layers left out before computing (viewChunks.ts), listed with those fitLayers leaves out. */
+  omitted?: string[];
+}
+
+/** The CamOutput of maps already made (camOutput, or chunk by chunk: viewChunks.ts). */
+export function assembleCamOutput(input: CamOutputParts): CamOutput {
+  const { logMel, patches, maps } = input;
+  const defaultLayer = input.defaultLayer ?? input.layers[input.layers.length - 1];
   const logMelMatrix = quantize(logMel.data, logMel.frames, logMel.bands);
+  const patchCount = patches.startFrame.length;
+  const c = input.classNames.length;
   // The log-mel, probabilities and axes take the rest of the budget; keep ~5% slack for the JSON around it.
-  const mapBudget = (input.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95 - logMelMatrix.u8.length - result.patchCount * result.classNames.length * 10;
-  const omittedLayers = fitLayers(maps, mapBudget, defaultLayer);
-  const c = result.classNames.length;
-  const probabilities = Array.from({ length: result.patchCount }, (_, p) =>
-    Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
-  const explained = result.classIndices.map((i) => result.classNames[i]);
-  const predicted = result.classNames[recordingClass(result)];
+  const mapBudget = (input.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95 - logMelMatrix.u8.length - patchCount * c * 10;
+  const dropped = fitLayers(maps, mapBudget, defaultLayer);
+  const omittedLayers = [...(input.omitted ?? []), ...dropped];
+  const probabilities = Array.from({ length: patchCount }, (_, p) =>
+    Array.from(input.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
+  const explained = input.explained.map((i) => input.classNames[i]);
+  const predicted = input.classNames[recordingClass(input)];
   return {
     kind: 'cam',
     version: 1,
@@ -91,9 +125,9 @@ export function camOutput(input: CamOutputInput): CamOutput {
     axes: logMel.axes,
     logMel: logMelMatrix,
     modelId: input.modelId,
-    classes: result.classNames,
-    method: result.method,
-    layers: result.layers,
+    classes: input.classNames,
+    method: input.method,
+    layers: input.layers,
     defaultLayer,
     defaultClass: input.defaultClass ?? (explained.includes(predicted) ? predicted : explained[0]),
     patches: { startFrame: patches.startFrame, frames: patches.frames, padded: patches.padded },

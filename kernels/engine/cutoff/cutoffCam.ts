@@ -11,15 +11,18 @@ import { maskBandsAbove } from './bandMask';
 import { lowBandsOf } from './lowBands';
 import { openModelSource, type CutoffPlan, type ModelSource } from './plan';
 
-/** Loads a source's members on first use and keeps them (a view switches between them). */
+/**
+ * Loads a source's members on first use and keeps them (a view switches between them); `load` is where a
+ * model comes from (the warm engine's cache keeps them between requests).
+ */
 export class MemberModels {
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
 
-  constructor(readonly source: ModelSource) {}
+  constructor(readonly source: ModelSource, private readonly load: (dir: string) => Promise<LoadedModel> = loadModel) {}
 
   get(member: FamilyMember): Promise<LoadedModel> {
     let m = this.loaded.get(member.dir);
-    if (!m) this.loaded.set(member.dir, (m = loadModel(member.dir)));
+    if (!m) this.loaded.set(member.dir, (m = this.load(member.dir)));
     return m;
   }
 }

@@ -2,33 +2,28 @@
  * The renderer's CamOutput for a band cutoff: the planned variant's maps and probabilities on the
  * recording's full-band log-mel (so the view can show what was removed), and, for a family, every other
  * member precomputed as a rung (kernels/shared/outputTypes.ts CutoffRung): switching the cutoff in the
- * view then needs no kernel, also after a reload. Maps stay at native resolution, quantised (cam/output.ts).
+ * view then needs no kernel, also after a reload. Maps stay at native resolution, quantised (cam/output.ts),
+ * computed chunk by chunk (cam/viewChunks.ts) so a long recording's variants stay within memory.
  */
 import type { CamMap, CamOutput, CutoffInfo, CutoffRung } from '../../shared/outputTypes';
-import type { GradCamResult } from '../cam/cam';
-import type { RecordingCamOptions } from '../cam/explain';
-import { CAM_OUTPUT_MAX_BYTES, camMap, camOutput, fitLayers, type CamOutputInput } from '../cam/output';
+import { CAM_OUTPUT_MAX_BYTES, fitLayers } from '../cam/output';
+import { camMapsThatFit, viewCamOutput, type ViewCamOptions } from '../cam/viewChunks';
+import type { LoadedModel } from '../model/modelIO';
 import type { LogMel } from '../types';
 import { compactMatrix } from '../../shared/view/quantized';
-import { cutoffCam, type CutoffCam, type MemberModels } from './cutoffCam';
+import { camModelOf, cutoffInput, type MemberModels } from './cutoffCam';
 import type { CutoffPlan } from './plan';
 
-export function cutoffInfo(c: CutoffCam): CutoffInfo {
-  const { plan } = c;
+/** What an output says about the cutoff of its maps (the model's input: `bands` of the full band). */
+export function cutoffInfo(plan: CutoffPlan, loaded: LoadedModel): CutoffInfo {
   return {
     bandCutoffHz: plan.bandCutoffHz,
     cutoffMode: plan.cutoffMode,
-    modelId: c.loaded.meta.name,
-    bands: c.rc.logMel.bands,
+    modelId: loaded.meta.name,
+    bands: plan.member.bands,
     keptBands: plan.keptBands,
     ...(plan.cutoffMode === 'masked' && plan.maskFill ? { maskFill: plan.maskFill } : {}),
   };
-}
-
-function mapsOf(result: GradCamResult): Record<string, Record<string, CamMap>> {
-  const maps: Record<string, Record<string, CamMap>> = {};
-  for (const m of result.maps) (maps[m.layer] ??= {})[m.className] = camMap(m, result.patchCount);
-  return maps;
 }
 
 /**
@@ -45,39 +40,47 @@ function compactMaps(maps: Record<string, Record<string, CamMap>>): Record<strin
 /** A patch's raw range to 4 significant digits: the view reads raw values out to 3. */
 const fourDigits = (v: number) => Number(v.toPrecision(4));
 
-function probabilitiesOf(result: GradCamResult): number[][] {
-  const c = result.classNames.length;
-  return Array.from({ length: result.patchCount }, (_, p) =>
-    Array.from(result.probabilities.subarray(p * c, (p + 1) * c), (v) => Math.round(v * 1e6) / 1e6));
+function probabilitiesOf(probabilities: Float32Array, classes: number): number[][] {
+  return Array.from({ length: probabilities.length / classes }, (_, p) =>
+    Array.from(probabilities.subarray(p * classes, (p + 1) * classes), (v) => Math.round(v * 1e6) / 1e6));
 }
 
-/** A variant as a rung of an output, its layers fitted into `budget` bytes (the default layer always stays). */
-export function cutoffRung(c: CutoffCam, budget: number, keepLayer: string): CutoffRung {
-  const maps = compactMaps(mapsOf(c.rc.result));
-  const omitted = fitLayers(maps, budget, keepLayer);
-  return { ...cutoffInfo(c), probabilities: probabilitiesOf(c.rc.result), maps, ...(omitted.length ? { omittedLayers: omitted } : {}) };
+/**
+ * A variant as a rung of an output, its layers fitted into `budget` bytes once compacted (the default
+ * layer always stays; layers that would not fit even uncompacted in a whole output are never computed).
+ */
+export async function cutoffRung(models: MemberModels, full: LogMel, plan: CutoffPlan, budget: number, keepLayer: string, opts: ViewCamOptions = {}): Promise<CutoffRung> {
+  const loaded = await models.get(plan.member);
+  const cm = camModelOf(loaded);
+  const fitted = await camMapsThatFit(cm, cutoffInput(full, plan), (opts.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95, opts);
+  const maps = compactMaps(fitted.maps);
+  const omitted = [...fitted.omitted, ...fitLayers(maps, budget, keepLayer)];
+  return { ...cutoffInfo(plan, loaded), probabilities: probabilitiesOf(fitted.probabilities, cm.classes.length), maps, ...(omitted.length ? { omittedLayers: omitted } : {}) };
 }
 
 /** Bytes of a value as JSON (what the output costs in a notebook). */
 const jsonBytes = (v: unknown) => JSON.stringify(v).length;
 
-export interface CutoffOutputOptions extends Omit<CamOutputInput, 'result' | 'logMel' | 'patches' | 'modelId'> {
+export interface CutoffOutputOptions extends Omit<ViewCamOptions, 'onProgress'> {
   method: string;
   /** The family's name when the source is one (its members become rungs). */
   family?: string;
+  /** The share of the whole output done (0..1), after each chunk of each variant. */
+  onProgress?: (done: number) => void;
 }
 
 /**
  * Grad-CAM of every layer × class at the plan's cutoff and, with `rungs` (a family's members other than the
  * planned one), at each of theirs; one CamOutput holding them all within the size budget.
  */
-export async function cutoffOutput(models: MemberModels, full: LogMel, plan: CutoffPlan, rungs: CutoffPlan[], o: CutoffOutputOptions): Promise<{ output: CamOutput; main: CutoffCam }> {
-  const camOpts: RecordingCamOptions = { method: o.method, everything: true };
-  const main = await cutoffCam(models, full, plan, camOpts);
+export async function cutoffOutput(models: MemberModels, full: LogMel, plan: CutoffPlan, rungs: CutoffPlan[], o: CutoffOutputOptions): Promise<{ output: CamOutput; loaded: LoadedModel }> {
+  const variants = 1 + rungs.length;
+  const share = (i: number) => (done: number) => o.onProgress?.((i + done) / variants);
+  const loaded = await models.get(plan.member);
   const budget = o.maxBytes ?? CAM_OUTPUT_MAX_BYTES;
   const output: CamOutput = {
-    ...camOutput({ ...o, result: main.rc.result, logMel: full, patches: main.rc.patches, modelId: main.loaded.meta.name, defaultClass: o.defaultClass ?? main.rc.className }),
-    cutoff: cutoffInfo(main),
+    ...(await viewCamOutput(camModelOf(loaded), cutoffInput(full, plan), { ...o, shown: full, onProgress: share(0) })),
+    cutoff: cutoffInfo(plan, loaded),
     ...(o.family ? { family: { name: o.family } } : {}),
   };
   if (rungs.length) {
@@ -86,14 +89,13 @@ export async function cutoffOutput(models: MemberModels, full: LogMel, plan: Cut
     const others: CutoffRung[] = [];
     let left = budget * 0.95 - jsonBytes(output);
     for (const [i, p] of rungs.entries()) {
-      const c = await cutoffCam(models, full, p, camOpts);
-      const rung = cutoffRung(c, left / (rungs.length - i), output.defaultLayer);
+      const rung = await cutoffRung(models, full, p, left / (rungs.length - i), output.defaultLayer, { ...o, onProgress: share(i + 1) });
       left -= jsonBytes(rung);
       others.push(rung);
     }
     output.rungs = others;
   }
-  return { output, main };
+  return { output, loaded };
 }
 
 /** Plans for a family's members other than the planned one, each at its own cutoff. */

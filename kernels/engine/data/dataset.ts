@@ -11,7 +11,7 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseWavLayout } from '../audio/wav';
+import { parseWavLayout } from '../audio/wavHeader';
 import { isInputError, LungcamInputError } from '../errors';
 import { readRecordingAnnotations, type AnnotationFormat } from './annotations';
 import type { Cycle } from './cycles';

@@ -17,14 +17,18 @@ function pageScript(): string {
     path.join(__dirname, '..', '..', '..', 'dist', 'webview', 'page.js'), // kernels/engine/export/html.ts
   ];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the view's page bundle (dist/webview/page.js) is missing: run npm run build (looked in ${candidates.join(', ')})`);
+  if (!found)
+    throw new Error(`the view's page bundle (dist/webview/page.js) is missing: run npm run build (looked in ${candidates.join(', ')})`);
   // Inside <script>, "</script" would end the element: in a JS string or regex "<\/" means the same.
   return readFileSync(found, 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
 /** JSON safe inside <script>: no "</script", no U+2028/2029 surprises. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

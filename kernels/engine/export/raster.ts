@@ -119,7 +119,11 @@ export function textWidth(s: string): number {
 /** An RGB raster with alpha blending, rectangles, lines and text in the embedded font. */
 export class Raster {
   readonly rgb: Uint8Array;
-  constructor(readonly width: number, readonly height: number, background: Rgb = [255, 255, 255]) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: Rgb = [255, 255, 255],
+  ) {
     this.rgb = new Uint8Array(width * height * 3);
     if (background.every((v) => v === 255)) this.rgb.fill(255);
     else for (let i = 0; i < width * height; i++) this.rgb.set(background, i * 3);
@@ -165,7 +169,10 @@ export class Raster {
     const top = Math.round(y - FONT_ASCENT);
     for (const ch of s) {
       const g = GLYPHS[ch];
-      if (!g) { cx += 6; continue; }
+      if (!g) {
+        cx += 6;
+        continue;
+      }
       const [w, b64] = g;
       const bytes = Buffer.from(b64, 'base64');
       for (let i = 0; i < w * FONT_HEIGHT; i++) {
@@ -187,4 +194,3 @@ export class Raster {
     }
   }
 }
-

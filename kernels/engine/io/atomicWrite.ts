@@ -156,3 +156,38 @@ export async function atomicWriteDir(target: string, fill: (tmp: string) => Prom
     throw e;
   }
 }
+
+/**
+ * Writes `path` atomically, piece by piece: `fill(fd)` writes into a temporary file beside it, which is
+ * renamed over `path` when `fill` resolves and removed when it throws. The temporary file lives as long as
+ * the computation, so Ctrl-C or a kill must not leave it behind: the signal handlers go in before the file
+ * exists (a signal in between would otherwise kill the process by default).
+ */
+export async function writeFileGuarded(path: string, fill: (fd: number) => Promise<void>): Promise<void> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  let file: ReturnType<typeof openAtomicFileSync> | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    file?.abort();
+    for (const s of signals) process.removeListener(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.once(s, onSignal);
+  try {
+    file = openAtomicFileSync(path);
+  } catch (e) {
+    for (const s of signals) process.removeListener(s, onSignal);
+    throw e;
+  }
+  const opened = file;
+  try {
+    await fill(opened.fd);
+  } catch (e) {
+    opened.abort();
+    for (const s of signals) process.removeListener(s, onSignal);
+    // A full disk while a thread wrote its rows: the user's problem to fix, said in one line.
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw outputFileError(e, path);
+    throw e;
+  }
+  for (const s of signals) process.removeListener(s, onSignal);
+  opened.commit();
+}

@@ -4,7 +4,7 @@
  */
 import type { LogMel, Patches } from '../types';
 
-export function axesFields(logMel: LogMel) {
+export function axesFields(logMel: Pick<LogMel, 'params' | 'frames' | 'bands' | 'axes'>) {
   return {
     params: logMel.params,
     frames: logMel.frames,

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { RowFile } from './rowFile';
 import { LungcamInputError } from '../errors';
-import { atomicWriteFileSync, openAtomicFileSync, outputFileError, writeAllSync } from './atomicWrite';
+import { atomicWriteFileSync, writeAllSync, writeFileGuarded } from './atomicWrite';
 
 export type NpyData = Float32Array | Float64Array;
 export interface NpyArray {
@@ -107,42 +107,17 @@ export async function writeNpy(path: string, data: NpyData, shape: number[], dty
  * `begin(frames, bands)` once, before any row: it writes the header and returns where row 0 goes.
  */
 export async function writeNpyRows(path: string, fill: (begin: (frames: number, bands: number) => RowFile) => Promise<void>): Promise<void> {
-  // The temporary file lives as long as the computation: Ctrl-C or a kill must not leave it behind. The
-  // handlers go in before the file exists: a signal in between would otherwise kill the process by default.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  let file: ReturnType<typeof openAtomicFileSync> | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    file?.abort();
-    for (const s of signals) process.removeListener(s, onSignal);
-    process.kill(process.pid, signal);
-  };
-  for (const s of signals) process.once(s, onSignal);
-  try {
-    file = openAtomicFileSync(path);
-  } catch (e) {
-    for (const s of signals) process.removeListener(s, onSignal);
-    throw e;
-  }
-  const opened = file;
-  let begun = false;
-  try {
+  await writeFileGuarded(path, async (fd) => {
+    let begun = false;
     await fill((frames, bands) => {
       if (begun) throw new Error('writeNpyRows: begin() called twice');
       begun = true;
       const header = npyHeader([frames, bands], 'float32');
-      writeAllSync(opened.fd, header, 0);
-      return { fd: opened.fd, position: header.length };
+      writeAllSync(fd, header, 0);
+      return { fd, position: header.length };
     });
     if (!begun) throw new Error('writeNpyRows: no rows were written (begin() was never called)');
-  } catch (e) {
-    opened.abort();
-    for (const s of signals) process.removeListener(s, onSignal);
-    // A full disk while a thread wrote its rows: the user's problem to fix, said in one line.
-    if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') throw outputFileError(e, path);
-    throw e;
-  }
-  for (const s of signals) process.removeListener(s, onSignal);
-  opened.commit();
+  });
 }
 
 /** Reads a .npy file. */

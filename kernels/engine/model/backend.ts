@@ -99,3 +99,10 @@ export async function withBackend<T>(name: string, fn: () => T | Promise<T>): Pr
     await tf.setBackend(previous);
   }
 }
+
+/** Bytes the wasm backend's heap holds (it grows to the largest pass and never shrinks); 0 on other backends. */
+export function wasmHeapBytes(): number {
+  if (chosenName !== 'wasm') return 0;
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+  return heap?.length ?? 0;
+}

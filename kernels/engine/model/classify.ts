@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { basename } from 'node:path';
 import { PATCH_FRAMES, type LogMel } from '../types';
-import { toPatches } from '../audio/patches';
+import { cutPatches, patchLayout } from '../audio/patches';
 import { argmax, recordingProbabilities } from '../../shared/view/recordingLabel';
 import type { LoadedModel } from './modelIO';
 import { cyclePatches, type Cycle } from '../data/cycles';
@@ -115,6 +115,23 @@ export interface CycleSpan {
   annotatedAs?: string;
 }
 
+/** Patches per pass over a long recording: bounds the wasm heap (it never shrinks) and the patch copies. */
+export const PATCHES_PER_PASS = 16;
+
+/**
+ * Softmax probabilities [patches, classes] of the windows at `startFrame` of a log-mel, cut a pass at a
+ * time (cutPatches), so a long recording's patches never all exist at once.
+ */
+export function logMelProbabilities(model: tf.LayersModel, logMel: LogMel, startFrame: number[]): Float32Array {
+  const k = model.outputs[0].shape[1] as number;
+  const out = new Float32Array(startFrame.length * k);
+  for (let i = 0; i < startFrame.length; i += PATCHES_PER_PASS) {
+    const n = Math.min(PATCHES_PER_PASS, startFrame.length - i);
+    out.set(predictProbabilities(model, cutPatches(logMel, startFrame, i, n), n, logMel.bands, PATCHES_PER_PASS), i * k);
+  }
+  return out;
+}
+
 const FRAMES_PER_SECOND = 100; // hop 10 ms
 
 function isRecordingAnnotations(v: CycleSpan[] | RecordingAnnotations): v is RecordingAnnotations {
@@ -136,8 +153,8 @@ export function classifyLogMel(
   const cycles = found ? found.cycles : (annotated as CycleSpan[] | null | undefined) ?? undefined;
   const { model, meta } = loaded;
   const k = meta.classes.length;
-  const whole = toPatches(logMel);
-  const probs = predictProbabilities(model, whole.data, whole.count, logMel.bands);
+  const whole = patchLayout(logMel.frames);
+  const probs = logMelProbabilities(model, logMel, whole.startFrame);
   const patches: PatchPrediction[] = whole.startFrame.map((s, i) => {
     const p = Array.from(probs.subarray(i * k, (i + 1) * k), round4);
     return {

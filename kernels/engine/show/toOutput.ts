@@ -4,14 +4,14 @@
  */
 import { LungcamInputError } from '../errors';
 import type { DecodedAudio, LogMel } from '../types';
-import { MIME, type AudioOutput, type LungcamOutput, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
+import { MIME, type AudioOutput, type LungcamOutput, type QuantizedMatrix, type SourceInfo, type SpectrogramOutput } from '../../shared/outputTypes';
 import { quantize } from '../../shared/view/quantized';
 import { camOutput } from '../cam/output';
 import type { RecordingCam } from '../cam/explain';
 import type { RecordingPrediction } from '../model/classify';
 import { randomBytes } from 'node:crypto';
 import { camSource } from './sourceRegistry';
-import { cycleLaneOf } from './cycleLane';
+import { cycleLaneOf } from '../model/cycleLane';
 import { previewWavDataUrl } from './audioPreview';
 
 import { encodeRequestId } from '../../shared/requestId';
@@ -150,14 +150,15 @@ export function audioOutput(audio: DecodedAudio & { source?: SourceInfo }, optio
   };
 }
 
-export function spectrogramOutput(logMel: LogMel, options: ShowSourceOptions = {}): SpectrogramOutput {
+/** `quantized`: the log-mel already quantised (a view's CAM output holds the same matrix). */
+export function spectrogramOutput(logMel: LogMel, options: ShowSourceOptions = {}, quantized?: QuantizedMatrix): SpectrogramOutput {
   const durationSeconds = logMel.frames * logMel.axes.hopSeconds + (logMel.axes.windowSeconds - logMel.axes.hopSeconds);
   return {
     kind: 'spectrogram',
     version: 1,
     source: sourceOf(logMel, { fileName: 'audio', durationSeconds, originalSampleRate: logMel.axes.sampleRate, channels: 1 }, options),
     axes: logMel.axes,
-    logMel: quantize(logMel.data, logMel.frames, logMel.bands),
+    logMel: quantized ?? quantize(logMel.data, logMel.frames, logMel.bands),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
- * A CAM view's recomputation (another method, or the what-if at a band cutoff) inside the notebook's kernel, for a kernel
- * that runs on another machine (a Jupyter Server): the request names the recording and model by their
- * paths there, so only the kernel's side can read them. Runs the same `lungcam view` as the extension
- * does locally, in a child process of the kernel (the kernel's memory stays as the cells left it), and
- * shows the new CAM output (MIME only) into the running execution, where the extension picks it up.
+ * A CAM view's recomputation (another method, or the what-if at a band cutoff) inside the notebook's
+ * kernel, for a kernel that runs on another machine (a Jupyter Server): the request names the recording
+ * and model by their paths there, so only the kernel's side can read them. Runs `lungcam view` (the
+ * outputs the warm engine gives locally), its values checked (kernels/shared/viewArgs.ts), in a child
+ * process of the kernel (the kernel's memory stays as the cells left it), and shows the new CAM output
+ * (MIME only) into the running execution, where the extension picks it up.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { findPackageRoot } from '../../client/packageRoot';
 import { LungcamInputError } from '../errors';
 import { decodeRequestId } from '../../shared/requestId';
+import { viewArgs } from '../../shared/viewArgs';
 import { show } from './display';
 import type { CamOutput } from '../../shared/outputTypes';
 
@@ -30,11 +32,10 @@ export async function showRecomputedView(request: ViewRecomputation): Promise<vo
   try {
     const out = path.join(dir, 'view.json');
     const cli = path.join(findPackageRoot(__dirname), 'dist', 'kernels', 'cli.js');
-    const args = [cli, 'view', source.wav, '--model', source.model, '--out', out, '--request-id', request.requestId, '--backend', request.backend ?? 'auto'];
-    if (request.method) args.push('--method', request.method);
-    if (typeof request.bandCutoffHz === 'number') args.push('--cutoff', String(request.bandCutoffHz), '--only-cutoff');
+    const built = viewArgs(source, out, { ...request, onlyCutoff: true, backend: request.backend ?? 'auto' });
+    if ('refused' in built) throw new LungcamInputError(built.refused, 'requestId');
     await new Promise<void>((resolve, reject) => {
-      execFile(process.execPath, args, { cwd: path.dirname(source.wav), maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
+      execFile(process.execPath, [cli, ...built.args], { cwd: path.dirname(source.wav), maxBuffer: 16 << 20 }, (error, _stdout, stderr) => {
         if (!error) return resolve();
         const lines = String(stderr).split('\n').filter((l) => l.startsWith('lungcam: ') && !l.startsWith('lungcam: warning:'));
         reject(new LungcamInputError((lines.pop() ?? error.message).replace(/^lungcam: /, ''), source.wav));

@@ -134,3 +134,11 @@ export function mapOnFrames(map: CamMap, patches: PatchInfo, frames: number, ban
   const resized = resizeMaps(native, count, map.timeSteps, map.bandSteps, patches.frames, bands);
   return stitchPatches(resized, patches.startFrame, patches.frames, bands, frames);
 }
+
+/** Several layers' maps at the patch size averaged as they are (raw, or each already on one recording-wide scale). */
+export function meanOfLayers(resized: Float32Array[]): Float32Array {
+  if (resized.length === 1) return resized[0];
+  const mean = new Float32Array(resized[0].length);
+  for (const r of resized) for (let i = 0; i < mean.length; i++) mean[i] += r[i] / resized.length;
+  return mean;
+}

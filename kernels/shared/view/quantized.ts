@@ -37,7 +37,7 @@ export function base64ToBytes(base64: string): Uint8Array {
   if (rest >= 2) {
     const n = (t[base64.charCodeAt(i)] << 18) | (t[base64.charCodeAt(i + 1)] << 12) | (rest === 3 ? t[base64.charCodeAt(i + 2)] << 6 : 0);
     out[o++] = n >> 16;
-    if (rest === 3) out[o++] = (n >> 8) & 255;
+    if (rest === 3) out[o] = (n >> 8) & 255;
   }
   return out;
 }
@@ -141,8 +141,18 @@ export function quantize(values: ArrayLike<number>, rows: number, cols: number):
  */
 export function quantizeUnit(values: ArrayLike<number>, rows: number, cols: number, opts: { compress?: boolean } = {}): QuantizedMatrix {
   const bytes = new Uint8Array(rows * cols);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
-  return { rows, cols, min: 0, max: 1, ...(opts.compress === false ? { u8: bytesToBase64(bytes) } : packed(bytes)) };
+  quantizeUnitInto(bytes, 0, values);
+  return opts.compress === false ? { rows, cols, min: 0, max: 1, u8: bytesToBase64(bytes) } : unitMatrix(bytes, rows, cols);
+}
+
+/** quantizeUnit's bytes of `values`, written into `bytes` from `at` (a matrix filled a piece at a time). */
+export function quantizeUnitInto(bytes: Uint8Array, at: number, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) bytes[at + i] = Math.round(Math.min(1, Math.max(0, values[i] || 0)) * 255);
+}
+
+/** The matrix of bytes quantizeUnitInto filled (against the fixed 0..1 range), as an output stores it. */
+export function unitMatrix(bytes: Uint8Array, rows: number, cols: number): QuantizedMatrix {
+  return { rows, cols, min: 0, max: 1, ...packed(bytes) };
 }
 
 /**

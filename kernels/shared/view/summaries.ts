@@ -61,40 +61,102 @@ export function topRegions(map: RecordingMap, axes: Pick<FeatureAxes, 'hopSecond
     if (v > max) max = v;
     total += v;
   }
-  if (max <= 0) return [];
-  const label = new Int32Array(frames * bands).fill(-1);
-  const regions: Region[] = [];
-  const stack: number[] = [];
-  for (let start = 0; start < data.length; start++) {
-    if (label[start] !== -1 || data[start] < threshold * max) continue;
-    const id = regions.length;
-    let f0 = Infinity, f1 = -1, b0 = Infinity, b1 = -1, sum = 0, peak = -1, peakAt = start, cells = 0;
-    label[start] = id;
-    stack.push(start);
-    while (stack.length) {
-      const i = stack.pop()!;
-      const f = Math.floor(i / bands);
-      const b = i % bands;
-      f0 = Math.min(f0, f); f1 = Math.max(f1, f); b0 = Math.min(b0, b); b1 = Math.max(b1, b);
-      sum += data[i];
-      cells++;
-      if (data[i] > peak) { peak = data[i]; peakAt = i; }
-      const near = [f > 0 ? i - bands : -1, f < frames - 1 ? i + bands : -1, b > 0 ? i - 1 : -1, b < bands - 1 ? i + 1 : -1];
-      for (const j of near) {
-        if (j >= 0 && label[j] === -1 && data[j] >= threshold * max) {
-          label[j] = id;
-          stack.push(j);
-        }
-      }
-    }
-    regions.push({
-      startSeconds: f0 * axes.hopSeconds, endSeconds: (f1 + 1) * axes.hopSeconds,
-      lowHz: axes.bandEdgesHz[b0], highHz: axes.bandEdgesHz[b1 + 2],
-      peak, peakSeconds: Math.floor(peakAt / bands) * axes.hopSeconds, peakHz: axes.bandCentersHz[peakAt % bands],
-      attentionShare: total > 0 ? sum / total : 0, cells,
-    });
+  const finder = new RegionFinder(bands, threshold * max);
+  for (let f = 0; f < frames; f++) finder.addRow(data.subarray(f * bands, (f + 1) * bands));
+  return finder.regions(axes, total, count);
+}
+
+interface Component {
+  parent: Component | null;
+  f0: number; f1: number; b0: number; b1: number;
+  sum: number; peak: number; peakAt: number; cells: number;
+  /** The first cell in row order: regions found first rank first among equals. */
+  firstAt: number;
+}
+
+const root = (c: Component): Component => {
+  while (c.parent) c = c.parent;
+  return c;
+};
+
+/**
+ * topRegions row by row, holding two rows of labels (union–find over the components the last row
+ * touches), so a long recording's map can be scanned as it streams: cells at or above `cutoff` (threshold
+ * × the whole map's maximum, known beforehand) joined left–right and up–down.
+ */
+export class RegionFinder {
+  private previous: Array<Component | null>;
+  private row = 0;
+  private readonly finished: Component[] = [];
+
+  constructor(private readonly bands: number, private readonly cutoff: number) {
+    this.previous = new Array(bands).fill(null);
   }
-  return regions.sort((x, y) => y.attentionShare - x.attentionShare).slice(0, count);
+
+  addRow(values: ArrayLike<number>): void {
+    const { bands, row } = this;
+    const current: Array<Component | null> = new Array(bands).fill(null);
+    if (this.cutoff > 0) {
+      for (let b = 0; b < bands; b++) {
+        const v = values[b];
+        if (!(v >= this.cutoff)) continue;
+        const at = row * bands + b;
+        const left = b > 0 && current[b - 1] ? root(current[b - 1]!) : null;
+        const up = this.previous[b] ? root(this.previous[b]!) : null;
+        let c = left ?? up;
+        if (left && up && left !== up) c = merge(left, up);
+        if (!c) c = { parent: null, f0: row, f1: row, b0: b, b1: b, sum: 0, peak: -1, peakAt: at, cells: 0, firstAt: at };
+        c.f1 = row;
+        c.b0 = Math.min(c.b0, b);
+        c.b1 = Math.max(c.b1, b);
+        c.sum += v;
+        c.cells++;
+        if (v > c.peak || (v === c.peak && at < c.peakAt)) {
+          c.peak = v;
+          c.peakAt = at;
+        }
+        current[b] = c;
+      }
+      for (let b = 0; b < bands; b++) if (current[b]) current[b] = root(current[b]!);
+    }
+    // Components of the last row that this row does not continue are complete.
+    const live = new Set(current);
+    for (const p of new Set(this.previous.map((c) => (c ? root(c) : null)))) if (p && !live.has(p)) this.finished.push(p);
+    this.previous = current;
+    this.row++;
+  }
+
+  regions(axes: Pick<FeatureAxes, 'hopSeconds' | 'bandCentersHz' | 'bandEdgesHz'>, total: number, count: number): Region[] {
+    const all = [...this.finished, ...new Set(this.previous.filter((c): c is Component => c !== null))];
+    const { bands } = this;
+    return all
+      .sort((x, y) => y.sum - x.sum || x.firstAt - y.firstAt)
+      .slice(0, count)
+      .map((c) => ({
+        startSeconds: c.f0 * axes.hopSeconds, endSeconds: (c.f1 + 1) * axes.hopSeconds,
+        lowHz: axes.bandEdgesHz[c.b0], highHz: axes.bandEdgesHz[c.b1 + 2],
+        peak: c.peak, peakSeconds: Math.floor(c.peakAt / bands) * axes.hopSeconds, peakHz: axes.bandCentersHz[c.peakAt % bands],
+        attentionShare: total > 0 ? c.sum / total : 0, cells: c.cells,
+      }));
+  }
+}
+
+/** Joins two components (the smaller one under the larger), their statistics combined. */
+function merge(a: Component, b: Component): Component {
+  const [big, small] = a.cells >= b.cells ? [a, b] : [b, a];
+  small.parent = big;
+  big.f0 = Math.min(big.f0, small.f0);
+  big.f1 = Math.max(big.f1, small.f1);
+  big.b0 = Math.min(big.b0, small.b0);
+  big.b1 = Math.max(big.b1, small.b1);
+  big.sum += small.sum;
+  big.cells += small.cells;
+  if (small.peak > big.peak || (small.peak === big.peak && small.peakAt < big.peakAt)) {
+    big.peak = small.peak;
+    big.peakAt = small.peakAt;
+  }
+  big.firstAt = Math.min(big.firstAt, small.firstAt);
+  return big;
 }
 
 // ---- profiles (either form)

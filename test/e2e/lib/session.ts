@@ -7,13 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-// @ts-ignore: plain ESM helpers shared with the launcher scripts
+// @ts-expect-error: plain ESM helpers shared with the launcher scripts (no type declarations)
 import { launchChromium, startCodeServer } from '../../../scripts/lib/code-server.mjs';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { startDevServer } from '../../../scripts/lib/dev-server.mjs';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { ensureCodeServer } from '../../../scripts/setup-code-server.mjs';
-// @ts-ignore
+// @ts-expect-error: plain ESM helper (no type declarations)
 import { freshRunDir, removeRunDir } from '../../../scripts/lib/run-dirs.mjs';
 import { waitForWorkbench } from '../vscode';
 import { recordBrowserLog, type LogLine } from './hostLog';

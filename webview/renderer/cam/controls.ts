@@ -9,53 +9,63 @@ import { NORMALISATIONS, isNormalisation } from '../../../kernels/shared/view/no
 import { classWords } from '../../../kernels/shared/view/words';
 import { button, checkbox, dropdown, slider } from '../widgets';
 import { exportFileName, offerDownload, svgDataUrl } from '../export';
-import type { HostLink } from '../hostLink';
 import { el } from '../dom';
 import { formatHz } from '../scales';
-import type { Control, ViewData } from './part';
+import type { Control, ControlHost, ControlSpec } from './part';
 import { bandCutoffControl } from './cutoffControl';
 import { thresholdText } from './parts';
-import type { CamViewState } from './state';
-
-/** What a control may do. */
-export interface ControlHost {
-  view(): ViewData;
-  set(patch: Partial<CamViewState>): void;
-  /** The same as pressing `key` on the figure (zoom buttons). */
-  key(key: string): void;
-  /** The host (the extension) that recomputes outputs. */
-  link: HostLink;
-  /** A line in the view's status. */
-  say(text: string): void;
-  exportSvg(): string;
-  exportPng(): Promise<string>;
-}
-
-type ControlSpec = (host: ControlHost, output: CamOutput) => Control | Control[];
 
 /** A control with nothing to redraw. */
 const still = (element: HTMLElement): Control => ({ element, reads: [], draw: () => undefined });
 
 const layerControl: ControlSpec = (host, output) =>
-  still(dropdown('Layer', output.layers.map((l) => ({ value: l, label: l })), host.view().state.layer, (layer) => host.set({ layer }), 'layer').wrapper);
+  still(
+    dropdown(
+      'Layer',
+      output.layers.map((l) => ({ value: l, label: l })),
+      host.view().state.layer,
+      (layer) => host.set({ layer }),
+      'layer',
+    ).wrapper,
+  );
 
 const classControl: ControlSpec = (host, output) =>
-  still(dropdown('Class', output.classes.map((c) => ({ value: c, label: classWords(c) })), host.view().state.className, (className) => host.set({ className }), 'class').wrapper);
+  still(
+    dropdown(
+      'Class',
+      output.classes.map((c) => ({ value: c, label: classWords(c) })),
+      host.view().state.className,
+      (className) => host.set({ className }),
+      'class',
+    ).wrapper,
+  );
 
 /** How the maps are scaled: across classes × probability (the default), per recording, or per patch. */
 const normalisationControl: ControlSpec = (host) => {
-  const d = dropdown('Normalise', NORMALISATIONS.map((n) => ({ value: n.normalisation, label: n.label })), host.view().state.normalisation, (v) => {
-    if (isNormalisation(v)) host.set({ normalisation: v });
-  }, 'normalisation');
+  const d = dropdown(
+    'Normalise',
+    NORMALISATIONS.map((n) => ({ value: n.normalisation, label: n.label })),
+    host.view().state.normalisation,
+    (v) => {
+      if (isNormalisation(v)) host.set({ normalisation: v });
+    },
+    'normalisation',
+  );
   d.wrapper.title = NORMALISATIONS.map((n) => `${n.label}: ${n.explanation}`).join('\n');
   return still(d.wrapper);
 };
 
 /** Follows `lungcam.colormap` when the setting changes while the view is open. */
 const colormapControl: ControlSpec = (host) => {
-  const d = dropdown('Colour map', CAM_COLORMAPS.map((c) => ({ value: c, label: c })), host.view().state.colormap, (v) => {
-    if (CAM_COLORMAPS.includes(v as ColormapName)) host.set({ colormap: v as ColormapName });
-  }, 'colormap');
+  const d = dropdown(
+    'Colour map',
+    CAM_COLORMAPS.map((c) => ({ value: c, label: c })),
+    host.view().state.colormap,
+    (v) => {
+      if (CAM_COLORMAPS.includes(v as ColormapName)) host.set({ colormap: v as ColormapName });
+    },
+    'colormap',
+  );
   return {
     element: d.wrapper,
     reads: ['colormap'],
@@ -66,7 +76,18 @@ const colormapControl: ControlSpec = (host) => {
 };
 
 const opacityControl: ControlSpec = (host) =>
-  still(slider('Overlay opacity', 0, 100, 5, Math.round(host.view().state.opacity * 100), (v) => `${v}%`, (v) => host.set({ opacity: v / 100 }), 'opacity').wrapper);
+  still(
+    slider(
+      'Overlay opacity',
+      0,
+      100,
+      5,
+      Math.round(host.view().state.opacity * 100),
+      (v) => `${v}%`,
+      (v) => host.set({ opacity: v / 100 }),
+      'opacity',
+    ).wrapper,
+  );
 
 const boundariesControl: ControlSpec = (host) =>
   still(checkbox('Patch boundaries', host.view().state.showBoundaries, (showBoundaries) => host.set({ showBoundaries }), 'boundaries'));
@@ -78,10 +99,25 @@ const boundariesControl: ControlSpec = (host) =>
 const thresholdControl: ControlSpec = (host, output) => {
   const lo = Math.ceil(output.axes.bandEdgesHz[1] / 10) * 10;
   const hi = Math.floor(output.axes.bandEdgesHz[output.axes.bands] / 10) * 10;
-  const s = slider('Attention threshold', lo, hi, 10, Math.round(host.view().state.attentionThresholdHz), (v) => formatHz(v), (attentionThresholdHz) => host.set({ attentionThresholdHz }), 'attention-threshold');
+  const s = slider(
+    'Attention threshold',
+    lo,
+    hi,
+    10,
+    Math.round(host.view().state.attentionThresholdHz),
+    (v) => formatHz(v),
+    (attentionThresholdHz) => host.set({ attentionThresholdHz }),
+    'attention-threshold',
+  );
   const share = el('span', { class: 'lc-share', 'aria-live': 'polite' });
   s.wrapper.append(share);
-  return { element: s.wrapper, reads: ['attentionThresholdHz', 'map'], draw: (v) => { share.textContent = thresholdText(v); } };
+  return {
+    element: s.wrapper,
+    reads: ['attentionThresholdHz', 'map'],
+    draw: (v) => {
+      share.textContent = thresholdText(v);
+    },
+  };
 };
 
 /**
@@ -95,17 +131,27 @@ const recomputeControls: ControlSpec = (host, output) => {
     note.textContent = `Method: ${output.method}. ${link.disabledReason ?? ''}`;
     return still(note);
   }
-  const method = dropdown('Method', camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })), output.method, (m) => {
-    if (m === output.method || !output.requestId) return;
-    host.say(`Asking the kernel for ${m}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, method: m });
-  }, 'method');
-  const rerun = button('Re-run', () => {
-    if (!output.requestId) return;
-    const { layer, className } = host.view().state;
-    host.say(`Asking the kernel to re-run ${layer} × ${className}…`);
-    link.post({ type: 'recompute', requestId: output.requestId, layer, className });
-  }, 'rerun');
+  const method = dropdown(
+    'Method',
+    camMethodsOffered(output.method, output.methods).map((m) => ({ value: m, label: m })),
+    output.method,
+    (m) => {
+      if (m === output.method || !output.requestId) return;
+      host.busy(`Computing ${m}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, method: m });
+    },
+    'method',
+  );
+  const rerun = button(
+    'Re-run',
+    () => {
+      if (!output.requestId) return;
+      const { layer, className } = host.view().state;
+      host.busy(`Re-running ${layer} × ${className}…`);
+      link.post({ type: 'recompute', requestId: output.requestId, layer, className });
+    },
+    'rerun',
+  );
   const reason = el('span', { class: 'lc-reason', 'data-reason': 'host' });
   if (link.disabledReason) {
     method.setDisabled(true, link.disabledReason);

@@ -8,8 +8,7 @@ import { el } from '../dom';
 import { formatHz } from '../scales';
 import { slider } from '../widgets';
 import { cutoffRange, keptAt, variantLabel } from './cutoffs';
-import type { ControlHost } from './controls';
-import type { Control, ViewData } from './part';
+import type { Control, ControlHost, ViewData } from './part';
 
 const STEP_HZ = 10;
 /** A what-if is asked for once the slider rests this long (arrow keys fire a change per step). */
@@ -44,7 +43,7 @@ export function bandCutoffControl(host: ControlHost, output: CamOutput): Control
     const { state, cutoffs: now } = host.view();
     if (!now.pending || state.bandCutoffHz === undefined || state.bandCutoffHz === null) return;
     if (host.link.disabledReason || !output.requestId) return;
-    host.say(`Computing the what-if at ${bandCutoffLabel(state.bandCutoffHz)}: model ${now.shown.modelId} with the bands above masked…`);
+    host.busy(`Computing the what-if at ${bandCutoffLabel(state.bandCutoffHz)}: model ${now.shown.modelId} with the bands above masked…`);
     host.link.post({ type: 'cutoffWhatIf', requestId: output.requestId, bandCutoffHz: state.bandCutoffHz, method: output.method });
   };
   let timer: ReturnType<typeof setTimeout> | undefined;

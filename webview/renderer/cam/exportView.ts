@@ -19,7 +19,14 @@ function exportInput(fig: CamFigure, container: HTMLElement, v: ViewData): Expor
   const { layout, state, output } = v;
   const { plotWidth, rows } = layout;
   const { canvases } = fig;
-  const layer = (canvas: HTMLCanvasElement, y: number, height: number, opacity = 1): ExportLayer => ({ canvas, x: SIDE.left, y, width: plotWidth, height, opacity });
+  const layer = (canvas: HTMLCanvasElement, y: number, height: number, opacity = 1): ExportLayer => ({
+    canvas,
+    x: SIDE.left,
+    y,
+    width: plotWidth,
+    height,
+    opacity,
+  });
   const layers = [
     layer(canvases.spectrogram, rows.map.top, rows.map.height),
     layer(canvases.cam, rows.map.top, rows.map.height, state.opacity),
@@ -31,7 +38,10 @@ function exportInput(fig: CamFigure, container: HTMLElement, v: ViewData): Expor
   }
   const [start, end] = state.window;
   return {
-    svg: fig.svgNode, layers, width: layout.width, height: layout.height,
+    svg: fig.svgNode,
+    layers,
+    width: layout.width,
+    height: layout.height,
     title: `${output.source.fileName} · ${output.method} · layer ${state.layer} · class ${state.className} · ${formatSeconds(start)}–${formatSeconds(end)}`,
     notes: exportNotes(v),
     ...themeColours(container),

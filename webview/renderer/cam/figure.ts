@@ -57,17 +57,34 @@ export function createFigure(): CamFigure {
   const svgNode = svgEl('svg', { class: 'lc-svg' }) as SVGSVGElement;
   element.append(...Object.values(canvases), svgNode);
   const svg = select(svgNode);
-  const ids = { clip: uniqueId('lc-clip'), camGradient: uniqueId('lc-grad'), logMelGradient: uniqueId('lc-lmgrad'), maskHatch: uniqueId('lc-hatch') };
+  const ids = {
+    clip: uniqueId('lc-clip'),
+    camGradient: uniqueId('lc-grad'),
+    logMelGradient: uniqueId('lc-lmgrad'),
+    maskHatch: uniqueId('lc-hatch'),
+  };
   const defs = svg.append('defs');
   defs.append('clipPath').attr('id', ids.clip).append('rect');
   for (const id of [ids.camGradient, ids.logMelGradient]) {
     defs.append('linearGradient').attr('id', id).attr('x1', 0).attr('x2', 0).attr('y1', 1).attr('y2', 0);
   }
   // Diagonal hatching over masked bands: the map stays visible under it (the model did see those inputs).
-  const hatch = defs.append('pattern').attr('id', ids.maskHatch).attr('patternUnits', 'userSpaceOnUse').attr('width', 8).attr('height', 8)
+  const hatch = defs
+    .append('pattern')
+    .attr('id', ids.maskHatch)
+    .attr('patternUnits', 'userSpaceOnUse')
+    .attr('width', 8)
+    .attr('height', 8)
     .attr('patternTransform', 'rotate(45)');
   hatch.append('rect').attr('width', 8).attr('height', 8).attr('fill', 'rgba(0, 0, 0, 0.25)');
-  hatch.append('line').attr('x1', 0).attr('x2', 0).attr('y1', 0).attr('y2', 8).attr('stroke', 'rgba(255, 255, 255, 0.6)').attr('stroke-width', 2);
+  hatch
+    .append('line')
+    .attr('x1', 0)
+    .attr('x2', 0)
+    .attr('y1', 0)
+    .attr('y2', 8)
+    .attr('stroke', 'rgba(255, 255, 255, 0.6)')
+    .attr('stroke-width', 2);
   const plot = svg.append('g').attr('class', 'lc-plot');
   const labels = plot.append('g').attr('class', 'lc-labels');
   const map = plot.append('g').attr('class', 'lc-map').attr('clip-path', `url(#${ids.clip})`);
@@ -89,7 +106,13 @@ export function createFigure(): CamFigure {
 }
 
 /** Sizes and places every layer for `layout`; draws what depends on nothing but the layout (Hz axis, labels). */
-export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes, y: ScaleLinear<number, number>, withCycles = false): void {
+export function placeFigure(
+  fig: CamFigure,
+  layout: CamLayout,
+  axes: FeatureAxes,
+  y: ScaleLinear<number, number>,
+  withCycles = false,
+): void {
   const { width, height, plotWidth, rows } = layout;
   const { map, timeProfile, timeAxis, strip, overview } = rows;
   const { canvases, g } = fig;
@@ -104,18 +127,46 @@ export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes
   fig.hit.attr('x', 0).attr('y', map.top).attr('width', plotWidth).attr('height', map.height);
   drawHzAxis(g.hzAxis.attr('transform', `translate(0, ${map.top})`), y, hzTicks(axes, map.height), map.height);
   g.labels.selectAll('*').remove();
-  g.labels.append('text').attr('class', 'lc-strip-label').attr('x', -8).attr('y', strip.top + strip.height - 2)
-    .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor');
+  g.labels
+    .append('text')
+    .attr('class', 'lc-strip-label')
+    .attr('x', -8)
+    .attr('y', strip.top + strip.height - 2)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor');
   const lane = cycleRows(rows.cycles);
-  for (const [row, label] of [[lane.annotated, lane.model ? 'annotated' : 'cycles'], [lane.model, 'model']] as const) {
+  for (const [row, label] of [
+    [lane.annotated, lane.model ? 'annotated' : 'cycles'],
+    [lane.model, 'model'],
+  ] as const) {
     if (!row || !withCycles) continue;
-    g.labels.append('text').attr('class', 'lc-lane-label').attr('x', -8).attr('y', row.top + row.height - 1)
-      .attr('text-anchor', 'end').attr('font-size', 9).attr('fill', 'currentColor').text(label);
+    g.labels
+      .append('text')
+      .attr('class', 'lc-lane-label')
+      .attr('x', -8)
+      .attr('y', row.top + row.height - 1)
+      .attr('text-anchor', 'end')
+      .attr('font-size', 9)
+      .attr('fill', 'currentColor')
+      .text(label);
   }
-  g.labels.append('text').attr('x', -8).attr('y', timeProfile.top + timeProfile.height / 2 + 3)
-    .attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text('Time profile');
-  g.labels.append('rect').attr('y', timeProfile.top).attr('width', plotWidth).attr('height', timeProfile.height)
-    .attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
+  g.labels
+    .append('text')
+    .attr('x', -8)
+    .attr('y', timeProfile.top + timeProfile.height / 2 + 3)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text('Time profile');
+  g.labels
+    .append('rect')
+    .attr('y', timeProfile.top)
+    .attr('width', plotWidth)
+    .attr('height', timeProfile.height)
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.3);
   g.timeAxis.attr('transform', `translate(0, ${timeAxis.top})`);
   g.bandProfile.attr('transform', `translate(${layout.bandProfileX}, ${map.top})`);
   g.colorBars.attr('transform', `translate(${layout.colorBarsX}, ${map.top})`);
@@ -129,9 +180,15 @@ export function placeFigure(fig: CamFigure, layout: CamLayout, axes: FeatureAxes
   place(canvases.overviewSpectrogram, overview.top, plotWidth, overview.height);
   place(canvases.overviewCam, overview.top, plotWidth, overview.height);
   g.overviewBrush.attr('transform', `translate(0, ${overview.top})`);
-  g.overviewFrame.attr('transform', `translate(0, ${overview.top})`)
-    .append('text').attr('x', -8).attr('y', overview.height / 2 + 3).attr('text-anchor', 'end')
-    .attr('font-size', 10).attr('fill', 'currentColor').text('Overview');
+  g.overviewFrame
+    .attr('transform', `translate(0, ${overview.top})`)
+    .append('text')
+    .attr('x', -8)
+    .attr('y', overview.height / 2 + 3)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text('Overview');
 }
 
 /** A canvas at (SIDE.left, top) in the figure, width × height CSS pixels. */

@@ -22,7 +22,13 @@ export interface NavigationEvents {
   brushed(start: number, end: number): void;
 }
 
-export function attachNavigation(fig: CamFigure, layout: CamLayout, xFull: ScaleLinear<number, number>, totalSeconds: number, on: NavigationEvents): Navigation {
+export function attachNavigation(
+  fig: CamFigure,
+  layout: CamLayout,
+  xFull: ScaleLinear<number, number>,
+  totalSeconds: number,
+  on: NavigationEvents,
+): Navigation {
   const { plotWidth, rows } = layout;
   let overview: Overview | undefined;
   if (rows.overview) {
@@ -34,8 +40,14 @@ export function attachNavigation(fig: CamFigure, layout: CamLayout, xFull: Scale
   let following = false;
   const zoom = d3zoom<SVGRectElement, unknown>()
     .scaleExtent([1, Math.max(1, totalSeconds)])
-    .extent([[0, 0], [plotWidth, rows.map.height]])
-    .translateExtent([[0, 0], [plotWidth, rows.map.height]])
+    .extent([
+      [0, 0],
+      [plotWidth, rows.map.height],
+    ])
+    .translateExtent([
+      [0, 0],
+      [plotWidth, rows.map.height],
+    ])
     .filter((event: Event) => {
       if (event.type === 'wheel') return (event as WheelEvent).ctrlKey || (event as WheelEvent).metaKey;
       return !(event as MouseEvent).button;

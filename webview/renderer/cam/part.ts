@@ -8,6 +8,7 @@ import type { CamLayout } from './layout';
 import type { Variant } from './cutoffs';
 import type { MapSelection } from './selection';
 import type { CamViewState, StateKey } from './state';
+import type { HostLink } from '../hostLink';
 
 /** A choice of the user's, a new output (which redraws every part), or the layer × class map that follows. */
 export type ViewKey = StateKey | 'output' | 'map';
@@ -43,6 +44,25 @@ export interface Part {
 export interface Control extends Part {
   readonly element: HTMLElement;
 }
+
+/** What a control may do. */
+export interface ControlHost {
+  view(): ViewData;
+  set(patch: Partial<CamViewState>): void;
+  /** The same as pressing `key` on the figure (zoom buttons). */
+  key(key: string): void;
+  /** The host (the extension) that recomputes outputs. */
+  link: HostLink;
+  /** A line in the view's status. */
+  say(text: string): void;
+  /** A request to the host is on its way: the view shows it pending, with progress and Cancel. */
+  busy(text: string): void;
+  exportSvg(): string;
+  exportPng(): Promise<string>;
+}
+
+/** Builds a control (or a few) from the view's data; a new control is one of these in controls.ts's rows. */
+export type ControlSpec = (host: ControlHost, output: CamOutput) => Control | Control[];
 
 export function readsAny(part: Part, keys: ReadonlySet<ViewKey>): boolean {
   return keys.has('output') || part.reads.some((k) => keys.has(k));

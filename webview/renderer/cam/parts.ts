@@ -43,7 +43,8 @@ function windowPictures(fig: CamFigure): Part {
       const height = layout.rows.map.height;
       drawSpectrogram(fig.canvases.spectrogram.getContext('2d')!, logMel, output.axes, x, plotWidth, height, colormapLut('greys'));
       const ctx = fig.canvases.cam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
+      if (selection.map)
+        drawCam(ctx, selection.map, output.patches, output.axes, x, plotWidth, height, colormapLut(state.colormap), selection.bands);
       else ctx.clearRect(0, 0, plotWidth, height);
     },
   };
@@ -62,12 +63,20 @@ function marks(fig: CamFigure, container: HTMLElement): Part {
       const [first, last] = patchesInView(output.patches, output.axes.hopSeconds, state.window[0], state.window[1]);
       const classIndex = output.classes.indexOf(state.className);
       drawMarks(fig.canvases.marks.getContext('2d')!, {
-        output, x, y, width: layout.plotWidth, first, last, classIndex,
+        output,
+        x,
+        y,
+        width: layout.plotWidth,
+        first,
+        last,
+        classIndex,
         classColour: classColourAt(Math.max(0, classIndex)),
         rows: layout.rows,
         height: marksHeight(layout),
         showBoundaries: state.showBoundaries,
-        timePoints: selection.map ? timeProfilePoints(selection.timeProfile, selection.map, output.patches, output.axes.hopSeconds, first, last) : [],
+        timePoints: selection.map
+          ? timeProfilePoints(selection.timeProfile, selection.map, output.patches, output.axes.hopSeconds, first, last)
+          : [],
         timeProfileMax: selection.timeProfileMax,
         foreground: getComputedStyle(container).color || '#888',
       });
@@ -83,9 +92,28 @@ function overviewPictures(fig: CamFigure): Part {
       const overview = layout.rows.overview;
       if (!overview) return;
       const { overviewSpectrogram, overviewCam } = fig.canvases;
-      drawSpectrogram(overviewSpectrogram.getContext('2d')!, logMel, output.axes, xFull, layout.plotWidth, overview.height, colormapLut('greys'));
+      drawSpectrogram(
+        overviewSpectrogram.getContext('2d')!,
+        logMel,
+        output.axes,
+        xFull,
+        layout.plotWidth,
+        overview.height,
+        colormapLut('greys'),
+      );
       const ctx = overviewCam.getContext('2d')!;
-      if (selection.map) drawCam(ctx, selection.map, output.patches, output.axes, xFull, layout.plotWidth, overview.height, colormapLut(state.colormap), selection.bands);
+      if (selection.map)
+        drawCam(
+          ctx,
+          selection.map,
+          output.patches,
+          output.axes,
+          xFull,
+          layout.plotWidth,
+          overview.height,
+          colormapLut(state.colormap),
+          selection.bands,
+        );
       else ctx.clearRect(0, 0, layout.plotWidth, overview.height);
     },
   };
@@ -105,7 +133,15 @@ function bandProfile(fig: CamFigure): Part {
   return {
     reads: ['map'],
     draw({ output, selection, layout }) {
-      if (selection.map) drawBandProfile(fig.g.bandProfile, selection.bandProfile, output.axes, layout.rows.map.height, SIDE.profileWidth, selection.bandProfileMax);
+      if (selection.map)
+        drawBandProfile(
+          fig.g.bandProfile,
+          selection.bandProfile,
+          output.axes,
+          layout.rows.map.height,
+          SIDE.profileWidth,
+          selection.bandProfileMax,
+        );
       else fig.g.bandProfile.selectAll('*').remove();
     },
   };
@@ -117,23 +153,57 @@ function colorBars(fig: CamFigure): Part {
     reads: ['colormap'],
     draw({ output, state, layout }) {
       const h = layout.rows.map.height;
-      const bar = (cls: string, id: string, stops: { offset: number; color: string }[], domain: [number, number], label: string, dx: number) => {
-        fig.svg.select(`#${id}`).selectAll('stop').data(stops).join('stop')
-          .attr('offset', (d) => d.offset).attr('stop-color', (d) => d.color);
+      const bar = (
+        cls: string,
+        id: string,
+        stops: { offset: number; color: string }[],
+        domain: [number, number],
+        label: string,
+        dx: number,
+      ) => {
+        fig.svg
+          .select(`#${id}`)
+          .selectAll('stop')
+          .data(stops)
+          .join('stop')
+          .attr('offset', (d) => d.offset)
+          .attr('stop-color', (d) => d.color);
         const g = fig.g.colorBars.selectAll<SVGGElement, number>(`g.${cls}`).data([0]).join('g').attr('class', cls) as unknown as G;
         g.attr('transform', `translate(${dx}, 0)`);
-        g.selectAll('rect').data([0]).join('rect').attr('width', SIDE.barWidth).attr('height', h).attr('fill', `url(#${id})`)
-          .attr('stroke', 'currentColor').attr('stroke-opacity', 0.3);
+        g.selectAll('rect')
+          .data([0])
+          .join('rect')
+          .attr('width', SIDE.barWidth)
+          .attr('height', h)
+          .attr('fill', `url(#${id})`)
+          .attr('stroke', 'currentColor')
+          .attr('stroke-opacity', 0.3);
         // drawValueAxis gives the group its class: select by that one, so a redraw reuses the group.
-        const axisG = g.selectAll<SVGGElement, number>('g.lc-axis-value').data([0]).join('g')
+        const axisG = g
+          .selectAll<SVGGElement, number>('g.lc-axis-value')
+          .data([0])
+          .join('g')
           .attr('transform', `translate(${SIDE.barWidth}, 0)`) as unknown as G;
         drawValueAxis(axisG, scaleLinear().domain(domain).range([h, 0]), '.1f');
-        g.selectAll('text.lc-bar-label').data([label]).join('text').attr('class', 'lc-bar-label')
-          .attr('transform', `translate(${SIDE.barWidth / 2}, -6)`).attr('text-anchor', 'middle')
-          .attr('font-size', 10).attr('fill', 'currentColor').text((d) => d);
+        g.selectAll('text.lc-bar-label')
+          .data([label])
+          .join('text')
+          .attr('class', 'lc-bar-label')
+          .attr('transform', `translate(${SIDE.barWidth / 2}, -6)`)
+          .attr('text-anchor', 'middle')
+          .attr('font-size', 10)
+          .attr('fill', 'currentColor')
+          .text((d) => d);
       };
       bar('lc-bar-cam', fig.ids.camGradient, colormapStops(state.colormap), [0, 1], 'CAM', 0);
-      bar('lc-bar-lm', fig.ids.logMelGradient, colormapStops('greys'), [output.logMel.min, output.logMel.max], 'log-mel', SIDE.barWidth + SIDE.barAxis);
+      bar(
+        'lc-bar-lm',
+        fig.ids.logMelGradient,
+        colormapStops('greys'),
+        [output.logMel.min, output.logMel.max],
+        'log-mel',
+        SIDE.barWidth + SIDE.barAxis,
+      );
     },
   };
 }
@@ -155,12 +225,30 @@ function thresholdLine(fig: CamFigure): Part {
       const { layout, y, state } = v;
       const text = thresholdText(v);
       const yy = layout.rows.map.top + y(state.attentionThresholdHz);
-      fig.g.cutoff.selectAll('line').data([yy]).join('line')
-        .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => d).attr('y2', (d) => d)
-        .attr('stroke', THRESHOLD_COLOUR).attr('stroke-width', 1.5).attr('stroke-dasharray', '6 3');
-      fig.g.cutoff.selectAll('text').data([text]).join('text')
-        .attr('x', layout.plotWidth - 4).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 11)
-        .attr('fill', THRESHOLD_COLOUR).attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      fig.g.cutoff
+        .selectAll('line')
+        .data([yy])
+        .join('line')
+        .attr('x1', 0)
+        .attr('x2', layout.plotWidth)
+        .attr('y1', (d) => d)
+        .attr('y2', (d) => d)
+        .attr('stroke', THRESHOLD_COLOUR)
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', '6 3');
+      fig.g.cutoff
+        .selectAll('text')
+        .data([text])
+        .join('text')
+        .attr('x', layout.plotWidth - 4)
+        .attr('y', yy - 4)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 11)
+        .attr('fill', THRESHOLD_COLOUR)
+        .attr('paint-order', 'stroke')
+        .attr('stroke', 'black')
+        .attr('stroke-width', 2.5)
+        .attr('stroke-opacity', 0.6)
         .text((d) => d);
     },
   };
@@ -182,17 +270,49 @@ function removedBands(fig: CamFigure): Part {
       const zones = [];
       // Above the model's own bands: never seen. Between the cutoff and them: masked in a what-if.
       if (shown.bands < axes.bands) {
-        zones.push({ from: shown.bands, fill: 'rgba(0, 0, 0, 0.55)', label: shown.cutoffMode === 'masked' ? `model ${shown.modelId} never saw these bands` : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands` });
+        zones.push({
+          from: shown.bands,
+          fill: 'rgba(0, 0, 0, 0.55)',
+          label:
+            shown.cutoffMode === 'masked'
+              ? `model ${shown.modelId} never saw these bands`
+              : `removed above ${cutLabel}: model ${shown.modelId} never saw these bands`,
+        });
       }
       if (shown.cutoffMode === 'masked' && shown.keptBands < shown.bands) {
-        zones.push({ from: shown.keptBands, to: shown.bands, fill: `url(#${fig.ids.maskHatch})`, label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})` });
+        zones.push({
+          from: shown.keptBands,
+          to: shown.bands,
+          fill: `url(#${fig.ids.maskHatch})`,
+          label: `masked above ${cutLabel} (what-if: ${shown.maskFill ?? 'floor'})`,
+        });
       }
-      const placed = zones.map((z) => ({ ...z, top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands), bottom: yOfBand(z.from) }));
-      fig.g.removed.selectAll('rect').data(placed).join('rect')
-        .attr('x', 0).attr('y', (z) => z.top).attr('width', layout.plotWidth).attr('height', (z) => z.bottom - z.top).attr('fill', (z) => z.fill);
-      fig.g.removed.selectAll('text').data(placed).join('text')
-        .attr('x', 6).attr('y', (z) => z.top + 14).attr('font-size', 11).attr('fill', 'white')
-        .attr('paint-order', 'stroke').attr('stroke', 'black').attr('stroke-width', 2.5).attr('stroke-opacity', 0.6)
+      const placed = zones.map((z) => ({
+        ...z,
+        top: yOfBand('to' in z && z.to !== undefined ? z.to : axes.bands),
+        bottom: yOfBand(z.from),
+      }));
+      fig.g.removed
+        .selectAll('rect')
+        .data(placed)
+        .join('rect')
+        .attr('x', 0)
+        .attr('y', (z) => z.top)
+        .attr('width', layout.plotWidth)
+        .attr('height', (z) => z.bottom - z.top)
+        .attr('fill', (z) => z.fill);
+      fig.g.removed
+        .selectAll('text')
+        .data(placed)
+        .join('text')
+        .attr('x', 6)
+        .attr('y', (z) => z.top + 14)
+        .attr('font-size', 11)
+        .attr('fill', 'white')
+        .attr('paint-order', 'stroke')
+        .attr('stroke', 'black')
+        .attr('stroke-width', 2.5)
+        .attr('stroke-opacity', 0.6)
         .text((z) => z.label);
     },
   };

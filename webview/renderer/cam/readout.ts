@@ -40,12 +40,28 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
     const band = Math.min(axes.bands - 1, Math.max(0, bandAtY(axes, map.height, py)));
     if (frame < 0 || frame >= axes.frames) return clear();
     element.textContent = readoutText(v, seconds, frame, band);
-    fig.g.hover.selectAll('line.v').data([px]).join('line').attr('class', 'v')
-      .attr('x1', (d) => d).attr('x2', (d) => d).attr('y1', map.top).attr('y2', map.top + map.height)
-      .attr('stroke', 'white').attr('stroke-opacity', 0.8);
-    fig.g.hover.selectAll('line.h').data([py]).join('line').attr('class', 'h')
-      .attr('x1', 0).attr('x2', layout.plotWidth).attr('y1', (d) => map.top + d).attr('y2', (d) => map.top + d)
-      .attr('stroke', 'white').attr('stroke-opacity', 0.8);
+    fig.g.hover
+      .selectAll('line.v')
+      .data([px])
+      .join('line')
+      .attr('class', 'v')
+      .attr('x1', (d) => d)
+      .attr('x2', (d) => d)
+      .attr('y1', map.top)
+      .attr('y2', map.top + map.height)
+      .attr('stroke', 'white')
+      .attr('stroke-opacity', 0.8);
+    fig.g.hover
+      .selectAll('line.h')
+      .data([py])
+      .join('line')
+      .attr('class', 'h')
+      .attr('x1', 0)
+      .attr('x2', layout.plotWidth)
+      .attr('y1', (d) => map.top + d)
+      .attr('y2', (d) => map.top + d)
+      .attr('stroke', 'white')
+      .attr('stroke-opacity', 0.8);
   };
 
   /** Both labels of the cycle under the pointer (annotated, predicted, right or wrong). */
@@ -67,7 +83,12 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
 
   return {
     moveCursor(dSeconds, dBand) {
-      const { output: { axes }, state: { window }, x, layout } = view();
+      const {
+        output: { axes },
+        state: { window },
+        x,
+        layout,
+      } = view();
       const c = cursor ?? { seconds: (window[0] + window[1]) / 2, band: Math.floor(axes.bands / 2) };
       const seconds = Math.min(window[1], Math.max(window[0], c.seconds + dSeconds));
       const band = Math.min(axes.bands - 1, Math.max(0, c.band + dBand));

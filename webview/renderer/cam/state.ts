@@ -52,8 +52,16 @@ export function initialState(restored: CamViewState | undefined, colormap: Color
  */
 export function fitToOutput(state: CamViewState, output: CamOutput, keepWindow: boolean): CamViewState {
   const { layers, classes, axes } = output;
-  const layer = layers.includes(state.layer) ? state.layer : layers.includes(output.defaultLayer) ? output.defaultLayer : layers[layers.length - 1];
-  const className = classes.includes(state.className) ? state.className : classes.includes(output.defaultClass) ? output.defaultClass : classes[0];
+  const layer = layers.includes(state.layer)
+    ? state.layer
+    : layers.includes(output.defaultLayer)
+      ? output.defaultLayer
+      : layers[layers.length - 1];
+  const className = classes.includes(state.className)
+    ? state.className
+    : classes.includes(output.defaultClass)
+      ? output.defaultClass
+      : classes[0];
   const lo = axes.bandEdgesHz[1];
   const hi = axes.bandEdgesHz[axes.bands];
   const t = state.attentionThresholdHz;
@@ -83,15 +91,23 @@ export function windowForKey(key: string, window: [number, number], axes: Featur
   const span = end - start;
   const total = recordingSeconds(axes);
   switch (key) {
-    case 'ArrowLeft': return [start - span * 0.2, end - span * 0.2];
-    case 'ArrowRight': return [start + span * 0.2, end + span * 0.2];
+    case 'ArrowLeft':
+      return [start - span * 0.2, end - span * 0.2];
+    case 'ArrowRight':
+      return [start + span * 0.2, end + span * 0.2];
     case '+':
-    case '=': return [start + span * 0.25, end - span * 0.25];
-    case '-': return [start - span * 0.5, end + span * 0.5];
-    case '0': return [0, total];
-    case 'Home': return [0, span];
-    case 'End': return [total - span, total];
-    default: return null;
+    case '=':
+      return [start + span * 0.25, end - span * 0.25];
+    case '-':
+      return [start - span * 0.5, end + span * 0.5];
+    case '0':
+      return [0, total];
+    case 'Home':
+      return [0, span];
+    case 'End':
+      return [total - span, total];
+    default:
+      return null;
   }
 }
 

@@ -29,8 +29,13 @@ export interface TextElements {
 
 export function textParts(els: TextElements, fig: CamFigure, hostCanSend: () => boolean): Part[] {
   return [
-    title(els.title), verdicts(els.verdicts), scale(els.scale), mapStatus(els.status, fig, hostCanSend),
-    dataAttributes(els.container), windowAttributes(els.container), summary(els.summary),
+    title(els.title),
+    verdicts(els.verdicts),
+    scale(els.scale),
+    mapStatus(els.status, fig, hostCanSend),
+    dataAttributes(els.container),
+    windowAttributes(els.container),
+    summary(els.summary),
   ];
 }
 
@@ -88,15 +93,17 @@ function scale(element: HTMLElement): Part {
 function mapStatus(status: HTMLElement, fig: CamFigure, hostCanSend: () => boolean): Part {
   return {
     reads: ['map'],
-    draw({ selection, state: { layer, className } }) {
+    draw({ output, selection, state: { layer, className } }) {
       const map = selection.map;
       if (!map) {
-        status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
+        const fetched = hostCanSend() && !!output.requestId && !!output.omittedLayers?.includes(layer);
+        status.textContent = `No ${className} map for layer ${layer} in this output (left out to keep it small).${fetched ? ' Fetching it…' : hostCanSend() ? ' Use "Re-run" to fetch it from the kernel.' : ''}`;
       } else {
         const n = map.zeroPatches.length;
-        status.textContent = n > 0
-          ? `In ${n} of ${plural(map.rawMax.length, 'patch', 'patches')} nothing at layer ${layer} raises the score of ${classWords(className)}: its map is blank there.`
-          : '';
+        status.textContent =
+          n > 0
+            ? `In ${n} of ${plural(map.rawMax.length, 'patch', 'patches')} nothing at layer ${layer} raises the score of ${classWords(className)}: its map is blank there.`
+            : '';
       }
       fig.g.labels.select('.lc-strip-label').text(`P(${className})`);
     },
@@ -142,7 +149,10 @@ function summary(element: HTMLElement): Part {
       return;
     }
     element.textContent = camSummary({
-      output, layer: state.layer, className: state.className, normalisation: state.normalisation,
+      output,
+      layer: state.layer,
+      className: state.className,
+      normalisation: state.normalisation,
       regions: patchPeaks(selection.map, output.patches, { ...output.axes, bands: selection.bands }, SUMMARY_REGIONS),
       ranges: shareByRanges(selection.bandProfile, output.axes.bandCentersHz, SUMMARY_RANGES_HZ),
       attentionThresholdHz: state.attentionThresholdHz,

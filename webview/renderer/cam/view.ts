@@ -3,7 +3,7 @@
 // export and the screen-reader summary. This file only composes: the choices live in state.ts, the
 // geometry in layout.ts, the controls in controls.ts, and each drawn piece is a part (part.ts) that is
 // redrawn when what it reads changes — at once, or in the next animation frame when it follows the window.
-import type { CamOutput, CutoffRung } from '../../../kernels/shared/outputTypes';
+import type { CamMap, CamOutput, CutoffRung } from '../../../kernels/shared/outputTypes';
 import { CAM_COLORMAPS, type ColormapName } from '../../../kernels/shared/view/colormaps';
 import { decodeMatrix } from '../../../kernels/shared/view/quantized';
 import { el } from '../dom';
@@ -19,6 +19,7 @@ import { readsAny, type Part, type ViewData, type ViewKey } from './part';
 import { figureParts } from './parts';
 import { attachReadout } from './readout';
 import { MAP_INPUTS, selectMap } from './selection';
+import { createPending } from '../pending';
 import { changedKeys, clampWindow, cursorStepForKey, fitToOutput, initialState, windowForKey, type CamViewState } from './state';
 import { textParts } from './texts';
 
@@ -33,6 +34,12 @@ export interface CamViewOptions {
 
 export interface CamViewHandle {
   update(output: CamOutput): void;
+  /** The host's progress on the view's pending request. */
+  showProgress(step: string, done?: number): void;
+  /** The pending request was cancelled: the view keeps what it shows. */
+  cancelled(): void;
+  /** Maps of a layer the output left out, fetched from the host. */
+  addLayer(layer: string, maps: Record<string, CamMap>): void;
   /** Switches the overlay's colour map (a settings change). */
   setColormap(name: ColormapName): void;
   state(): CamViewState;
@@ -46,7 +53,8 @@ export interface CamViewHandle {
   exportPng(): Promise<string>;
 }
 
-const KEYBOARD_HELP = 'Map: arrow keys pan, + and − zoom, 0 shows the whole recording, Shift + arrows move a cursor that reads out time, frequency and values';
+const KEYBOARD_HELP =
+  'Map: arrow keys pan, + and − zoom, 0 shows the whole recording, Shift + arrows move a cursor that reads out time, frequency and values';
 
 export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostLink, options: CamViewOptions = {}): CamViewHandle {
   let state = initialState(options.state, options.colormap);
@@ -74,7 +82,8 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
   const readoutLine = el('div', { class: 'lc-readout' });
   const summary = el('p', { class: 'lc-summary', 'aria-live': 'polite' });
   const fig = createFigure();
-  container.append(title, verdicts, rows.choices, rows.host, rows.actions, scaleNote, status, readoutLine, fig.element, summary);
+  const busy = createPending(() => { if (data.output.requestId) link.post({ type: 'cancel', requestId: data.output.requestId }); });
+  container.append(title, verdicts, rows.choices, rows.host, rows.actions, scaleNote, status, busy.element, readoutLine, fig.element, summary);
   root.replaceChildren(container);
 
   const figParts = [
@@ -104,6 +113,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     if (MAP_INPUTS.some((k) => changed.has(k))) {
       data = { ...data, selection: selectMap(data.output, state) };
       changed.add('map');
+      fetchLeftOutLayer();
     }
     for (const p of parts()) if (!p.perFrame && readsAny(p, changed)) p.draw(data);
     changed.forEach((k) => pending.add(k));
@@ -115,6 +125,19 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
         if (!disposed && pending.size) drawFrame();
       });
     }
+  }
+
+  /**
+   * A layer the output left out, picked: its maps are asked of the host (once at a time). Only for the
+   * output's own maps: the host computes those, not a family's other members or a what-if.
+   */
+  function fetchLeftOutLayer(): void {
+    const { output } = data;
+    if (data.selection.map || !output.requestId || link.disabledReason || busy.active || !output.omittedLayers?.includes(state.layer)) return;
+    if (data.cutoffs.shown.maps !== original.maps) return;
+    busy.show(`Computing layer ${state.layer}…`);
+    const own = original.cutoff ? { bandCutoffHz: original.cutoff.bandCutoffHz } : {};
+    link.post({ type: 'layer', requestId: output.requestId, layer: state.layer, method: output.method, ...own });
   }
 
   /** Draws the parts that follow the time window (all of them with `everything`). */
@@ -175,11 +198,21 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
       brushed: setWindow,
     });
     navigation.follow(state.window);
-    const controls = buildControls({
-      view: () => data, set, key: (k) => onKey(k), link,
-      say: (text) => { status.textContent = text; },
-      exportSvg: () => handle.exportSvg(), exportPng: () => handle.exportPng(),
-    }, output);
+    const controls = buildControls(
+      {
+        view: () => data,
+        set,
+        key: (k) => onKey(k),
+        link,
+        say: (text) => {
+          status.textContent = text;
+        },
+        busy: (text) => busy.show(text),
+        exportSvg: () => handle.exportSvg(),
+        exportPng: () => handle.exportPng(),
+      },
+      output,
+    );
     for (const row of Object.keys(rows) as ControlRow[]) rows[row].replaceChildren(...controls[row].map((c) => c.element));
     controlParts = [...controls.choices, ...controls.host, ...controls.actions];
     readout.clear();
@@ -192,6 +225,7 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
 
   const handle: CamViewHandle = {
     update(next) {
+      busy.hide();
       show(next);
       status.textContent = `Updated by the kernel: ${next.method}.`;
     },
@@ -200,9 +234,25 @@ export function renderCamView(root: HTMLElement, initial: CamOutput, link: HostL
     },
     state: () => ({ ...state, window: [state.window[0], state.window[1]] }),
     showError(message) {
+      busy.hide();
       status.textContent = message;
     },
+    showProgress(step, done) {
+      busy.show(`${step.charAt(0).toUpperCase()}${step.slice(1)}…`, done);
+    },
+    cancelled() {
+      busy.hide();
+      // The method dropdown goes back to the output's method; the what-ifs computed before stay.
+      show(original);
+      status.textContent = 'Cancelled: the view shows what it showed before.';
+    },
+    addLayer(layer, maps) {
+      busy.hide();
+      original = { ...original, maps: { ...original.maps, [layer]: maps }, omittedLayers: original.omittedLayers?.filter((l) => l !== layer) };
+      refresh(['bandCutoffHz', 'layer']);
+    },
     addCutoff(rung) {
+      busy.hide();
       whatIfs = [...whatIfs.filter((w) => w.keptBands !== rung.keptBands), rung];
       refresh(['bandCutoffHz']);
     },

@@ -29,12 +29,25 @@ export function wasmResampler(kernel: PolyphaseKernel): WasmResampler | null {
 export class WasmResampler {
   private static readonly CHUNK = 32768;
   private readonly memory: WebAssembly.Memory;
-  private readonly renderFn: (table: number, stride: number, up: number, down: number, leftMax: number,
-    t0: number, count: number, x: number, xBase: number, out: number) => void;
+  private readonly renderFn: (
+    table: number,
+    stride: number,
+    up: number,
+    down: number,
+    leftMax: number,
+    t0: number,
+    count: number,
+    x: number,
+    xBase: number,
+    out: number,
+  ) => void;
   private readonly stride: number;
   private readonly xOffset: number;
 
-  private constructor(private readonly kernel: PolyphaseKernel, instance: WebAssembly.Instance) {
+  private constructor(
+    private readonly kernel: PolyphaseKernel,
+    instance: WebAssembly.Instance,
+  ) {
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.renderFn = instance.exports.render as WasmResampler['renderFn'];
     const { up, taps } = kernel;

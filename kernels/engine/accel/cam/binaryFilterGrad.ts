@@ -12,21 +12,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapMemory } from '../heap';
+import { heapMemory, type HeapBackend } from '../heap';
 import { camThreadCount, runCamSplit } from './camThreads';
 
 const COUNTS = 'LungcamBinaryFilterGrad';
 const MASK_BITS = 'LungcamMaskBits';
 const SET_BITS = 'LungcamSetBits';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  getMemoryOffset(dataId: object): number;
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
-  disposeData(dataId: object): void;
-  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
-
 
 /** Where a padded-grid position (row, col) sits in a bit vector: row·rowStep + col·colStep. */
 export interface BitLayout {
@@ -82,8 +73,9 @@ function setBitsWasm(args: Args): TensorInfo[] {
   const [n, , , c] = first.shape;
   const bits = backend.makeOutput([sets.length, n, c, words * 2], 'int32');
   const scale = backend.makeOutput([sets.length, n, c], 'float32');
-  const b = backend.typedArrayFromHeap(bits) as Int32Array, s = backend.typedArrayFromHeap(scale) as Float32Array;
-  const views = strips.map((_, k) => backend.typedArrayFromHeap(args.inputs[`s${k}`]) as Float32Array);
+  // tfjs hands an int32 tensor's data out as an Int32Array; the shared interface types the float32 case
+  const b = backend.typedArrayFromHeap(bits) as unknown as Int32Array, s = backend.typedArrayFromHeap(scale);
+  const views = strips.map((_, k) => backend.typedArrayFromHeap(args.inputs[`s${k}`]));
   b.fill(0);
   s.fill(0);
   const [ph, pw] = pool, [ha, wa] = grid;

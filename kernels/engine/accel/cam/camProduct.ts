@@ -8,19 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapMemory } from '../heap';
+import { heapMemory, type HeapBackend } from '../heap';
 import { runCamSplit } from './camThreads';
 
 const KERNEL = 'LungcamCamProduct';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  getMemoryOffset(dataId: object): number;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  disposeData(dataId: object): void;
-  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-}
-
 
 /** Inputs a [N, P, K] and w0, w1, … (one per class, [N, K] each, float32) → [C, N, P]. */
 function camProductWasm(args: { inputs: Record<string, TensorInfo>; backend: unknown }): TensorInfo {

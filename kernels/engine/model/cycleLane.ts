@@ -4,7 +4,7 @@
  * lane: predictions, Grad-CAM, the `view` command's JSON and the exports made from them.
  */
 import type { Annotations, CycleAnnotation } from '../../shared/outputTypes';
-import type { RecordingPrediction } from '../model/classify';
+import type { RecordingPrediction } from './classify';
 import { flagsFromLabel, isCycleLabel } from '../data/labels';
 
 export type CyclePredictionLike = Partial<Pick<RecordingPrediction, 'cycles' | 'cycleAggregation' | 'annotationSource'>>;
