@@ -9,6 +9,7 @@ import { registerController } from './controller';
 import { setExtensionRoot } from './cliRunner';
 import { registerSelectModel } from './selectModel';
 import { registerOpenWav } from './openWav';
+import { registerOpenQuickstart } from './openQuickstart';
 import { registerQuickAnalysis } from './quickAnalysis';
 import { registerTrainCommand } from './trainCommand';
 import { registerStudyCommand } from './studyCommand';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerEngine(context);
   registerSelectModel(context);
   registerOpenWav(context);
+  registerOpenQuickstart(context);
   registerQuickAnalysis(context);
   registerTrainCommand(context);
   registerStudyCommand(context);

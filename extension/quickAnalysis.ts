@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MIME, type RendererRequest } from '../kernels/shared/outputTypes';
+import { classWords, plural } from '../kernels/shared/view/words';
 import { answerRendererRequest } from './rendererMessaging';
 import { computeView, type ViewOutputs } from './recompute';
 import { requireModel } from './selectModel';
@@ -161,7 +162,7 @@ export function showProblem(panel: vscode.WebviewPanel, title: string, problem: 
 export function summaryLine(o: ViewOutputs, modelDir: string): string {
   const p = o.predictions;
   const i = p.classes.indexOf(p.label);
-  return `Model ${path.basename(modelDir)}: ${p.label} (mean p ${(p.recordingProbabilities[i] ?? 0).toFixed(2)}) over ${p.patches.startFrame.length} patch(es); ${o.cam.method}, every layer and class.`;
+  return `Model ${path.basename(modelDir)}: ${classWords(p.label)} (mean p ${(p.recordingProbabilities[i] ?? 0).toFixed(2)}) over ${plural(p.patches.startFrame.length, 'patch', 'patches')}; ${o.cam.method}, every layer and class.`;
 }
 
 export function registerQuickAnalysis(context: vscode.ExtensionContext): void {

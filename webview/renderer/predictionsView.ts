@@ -5,16 +5,16 @@ import { select, type Selection } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import type { PredictionsOutput } from '../../kernels/shared/outputTypes';
 import { classColourAt } from '../../kernels/shared/view/classColours';
-import { cycleSummary, verdictCounts } from '../../kernels/shared/view/cycleVerdicts';
+import { cycleNoun, cycleSummary, verdictCounts } from '../../kernels/shared/view/cycleVerdicts';
 import { classWords, plural } from '../../kernels/shared/view/words';
 import { drawTimeAxis } from './axes';
 import { formatSeconds } from './scales';
 import { el, svgEl } from './dom';
 import { drawCycleLaneSvg, laneHeight } from './cycleLaneSvg';
 
-const L = { left: 90, barHeight: 16, stripTop: 0, stripHeight: 36, axis: 40, right: 20, laneGap: 6 };
+// left: room for the longest class name in words ("crackle+wheeze") beside the bars
+const L = { left: 104, barHeight: 16, stripTop: 0, stripHeight: 36, axis: 40, right: 20, laneGap: 6 };
 
-const HINT = 'Hover over an annotated cycle for both its labels.';
 
 export function renderPredictionsView(root: HTMLElement, output: PredictionsOutput): { dispose(): void } {
   const container = el('div', { class: 'lungcam lc-predictions', role: 'figure', 'aria-label': `Predictions for ${output.source.fileName}` });
@@ -27,6 +27,7 @@ export function renderPredictionsView(root: HTMLElement, output: PredictionsOutp
   title.append(name, meta);
   container.append(title);
   const cycles = output.annotations?.cycles ?? [];
+  const hint = `Hover over an annotated ${cycleNoun(output.annotations?.source)} for both its labels.`;
   const verdicts = el('p', { class: 'lc-verdicts' });
   verdicts.hidden = cycles.length === 0;
   verdicts.textContent = cycles.length ? cycleSummary(cycles, output.annotations?.source) : '';
@@ -59,7 +60,7 @@ export function renderPredictionsView(root: HTMLElement, output: PredictionsOutp
   const strip = select(container.appendChild(svgEl('svg', { width: String(width), height: String(top + L.stripHeight + L.axis) })) as SVGSVGElement);
   if (lane) {
     drawCycleLaneSvg(strip.append('g').attr('transform', `translate(${L.left}, 0)`) as unknown as Selection<SVGGElement, unknown, null, undefined>,
-      output.annotations, output.classes, x, (text) => { readout.textContent = text ?? HINT; });
+      output.annotations, output.classes, x, (text) => { readout.textContent = text ?? hint; });
   }
   const g = strip.append('g').attr('transform', `translate(${L.left}, ${top})`);
   g.append('text').attr('x', -8).attr('y', L.stripHeight / 2 + 4).attr('text-anchor', 'end').attr('fill', 'currentColor').attr('font-size', 11).text('Per patch');
@@ -99,7 +100,7 @@ export function renderPredictionsView(root: HTMLElement, output: PredictionsOutp
     table.append(tr);
   }
   if (lane) {
-    readout.textContent = HINT;
+    readout.textContent = hint;
     container.append(readout);
   }
   const details = el('details');

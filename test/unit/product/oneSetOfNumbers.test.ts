@@ -8,33 +8,17 @@
  */
 import { describe, it, after } from 'node:test';
 import * as assert from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, runLungcam } from '../cliHarness';
 import { cycleSummary } from '../../../kernels/shared/view/cycleVerdicts';
+import { ICBHI_107, REALDATA_DIR, noRealData, sprsoundRecording } from '../../lib/realdata';
 import type { CycleAnnotation } from '../../../kernels/shared/outputTypes';
 
-const REAL = process.env.LUNGCAM_REALDATA_DIR ?? path.resolve(repoRoot, '../shared/realdata');
-const ICBHI_107 = path.join(REAL, '107_2b3_Ar_mc_AKGC417L.wav');
-const noReal = !existsSync(ICBHI_107) && `no real recordings at ${REAL} (set LUNGCAM_REALDATA_DIR to the folder holding 107_2b3_Ar_mc_AKGC417L.wav)`;
 const MODEL = path.join(repoRoot, 'samples/models/baseline');
 const dir = mkdtempSync(path.join(tmpdir(), 'lungcam-one-set-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A SPRSound recording with a few events that is not "Poor Quality" (the first such, in name order). */
-function sprsoundRecording(): string | null {
-  const folder = path.join(REAL, 'sprsound');
-  if (!existsSync(folder)) return null;
-  for (const f of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
-    const doc = JSON.parse(readFileSync(path.join(folder, f), 'utf8'));
-    const events = doc.event_annotation ?? [];
-    if (doc.record_annotation !== 'Poor Quality' && events.length >= 2 && events.some((e: { type: string }) => e.type !== 'Normal')) {
-      return path.join(folder, f.replace(/\.json$/, '.wav'));
-    }
-  }
-  return null;
-}
 
 interface Surfaces {
   classify: { patches: { startSeconds: number; padded: boolean }[]; probabilities: number[]; label: string; classes: string[]; cycles?: { startSeconds: number; trueLabel?: string; label: string }[] };
@@ -104,7 +88,7 @@ function assertLane(s: Surfaces, format: 'icbhi' | 'sprsound'): void {
   console.log(`# ${summary}`);
 }
 
-describe('one set of numbers on real recordings', { skip: noReal }, () => {
+describe('one set of numbers on real recordings', { skip: noRealData }, () => {
   it('ICBHI 107 (crackles + wheezes): classify, gradcam and view agree; view carries the 8 cycles with true and predicted labels', () => {
     const s = runSurfaces(ICBHI_107, '107');
     assertOneSet(s);
@@ -116,7 +100,7 @@ describe('one set of numbers on real recordings', { skip: noReal }, () => {
 
   it('a SPRSound recording: the same, with its events as the lane', (t) => {
     const wav = sprsoundRecording();
-    if (!wav) return t.skip(`no SPRSound recording with events under ${path.join(REAL, 'sprsound')}`);
+    if (!wav) return t.skip(`no SPRSound recording with events under ${path.join(REALDATA_DIR, 'sprsound')}`);
     const s = runSurfaces(wav, 'sprsound');
     assertOneSet(s);
     assertLane(s, 'sprsound');

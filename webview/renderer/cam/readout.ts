@@ -2,14 +2,13 @@
 // the log-mel value, the CAM value (normalised and raw) and the patch's probabilities, with a crosshair.
 import { valueAt } from '../../../kernels/shared/view/quantized';
 import { camAt } from '../../../kernels/shared/view/summaries';
-import { cycleHoverText } from '../../../kernels/shared/view/cycleVerdicts';
+import { cycleHoverText, cycleNoun } from '../../../kernels/shared/view/cycleVerdicts';
 import { bandAtY, formatHz, formatSeconds, patchAtFrame } from '../scales';
 import type { CamFigure } from './figure';
 import { SIDE } from './layout';
 import type { ViewData } from './part';
 
 const HINT = 'Hover over the map for time, frequency, log-mel and CAM values.';
-const HINT_CYCLES = 'Hover over the map for time, frequency, log-mel and CAM values, or over an annotated cycle for both its labels.';
 
 export interface Readout {
   /** Moves the keyboard cursor by seconds and bands (it starts mid-window), announced politely. */
@@ -22,7 +21,8 @@ export function attachReadout(fig: CamFigure, element: HTMLElement, view: () => 
 
   const clear = () => {
     fig.g.hover.selectAll('*').remove();
-    element.textContent = view().output.annotations?.cycles?.length ? HINT_CYCLES : HINT;
+    const { annotations } = view().output;
+    element.textContent = annotations?.cycles?.length ? `${HINT.slice(0, -1)}, or over an annotated ${cycleNoun(annotations.source)} for both its labels.` : HINT;
     delete element.dataset.cycle;
   };
 
