@@ -25,7 +25,7 @@ const { buildModel } = require('./kernels/engine/model/model');
   opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })));
   const out = model.predict(x).dataSync();
   const w = model.getWeights().map((t) => Array.from(t.dataSync()));
-  const workers = require('./kernels/engine/model/wasmThreads').pthreadWorkers(tf.backend().wasm);
+  const workers = require('./kernels/engine/accel/wasmThreads').pthreadWorkers(tf.backend().wasm);
   console.log(JSON.stringify({ description: backendDescription(), out: Array.from(out), w, workers }));
 })();
 `;
