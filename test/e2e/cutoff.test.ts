@@ -1,10 +1,10 @@
 /**
  * The band cutoff in VS Code (code-server + Chromium), as a user would: Select Model… offers the shipped
- * model family (samples/models/synthetic-cutoffs: synthetic on the full band and synthetic-cut1500) and selects it;
- * Quick Analysis of a real recording (../shared/realdata, read in place through a link) shows the family's
- * view; the Band cutoff slider, moved with the mouse and the arrow keys from the full band to 1500 Hz,
- * switches to synthetic-cut1500 at once (no recompute), and on to 1000 Hz, where no member was trained, asks for the
- * what-if and shows it labelled as a masked occlusion. Screenshots: test-artifacts/e2e/cutoff-*.png.
+ * model family trained on real recordings (samples/models/seed-cutoffs: baseline on the full band, cut1000,
+ * cut1250, cut1500, cut1750) and selects it; Quick Analysis of a real recording (../shared/realdata, read in
+ * place through a link) shows the family's view; the Band cutoff slider, moved with the mouse and the arrow keys
+ * from the full band to 1000 Hz, switches to cut1000 at once (no recompute), and on to 1100 Hz, where no member
+ * was trained, asks for the what-if and shows it labelled as a masked occlusion. Screenshots: test-artifacts/e2e/cutoff-*.png.
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert';
@@ -78,16 +78,16 @@ describe('band cutoff in Quick Analysis with a model family', { skip: !existsSyn
           await page.waitForTimeout(5_000);
         }
       }
-      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'synthetic-cutoffs' }).first();
+      const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'seed-cutoffs' }).first();
       await row.waitFor({ timeout: 30_000 });
-      assert.match(await row.innerText(), /shipped family · family of 2 models by band cutoff \(1500 Hz and the full band\), 100–2000 Hz/);
+      assert.match(await row.innerText(), /shipped family · family of 5 models by band cutoff \(.*1000.*1750.*\), 100–2000 Hz/);
       await session.shot('select-model');
       await row.click();
-      await page.locator('.notifications-toasts').filter({ hasText: 'model family synthetic-cutoffs selected' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.notifications-toasts').filter({ hasText: 'model family seed-cutoffs selected' }).first().waitFor({ timeout: 30_000 });
     });
   });
 
-  it('Quick Analysis: the cutoff moved from the full band to 1500 Hz (the member trained there) and 1000 Hz (the what-if)', async () => {
+  it('Quick Analysis: the cutoff moved from the full band to 1000 Hz (the member trained there) and 1100 Hz (the what-if)', async () => {
     await session.guard(async () => {
       await explorerMenu(page, `${RECORDING}.wav`, 'Quick Analysis of WAV File', (n) => session.shot(n));
       const slider = await inWebviews(page, 'input[data-control="band-cutoff"]', 300_000);
@@ -95,23 +95,23 @@ describe('band cutoff in Quick Analysis with a model family', { skip: !existsSyn
       await slider.scrollIntoViewIfNeeded();
       const full = await cutoffShown(cam);
       await session.shot('full-band');
-      assert.deepStrictEqual([full.mode, full.model, full.cutoff, full.slider], ['model', 'synthetic', 'full', 2000]);
-      assert.match(full.label, /^Model synthetic, trained on the full band · predicts/);
-
-      await moveSliderTo(page, slider, 1500);
-      const rung = await cutoffShown(cam);
-      await session.shot('1500-member');
-      assert.deepStrictEqual([rung.mode, rung.model, rung.cutoff, rung.pending], ['model', 'synthetic-cut1500', '1500', 'false'], 'the family member, from the output itself');
-      assert.match(rung.label, /^Model synthetic-cut1500, trained without the bands above 1\.5 kHz · predicts/);
+      assert.deepStrictEqual([full.mode, full.model, full.cutoff, full.slider], ['model', 'baseline', 'full', 2000]);
+      assert.match(full.label, /^Model baseline, trained on the full band · predicts/);
 
       await moveSliderTo(page, slider, 1000);
+      const rung = await cutoffShown(cam);
+      await session.shot('1000-member');
+      assert.deepStrictEqual([rung.mode, rung.model, rung.cutoff, rung.pending], ['model', 'cut1000', '1000', 'false'], 'the family member, from the output itself');
+      assert.match(rung.label, /^Model cut1000, trained without the bands above 1 kHz · predicts/);
+
+      await moveSliderTo(page, slider, 1100);
       await cam.locator('.lc-cutoff-mode[data-mode="masked"]').waitFor({ timeout: 300_000 });
       const whatIf = await cutoffShown(cam);
-      await session.shot('1000-what-if');
-      assert.deepStrictEqual([whatIf.mode, whatIf.model, whatIf.cutoff, whatIf.pending], ['masked', 'synthetic-cut1500', '1000', 'false']);
-      assert.match(whatIf.label, /^What-if \(occlusion\): model synthetic-cut1500 with the bands above 1 kHz masked \(floor\), not retrained · predicts/);
-      assert.strictEqual(await cam.locator('.lc-removed rect[fill^="url(#lc-hatch"]').count(), 1, 'the masked bands (1–1.5 kHz) are hatched');
-      assert.strictEqual(await cam.locator('.lc-removed rect').count(), 2, 'and the bands cut1500 never saw (above 1.5 kHz) are darkened');
+      await session.shot('1100-what-if');
+      assert.deepStrictEqual([whatIf.mode, whatIf.model, whatIf.cutoff, whatIf.pending], ['masked', 'cut1250', '1100', 'false']);
+      assert.match(whatIf.label, /^What-if \(occlusion\): model cut1250 with the bands above 1\.1 kHz masked \(floor\), not retrained · predicts/);
+      assert.strictEqual(await cam.locator('.lc-removed rect[fill^="url(#lc-hatch"]').count(), 1, 'the masked bands (1.1–1.25 kHz) are hatched');
+      assert.strictEqual(await cam.locator('.lc-removed rect').count(), 2, 'and the bands cut1250 never saw (above 1.25 kHz) are darkened');
     });
   });
 });
