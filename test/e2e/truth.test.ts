@@ -37,7 +37,16 @@ async function laneOf(cam: Locator): Promise<{ summary: string; wrong: number; r
  */
 async function hoverWrongCycle(page: Page, cam: Locator): Promise<string> {
   await cam.locator('canvas.lc-marks').scrollIntoViewIfNeeded();
-  const marks = (await cam.locator('canvas.lc-marks').boundingBox())!;
+  // In a notebook the output's frame scrolls with the notebook, not by the call above: wheel the notebook
+  // until the lane sits in the window, below the notebook's toolbar.
+  let marks = (await cam.locator('canvas.lc-marks').boundingBox())!;
+  const height = page.viewportSize()?.height ?? 1000;
+  for (let i = 0; i < 12 && (marks.y < 160 || marks.y + 40 > height - 40); i++) {
+    await page.mouse.move(page.viewportSize()!.width / 2, height / 2);
+    await page.mouse.wheel(0, marks.y - height / 3);
+    await page.waitForTimeout(500);
+    marks = (await cam.locator('canvas.lc-marks').boundingBox())!;
+  }
   const readout = cam.locator('.lc-readout');
   for (let step = 1; step < 80; step++) {
     await page.mouse.move(marks.x + (step / 80) * marks.width, marks.y + 19);
