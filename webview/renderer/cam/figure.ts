@@ -127,38 +127,21 @@ export function placeFigure(
   fig.hit.attr('x', 0).attr('y', map.top).attr('width', plotWidth).attr('height', map.height);
   drawHzAxis(g.hzAxis.attr('transform', `translate(0, ${map.top})`), y, hzTicks(axes, map.height), map.height);
   g.labels.selectAll('*').remove();
-  g.labels
-    .append('text')
-    .attr('class', 'lc-strip-label')
-    .attr('x', -8)
-    .attr('y', strip.top + strip.height - 2)
-    .attr('text-anchor', 'end')
-    .attr('font-size', 10)
-    .attr('fill', 'currentColor');
+  // A right-aligned label left of the plot, its baseline at y.
+  const label = (y: number, fontSize: number) =>
+    g.labels.append('text').attr('x', -8).attr('y', y).attr('text-anchor', 'end').attr('font-size', fontSize).attr('fill', 'currentColor');
+  label(strip.top + strip.height - 2, 10).attr('class', 'lc-strip-label');
   const lane = cycleRows(rows.cycles);
-  for (const [row, label] of [
+  for (const [row, text] of [
     [lane.annotated, lane.model ? 'annotated' : 'cycles'],
     [lane.model, 'model'],
   ] as const) {
     if (!row || !withCycles) continue;
-    g.labels
-      .append('text')
+    label(row.top + row.height - 1, 9)
       .attr('class', 'lc-lane-label')
-      .attr('x', -8)
-      .attr('y', row.top + row.height - 1)
-      .attr('text-anchor', 'end')
-      .attr('font-size', 9)
-      .attr('fill', 'currentColor')
-      .text(label);
+      .text(text);
   }
-  g.labels
-    .append('text')
-    .attr('x', -8)
-    .attr('y', timeProfile.top + timeProfile.height / 2 + 3)
-    .attr('text-anchor', 'end')
-    .attr('font-size', 10)
-    .attr('fill', 'currentColor')
-    .text('Time profile');
+  label(timeProfile.top + timeProfile.height / 2 + 3, 10).text('Time profile');
   g.labels
     .append('rect')
     .attr('y', timeProfile.top)
