@@ -94,6 +94,9 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
       } catch (e) {
         failed = true;
         await shot(`failed-${Date.now()}`).catch(() => {});
+        // what the user saw, in the log: the screenshot stays on the machine that ran the tests
+        const toasts = await page.locator('.notifications-toasts .notification-list-item').allInnerTexts().catch(() => []);
+        for (const t of toasts) console.log(`# notification on screen: ${t.replace(/\s+/g, ' ').trim()}`);
         throw e;
       }
     };
