@@ -3,5 +3,9 @@ import type { CamOutput, CutoffRung } from './outputTypes';
 
 export function rungOf(cam: CamOutput): CutoffRung | undefined {
   if (!cam.cutoff) return undefined;
-  return { ...cam.cutoff, probabilities: cam.probabilities, maps: cam.maps, ...(cam.omittedLayers ? { omittedLayers: cam.omittedLayers } : {}) };
+  const cycles = cam.annotations?.cycles;
+  return {
+    ...cam.cutoff, probabilities: cam.probabilities, maps: cam.maps, ...(cam.omittedLayers ? { omittedLayers: cam.omittedLayers } : {}),
+    ...(cycles?.some((c) => c.predicted) ? { cyclePredictions: cycles.map((c) => c.predicted ?? null) } : {}),
+  };
 }

@@ -186,6 +186,8 @@ export interface CutoffInfo {
 /** Another cutoff of the same recording, precomputed: a family member's predictions and maps. */
 export interface CutoffRung extends CutoffInfo {
   probabilities: number[][];
+  /** This variant's label for each annotated cycle (in `annotations.cycles` order; null: no audio in it). */
+  cyclePredictions?: Array<CycleAnnotation['predicted'] | null>;
   /** maps[layer][className], as CamOutput.maps. */
   maps: Record<string, Record<string, CamMap>>;
   /** Layers whose maps were left out to keep the output small. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { MIME, type CutoffRung } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, launch, openPage, render } from './harness';
+import { figureBox } from './pageHelpers';
 import { COMPACT_LAYERS, makeCamOutput, withCutoffRungs } from './fixtures';
 
 let browser: Browser;
@@ -88,6 +89,49 @@ test('with a family output the cutoff control switches to the member trained the
   const back = await seen(page, id);
   assert.equal(back.model, 'full');
   assert.equal(back.overlay, full.overlay);
+  await page.context().close();
+});
+
+test('the verdicts under the cycle lane follow the family member on screen: its own label for every cycle', async () => {
+  const page = await openPage(browser, 'light');
+  const output = withCutoffRungs(makeCamOutput({ durationSeconds: 20, verdicts: true }), [1000, 1500]);
+  const cycles = output.annotations!.cycles!;
+  const { id } = await render(page, MIME.cam, output, { messaging: false });
+  const verdicts = async () => page.evaluate((oid) => {
+    const root = document.getElementById(oid)!;
+    const line = root.querySelector('.lc-cam .lc-verdicts') as HTMLElement;
+    return { text: line.textContent!, wrong: line.dataset.wrong! };
+  }, id);
+  // what hovering a cycle of the lane reads out
+  const hover = async (i: number) => {
+    const box = await figureBox(page, id);
+    const c = cycles[i];
+    await page.mouse.move(box.x + box.left + ((c.startSeconds + c.endSeconds) / 2 / 20) * box.plotWidth, box.y + 20);
+    return page.locator(`#${id} .lc-readout`).textContent();
+  };
+  const full = await verdicts();
+  const ownWrong = cycles.filter((c) => c.predicted!.label !== c.label).length;
+  assert.ok(ownWrong > 0, 'the fixture\'s full-band model gets some cycles wrong');
+  assert.equal(full.wrong, String(ownWrong));
+  assert.match(full.text, new RegExp(`^${ownWrong} of ${cycles.length} cycles wrong`));
+
+  await moveCutoff(page, id, -100); // cut1000: every cycle right
+  const at1000 = await verdicts();
+  await page.locator(`#${id}`).screenshot({ path: path.join(ARTIFACTS, 'cutoff-family-verdicts-1000.png') });
+  assert.equal(at1000.text, `All ${cycles.length} cycles right.`);
+  assert.equal(at1000.wrong, '0');
+  const crackly = cycles.findIndex((c) => c.label !== 'normal');
+  assert.match((await hover(crackly))!, /· predicted [\w+]+ \(p 0\.80\) · right$/, 'the hover reads cut1000\'s label');
+
+  await moveCutoff(page, id, 50); // cut1500: every cycle called normal
+  const at1500 = await verdicts();
+  const notNormal = cycles.filter((c) => c.label !== 'normal').length;
+  assert.equal(at1500.wrong, String(notNormal));
+  assert.match(at1500.text, new RegExp(`^${notNormal} of ${cycles.length} cycles wrong: .*predicted normal`));
+  assert.match((await hover(crackly))!, /· predicted normal \(p 0\.80\) · wrong$/, 'the hover reads cut1500\'s label');
+
+  await moveCutoff(page, id, 50); // back to the full band
+  assert.deepEqual(await verdicts(), full);
   await page.context().close();
 });
 

@@ -227,7 +227,18 @@ export function withCutoffRungs(output: CamOutput, cutoffsHz: number[], layers: 
       // Shift each rung's blobs in class order, so every rung draws different pictures.
       classes.forEach((c, ci) => { maps[shape.name][c] = syntheticCamMap(cut, patches, (ci + r + 1) % classes.length, li, classes.length, rand); });
     });
-    return { bandCutoffHz: hz, cutoffMode: 'model' as const, modelId: `cut${hz}`, bands: kept, keptBands: kept, probabilities: probabilities(patches.startFrame.length, classes.length, rand), maps };
+    // With verdicts, the first rung gets every annotated cycle right; the others call every cycle normal.
+    const cycles = output.annotations?.cycles;
+    const cyclePredictions = cycles?.some((c) => c.predicted)
+      ? cycles.map((c) => {
+        const label = r === 0 ? c.label ?? 'normal' : 'normal';
+        return { label, probabilities: classes.map((k) => (k === label ? 0.8 : 0.2 / (classes.length - 1))) };
+      })
+      : undefined;
+    return {
+      bandCutoffHz: hz, cutoffMode: 'model' as const, modelId: `cut${hz}`, bands: kept, keptBands: kept,
+      probabilities: probabilities(patches.startFrame.length, classes.length, rand), maps, ...(cyclePredictions ? { cyclePredictions } : {}),
+    };
   });
   return {
     ...output,

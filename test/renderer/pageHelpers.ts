@@ -1,5 +1,5 @@
 // Small page operations the CAM view tests share: a digest of a canvas, picking a dropdown option by
-// mouse, a message from the host, waiting for the next animation frame.
+// mouse, a message from the host, waiting for the next animation frame, where the figure sits.
 import type { Page } from 'playwright-core';
 
 /** A digest of a canvas's pixels (to see whether a switch changed what is drawn). */
@@ -38,3 +38,13 @@ export async function chooseOption(page: Page, outputId: string, control: string
 export const send = (page: Page, message: unknown) =>
   page.evaluate((m) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(m), message);
 export const nextFrame = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+
+/** The layout numbers of a rendered CAM view (the figure's box, the plot's left edge, the lane's rows). */
+export async function figureBox(page: Page, id: string): Promise<{ x: number; y: number; left: number; laneTop: number; plotWidth: number }> {
+  return page.evaluate((oid) => {
+    const fig = document.querySelector(`#${oid} .lc-figure`) as HTMLElement;
+    const r = fig.getBoundingClientRect();
+    const marks = fig.querySelector('canvas.lc-marks') as HTMLCanvasElement;
+    return { x: r.left, y: r.top, left: parseFloat(marks.style.left), laneTop: 15, plotWidth: parseFloat(marks.style.width) };
+  }, id);
+}

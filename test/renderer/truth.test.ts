@@ -12,7 +12,7 @@ import { cycleHoverText, cycleSummary, verdictOf } from '../../kernels/shared/vi
 import { normalisationInfo } from '../../kernels/shared/view/normalisation';
 import { ARTIFACTS, launch, openPage, render } from './harness';
 import { makeCamOutput, makePredictionsOutput } from './fixtures';
-import { chooseOption, nextFrame } from './pageHelpers';
+import { chooseOption, figureBox, nextFrame } from './pageHelpers';
 
 let browser: Browser;
 before(async () => {
@@ -22,16 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The layout numbers of a rendered CAM view (the figure's box, the plot's left edge, the lane's rows). */
-async function figureBox(page: Page, id: string): Promise<{ x: number; y: number; left: number; laneTop: number; plotWidth: number }> {
-  return page.evaluate((oid) => {
-    const fig = document.querySelector(`#${oid} .lc-figure`) as HTMLElement;
-    const r = fig.getBoundingClientRect();
-    const marks = fig.querySelector('canvas.lc-marks') as HTMLCanvasElement;
-    return { x: r.left, y: r.top, left: parseFloat(marks.style.left), laneTop: 15, plotWidth: parseFloat(marks.style.width) };
-  }, id);
-}
 
 /**
  * RGBA of the brightest pixel of the marks canvas within a pixel of CSS point (x, y) of the plot (a thin

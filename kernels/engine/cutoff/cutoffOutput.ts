@@ -8,6 +8,9 @@
 import type { CamMap, CamOutput, CutoffInfo, CutoffRung } from '../../shared/outputTypes';
 import { CAM_OUTPUT_MAX_BYTES, fitLayers } from '../cam/output';
 import { camMapsThatFit, viewCamOutput, type ViewCamOptions } from '../cam/viewChunks';
+import type { RecordingAnnotations } from '../data/annotations';
+import { classifyLogMel } from '../model/classify';
+import { cycleLaneOf } from '../model/cycleLane';
 import type { LoadedModel } from '../model/modelIO';
 import type { LogMel } from '../types';
 import { compactMatrix } from '../../shared/view/quantized';
@@ -45,23 +48,32 @@ function probabilitiesOf(probabilities: Float32Array, classes: number): number[]
     Array.from(probabilities.subarray(p * classes, (p + 1) * classes), (v) => Math.round(v * 1e6) / 1e6));
 }
 
+export interface RungOptions extends ViewCamOptions {
+  /** The recording's annotations: each rung then carries its own model's label for every cycle. */
+  annotated?: RecordingAnnotations | null;
+}
+
 /**
  * A variant as a rung of an output, its layers fitted into `budget` bytes once compacted (the default
  * layer always stays; layers that would not fit even uncompacted in a whole output are never computed).
  */
-export async function cutoffRung(models: MemberModels, full: LogMel, plan: CutoffPlan, budget: number, keepLayer: string, opts: ViewCamOptions = {}): Promise<CutoffRung> {
+export async function cutoffRung(models: MemberModels, full: LogMel, plan: CutoffPlan, budget: number, keepLayer: string, opts: RungOptions = {}): Promise<CutoffRung> {
   const loaded = await models.get(plan.member);
   const cm = camModelOf(loaded);
   const fitted = await camMapsThatFit(cm, cutoffInput(full, plan), (opts.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95, opts);
   const maps = compactMaps(fitted.maps);
   const omitted = [...fitted.omitted, ...fitLayers(maps, budget, keepLayer)];
-  return { ...cutoffInfo(plan, loaded), probabilities: probabilitiesOf(fitted.probabilities, cm.classes.length), maps, ...(omitted.length ? { omittedLayers: omitted } : {}) };
+  const cycles = opts.annotated ? cycleLaneOf(classifyLogMel(loaded, cutoffInput(full, plan), opts.annotated))?.cycles : undefined;
+  return {
+    ...cutoffInfo(plan, loaded), probabilities: probabilitiesOf(fitted.probabilities, cm.classes.length), maps, ...(omitted.length ? { omittedLayers: omitted } : {}),
+    ...(cycles ? { cyclePredictions: cycles.map((c) => c.predicted ?? null) } : {}),
+  };
 }
 
 /** Bytes of a value as JSON (what the output costs in a notebook). */
 const jsonBytes = (v: unknown) => JSON.stringify(v).length;
 
-export interface CutoffOutputOptions extends Omit<ViewCamOptions, 'onProgress'> {
+export interface CutoffOutputOptions extends Omit<RungOptions, 'onProgress'> {
   method: string;
   /** The family's name when the source is one (its members become rungs). */
   family?: string;

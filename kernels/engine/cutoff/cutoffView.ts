@@ -89,6 +89,7 @@ export async function computeCutoffView(wav: string, modelDir: string, opts: Cut
     method,
     ...(source.kind === 'family' ? { family: source.name } : {}),
     ...(annotations ? { annotations } : {}),
+    ...(truth ? { annotated: truth } : {}),
     ...(opts.requestId ? { requestId: opts.requestId } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: (done) => say(step, done),

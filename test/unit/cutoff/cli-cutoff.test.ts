@@ -3,7 +3,7 @@
 // are one line naming the valid range, exit 2, no file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assertOneLineError, runLungcam } from '../cliHarness';
@@ -96,6 +96,22 @@ describe('lungcam view --cutoff', () => {
     assert.deepEqual(doc.cam.rungs.map((g: { modelId: string; bands: number }) => [g.modelId, g.bands]), [['cut1000', kept(1000)], ['full', 32]]);
     for (const g of doc.cam.rungs) assert.deepEqual(Object.keys(g.maps), doc.cam.layers, 'every layer of every rung');
     assert.equal(doc.predictions.modelId, 'cut1500');
+  });
+
+  it('with an annotated recording: each rung carries its own member\'s label for every cycle, as classify gives it', () => {
+    const annotated = path.join(dir, 'annotated.wav');
+    copyFileSync(wav, annotated);
+    writeFileSync(path.join(dir, 'annotated.txt'), '0.1\t1.4\t1\t0\n1.4\t2.9\t0\t1\n');
+    const r = run(['view', annotated, '--model', family, '--out', path.join(dir, 'va.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    const { cam } = json('va.json');
+    assert.equal(cam.annotations.cycles.length, 2);
+    for (const rung of cam.rungs) {
+      const c = run(['classify', annotated, '--model', path.join(family, rung.modelId), '--json']);
+      assert.equal(c.code, 0, c.stderr);
+      const own = JSON.parse(c.stdout).cycles.map((k: { label: string; probabilities: number[] }) => ({ label: k.label, probabilities: k.probabilities }));
+      assert.deepEqual(rung.cyclePredictions, own, `${rung.modelId}: the rung's cycle labels are that member's`);
+    }
   });
 
   it('with one model: the what-if, labelled masked; --only-cutoff leaves a family\'s rungs out', () => {

@@ -26,7 +26,8 @@ before(() => {
     return 0.3 * Math.sin((2 * Math.PI * 400 * i) / 16000) + 0.2 * (seed / 2 ** 32 - 0.5);
   });
   writeFileSync(wav, pcm16Wav(samples));
-  client = new EngineClient({ script: path.join(root, 'dist', 'kernels', 'engineServer.js'), env: { ...process.env, LUNGCAM_WASM_THREADS: '1' } });
+  const { LUNGCAM_WASM_THREADS: _unset, ...env } = process.env;
+  client = new EngineClient({ script: path.join(root, 'dist', 'kernels', 'engineServer.js'), env });
 });
 after(() => {
   client.dispose();
@@ -49,6 +50,8 @@ test('one engine process answers Quick Analysis and a method change, keeping the
   const status = await client.call('status', {});
   assert.deepEqual(status.recordings, [wav]);
   assert.equal(client.starts, 1);
+  // the editor's engine runs on one wasm thread (small requests, cores shared with the editor; under 150 MB)
+  assert.match(status.backend, /^wasm .*\b1 thread\b/);
 });
 
 test('a layer left out of a view is fetched on its own, as the full output has it', async () => {

@@ -2,7 +2,7 @@
 // without the kernel) and what-ifs the host computed on request (kept for this view only). A variant
 // stands in for the output's maps and probabilities: `atCutoff` gives the output as that variant, so the
 // parts that draw maps, the probability strip and the read-out need not know about cutoffs.
-import type { CamOutput, CutoffInfo, CutoffRung } from '../../../kernels/shared/outputTypes';
+import type { CamOutput, CutoffInfo, CutoffRung, CycleAnnotation } from '../../../kernels/shared/outputTypes';
 import { bandCutoffLabel, bandsKept, type BandCutoffHz } from '../../../kernels/shared/cutoff';
 
 export type Variant = CutoffRung;
@@ -33,14 +33,26 @@ export function variantAt(variants: readonly Variant[], output: CamOutput, bandC
   return variants.find((v) => v.keptBands === kept);
 }
 
-/** The output as one variant shows it: its maps, probabilities and model in place of the output's own. */
+/**
+ * The output as one variant shows it: its maps, probabilities, model and per-cycle labels in place of the
+ * output's own (the verdicts under the lane are that model's).
+ */
 export function atCutoff(output: CamOutput, v: Variant): CamOutput {
   if (v.maps === output.maps) return output;
-  const { probabilities, maps, omittedLayers, ...info } = v;
+  const { probabilities, maps, omittedLayers, cyclePredictions, ...info } = v;
   const out: CamOutput = { ...output, probabilities, maps, modelId: v.modelId, cutoff: info };
   if (omittedLayers) out.omittedLayers = omittedLayers;
   else delete out.omittedLayers;
+  const cycles = output.annotations?.cycles;
+  if (cycles && cyclePredictions?.length === cycles.length) {
+    out.annotations = { ...output.annotations!, cycles: cycles.map((c, i) => withPrediction(c, cyclePredictions[i])) };
+  }
   return out;
+}
+
+function withPrediction(c: CycleAnnotation, predicted: CycleAnnotation['predicted'] | null): CycleAnnotation {
+  const { predicted: _own, ...rest } = c;
+  return predicted ? { ...rest, predicted } : rest;
 }
 
 /** Cutoffs the control offers, Hz: above the lowest band centre, up to the top of the widest variant. */
