@@ -13,6 +13,7 @@ import { LungcamInputError, printable } from '../engine/errors';
 import { addBackendOption, addFeatureOptions, attentionThresholdOption, featureFlagsGiven, parsePositiveInt, requestedFeatures, type BackendChoice, type FeatureOptionValues } from './args';
 import type { MaskFill } from '../engine/cutoff/bandMask';
 import { CAM_COLORMAPS, DEFAULT_CAM_COLORMAP, type ColormapName } from '../shared/view/colormaps';
+import { PlotColumns, plotWidth } from '../shared/view/figure';
 import { CAM_METHODS, DEFAULT_CAM_METHOD } from '../shared/view/methods';
 import { DEFAULT_NORMALISATION, NORMALISATIONS, type CamNormalisation } from '../shared/view/normalisation';
 import { CAM_BATCH } from '../engine/cam/camBatch';
@@ -160,6 +161,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
   let cam: StreamedCam;
   let map = new Float32Array(0);
   let mapFile: MapFile | null = null;
+  let columns: PlotColumns | null = null;
   const classMaps = new Map<number, Float32Array>();
   if (ext === '.npy') {
     // Rows go straight into the file as each chunk is done.
@@ -178,6 +180,12 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
       file.close();
       throw e;
     }
+  } else if ((ext === '.png' || ext === '.svg') && frames > plotWidth(frames)) {
+    // A figure shows a column per pixel: a long recording's map is gathered into its columns as it comes.
+    const gathered = (columns = new PlotColumns(frames, bands));
+    cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
+      if (rows.shown) gathered.add(rows.rowStart, rows.data);
+    });
   } else {
     map = new Float32Array(frames * bands);
     cam = await streamRecordingCam(cm, logMel, camOptions, (rows) => {
@@ -209,7 +217,7 @@ export async function runGradcam(wav: string, opts: GradcamCliOptions): Promise<
     const { camFigure } = await import('../engine/export/json');
     const fig = camFigure({
       fileName, method, layers: cam!.layers, classIndex: cam!.classIndex, classes: cm.classes, recordingProbabilities: mean, patchCount: cam!.placement.startFrame.length,
-      modelId: cm.id, raw: cam!.raw, normalisation: cam!.normalisation, logMel, map, events, lane, colormap: opts.colormap,
+      modelId: cm.id, raw: cam!.raw, normalisation: cam!.normalisation, logMel, map: columns ?? map, events, lane, colormap: opts.colormap,
     });
     if (ext === '.png') {
       const { camFigurePng } = await import('../engine/export/png');

@@ -12,7 +12,7 @@ import { faithfulness } from '../cam/faithfulness';
 import { localise, summariseLocalisation } from '../cam/localisation';
 import { randomisationCheck } from '../cam/sanity';
 import { summariseRows, type MapRows } from '../cam/mapRows';
-import { figureNotes, type CamFigure } from '../../shared/view/figure';
+import { figureNotes, PlotColumns, type CamFigure } from '../../shared/view/figure';
 import type { ColormapName } from '../../shared/view/colormaps';
 import { axesFields, patchFields } from '../io/axesJson';
 import { streamedArray } from '../io/jsonStream';
@@ -123,7 +123,8 @@ export interface FigureInput {
   raw: boolean;
   normalisation: CamNormalisation;
   logMel: Pick<LogMel, 'data' | 'frames' | 'bands' | 'axes'>;
-  map: Float32Array;
+  /** The map on the log-mel's grid, or its plot columns (a long recording's, figure.ts PlotColumns). */
+  map: Float32Array | PlotColumns;
   events: EventAnnotation[] | null;
   /** The annotated cycles with the model's verdicts (the figure's cycle lane). */
   lane?: Annotations;
@@ -132,8 +133,9 @@ export interface FigureInput {
 
 /** The figure PNG/SVG draw of a recording's map. */
 export function camFigure(i: FigureInput): CamFigure {
-  let hi = 0;
-  for (const v of i.map) if (v > hi) hi = v;
+  const columns = i.map instanceof PlotColumns ? i.map : null;
+  let hi = columns?.max ?? 0;
+  if (!columns) for (const v of i.map as Float32Array) if (v > hi) hi = v;
   const notes = figureNotes({
     classes: i.classes, recordingProbabilities: i.recordingProbabilities, classIndex: i.classIndex, patchCount: i.patchCount,
     annotations: i.lane, normalisation: i.raw ? 'raw' : i.normalisation,
@@ -141,7 +143,7 @@ export function camFigure(i: FigureInput): CamFigure {
   return {
     title: `${i.fileName} — ${i.method} of model ${i.modelId}, layer ${i.layers.join('+')}, class ${classWords(i.classes[i.classIndex])}`,
     logMel: { data: i.logMel.data, frames: i.logMel.frames, bands: i.logMel.bands },
-    map: { data: i.map, frames: i.logMel.frames, bands: i.logMel.bands },
+    map: columns ? columns.grid() : { data: i.map as Float32Array, frames: i.logMel.frames, bands: i.logMel.bands },
     hopSeconds: i.logMel.axes.hopSeconds,
     bandCentersHz: i.logMel.axes.bandCentersHz,
     valueRange: i.raw ? [0, hi || 1] : [0, 1],

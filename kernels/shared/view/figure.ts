@@ -26,7 +26,10 @@ export interface Grid {
 export interface CamFigure {
   title: string;
   logMel: Grid;
-  /** Same grid as logMel. */
+  /**
+   * The log-mel's grid, or already the plot's columns (frames = plotWidth of the log-mel's frames: a long
+   * recording's map gathered column by column as it is computed, PlotColumns).
+   */
   map: Grid;
   hopSeconds: number;
   bandCentersHz: number[];
@@ -121,8 +124,13 @@ export function bandPosition(hz: number, centres: number[]): number {
   return centres.length - 1;
 }
 
+/** The plot's width in pixels for a recording of `frames` frames: a column per frame, 480 to 1200 of them. */
+export function plotWidth(frames: number, compact = false): number {
+  return compact ? 400 : Math.max(480, Math.min(1200, frames));
+}
+
 export function layout(fig: CamFigure, textWidth: TextWidth = roughWidth): Layout {
-  const plotW = fig.compact ? 400 : Math.max(480, Math.min(1200, fig.map.frames));
+  const plotW = plotWidth(fig.logMel.frames, fig.compact);
   const plotH = fig.compact ? 128 : Math.max(192, Math.min(320, fig.map.bands * 4));
   const textWidthMax = plotW + 16 + 14 + 56 - 8; // up to the figure's right edge
   const lines = [fig.title, ...(fig.notes ?? [])].flatMap((n) => wrapText(n, textWidthMax, textWidth));
@@ -137,7 +145,7 @@ export function layout(fig: CamFigure, textWidth: TextWidth = roughWidth): Layou
   const bar = { x: plot.x + plotW + 16, y: plot.y, w: 14, h: plotH };
   const width = bar.x + bar.w + 56;
   const height = plot.y + plotH + 42;
-  const seconds = fig.map.frames * fig.hopSeconds;
+  const seconds = fig.logMel.frames * fig.hopSeconds;
   const step = niceSteps.find((s) => seconds / s <= 10) ?? 600;
   const timeTicks: Tick[] = [];
   for (let t = 0; t <= seconds + 1e-9; t += step) timeTicks.push({ at: plot.x + (t / seconds) * plotW, label: fmt(t) });
@@ -199,14 +207,66 @@ function logMelRange(data: Float32Array): [number, number] {
  */
 function columnMeans(grid: Grid, w: number): Float32Array {
   const { frames, bands, data } = grid;
+  if (frames === w) return data;
   const out = new Float32Array(w * bands);
   for (let x = 0; x < w; x++) {
-    const first = Math.min(frames - 1, Math.floor((x / w) * frames));
-    const end = Math.max(first + 1, Math.min(frames, Math.floor(((x + 1) / w) * frames)));
+    const [first, end] = columnFrames(x, w, frames);
     for (let f = first; f < end; f++) for (let b = 0; b < bands; b++) out[x * bands + b] += data[f * bands + b];
     for (let b = 0; b < bands; b++) out[x * bands + b] /= end - first;
   }
   return out;
+}
+
+/** The frames [first, end) pixel column x of w covers. */
+function columnFrames(x: number, w: number, frames: number): [number, number] {
+  const first = Math.min(frames - 1, Math.floor((x / w) * frames));
+  return [first, Math.max(first + 1, Math.min(frames, Math.floor(((x + 1) / w) * frames)))];
+}
+
+/**
+ * A map's plot columns gathered rows at a time, in frame order, as a long recording's CAM streams out:
+ * the same values as columnMeans of the whole map, without ever holding it (92 MB for an hour). For
+ * recordings longer than their plot is wide (frames > plotWidth), where each frame falls in one column.
+ */
+export class PlotColumns {
+  readonly width: number;
+  private readonly column: Int32Array;
+  private readonly sums: Float32Array;
+  private readonly counts: Int32Array;
+  /** The largest value added (a raw map's colour-bar top). */
+  max = 0;
+
+  constructor(readonly frames: number, readonly bands: number) {
+    this.width = plotWidth(frames);
+    if (frames <= this.width) throw new RangeError(`PlotColumns: ${frames} frames fit the plot's ${this.width} columns`);
+    this.column = new Int32Array(frames);
+    for (let x = 0; x < this.width; x++) {
+      const [first, end] = columnFrames(x, this.width, frames);
+      this.column.fill(x, first, end);
+    }
+    this.sums = new Float32Array(this.width * bands);
+    this.counts = new Int32Array(this.width);
+  }
+
+  /** Rows [rowStart, rowStart + rows.length / bands) of the map. */
+  add(rowStart: number, rows: Float32Array): void {
+    const { bands } = this;
+    for (let r = 0; r < rows.length / bands; r++) {
+      const x = this.column[rowStart + r];
+      this.counts[x]++;
+      for (let b = 0; b < bands; b++) {
+        const v = rows[r * bands + b];
+        this.sums[x * bands + b] += v;
+        if (v > this.max) this.max = v;
+      }
+    }
+  }
+
+  /** The columns' means as the figure's map grid. */
+  grid(): Grid {
+    const data = Float32Array.from(this.sums, (v, i) => v / (this.counts[Math.floor(i / this.bands)] || 1));
+    return { data, frames: this.width, bands: this.bands };
+  }
 }
 
 /** RGB pixels of the plot area (w × h, top row = highest band): each column the mean of its frames. */
