@@ -174,7 +174,7 @@ export function openWavStream(path: string): WavStream {
     const { format, frames, dataOffset } = layout;
     // 16-bit mono/stereo (most recordings) is read straight into WebAssembly memory and decoded with SIMD;
     // everything else through one reused read buffer and the JS decoder. No garbage per block either way.
-    const simd = format.encoding === 'pcm' && format.bytesPerSample === 2 ? Pcm16Decoder.create(format.channels, READ_BLOCK_FRAMES) : null;
+    const simd = format.encoding === 'pcm' && format.bytesPerSample === 2 ? Pcm16Decoder.shared(format.channels, READ_BLOCK_FRAMES) : null;
     let raw: Uint8Array | null = null;
     const readFrames = (first: number, out: Float32Array): number => {
       if (!(first >= 0)) throw new RangeError(`readFrames: first frame ${first} < 0`);
