@@ -22,15 +22,6 @@ export interface EngineClientOptions {
   onLog?: (line: string) => void;
 }
 
-/**
- * The engine's environment: one wasm thread unless LUNGCAM_WASM_THREADS says otherwise. View requests are
- * small and share the cores with the editor; on one thread the engine stays under 150 MB (each further
- * thread adds three workers, ≈ 25 MB) and, on a busy machine, answers sooner (README, "Memory and speed").
- */
-export function engineProcessEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...base, LUNGCAM_WASM_THREADS: base.LUNGCAM_WASM_THREADS ?? '1' };
-}
-
 export interface CallOptions {
   onProgress?: (step: string, done?: number) => void;
   signal?: AbortSignal;
@@ -105,7 +96,7 @@ export class EngineClient {
   private ensureStarted(): ChildProcess {
     if (this.child) return this.child;
     const child = fork(this.options.script, [], {
-      execPath: this.options.execPath, env: engineProcessEnv(this.options.env ?? process.env), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced',
+      execPath: this.options.execPath, env: this.options.env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced',
       // Not the parent's flags (a debugger, a loader); a small young generation: the engine's big data lives in typed arrays and the wasm heap.
       execArgv: ['--max-semi-space-size=1'],
     });

@@ -30,14 +30,14 @@ export const WORKER_IMPORT = 'if(typeof e.data.urlOrBlob=="string"){importScript
 export const FACTORY_PREAMBLE = "var require$$0=require('fs'),require$$1=require('path'),require$$3=require('perf_hooks'),require$$4=require('os'),commonjsGlobal=globalThis;";
 
 /**
- * Threads to use: env LUNGCAM_WASM_THREADS when set (1 = the single-threaded binary), else every logical
- * core, at most 8 (emscripten pre-creates 8 pthread workers).
+ * Threads to use: env LUNGCAM_WASM_THREADS when set (at most 8: emscripten pre-creates 8 pthread workers),
+ * else one. Measured on the 2-core machine side by side, a second thread made every command slower and
+ * larger (README, "Memory on long recordings"): its passes of 2–32 patches are too small for the split to
+ * pay for the hand-offs, and each thread adds three workers (≈ 25 MB).
  */
 export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.LUNGCAM_WASM_THREADS);
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const n = Number.isFinite(fromEnv) && fromEnv >= 1 ? Math.floor(fromEnv) : cores;
-  return Math.max(1, Math.min(8, n));
+  return Number.isFinite(fromEnv) && fromEnv >= 1 ? Math.min(8, Math.floor(fromEnv)) : 1;
 }
 
 /** Can this Node run emscripten pthreads at all? */
