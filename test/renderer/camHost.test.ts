@@ -1,24 +1,19 @@
 // The CAM view and its host (the extension, through renderer messaging) in real Chromium: controls that
 // reach the host, the lungcam.colormap setting it sends, recomputed outputs that keep the user's choices,
 // and maps a large output left out.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
-import { launch, openPage, render } from './harness';
+import { openPage, render } from './harness';
+import { browserPerFile } from './browserPerFile';
 import { canvasDigest, chooseOption, nextFrame, send } from './pageHelpers';
 import { makeCamOutput } from './fixtures';
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 test('kernel controls: disabled with a visible reason without a kernel, hidden when untrusted, posted when available', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const noKernel = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }), { messaging: false });
   const state = await page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
@@ -76,7 +71,7 @@ test('kernel controls: disabled with a visible reason without a kernel, hidden w
 test('a layer left out of a large output says so instead of drawing a stale map', async () => {
   const output = makeCamOutput({ durationSeconds: 8, requestId: 'req-9' });
   delete (output.maps as Record<string, unknown>).conv1;
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, output);
   await chooseOption(page, id, 'layer', 'conv1');
   const state = await page.evaluate((oid) => {
@@ -109,7 +104,7 @@ async function colormapOf(page: Page, outputId: string): Promise<{ dropdown: str
 }
 
 test('the lungcam.colormap setting: asked for at start, the default of new views, and open views follow a change', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const before = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }));
   const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
   assert.deepEqual(posted[0], { type: 'ready' }, 'the renderer asks the extension for its settings');
@@ -139,7 +134,7 @@ test('the lungcam.colormap setting: asked for at start, the default of new views
 });
 
 test('a recomputed output drawn again (same requestId) keeps the layer, class and colour map the user chose', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const first = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8, requestId: 'req-keep' }));
   await chooseOption(page, first.id, 'layer', 'conv1');
   await chooseOption(page, first.id, 'class', 'wheeze');

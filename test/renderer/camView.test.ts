@@ -1,28 +1,21 @@
 // Acceptance tests of the CAM view in real Chromium (playwright-core + /usr/bin/chromium) against the
 // static page that loads the built renderer bundle with fixture outputs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
-import { ARTIFACTS, launch, openPage, render } from './harness';
+import { ARTIFACTS, openPage, render } from './harness';
+import { browserPerFile } from './browserPerFile';
 import { canvasDigest, chooseOption, nextFrame } from './pageHelpers';
 import { makeCamOutput } from './fixtures';
 import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 import { DEFAULT_NORMALISATION, normalisedMap } from '../../kernels/shared/view/normalisation';
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 test('axes are labelled in s and Hz, with low frequencies at the bottom', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20 }));
   const axes = await page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
@@ -49,7 +42,7 @@ test('axes are labelled in s and Hz, with low frequencies at the bottom', async 
 });
 
 test('the CAM overlay is drawn over the spectrogram and follows the opacity slider', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20 }));
   const spec = await canvasDigest(page, id, 'canvas.lc-spec');
   const cam = await canvasDigest(page, id, 'canvas.lc-cam-overlay');
@@ -67,7 +60,7 @@ test('the CAM overlay is drawn over the spectrogram and follows the opacity slid
 });
 
 test('switching class and layer changes the overlay pixels (no kernel needed)', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20 }), { messaging: false });
   const start = await canvasDigest(page, id, 'canvas.lc-cam-overlay');
   await chooseOption(page, id, 'class', 'wheeze');
@@ -88,7 +81,7 @@ test('switching class and layer changes the overlay pixels (no kernel needed)', 
 
 test('the attention-threshold slider moves the threshold line and updates the attention share above it', async () => {
   const output = makeCamOutput({ durationSeconds: 20 });
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, output);
   const read = () => page.evaluate((oid) => {
     const root = document.getElementById(oid)!;
@@ -120,7 +113,7 @@ test('the attention-threshold slider moves the threshold line and updates the at
 });
 
 test('export gives a valid PNG and a parseable SVG of the current view', async () => {
-  const page = await openPage(browser, 'dark');
+  const page = await openPage(browser(), 'dark');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20 }));
   const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator(`#${id} vscode-button[data-control="export-png"]`).click()]);
   const pngPath = path.join(ARTIFACTS, 'export.png');
@@ -168,7 +161,7 @@ test('export gives a valid PNG and a parseable SVG of the current view', async (
 
 test('a file named <img src=x onerror=alert(1)>.wav is shown as text in every view', async () => {
   const evil = '<img src=x onerror=alert(1)>.wav';
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const cam = makeCamOutput({ durationSeconds: 8, fileName: evil, classes: ['normal', '<b>crackle</b>'] });
   const ids = [
     (await render(page, MIME.cam, cam)).id,
@@ -196,7 +189,7 @@ test('a file named <img src=x onerror=alert(1)>.wav is shown as text in every vi
 });
 
 test('a 10-minute recording opens on its first 30 s with an overview; keys and the brush pan and zoom', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 600 }));
   const win = () => page.evaluate((oid) => {
     const d = (document.querySelector(`#${oid} .lc-cam`) as HTMLElement).dataset;
@@ -229,7 +222,7 @@ test('a 10-minute recording opens on its first 30 s with an overview; keys and t
 test('toolkit controls take the VS Code theme inside the output (light, dark, high contrast): screenshots', async () => {
   const expected = { light: 'rgb(255, 255, 255)', dark: 'rgb(49, 49, 49)', 'high-contrast': 'rgb(0, 0, 0)' } as const;
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
-    const page = await openPage(browser, theme);
+    const page = await openPage(browser(), theme);
     const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 40, requestId: 'r' }));
     const bg = await page.evaluate((oid) => {
       const dd = document.querySelector(`#${oid} vscode-dropdown[data-control="layer"]`)!;
@@ -247,7 +240,7 @@ test('a pending recomputation shows its progress and a Cancel; a layer left out 
   const conv1 = output.maps.conv1;
   delete (output.maps as Record<string, unknown>).conv1;
   output.omittedLayers = ['conv1'];
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, output);
   const send = (msg: unknown) => page.evaluate((m) => (window as unknown as { sendToRenderer: (x: unknown) => void }).sendToRenderer(m), msg);
   const posted = async () => (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).filter((m) => m.type !== 'ready');
@@ -283,7 +276,7 @@ test('a pending recomputation shows its progress and a Cancel; a layer left out 
 });
 
 test('every control has an accessible name and is reachable with Tab; the summary is a live region', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 20, requestId: 'r-a11y' }));
   const out = page.locator(`#${id}`);
   for (const [role, name] of [
@@ -316,7 +309,7 @@ test('every control has an accessible name and is reachable with Tab; the summar
 });
 
 test('keyboard cursor: Shift + arrows read out time, frequency, log-mel, CAM and the patch probabilities', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const output = makeCamOutput({ durationSeconds: 20 });
   const { id } = await render(page, MIME.cam, output);
   await page.locator(`#${id} .lc-figure`).focus();
@@ -336,7 +329,7 @@ test('keyboard cursor: Shift + arrows read out time, frequency, log-mel, CAM and
 });
 
 test('a mouse click picks a dropdown option even when the output document answers body clicks by taking the focus (VS Code notebook output)', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, makeCamOutput({ durationSeconds: 8 }));
   // Stands in for VS Code's notebook webview: its preload listens for clicks on the body and reports
   // "output focused"; the workbench may then pull the keyboard focus out of the webview.

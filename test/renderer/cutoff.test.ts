@@ -1,24 +1,17 @@
 // The band-cutoff control of the CAM view in real Chromium: with a family's output it switches to another
 // member's maps and predictions at once (no kernel); with one model it offers the what-if, asks the host
 // for it and labels it as such; without a host it says the what-if needs the kernel.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MIME, type CutoffRung } from '../../kernels/shared/outputTypes';
-import { ARTIFACTS, launch, openPage, render } from './harness';
+import { ARTIFACTS, openPage, render } from './harness';
+import { browserPerFile } from './browserPerFile';
 import { figureBox } from './pageHelpers';
 import { COMPACT_LAYERS, makeCamOutput, withCutoffRungs } from './fixtures';
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 interface Seen { mode: string; model: string; cutoff: string; pending: string; label: string; title: string; overlay: number; removed: number; removedFill: string | null; slider: number }
 
@@ -48,7 +41,7 @@ async function moveCutoff(page: Page, id: string, steps: number): Promise<void> 
 }
 
 test('with a family output the cutoff control switches to the member trained there: pixels, predictions and mode change, no kernel needed', async () => {
-  const page = await openPage(browser, 'dark');
+  const page = await openPage(browser(), 'dark');
   const output = withCutoffRungs(makeCamOutput({ durationSeconds: 20 }), [1000, 1500]);
   const { id } = await render(page, MIME.cam, output, { messaging: false });
   const full = await seen(page, id);
@@ -93,7 +86,7 @@ test('with a family output the cutoff control switches to the member trained the
 });
 
 test('the verdicts under the cycle lane follow the family member on screen: its own label for every cycle', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const output = withCutoffRungs(makeCamOutput({ durationSeconds: 20, verdicts: true }), [1000, 1500]);
   const cycles = output.annotations!.cycles!;
   const { id } = await render(page, MIME.cam, output, { messaging: false });
@@ -136,7 +129,7 @@ test('the verdicts under the cycle lane follow the family member on screen: its 
 });
 
 test('with a single model the cutoff control offers the what-if: asks the host, then shows it labelled as a masked occlusion', async () => {
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const output = makeCamOutput({ durationSeconds: 20, requestId: 'req-w' });
   const { id } = await render(page, MIME.cam, output);
   const before = await seen(page, id);

@@ -1,25 +1,17 @@
 // The audio, spectrogram and predictions views in Chromium: what they show, and screenshots to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { MIME } from '../../kernels/shared/outputTypes';
-import { ARTIFACTS, launch, openPage, render } from './harness';
+import { ARTIFACTS, openPage, render } from './harness';
+import { browserPerFile } from './browserPerFile';
 import { makeAudioOutput, makePredictionsOutput, makeSpectrogramOutput } from './fixtures';
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 test('spectrogram, audio and predictions views render with axes, player and numbers (light and dark)', async () => {
   for (const theme of ['light', 'dark'] as const) {
-    const page = await openPage(browser, theme);
+    const page = await openPage(browser(), theme);
     const spec = await render(page, MIME.spectrogram, makeSpectrogramOutput({ durationSeconds: 12 }));
     const audio = await render(page, MIME.audio, makeAudioOutput({ durationSeconds: 4 }));
     const pred = await render(page, MIME.predictions, makePredictionsOutput({ durationSeconds: 12 }));

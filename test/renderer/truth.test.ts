@@ -2,26 +2,20 @@
 // framed and crossed, the summary, both labels on hover), the normalisation control (pixels and label
 // change; a rejected class stays dark), the header following the chosen class, exports that say what they
 // show, and dropdowns whose options a mouse can pick when the output sits low or high in the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { MIME, type CamOutput } from '../../kernels/shared/outputTypes';
 import { cycleHoverText, cycleSummary, verdictOf } from '../../kernels/shared/view/cycleVerdicts';
 import { normalisationInfo } from '../../kernels/shared/view/normalisation';
-import { ARTIFACTS, launch, openPage, render } from './harness';
+import { ARTIFACTS, openPage, render } from './harness';
+import { browserPerFile } from './browserPerFile';
 import { makeCamOutput, makePredictionsOutput } from './fixtures';
 import { chooseOption, figureBox, nextFrame } from './pageHelpers';
 
-let browser: Browser;
-before(async () => {
-  browser = await launch();
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 /**
  * RGBA of the brightest pixel of the marks canvas within a pixel of CSS point (x, y) of the plot (a thin
@@ -46,7 +40,7 @@ test('the cycle lane: annotated class over the model\'s, wrong cycles framed and
   const right = cycles.map((c, i) => [c, i] as const).filter(([c]) => verdictOf(c) === 'right');
   assert.ok(wrong.length > 0 && right.length > 0, 'the fixture has right and wrong cycles');
   for (const theme of ['light', 'dark'] as const) {
-    const page = await openPage(browser, theme);
+    const page = await openPage(browser(), theme);
     const { id } = await render(page, MIME.cam, output);
     const verdicts = page.locator(`#${id} .lc-verdicts`);
     assert.equal(await verdicts.textContent(), cycleSummary(cycles, output.annotations!.source));
@@ -76,7 +70,7 @@ test('the cycle lane: annotated class over the model\'s, wrong cycles framed and
 
 test('the predictions view draws the same lane with both labels on hover, and its summary', async () => {
   const output = makePredictionsOutput({ durationSeconds: 20, verdicts: true });
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.predictions, output);
   const cycles = output.annotations!.cycles!;
   assert.equal(await page.locator(`#${id} .lc-verdicts`).textContent(), cycleSummary(cycles, output.annotations!.source));
@@ -122,7 +116,7 @@ function withRejectedClass(rejected: string): CamOutput {
 
 test('the normalisation switch changes the pixels and the label; on the default a class the model rejects stays dark', async () => {
   const output = withRejectedClass('wheeze');
-  const page = await openPage(browser, 'dark');
+  const page = await openPage(browser(), 'dark');
   const { id } = await render(page, MIME.cam, output);
   const label = page.locator(`#${id} .lc-scale`);
   const shown = () => page.evaluate((oid) => (document.querySelector(`#${oid} .lc-cam`) as HTMLElement).dataset.normalisation, id);
@@ -150,7 +144,7 @@ test('the normalisation switch changes the pixels and the label; on the default 
 
 test('the header gives the model\'s prediction and follows the class the map explains', async () => {
   const output = makeCamOutput({ durationSeconds: 12, verdicts: true });
-  const page = await openPage(browser, 'light');
+  const page = await openPage(browser(), 'light');
   const { id } = await render(page, MIME.cam, output);
   const meta = page.locator(`#${id} .lc-title .lc-meta`);
   const mean = output.classes.map((_, c) => output.probabilities.reduce((s, p) => s + p[c], 0) / output.probabilities.length);
@@ -198,7 +192,7 @@ async function pickByMouse(page: Page, id: string, control: string, value: strin
 test('dropdown options are picked by mouse when the output sits low and high in the page', async () => {
   const output = makeCamOutput({ durationSeconds: 12, requestId: 'lungcam-view:fixture' });
   for (const where of ['low', 'high'] as const) {
-    const page = await openPage(browser, where === 'low' ? 'light' : 'dark');
+    const page = await openPage(browser(), where === 'low' ? 'light' : 'dark');
     const { id } = await render(page, MIME.cam, output);
     const viewport = page.viewportSize()!;
     // Low: a notebook scrolled so only the top of the output (its controls) is on screen, as the first
