@@ -154,37 +154,30 @@ function cutoffAxis(r: SweepResult): number[] {
   return [...r.cutoffs, 2000];
 }
 
-function scoreFigure(r: SweepResult): ProfileFigure {
+/**
+ * One figure against cutoff: a figure (`of`) of each rung retrained there and of the full-band model masked
+ * there with each fill, the full band's own value at 2000 Hz on every line.
+ */
+function againstCutoff(r: SweepResult, of: (s: RungSummary) => number, title: string, yLabel: string): ProfileFigure {
   const x = cutoffAxis(r);
-  const at = (rows: RungSummary[]) => r.cutoffs.map((c) => rows.find((s) => s.cutoffHz === c)!.score.mean);
-  const fullScore = r.retrained[0].score.mean;
+  const full = of(r.retrained[0]);
+  const at = (rows: RungSummary[]) => [...r.cutoffs.map((c) => of(rows.find((s) => s.cutoffHz === c)!)), full];
   const series: ProfileSeries[] = [
-    { label: 'retrained at the cutoff', bandCentersHz: x, values: [...at(r.retrained), fullScore], colour: COLOURS[0] },
-    ...r.fills.map((f, i) => ({ label: `full band, masked (${f})`, bandCentersHz: x, values: [...at(r.maskedSummary[f]), fullScore], colour: COLOURS[i + 1] })),
+    { label: 'retrained at the cutoff', bandCentersHz: x, values: at(r.retrained), colour: COLOURS[0] },
+    ...r.fills.map((f, i) => ({ label: `full band, masked (${f})`, bandCentersHz: x, values: at(r.maskedSummary[f]), colour: COLOURS[i + 1] })),
   ];
   const all = series.flatMap((s) => s.values);
   return {
-    title: `Score (mean of the databases' ICBHI scores) against cutoff, mean of ${r.seeds.length} seeds; 2000 Hz = full band`,
-    axisCentersHz: x, series, yLabel: 'score', xLabel: 'cutoff (Hz)', xTicksHz: x, markers: true,
+    title, axisCentersHz: x, series, yLabel, xLabel: 'cutoff (Hz)', xTicksHz: x, markers: true,
     yRange: [Math.max(0, Math.min(...all) - 0.05), Math.min(1, Math.max(...all) + 0.05)],
   };
 }
 
-function attentionFigure(r: SweepResult): ProfileFigure {
-  const x = cutoffAxis(r);
-  const at = (rows: RungSummary[]) => r.cutoffs.map((c) => rows.find((s) => s.cutoffHz === c)!.lowerHalf.mean);
-  const full = r.retrained[0].lowerHalf.mean;
-  const series: ProfileSeries[] = [
-    { label: 'retrained at the cutoff', bandCentersHz: x, values: [...at(r.retrained), full], colour: COLOURS[0] },
-    ...r.fills.map((f, i) => ({ label: `full band, masked (${f})`, bandCentersHz: x, values: [...at(r.maskedSummary[f]), full], colour: COLOURS[i + 1] })),
-  ];
-  const all = series.flatMap((s) => s.values);
-  return {
-    title: `Attention in the lower half (≤ ${r.lowerHalfHz.toFixed(0)} Hz) against cutoff, mean of ${r.seeds.length} seeds`,
-    axisCentersHz: x, series, yLabel: 'share of attention', xLabel: 'cutoff (Hz)', xTicksHz: x, markers: true,
-    yRange: [Math.max(0, Math.min(...all) - 0.05), Math.min(1, Math.max(...all) + 0.05)],
-  };
-}
+const scoreFigure = (r: SweepResult) => againstCutoff(r, (s) => s.score.mean,
+  `Score (mean of the databases' ICBHI scores) against cutoff, mean of ${r.seeds.length} seeds; 2000 Hz = full band`, 'score');
+
+const attentionFigure = (r: SweepResult) => againstCutoff(r, (s) => s.lowerHalf.mean,
+  `Attention in the lower half (≤ ${r.lowerHalfHz.toFixed(0)} Hz) against cutoff, mean of ${r.seeds.length} seeds`, 'share of attention');
 
 function bandFigure(r: SweepResult): ProfileFigure {
   return {
