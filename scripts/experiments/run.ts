@@ -14,8 +14,8 @@ import { initBackend } from '../../kernels/engine/model/backend';
 import { DEFAULT_AUGMENT, type AugmentOptions } from '../../kernels/engine/model/augment';
 import { trainOnPatches } from '../../kernels/engine/model/train';
 import { predictProbabilities } from '../../kernels/engine/model/classify';
-import { BENCH, realRecordings } from './lib/realData';
-import { SEED_SPEC, readSplit, unitSet, type SetSpec } from './lib/sets';
+import { BENCH } from './lib/realData';
+import { SEED_SPEC, trainAndValidation, type SetSpec } from './lib/sets';
 import { describe, scoreAll } from './lib/score';
 import { YAMNET_DIR } from './lib/yamnet';
 
@@ -43,10 +43,7 @@ async function main() {
   const cfg = JSON.parse(process.argv[2]) as Config;
   await initBackend('wasm', { quiet: true });
   const spec: SetSpec = { ...SEED_SPEC, ...cfg.spec };
-  const split = readSplit();
-  const recs = realRecordings().filter((r) => spec.databases.includes(r.database));
-  const train = await unitSet(recs.filter((r) => split.get(r.name) === 'train'), spec);
-  const val = await unitSet(realRecordings().filter((r) => split.get(r.name) === 'validation'), { ...spec, databases: ['icbhi', 'sprsound'] }, 96);
+  const { train, val } = await trainAndValidation(spec);
   const counts = (l: Int32Array) => [0, 1, 2, 3].map((c) => l.filter((v) => v === c).length).join('/');
   const load0 = loadavg()[0];
   console.log(`${cfg.name}: train ${train.count} patches [${counts(train.labels)}] of ${train.units.length} units; validation ${val.count} patches, ${val.units.length} units; load ${load0.toFixed(1)}`);

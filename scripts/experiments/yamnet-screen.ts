@@ -10,9 +10,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import * as path from 'node:path';
 import { initBackend } from '../../kernels/engine/model/backend';
 import { classWeightsFor } from '../../kernels/engine/model/train';
-import { BENCH, realRecordings } from './lib/realData';
-import { readSplit, unitSet, type SetSpec, type UnitSet } from './lib/sets';
-import { describe, scoreAll } from './lib/score';
+import { BENCH } from './lib/realData';
+import { trainAndValidation, type SetSpec, type UnitSet } from './lib/sets';
+import { describe, scoreAll, type Scored } from './lib/score';
 import { loadYamnet } from './lib/yamnet';
 
 const LAYERS = ['layer6_pointwise_conv', 'layer9_pointwise_conv', 'layer12_pointwise_conv', 'layer14_pointwise_conv'];
@@ -160,10 +160,7 @@ async function main() {
   const cfg = JSON.parse(process.argv[2]) as Config;
   await initBackend('wasm', { quiet: true });
   const spec: SetSpec = { ...YAMNET_SPEC, ...cfg.spec };
-  const split = readSplit();
-  const recs = realRecordings().filter((r) => spec.databases.includes(r.database));
-  const train = await unitSet(recs.filter((r) => split.get(r.name) === 'train'), spec);
-  const val = await unitSet(realRecordings().filter((r) => split.get(r.name) === 'validation'), { ...spec, databases: ['icbhi', 'sprsound'] }, 96);
+  const { train, val } = await trainAndValidation(spec);
   const yamnet = await loadYamnet();
   const key = `${spec.fmin}-${spec.fmax}-${spec.logOffset}-${spec.gainTarget ?? 'raw'}-${spec.norm}-${spec.shortUnits}-${spec.hopFrames}-${spec.databases.join('+')}`;
   const kf = cfg.keepFrequency ?? false;
@@ -178,40 +175,25 @@ async function main() {
       feats.set(fval[layer], ftrain[layer].length);
       const dim = feats.length / pool.count;
       const probs = await crossValidate(pool, feats, dim, cfg);
-      const scored = scoreAll(pool, probs);
-      console.log(`${cfg.name} ${layer} (${dim}-d, ${cfg.folds}-fold CV over ${pool.units.length} units):`);
-      for (const s of scored) console.log(`  ${describe(s)}`);
-      appendFileSync(path.join(BENCH, 'experiments', 'results.jsonl'), JSON.stringify({
-        name: `${cfg.name}/${layer}/cv`, config: cfg, scored: scored.map((s) => ({ rule: s.rule, meanScore: s.meanScore, byDatabase: Object.fromEntries(Object.entries(s.byDatabase).map(([k, m]) => [k, { score: m.icbhiScore, se: m.sensitivity.estimate, sp: m.specificity.estimate }])) })),
-      }) + '\n');
+      report(`${cfg.name}/${layer}/cv`, `${cfg.name} ${layer} (${dim}-d, ${cfg.folds}-fold CV over ${pool.units.length} units):`, cfg, scoreAll(pool, probs));
     }
     return;
   }
   for (const layer of layers) {
-    const xt = ftrain[layer].slice();
-    const xv = fval[layer].slice();
-    const dim = xt.length / train.count;
-    standardise(xt, [xv], dim);
-    const weights = classWeightsFor(train.labels);
-    tf.util.seedrandom?.('1');
-    const input = tf.input({ shape: [dim] });
-    let h: tf.SymbolicTensor = tf.layers.dropout({ rate: 0.2, seed: 1 }).apply(input) as tf.SymbolicTensor;
-    if (cfg.hidden) h = tf.layers.dense({ units: cfg.hidden, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }) }).apply(h) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }) }).apply(h) as tf.SymbolicTensor;
-    const head = tf.model({ inputs: input, outputs: out });
-    head.compile({ optimizer: tf.train.adam(1e-3), loss: (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p) });
-    const X = tf.tensor2d(xt, [train.count, dim]);
-    const Y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), 4);
+    const dim = ftrain[layer].length / train.count;
     const t0 = Date.now();
-    await head.fit(X, Y, { epochs: cfg.epochs ?? 30, batchSize: 64, classWeight: Object.fromEntries(weights.map((w, i) => [i, w])), shuffle: true, verbose: 0 });
-    const probs = tf.tidy(() => tf.softmax(head.predict(tf.tensor2d(xv, [val.count, dim])) as tf.Tensor).dataSync() as Float32Array);
-    const scored = scoreAll(val, probs);
-    console.log(`${cfg.name} ${layer} (${dim}-d, ${((Date.now() - t0) / 1000).toFixed(0)} s):`);
-    for (const s of scored) console.log(`  ${describe(s)}`);
-    appendFileSync(path.join(BENCH, 'experiments', 'results.jsonl'), JSON.stringify({
-      name: `${cfg.name}/${layer}`, config: cfg, scored: scored.map((s) => ({ rule: s.rule, meanScore: s.meanScore, byDatabase: Object.fromEntries(Object.entries(s.byDatabase).map(([k, m]) => [k, { score: m.icbhiScore, se: m.sensitivity.estimate, sp: m.specificity.estimate }])) })),
-    }) + '\n');
-    tf.dispose([X, Y]);
+    const probs = await fitHead(ftrain[layer], train.labels, fval[layer], dim, cfg);
+    report(`${cfg.name}/${layer}`, `${cfg.name} ${layer} (${dim}-d, ${((Date.now() - t0) / 1000).toFixed(0)} s):`, cfg, scoreAll(val, probs));
   }
 }
+
+/** Prints a screen's scores under `header` and appends them to .bench/experiments/results.jsonl as `name`. */
+function report(name: string, header: string, cfg: Config, scored: Scored[]): void {
+  console.log(header);
+  for (const s of scored) console.log(`  ${describe(s)}`);
+  appendFileSync(path.join(BENCH, 'experiments', 'results.jsonl'), JSON.stringify({
+    name, config: cfg, scored: scored.map((s) => ({ rule: s.rule, meanScore: s.meanScore, byDatabase: Object.fromEntries(Object.entries(s.byDatabase).map(([k, m]) => [k, { score: m.icbhiScore, se: m.sensitivity.estimate, sp: m.specificity.estimate }])) })),
+  }) + '\n');
+}
+
 main().catch((e) => { console.error(e); process.exit(1); });

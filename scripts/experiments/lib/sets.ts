@@ -10,7 +10,7 @@ import { CYCLE_LABELS, type CycleLabel } from '../../../kernels/engine/data/labe
 import { keptBands, resolveFeatureParams } from '../../../kernels/engine/audio/melFilter';
 import type { PatchSet } from '../../../kernels/engine/model/train';
 import { PATCH_FRAMES } from '../../../kernels/engine/types';
-import { REPO, cachedLogMel, type Database, type RealRecording } from './realData';
+import { REPO, cachedLogMel, realRecordings, type Database, type RealRecording } from './realData';
 
 export interface SetSpec {
   fmin: number;
@@ -146,4 +146,16 @@ export async function unitSet(recs: readonly RealRecording[], spec: SetSpec, hop
     x, count: chunks.length, bands: kept, labels: Int32Array.from(labels), cycleId: Int32Array.from(cycleId),
     stratum: Int32Array.from(stratum), recordingIndex: Int32Array.from(recordingIndex), units,
   };
+}
+
+/**
+ * The experiments' two sets from the split file: training patches of `spec`'s databases, and validation
+ * units of both databases cut every 96 frames (the same for every experiment, so results compare).
+ */
+export async function trainAndValidation(spec: SetSpec): Promise<{ train: UnitSet; val: UnitSet }> {
+  const split = readSplit();
+  const recs = realRecordings();
+  const train = await unitSet(recs.filter((r) => spec.databases.includes(r.database) && split.get(r.name) === 'train'), spec);
+  const val = await unitSet(recs.filter((r) => split.get(r.name) === 'validation'), { ...spec, databases: ['icbhi', 'sprsound'] }, 96);
+  return { train, val };
 }
