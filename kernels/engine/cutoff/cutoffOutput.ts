@@ -9,8 +9,7 @@ import type { CamMap, CamOutput, CutoffInfo, CutoffRung } from '../../shared/out
 import { CAM_OUTPUT_MAX_BYTES, fitLayers } from '../cam/output';
 import { camMapsThatFit, viewCamOutput, type ViewCamOptions } from '../cam/viewChunks';
 import type { RecordingAnnotations } from '../data/annotations';
-import { classifyLogMel } from '../model/classify';
-import { cycleLaneOf } from '../model/cycleLane';
+import { classifyCycles } from '../model/classify';
 import type { LoadedModel } from '../model/modelIO';
 import type { LogMel } from '../types';
 import { compactMatrix } from '../../shared/view/quantized';
@@ -63,10 +62,11 @@ export async function cutoffRung(models: MemberModels, full: LogMel, plan: Cutof
   const fitted = await camMapsThatFit(cm, cutoffInput(full, plan), (opts.maxBytes ?? CAM_OUTPUT_MAX_BYTES) * 0.95, opts);
   const maps = compactMaps(fitted.maps);
   const omitted = [...fitted.omitted, ...fitLayers(maps, budget, keepLayer)];
-  const cycles = opts.annotated ? cycleLaneOf(classifyLogMel(loaded, cutoffInput(full, plan), opts.annotated))?.cycles : undefined;
+  // Only the cycles: the rung's patch probabilities came with its maps.
+  const cycles = opts.annotated?.cycles.length ? classifyCycles(loaded, cutoffInput(full, plan), opts.annotated.cycles) : undefined;
   return {
     ...cutoffInfo(plan, loaded), probabilities: probabilitiesOf(fitted.probabilities, cm.classes.length), maps, ...(omitted.length ? { omittedLayers: omitted } : {}),
-    ...(cycles ? { cyclePredictions: cycles.map((c) => c.predicted ?? null) } : {}),
+    ...(cycles ? { cyclePredictions: cycles.map((c) => ({ label: c.label, probabilities: c.probabilities })) } : {}),
   };
 }
 

@@ -139,6 +139,27 @@ function isRecordingAnnotations(v: CycleSpan[] | RecordingAnnotations): v is Rec
 }
 
 /**
+ * Each annotated cycle's label from the patches cut within it: the same cut as training and evaluation
+ * (short cycles repeat their frames), aggregated by `method` (default: the model's).
+ */
+export function classifyCycles(loaded: LoadedModel, logMel: LogMel, cycles: readonly CycleSpan[], method: CycleAggregation = loaded.meta.cycleAggregation ?? 'mean'): CyclePrediction[] {
+  const { model, meta } = loaded;
+  const asCycles: Cycle[] = cycles.map((c, i) => ({
+    startSeconds: c.startSeconds, endSeconds: c.endSeconds, crackles: false, wheezes: false, label: 'normal', line: i + 1,
+  }));
+  const cp = cyclePatches(logMel, asCycles);
+  const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
+  return cycles.map((c, ci) => {
+    const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
+    const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method, meta.flagThresholds);
+    return {
+      startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
+      ...(c.annotatedAs ? { annotatedAs: c.annotatedAs } : {}), label, probabilities: probabilities.map(round4), patches: rows.length,
+    };
+  });
+}
+
+/**
  * Classifies one log-mel (computed with the model's feature parameters) and, optionally, its annotated
  * cycles: a list of spans, or a recording's annotations as `readRecordingAnnotations` returns them (then
  * the result also names the annotation file, for the views' cycle lane). `null` means none. A recording
@@ -167,11 +188,6 @@ export function classifyLogMel(
     model: meta.name, classes: meta.classes, label: meta.classes[argmax(mean)], probabilities: mean.map(round4), patches,
   };
   if (cycles) {
-    // The same cut as training and evaluation (patches within the cycle; short cycles repeat their frames).
-    const asCycles: Cycle[] = cycles.map((c, i) => ({
-      startSeconds: c.startSeconds, endSeconds: c.endSeconds, crackles: false, wheezes: false, label: 'normal', line: i + 1,
-    }));
-    const cp = cyclePatches(logMel, asCycles);
     result.cycleAggregation = method;
     if (found) {
       result.annotationSource = {
@@ -179,15 +195,7 @@ export function classifyLogMel(
         ...(found.recordLabel ? { recordLabel: found.recordLabel } : {}),
       };
     }
-    const cprobs = predictProbabilities(model, cp.data, cp.count, cp.bands);
-    result.cycles = cycles.map((c, ci) => {
-      const rows = cp.cycleIndex.flatMap((idx, row) => (idx === ci ? [row] : []));
-      const { label, probabilities } = aggregateCycle(cprobs, rows, meta.classes, method, meta.flagThresholds);
-      return {
-        startSeconds: c.startSeconds, endSeconds: c.endSeconds, ...(c.label ? { trueLabel: c.label } : {}),
-        ...(c.annotatedAs ? { annotatedAs: c.annotatedAs } : {}), label, probabilities: probabilities.map(round4), patches: rows.length,
-      };
-    });
+    result.cycles = classifyCycles(loaded, logMel, cycles, method);
   }
   return result;
 }
