@@ -7,7 +7,7 @@ import path from 'node:path';
 import { MIME } from '../../kernels/shared/outputTypes';
 import { ARTIFACTS, openPage, render } from './harness';
 import { browserPerFile } from './browserPerFile';
-import { canvasDigest, chooseOption, nextFrame } from './pageHelpers';
+import { canvasDigest, chooseOption, nextFrame, openOptionByMouse } from './pageHelpers';
 import { makeCamOutput } from './fixtures';
 import { bandProfile, camAt, shareAboveCutoff } from '../../kernels/shared/view/summaries';
 import { DEFAULT_NORMALISATION, normalisedMap } from '../../kernels/shared/view/normalisation';
@@ -340,12 +340,7 @@ test('a mouse click picks a dropdown option even when the output document answer
     });
   });
   for (const [control, value] of [['layer', 'conv1'], ['class', 'both'], ['colormap', 'inferno']] as const) {
-    const dd = page.locator(`#${id} vscode-dropdown[data-control="${control}"]`);
-    const box = (await dd.boundingBox())!;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const option = dd.locator(`vscode-option[value="${value}"]`);
-    await option.waitFor({ state: 'visible', timeout: 2_000 });
-    const ob = (await option.boundingBox())!;
+    const { dropdown: dd, optionBox: ob } = await openOptionByMouse(page, id, control, value);
     await page.mouse.click(ob.x + ob.width / 2, ob.y + ob.height / 2);
     await nextFrame(page);
     assert.equal(await dd.evaluate((e) => (e as HTMLElement & { value: string }).value), value, `the mouse picked ${value} in the ${control} dropdown`);

@@ -35,6 +35,19 @@ export async function chooseOption(page: Page, outputId: string, control: string
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
 }
 
+/**
+ * Opens a dropdown with a mouse click at its middle and waits for option `value` to show: the dropdown,
+ * its box and the option's box (where a mouse would click it).
+ */
+export async function openOptionByMouse(page: Page, outputId: string, control: string, value: string) {
+  const dropdown = page.locator(`#${outputId} vscode-dropdown[data-control="${control}"]`);
+  const box = (await dropdown.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const option = dropdown.locator(`vscode-option[value="${value}"]`);
+  await option.waitFor({ state: 'visible', timeout: 2_000 });
+  return { dropdown, box, optionBox: (await option.boundingBox())! };
+}
+
 export const send = (page: Page, message: unknown) =>
   page.evaluate((m) => (window as unknown as { sendToRenderer: (m: unknown) => void }).sendToRenderer(m), message);
 export const nextFrame = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));

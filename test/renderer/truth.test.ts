@@ -13,7 +13,7 @@ import { normalisationInfo } from '../../kernels/shared/view/normalisation';
 import { ARTIFACTS, openPage, render } from './harness';
 import { browserPerFile } from './browserPerFile';
 import { makeCamOutput, makePredictionsOutput } from './fixtures';
-import { chooseOption, figureBox, nextFrame } from './pageHelpers';
+import { chooseOption, figureBox, nextFrame, openOptionByMouse } from './pageHelpers';
 
 const browser = browserPerFile();
 
@@ -165,12 +165,7 @@ test('the header gives the model\'s prediction and follows the class the map exp
  * is hidden, and a click there lands on another cell).
  */
 async function pickByMouse(page: Page, id: string, control: string, value: string): Promise<void> {
-  const dd = page.locator(`#${id} vscode-dropdown[data-control="${control}"]`);
-  const box = (await dd.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  const option = dd.locator(`vscode-option[value="${value}"]`);
-  await option.waitFor({ state: 'visible', timeout: 2_000 });
-  const ob = (await option.boundingBox())!;
+  const { dropdown: dd, box, optionBox: ob } = await openOptionByMouse(page, id, control, value);
   const out = (await page.locator(`#${id} .lungcam`).boundingBox())!;
   const viewport = page.viewportSize()!;
   assert.equal(await dd.getAttribute('position'), 'below', `${control}: the list opens downwards, into the view`);
