@@ -8,7 +8,11 @@ import { camProduct } from '../../../kernels/engine/accel/cam/camProduct';
 import { binaryFilterGradContracted } from '../../../kernels/engine/accel/cam/binaryFilterGrad';
 import { readyCamHelpers, setCamThreads, stopCamHelpers } from '../../../kernels/engine/accel/cam/camThreads';
 
-before(setupBackend);
+before(async () => {
+  // The threaded backend (one thread is the default): these tests compare one thread with two.
+  process.env.LUNGCAM_WASM_THREADS ??= '2';
+  await setupBackend();
+});
 after(() => { setCamThreads(2); stopCamHelpers(); });
 
 const mask = (shape: [number, number, number, number], seed: number) => tf.tidy(() =>

@@ -7,6 +7,8 @@ import { initBackend, withBackend } from '../../../kernels/engine/model/backend'
 tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner when the cpu backend starts
 
 before(async () => {
+  // The threaded backend (one thread is the default): these tests compare one thread with two.
+  process.env.LUNGCAM_WASM_THREADS ??= '2';
   await initBackend('wasm', { quiet: true });
   assert.equal(tf.getBackend(), 'wasm');
 });

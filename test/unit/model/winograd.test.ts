@@ -10,6 +10,8 @@ import { readyKernelHelpers, setKernelThreads } from '../../../kernels/engine/ac
 tf.env().set('IS_TEST', true);
 
 before(async () => {
+  // The threaded backend (one thread is the default): these tests compare one thread with two.
+  process.env.LUNGCAM_WASM_THREADS ??= '2';
   await initBackend('wasm', { quiet: true });
   assert.equal(tf.getBackend(), 'wasm');
 });
